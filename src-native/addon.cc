@@ -1,0 +1,15 @@
+// Module init only: create this environment's state, then let each part register its exports.
+#include <napi.h>
+
+#include "core/addon_state.h"
+
+namespace {
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  heddle::AddonState::Create(env);
+  heddle::InitAddonInfo(env, exports);
+  heddle::InitCpuFeatures(env, exports);
+  return exports;
+}
+}  // namespace
+
+NODE_API_MODULE(heddle, Init)

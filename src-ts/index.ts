@@ -1,0 +1,8 @@
+/**
+ * heddle: Kitex-compatible RPC, run-time Thrift and Protobuf codecs, zero-copy linked buffers and
+ * shmipc-compatible shared memory for Node.js.
+ */
+export { native } from './native.js';
+export type { NativeStatus } from './native.js';
+export { HeddleError, ErrorCode } from './errors.js';
+export type { ErrorLocation, HeddleErrorOptions } from './errors.js';

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import nodeGypBuild from 'node-gyp-build';
+
+/**
+ * The functions heddle.node exports. Internal: the public view is {@link native}. Each part of
+ * src-native/ adds its functions here; every one has a pure-TypeScript twin elsewhere.
+ */
+export interface NativeAddon {
+  /** CPU features detected at run time, in the names {@link native.features} uses. */
+  cpuFeatures(): string[];
+  /** An id unique to this Node environment (main thread or worker) within the process. */
+  environmentId(): number;
+  /** Environments in this process that currently have the addon loaded. */
+  liveEnvironments(): number;
+}
+
+/** Whether the native addon is in use, and what it can do. */
+export interface NativeStatus {
+  /** True when heddle.node loaded; false means every path is the pure-TypeScript one. */
+  readonly loaded: boolean;
+  /** SIMD features the CPU offers: any of 'sse4.2', 'avx2', 'avx512bw', 'neon'. Empty when not loaded. */
+  readonly features: readonly string[];
+  /** Why the addon is not loaded (HEDDLE_NO_NATIVE, no prebuild for this platform, load error). */
+  readonly reason?: string;
+  /** The file the addon was loaded from. */
+  readonly path?: string;
+}
+
+// Both src-ts/ (under vitest) and dist/ sit one level below the package root.
+const packageRoot = join(__dirname, '..');
+
+function loadAddon(): { addon?: NativeAddon; status: NativeStatus } {
+  if (process.env.HEDDLE_NO_NATIVE === '1') {
+    return { status: { loaded: false, features: [], reason: 'disabled by HEDDLE_NO_NATIVE=1' } };
+  }
+  try {
+    // HEDDLE_ADDON_PATH selects a specific build, e.g. the sanitizer build of `npm run test:asan`.
+    const override = process.env.HEDDLE_ADDON_PATH;
+    const path = override !== undefined && override !== '' ? override : nodeGypBuild.path(packageRoot);
+    const addon = require(path) as NativeAddon;
+    return { addon, status: { loaded: true, features: Object.freeze(addon.cpuFeatures()), path } };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error);
+    return { status: { loaded: false, features: [], reason } };
+  }
+}
+
+const loaded = loadAddon();
+
+/** Native addon status: `native.loaded`, `native.features`, `native.reason`. */
+export const native: NativeStatus = Object.freeze(loaded.status);
+
+/** The addon's functions, or undefined when it did not load. Internal to heddle. */
+export const nativeAddon: NativeAddon | undefined = loaded.addon;
