@@ -21,6 +21,8 @@ describe('native loader', () => {
     // CI sets HEDDLE_EXPECT_NATIVE=1 in native mode, so a silently missing addon fails there.
     if (process.env.HEDDLE_EXPECT_NATIVE === '1') expect(native.loaded, native.reason).toBe(true);
     if (!native.loaded) return;
+    // The sanitizer run (npm run test:asan) points HEDDLE_ADDON_PATH at its instrumented build.
+    if (process.env.HEDDLE_ADDON_PATH) expect(native.path).toBe(process.env.HEDDLE_ADDON_PATH);
     const known = ['sse4.2', 'avx2', 'avx512bw', 'neon'];
     for (const f of native.features) expect(known).toContain(f);
     if (process.arch === 'x64') {
