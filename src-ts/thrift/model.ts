@@ -20,17 +20,28 @@ export type Annotations = Record<string, string>;
 
 export type BaseTypeName = 'bool' | 'i8' | 'i16' | 'i32' | 'i64' | 'double' | 'string' | 'binary' | 'uuid';
 
-/** A field or element type. `byte` is normalised to `i8`; typedefs are resolved. */
-export type ThriftType =
+/**
+ * A field or element type. `byte` is normalised to `i8`; typedefs are resolved. Base and
+ * container types carry the annotations written on them (`list<i32> (cpp.template = "x")`),
+ * when there are any; a type reached through a typedef carries the annotations of the typedef's
+ * target type.
+ */
+export type ThriftType = (
   | { kind: 'base'; name: BaseTypeName }
   | { kind: 'list'; element: ThriftType }
   | { kind: 'set'; element: ThriftType }
   | { kind: 'map'; key: ThriftType; value: ThriftType }
   | { kind: 'enum'; key: string }
   /** struct, union or exception; look the key up in `model.structs`. */
-  | { kind: 'struct'; key: string };
+  | { kind: 'struct'; key: string }
+) & { annotations?: Annotations };
 
-/** A constant value as written, with references to consts and enum values already substituted. */
+/**
+ * A constant value as written, with references to consts and enum values already substituted.
+ * `true`/`false` are ints 1/0 (as in Apache Thrift); enum values are ints; a value of a `double`
+ * type is always `double`, even when written as an integer; a struct value is a `map` keyed by
+ * field-name strings.
+ */
 export type ConstValue =
   | { kind: 'int'; value: bigint }
   | { kind: 'double'; value: number }
@@ -69,6 +80,7 @@ export interface EnumValueDef {
   value: number;
   annotations: Annotations;
   doc?: string;
+  loc?: SourceLocation;
 }
 
 export interface EnumDef {
@@ -129,6 +141,10 @@ export interface ThriftFileModel {
   prefix: string;
   /** `namespace <scope> <name>` lines, scope → name. */
   namespaces: Record<string, string>;
+  /** Annotations written on `namespace` lines (`namespace go x (a = "b")`), by scope. */
+  namespaceAnnotations?: Record<string, Annotations>;
+  /** The absolute path the file was read from, when it came from disk. */
+  path?: string;
   /** Include paths as written, in order. */
   includes: string[];
   cppIncludes: string[];
