@@ -82,4 +82,21 @@ describe('packed tarball', () => {
     );
     expect(JSON.parse(viaImport)).toEqual({ loaded: true, features: status.features });
   });
+
+  it('ships type declarations that type-check from both ESM and CommonJS consumers', () => {
+    writeFileSync(join(project, 'esm.mts'), "import { native, HeddleError } from 'heddle';\nconst loaded: boolean = native.loaded;\nconst code: string = new HeddleError('ERR_TIMEOUT', 'x').code;\nexport { loaded, code };\n");
+    writeFileSync(join(project, 'cjs.cts'), "import heddle = require('heddle');\nconst features: readonly string[] = heddle.native.features;\nexport = features;\n");
+    writeFileSync(join(project, 'wrong.mts'), "import { native } from 'heddle';\nconst n: number = native.loaded;\nexport { n };\n");
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const flags = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types')];
+    execFileSync(process.execPath, [tsc, ...flags, 'esm.mts', 'cjs.cts'], { cwd: project, encoding: 'utf8' });
+    // And the declarations are real: a wrong type is caught.
+    let diagnostics = '';
+    try {
+      execFileSync(process.execPath, [tsc, ...flags, 'wrong.mts'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      diagnostics = String((error as { stdout?: string }).stdout);
+    }
+    expect(diagnostics).toMatch(/wrong\.mts.*TS2322: Type 'boolean' is not assignable to type 'number'/);
+  });
 });
