@@ -4,7 +4,7 @@
 //                                            only warns, because heddle works without its addon
 //   node scripts/build-native.mjs --force   always build; a failure is an error
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +44,30 @@ if (gyp === undefined || !existsSync(gyp)) fail('node-gyp not found, cannot buil
 const { env, reason } = nodeGypEnv();
 if (env === undefined) fail(reason);
 
-const result = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--nodedir=${env.npm_config_nodedir}`], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
+// node-gyp rebuild wipes build/ first, so two builds at once (two terminals, parallel test
+// setups) would corrupt each other: take a lock directory for the duration.
+const lock = join(root, '.build-lock');
+const deadline = Date.now() + 10 * 60_000;
+for (;;) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+    // A lock older than the deadline belongs to a build that died.
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+    if (Date.now() > deadline) fail('timed out waiting for another native build (.build-lock)');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+}
+let result;
+try {
+  result = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--nodedir=${env.npm_config_nodedir}`], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
+} finally {
+  rmSync(lock, { recursive: true, force: true });
+}
 if (result.status !== 0) fail(`native build failed (node-gyp exit ${result.status ?? result.signal})`);
