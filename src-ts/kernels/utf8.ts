@@ -1,0 +1,95 @@
+/**
+ * Pure-TypeScript UTF-8 validation and strict decoding, exactly as WHATWG's UTF-8 decoder with
+ * `fatal: true` accepts bytes: no overlong forms, no surrogates (U+D800..U+DFFF), nothing above
+ * U+10FFFF, no truncated sequences.
+ */
+import { ErrorCode, HeddleError } from '../errors.js';
+import { UTF8_JS_LOOP_MAX_BYTES } from './thresholds.js';
+
+/**
+ * Returns -1 when src[start, end) is valid UTF-8, else the offset where the first invalid
+ * sequence starts (a sequence cut off by `end` is invalid at its lead byte).
+ */
+export function validateUtf8(src: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const lead = src[i]!;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length = sequenceLength(src, i, end, lead);
+    if (length === 0) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/**
+ * Length (2..4) of the valid multi-byte sequence with lead byte `lead` at src[i], or 0 if it is
+ * invalid. The second byte's range depends on the lead: that is where overlongs, surrogates and
+ * code points above U+10FFFF are excluded (Unicode Table 3-7).
+ */
+function sequenceLength(src: Uint8Array, i: number, end: number, lead: number): number {
+  if (lead < 0xc2 || lead > 0xf4) return 0;
+  const length = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+  if (end - i < length) return 0;
+  const second = src[i + 1]!;
+  const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+  const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+  if (second < low || second > high) return 0;
+  if (length > 2 && (src[i + 2]! & 0xc0) !== 0x80) return 0;
+  if (length > 3 && (src[i + 3]! & 0xc0) !== 0x80) return 0;
+  return length;
+}
+
+/** The error a strict decoder throws for the invalid sequence at `offset`. */
+export function invalidUtf8(offset: number): HeddleError {
+  return new HeddleError(ErrorCode.ERR_BAD_VALUE, 'invalid UTF-8', { offset });
+}
+
+/**
+ * Decodes src[start, end) with a JavaScript loop; the fastest way for short strings, where the
+ * fixed cost of TextDecoder or Buffer#utf8Slice dominates. Throws ERR_BAD_VALUE on invalid UTF-8.
+ */
+export function decodeUtf8Short(src: Uint8Array, start: number, end: number): string {
+  let text = '';
+  let i = start;
+  while (i < end) {
+    const lead = src[i]!;
+    if (lead < 0x80) {
+      text += String.fromCharCode(lead);
+      i++;
+      continue;
+    }
+    const length = sequenceLength(src, i, end, lead);
+    if (length === 2) {
+      text += String.fromCharCode(((lead & 0x1f) << 6) | (src[i + 1]! & 0x3f));
+    } else if (length === 3) {
+      text += String.fromCharCode(((lead & 0x0f) << 12) | ((src[i + 1]! & 0x3f) << 6) | (src[i + 2]! & 0x3f));
+    } else if (length === 4) {
+      const cp = ((lead & 0x07) << 18) | ((src[i + 1]! & 0x3f) << 12) | ((src[i + 2]! & 0x3f) << 6) | (src[i + 3]! & 0x3f);
+      text += String.fromCharCode(0xd7c0 + (cp >> 10), 0xdc00 | (cp & 0x3ff));
+    } else {
+      throw invalidUtf8(i);
+    }
+    i += length;
+  }
+  return text;
+}
+
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Strict decode of src[start, end): the JavaScript loop for short input, TextDecoder (which
+ * validates in C++) above {@link UTF8_JS_LOOP_MAX_BYTES}. Throws ERR_BAD_VALUE at the first
+ * invalid sequence.
+ */
+export function decodeUtf8(src: Uint8Array, start: number, end: number): string {
+  if (end - start <= UTF8_JS_LOOP_MAX_BYTES) return decodeUtf8Short(src, start, end);
+  try {
+    return fatalDecoder.decode(src.subarray(start, end));
+  } catch (error) {
+    throw new HeddleError(ErrorCode.ERR_BAD_VALUE, 'invalid UTF-8', { offset: validateUtf8(src, start, end), cause: error });
+  }
+}
