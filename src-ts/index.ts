@@ -6,3 +6,4 @@ export { native } from './native.js';
 export type { NativeStatus } from './native.js';
 export { HeddleError, ErrorCode } from './errors.js';
 export type { ErrorLocation, HeddleErrorOptions } from './errors.js';
+export { LinkBuffer } from './buffer/index.js';
