@@ -12,6 +12,8 @@ export interface NativeAddon {
   environmentId(): number;
   /** Environments in this process that currently have the addon loaded. */
   liveEnvironments(): number;
+  /** The native I/O path of RPC connections (src-native/io/native_socket.h). */
+  NativeSocket?: import('./rpc/native-connection.js').NativeSocketConstructor;
 }
 
 /** Whether the native addon is in use, and what it can do. */

@@ -1,0 +1,162 @@
+import type { Socket } from 'node:net';
+import { ErrorCode, HeddleError } from '../errors.js';
+import { nativeAddon } from '../native.js';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  type FrameConnection,
+  type FrameConnectionOptions,
+  type FrameSink,
+  type Framing,
+} from './frame-connection.js';
+
+/** The addon's NativeSocket class (src-native/io/native_socket.h). */
+export interface NativeSocketHandle {
+  write(chunks: readonly Uint8Array[]): number;
+  close(): void;
+  pauseReading(): void;
+  resumeReading(): void;
+  readonly framing: number;
+  readonly queuedBytes: number;
+}
+
+export type NativeSocketConstructor = new (
+  fd: number,
+  framing: number,
+  maxFrame: number,
+  slabSize: number,
+  onFrames: (slab: ArrayBuffer, spans: Int32Array, count: number) => void,
+  onEvent: (kind: number, code: number, offset: number) => void,
+) => NativeSocketHandle;
+
+// Mirrors NativeSocket::Event.
+const enum NativeEvent {
+  Drained = 1,
+  End = 2,
+  Error = 3,
+  BadFrame = 4,
+  TooLarge = 5,
+  Closed = 6,
+}
+
+const framingCodes: Record<Framing, number> = { 'length-prefixed': 0, unframed: 1, sniff: 2 };
+const framingNames: Framing[] = ['length-prefixed', 'unframed', 'sniff'];
+const SLAB_SIZE = 64 * 1024;
+
+function errnoName(code: number): string {
+  const names = require('node:os').constants.errno as Record<string, number>;
+  return Object.keys(names).find((name) => names[name] === code) ?? `errno ${code}`;
+}
+
+/** True when the native I/O path can be used in this process. */
+export function nativeIoAvailable(): boolean {
+  return nativeAddon?.NativeSocket !== undefined;
+}
+
+/**
+ * Moves a connected `net.Socket` onto the native I/O path: the addon takes its own descriptor of
+ * the socket, and the Node socket is destroyed without ever having read a byte (servers create it
+ * with `pauseOnConnect`, clients pause it before `connect`).
+ */
+export class NativeFrameConnection implements FrameConnection {
+  readonly kind = 'native';
+  readonly remoteAddress: string;
+  private readonly handle: NativeSocketHandle;
+  private readonly sink: FrameSink;
+  private finished = false;
+  private pendingError: HeddleError | undefined;
+
+  constructor(socket: Socket, options: FrameConnectionOptions, sink: FrameSink) {
+    const NativeSocket = nativeAddon?.NativeSocket;
+    if (NativeSocket === undefined) {
+      throw new HeddleError(ErrorCode.ERR_NATIVE_UNAVAILABLE, 'the native I/O path needs the heddle addon');
+    }
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'socket has no file descriptor to hand to the native I/O path');
+    }
+    const maxFrame = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    if (!Number.isInteger(maxFrame) || maxFrame < 8 || maxFrame > 0x7fffffff) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `maxFrameSize must be an integer in [8, 2^31), got ${maxFrame}`);
+    }
+    this.sink = sink;
+    this.remoteAddress = options.peer ?? (socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`);
+    this.handle = new NativeSocket(
+      fd,
+      framingCodes[options.framing],
+      maxFrame,
+      SLAB_SIZE,
+      (slab, spans, count) => this.onFrames(slab, spans, count),
+      (kind, code, offset) => this.onEvent(kind, code, offset),
+    );
+    // The addon holds its own descriptor now; closing Node's does not close the connection.
+    socket.destroy();
+  }
+
+  get framing(): Framing {
+    return framingNames[this.handle.framing] ?? 'sniff';
+  }
+
+  write(frames: readonly Uint8Array[]): boolean {
+    if (this.finished) return false;
+    const queued = this.handle.write(frames);
+    if (queued < 0) {
+      this.fail(new HeddleError(ErrorCode.ERR_CONNECTION, `write failed: ${errnoName(-queued)}`));
+      return false;
+    }
+    return queued === 0;
+  }
+
+  pause(): void {
+    if (!this.finished) this.handle.pauseReading();
+  }
+
+  resume(): void {
+    if (!this.finished) this.handle.resumeReading();
+  }
+
+  destroy(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.handle.close();
+  }
+
+  private fail(error: HeddleError): void {
+    if (this.finished) return;
+    this.pendingError = error;
+    this.finished = true;
+    this.handle.close();
+  }
+
+  private onFrames(slab: ArrayBuffer, spans: Int32Array, count: number): void {
+    const batch = new Array<Uint8Array>(count);
+    for (let i = 0; i < count; i++) batch[i] = new Uint8Array(slab, spans[2 * i], spans[2 * i + 1]);
+    this.sink.frames(batch);
+  }
+
+  private onEvent(kind: number, code: number, offset: number): void {
+    switch (kind) {
+      case NativeEvent.Drained:
+        this.sink.drain();
+        return;
+      case NativeEvent.End:
+        if (code > 0) {
+          this.fail(new HeddleError(ErrorCode.ERR_CONNECTION, `${this.remoteAddress} closed the connection in the middle of a frame (${code} bytes received)`));
+        } else {
+          this.destroy();
+        }
+        return;
+      case NativeEvent.Error:
+        this.fail(new HeddleError(ErrorCode.ERR_CONNECTION, `connection to ${this.remoteAddress} failed: ${errnoName(code)}`));
+        return;
+      case NativeEvent.BadFrame:
+        this.fail(new HeddleError(ErrorCode.ERR_BAD_FRAME, `malformed frame from ${this.remoteAddress}`, { offset }));
+        return;
+      case NativeEvent.TooLarge:
+        this.fail(new HeddleError(ErrorCode.ERR_BAD_FRAME, `frame from ${this.remoteAddress} exceeds the frame size limit`, { offset }));
+        return;
+      case NativeEvent.Closed:
+        this.sink.closed(this.pendingError);
+        return;
+    }
+  }
+}
