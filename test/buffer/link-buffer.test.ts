@@ -93,7 +93,8 @@ describe('LinkBuffer writing and flushing', () => {
   it('copies small writeBinary inputs and links large ones', () => {
     const small = bytes(LINK_THRESHOLD - 1);
     const large = bytes(LINK_THRESHOLD, 7);
-    const buffer = new LinkBuffer();
+    // Zero-copy is what is under test, so debug mode (which copies views) stays off.
+    const buffer = new LinkBuffer({ debug: false });
     buffer.writeBinary(small);
     buffer.writeBinary(large);
     buffer.flush();
@@ -167,7 +168,7 @@ describe('LinkBuffer writing and flushing', () => {
 describe('LinkBuffer reading', () => {
   it('next returns a zero-copy view within one slab', () => {
     const input = bytes(64);
-    const buffer = LinkBuffer.from(input);
+    const buffer = LinkBuffer.from(input, { debug: false });
     const view = buffer.next(10);
     expect(view.buffer).toBe(input.buffer);
     expect(view.byteOffset).toBe(input.byteOffset);
@@ -285,7 +286,7 @@ describe('LinkBuffer slices and slab lifetimes', () => {
 
   it('poisons recycled slabs when asked, so stale views show it', () => {
     const pool = new SlabPool({ poison: true });
-    const buffer = new LinkBuffer({ pool });
+    const buffer = new LinkBuffer({ pool, debug: false });
     buffer.malloc(SMALL_SLAB_SIZE).set(bytes(SMALL_SLAB_SIZE));
     buffer.writeBinary(bytes(1));
     buffer.flush();

@@ -1,0 +1,167 @@
+import { LinkBuffer } from '../buffer/link-buffer.js';
+import type { SlabPool } from '../buffer/slab-pool.js';
+import { ErrorCode, HeddleError } from '../errors.js';
+import type { Frame, PurePayloadFrame } from './frame.js';
+import { readFramedFrame, readGrpcFrame } from './framed-frame.js';
+import { badFrame, resolveLimits, type FrameLimits, type ResolvedLimits } from './limits.js';
+import { sniffFrame } from './sniff.js';
+import { ThriftBinaryScanner } from './thrift-binary-scan.js';
+import { readTTHeaderFrame } from './ttheader-frame.js';
+
+/** Which framing a {@link FrameReader} expects. `auto` sniffs every message the way a Kitex server
+ * does (TTHeader, TTHeaderFramed, Framed, Kitex Protobuf, PurePayload); `ttheader` accepts
+ * TTHeader and TTHeaderFramed; `kitex-protobuf` is Framed with a required Kitex Protobuf envelope. */
+export type FrameReaderKind = 'auto' | 'ttheader' | 'framed' | 'kitex-protobuf' | 'pure-payload' | 'grpc';
+
+/** Options for a {@link FrameReader}. */
+export interface FrameReaderOptions extends FrameLimits {
+  /** Default `auto`. */
+  kind?: FrameReaderKind;
+  /** Slab pool for the reader's input buffer. */
+  pool?: SlabPool;
+}
+
+/**
+ * An incremental frame reader: give it bytes as they arrive (`push` a chunk, or `feed` a
+ * LinkBuffer) and it returns every frame completed so far. Bytes of an incomplete frame stay
+ * buffered, never more than `maxFrameSize` plus the frame's header; a declared length is checked
+ * the moment its bytes arrive. Frames never read past their own end.
+ *
+ * A malformed stream throws `HeddleError` `ERR_BAD_FRAME` (or `ERR_DEPTH_LIMIT` from the
+ * PurePayload scan) with the stream offset of the bad byte; the reader then stays failed and
+ * rethrows that error, since the connection cannot be resynchronised.
+ */
+export class FrameReader {
+  private readonly kind: FrameReaderKind;
+  private readonly limits: ResolvedLimits;
+  private readonly input: LinkBuffer;
+  private readonly scanner: ThriftBinaryScanner;
+  private consumed = 0;
+  private failure: HeddleError | undefined;
+
+  constructor(options: FrameReaderOptions = {}) {
+    this.kind = options.kind ?? 'auto';
+    this.limits = resolveLimits(options);
+    this.input = new LinkBuffer(options.pool === undefined ? {} : { pool: options.pool });
+    this.scanner = new ThriftBinaryScanner(this.limits.maxDepth, this.limits.maxFrameSize);
+  }
+
+  /** Stream offset of the first byte not yet returned in a frame. */
+  get offset(): number {
+    return this.consumed;
+  }
+
+  /** Bytes received but not yet returned in a frame. */
+  get buffered(): number {
+    return this.input.length;
+  }
+
+  /**
+   * Adds `chunk` and returns the frames it completes, in order. Small chunks are copied into pooled
+   * slabs, large ones linked; either way the caller may reuse `chunk` only when it was copied, so
+   * treat it as handed over.
+   */
+  push(chunk: Uint8Array): Frame[] {
+    this.assertUsable();
+    this.input.writeBinary(chunk);
+    this.input.flush();
+    return this.drain();
+  }
+
+  /** Moves all readable bytes of `buffer` in (zero-copy) and returns the frames completed. */
+  feed(buffer: LinkBuffer): Frame[] {
+    this.assertUsable();
+    this.input.append(buffer);
+    this.input.flush();
+    return this.drain();
+  }
+
+  /** Declares the end of the stream: throws `ERR_BAD_FRAME` if part of a frame is still buffered. */
+  end(): void {
+    this.assertUsable();
+    if (this.input.length > 0) {
+      this.fail(badFrame(`stream ended inside a frame: ${this.input.length} bytes of it arrived`, this.consumed));
+    }
+  }
+
+  /** Frees the buffered bytes. Frames already returned keep their payloads. */
+  close(): void {
+    this.input.close();
+  }
+
+  private drain(): Frame[] {
+    const frames: Frame[] = [];
+    try {
+      for (;;) {
+        const frame = this.readOne();
+        if (frame === undefined) break;
+        frames.push(frame);
+        this.consumed += frame.size;
+      }
+    } catch (error) {
+      for (const frame of frames) frame.payload.close();
+      this.fail(error);
+    }
+    this.input.release();
+    return frames;
+  }
+
+  private readOne(): Frame | undefined {
+    const input = this.input;
+    if (input.length === 0) return undefined;
+    switch (this.kind) {
+      case 'ttheader':
+        return readTTHeaderFrame(input, this.consumed, this.limits);
+      case 'framed':
+        return readFramedFrame(input, this.consumed, this.limits);
+      case 'kitex-protobuf':
+        return readFramedFrame(input, this.consumed, this.limits, true);
+      case 'grpc':
+        return readGrpcFrame(input, this.consumed, this.limits);
+      case 'pure-payload':
+        return this.readPurePayload();
+      case 'auto':
+        return this.readSniffed();
+    }
+  }
+
+  private readSniffed(): Frame | undefined {
+    const sniffed = sniffFrame(this.input, this.consumed);
+    switch (sniffed) {
+      case undefined:
+        return undefined;
+      case 'ttheader':
+        return readTTHeaderFrame(this.input, this.consumed, this.limits);
+      case 'framed':
+      case 'kitex-protobuf':
+        return readFramedFrame(this.input, this.consumed, this.limits);
+      case 'pure-payload':
+        return this.readPurePayload();
+      case 'http2':
+        throw badFrame('HTTP/2 connection preface: this is a gRPC client, serve it with a gRPC server', this.consumed);
+    }
+  }
+
+  private readPurePayload(): PurePayloadFrame | undefined {
+    const length = this.scanner.scan(this.input, this.consumed);
+    if (length < 0) {
+      if (this.input.length > this.limits.maxFrameSize) {
+        throw badFrame(`PurePayload message runs past the ${this.limits.maxFrameSize}-byte frame limit`, this.consumed + this.limits.maxFrameSize);
+      }
+      return undefined;
+    }
+    this.scanner.reset();
+    return { kind: 'pure-payload', offset: this.consumed, size: length, payload: this.input.slice(length), payloadProtocol: 'thrift-binary' };
+  }
+
+  private assertUsable(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private fail(error: unknown): never {
+    const failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_FRAME, 'frame reader failed', { cause: error });
+    this.failure = failure;
+    this.input.close();
+    throw failure;
+  }
+}

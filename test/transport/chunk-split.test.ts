@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LinkBuffer } from '../../src-ts/buffer/link-buffer.js';
+import { FrameReader, type FrameReaderKind } from '../../src-ts/transport/frame-reader.js';
+import type { Frame } from '../../src-ts/transport/frame.js';
+import { expectFrame, grpcFrameArb, largeFrameArb, sniffableFrameArb, splitAt, type FrameCase } from './helpers/sample-frames.js';
+
+/**
+ * Feeds `chunks` to a fresh reader and checks it yields exactly `cases`, in order, with offsets.
+ * Chunks alternate between `push` (small ones are copied into a shared slab) and `feed` of a
+ * LinkBuffer wrapping the chunk (always its own node), so reads cross node boundaries at every
+ * chunk boundary.
+ */
+function readAll(kind: FrameReaderKind, cases: FrameCase[], chunks: Uint8Array[]): void {
+  const reader = new FrameReader({ kind });
+  const frames: Frame[] = [];
+  chunks.forEach((chunk, i) => {
+    const copy = Uint8Array.from(chunk);
+    frames.push(...(i % 2 === 0 ? reader.feed(LinkBuffer.from(copy)) : reader.push(copy)));
+  });
+  reader.end();
+  expect(frames).toHaveLength(cases.length);
+  let offset = 0;
+  cases.forEach((expected, i) => {
+    expectFrame(frames[i], expected, offset);
+    offset += expected.bytes.length;
+  });
+  expect(reader.offset).toBe(offset);
+  expect(reader.buffered).toBe(0);
+  for (const frame of frames) frame.payload.close();
+}
+
+function concat(cases: FrameCase[]): Uint8Array {
+  return Buffer.concat(cases.map((c) => c.bytes));
+}
+
+describe('frame readers over every chunk split', () => {
+  it('read every frame kind split at every possible boundary, and byte by byte', () => {
+    fc.assert(
+      fc.property(sniffableFrameArb, (frame) => {
+        const kind: FrameReaderKind = frame.kind === 'ttheader-framed' ? 'ttheader' : frame.kind === 'grpc' ? 'grpc' : frame.kind;
+        for (let cut = 0; cut <= frame.bytes.length; cut++) {
+          readAll('auto', [frame], splitAt(frame.bytes, [cut]));
+          readAll(kind, [frame], splitAt(frame.bytes, [cut]));
+        }
+        readAll('auto', [frame], splitAt(frame.bytes, Array.from({ length: frame.bytes.length }, (_, i) => i)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('read gRPC messages split at every boundary', () => {
+    fc.assert(
+      fc.property(grpcFrameArb, (frame) => {
+        for (let cut = 0; cut <= frame.bytes.length; cut++) readAll('grpc', [frame], splitAt(frame.bytes, [cut]));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('read streams of mixed frames at random multi-chunk splits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(sniffableFrameArb, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (cases, rawCuts) => {
+          const stream = concat(cases);
+          readAll('auto', cases, splitAt(stream, rawCuts.map((c) => c % (stream.length + 1))));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('read large frames spanning many slabs at random splits into up to 1,000 chunks', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(largeFrameArb, sniffableFrameArb), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 1000 }),
+        (cases, rawCuts) => {
+          const stream = concat(cases);
+          readAll('auto', cases, splitAt(stream, rawCuts.map((c) => c % (stream.length + 1))));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('read gRPC streams at random multi-chunk splits', () => {
+    fc.assert(
+      fc.property(fc.array(grpcFrameArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 40 }), (cases, rawCuts) => {
+        const stream = concat(cases);
+        readAll('grpc', cases, splitAt(stream, rawCuts.map((c) => c % (stream.length + 1))));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { HeddleError } from '../../src-ts/errors.js';
+import { encodeFrame } from '../../src-ts/transport/frame-writer.js';
+import { FrameReader } from '../../src-ts/transport/frame-reader.js';
+import type { TTHeaderFrame } from '../../src-ts/transport/frame.js';
+import { IntKey, intKeyName, MetaInfo, StrKey } from '../../src-ts/transport/metainfo.js';
+import { metaInfoOf } from '../../src-ts/transport/ttheader.js';
+import { echoCall } from './helpers/thrift-values.js';
+
+describe('MetaInfo', () => {
+  it('names every integer key Kitex defines, 0 through 27', () => {
+    expect(intKeyName(0)).toBe('MeshVersion');
+    expect(intKeyName(9)).toBe('ToMethod');
+    expect(intKeyName(27)).toBe('FrameType');
+    expect(intKeyName(28)).toBeUndefined();
+    expect(Object.keys(IntKey)).toHaveLength(28);
+  });
+
+  it('reads and writes integer keys by name or number', () => {
+    const meta = new MetaInfo().setInt('ToMethod', 'echo').setInt(IntKey.MsgType, '1').setInt(300, 'custom');
+    expect(meta.intInfo).toEqual(new Map([[9, 'echo'], [22, '1'], [300, 'custom']]));
+    expect(meta.getInt('ToMethod')).toBe('echo');
+    expect(meta.getInt(22)).toBe('1');
+    expect(meta.namedIntInfo()).toEqual({ ToMethod: 'echo', MsgType: '1', 300: 'custom' });
+    expect(() => meta.setInt('NoSuchKey' as 'Env', 'x')).toThrow(HeddleError);
+  });
+
+  it('adds and strips the transient, persistent and backward prefixes', () => {
+    const meta = new MetaInfo()
+      .setTransient('trace', 't1')
+      .setPersistent('tenant', 'acme')
+      .setBackward('cost', '3')
+      .set(StrKey.IDLServiceName, 'EchoService');
+    expect([...meta.strInfo.keys()]).toEqual(['RPC_TRANSIT_trace', 'RPC_PERSIST_tenant', 'RPC_BACKWARD_cost', 'isn']);
+    expect(meta.getTransient('trace')).toBe('t1');
+    expect(meta.getPersistent('tenant')).toBe('acme');
+    expect(meta.getBackward('cost')).toBe('3');
+    expect(meta.transient()).toEqual(new Map([['trace', 't1']]));
+    expect(meta.persistent()).toEqual(new Map([['tenant', 'acme']]));
+    expect(meta.backward()).toEqual(new Map([['cost', '3']]));
+    expect(meta.get('isn')).toBe('EchoService');
+  });
+
+  it('travels in a TTHeader and comes back out of a decoded frame', () => {
+    const meta = new MetaInfo().setInt('FromService', 'node-client').setPersistent('tenant', 'acme').setTransient('k', 'v');
+    const frame = encodeFrame({ kind: 'ttheader', header: { seqId: 1, intInfo: meta.intInfo, strInfo: meta.strInfo } }, echoCall('x'));
+    const [decoded] = new FrameReader().push(frame) as [TTHeaderFrame];
+    const received = metaInfoOf(decoded.header);
+    expect(received.getInt('FromService')).toBe('node-client');
+    expect(received.persistent()).toEqual(new Map([['tenant', 'acme']]));
+    expect(received.transient()).toEqual(new Map([['k', 'v']]));
+  });
+});
