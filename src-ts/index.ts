@@ -7,4 +7,5 @@ export type { NativeStatus } from './native.js';
 export { HeddleError, ErrorCode } from './errors.js';
 export type { ErrorLocation, HeddleErrorOptions } from './errors.js';
 export { LinkBuffer } from './buffer/index.js';
+export * as protobuf from './protobuf/index.js';
 export * as transport from './transport/index.js';

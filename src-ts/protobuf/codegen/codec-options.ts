@@ -1,0 +1,44 @@
+import { HeddleError } from '../../errors.js';
+
+/** Options of `root.codec(type, options)`. */
+export interface CodecOptions {
+  /** How 64-bit integers are decoded: bigint (default), decimal string, or number (fails with
+   * ERR_BAD_VALUE when a value is not a safe integer). Encode accepts all three forms. */
+  int64?: 'bigint' | 'string' | 'number';
+  /** Use .proto field names (`sku_id`) instead of lowerCamelCase (`skuId`). */
+  keepCase?: boolean;
+  /** Decode repeated numeric fields into TypedArrays (Float64Array, Int32Array, BigInt64Array,
+   * ...). bool and enum fields stay arrays. Encode accepts both forms whatever this says. */
+  typedArrays?: boolean;
+  /** Keep unknown fields on decode (as raw bytes in `$unknown`) and write them back on encode. */
+  keepUnknown?: boolean;
+  /** Deepest nesting of messages and groups decode accepts; default 64. */
+  maxDepth?: number;
+}
+
+/** CodecOptions with every default applied. */
+export type ResolvedCodecOptions = Required<CodecOptions>;
+
+/** Applies defaults and checks option values (ERR_INVALID_ARGUMENT). */
+export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOptions {
+  const int64 = options.int64 ?? 'bigint';
+  if (int64 !== 'bigint' && int64 !== 'string' && int64 !== 'number') {
+    throw new HeddleError('ERR_INVALID_ARGUMENT', `int64 must be 'bigint', 'string' or 'number', got ${String(int64)}`);
+  }
+  const maxDepth = options.maxDepth ?? 64;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+    throw new HeddleError('ERR_INVALID_ARGUMENT', `maxDepth must be a positive integer, got ${String(maxDepth)}`);
+  }
+  return {
+    int64,
+    keepCase: options.keepCase === true,
+    typedArrays: options.typedArrays === true,
+    keepUnknown: options.keepUnknown === true,
+    maxDepth,
+  };
+}
+
+/** A cache key: equal for options that generate the same code. */
+export function codecOptionsKey(options: ResolvedCodecOptions): string {
+  return `${options.int64}|${options.keepCase ? 1 : 0}|${options.typedArrays ? 1 : 0}|${options.keepUnknown ? 1 : 0}|${options.maxDepth}`;
+}

@@ -1,0 +1,334 @@
+import { is64Bit, type FieldInfo, type FieldKind, type MessageInfo, type ScalarType } from '../descriptor/type-info.js';
+import type { CodecModule } from './codec-module.js';
+import { wireType } from './decoder-gen.js';
+import { property, varintBytes, type SourceBuilder } from './source-builder.js';
+
+/**
+ * Emits one encoder per message type: `e<i>(m, pos)` writes `m`'s fields in field-number order
+ * into the scratch buffer `output.buf` at `pos` and returns the position after them. Each field
+ * checks its value's type before writing (ERR_BAD_VALUE) and makes room for what it writes;
+ * helpers that may grow the buffer are followed by a reload of `buf` (and `view`).
+ */
+export function emitEncoders(mod: CodecModule, out: SourceBuilder): void {
+  for (const message of mod.messages) emitEncoder(mod, message, out);
+}
+
+/** Largest encoding of one value of a kind, without its tag; 0 for variable-length kinds. */
+function maxValueSize(kind: FieldKind): number {
+  if (kind.kind === 'enum') return 10;
+  if (kind.kind !== 'scalar') return 0;
+  switch (kind.scalar) {
+    case 'double': case 'fixed64': case 'sfixed64': return 8;
+    case 'float': case 'fixed32': case 'sfixed32': return 4;
+    case 'bool': return 1;
+    case 'string': case 'bytes': return 0;
+    default: return 10;
+  }
+}
+
+function usesView(message: MessageInfo): boolean {
+  return message.fields.some((f) => {
+    const kind = f.kind === 'map' ? f.value : f;
+    return kind.kind === 'scalar' && (kind.scalar === 'double' || kind.scalar === 'float');
+  });
+}
+
+class EncoderWriter {
+  constructor(readonly mod: CodecModule, readonly out: SourceBuilder, readonly withView: boolean) {}
+
+  /** Reloads the buffer (and view) after a call that may have grown it. */
+  reload(): void {
+    this.out.line(this.withView ? 'buf = output.buf; view = output.view;' : 'buf = output.buf;');
+  }
+
+  /** Makes room for `bytes` more bytes (an expression). */
+  ensure(bytes: string | number): void {
+    const grow = this.withView ? `{ buf = grow(pos, ${bytes}); view = output.view; }` : `buf = grow(pos, ${bytes});`;
+    this.out.line(`if (pos + ${bytes} > buf.length) ${grow}`);
+  }
+
+  tag(fieldNumber: number, wt: number): void {
+    this.out.line(varintBytes(((fieldNumber << 3) | wt) >>> 0).map((b) => `buf[pos++] = ${b};`).join(' '));
+  }
+
+  /**
+   * Checks `x` against a scalar or enum type and writes it (room already made). Leaves `x`
+   * unchanged unless noted.
+   */
+  value(kind: FieldKind & { kind: 'scalar' | 'enum' }, x: string): void {
+    const out = this.out;
+    if (kind.kind === 'enum') {
+      if (kind.enum.closed) {
+        const known = this.mod.constant(new Set(kind.enum.names.keys()));
+        out.line(`if (!${known}.has(${x})) throw badEnum(${x}, ${JSON.stringify(kind.enum.fullName)});`);
+      } else {
+        out.line(`if ((${x} | 0) !== ${x}) throw badScalar(${x}, "an enum number (int32)");`);
+      }
+      out.line(`if (${x} >>> 7 === 0) buf[pos++] = ${x}; else pos = writeInt32(buf, pos, ${x});`);
+      return;
+    }
+    const scalar = kind.scalar;
+    switch (scalar) {
+      case 'int32':
+        out.line(`if ((${x} | 0) !== ${x}) throw badScalar(${x}, "an int32");`);
+        out.line(`if (${x} >>> 7 === 0) buf[pos++] = ${x}; else pos = writeInt32(buf, pos, ${x});`);
+        return;
+      case 'uint32':
+        out.line(`if ((${x} >>> 0) !== ${x}) throw badScalar(${x}, "a uint32");`);
+        out.line(`if (${x} < 128) buf[pos++] = ${x}; else pos = writeVarint32(buf, pos, ${x});`);
+        return;
+      case 'sint32':
+        out.line(`if ((${x} | 0) !== ${x}) throw badScalar(${x}, "an int32");`);
+        out.line(`pos = writeVarint32(buf, pos, ((${x} << 1) ^ (${x} >> 31)) >>> 0);`);
+        return;
+      case 'bool':
+        out.line(`if (${x} === true) buf[pos++] = 1; else if (${x} === false) buf[pos++] = 0; else throw badScalar(${x}, "a boolean");`);
+        return;
+      case 'int64':
+      case 'uint64':
+        out.line(`if (typeof ${x} === "bigint" && ${x} >= 0n && ${x} < 128n) buf[pos++] = Number(${x});`);
+        out.line(`else if (typeof ${x} === "number" && ${x} >>> 0 === ${x} && ${x} < 128) buf[pos++] = ${x};`);
+        out.line(`else { splitInt64(${x}, ${scalar === 'int64'}); pos = writeVarint64(buf, pos, halves.lo, halves.hi); }`);
+        return;
+      case 'sint64':
+        out.line(`splitInt64(${x}, true);`, 'zigzag64();', 'pos = writeVarint64(buf, pos, halves.lo, halves.hi);');
+        return;
+      case 'fixed64':
+      case 'sfixed64':
+        out.line(`splitInt64(${x}, ${scalar === 'sfixed64'});`, 'pos = writeFixed64(buf, pos, halves.lo, halves.hi);');
+        return;
+      case 'fixed32':
+        out.line(`if ((${x} >>> 0) !== ${x}) throw badScalar(${x}, "a uint32");`, `pos = writeFixed32(buf, pos, ${x});`);
+        return;
+      case 'sfixed32':
+        out.line(`if ((${x} | 0) !== ${x}) throw badScalar(${x}, "an int32");`, `pos = writeFixed32(buf, pos, ${x});`);
+        return;
+      case 'double':
+        out.line(`if (typeof ${x} !== "number") throw badScalar(${x}, "a number");`, `view.setFloat64(pos, ${x}, true);`, 'pos += 8;');
+        return;
+      case 'float':
+        out.line(`if (typeof ${x} !== "number") throw badScalar(${x}, "a number");`, `view.setFloat32(pos, ${x}, true);`, 'pos += 4;');
+        return;
+      case 'string':
+        out.line(`if (typeof ${x} !== "string") throw badScalar(${x}, "a string");`, `pos = writeString(pos, ${x});`);
+        this.reload();
+        return;
+      case 'bytes':
+        out.line(`if (!(${x} instanceof Uint8Array)) throw badScalar(${x}, "a Uint8Array");`, `pos = writeBytes(pos, ${x});`);
+        this.reload();
+        return;
+    }
+  }
+
+  /** A whole field with tag: scalar, enum, message or group value `x` (presence already checked). */
+  element(field: FieldInfo, kind: FieldKind & { kind: 'scalar' | 'enum' | 'message' }, x: string): void {
+    const out = this.out;
+    if (kind.kind === 'message') {
+      const e = `e${this.mod.index(kind.message())}`;
+      out.line(`if (typeof ${x} !== "object" || ${x} === null) throw badScalar(${x}, "a message object");`);
+      if (kind.group) {
+        this.ensure(5);
+        this.tag(field.number, 3);
+        out.line(`pos = ${e}(${x}, pos);`);
+        this.reload();
+        this.ensure(5);
+        this.tag(field.number, 4);
+      } else {
+        this.ensure(6);
+        this.tag(field.number, 2);
+        out.line('start = pos++;', `pos = ${e}(${x}, pos);`, 'pos = patchLength(start, pos);');
+        this.reload();
+      }
+      return;
+    }
+    const size = maxValueSize(kind);
+    this.ensure(5 + size);
+    this.tag(field.number, wireType(kind));
+    this.value(kind, x);
+  }
+}
+
+function emitEncoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder): void {
+  const i = mod.index(message);
+  const withView = usesView(message);
+  const w = new EncoderWriter(mod, out, withView);
+  const props = mod.constant(message.fields.map((f) => mod.propertyName(f)));
+  out.line(`// ${message.fullName}`);
+  out.block(`function e${i}(m, pos) {`, () => {
+    out.line(withView ? 'let buf = output.buf, view = output.view;' : 'let buf = output.buf;');
+    out.line('let v, fi = -1, ix, start = 0;');
+    out.block('try {', () => {
+      for (const oneof of message.oneofs) {
+        const present = oneof.fields.map((name) => {
+          const p = property('m', mod.propertyName(message.fields.find((f) => f.name === name)!));
+          return `(${p} !== undefined && ${p} !== null ? 1 : 0)`;
+        });
+        out.line(`if (${present.join(' + ')} > 1) throw oneofConflict(${JSON.stringify(oneof.name)});`);
+      }
+      message.fields.forEach((field, index) => emitField(w, field, index));
+      if (mod.options.keepUnknown) {
+        out.line('fi = -1;');
+        out.line('v = m.$unknown;');
+        out.line('if (v !== undefined) { for (const chunk of v) pos = writeRaw(pos, chunk); buf = output.buf; }');
+      }
+    }, `} catch (e) { throw fi < 0 ? e : withPath(e, ${props}[fi], ix); }`);
+    out.line('return pos;');
+  });
+}
+
+function emitField(w: EncoderWriter, field: FieldInfo, index: number): void {
+  const { out, mod } = w;
+  const name = mod.propertyName(field);
+  out.line(`fi = ${index};`, `v = ${property('m', name)};`);
+  if (field.required) out.line(`if (v === undefined || v === null) throw missingRequiredOnEncode(${JSON.stringify(name)});`);
+  if (field.kind === 'map') {
+    out.block('if (v !== undefined && v !== null) {', () => emitMap(w, field));
+    return;
+  }
+  if (field.repeated) {
+    out.block('if (v !== undefined && v !== null) {', () => {
+      out.line('if (!isList(v)) throw badScalar(v, "an array");');
+      out.line('const n = v.length;');
+      out.block('if (n !== 0) {', () => {
+        if (field.packed) emitPacked(w, field as FieldInfo & { kind: 'scalar' | 'enum' });
+        else {
+          out.block('for (let i = 0; i < n; i++) {', () => {
+            out.line('ix = i;', 'const x = v[i];');
+            w.element(field, field as FieldInfo & { kind: 'scalar' | 'enum' | 'message' }, 'x');
+          });
+        }
+        out.line('ix = undefined;');
+      });
+    });
+    return;
+  }
+  let condition = 'v !== undefined && v !== null';
+  if (field.presence === 'implicit') condition = implicitPresence(field);
+  if (field.defaultValue !== undefined) condition += ` && hasOwn(m, ${JSON.stringify(name)})`;
+  out.block(`if (${condition}) {`, () => w.element(field, field as FieldInfo & { kind: 'scalar' | 'enum' | 'message' }, 'v'));
+}
+
+/** proto3 implicit presence: zero values are not written. -0.0 is written, as protobuf does. */
+function implicitPresence(field: FieldInfo): string {
+  if (field.kind === 'enum') return 'v !== undefined && v !== 0';
+  if (field.kind !== 'scalar') return 'v !== undefined && v !== null';
+  const scalar: ScalarType = field.scalar;
+  if (is64Bit(scalar)) return 'v !== undefined && v !== 0n && v !== 0 && v !== "0"';
+  switch (scalar) {
+    case 'bool': return 'v !== undefined && v !== false';
+    case 'string': return 'v !== undefined && v !== ""';
+    case 'bytes': return 'v !== undefined && v.length !== 0';
+    case 'double': case 'float': return 'v !== undefined && (v !== 0 || 1 / v < 0)';
+    default: return 'v !== undefined && v !== 0';
+  }
+}
+
+/** Packed repeated scalars: one length-delimited run; whole TypedArrays go to a kernel. */
+function emitPacked(w: EncoderWriter, field: FieldInfo & { kind: 'scalar' | 'enum' }): void {
+  const { out } = w;
+  const scalar: ScalarType = field.kind === 'enum' ? 'int32' : field.scalar;
+  const width = scalar === 'double' || scalar === 'fixed64' || scalar === 'sfixed64' ? 8
+    : scalar === 'float' || scalar === 'fixed32' || scalar === 'sfixed32' ? 4 : 0;
+  const loop = (): void => {
+    out.block('for (let i = 0; i < n; i++) {', () => {
+      out.line('ix = i;', 'const x = v[i];');
+      w.value(field, 'x');
+    });
+  };
+  if (width !== 0) {
+    w.ensure(`10 + n * ${width}`);
+    w.tag(field.number, 2);
+    out.line(`pos = writeVarint32(buf, pos, n * ${width});`);
+    const kernel = FIXED_KERNELS[scalar];
+    if (kernel !== undefined) {
+      out.line(`if (v instanceof ${kernel.type}) { ${kernel.encode}(v, buf, pos); pos += n * ${width}; }`);
+      out.block('else {', loop);
+    } else loop();
+    return;
+  }
+  const varintKernel = field.kind === 'scalar' ? VARINT_KERNELS[scalar] : undefined;
+  w.ensure(5);
+  w.tag(field.number, 2);
+  if (varintKernel !== undefined) {
+    out.block(`if (${varintKernel.types.map((t) => `v instanceof ${t}`).join(' || ')}) {`, () => {
+      out.line(`const size = ${varintKernel.size}(v, ${varintKernel.zigzag});`);
+      w.ensure('5 + size');
+      out.line('pos = writeVarint32(buf, pos, size);', `pos = ${varintKernel.encode}(v, ${varintKernel.zigzag}, buf, pos);`);
+    });
+    out.block('else {', () => varintLoop(w, loop));
+  } else varintLoop(w, loop);
+}
+
+function varintLoop(w: EncoderWriter, loop: () => void): void {
+  w.ensure('1 + n * 10');
+  w.out.line('start = pos++;');
+  loop();
+  w.out.line('pos = patchLength(start, pos);');
+  w.reload();
+}
+
+const FIXED_KERNELS: Partial<Record<ScalarType, { type: string; encode: string }>> = {
+  double: { type: 'Float64Array', encode: 'encodeFloat64LE' },
+  float: { type: 'Float32Array', encode: 'encodeFloat32LE' },
+  fixed32: { type: 'Uint32Array', encode: 'encodeUint32LE' },
+  sfixed32: { type: 'Int32Array', encode: 'encodeInt32LE' },
+  fixed64: { type: 'BigUint64Array', encode: 'encodeUint64LE' },
+  sfixed64: { type: 'BigInt64Array', encode: 'encodeInt64LE' },
+};
+
+const VARINT_KERNELS: Partial<Record<ScalarType, { types: string[]; size: string; encode: string; zigzag: boolean }>> = {
+  int32: { types: ['Int32Array'], size: 'varint32sSize', encode: 'encodeVarint32s', zigzag: false },
+  sint32: { types: ['Int32Array'], size: 'varint32sSize', encode: 'encodeVarint32s', zigzag: true },
+  int64: { types: ['BigInt64Array'], size: 'varint64sSize', encode: 'encodeVarint64s', zigzag: false },
+  sint64: { types: ['BigInt64Array'], size: 'varint64sSize', encode: 'encodeVarint64s', zigzag: true },
+  uint64: { types: ['BigUint64Array'], size: 'varint64sSize', encode: 'encodeVarint64s', zigzag: false },
+};
+
+/** A map: one length-delimited entry per key, key (field 1) and value (field 2) always written. */
+function emitMap(w: EncoderWriter, field: FieldInfo & { kind: 'map' }): void {
+  const { out, mod } = w;
+  out.line('if (typeof v !== "object") throw badScalar(v, "an object of map entries");');
+  out.block('for (const k of Object.keys(v)) {', () => {
+    out.line('ix = k;', 'const x = v[k];');
+    // Entry tag, length placeholder, key tag and the largest non-string key.
+    w.ensure(17);
+    w.tag(field.number, 2);
+    out.line('start = pos++;');
+    w.tag(1, wireType({ kind: 'scalar', scalar: field.key }));
+    emitMapKey(w, field.key);
+    const value = field.value;
+    if (value.kind === 'message') {
+      out.line('if (typeof x !== "object" || x === null) throw badScalar(x, "a message object");');
+      w.ensure(6);
+      w.tag(2, 2);
+      out.line('const valueStart = pos++;', `pos = e${mod.index(value.message())}(x, pos);`, 'pos = patchLength(valueStart, pos);');
+      w.reload();
+    } else {
+      w.ensure(5 + maxValueSize(value));
+      w.tag(2, wireType(value));
+      w.value(value, 'x');
+    }
+    out.line('pos = patchLength(start, pos);');
+    w.reload();
+  });
+  out.line('ix = undefined;');
+}
+
+/** Writes the string key `k` as the map's key type. */
+function emitMapKey(w: EncoderWriter, key: ScalarType): void {
+  const { out } = w;
+  if (key === 'string') {
+    w.value({ kind: 'scalar', scalar: 'string' }, 'k');
+    return;
+  }
+  if (key === 'bool') {
+    out.line('if (k === "true") buf[pos++] = 1; else if (k === "false") buf[pos++] = 0; else throw badScalar(k, "a bool map key (\\"true\\" or \\"false\\")");');
+    return;
+  }
+  if (is64Bit(key)) {
+    w.value({ kind: 'scalar', scalar: key }, 'k');
+    return;
+  }
+  out.line('const kn = k === "" ? NaN : Number(k);');
+  w.value({ kind: 'scalar', scalar: key }, 'kn');
+}

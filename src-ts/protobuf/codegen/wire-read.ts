@@ -1,0 +1,320 @@
+import { decodeUtf8 } from '../../kernels/index.js';
+import { CodecFault } from './codec-fault.js';
+
+/**
+ * Reading helpers called by generated decoders. Generated code inlines the one-byte varint case
+ * and calls these for the rest. Helpers that advance by a variable amount return the value and
+ * leave the new position in `cursor.pos`, so no object is allocated per read.
+ */
+
+/** Where the last variable-length read ended. */
+export const cursor = { pos: 0, lo: 0, hi: 0 };
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const f32 = new Float32Array(1);
+const f32Bytes = new Uint8Array(f32.buffer);
+
+/** Small non-negative bigints, so one-byte int64 varints allocate nothing. */
+export const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 128 }, (_, i) => BigInt(i));
+
+/** An empty byte string shared by every decoded `bytes` field that is absent; it cannot change. */
+export const EMPTY_BYTES = new Uint8Array(0);
+
+export function truncated(offset: number): CodecFault {
+  return new CodecFault('ERR_TRUNCATED', 'input ended inside a field', offset);
+}
+
+/**
+ * Reads a varint whose first byte, at `pos`, has the continuation bit set; returns its low 32
+ * bits as an int32 (what int32, uint32 >>> 0, enum and sint32 need). Up to 10 bytes.
+ */
+export function readVarint32(buf: Uint8Array, pos: number): number {
+  let b = buf[pos]!;
+  let value = b & 0x7f;
+  b = buf[pos + 1]!;
+  value |= (b & 0x7f) << 7;
+  if (b < 0x80) return finish(pos + 2, value);
+  b = buf[pos + 2]!;
+  value |= (b & 0x7f) << 14;
+  if (b < 0x80) return finish(pos + 3, value);
+  b = buf[pos + 3]!;
+  value |= (b & 0x7f) << 21;
+  if (b < 0x80) return finish(pos + 4, value);
+  b = buf[pos + 4]!;
+  value |= b << 28;
+  if (b < 0x80) return finish(pos + 5, value);
+  // The high bits of a 64-bit varint do not change the low 32; skip them.
+  for (let i = 5; i < 10; i++) {
+    if (buf[pos + i]! < 0x80) return finish(pos + i + 1, value);
+  }
+  return overlong(buf, pos);
+}
+
+function finish(pos: number, value: number): number {
+  cursor.pos = pos;
+  return value;
+}
+
+function overlong(buf: Uint8Array, pos: number): never {
+  if (pos + 10 > buf.length) throw truncated(pos);
+  throw new CodecFault('ERR_BAD_VALUE', 'varint longer than 10 bytes', pos);
+}
+
+/**
+ * Reads a whole varint at `pos` into `cursor.lo` / `cursor.hi` (uint32 halves) and sets
+ * `cursor.pos` past it.
+ */
+export function readVarint64(buf: Uint8Array, pos: number): void {
+  let lo = 0;
+  let hi = 0;
+  let b = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    b = buf[pos++]!;
+    lo |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      cursor.lo = lo >>> 0;
+      cursor.hi = 0;
+      cursor.pos = pos;
+      return;
+    }
+  }
+  b = buf[pos++]!;
+  lo |= (b & 0x0f) << 28;
+  hi = (b & 0x7f) >> 4;
+  if (b >= 0x80) {
+    for (let shift = 3; shift < 32; shift += 7) {
+      b = buf[pos++]!;
+      hi |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+      if (shift === 31) overlong(buf, pos - 10);
+    }
+  }
+  cursor.lo = lo >>> 0;
+  cursor.hi = hi >>> 0;
+  cursor.pos = pos;
+}
+
+/** Reads a length prefix whose first byte, at `pos`, has the continuation bit set. */
+export function readLength(buf: Uint8Array, pos: number): number {
+  const value = readVarint32(buf, pos);
+  if (value < 0) throw new CodecFault('ERR_SIZE_LIMIT', 'length prefix over 2 GiB', pos);
+  return value;
+}
+
+/** A varint as int64 in the codec's int64 form. `signed` false means uint64. */
+export function readInt64Bigint(buf: Uint8Array, pos: number): bigint {
+  readVarint64(buf, pos);
+  return toBigInt(cursor.lo, cursor.hi, true);
+}
+
+/** A varint as uint64 bigint. */
+export function readUint64Bigint(buf: Uint8Array, pos: number): bigint {
+  readVarint64(buf, pos);
+  return toBigInt(cursor.lo, cursor.hi, false);
+}
+
+/** A zigzag varint as sint64 bigint. */
+export function readSint64Bigint(buf: Uint8Array, pos: number): bigint {
+  readVarint64(buf, pos);
+  const { lo, hi } = unzigzag(cursor.lo, cursor.hi);
+  return toBigInt(lo, hi, true);
+}
+
+function unzigzag(lo: number, hi: number): { lo: number; hi: number } {
+  const negative = lo & 1;
+  const newLo = ((lo >>> 1) | (hi << 31)) ^ -negative;
+  const newHi = (hi >>> 1) ^ -negative;
+  return { lo: newLo >>> 0, hi: newHi >>> 0 };
+}
+
+/** Builds a bigint from uint32 halves, avoiding bigint arithmetic when the value fits 53 bits. */
+export function toBigInt(lo: number, hi: number, signed: boolean): bigint {
+  if (hi === 0) return BigInt(lo);
+  if (signed && hi >= 0x80000000) {
+    // Negative: -(2^64 - value), exact in a double when the magnitude is below 2^53.
+    if (hi >= 0xffe00000) return BigInt((hi - 0x100000000) * 0x100000000 + lo);
+    return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+  }
+  if (hi < 0x200000) return BigInt(hi * 0x100000000 + lo);
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** uint32 halves to a JS number, or a fault when the value is not a safe integer. */
+export function toSafeNumber(lo: number, hi: number, signed: boolean, offset: number): number {
+  if (signed && hi >= 0x80000000) {
+    const value = (hi - 0x100000000) * 0x100000000 + lo;
+    if (value < Number.MIN_SAFE_INTEGER) throw unsafe(toBigInt(lo, hi, true), offset);
+    return value;
+  }
+  const value = hi * 0x100000000 + lo;
+  if (value > Number.MAX_SAFE_INTEGER) throw unsafe(toBigInt(lo, hi, signed), offset);
+  return value;
+}
+
+function unsafe(value: bigint, offset: number): CodecFault {
+  return new CodecFault('ERR_BAD_VALUE',
+    `64-bit value ${value} does not fit a JS number; use int64: 'bigint' or 'string'`, offset);
+}
+
+/** int64 from a varint at `pos` in number mode. */
+export function readInt64Number(buf: Uint8Array, pos: number, kind: 'int64' | 'uint64' | 'sint64'): number {
+  readVarint64(buf, pos);
+  let { lo, hi } = cursor;
+  if (kind === 'sint64') ({ lo, hi } = unzigzag(lo, hi));
+  return toSafeNumber(lo, hi, kind !== 'uint64', pos);
+}
+
+/** int64 from a varint at `pos` in string mode. */
+export function readInt64String(buf: Uint8Array, pos: number, kind: 'int64' | 'uint64' | 'sint64'): string {
+  readVarint64(buf, pos);
+  let { lo, hi } = cursor;
+  if (kind === 'sint64') ({ lo, hi } = unzigzag(lo, hi));
+  return toBigInt(lo, hi, kind !== 'uint64').toString();
+}
+
+/** Reads 8 bytes little-endian as uint32 halves into `cursor.lo` / `cursor.hi`. */
+export function readFixed64(buf: Uint8Array, pos: number): void {
+  cursor.lo = (buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16) | (buf[pos + 3]! << 24)) >>> 0;
+  cursor.hi = (buf[pos + 4]! | (buf[pos + 5]! << 8) | (buf[pos + 6]! << 16) | (buf[pos + 7]! << 24)) >>> 0;
+}
+
+/** A fixed64/sfixed64 in the requested form. */
+export function readFixed64As(buf: Uint8Array, pos: number, signed: boolean, mode: 'bigint' | 'number' | 'string'): bigint | number | string {
+  readFixed64(buf, pos);
+  if (mode === 'number') return toSafeNumber(cursor.lo, cursor.hi, signed, pos);
+  const value = toBigInt(cursor.lo, cursor.hi, signed);
+  return mode === 'bigint' ? value : value.toString();
+}
+
+/** A little-endian double at `pos`. */
+export function readDouble(buf: Uint8Array, pos: number): number {
+  if (LITTLE_ENDIAN) {
+    f64Bytes[0] = buf[pos]!; f64Bytes[1] = buf[pos + 1]!; f64Bytes[2] = buf[pos + 2]!; f64Bytes[3] = buf[pos + 3]!;
+    f64Bytes[4] = buf[pos + 4]!; f64Bytes[5] = buf[pos + 5]!; f64Bytes[6] = buf[pos + 6]!; f64Bytes[7] = buf[pos + 7]!;
+  } else {
+    for (let i = 0; i < 8; i++) f64Bytes[7 - i] = buf[pos + i]!;
+  }
+  return f64[0]!;
+}
+
+/** A little-endian float at `pos`. */
+export function readFloat(buf: Uint8Array, pos: number): number {
+  if (LITTLE_ENDIAN) {
+    f32Bytes[0] = buf[pos]!; f32Bytes[1] = buf[pos + 1]!; f32Bytes[2] = buf[pos + 2]!; f32Bytes[3] = buf[pos + 3]!;
+  } else {
+    for (let i = 0; i < 4; i++) f32Bytes[3 - i] = buf[pos + i]!;
+  }
+  return f32[0]!;
+}
+
+/** True if the varint at `pos` is non-zero in any of its bits (bool); sets `cursor.pos`. */
+export function readBool(buf: Uint8Array, pos: number): boolean {
+  readVarint64(buf, pos);
+  return cursor.lo !== 0 || cursor.hi !== 0;
+}
+
+/** Strict UTF-8, as proto3 requires for `string` fields. */
+export function readStringStrict(buf: Uint8Array, start: number, end: number): string {
+  return decodeUtf8(buf, start, end);
+}
+
+const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** UTF-8 with invalid sequences replaced by U+FFFD, as proto2 `string` fields allow them. */
+export function readStringLenient(buf: Uint8Array, start: number, end: number): string {
+  let ascii = true;
+  for (let i = start; i < end && ascii; i++) ascii = buf[i]! < 0x80;
+  if (ascii && end - start < 32) {
+    let text = '';
+    for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]!);
+    return text;
+  }
+  return lenientDecoder.decode(buf.subarray(start, end));
+}
+
+/**
+ * Skips the field whose tag was just read (tag ends at `pos`); returns the position after it.
+ * Groups are scanned to their matching end tag, nested at most `depthLeft` deep.
+ */
+export function skipField(buf: Uint8Array, pos: number, end: number, tag: number, depthLeft: number): number {
+  const tagStart = pos;
+  switch (tag & 7) {
+    case 0: {
+      const limit = Math.min(pos + 10, end);
+      while (pos < limit && buf[pos]! >= 0x80) pos++;
+      if (pos >= end) throw truncated(tagStart);
+      if (buf[pos]! >= 0x80) throw new CodecFault('ERR_BAD_VALUE', 'varint longer than 10 bytes', tagStart);
+      return pos + 1;
+    }
+    case 1:
+      pos += 8;
+      break;
+    case 2: {
+      let length = buf[pos++]!;
+      if (length >= 0x80) {
+        length = readLength(buf, pos - 1);
+        pos = cursor.pos;
+      }
+      if (length > end - pos) throw truncated(tagStart);
+      pos += length;
+      break;
+    }
+    case 3:
+      return skipGroup(buf, pos, end, tag >>> 3, depthLeft);
+    case 4:
+      throw new CodecFault('ERR_BAD_TYPE', `unexpected end-group tag for field ${tag >>> 3}`, tagStart);
+    case 5:
+      pos += 4;
+      break;
+    default:
+      throw new CodecFault('ERR_BAD_TYPE', `invalid wire type ${tag & 7}`, tagStart);
+  }
+  if (pos > end) throw truncated(tagStart);
+  return pos;
+}
+
+function skipGroup(buf: Uint8Array, pos: number, end: number, fieldNumber: number, depthLeft: number): number {
+  if (depthLeft <= 0) throw new CodecFault('ERR_DEPTH_LIMIT', 'maximum recursion depth reached', pos);
+  while (pos < end) {
+    const tagStart = pos;
+    const tag = readTag(buf, pos, end);
+    pos = cursor.pos;
+    if ((tag & 7) === 4) {
+      if (tag >>> 3 !== fieldNumber) throw new CodecFault('ERR_BAD_TYPE', 'invalid end-group tag', tagStart);
+      return pos;
+    }
+    pos = skipField(buf, pos, end, tag, depthLeft - 1);
+  }
+  throw truncated(pos);
+}
+
+/** Reads a tag at `pos` (any length); sets `cursor.pos`. Rejects field number 0. */
+export function readTag(buf: Uint8Array, pos: number, end: number): number {
+  let tag = buf[pos]!;
+  if (tag >= 0x80) {
+    tag = readVarint32(buf, pos) >>> 0;
+    if (cursor.pos - pos > 5 || tag > 0xffffffff) throw new CodecFault('ERR_BAD_VALUE', 'tag longer than 5 bytes', pos);
+  } else {
+    cursor.pos = pos + 1;
+  }
+  if (cursor.pos > end) throw truncated(pos);
+  if (tag >>> 3 === 0) throw new CodecFault('ERR_BAD_TYPE', 'invalid field number 0', pos);
+  return tag;
+}
+
+/** The fault for a tag that closes a group the message is not in. */
+export function strayEndGroup(offset: number, tag: number): CodecFault {
+  return new CodecFault('ERR_BAD_TYPE', `unexpected end-group tag for field ${tag >>> 3}`, offset);
+}
+
+/** The fault for nesting deeper than `maxDepth`. */
+export function tooDeep(offset: number): CodecFault {
+  return new CodecFault('ERR_DEPTH_LIMIT', 'maximum recursion depth reached', offset);
+}
+
+/** The fault for a tag with field number 0, which no message can have. */
+export function badFieldNumber(offset: number): CodecFault {
+  return new CodecFault('ERR_BAD_TYPE', 'invalid field number 0', offset);
+}

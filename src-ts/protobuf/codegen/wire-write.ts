@@ -1,0 +1,273 @@
+import { CodecFault } from './codec-fault.js';
+
+/**
+ * Writing helpers called by generated encoders. Encoders write into one shared scratch buffer
+ * (`output.buf`), growing it as needed, and the codec copies the result out; so encoding a message
+ * allocates one exact-size Uint8Array. Length prefixes of nested messages are reserved as one byte
+ * and widened afterwards in the rare case the content reaches 128 bytes.
+ */
+
+const INITIAL_SIZE = 64 * 1024;
+/** A scratch buffer that grew past this is dropped after use, so one huge message does not pin memory. */
+const RETAIN_LIMIT = 4 * 1024 * 1024;
+
+function createOutput(size: number): { buf: Uint8Array; view: DataView } {
+  const buf = new Uint8Array(size);
+  return { buf, view: new DataView(buf.buffer) };
+}
+
+/** The scratch buffer and a DataView over it, replaced together when they grow. */
+export const output = createOutput(INITIAL_SIZE);
+
+/** Makes room for `need` more bytes after `pos`; returns the (possibly new) buffer. */
+export function grow(pos: number, need: number): Uint8Array {
+  const old = output.buf;
+  if (pos + need <= old.length) return old;
+  let size = old.length * 2;
+  while (size < pos + need) size *= 2;
+  const next = createOutput(size);
+  next.buf.set(old.subarray(0, pos));
+  output.buf = next.buf;
+  output.view = next.view;
+  return next.buf;
+}
+
+/** Copies the encoded bytes out and shrinks the scratch buffer if one message made it huge. */
+export function takeOutput(end: number): Uint8Array {
+  const result = output.buf.slice(0, end);
+  if (output.buf.length > RETAIN_LIMIT) {
+    const fresh = createOutput(INITIAL_SIZE);
+    output.buf = fresh.buf;
+    output.view = fresh.view;
+  }
+  return result;
+}
+
+/** Bytes a varint takes for a uint32. */
+export function varintSize(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+/**
+ * A nested message was written after a one-byte length placeholder at `start`; writes its real
+ * length there, moving the content right if the length needs more bytes. Returns the new end.
+ */
+export function patchLength(start: number, end: number): number {
+  const length = end - start - 1;
+  let buf = output.buf;
+  if (length < 0x80) {
+    buf[start] = length;
+    return end;
+  }
+  const extra = varintSize(length) - 1;
+  buf = grow(end, extra);
+  buf.copyWithin(start + 1 + extra, start + 1, end);
+  writeVarint32(buf, start, length);
+  return end + extra;
+}
+
+/** Writes a uint32 varint. */
+export function writeVarint32(buf: Uint8Array, pos: number, value: number): number {
+  while (value > 0x7f) {
+    buf[pos++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  buf[pos++] = value;
+  return pos;
+}
+
+/** Writes an int32 varint: negative values take 10 bytes, sign-extended to 64 bits. */
+export function writeInt32(buf: Uint8Array, pos: number, value: number): number {
+  if (value >= 0) return writeVarint32(buf, pos, value);
+  return writeVarint64(buf, pos, value >>> 0, 0xffffffff);
+}
+
+/** Writes a varint from uint32 halves. */
+export function writeVarint64(buf: Uint8Array, pos: number, lo: number, hi: number): number {
+  while (hi !== 0) {
+    buf[pos++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  return writeVarint32(buf, pos, lo);
+}
+
+/** Writes 8 bytes little-endian from uint32 halves. */
+export function writeFixed64(buf: Uint8Array, pos: number, lo: number, hi: number): number {
+  buf[pos] = lo; buf[pos + 1] = lo >>> 8; buf[pos + 2] = lo >>> 16; buf[pos + 3] = lo >>> 24;
+  buf[pos + 4] = hi; buf[pos + 5] = hi >>> 8; buf[pos + 6] = hi >>> 16; buf[pos + 7] = hi >>> 24;
+  return pos + 8;
+}
+
+/** Writes 4 bytes little-endian. */
+export function writeFixed32(buf: Uint8Array, pos: number, value: number): number {
+  buf[pos] = value; buf[pos + 1] = value >>> 8; buf[pos + 2] = value >>> 16; buf[pos + 3] = value >>> 24;
+  return pos + 4;
+}
+
+/** Where {@link splitInt64} leaves its result. */
+export const halves = { lo: 0, hi: 0 };
+
+const TWO_32 = 0x100000000;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * Splits a 64-bit integer given as bigint, safe-integer number or decimal string into uint32
+ * halves (two's complement) in `halves`. Fails with ERR_BAD_VALUE on anything else or out of range.
+ */
+export function splitInt64(value: unknown, signed: boolean): void {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || (!signed && value < 0)) throw badInt64(value, signed);
+    if (value >= 0) {
+      halves.lo = value % TWO_32;
+      halves.hi = (value - halves.lo) / TWO_32;
+    } else {
+      const magnitude = -value;
+      let lo = magnitude % TWO_32;
+      let hi = (magnitude - lo) / TWO_32;
+      // Two's complement of the magnitude: invert and add one.
+      lo = (~lo >>> 0) + 1;
+      hi = ~hi >>> 0;
+      if (lo === TWO_32) {
+        lo = 0;
+        hi = (hi + 1) >>> 0;
+      }
+      halves.lo = lo;
+      halves.hi = hi;
+    }
+    return;
+  }
+  let big: bigint;
+  if (typeof value === 'bigint') big = value;
+  else if (typeof value === 'string' && /^-?\d+$/.test(value)) big = BigInt(value);
+  else throw badInt64(value, signed);
+  if (signed ? big < INT64_MIN || big > INT64_MAX : big < 0n || big > UINT64_MAX) throw badInt64(value, signed);
+  if (big >= -0x1fffffffffffffn && big <= 0x1fffffffffffffn) {
+    splitInt64(Number(big), signed);
+    return;
+  }
+  const unsigned = BigInt.asUintN(64, big);
+  halves.lo = Number(unsigned & 0xffffffffn);
+  halves.hi = Number(unsigned >> 32n);
+}
+
+function badInt64(value: unknown, signed: boolean): CodecFault {
+  return badValue(`expected ${signed ? 'an int64' : 'a uint64'} (bigint, safe integer or decimal string), got ${describe(value)}`);
+}
+
+/** zigzag-encodes uint32 halves in place in `halves`. */
+export function zigzag64(): void {
+  const { lo, hi } = halves;
+  const sign = hi >> 31;
+  halves.lo = ((lo << 1) ^ sign) >>> 0;
+  halves.hi = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
+}
+
+/** The fault for a value of the wrong type or out of range; the encoder adds the field path. */
+export function badValue(detail: string): CodecFault {
+  return new CodecFault('ERR_BAD_VALUE', detail);
+}
+
+/** The fault for a value that is not of the field's type. */
+export function badScalar(value: unknown, expected: string): CodecFault {
+  return badValue(`expected ${expected}, got ${describe(value)}`);
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'bigint') return `bigint ${value}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Uint8Array) return 'Uint8Array';
+  return typeof value;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes `text` as UTF-8 with its length prefix. Short strings use a loop with a one-byte
+ * placeholder; longer ones TextEncoder#encodeInto. Lone surrogates cannot be encoded as UTF-8 and
+ * fail with ERR_BAD_VALUE rather than being replaced.
+ */
+export function writeString(pos: number, text: string): number {
+  const length = text.length;
+  let buf = output.buf;
+  if (pos + 5 + length * 3 > buf.length) buf = grow(pos, 5 + length * 3);
+  if (length < 43) {
+    const start = pos++;
+    for (let i = 0; i < length; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        buf[pos++] = c;
+      } else if (c < 0x800) {
+        buf[pos++] = (c >> 6) | 0xc0;
+        buf[pos++] = (c & 0x3f) | 0x80;
+      } else if (c < 0xd800 || c > 0xdfff) {
+        buf[pos++] = (c >> 12) | 0xe0;
+        buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
+        buf[pos++] = (c & 0x3f) | 0x80;
+      } else {
+        const low = text.charCodeAt(i + 1);
+        if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) throw loneSurrogate(i);
+        c = 0x10000 + ((c & 0x3ff) << 10) + (low & 0x3ff);
+        i++;
+        buf[pos++] = (c >> 18) | 0xf0;
+        buf[pos++] = ((c >> 12) & 0x3f) | 0x80;
+        buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
+        buf[pos++] = (c & 0x3f) | 0x80;
+      }
+    }
+    buf[start] = pos - start - 1;
+    return pos;
+  }
+  if (!isWellFormed(text)) throw loneSurrogate(-1);
+  const maxLength = length * 3;
+  const prefix = varintSize(maxLength);
+  const { written } = encoder.encodeInto(text, buf.subarray(pos + prefix));
+  const actualPrefix = varintSize(written);
+  if (actualPrefix < prefix) buf.copyWithin(pos + actualPrefix, pos + prefix, pos + prefix + written);
+  pos = writeVarint32(buf, pos, written);
+  return pos + written;
+}
+
+const wellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** String#isWellFormed where available (Node 20+), else a scan for lone surrogates. */
+function isWellFormed(text: string): boolean {
+  if (wellFormed !== undefined) return wellFormed.call(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const low = text.charCodeAt(i + 1);
+      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) return false;
+      i++;
+    }
+  }
+  return true;
+}
+
+function loneSurrogate(index: number): CodecFault {
+  return badValue(`string has a lone surrogate${index >= 0 ? ` at index ${index}` : ''}; it cannot be encoded as UTF-8`);
+}
+
+/** Writes raw bytes (unknown fields kept by `keepUnknown`). */
+export function writeRaw(pos: number, bytes: Uint8Array): number {
+  let buf = output.buf;
+  if (pos + bytes.length > buf.length) buf = grow(pos, bytes.length);
+  buf.set(bytes, pos);
+  return pos + bytes.length;
+}
+
+/** Writes `bytes` with its length prefix. */
+export function writeBytes(pos: number, bytes: Uint8Array): number {
+  let buf = output.buf;
+  const length = bytes.length;
+  if (pos + 5 + length > buf.length) buf = grow(pos, 5 + length);
+  pos = writeVarint32(buf, pos, length);
+  buf.set(bytes, pos);
+  return pos + length;
+}
