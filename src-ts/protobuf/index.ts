@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { HeddleError } from '../errors.js';
+import { readDescriptorSet } from './descriptor/descriptor-set-reader.js';
 import { loadProtoFile } from './descriptor/file-loader.js';
 import { DescriptorPool } from './descriptor/pool.js';
 import { Root } from './root.js';
@@ -98,4 +99,13 @@ function readSource(path: string, optional = false): string | undefined {
     if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new HeddleError('ERR_INVALID_ARGUMENT', `cannot read ${path}`, { cause: error });
   }
+}
+
+/**
+ * Loads a serialized FileDescriptorSet, as `protoc --descriptor_set_out --include_imports` or
+ * `buf build -o` write it. Files are checked as protoc checks them; custom options are decoded.
+ * Well-known types the set imports but does not contain are taken from the built-in copies.
+ */
+export function fromDescriptorSet(bytes: Uint8Array): Root {
+  return readDescriptorSet(bytes);
 }

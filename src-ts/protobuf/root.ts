@@ -2,6 +2,7 @@ import { HeddleError } from '../errors.js';
 import { compileCodec, type Codec } from './codegen/codec.js';
 import { codecOptionsKey, resolveCodecOptions, type CodecOptions } from './codegen/codec-options.js';
 import type { FileDescriptorProto, MethodDescriptorProto, ServiceDescriptorProto } from './descriptor/descriptor-proto.js';
+import { DESCRIPTOR_FILE, descriptorPool } from './descriptor/bootstrap.js';
 import type { DescriptorPool } from './descriptor/pool.js';
 import { TypeRegistry, type EnumInfo, type MessageInfo } from './descriptor/type-info.js';
 
@@ -41,9 +42,22 @@ export class Root {
     this.types = new TypeRegistry(pool);
   }
 
-  /** Every file in the root, imports included, dependencies first. */
+  /** The requested files and everything they import, dependencies first, as protoc orders
+   * them with `--include_imports`. */
   get allFiles(): FileDescriptorProto[] {
-    return [...this.pool.files.values()];
+    const ordered: FileDescriptorProto[] = [];
+    const seen = new Set<string>();
+    const visit = (file: FileDescriptorProto): void => {
+      if (seen.has(file.name!)) return;
+      seen.add(file.name!);
+      for (const dependency of file.dependency) {
+        const linked = this.pool.files.get(dependency);
+        if (linked !== undefined) visit(linked);
+      }
+      ordered.push(file);
+    };
+    this.files.forEach(visit);
+    return ordered;
   }
 
   /**
@@ -95,10 +109,30 @@ export class Root {
     };
   }
 
+  /**
+   * Every file of the root (imports included, dependencies first) as a serialized
+   * FileDescriptorSet, the form `protoc --descriptor_set_out` writes and other tools read.
+   * Custom options are written as the extensions they are.
+   */
+  toDescriptorSet(): Uint8Array {
+    // Custom options need a codec that knows their extensions, which this root's pool has
+    // whenever it has descriptor.proto; without it there can be no custom options.
+    const owner = this.pool.files.has(DESCRIPTOR_FILE) ? this : descriptorRoot();
+    return owner.codec('google.protobuf.FileDescriptorSet', { keepCase: true, keepUnknown: true }).encode({ file: this.allFiles });
+  }
+
   /** Full names of every message type in the root, imports included. */
   messageTypeNames(): string[] {
     return [...this.pool.symbols.values()].filter((e) => e.kind === 'message').map((e) => e.fullName);
   }
+}
+
+let bootstrap: Root | undefined;
+
+/** A root of the built-in descriptor.proto alone. */
+export function descriptorRoot(): Root {
+  bootstrap ??= new Root(descriptorPool(), []);
+  return bootstrap;
 }
 
 function stripDot(name: string): string {

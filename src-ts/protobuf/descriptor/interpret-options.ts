@@ -1,6 +1,7 @@
 import type { OptionLiteral, OptionsKind, Position, UninterpretedOption } from '../parser/parsed-file.js';
 import { FieldLabel, FieldType, type DescriptorProto, type FieldDescriptorProto, type OptionsValue } from './descriptor-proto.js';
-import { qualify, type LinkContext } from './link-context.js';
+import type { LinkContext } from './link-context.js';
+import { forEachOptionsHolder } from './options-walk.js';
 import { parseTextFormatMessage, TextFormatError } from './text-format-value.js';
 
 /**
@@ -11,38 +12,13 @@ import { parseTextFormatMessage, TextFormatError } from './text-format-value.js'
 export function interpretOptions(ctx: LinkContext): void {
   const pending = ctx.parsed.options;
   if (pending.size === 0) return;
-  const scope = ctx.file.package ?? '';
-  const visit = (element: object, relativeTo: string): void => {
+  forEachOptionsHolder(ctx.file, (element, _kind, relativeTo) => {
     const entry = pending.get(element);
     if (entry === undefined) return;
-    const holder = element as { options?: OptionsValue };
-    const options: OptionsValue = holder.options ?? {};
+    const options: OptionsValue = element.options ?? {};
     for (const option of entry.list) interpretOne(ctx, entry.kind, option, options, relativeTo);
-    holder.options = options;
-  };
-  visit(ctx.file, qualify(scope, 'dummy'));
-  const visitMessage = (message: DescriptorProto, outer: string): void => {
-    const fullName = qualify(outer, message.name!);
-    visit(message, fullName);
-    for (const field of message.field) visit(field, qualify(fullName, field.name!));
-    for (const oneof of message.oneof_decl) visit(oneof, qualify(fullName, oneof.name!));
-    for (const range of message.extension_range) visit(range, fullName);
-    for (const nested of message.nested_type) visitMessage(nested, fullName);
-    for (const enumType of message.enum_type) visitEnum(enumType, fullName);
-    for (const extension of message.extension) visit(extension, qualify(fullName, extension.name!));
-  };
-  const visitEnum = (enumType: { name?: string; value: Array<{ name?: string }> }, outer: string): void => {
-    visit(enumType, qualify(outer, enumType.name!));
-    for (const value of enumType.value) visit(value, qualify(outer, value.name!));
-  };
-  for (const message of ctx.file.message_type) visitMessage(message, scope);
-  for (const enumType of ctx.file.enum_type) visitEnum(enumType, scope);
-  for (const extension of ctx.file.extension) visit(extension, qualify(scope, extension.name!));
-  for (const service of ctx.file.service) {
-    const fullName = qualify(scope, service.name!);
-    visit(service, fullName);
-    for (const method of service.method) visit(method, qualify(fullName, method.name!));
-  }
+    element.options = options;
+  });
 }
 
 function interpretOne(
