@@ -6,7 +6,8 @@
  * integer. Beyond the compiler, integers must fit the declared width, a reference to a list or
  * map const is substituted (0.17 fails on it at generation time), and container shapes must match.
  */
-import type { ConstValue, StructDef, ThriftType } from '../model.js';
+import { ErrorCode, HeddleError } from '../../errors.js';
+import type { ConstValue, EnumDef, StructDef, ThriftType } from '../model.js';
 import type { ConstDefNode, ConstNode, Pos } from './ast.js';
 import type { Scope } from './scope.js';
 
@@ -35,7 +36,7 @@ export class ConstEvaluator {
   constructor(
     private readonly scope: Scope,
     private readonly lookupStruct: (key: string) => StructDef | undefined,
-    private readonly enumValues: (key: string) => ReadonlySet<number> | undefined,
+    private readonly lookupEnum: (key: string) => EnumDef | undefined,
   ) {}
 
   /** Records an evaluated const so later references can use it. */
@@ -116,7 +117,7 @@ export class ConstEvaluator {
       return this.convert({ kind: 'int', value: BigInt(enumValue.value) }, type, name, pos, site);
     }
     const def = this.scope.findConst(site.file, name);
-    if (def === undefined) throw this.unknownReference(name, pos, site);
+    if (def === undefined) throw this.unknownReference(name, pos, type, site);
     const known = this.values.get(def.node);
     const sameFile = def.file === site.file;
     if (sameFile && def.node.pos.line === site.pos.line && def.node.pos.column === site.pos.column) {
@@ -187,13 +188,20 @@ export class ConstEvaluator {
   }
 
   private checkEnumValue(value: bigint, key: string, pos: Pos, site: ConstSite): void {
-    if (!this.enumValues(key)!.has(Number(value))) {
+    if (!this.lookupEnum(key)!.values.some((v) => BigInt(v.value) === value)) {
       throw this.scope.error(site.file, pos, `${site.what}: enum ${key} has no value ${value}`);
     }
   }
 
-  private unknownReference(name: string, pos: Pos, site: ConstSite) {
+  private unknownReference(name: string, pos: Pos, type: ThriftType, site: ConstSite) {
     const dot = name.lastIndexOf('.');
+    if (dot < 0 && type.kind === 'enum') {
+      const def = this.lookupEnum(type.key)!;
+      if (def.values.some((v) => v.name === name)) {
+        const message = `unknown const or enum value '${name}' (enum values are written qualified: ${def.name}.${name})`;
+        return new HeddleError(ErrorCode.ERR_UNKNOWN_TYPE, message, this.scope.where(site.file, pos));
+      }
+    }
     if (dot >= 0) {
       const owner = this.scope.findType(site.file, name.slice(0, dot));
       if (owner?.node.kind === 'enum') {

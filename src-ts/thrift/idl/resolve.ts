@@ -30,7 +30,6 @@ class Resolver {
   private readonly model: ThriftModel;
   /** Fields waiting for their default value, evaluated once every const is known. */
   private readonly defaults: Array<{ file: number; node: FieldNode; field: FieldDef; owner: string }> = [];
-  private readonly enumValueSets = new Map<string, Set<number>>();
 
   constructor(private readonly files: SourceFile[]) {
     this.scope = new Scope(files);
@@ -58,7 +57,7 @@ class Resolver {
     const consts = new ConstEvaluator(
       this.scope,
       (key) => this.model.structs.get(key),
-      (key) => this.enumValueSets.get(key),
+      (key) => this.model.enums.get(key),
     );
     for (const i of includesFirst(this.files)) {
       for (const d of this.scope.declared(i)) {
@@ -97,7 +96,6 @@ class Resolver {
             loc: this.loc(i, node.pos),
           };
           this.model.enums.set(d.key, withDoc(def, node.doc));
-          this.enumValueSets.set(d.key, new Set(node.values.map((v) => v.value)));
           break;
         }
         case 'typedef':
