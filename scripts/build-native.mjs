@@ -62,11 +62,12 @@ for (;;) {
 }
 let result;
 try {
-  result = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--nodedir=${env.npm_config_nodedir}`], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  // configure + build rather than rebuild: rebuild deletes build/ first, so a process loading the
+  // addon meanwhile would find none; make recompiles only what changed.
+  for (const step of ['configure', 'build']) {
+    result = spawnSync(process.execPath, [gyp, step, '--release', `--nodedir=${env.npm_config_nodedir}`], { cwd: root, env, stdio: 'inherit' });
+    if (result.status !== 0) break;
+  }
 } finally {
   rmSync(lock, { recursive: true, force: true });
 }

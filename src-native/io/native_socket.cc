@@ -36,6 +36,7 @@ void NativeSocket::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceMethod<&NativeSocket::ResumeReading>("resumeReading"),
                                         InstanceAccessor<&NativeSocket::GetFraming>("framing"),
                                         InstanceAccessor<&NativeSocket::GetQueuedBytes>("queuedBytes"),
+                                        InstanceAccessor<&NativeSocket::GetPartialBytes>("partialBytes"),
                                     });
   exports.Set("NativeSocket", ctor);
 }
@@ -428,6 +429,11 @@ Napi::Value NativeSocket::GetFraming(const Napi::CallbackInfo& info) {
 Napi::Value NativeSocket::GetQueuedBytes(const Napi::CallbackInfo& info) {
   HEDDLE_CHECK_THIS(info);
   return Napi::Number::New(env_, static_cast<double>(queued_bytes_));
+}
+
+Napi::Value NativeSocket::GetPartialBytes(const Napi::CallbackInfo& info) {
+  HEDDLE_CHECK_THIS(info);
+  return Napi::Number::New(env_, slab_ ? static_cast<double>(slab_->filled - slab_->frame_start) : 0);
 }
 
 }  // namespace heddle::io

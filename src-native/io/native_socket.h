@@ -65,6 +65,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   Napi::Value ResumeReading(const Napi::CallbackInfo& info);
   Napi::Value GetFraming(const Napi::CallbackInfo& info);
   Napi::Value GetQueuedBytes(const Napi::CallbackInfo& info);
+  Napi::Value GetPartialBytes(const Napi::CallbackInfo& info);
 
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnPollClosed(uv_handle_t* handle);

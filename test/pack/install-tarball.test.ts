@@ -20,7 +20,11 @@ function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env):
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'heddle-pack-'));
+  // prebuildify leaves prebuilds/ in the tree; remove it again unless it was there before, so
+  // later runs in this checkout load build/Release, not a stale prebuild.
+  const hadPrebuilds = existsSync(join(root, 'prebuilds'));
   const output = npm(['pack', '--json', '--pack-destination', work], root);
+  if (!hadPrebuilds) rmSync(join(root, 'prebuilds'), { recursive: true, force: true });
   const packed = JSON.parse(output.slice(output.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(work, packed[0]!.filename);
   packedFiles = packed[0]!.files.map((f) => f.path);
