@@ -1,4 +1,5 @@
 import type { HeddleError } from '../errors.js';
+import type { Frame } from '../transport/index.js';
 
 /** How a connection's byte stream divides into frames. */
 export type Framing =
@@ -12,10 +13,10 @@ export type Framing =
 /** Receives what a connection delivers. Frames arrive in batches, in stream order. */
 export interface FrameSink {
   /**
-   * Complete frames, each a view including its length prefix (if any). A view stays valid for
-   * as long as it is referenced: connections never reuse the memory under a delivered frame.
+   * Complete frames, parsed (TTHeader fields, Framed, PurePayload). A frame's payload stays valid
+   * for as long as it is referenced: RPC never closes payloads, so decoded values may view them.
    */
-  frames(batch: Uint8Array[]): void;
+  frames(batch: Frame[]): void;
   /** Queued writes reached the kernel after `write` returned false. */
   drain(): void;
   /** The connection is gone. `error` is absent for an orderly close by either side. */
@@ -39,6 +40,8 @@ export interface FrameConnection {
   /** Closes at once; queued writes are dropped. `closed` follows on the sink. */
   destroy(): void;
   readonly remoteAddress: string;
+  /** Bytes of an unfinished frame held back: a read timeout cuts peers that stall mid-frame. */
+  readonly partialBytes: number;
 }
 
 /** Connection limits shared by both implementations. */

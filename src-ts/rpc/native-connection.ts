@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
+import { LinkBuffer } from '../buffer/index.js';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { nativeAddon } from '../native.js';
+import { FrameReader, type Frame } from '../transport/index.js';
 import {
   DEFAULT_MAX_FRAME_SIZE,
   type FrameConnection,
@@ -17,6 +19,7 @@ export interface NativeSocketHandle {
   resumeReading(): void;
   readonly framing: number;
   readonly queuedBytes: number;
+  readonly partialBytes: number;
 }
 
 export type NativeSocketConstructor = new (
@@ -64,6 +67,9 @@ export class NativeFrameConnection implements FrameConnection {
   private readonly sink: FrameSink;
   private finished = false;
   private pendingError: HeddleError | undefined;
+  // Parses the complete length-prefixed frames the addon cut (TTHeader or Framed, per frame).
+  private readonly parser: FrameReader;
+  private streamOffset = 0;
 
   constructor(socket: Socket, options: FrameConnectionOptions, sink: FrameSink) {
     const NativeSocket = nativeAddon?.NativeSocket;
@@ -79,6 +85,7 @@ export class NativeFrameConnection implements FrameConnection {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `maxFrameSize must be an integer in [8, 2^31), got ${maxFrame}`);
     }
     this.sink = sink;
+    this.parser = new FrameReader({ kind: 'auto', maxFrameSize: maxFrame });
     this.remoteAddress = options.peer ?? (socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`);
     this.handle = new NativeSocket(
       fd,
@@ -127,9 +134,27 @@ export class NativeFrameConnection implements FrameConnection {
     this.handle.close();
   }
 
+  /** Bytes of an unfinished frame the addon holds. */
+  get partialBytes(): number {
+    return this.finished ? 0 : this.handle.partialBytes;
+  }
+
   private onFrames(slab: ArrayBuffer, spans: Int32Array, count: number): void {
-    const batch = new Array<Uint8Array>(count);
-    for (let i = 0; i < count; i++) batch[i] = new Uint8Array(slab, spans[2 * i], spans[2 * i + 1]);
+    const batch = new Array<Frame>(count);
+    const unframed = this.handle.framing === 1;
+    try {
+      for (let i = 0; i < count; i++) {
+        const raw = new Uint8Array(slab, spans[2 * i], spans[2 * i + 1]);
+        // The addon already found this message's end by scanning it; nothing to re-check.
+        batch[i] = unframed
+          ? { kind: 'pure-payload', offset: this.streamOffset, size: raw.length, payload: LinkBuffer.from(raw), payloadProtocol: 'thrift-binary' }
+          : this.parser.feed(LinkBuffer.from(raw))[0]!;
+        this.streamOffset += raw.length;
+      }
+    } catch (error) {
+      this.fail(error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_FRAME, String(error), { cause: error }));
+      return;
+    }
     this.sink.frames(batch);
   }
 

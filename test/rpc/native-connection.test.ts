@@ -5,9 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HeddleError } from '../../src-ts/errors.js';
+import type { Frame } from '../../src-ts/transport/index.js';
 import { nativeAddon } from '../../src-ts/native.js';
 import type { FrameSink, Framing } from '../../src-ts/rpc/frame-connection.js';
 import { NativeFrameConnection, nativeIoAvailable } from '../../src-ts/rpc/native-connection.js';
+
+/** A frame as it was on the wire: the length prefix (if any) and the payload. */
+function wireBytes(frame: Frame): Buffer {
+  const payload = Buffer.from(frame.payload.peek(frame.payload.length));
+  if (frame.kind === 'pure-payload') return payload;
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(payload.length);
+  return Buffer.concat([prefix, payload]);
+}
 
 interface Collected {
   frames: Buffer[];
@@ -16,7 +26,7 @@ interface Collected {
   drains: number;
 }
 
-function collector(onFrames?: (batch: Uint8Array[]) => void): Collected {
+function collector(onFrames?: (batch: Buffer[]) => void): Collected {
   let resolveClosed!: (e: HeddleError | undefined) => void;
   const c: Collected = {
     frames: [],
@@ -24,8 +34,9 @@ function collector(onFrames?: (batch: Uint8Array[]) => void): Collected {
     closed: new Promise((r) => (resolveClosed = r)),
     sink: {
       frames: (batch) => {
-        for (const f of batch) c.frames.push(Buffer.from(f));
-        onFrames?.(batch);
+        const bytes = batch.map(wireBytes);
+        c.frames.push(...bytes);
+        onFrames?.(bytes);
       },
       drain: () => c.drains++,
       closed: (e) => resolveClosed(e),
@@ -59,10 +70,12 @@ function rawClient(port: number): Promise<net.Socket> {
   });
 }
 
-function lengthPrefixed(payload: Buffer): Buffer {
-  const frame = Buffer.alloc(4 + payload.length);
-  frame.writeUInt32BE(payload.length, 0);
-  payload.copy(frame, 4);
+/** A Framed frame whose payload starts like a Thrift Binary message, as framing sniffers expect. */
+function lengthPrefixed(body: Buffer): Buffer {
+  const frame = Buffer.alloc(8 + body.length);
+  frame.writeUInt32BE(4 + body.length, 0);
+  frame.writeUInt32BE(0x80010001, 4);
+  body.copy(frame, 8);
   return frame;
 }
 
