@@ -90,7 +90,8 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
         });
       });
       out.line('if (pos > end) throw truncated(start);');
-      if (isGroup) out.line('if (endTag !== -1 && !closed) throw truncated(pos);');
+      // The group itself is unfinished, not its last field: no field in the path.
+      if (isGroup) out.line('if (endTag !== -1 && !closed) { tag = 0; throw truncated(pos); }');
     }, `} catch (e) { throw fieldFault(e, tag, ${namesConst}, m); }`);
     for (const f of message.fields) {
       if (typed(f) === undefined) continue;

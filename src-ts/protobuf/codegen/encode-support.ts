@@ -13,11 +13,9 @@ export function oneofConflict(oneof: string): CodecFault {
   return badValue(`more than one member of oneof "${oneof}" is set`);
 }
 
-/** The fault for a proto2 required field that is not set. */
-export function missingRequiredOnEncode(field: string): CodecFault {
-  const fault = new CodecFault('ERR_REQUIRED_FIELD', 'required field not set');
-  fault.segments.push(field);
-  return fault;
+/** The fault for a proto2 required field that is not set; the encoder adds the field path. */
+export function missingRequiredOnEncode(): CodecFault {
+  return new CodecFault('ERR_REQUIRED_FIELD', 'required field not set');
 }
 
 /** Arrays and TypedArrays are accepted for repeated fields. */

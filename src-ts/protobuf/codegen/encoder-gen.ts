@@ -180,7 +180,7 @@ function emitField(w: EncoderWriter, field: FieldInfo, index: number): void {
   const { out, mod } = w;
   const name = mod.propertyName(field);
   out.line(`fi = ${index};`, `v = ${property('m', name)};`);
-  if (field.required) out.line(`if (v === undefined || v === null) throw missingRequiredOnEncode(${JSON.stringify(name)});`);
+  if (field.required) out.line('if (v === undefined || v === null) throw missingRequiredOnEncode();');
   if (field.kind === 'map') {
     out.block('if (v !== undefined && v !== null) {', () => emitMap(w, field));
     return;

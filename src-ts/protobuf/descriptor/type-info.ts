@@ -183,8 +183,9 @@ export class TypeRegistry {
     if (info.kind !== 'scalar') return undefined;
     switch (info.scalar) {
       case 'double':
-      case 'float':
         return parseFloatText(text);
+      case 'float':
+        return Math.fround(parseFloatText(text));
       case 'int64':
       case 'uint64':
       case 'sint64':
