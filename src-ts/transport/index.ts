@@ -32,7 +32,7 @@ export {
   intKeyName,
   TRANSIENT_PREFIX,
   PERSISTENT_PREFIX,
-  BACKWARD_PREFIX,
+  ACL_TOKEN_KEY,
 } from './metainfo.js';
 export type { IntKeyName } from './metainfo.js';
 export { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, writeKitexProtobufEnvelope } from './kitex-protobuf.js';

@@ -12,7 +12,8 @@ export interface FrameLimits {
    * message length, a PurePayload message). Default 64 MiB. A reader never buffers more than this
    * for one frame. */
   maxFrameSize?: number;
-  /** Largest TTHeader variable header in bytes. Default and maximum 65536, Kitex's limit. */
+  /** Largest TTHeader variable header in bytes. Default and maximum 262140, the most the HEADER
+   * SIZE field can express (Kitex's limit too). */
   maxHeaderSize?: number;
   /** Deepest nesting the PurePayload skip scan follows. Default 64. */
   maxDepth?: number;

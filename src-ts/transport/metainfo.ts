@@ -65,23 +65,27 @@ export const StrKey = {
 export const TRANSIENT_PREFIX = 'RPC_TRANSIT_';
 /** Prefix of metadata propagated along the whole call chain (`metainfo.WithPersistentValue`). */
 export const PERSISTENT_PREFIX = 'RPC_PERSIST_';
-/** Prefix of metadata a server sends back to its caller (`metainfo.SendBackwardValue`). */
-export const BACKWARD_PREFIX = 'RPC_BACKWARD_';
+/** The string key under which Kitex exposes a TTHeader's ACL token block: the transient value
+ * `gdpr-token`. Kitex writes this key as the ACL block, never as a KEYVALUE entry. */
+export const ACL_TOKEN_KEY = `${TRANSIENT_PREFIX}gdpr-token`;
 
 /**
  * Kitex metadata carried in a TTHeader: the integer-keyed and string-keyed info maps, with
- * accessors for integer keys by name and for transient, persistent and backward metadata (string
- * keys with the `RPC_TRANSIT_`, `RPC_PERSIST_` and `RPC_BACKWARD_` prefixes, which these accessors
- * add and strip). A MetaInfo wraps the maps it is given, so edits show in the header they came
- * from.
+ * accessors for integer keys by name and for transient and persistent metadata (string keys with
+ * the `RPC_TRANSIT_` and `RPC_PERSIST_` prefixes, which these accessors add and strip). Backward
+ * values, which a server sends to its caller, travel in the reply as plain string keys. A MetaInfo
+ * wraps the maps it is given, so edits show in the header they came from.
  */
 export class MetaInfo {
   readonly intInfo: Map<number, string>;
   readonly strInfo: Map<string, string>;
+  /** The ACL token block, which Kitex presents as the transient value `gdpr-token`. */
+  aclToken: string | undefined;
 
-  constructor(intInfo: Map<number, string> = new Map(), strInfo: Map<string, string> = new Map()) {
+  constructor(intInfo: Map<number, string> = new Map(), strInfo: Map<string, string> = new Map(), aclToken?: string) {
     this.intInfo = intInfo;
     this.strInfo = strInfo;
+    this.aclToken = aclToken;
   }
 
   /** The value of an integer key, by Kitex name (`'ToMethod'`) or number. */
@@ -106,9 +110,10 @@ export class MetaInfo {
     return this;
   }
 
-  /** A transient value (`RPC_TRANSIT_<name>` on the wire). */
+  /** A transient value (`RPC_TRANSIT_<name>` on the wire; `gdpr-token` is the ACL block). */
   getTransient(name: string): string | undefined {
-    return this.strInfo.get(TRANSIENT_PREFIX + name);
+    const key = TRANSIENT_PREFIX + name;
+    return key === ACL_TOKEN_KEY && this.aclToken !== undefined ? this.aclToken : this.strInfo.get(key);
   }
 
   /** Sets a transient value: sent to the next hop only. */
@@ -126,19 +131,17 @@ export class MetaInfo {
     return this.set(PERSISTENT_PREFIX + name, value);
   }
 
-  /** A backward value (`RPC_BACKWARD_<name>` on the wire), sent by a server to its caller. */
-  getBackward(name: string): string | undefined {
-    return this.strInfo.get(BACKWARD_PREFIX + name);
-  }
-
-  /** Sets a backward value, for a server's reply. */
+  /** Sets a backward value in a server's reply: a plain string key, as `metainfo.SendBackwardValue`
+   * sends it. */
   setBackward(name: string, value: string): this {
-    return this.set(BACKWARD_PREFIX + name, value);
+    return this.set(name, value);
   }
 
-  /** All transient values, prefix stripped. */
+  /** All transient values, prefix stripped, the ACL token included as `gdpr-token`. */
   transient(): Map<string, string> {
-    return this.withPrefix(TRANSIENT_PREFIX);
+    const values = this.withPrefix(TRANSIENT_PREFIX);
+    if (this.aclToken !== undefined) values.set(ACL_TOKEN_KEY.slice(TRANSIENT_PREFIX.length), this.aclToken);
+    return values;
   }
 
   /** All persistent values, prefix stripped. */
@@ -146,9 +149,14 @@ export class MetaInfo {
     return this.withPrefix(PERSISTENT_PREFIX);
   }
 
-  /** All backward values, prefix stripped. */
+  /** What a Kitex client receives as backward values from this reply header: every string entry
+   * that is not transient or persistent (Kitex's own `biz-*` and `crrst` keys included). */
   backward(): Map<string, string> {
-    return this.withPrefix(BACKWARD_PREFIX);
+    const values = new Map<string, string>();
+    for (const [key, value] of this.strInfo) {
+      if (!key.startsWith(TRANSIENT_PREFIX) && !key.startsWith(PERSISTENT_PREFIX)) values.set(key, value);
+    }
+    return values;
   }
 
   /** The integer keys as a plain object keyed by Kitex name (numbers for unnamed keys), for logs. */

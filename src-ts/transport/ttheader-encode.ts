@@ -1,12 +1,13 @@
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { ErrorCode, HeddleError } from '../errors.js';
+import { ACL_TOKEN_KEY } from './metainfo.js';
 import { checkInteger, entriesOf, type TTHeaderInit } from './ttheader.js';
 import { TTHEADER_MAGIC, TTHEADER_MAX_HEADER_SIZE, TTHeaderInfo, TTHeaderLayout as L } from './ttheader-layout.js';
 
 /**
  * Writes a TTHeader (everything before the payload) into `out` the way Kitex does: ACL token
- * block, then KEYVALUE, then INTKEYVALUE, each only when non-empty, entries in map order, zero
- * padding to a multiple of 4. LENGTH is left zero: it is only known once the payload is written,
+ * block (from `aclToken`, or the `RPC_TRANSIT_gdpr-token` entry), then KEYVALUE, then
+ * INTKEYVALUE, each only when non-empty, entries in map order, zero padding to a multiple of 4. LENGTH is left zero: it is only known once the payload is written,
  * so the returned view (writable until `out.flush()`) is where the caller patches it.
  */
 export function writeTTHeader(out: LinkBuffer, init: TTHeaderInit): Uint8Array {
@@ -16,13 +17,19 @@ export function writeTTHeader(out: LinkBuffer, init: TTHeaderInit): Uint8Array {
   const transforms = init.transforms ?? [];
   checkInteger(transforms.length, 0, 0xff, 'TTHeader transform count');
   for (const id of transforms) checkInteger(id, 0, 0xff, 'TTHeader transform id');
-  const strEntries = entriesOf(init.strInfo, (key) => key);
+  let aclToken = init.aclToken;
+  let strEntries = entriesOf(init.strInfo, (key) => key);
+  const aclEntry = strEntries.find(([key]) => key === ACL_TOKEN_KEY);
+  if (aclEntry !== undefined) {
+    aclToken ??= aclEntry[1];
+    strEntries = strEntries.filter(([key]) => key !== ACL_TOKEN_KEY);
+  }
   const intEntries = entriesOf(init.intInfo, Number);
   checkInteger(strEntries.length, 0, 0xffff, 'TTHeader KEYVALUE count');
   checkInteger(intEntries.length, 0, 0xffff, 'TTHeader INTKEYVALUE count');
 
   let infoSize = 2 + transforms.length;
-  if (init.aclToken !== undefined) infoSize += 1 + stringSize(init.aclToken);
+  if (aclToken !== undefined) infoSize += 1 + stringSize(aclToken);
   if (strEntries.length > 0) {
     infoSize += 3;
     for (const [key, value] of strEntries) infoSize += stringSize(key) + stringSize(value);
@@ -49,9 +56,9 @@ export function writeTTHeader(out: LinkBuffer, init: TTHeaderInit): Uint8Array {
   view[L.TRANSFORM_COUNT] = transforms.length;
   let at: number = L.TRANSFORM_IDS;
   for (const id of transforms) view[at++] = id;
-  if (init.aclToken !== undefined) {
+  if (aclToken !== undefined) {
     view[at++] = TTHeaderInfo.ACL_TOKEN;
-    at = writeString(view, at, init.aclToken);
+    at = writeString(view, at, aclToken);
   }
   if (strEntries.length > 0) {
     view[at++] = TTHeaderInfo.KEY_VALUE;

@@ -33,8 +33,10 @@ export const TTHeaderLayout = {
 export const TTHEADER_MAGIC = 0x1000;
 /** Largest LENGTH Kitex accepts: the top two bits must be clear. */
 export const TTHEADER_MAX_LENGTH = 0x3fffffff;
-/** Largest variable header (from offset 14, padding included) Kitex accepts or writes, in bytes. */
-export const TTHEADER_MAX_HEADER_SIZE = 65536;
+/** Largest variable header (from offset 14, padding included) in bytes: what the u16 HEADER SIZE
+ * field can express, and what Kitex (cloudwego/gopkg v0.2+) accepts and writes. Older Kitex
+ * releases capped it at 65536; `FrameLimits.maxHeaderSize` can impose that. */
+export const TTHEADER_MAX_HEADER_SIZE = 4 * 0xffff;
 
 /** FLAGS bits. */
 export const TTHeaderFlag = {

@@ -15,12 +15,13 @@ export interface TTHeader {
   intInfo: Map<number, string>;
   /** KEYVALUE entries, in wire order. */
   strInfo: Map<string, string>;
-  /** The ACL token block, when present. Kitex exposes it as the transient key `gdpr-token`. */
+  /** The ACL token block, when present. Kitex exposes it as the transient value `gdpr-token`. */
   aclToken?: string;
 }
 
 /** A TTHeader to encode: every field optional. Map entries are written in iteration order, which
- * is how a decoded header re-encodes to the same bytes. */
+ * is how a decoded header re-encodes to the same bytes. As in Kitex, a `RPC_TRANSIT_gdpr-token`
+ * string entry is written as the ACL token block when `aclToken` is not given. */
 export interface TTHeaderInit {
   flags?: number;
   seqId?: number;
@@ -31,9 +32,9 @@ export interface TTHeaderInit {
   aclToken?: string;
 }
 
-/** The header's info maps as a {@link MetaInfo}, sharing the maps. */
+/** The header's metadata as a {@link MetaInfo}, sharing its maps. */
 export function metaInfoOf(header: TTHeader): MetaInfo {
-  return new MetaInfo(header.intInfo, header.strInfo);
+  return new MetaInfo(header.intInfo, header.strInfo, header.aclToken);
 }
 
 /** Entries of a Map or a plain record, with record keys converted by `key`. */

@@ -25,20 +25,30 @@ describe('MetaInfo', () => {
     expect(() => meta.setInt('NoSuchKey' as 'Env', 'x')).toThrow(HeddleError);
   });
 
-  it('adds and strips the transient, persistent and backward prefixes', () => {
-    const meta = new MetaInfo()
-      .setTransient('trace', 't1')
-      .setPersistent('tenant', 'acme')
-      .setBackward('cost', '3')
-      .set(StrKey.IDLServiceName, 'EchoService');
-    expect([...meta.strInfo.keys()]).toEqual(['RPC_TRANSIT_trace', 'RPC_PERSIST_tenant', 'RPC_BACKWARD_cost', 'isn']);
+  it('adds and strips the transient and persistent prefixes', () => {
+    const meta = new MetaInfo().setTransient('trace', 't1').setPersistent('tenant', 'acme').set(StrKey.IDLServiceName, 'EchoService');
+    expect([...meta.strInfo.keys()]).toEqual(['RPC_TRANSIT_trace', 'RPC_PERSIST_tenant', 'isn']);
     expect(meta.getTransient('trace')).toBe('t1');
     expect(meta.getPersistent('tenant')).toBe('acme');
-    expect(meta.getBackward('cost')).toBe('3');
     expect(meta.transient()).toEqual(new Map([['trace', 't1']]));
     expect(meta.persistent()).toEqual(new Map([['tenant', 'acme']]));
-    expect(meta.backward()).toEqual(new Map([['cost', '3']]));
     expect(meta.get('isn')).toBe('EchoService');
+  });
+
+  it('sends backward values as plain reply keys, as Kitex servers do', () => {
+    const reply = new MetaInfo().setBackward('served-by', 'node').set(StrKey.BizStatus, '0').setTransient('t', 'x');
+    expect([...reply.strInfo.keys()]).toEqual(['served-by', 'biz-status', 'RPC_TRANSIT_t']);
+    expect(reply.backward()).toEqual(new Map([['served-by', 'node'], ['biz-status', '0']]));
+  });
+
+  it('presents the ACL token as the transient value gdpr-token, and writes that key as the ACL block', () => {
+    const meta = new MetaInfo().setTransient('gdpr-token', 'secret').setTransient('trace', 't1');
+    const frame = encodeFrame({ kind: 'ttheader', header: { strInfo: meta.strInfo } }, echoCall('x'));
+    const [decoded] = new FrameReader().push(frame) as [TTHeaderFrame];
+    expect(decoded.header.aclToken).toBe('secret');
+    expect([...decoded.header.strInfo.keys()]).toEqual(['RPC_TRANSIT_trace']);
+    expect(metaInfoOf(decoded.header).transient()).toEqual(new Map([['trace', 't1'], ['gdpr-token', 'secret']]));
+    expect(metaInfoOf(decoded.header).getTransient('gdpr-token')).toBe('secret');
   });
 
   it('travels in a TTHeader and comes back out of a decoded frame', () => {
