@@ -112,7 +112,7 @@ export class ThriftBinaryScanner {
     if (cursor.available < 12 + nameLength) return false;
     this.commit(cursor, 12 + nameLength);
     this.inBody = true;
-    this.push(STRUCT, 0, 0, 0, streamOffset);
+    this.push(STRUCT, 0, 0, 0, streamOffset + this.position);
     return true;
   }
 
@@ -170,9 +170,10 @@ export class ThriftBinaryScanner {
       throw badFrame(`Thrift message is larger than the ${this.maxSize}-byte frame limit`, streamOffset + this.position);
     }
     if (cursor.available < size) return false;
+    const valueOffset = streamOffset + this.position;
+    if (enter >= 0) this.push(enter, keyType, valueType, enter === MAP ? count * 2 : count, valueOffset);
     this.commit(cursor, size);
     if (this.kinds[parent] !== STRUCT) this.remaining[parent]--;
-    if (enter >= 0) this.push(enter, keyType, valueType, enter === MAP ? count * 2 : count, streamOffset);
     return true;
   }
 
@@ -190,11 +191,10 @@ export class ThriftBinaryScanner {
     }
   }
 
-  private push(kind: number, keyType: number, valueType: number, count: number, streamOffset: number): void {
+  /** Enters a struct or container; `offset` (the stream offset of the value) names it in errors. */
+  private push(kind: number, keyType: number, valueType: number, count: number, offset: number): void {
     if (this.depth >= this.maxDepth) {
-      throw new HeddleError(ErrorCode.ERR_DEPTH_LIMIT, `Thrift message nests deeper than ${this.maxDepth} levels`, {
-        offset: streamOffset + this.position,
-      });
+      throw new HeddleError(ErrorCode.ERR_DEPTH_LIMIT, `Thrift message nests deeper than ${this.maxDepth} levels`, { offset });
     }
     const top = this.depth++;
     this.kinds[top] = kind;
