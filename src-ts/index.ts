@@ -7,5 +7,6 @@ export type { NativeStatus } from './native.js';
 export { HeddleError, ErrorCode } from './errors.js';
 export type { ErrorLocation, HeddleErrorOptions } from './errors.js';
 export { LinkBuffer } from './buffer/index.js';
+export * as thrift from './thrift/index.js';
 export * as protobuf from './protobuf/index.js';
 export * as transport from './transport/index.js';

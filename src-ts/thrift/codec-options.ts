@@ -1,0 +1,94 @@
+/** Options of `doc.codec(...)`: what they mean, their defaults, and how they are checked. */
+import { ErrorCode, HeddleError } from '../errors.js';
+
+/** Options for a Thrift codec. Every combination is compiled (and cached) separately. */
+export interface CodecOptions {
+  /** Wire protocol. Default `'binary'` (strict Binary, as Kitex speaks). */
+  protocol?: 'binary' | 'compact';
+  /**
+   * JS form of i64 values: `'bigint'` (default), `'number'` (decode fails with ERR_BAD_VALUE on
+   * values beyond Number.MAX_SAFE_INTEGER) or `'string'` (decimal).
+   */
+  i64?: 'bigint' | 'number' | 'string';
+  /**
+   * JS form of decoded maps: `'map'` (a Map, default) or `'object'` (a plain object whose keys are
+   * the keys' string forms; only for maps whose keys are strings, numbers, bools, enums or uuids).
+   * Encoders accept both forms whatever this says.
+   */
+  map?: 'map' | 'object';
+  /** JS form of decoded sets: `'array'` (default) or `'set'`. Encoders accept both. */
+  set?: 'array' | 'set';
+  /**
+   * Decode numeric lists as TypedArrays: list<double> as Float64Array, list<i64> as
+   * BigInt64Array (with i64 'bigint'), list<i32> as Int32Array, list<i16> as Int16Array, list<i8>
+   * as Int8Array. Encoders accept TypedArrays or arrays whatever this says. Default false.
+   */
+  typedArrays?: boolean;
+  /** Deepest nesting of structs and containers allowed; deeper is ERR_DEPTH_LIMIT. Default 64. */
+  maxDepth?: number;
+  /** Largest input accepted by decode and output produced by encode, in bytes. Default 64 MiB. */
+  maxSize?: number;
+  /** Compile with a `//# sourceURL`, so the generated code shows by name in stack traces and debuggers. */
+  debug?: boolean;
+}
+
+/** {@link CodecOptions} with every default applied. */
+export interface ResolvedCodecOptions {
+  readonly protocol: 'binary' | 'compact';
+  readonly i64: 'bigint' | 'number' | 'string';
+  readonly map: 'map' | 'object';
+  readonly set: 'array' | 'set';
+  readonly typedArrays: boolean;
+  readonly maxDepth: number;
+  readonly maxSize: number;
+  readonly debug: boolean;
+}
+
+/** Default nesting limit. */
+export const DEFAULT_MAX_DEPTH = 64;
+/** Default message size limit: 64 MiB. */
+export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new HeddleError(
+    ErrorCode.ERR_INVALID_ARGUMENT,
+    `option ${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`,
+  );
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option ${name} must be a boolean, got ${JSON.stringify(value)}`);
+}
+
+/** Applies defaults and checks every option; a bad one is ERR_INVALID_ARGUMENT. */
+export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'codec options must be an object');
+  }
+  return Object.freeze({
+    protocol: oneOf('protocol', options.protocol, ['binary', 'compact'] as const, 'binary'),
+    i64: oneOf('i64', options.i64, ['bigint', 'number', 'string'] as const, 'bigint'),
+    map: oneOf('map', options.map, ['map', 'object'] as const, 'map'),
+    set: oneOf('set', options.set, ['array', 'set'] as const, 'array'),
+    typedArrays: flag('typedArrays', options.typedArrays),
+    maxDepth: positiveInteger('maxDepth', options.maxDepth, DEFAULT_MAX_DEPTH),
+    maxSize: positiveInteger('maxSize', options.maxSize, DEFAULT_MAX_SIZE),
+    debug: flag('debug', options.debug),
+  });
+}
+
+/** A string identifying a resolved option set, for caches. */
+export function optionsKey(options: ResolvedCodecOptions): string {
+  const { protocol, i64, map, set, typedArrays, maxDepth, maxSize, debug } = options;
+  return `${protocol}/${i64}/${map}/${set}/${typedArrays ? 'ta' : '-'}/${maxDepth}/${maxSize}/${debug ? 'debug' : '-'}`;
+}

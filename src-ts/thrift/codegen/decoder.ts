@@ -1,0 +1,182 @@
+/**
+ * Generates a struct decoder: `function decode_X(r, depth)` reading fields into locals (a switch
+ * on the field id; unknown ids and unexpected wire types are skipped), then checking required
+ * fields and unions, filling IDL defaults, and building the object with its fields in
+ * declaration order, so decoded objects of a type share one shape in the common case.
+ */
+import type { FieldDef, StructDef, ThriftType } from '../model.js';
+import { constExpression } from './const-value.js';
+import type { GenerationContext } from './context.js';
+import { literalKey, NameTable, propertyAssign } from './identifiers.js';
+import { levelPaths, pathLevels } from './paths.js';
+import type { SourceWriter } from './source-writer.js';
+import { keyForm, typeLabel } from './type-info.js';
+import { typedArrayOf } from './typed-lists.js';
+import { emitTypedListRead } from './typed-list-code.js';
+
+/** Emits the decoder of `struct` as function `name`. */
+export function emitStructDecoder(out: SourceWriter, name: string, struct: StructDef, ctx: GenerationContext): void {
+  const fields = struct.fields;
+  const names = new NameTable();
+  const locals = fields.map((f) => names.unique(`f_${f.name}`));
+  const levels = pathLevels(fields.map((f) => f.type));
+  out.comment(`Decodes ${struct.kind} ${struct.key} (${ctx.options.protocol}).`);
+  out.open(`function ${name}(r, depth) {`);
+  out.line('if (depth > MAX_DEPTH) throw depthLimit(r.pos, MAX_DEPTH);');
+  out.line('const buf = r.buf;', 'const end = r.end;', 'let pos = r.pos;');
+  out.line('let type = 0, id = 0, len = 0, field = 0;');
+  if (levels > 0) {
+    out.line(levelPaths.declare(levels));
+    out.line(`let ${Array.from({ length: levels }, (_, i) => `n${i + 1} = 0`).join(', ')};`);
+  }
+  out.line(...ctx.decoding.structLocals);
+  if (locals.length > 0) out.line(`let ${locals.join(', ')};`);
+  out.open('try {');
+  out.open('for (;;) {');
+  out.line('field = 0;');
+  out.line(...ctx.decoding.fieldHeader);
+  out.open('switch (id) {');
+  fields.forEach((field, index) => emitFieldCase(out, field, index, locals[index]!, ctx));
+  out.close();
+  out.line('field = -1;');
+  out.line(ctx.decoding.skipField);
+  out.close();
+  out.middle('} catch (e) {');
+  levelPaths.emitCatch(out, fields, true);
+  out.close();
+  emitChecksAndDefaults(out, struct, locals, ctx);
+  out.line('r.pos = pos;');
+  emitResult(out, struct, locals);
+  out.close();
+  out.line('');
+}
+
+function emitFieldCase(out: SourceWriter, field: FieldDef, index: number, local: string, ctx: GenerationContext): void {
+  out.open(`case ${field.id}: // ${typeLabel(field.type)} ${field.name}`);
+  out.open(`if (${ctx.decoding.fieldTypeTest(field.type)}) {`);
+  out.line(`field = ${index + 1};`);
+  const fromHeader = field.type.kind === 'base' && field.type.name === 'bool' ? ctx.decoding.boolFromHeader : undefined;
+  if (fromHeader !== undefined) out.line(`${local} = ${fromHeader};`);
+  else emitRead(out, field.type, local, 0, false, ctx);
+  out.line('continue;');
+  out.close();
+  out.line('break;');
+  out.close('');
+}
+
+/** Reads a value of `type` into `target`, nested `level` containers deep. */
+function emitRead(out: SourceWriter, type: ThriftType, target: string, level: number, checked: boolean, ctx: GenerationContext): void {
+  switch (type.kind) {
+    case 'struct':
+      out.line('r.pos = pos;', `${target} = ${ctx.decoderOf(type.key)}(r, depth + ${level + 1});`, 'pos = r.pos;');
+      return;
+    case 'list':
+    case 'set':
+      emitList(out, type, target, level + 1, ctx);
+      return;
+    case 'map':
+      emitMap(out, type, target, level + 1, ctx);
+      return;
+    default:
+      out.line(...ctx.decoding.readValue(type, target, checked));
+  }
+}
+
+function emitList(out: SourceWriter, type: ThriftType & { kind: 'list' | 'set' }, target: string, level: number, ctx: GenerationContext): void {
+  const items = `a${level}`;
+  const n = `n${level}`;
+  const i = `i${level}`;
+  const element = `e${level}`;
+  out.open('{');
+  out.line(`if (depth + ${level} > MAX_DEPTH) throw depthLimit(pos, MAX_DEPTH);`);
+  out.line(...ctx.decoding.listHeader(level, type.element));
+  const typed = typedArrayOf(type, ctx.options);
+  if (typed !== undefined) {
+    emitTypedListRead(out, typed, target, level, ctx);
+    out.close();
+    return;
+  }
+  const asSet = type.kind === 'set' && ctx.options.set === 'set';
+  out.line(`const ${items} = ${asSet ? 'new Set()' : '[]'};`);
+  out.line(`p${level} = 0;`);
+  out.open(`for (${i} = 0; ${i} < ${n}; ${i}++) {`);
+  out.line(`let ${element};`);
+  emitRead(out, type.element, element, level, ctx.decoding.fixedWidth(type.element) !== undefined, ctx);
+  out.line(asSet ? `${items}.add(${element});` : `${items}.push(${element});`);
+  out.close();
+  out.line(`${i} = -1;`);
+  out.line(`${target} = ${items};`);
+  out.close();
+}
+
+function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: string, level: number, ctx: GenerationContext): void {
+  const map = `m${level}`;
+  const n = `n${level}`;
+  const i = `i${level}`;
+  const key = `k${level}`;
+  const val = `v${level}`;
+  const form = keyForm(type.key);
+  const asObject = ctx.options.map === 'object' && form !== undefined;
+  const checked = ctx.decoding.fixedWidth(type.key) !== undefined && ctx.decoding.fixedWidth(type.value) !== undefined;
+  out.open('{');
+  out.line(`if (depth + ${level} > MAX_DEPTH) throw depthLimit(pos, MAX_DEPTH);`);
+  out.line(...ctx.decoding.mapHeader(level, type.key, type.value));
+  out.line(`const ${map} = ${asObject ? '{}' : 'new Map()'};`);
+  out.open(`for (${i} = 0; ${i} < ${n}; ${i}++) {`);
+  out.line(`let ${key}, ${val};`);
+  out.line(`p${level} = 1;`);
+  emitRead(out, type.key, key, level, checked, ctx);
+  out.line(`p${level} = 2;`);
+  emitRead(out, type.value, val, level, checked, ctx);
+  if (!asObject) out.line(`${map}.set(${key}, ${val});`);
+  else if (form === 'string') out.line(`if (${key} === '__proto__') defineOwn(${map}, ${key}, ${val}); else ${map}[${key}] = ${val};`);
+  else out.line(`${map}[String(${key})] = ${val};`);
+  out.close();
+  out.line(`${i} = -1;`);
+  out.line(`${target} = ${map};`);
+  out.close();
+}
+
+function emitChecksAndDefaults(out: SourceWriter, struct: StructDef, locals: readonly string[], ctx: GenerationContext): void {
+  struct.fields.forEach((field, index) => {
+    if (field.requiredness !== 'required') return;
+    out.line(
+      `if (${locals[index]} === undefined) throw withPath(requiredField(pos, ${JSON.stringify(field.name)}), ${JSON.stringify(`.${field.name}`)});`,
+    );
+  });
+  if (struct.kind === 'union') {
+    const count = locals.map((local) => `(${local} === undefined ? 0 : 1)`).join(' + ') || '0';
+    out.line(`const count = ${count};`);
+    out.line(`if (count !== 1) throw badValue(pos, 'union ${struct.name} needs exactly one field set, got ' + count);`);
+    return;
+  }
+  struct.fields.forEach((field, index) => {
+    if (field.default === undefined) return;
+    const value = constExpression(field.type, field.default, field.loc, { options: ctx.options, lookupStruct: (key) => ctx.lookupStruct(key) });
+    out.line(`if (${locals[index]} === undefined) ${locals[index]} = ${value};`);
+  });
+}
+
+/** Whether a field's local is always set once checks and defaults ran. */
+function alwaysPresent(struct: StructDef, field: FieldDef): boolean {
+  return struct.kind !== 'union' && (field.requiredness === 'required' || field.default !== undefined);
+}
+
+function emitResult(out: SourceWriter, struct: StructDef, locals: readonly string[]): void {
+  const fields = struct.fields;
+  const literal = `{ ${fields.map((f, i) => `${literalKey(f.name)}: ${locals[i]}`).join(', ')} }`;
+  const maybeAbsent = fields.map((f, i) => (alwaysPresent(struct, f) ? undefined : locals[i])).filter((l) => l !== undefined);
+  if (maybeAbsent.length === 0) {
+    out.line(`return ${literal};`);
+    return;
+  }
+  if (struct.kind !== 'union') {
+    out.line(`if (${maybeAbsent.map((l) => `${l} !== undefined`).join(' && ')}) return ${literal};`);
+  }
+  out.line('const o = {};');
+  fields.forEach((field, index) => {
+    const assign = propertyAssign('o', field.name, locals[index]!);
+    out.line(alwaysPresent(struct, field) ? assign : `if (${locals[index]} !== undefined) ${assign}`);
+  });
+  out.line('return o;');
+}

@@ -1,0 +1,103 @@
+/**
+ * What differs between Binary and Compact in generated code. The struct, container and path
+ * logic is shared (encoder.ts, decoder.ts); a dialect supplies the bytes: headers and scalars.
+ *
+ * Conventions of the generated code the snippets rely on: the buffer is `buf`, the position
+ * `pos`; encoders have the writer `w`, decoders the read state `r` and the end `end`; container
+ * level L has its count in `nL` and its element type in `tL`.
+ */
+import type { FieldDef, ThriftType } from '../model.js';
+
+/** Code that writes at most `size` bytes at `pos`, after the caller has made room for them. */
+export interface Fixed {
+  readonly size: number;
+  readonly code: string[];
+}
+
+/** Encoder side of a protocol. */
+export interface EncodeDialect {
+  /** Declarations every struct encoder starts with (Compact's previous field id). */
+  readonly structLocals: string[];
+  /** The header of `fields[index]`; earlier fields tell Compact whether the short form is certain. */
+  fieldHeader(fields: readonly FieldDef[], index: number): Fixed;
+  /** Header and value of a bool field when the protocol merges them (Compact), else undefined. */
+  boolField(fields: readonly FieldDef[], index: number, value: string): Fixed | undefined;
+  /** The field stop byte. */
+  readonly stop: Fixed;
+  /** A scalar of bounded size (value checks included), or undefined for string, binary, containers, structs. */
+  fixedValue(type: ThriftType, value: string): Fixed | undefined;
+  /** Statements writing a string or binary through a helper that makes its own room. */
+  growingValue(type: ThriftType, value: string): string[];
+  /** A list or set header for `count` elements. */
+  listHeader(element: ThriftType, count: string): Fixed;
+  /** A map header for `count` entries. */
+  mapHeader(key: ThriftType, value: ThriftType, count: string): Fixed;
+}
+
+/** Decoder side of a protocol. */
+export interface DecodeDialect {
+  /** Declarations every struct decoder starts with. */
+  readonly structLocals: string[];
+  /** Reads the next field header into `type` and `id`; `break`s out of the field loop on STOP. */
+  readonly fieldHeader: string[];
+  /** An expression testing the local `type` against a field's expected wire type. */
+  fieldTypeTest(type: ThriftType): string;
+  /** For a bool field whose value travels in the header (Compact): the expression of the value. */
+  readonly boolFromHeader: string | undefined;
+  /** Statements skipping the current unknown field. */
+  readonly skipField: string;
+  /**
+   * Statements reading a scalar, string or binary into `target`. `checked` says the bytes are known
+   * to be present (a fixed-width element after the count check), so bounds checks can go.
+   */
+  readValue(type: ThriftType, target: string, checked: boolean): string[];
+  /** Reads a list/set header at level L into `nL`, checking the element type and the count. */
+  listHeader(level: number, element: ThriftType): string[];
+  /** Reads a map header at level L into `nL`, checking key and value types and the count. */
+  mapHeader(level: number, key: ThriftType, value: ThriftType): string[];
+  /** Bytes a fixed-width value always takes (so per-element bounds checks can go), else undefined. */
+  fixedWidth(type: ThriftType): number | undefined;
+}
+
+/** Builds a {@link Fixed}, dropping absent lines (a value check a type does not need). */
+export function fixed(size: number, ...code: (string | undefined)[]): Fixed {
+  return { size, code: code.filter((line): line is string => line !== undefined) };
+}
+
+/** The suffix of the runtime's i64 helpers for each JS form (`writeI64BinaryBigint`, ...). */
+export const I64_SUFFIX = { bigint: 'Bigint', number: 'Number', string: 'String' } as const;
+
+/** Statements writing a string or binary with the runtime helper of `protocol`, which grows `buf`. */
+export function growingWrite(protocol: 'Binary' | 'Compact', type: ThriftType, value: string): string[] {
+  const writer = type.kind === 'base' && type.name === 'binary' ? `writeBytes${protocol}` : `writeString${protocol}`;
+  return [`pos = ${writer}(w, pos, ${value});`, 'buf = w.buf;'];
+}
+
+/** A bounds check for `width` bytes at pos, unless the caller already `checked` them. */
+export function boundsCheck(width: number, what: string, checked: boolean): string[] {
+  return checked ? [] : [`if (pos + ${width} > end) throw truncated(pos, '${what}');`];
+}
+
+/**
+ * Reads that are the same in both protocols (i8, uuid, and string/binary given the protocol's
+ * length-prefix reader), or undefined for the others.
+ */
+export function readSharedScalar(
+  name: string,
+  target: string,
+  checked: boolean,
+  lengthPrefixed: (target: string, read: string) => string[],
+): string[] | undefined {
+  switch (name) {
+    case 'i8':
+      return [...boundsCheck(1, 'an i8', checked), `${target} = buf[pos++] << 24 >> 24;`];
+    case 'uuid':
+      return [...boundsCheck(16, 'a uuid', checked), `${target} = readUuid(buf, pos);`, 'pos += 16;'];
+    case 'string':
+      return lengthPrefixed(target, 'readUtf8(buf, pos, pos + len)');
+    case 'binary':
+      return lengthPrefixed(target, 'buf.subarray(pos, pos + len)');
+    default:
+      return undefined;
+  }
+}

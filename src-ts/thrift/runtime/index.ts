@@ -1,0 +1,68 @@
+/**
+ * Everything generated codec code may call, passed to it as one object whose members the
+ * generated module destructures into constants. Keep names stable: they appear in `codec.source`.
+ */
+import * as kernels from '../../kernels/index.js';
+import {
+  badLength,
+  badType,
+  badValue,
+  depthLimit,
+  requiredField,
+  truncated,
+  withPath,
+  wrongValue,
+} from './codec-failure.js';
+import { isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
+import * as i64 from './i64-wire.js';
+import { readDoubleBE, readDoubleLE } from './int64.js';
+import { bigintKey, boolKey, defineOwn, doubleKey, integerKey } from './map-keys.js';
+import { skipBinary, skipCompactField } from './skip.js';
+import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
+import { readUuid, writeUuid } from './uuid.js';
+import { readVarint32, readZigzag16, readZigzag32, writeVarint32 } from './varint.js';
+
+/** The runtime object handed to every generated module. */
+export const runtime = {
+  // errors and paths
+  badLength,
+  badType,
+  badValue,
+  depthLimit,
+  requiredField,
+  truncated,
+  withPath,
+  wrongValue,
+  levelPath,
+  // values
+  isPlainObject,
+  utf8Bytes,
+  defineOwn,
+  integerKey,
+  bigintKey,
+  doubleKey,
+  boolKey,
+  readUuid,
+  writeUuid,
+  readDoubleBE,
+  readDoubleLE,
+  writeStringBinary,
+  writeStringCompact,
+  writeBytesBinary,
+  writeBytesCompact,
+  ...i64,
+  // varints and skipping
+  readVarint32,
+  readZigzag16,
+  readZigzag32,
+  writeVarint32,
+  skipBinary,
+  skipCompactField,
+  toInt16Array,
+  // whole-buffer kernels: typed-array lists
+  ...kernels,
+  readUtf8: kernels.decodeUtf8,
+};
+
+/** The names of the runtime's members, in the order the generated prologue lists them. */
+export const RUNTIME_NAMES: readonly string[] = Object.keys(runtime);

@@ -1,0 +1,154 @@
+/**
+ * Writing `string` and `binary` values with their length prefix, for both protocols. Short
+ * strings go through a JavaScript UTF-8 loop; long ones through Buffer#utf8Write, whose native
+ * call only pays off past a few dozen characters.
+ */
+import { badValue, wrongValue } from './codec-failure.js';
+import { writeVarint32, varint32Size } from './varint.js';
+import type { WriteBuffer } from './write-buffer.js';
+
+/** Strings up to this many UTF-16 units are encoded by the JavaScript loop. */
+const SHORT_STRING = 48;
+
+interface NodeBufferInternals {
+  utf8Write(text: string, offset: number, length: number): number;
+}
+
+/** String#isWellFormed (ES2024, in Node 20) is not in this project's ES2022 lib typings. */
+interface WellFormedCheck {
+  isWellFormed(): boolean;
+}
+
+/**
+ * Encodes `text` as UTF-8 at `pos` (the caller guarantees 3 bytes per UTF-16 unit of room) and
+ * returns the position after it. An unpaired surrogate is ERR_BAD_VALUE: it has no UTF-8 form,
+ * and silently writing U+FFFD would change the value.
+ */
+export function writeUtf8Short(buf: Uint8Array, pos: number, text: string): number {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      buf[pos++] = c;
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c >= 0xe000) {
+      buf[pos++] = 0xe0 | (c >> 12);
+      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else {
+      const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c >= 0xdc00 || d < 0xdc00 || d >= 0xe000) throw unpairedSurrogate(i);
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      buf[pos++] = 0xf0 | (cp >> 18);
+      buf[pos++] = 0x80 | ((cp >> 12) & 0x3f);
+      buf[pos++] = 0x80 | ((cp >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (cp & 0x3f);
+      i++;
+    }
+  }
+  return pos;
+}
+
+function unpairedSurrogate(index: number) {
+  return badValue(undefined, `string has an unpaired surrogate at index ${index}`);
+}
+
+/** Checks a long string and returns its exact UTF-8 length. */
+function longUtf8Length(text: string): number {
+  if (!(text as unknown as WellFormedCheck).isWellFormed()) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xe000) {
+        const d = text.charCodeAt(i + 1);
+        if (c >= 0xdc00 || !(d >= 0xdc00 && d < 0xe000)) throw unpairedSurrogate(i);
+        i++;
+      }
+    }
+  }
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Writes a Binary-protocol string (i32 length, UTF-8 bytes) at `pos`; returns the new position. */
+export function writeStringBinary(w: WriteBuffer, pos: number, text: unknown): number {
+  if (typeof text !== 'string') throw wrongValue('a string', text);
+  let buf = w.buf;
+  if (text.length <= SHORT_STRING) {
+    if (pos + 4 + text.length * 3 > buf.length) buf = w.grow(pos, 4 + text.length * 3);
+    const end = writeUtf8Short(buf, pos + 4, text);
+    const length = end - pos - 4;
+    buf[pos] = length >>> 24;
+    buf[pos + 1] = length >>> 16;
+    buf[pos + 2] = length >>> 8;
+    buf[pos + 3] = length;
+    return end;
+  }
+  const length = longUtf8Length(text);
+  if (pos + 4 + length > buf.length) buf = w.grow(pos, 4 + length);
+  buf[pos] = length >>> 24;
+  buf[pos + 1] = length >>> 16;
+  buf[pos + 2] = length >>> 8;
+  buf[pos + 3] = length;
+  (buf as unknown as NodeBufferInternals).utf8Write(text, pos + 4, length);
+  return pos + 4 + length;
+}
+
+/** Writes a Compact-protocol string (varint length, UTF-8 bytes) at `pos`; returns the new position. */
+export function writeStringCompact(w: WriteBuffer, pos: number, text: unknown): number {
+  if (typeof text !== 'string') throw wrongValue('a string', text);
+  let buf = w.buf;
+  const n = text.length;
+  if (n <= SHORT_STRING) {
+    // The UTF-8 length is between n and 3n: reserve the prefix size for n, and move the bytes in
+    // the rare case the real length needs a longer prefix.
+    const reserved = n < 0x80 ? 1 : 2;
+    if (pos + reserved + n * 3 > buf.length) buf = w.grow(pos, reserved + n * 3 + 1);
+    const end = writeUtf8Short(buf, pos + reserved, text);
+    const length = end - pos - reserved;
+    const prefix = varint32Size(length);
+    if (prefix !== reserved) {
+      if (end + 1 > buf.length) buf = w.grow(end, 1);
+      buf.copyWithin(pos + prefix, pos + reserved, end);
+    }
+    writeVarint32(buf, pos, length);
+    return pos + prefix + length;
+  }
+  const length = longUtf8Length(text);
+  if (pos + 5 + length > buf.length) buf = w.grow(pos, 5 + length);
+  pos = writeVarint32(buf, pos, length);
+  (buf as unknown as NodeBufferInternals).utf8Write(text, pos, length);
+  return pos + length;
+}
+
+/** Writes a Binary-protocol `binary` (i32 length, bytes) at `pos`; returns the new position. */
+export function writeBytesBinary(w: WriteBuffer, pos: number, bytes: unknown): number {
+  if (!(bytes instanceof Uint8Array)) throw wrongValue('a Uint8Array', bytes);
+  const length = bytes.length;
+  let buf = w.buf;
+  if (pos + 4 + length > buf.length) buf = w.grow(pos, 4 + length);
+  buf[pos] = length >>> 24;
+  buf[pos + 1] = length >>> 16;
+  buf[pos + 2] = length >>> 8;
+  buf[pos + 3] = length;
+  copyBytes(buf, pos + 4, bytes);
+  return pos + 4 + length;
+}
+
+/** Writes a Compact-protocol `binary` (varint length, bytes) at `pos`; returns the new position. */
+export function writeBytesCompact(w: WriteBuffer, pos: number, bytes: unknown): number {
+  if (!(bytes instanceof Uint8Array)) throw wrongValue('a Uint8Array', bytes);
+  const length = bytes.length;
+  let buf = w.buf;
+  if (pos + 5 + length > buf.length) buf = w.grow(pos, 5 + length);
+  pos = writeVarint32(buf, pos, length);
+  copyBytes(buf, pos, bytes);
+  return pos + length;
+}
+
+/** Copies `bytes` to `buf` at `pos`: a loop for a few bytes, where `set`'s fixed cost dominates. */
+function copyBytes(buf: Uint8Array, pos: number, bytes: Uint8Array): void {
+  const n = bytes.length;
+  if (n <= 16) for (let i = 0; i < n; i++) buf[pos + i] = bytes[i]!;
+  else buf.set(bytes, pos);
+}
