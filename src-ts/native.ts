@@ -12,6 +12,14 @@ export interface NativeAddon {
   environmentId(): number;
   /** Environments in this process that currently have the addon loaded. */
   liveEnvironments(): number;
+  /** Kernel variants this process may run, 'auto' and 'scalar' first (src-native/simd/kernel_variant.h). */
+  kernelVariants(): import('./kernels/native-kernels.js').KernelVariantName[];
+  /** Copies `count` elements of `width` bytes between TypedArrays, reversing each (src-native/codec/byte_swap.h). */
+  swapBytes(src: ArrayBufferView, srcOffset: number, dst: ArrayBufferView, dstOffset: number, count: number, width: number, variant: number): void;
+  /** Decodes out.length varints from src[start, end); the end offset, or -(offset * 4 + status) (src-native/codec/varint_decode.h). */
+  decodeVarints(src: Uint8Array, start: number, end: number, out: Int32Array | BigInt64Array | BigUint64Array, zigzag: boolean, variant: number): number;
+  /** How many varints end in src[start, end) (src-native/codec/varint_decode.h). */
+  countVarints(src: Uint8Array, start: number, end: number, variant: number): number;
   /** The native I/O path of RPC connections (src-native/io/native_socket.h). */
   NativeSocket?: import('./rpc/native-connection.js').NativeSocketConstructor;
 }

@@ -36,6 +36,7 @@ class AddonState {
 
 // Each part of the addon registers its exports here; addon.cc calls them in turn.
 void InitCpuFeatures(Napi::Env env, Napi::Object exports);
+void InitKernels(Napi::Env env, Napi::Object exports);
 void InitNativeSocket(Napi::Env env, Napi::Object exports);
 void InitAddonInfo(Napi::Env env, Napi::Object exports);
 

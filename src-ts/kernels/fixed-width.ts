@@ -9,6 +9,12 @@
 /** True when TypedArrays hold elements little-endian (x64, arm64): same-order data is a plain copy. */
 export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * V8 keeps TypedArrays of up to 64 bytes on its own heap; taking such an array's `.buffer` moves
+ * it off-heap, which costs more than a short per-element loop.
+ */
+const ON_HEAP_MAX_BYTES = 64;
+
 /** A TypedArray whose elements are 2, 4 or 8 bytes wide. */
 export type WideTypedArray =
   | Int16Array
@@ -30,26 +36,33 @@ function viewOf(bytes: Uint8Array, offset: number, byteLength: number): DataView
 
 /**
  * Fills `out` with `out.length` elements read at `src[offset]` in the given byte order.
- * Float64 goes through getFloat64, which keeps NaN payloads; 8-byte integers go through two
+ * Same-order data longer than a few elements is one TypedArray#set (a memcpy). Float64 goes through getFloat64, which keeps NaN payloads; 8-byte integers go through two
  * 32-bit halves so no BigInt is ever created; float32 goes through its bits because a float32
  * read widens to double and would quiet a signalling NaN.
  */
 export function decodeFixed<T extends WideTypedArray>(src: Uint8Array, offset: number, out: T, littleEndian: boolean): T {
   const count = out.length;
   const width = out.BYTES_PER_ELEMENT;
-  if (littleEndian === HOST_LITTLE_ENDIAN) {
-    bytesOf(out).set(src.subarray(offset, offset + count * width));
+  const byteLength = count * width;
+  if (littleEndian === HOST_LITTLE_ENDIAN && byteLength > ON_HEAP_MAX_BYTES) {
+    bytesOf(out).set(src.subarray(offset, offset + byteLength));
     return out;
   }
-  const view = viewOf(src, offset, count * width);
+  const view = viewOf(src, offset, byteLength);
   if (out instanceof Float64Array) {
     for (let i = 0, p = 0; i < count; i++, p += 8) out[i] = view.getFloat64(p, littleEndian);
+  } else if (width === 8 && byteLength <= ON_HEAP_MAX_BYTES) {
+    // A few BigInts cost less than moving `out` off-heap to view its words.
+    const big = out as BigInt64Array;
+    for (let i = 0, p = 0; i < count; i++, p += 8) big[i] = view.getBigInt64(p, littleEndian);
   } else if (width === 8) {
-    // Wire order is the opposite of host order here, so the word at p+4 is the first in memory.
     const words = new Int32Array(out.buffer, out.byteOffset, count * 2);
+    // In opposite order the wire's second word is the first in memory.
+    const first = littleEndian === HOST_LITTLE_ENDIAN ? 0 : 4;
+    const second = 4 - first;
     for (let i = 0, p = 0; i < words.length; i += 2, p += 8) {
-      words[i] = view.getInt32(p + 4, littleEndian);
-      words[i + 1] = view.getInt32(p, littleEndian);
+      words[i] = view.getInt32(p + first, littleEndian);
+      words[i + 1] = view.getInt32(p + second, littleEndian);
     }
   } else if (width === 4) {
     const words = out instanceof Float32Array ? new Int32Array(out.buffer, out.byteOffset, count) : (out as Int32Array | Uint32Array);

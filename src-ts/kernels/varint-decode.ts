@@ -22,13 +22,20 @@ const HI = 1 - LO;
 let position = 0;
 let high = 0;
 
+/** The error for a varint that does not end within 10 bytes, at the offset where it starts. */
+export function varintTooLong(offset: number): HeddleError {
+  return new HeddleError(ErrorCode.ERR_BAD_VALUE, `varint longer than ${MAX_VARINT_BYTES} bytes`, { offset });
+}
+
+/** The error for a varint cut off by the end of the input, at the offset where it starts. */
+export function varintTruncated(offset: number): HeddleError {
+  return new HeddleError(ErrorCode.ERR_TRUNCATED, 'varint runs past the end of the input', { offset });
+}
+
 function varintError(src: Uint8Array, start: number, end: number): HeddleError {
   let p = start;
   while (p < end && p - start < MAX_VARINT_BYTES && src[p]! >= 0x80) p++;
-  if (p - start >= MAX_VARINT_BYTES) {
-    return new HeddleError(ErrorCode.ERR_BAD_VALUE, `varint longer than ${MAX_VARINT_BYTES} bytes`, { offset: start });
-  }
-  return new HeddleError(ErrorCode.ERR_TRUNCATED, 'varint runs past the end of the input', { offset: start });
+  return p - start >= MAX_VARINT_BYTES ? varintTooLong(start) : varintTruncated(start);
 }
 
 /**
@@ -76,7 +83,7 @@ export function decodeVarint32Into(src: Uint8Array, start: number, end: number, 
   let p = start;
   const count = values.length;
   for (let i = 0; i < count; i++) {
-    if (p >= end) throw new HeddleError(ErrorCode.ERR_TRUNCATED, 'varint runs past the end of the input', { offset: p });
+    if (p >= end) throw varintTruncated(p);
     let v = src[p]!;
     if (v < 0x80) p++;
     else (v = readVarint(src, p, end)), (p = position);
@@ -103,7 +110,7 @@ export function decodeVarint64Into(
   const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
   let p = start;
   for (let i = 0; i < words.length; i += 2) {
-    if (p >= end) throw new HeddleError(ErrorCode.ERR_TRUNCATED, 'varint runs past the end of the input', { offset: p });
+    if (p >= end) throw varintTruncated(p);
     let lo = src[p]!;
     let hi = 0;
     if (lo < 0x80) p++;

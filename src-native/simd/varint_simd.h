@@ -1,0 +1,36 @@
+// SIMD pieces of codec::DecodeVarint32s/64s and CountVarintEnds. The bulk functions convert the
+// longest prefix of whole vector blocks in which every byte is a one-byte varint (< 0x80), at most
+// `count` values and `length` bytes, and return how many they converted (possibly 0). Only call a
+// variant that simd::IsAvailable() allows.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "simd/kernel_variant.h"
+
+namespace heddle::simd {
+
+using VarintBulk32 = size_t (*)(const uint8_t* src, size_t length, size_t count, bool zigzag, int32_t* out) noexcept;
+using VarintBulk64 = size_t (*)(const uint8_t* src, size_t length, size_t count, bool zigzag, uint64_t* out) noexcept;
+
+#if defined(HEDDLE_X86_SIMD)
+size_t VarintBulk32Sse42(const uint8_t* src, size_t length, size_t count, bool zigzag, int32_t* out) noexcept;
+size_t VarintBulk64Sse42(const uint8_t* src, size_t length, size_t count, bool zigzag, uint64_t* out) noexcept;
+size_t VarintBulk32Avx2(const uint8_t* src, size_t length, size_t count, bool zigzag, int32_t* out) noexcept;
+size_t VarintBulk64Avx2(const uint8_t* src, size_t length, size_t count, bool zigzag, uint64_t* out) noexcept;
+size_t VarintBulk32Avx512(const uint8_t* src, size_t length, size_t count, bool zigzag, int32_t* out) noexcept;
+size_t VarintBulk64Avx512(const uint8_t* src, size_t length, size_t count, bool zigzag, uint64_t* out) noexcept;
+// Bytes below 0x80 in src[0, length), counted a vector at a time. `length` must be a multiple
+// of the vector size (16, 32), except for AVX-512, which counts any length with masked loads.
+size_t CountVarintEndsSse42(const uint8_t* src, size_t length) noexcept;
+size_t CountVarintEndsAvx2(const uint8_t* src, size_t length) noexcept;
+size_t CountVarintEndsAvx512(const uint8_t* src, size_t length) noexcept;
+#endif
+#if defined(HEDDLE_NEON_SIMD)
+size_t VarintBulk32Neon(const uint8_t* src, size_t length, size_t count, bool zigzag, int32_t* out) noexcept;
+size_t VarintBulk64Neon(const uint8_t* src, size_t length, size_t count, bool zigzag, uint64_t* out) noexcept;
+size_t CountVarintEndsNeon(const uint8_t* src, size_t length) noexcept;
+#endif
+
+}  // namespace heddle::simd

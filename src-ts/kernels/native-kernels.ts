@@ -1,0 +1,83 @@
+/**
+ * The native (C++/SIMD) kernels behind index.ts, as thin calls into heddle.node. Each takes the
+ * variant to run, so tests can compare every implementation the CPU has with the TypeScript twin;
+ * index.ts always passes `KernelVariant.auto`. Only call these when `nativeAddon` is defined.
+ */
+import { nativeAddon, type NativeAddon } from '../native.js';
+import type { WideTypedArray } from './fixed-width.js';
+import { checkPackedEnd, varintTooLong, varintTruncated } from './varint-decode.js';
+
+/** Kernel implementations, mirroring simd::KernelVariant (src-native/simd/kernel_variant.h). */
+export const KernelVariant = { auto: 0, scalar: 1, 'sse4.2': 2, avx2: 3, avx512bw: 4, neon: 5 } as const;
+
+/** The name of a kernel implementation. */
+export type KernelVariantName = keyof typeof KernelVariant;
+
+/** Variants this process may run ('auto' and 'scalar' first); empty without the addon. */
+export const nativeVariants: readonly KernelVariantName[] = nativeAddon === undefined ? [] : Object.freeze(nativeAddon.kernelVariants());
+
+// Callers check nativeAddon first; the non-null view keeps that check out of every call.
+const addon = nativeAddon as NativeAddon;
+
+/** Fills `out` with `out.length` elements at `src[offset]`, each byte-reversed. */
+export function swapDecode<T extends WideTypedArray>(src: Uint8Array, offset: number, out: T, variant: number = KernelVariant.auto): T {
+  addon.swapBytes(src, offset, out, 0, out.length, out.BYTES_PER_ELEMENT, variant);
+  return out;
+}
+
+/** Writes every element of `values` at `dst[offset]`, each byte-reversed. */
+export function swapEncode(values: WideTypedArray, dst: Uint8Array, offset: number, variant: number = KernelVariant.auto): void {
+  addon.swapBytes(values, 0, dst, offset, values.length, values.BYTES_PER_ELEMENT, variant);
+}
+
+/** Copies the elements of `src` at `offset` into `out` unchanged (memcpy): same-order data. */
+export function copyDecode<T extends WideTypedArray>(src: Uint8Array, offset: number, out: T): T {
+  addon.swapBytes(src, offset, out, 0, out.byteLength, 1, KernelVariant.auto);
+  return out;
+}
+
+/** Statuses of a failed kernel, mirroring codec::KernelStatus (src-native/codec/kernel_status.h). */
+const KernelStatus = { truncated: 1, tooLong: 2 } as const;
+
+/** Turns a negative kernel result, -(offset * 4 + status), into the HeddleError it stands for. */
+function kernelError(result: number): Error {
+  const status = -result % 4;
+  const offset = (-result - status) / 4;
+  return status === KernelStatus.tooLong ? varintTooLong(offset) : varintTruncated(offset);
+}
+
+/**
+ * Decodes `out.length` varints from src[start, end) into `out` (low 32 bits for an Int32Array);
+ * returns the offset after the last one. Throws like the TypeScript twin.
+ */
+export function nativeDecodeVarints(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Int32Array | BigInt64Array | BigUint64Array,
+  zigzag: boolean,
+  variant: number = KernelVariant.auto,
+): number {
+  const result = addon.decodeVarints(src, start, end, out, zigzag, variant);
+  if (result < 0) throw kernelError(result);
+  return result;
+}
+
+/** How many varints end in src[start, end): the length of the packed field there. */
+export function nativeCountVarints(src: Uint8Array, start: number, end: number, variant: number = KernelVariant.auto): number {
+  return addon.countVarints(src, start, end, variant);
+}
+
+/** Decodes every varint of the packed range src[start, end) into a new array made by `make`. */
+export function nativeDecodePacked<A extends Int32Array | BigInt64Array | BigUint64Array>(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  zigzag: boolean,
+  make: (count: number) => A,
+  variant: number = KernelVariant.auto,
+): A {
+  const values = make(nativeCountVarints(src, start, end, variant));
+  checkPackedEnd(src, nativeDecodeVarints(src, start, end, values, zigzag, variant), end);
+  return values;
+}
