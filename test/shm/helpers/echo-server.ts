@@ -1,0 +1,29 @@
+// An echo server over the shm TypeScript API: every chunk received is sent back through
+// allocate() (the zero-copy path), on the stream it came from.
+import { shm } from '../../../src-ts/index.js';
+import type { ShmListenOptions, ShmServer, ShmStream } from '../../../src-ts/shm/index.js';
+
+/** Echoes chunks as they come (no framing needed: the bytes go back in order). */
+export function echoChunks(stream: ShmStream): void {
+  stream.setDataHandler((chunk) => {
+    try {
+      if (stream.closed) return;
+      const out = stream.allocate(chunk.byteLength);
+      let at = 0;
+      for (const view of chunk.views) {
+        out.set(view, at);
+        at += view.length;
+      }
+      out.send();
+    } finally {
+      chunk.release();
+    }
+  });
+}
+
+/** Listens on `path` and echoes every stream, shared-memory or fallback. */
+export async function startEchoServer(path: string, options: ShmListenOptions = {}): Promise<ShmServer> {
+  const server = await shm.listen(path, options);
+  server.on('stream', echoChunks);
+  return server;
+}
