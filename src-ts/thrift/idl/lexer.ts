@@ -9,18 +9,22 @@ import { cleanDocText } from './doc-text.js';
 
 export type TokenKind = 'ident' | 'keyword' | 'int' | 'double' | 'string' | 'symbol' | 'eof';
 
-export interface Token {
-  kind: TokenKind;
-  /** The source text of the token (for `eof`, the empty string). */
-  text: string;
-  line: number;
-  column: number;
+/** One token. A class, so every token has the same shape (the lexer makes one per word). */
+export class Token {
   /** int: the value; double: the value; string: the unescaped contents. */
-  int?: bigint;
-  double?: number;
-  string?: string;
+  int: bigint | undefined = undefined;
+  double: number | undefined = undefined;
+  string: string | undefined = undefined;
   /** Doc comments between the previous token and this one, in order. */
-  docs?: DocComment[];
+  docs: DocComment[] | undefined = undefined;
+
+  constructor(
+    readonly kind: TokenKind,
+    /** The source text of the token (for `eof`, the empty string). */
+    readonly text: string,
+    readonly line: number,
+    readonly column: number,
+  ) {}
 }
 
 export interface DocComment {
@@ -40,7 +44,7 @@ const KEYWORDS = new Set([
 ]);
 
 /** Words the 0.17 compiler refuses outright, with what to write instead. */
-const REMOVED: Record<string, string> = {
+const REMOVED = new Map<string, string>(Object.entries({
   slist: '"slist" is no longer supported, use "string" instead',
   senum: '"senum" is no longer supported, use "string" instead',
   cpp_namespace: "unsupported declaration 'cpp_namespace', use 'namespace cpp' instead",
@@ -53,7 +57,7 @@ const REMOVED: Record<string, string> = {
   smalltalk_category: "unsupported declaration 'smalltalk_category', use 'namespace st' instead",
   smalltalk_prefix: "unsupported declaration 'smalltalk_prefix', use 'namespace st' instead",
   xsd_namespace: "unsupported declaration 'xsd_namespace', use 'namespace xsd' instead",
-};
+}));
 
 const SYMBOLS = ':;,{}()=<>[]*&';
 const INT64_MAX = (1n << 63n) - 1n;
@@ -96,13 +100,13 @@ class Lexer {
       else if (c === 0x22 /* " */ || c === 0x27 /* ' */) token = this.literal(line, column);
       else if (SYMBOLS.includes(src[start]!)) {
         this.pos++;
-        token = { kind: 'symbol', text: src[start]!, line, column };
+        token = new Token('symbol', src[start]!, line, column);
       } else {
         throw this.error(`unexpected character ${describeChar(src, start)}`, line, column);
       }
       this.push(token);
     }
-    this.push({ kind: 'eof', text: '', line: this.line, column: this.pos - this.lineStart + 1 });
+    this.push(new Token('eof', '', this.line, this.pos - this.lineStart + 1));
     return this.tokens;
   }
 
@@ -175,11 +179,11 @@ class Lexer {
     this.pos = i;
     const text = src.slice(start, i);
     if (text === 'true' || text === 'false') {
-      return { kind: 'int', text, line, column, int: text === 'true' ? 1n : 0n };
+      return intToken(text, line, column, text === 'true' ? 1n : 0n);
     }
-    const removed = REMOVED[text];
+    const removed = REMOVED.get(text);
     if (removed !== undefined) throw this.error(removed, line, column);
-    return { kind: KEYWORDS.has(text) ? 'keyword' : 'ident', text, line, column };
+    return new Token(KEYWORDS.has(text) ? 'keyword' : 'ident', text, line, column);
   }
 
   /** Integers (decimal, `0x` hex, either signed) and doubles (`1.5`, `.5`, `1e9`, `-2.5E-3`). */
@@ -197,7 +201,7 @@ class Lexer {
       const text = src.slice(start, j);
       const magnitude = BigInt(src.slice(i, j));
       if (magnitude > INT64_MAX) throw this.error(`integer ${text} is too big for a 64-bit integer`, line, column);
-      return { kind: 'int', text, line, column, int: sign === '-' ? -magnitude : magnitude };
+      return intToken(text, line, column, sign === '-' ? -magnitude : magnitude);
     }
     const digitsStart = i;
     while (isDigit(src.charCodeAt(i))) i++;
@@ -222,10 +226,14 @@ class Lexer {
     }
     this.pos = i;
     const text = src.slice(start, i);
-    if (isDouble) return { kind: 'double', text, line, column, double: Number(text) };
+    if (isDouble) {
+      const token = new Token('double', text, line, column);
+      token.double = Number(text);
+      return token;
+    }
     const value = BigInt(text);
     if (value > INT64_MAX || value < INT64_MIN) throw this.error(`integer ${text} is too big for a 64-bit integer`, line, column);
-    return { kind: 'int', text, line, column, int: value };
+    return intToken(text, line, column, value);
   }
 
   /** A string in single or double quotes, on one line, with the escapes \n \r \t \" \' \\. */
@@ -258,12 +266,20 @@ class Lexer {
     }
     out += src.slice(chunk, i);
     this.pos = i + 1;
-    return { kind: 'string', text: src.slice(start, i + 1), line, column, string: out };
+    const token = new Token('string', src.slice(start, i + 1), line, column);
+    token.string = out;
+    return token;
   }
 
   private error(message: string, line: number, column: number): HeddleError {
     return new HeddleError(ErrorCode.ERR_IDL_SYNTAX, message, { file: this.file, line, column });
   }
+}
+
+function intToken(text: string, line: number, column: number, value: bigint): Token {
+  const token = new Token('int', text, line, column);
+  token.int = value;
+  return token;
 }
 
 function isDigit(c: number): boolean {

@@ -108,9 +108,9 @@ class Parser {
       return;
     }
     const scope = this.expectIdent("a language scope after 'namespace' (e.g. 'go', 'java', '*')").text;
-    node.namespaces[scope] = this.expectIdent(`a namespace name after 'namespace ${scope}'`).text;
+    setEntry(node.namespaces, scope, this.expectIdent(`a namespace name after 'namespace ${scope}'`).text);
     const annotations = this.annotations();
-    if (annotations !== undefined) node.namespaceAnnotations[scope] = annotations;
+    if (annotations !== undefined) setEntry(node.namespaceAnnotations, scope, annotations);
   }
 
   // ---- definitions ----
@@ -429,9 +429,9 @@ class Parser {
       if (t.kind !== 'ident') throw this.unclosed(')', 'annotations', open, t);
       this.next();
       if (this.acceptSymbol('=')) {
-        out[t.text] = this.expectString(`a quoted value for annotation '${t.text}'`).string!;
+        setEntry(out, t.text, this.expectString(`a quoted value for annotation '${t.text}'`).string!);
       } else {
-        out[t.text] = '1';
+        setEntry(out, t.text, '1');
       }
       this.separator();
     }
@@ -592,6 +592,12 @@ class Parser {
   private error(message: string, at: Token | Pos): HeddleError {
     return new HeddleError(ErrorCode.ERR_IDL_SYNTAX, message, { file: this.filename, line: at.line, column: at.column });
   }
+}
+
+/** `record[key] = value`, also for keys like `__proto__` that plain assignment would not store. */
+function setEntry<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 function pos(t: Token): Pos {

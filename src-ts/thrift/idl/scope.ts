@@ -23,6 +23,8 @@ interface FileTables {
   types: Map<string, Declared<TypeDefinitionNode>>;
   services: Map<string, Declared<ServiceNode>>;
   consts: Map<string, Declared<ConstDefNode>>;
+  /** Every definition, in declaration order. */
+  all: Declared[];
 }
 
 export class Scope {
@@ -34,28 +36,25 @@ export class Scope {
   }
 
   /** Every definition of file `i`, in declaration order. */
-  declared(i: number): Declared[] {
-    const f = this.files[i]!;
-    return f.node.definitions.map((node) => {
-      const t = this.tables[i]!;
-      return (node.kind === 'service' ? t.services : node.kind === 'const' ? t.consts : t.types).get(node.name)!;
-    });
+  declared(i: number): readonly Declared[] {
+    return this.tables[i]!.all;
   }
 
   private declare(file: SourceFile, index: number): FileTables {
-    const tables: FileTables = { types: new Map(), services: new Map(), consts: new Map() };
+    const tables: FileTables = { types: new Map(), services: new Map(), consts: new Map(), all: [] };
     for (const node of file.node.definitions) {
-      const key = `${file.prefix}.${node.name}`;
+      const declared = { node, file: index, key: `${file.prefix}.${node.name}` };
       if (node.kind === 'const') {
         const previous = tables.consts.get(node.name);
         if (previous !== undefined) throw this.redefined(index, node, previous.node);
-        tables.consts.set(node.name, { node, file: index, key });
-        continue;
+        tables.consts.set(node.name, declared as Declared<ConstDefNode>);
+      } else {
+        const previous = tables.types.get(node.name) ?? tables.services.get(node.name);
+        if (previous !== undefined) throw this.redefined(index, node, previous.node);
+        if (node.kind === 'service') tables.services.set(node.name, declared as Declared<ServiceNode>);
+        else tables.types.set(node.name, declared as Declared<TypeDefinitionNode>);
       }
-      const previous = tables.types.get(node.name) ?? tables.services.get(node.name);
-      if (previous !== undefined) throw this.redefined(index, node, previous.node);
-      if (node.kind === 'service') tables.services.set(node.name, { node, file: index, key });
-      else tables.types.set(node.name, { node, file: index, key });
+      tables.all.push(declared);
     }
     return tables;
   }

@@ -244,3 +244,16 @@ describe('thrift parser: doc comments', () => {
     expect(f.definitions[0]!.doc).toBe('only');
   });
 });
+
+describe('thrift parser: names that collide with JavaScript built-ins', () => {
+  it('treats toString, constructor and __proto__ as ordinary names and keys', () => {
+    const f = parse('namespace __proto__ p (__proto__ = "x", constructor)\nstruct toString { 1: i32 constructor (__proto__ = "y") }\nenum hasOwnProperty { valueOf }');
+    expect(Object.keys(f.namespaces)).toEqual(['__proto__']);
+    expect(f.namespaces['__proto__']).toBe('p');
+    expect(Object.getPrototypeOf(f.namespaces)).toBe(Object.prototype);
+    expect(Object.entries(f.namespaceAnnotations['__proto__']!)).toEqual([['__proto__', 'x'], ['constructor', '1']]);
+    const s = f.definitions[0] as StructNode;
+    expect(s.name).toBe('toString');
+    expect(Object.entries(s.fields[0]!.annotations)).toEqual([['__proto__', 'y']]);
+  });
+});

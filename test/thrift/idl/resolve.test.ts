@@ -269,3 +269,12 @@ describe('thrift resolution: includes', () => {
     expect(missing.code).toBe('ERR_INVALID_ARGUMENT');
   });
 });
+
+describe('thrift resolution: names that collide with JavaScript built-ins', () => {
+  it('resolves definitions named toString, constructor and __proto__', () => {
+    const m = parseThriftModel('typedef i32 __proto__\nconst __proto__ constructor = 1\nstruct toString { 1: __proto__ x = constructor }\nservice hasOwnProperty { toString get() }');
+    expect(m.structs.get('input.toString')!.fields[0]).toMatchObject({ type: { kind: 'base', name: 'i32' }, default: { kind: 'int', value: 1n } });
+    expect(m.services.get('input.hasOwnProperty')!.functions[0]!.returnType).toEqual({ kind: 'struct', key: 'input.toString' });
+    expect(fails(() => parseThriftModel('struct A { 1: valueOf v }')).code).toBe('ERR_UNKNOWN_TYPE');
+  });
+});
