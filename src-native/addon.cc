@@ -8,6 +8,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   heddle::AddonState::Create(env);
   heddle::InitAddonInfo(env, exports);
   heddle::InitCpuFeatures(env, exports);
+  heddle::InitShm(env, exports);
   heddle::InitKernels(env, exports);
   heddle::InitNativeSocket(env, exports);
   return exports;

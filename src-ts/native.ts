@@ -5,7 +5,7 @@ import nodeGypBuild from 'node-gyp-build';
  * The functions heddle.node exports. Internal: the public view is {@link native}. Each part of
  * src-native/ adds its functions here; every one has a pure-TypeScript twin elsewhere.
  */
-export interface NativeAddon {
+export interface NativeAddon extends Partial<import('./shm/native-shm.js').NativeShmFunctions> {
   /** CPU features detected at run time, in the names {@link native.features} uses. */
   cpuFeatures(): string[];
   /** An id unique to this Node environment (main thread or worker) within the process. */

@@ -39,5 +39,6 @@ void InitCpuFeatures(Napi::Env env, Napi::Object exports);
 void InitKernels(Napi::Env env, Napi::Object exports);
 void InitNativeSocket(Napi::Env env, Napi::Object exports);
 void InitAddonInfo(Napi::Env env, Napi::Object exports);
+void InitShm(Napi::Env env, Napi::Object exports);
 
 }  // namespace heddle
