@@ -7,10 +7,8 @@ import { shm } from '../../src-ts/index.js';
 import type { ShmClient, ShmServer, ShmStream } from '../../src-ts/shm/index.js';
 import { startEchoServer } from './helpers/echo-server.js';
 import {
-  filesWithPrefix, framedThriftCall, nativeDisabled, payloadPattern, readBytes, readFrame, sendViaAllocate, tempDir, uniquePrefix, waitFor,
+  expectFramedEchoes, filesWithPrefix, FRAME_SIZES, nativeDisabled, payloadPattern, readBytes, tempDir, uniquePrefix, waitFor,
 } from './helpers/runtime.js';
-
-const SIZES = [1, 64, 1024, 4096, 8172, 8173, 65536, 131052, 131053, 1 << 20, (1 << 20) + 7, 4 << 20];
 
 describe.skipIf(nativeDisabled)('shm sessions, heddle to heddle', () => {
   const dir = tempDir('session');
@@ -48,13 +46,7 @@ describe.skipIf(nativeDisabled)('shm sessions, heddle to heddle', () => {
 
       it('echoes Framed Thrift messages from 1 B to 4 MiB byte for byte', async () => {
         const stream = await client.acquireStream();
-        for (const [i, size] of SIZES.entries()) {
-          const frame = framedThriftCall(i + 1, payloadPattern(size, i));
-          if (i % 2 === 0) stream.write(frame);
-          else sendViaAllocate(stream, frame);
-          const echoed = await readFrame(stream);
-          expect(echoed.equals(frame), `payload of ${size} bytes`).toBe(true);
-        }
+        await expectFramedEchoes(stream, FRAME_SIZES);
         client.releaseStream(stream);
       });
 

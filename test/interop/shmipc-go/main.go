@@ -20,8 +20,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cloudwego/shmipc-go"
 )
@@ -178,6 +180,17 @@ func runClient(socket, mode, prefix, sizeList string) {
 		fmt.Printf("PEER OK %d\n", size)
 	}
 	_ = manager.Close()
+	// shmipc-go unmaps and removes its /dev/shm files asynchronously after Close: wait for that,
+	// so a clean exit leaves nothing behind.
+	if mode == "v2" {
+		pattern := fmt.Sprintf("%s_%d_*", prefix, os.Getpid())
+		for i := 0; i < 300; i++ {
+			if left, _ := filepath.Glob(pattern); len(left) == 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	fmt.Println("PEER DONE")
 }
 

@@ -96,6 +96,23 @@ export function sendViaAllocate(stream: ShmStream, bytes: Uint8Array): void {
   out.send();
 }
 
+/** Payload sizes every echo test crosses: 1 B to 4 MiB, on and around the slice boundaries. */
+export const FRAME_SIZES = [1, 64, 1024, 4096, 8172, 8173, 65536, 131052, 131053, 262144, 1 << 20, (1 << 20) + 7, 4 << 20];
+
+/**
+ * Sends one Framed Thrift CALL per size (alternating write() and the zero-copy allocate()), reads
+ * each echo and throws unless it is byte-for-byte the request.
+ */
+export async function expectFramedEchoes(stream: ShmStream, sizes: readonly number[]): Promise<void> {
+  for (const [i, size] of sizes.entries()) {
+    const frame = framedThriftCall(i + 1, payloadPattern(size, i));
+    if (i % 2 === 0) stream.write(frame);
+    else sendViaAllocate(stream, frame);
+    const echoed = await readFrame(stream);
+    if (!echoed.equals(frame)) throw new Error(`the echo of a ${size}-byte payload differs from the request`);
+  }
+}
+
 /** Resolves after `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
