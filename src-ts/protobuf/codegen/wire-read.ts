@@ -257,7 +257,8 @@ export function skipField(buf: Uint8Array, pos: number, end: number, tag: number
         length = readLength(buf, pos - 1);
         pos = cursor.pos;
       }
-      if (length > end - pos) throw truncated(tagStart);
+      // Written as !(<=) so a length byte past the input (undefined) fails too.
+      if (!(length <= end - pos)) throw truncated(tagStart);
       pos += length;
       break;
     }
@@ -295,7 +296,10 @@ export function readTag(buf: Uint8Array, pos: number, end: number): number {
   let tag = buf[pos]!;
   if (tag >= 0x80) {
     tag = readVarint32(buf, pos) >>> 0;
-    if (cursor.pos - pos > 5 || tag > 0xffffffff) throw new CodecFault('ERR_BAD_VALUE', 'tag longer than 5 bytes', pos);
+    // A tag is a uint32: at most 5 bytes, the fifth holding only its top 4 bits.
+    if (cursor.pos - pos > 5 || (cursor.pos - pos === 5 && buf[pos + 4]! > 0x0f)) {
+      throw new CodecFault('ERR_BAD_VALUE', 'tag does not fit 32 bits', pos);
+    }
   } else {
     cursor.pos = pos + 1;
   }
