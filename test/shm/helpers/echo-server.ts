@@ -1,5 +1,6 @@
 // An echo server over the shm TypeScript API: every chunk received is sent back through
 // allocate() (the zero-copy path), on the stream it came from.
+import { HeddleError } from '../../../src-ts/errors.js';
 import { shm } from '../../../src-ts/index.js';
 import type { ShmListenOptions, ShmServer, ShmStream } from '../../../src-ts/shm/index.js';
 
@@ -15,6 +16,9 @@ export function echoChunks(stream: ShmStream): void {
         at += view.length;
       }
       out.send();
+    } catch (error) {
+      // The session died under us (the peer broke the protocol or left): it already reported why.
+      if (!(error instanceof HeddleError) || (error.code !== 'ERR_SHM_PEER' && error.code !== 'ERR_CONNECTION')) throw error;
     } finally {
       chunk.release();
     }

@@ -1,0 +1,206 @@
+// Security: the control socket's mode, the SO_PEERCRED uid allowlist on both sides, the mode of
+// v2 files, and a hostile peer writing garbage into the queue and the slice headers: its session
+// closes with ERR_SHM_PEER (ERR_BAD_FRAME for a garbled control message), this process survives,
+// and a well-behaved session on the same server keeps working.
+import { statSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shm } from '../../src-ts/index.js';
+import type { ShmClient, ShmServer, ShmSession, ShmStream } from '../../src-ts/shm/index.js';
+import { ShmLayout as L } from '../../src-ts/shm/layout.js';
+import { startEchoServer } from './helpers/echo-server.js';
+import { FIRST_OWN_SLICE, ForgedClient, SLICE_COUNT, STRIDE } from './helpers/forged-client.js';
+import { filesWithPrefix, nativeDisabled, readBytes, tempDir, uniquePrefix, waitFor } from './helpers/runtime.js';
+
+const uid = process.getuid?.() ?? 0;
+
+describe.skipIf(nativeDisabled)('shm security', () => {
+  const dir = tempDir('security');
+  afterAll(() => dir.remove());
+
+  it('creates the control socket with mode 0600, or 0660 with groupAccess', async () => {
+    const owner = await shm.listen(`${dir.path}/owner.sock`);
+    const group = await shm.listen(`${dir.path}/group.sock`, { groupAccess: true });
+    expect(statSync(owner.path).mode & 0o777).toBe(0o600);
+    expect(statSync(group.path).mode & 0o777).toBe(0o660);
+    await owner.close();
+    await group.close();
+    // Closing removes the socket files.
+    expect(() => statSync(owner.path)).toThrow();
+  });
+
+  it('creates v2 files with mode 0600, or 0660 with groupAccess', async () => {
+    const server = await startEchoServer(`${dir.path}/files.sock`);
+    for (const [groupAccess, mode] of [[false, 0o600], [true, 0o660]] as const) {
+      const prefix = uniquePrefix('mode');
+      const client = await shm.connect(server.path, { version: 2, pathPrefix: prefix, groupAccess });
+      const files = filesWithPrefix(prefix);
+      expect(files).toHaveLength(2);
+      for (const file of files) expect(statSync(`/dev/shm/${file}`).mode & 0o777).toBe(mode);
+      await client.close();
+      expect(filesWithPrefix(prefix)).toEqual([]);
+    }
+    await server.close();
+  });
+
+  it('refuses a client whose uid is not allowed (SO_PEERCRED), in v3 and v2', async () => {
+    const server = await startEchoServer(`${dir.path}/strict.sock`, { allowedUids: [uid + 1] });
+    const refused: unknown[] = [];
+    server.on('refused', (peer) => refused.push(peer));
+    await expect(shm.connect(server.path)).rejects.toMatchObject({ code: 'ERR_CONNECTION' });
+    // v2 has no acknowledgement: the session is up at once and dies when the server hangs up.
+    const prefix = uniquePrefix('refused');
+    const client = await shm.connect(server.path, { version: 2, pathPrefix: prefix });
+    const closed = new Promise((resolve) => client.session!.onClose(resolve));
+    expect(await closed).toMatchObject({ code: 'ERR_CONNECTION' });
+    expect(refused).toEqual([{ uid, pid: process.pid }, { uid, pid: process.pid }]);
+    expect(server.sessions.size).toBe(0);
+    expect(filesWithPrefix(prefix)).toEqual([]);
+    await client.close();
+    await server.close();
+  });
+
+  it('refuses a server whose uid is not allowed', async () => {
+    const server = await startEchoServer(`${dir.path}/any.sock`);
+    await expect(shm.connect(server.path, { allowedUids: [uid + 1] })).rejects.toMatchObject({
+      code: 'ERR_CONNECTION',
+      message: expect.stringContaining('server uid is not in the allowlist'),
+    });
+    await server.close();
+  });
+
+  describe('a hostile peer', () => {
+    const prefix = uniquePrefix('hostile');
+    let server: ShmServer;
+    let honest: ShmClient;
+    const serverStreams: ShmStream[] = [];
+
+    beforeAll(async () => {
+      server = await startEchoServer(`${dir.path}/hostile.sock`);
+      server.on('stream', (stream) => serverStreams.push(stream));
+      honest = await shm.connect(server.path);
+    });
+    afterAll(async () => {
+      await honest.close();
+      await server.close();
+      expect(filesWithPrefix(prefix)).toEqual([]);
+    });
+
+    /** Connects a forged client, runs `attack`, and returns how its server session ended. */
+    async function attack(run: (forged: ForgedClient) => void): Promise<{ code: string | undefined; message: string | undefined }> {
+      const forged = await ForgedClient.connect(server.path, prefix);
+      const session = await new Promise<ShmSession>((resolve) => server.once('session', resolve));
+      const ended = new Promise<{ code: string | undefined; message: string | undefined }>((resolve) =>
+        session.onClose((error) => resolve({ code: error?.code, message: error?.message })),
+      );
+      run(forged);
+      const outcome = await ended;
+      await forged.dropped;  // the server hung up
+      forged.close();
+      // The process is alive and the honest session still works.
+      const stream = await honest.acquireStream();
+      stream.write(Buffer.from('still here'));
+      expect((await readBytes(stream, 10)).toString()).toBe('still here');
+      honest.releaseStream(stream);
+      return outcome;
+    }
+
+    it('gets well-formed chunks through (the forged layout is right)', async () => {
+      const forged = await ForgedClient.connect(server.path, prefix);
+      await new Promise((resolve) => server.once('session', resolve));
+      const before = serverStreams.length;
+      forged.sendChunk(7, FIRST_OWN_SLICE, Buffer.from('forged hello'));
+      await waitFor(() => serverStreams.length === before + 1, 2000, 'the forged stream');
+      expect(serverStreams.at(-1)!.id).toBe(7);
+      forged.close();
+    });
+
+    it('closes the session with ERR_SHM_PEER for a queue element pointing outside the pool', async () => {
+      expect(await attack((f) => f.sendElement(3, 0xfffffff0, L.streamOpened))).toMatchObject({ code: 'ERR_SHM_PEER' });
+    });
+
+    it('closes the session with ERR_SHM_PEER for an element pointing into a slice header', async () => {
+      expect(await attack((f) => f.sendElement(3, f.sliceOffset(FIRST_OWN_SLICE) + 4, L.streamOpened))).toMatchObject({ code: 'ERR_SHM_PEER' });
+    });
+
+    it('closes the session with ERR_SHM_PEER for a slice size beyond its capacity', async () => {
+      const outcome = await attack((f) => {
+        f.writeSliceHeader(FIRST_OWN_SLICE, { size: STRIDE });
+        f.sendElement(3, f.sliceOffset(FIRST_OWN_SLICE), L.streamOpened);
+      });
+      expect(outcome).toMatchObject({ code: 'ERR_SHM_PEER', message: expect.stringContaining('slice') });
+    });
+
+    it('closes the session with ERR_SHM_PEER for a start + size overflowing 32 bits', async () => {
+      const outcome = await attack((f) => {
+        f.writeSliceHeader(FIRST_OWN_SLICE, { size: 16, start: 0xfffffff8 });
+        f.sendElement(3, f.sliceOffset(FIRST_OWN_SLICE), L.streamOpened);
+      });
+      expect(outcome.code).toBe('ERR_SHM_PEER');
+    });
+
+    it('closes the session with ERR_SHM_PEER for a slice chain that loops', async () => {
+      const outcome = await attack((f) => {
+        const self = f.sliceOffset(FIRST_OWN_SLICE);
+        f.writeSliceHeader(FIRST_OWN_SLICE, { size: 4, next: self, flags: L.sliceFlagHasNext | L.sliceFlagInUse });
+        f.sendElement(3, self, L.streamOpened);
+      });
+      expect(outcome.code).toBe('ERR_SHM_PEER');
+    });
+
+    it('closes the session with ERR_SHM_PEER for a queue whose tail runs past its capacity', async () => {
+      const outcome = await attack((f) => {
+        const tail = Buffer.alloc(8);
+        tail.writeBigInt64LE(1000n);
+        f.writeQueue(L.queueTailOffset, tail);
+        f.poll();
+      });
+      expect(outcome).toMatchObject({ code: 'ERR_SHM_PEER', message: expect.stringContaining('queue') });
+    });
+
+    it('closes the session with ERR_SHM_PEER when the free list it allocates from is garbage', async () => {
+      const outcome = await attack((f) => {
+        // The list head the server pops from for its reply points into the middle of a slice.
+        const head = Buffer.alloc(4);
+        head.writeUInt32LE(13);
+        f.writeBuffer(L.managerHeaderSize + L.listHeadOffset, head);
+        f.sendChunk(5, FIRST_OWN_SLICE, Buffer.from('please echo'));
+      });
+      expect(outcome.code).toBe('ERR_SHM_PEER');
+    });
+
+    it('closes the session with ERR_BAD_FRAME for a control message with a bad magic', async () => {
+      const outcome = await attack((f) => f.sendRaw(Buffer.from([0, 0, 0, 8, 0x12, 0x34, 2, 1])));
+      expect(outcome.code).toBe('ERR_BAD_FRAME');
+    });
+
+    it('never crashes on random queue elements and slice headers (property)', async () => {
+      const word = fc.integer({ min: 0, max: 0xffffffff });
+      await fc.assert(
+        fc.asyncProperty(word, word, word, word, word, fc.integer({ min: 0, max: 255 }), async (offsetWord, size, start, next, status, flags) => {
+          const forged = await ForgedClient.connect(server.path, prefix);
+          const session = await new Promise<ShmSession>((resolve) => server.once('session', resolve));
+          const slice = FIRST_OWN_SLICE + (offsetWord % (SLICE_COUNT - FIRST_OWN_SLICE));
+          // Half the cases aim at a real slice header, half anywhere at all.
+          const offset = offsetWord % 2 === 0 ? forged.sliceOffset(slice) : offsetWord;
+          forged.writeSliceHeader(slice, { size, start, next, flags });
+          forged.sendElement(9, offset, status);
+          // Whatever happened, the server is consistent: the session either lives or died with
+          // ERR_SHM_PEER, never anything else.
+          forged.poll();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          if (session.closed) expect(session.error?.code).toBe('ERR_SHM_PEER');
+          forged.close();
+          await forged.dropped;
+          await waitFor(() => session.closed, 2000, 'the forged session to end');
+          expect(['ERR_SHM_PEER', 'ERR_CONNECTION']).toContain(session.error?.code);
+        }),
+        { numRuns: 40 },
+      );
+      const stream = await honest.acquireStream();
+      stream.write(Buffer.from('after the fuzz'));
+      expect((await readBytes(stream, 14)).toString()).toBe('after the fuzz');
+      honest.releaseStream(stream);
+    });
+  });
+});
