@@ -63,19 +63,25 @@ const SYMBOLS = ':;,{}()=<>[]*&';
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
-/** Tokenizes a whole file. Throws `HeddleError` (ERR_IDL_SYNTAX) with file, line and column. */
+/** Tokenizes a whole file (the parser pulls tokens one by one instead). Throws `HeddleError`
+ * (ERR_IDL_SYNTAX) with file, line and column. */
 export function tokenize(source: string, file: string): Token[] {
-  return new Lexer(source, file).run();
+  const lexer = new Lexer(source, file);
+  const tokens = [lexer.next()];
+  while (tokens[tokens.length - 1]!.kind !== 'eof') tokens.push(lexer.next());
+  return tokens;
 }
 
-class Lexer {
+/** Produces tokens on demand, so a token is garbage as soon as the parser has used it. */
+export class Lexer {
   private pos = 0;
   private line = 1;
   /** Offset of the first character of the current line, for columns. */
   private lineStart = 0;
-  private readonly tokens: Token[] = [];
   private docs: DocComment[] | undefined;
   private docCount = 0;
+  /** The text of the file's first doc comment, if it has one and it is not blank. */
+  firstDoc: string | undefined;
 
   constructor(
     private readonly src: string,
@@ -85,16 +91,18 @@ class Lexer {
     if (src.charCodeAt(0) === 0xfeff) this.pos = this.lineStart = 1;
   }
 
-  run(): Token[] {
+  /** The next token; at the end, an `eof` token, again on every call. */
+  next(): Token {
     const src = this.src;
-    for (;;) {
-      this.skipBlanksAndComments();
-      if (this.pos >= src.length) break;
-      const start = this.pos;
-      const line = this.line;
-      const column = start - this.lineStart + 1;
+    this.skipBlanksAndComments();
+    const start = this.pos;
+    const line = this.line;
+    const column = start - this.lineStart + 1;
+    let token: Token;
+    if (start >= src.length) {
+      token = new Token('eof', '', line, column);
+    } else {
       const c = src.charCodeAt(start);
-      let token: Token;
       if (isIdentStart(c)) token = this.word(line, column);
       else if (isDigit(c) || c === 0x2e /* . */ || c === 0x2b /* + */ || c === 0x2d /* - */) token = this.number(line, column);
       else if (c === 0x22 /* " */ || c === 0x27 /* ' */) token = this.literal(line, column);
@@ -104,18 +112,12 @@ class Lexer {
       } else {
         throw this.error(`unexpected character ${describeChar(src, start)}`, line, column);
       }
-      this.push(token);
     }
-    this.push(new Token('eof', '', this.line, this.pos - this.lineStart + 1));
-    return this.tokens;
-  }
-
-  private push(token: Token): void {
     if (this.docs !== undefined) {
       token.docs = this.docs;
       this.docs = undefined;
     }
-    this.tokens.push(token);
+    return token;
   }
 
   private skipBlanksAndComments(): void {
@@ -157,6 +159,7 @@ class Lexer {
       const doc: DocComment = { seq: this.docCount++ };
       const text = cleanDocText(body.slice(1));
       if (text !== undefined) doc.text = text;
+      if (doc.seq === 0) this.firstDoc = text;
       (this.docs ??= []).push(doc);
     }
   }

@@ -21,11 +21,11 @@ import type {
   StructNode,
   TypeNode,
 } from './ast.js';
-import { describeToken, tokenize, type DocComment, type Token } from './lexer.js';
+import { describeToken, Lexer, type DocComment, type Token } from './lexer.js';
 
 /** Parses one file into its syntax tree. Throws `HeddleError` (ERR_IDL_SYNTAX) on invalid input. */
 export function parseFile(source: string, filename: string): FileNode {
-  return new Parser(tokenize(source, filename), filename).file();
+  return new Parser(new Lexer(source, filename), filename).file();
 }
 
 const BASE_TYPES: Record<string, BaseTypeName> = {
@@ -48,17 +48,21 @@ interface FieldListOwner {
 }
 
 class Parser {
-  private i = 0;
-  /** Tokens up to this index have had their doc comments taken into `pending`. */
-  private docsSeen = 0;
+  /** The token being looked at (one token of lookahead is all the grammar needs). */
+  private current: Token;
+  private previous: Token | undefined;
+  /** The doc comment waiting for the next definition, field, enum value or function. */
   private pending: DocComment | undefined;
   private firstDocCaptured = false;
   private depth = 0;
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly lexer: Lexer,
     private readonly filename: string,
-  ) {}
+  ) {
+    this.current = lexer.next();
+    this.absorbDocs();
+  }
 
   file(): FileNode {
     const node: FileNode = {
@@ -71,7 +75,6 @@ class Parser {
     };
     while (this.peek().kind === 'keyword' && HEADER_KEYWORDS.has(this.peek().text)) {
       // A doc comment before a header documents nothing (the compiler drops it too).
-      this.absorbDocs();
       this.pending = undefined;
       this.header(node);
     }
@@ -88,7 +91,7 @@ class Parser {
       const doc = this.captureDoc();
       node.definitions.push(this.definition(doc));
     }
-    const first = this.firstDoc();
+    const first = this.lexer.firstDoc;
     if (first !== undefined && !this.firstDocCaptured) node.doc = first;
     return node;
   }
@@ -119,7 +122,7 @@ class Parser {
     const t = this.peek();
     if (t.kind !== 'keyword' || !DEFINITION_KEYWORDS.has(t.text)) {
       if (t.kind === 'symbol' && (t.text === ';' || t.text === ',')) {
-        const prev = this.tokens[this.i - 1];
+        const prev = this.previous;
         if (prev?.text === '}' || prev?.text === ')') {
           throw this.error(`unexpected '${t.text}': Thrift allows no separator after the '}' of a struct, union, exception, enum or service`, t);
         }
@@ -503,16 +506,14 @@ class Parser {
 
   // ---- doc comments ----
 
+  /** The last doc comment before the current token becomes the pending one. */
   private absorbDocs(): void {
-    for (; this.docsSeen <= this.i; this.docsSeen++) {
-      const docs = this.tokens[this.docsSeen]!.docs;
-      if (docs !== undefined) this.pending = docs[docs.length - 1];
-    }
+    const docs = this.current.docs;
+    if (docs !== undefined) this.pending = docs[docs.length - 1];
   }
 
   /** Takes the doc comment pending before the current token (the compiler's CaptureDocText). */
   private captureDoc(): string | undefined {
-    this.absorbDocs();
     const doc = this.pending;
     this.pending = undefined;
     if (doc === undefined) return undefined;
@@ -520,20 +521,19 @@ class Parser {
     return doc.text;
   }
 
-  private firstDoc(): string | undefined {
-    for (const t of this.tokens) if (t.docs !== undefined) return t.docs[0]!.text;
-    return undefined;
-  }
-
   // ---- token helpers ----
 
   private peek(): Token {
-    return this.tokens[this.i]!;
+    return this.current;
   }
 
   private next(): Token {
-    const t = this.tokens[this.i]!;
-    if (t.kind !== 'eof') this.i++;
+    const t = this.current;
+    if (t.kind !== 'eof') {
+      this.previous = t;
+      this.current = this.lexer.next();
+      this.absorbDocs();
+    }
     return t;
   }
 
@@ -543,14 +543,14 @@ class Parser {
 
   private acceptSymbol(s: string): boolean {
     if (!this.isSymbol(this.peek(), s)) return false;
-    this.i++;
+    this.next();
     return true;
   }
 
   private acceptKeyword(k: string): boolean {
     const t = this.peek();
     if (t.kind !== 'keyword' || t.text !== k) return false;
-    this.i++;
+    this.next();
     return true;
   }
 

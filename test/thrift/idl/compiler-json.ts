@@ -136,13 +136,14 @@ function withExtras(out: Record<string, Json>, doc: string | undefined, annotati
   return Object.assign(out, rest);
 }
 
-/** Doubles as the compiler prints them (15 significant digits); map keys forced to strings. */
+/** Values as the compiler prints them; map keys forced to strings. */
 function constJson(v: ConstValue): Json {
   switch (v.kind) {
     case 'int':
       return Number(v.value);
     case 'double':
-      return Number(v.value.toPrecision(15));
+      // An integer written for a double prints exactly; a fraction prints with 15 digits.
+      return Number.isInteger(v.value) ? v.value : Number(v.value.toPrecision(15));
     case 'string':
       return v.value;
     case 'list':
