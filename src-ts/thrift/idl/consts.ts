@@ -44,11 +44,6 @@ export class ConstEvaluator {
     this.values.set(node, { value, type });
   }
 
-  /** The value and type of a const already evaluated. */
-  valueOf(node: ConstDefNode): { value: ConstValue; type: ThriftType } | undefined {
-    return this.values.get(node);
-  }
-
   evaluate(node: ConstNode, type: ThriftType, site: ConstSite): ConstValue {
     if (node.kind === 'ident') return this.reference(node.name, node.pos, type, site);
     switch (type.kind) {

@@ -45,7 +45,15 @@ export function parseThriftModel(source: string, options: ParseOptions = {}): Th
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `source must be a string, got ${typeof source}`);
   }
   const filename = options.filename ?? 'input.thrift';
+  if (typeof filename !== 'string' || filename === '') {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'options.filename must be a non-empty string');
+  }
   const table = new Map<string, string>(Object.entries(options.includes ?? {}));
+  for (const [key, text] of table) {
+    if (typeof text !== 'string') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `options.includes["${key}"] must be the file's source text, got ${typeof text}`);
+    }
+  }
   table.set(filename, source);
   const root: Found = { id: filename, filename, source };
   return build(root, (include, from) => locateInMemory(table, include, from));

@@ -4,6 +4,7 @@
  * services linked to their bases, and the compiler's semantic checks applied.
  */
 import type {
+  ConstDef,
   EnumDef,
   EnumValueDef,
   FieldDef,
@@ -47,39 +48,38 @@ class Resolver {
 
   run(): ThriftModel {
     for (let i = 0; i < this.files.length; i++) this.declareTypes(i);
-    // A base service is linked before the services extending it; the model lists them in file order.
+    // Bases of services and consts of included files must be known first, so services and
+    // consts are resolved includes first; the model lists them in file order, like the rest.
+    const order = includesFirst(this.files);
     const services = new Map<string, ServiceDef>();
-    for (const i of includesFirst(this.files)) this.declareServices(i, services);
-    for (let i = 0; i < this.files.length; i++) {
-      for (const d of this.scope.declared(i)) if (d.node.kind === 'service') this.model.services.set(d.key, services.get(d.key)!);
-    }
-    // Consts see the consts of included files, so includes are evaluated first.
+    for (const i of order) this.declareServices(i, services);
     const consts = new ConstEvaluator(
       this.scope,
       (key) => this.model.structs.get(key),
       (key) => this.model.enums.get(key),
     );
-    for (const i of includesFirst(this.files)) {
-      for (const d of this.scope.declared(i)) {
-        if (d.node.kind !== 'const') continue;
-        const type = this.scope.resolveType(i, d.node.type);
-        const value = consts.evaluate(d.node.value, type, { file: i, pos: d.node.pos, what: `const ${d.node.name}` });
-        consts.define(d.node, type, value);
-      }
-    }
-    // Consts go into the model in file order, like every other definition.
+    const constDefs = new Map<string, ConstDef>();
+    for (const i of order) this.evaluateConsts(i, consts, constDefs);
     for (let i = 0; i < this.files.length; i++) {
-      for (const d of this.scope.declared(i)) {
-        if (d.node.kind !== 'const') continue;
-        const value = consts.valueOf(d.node)!;
-        const def = { key: d.key, name: d.node.name, type: value.type, value: value.value, loc: this.loc(i, d.node.pos) };
-        this.model.consts.set(d.key, d.node.doc === undefined ? def : { ...def, doc: d.node.doc });
+      for (const { key, node } of this.scope.declared(i)) {
+        if (node.kind === 'service') this.model.services.set(key, services.get(key)!);
+        else if (node.kind === 'const') this.model.consts.set(key, constDefs.get(key)!);
       }
     }
     for (const { file, node, field, owner } of this.defaults) {
       field.default = consts.evaluate(node.default!, field.type, { file, pos: node.pos, what: `the default of ${owner}.${node.name}` });
     }
     return this.model;
+  }
+
+  private evaluateConsts(i: number, consts: ConstEvaluator, out: Map<string, ConstDef>): void {
+    for (const d of this.scope.declared(i)) {
+      if (d.node.kind !== 'const') continue;
+      const type = this.scope.resolveType(i, d.node.type);
+      const value = consts.evaluate(d.node.value, type, { file: i, pos: d.node.pos, what: `const ${d.node.name}` });
+      consts.define(d.node, type, value);
+      out.set(d.key, withDoc<ConstDef>({ key: d.key, name: d.node.name, type, value, loc: this.loc(i, d.node.pos) }, d.node.doc));
+    }
   }
 
   /** Enums, typedefs and structs of file `i`; struct field types need every file's types declared. */

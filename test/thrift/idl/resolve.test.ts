@@ -85,7 +85,9 @@ describe('thrift resolution: types, keys and typedefs', () => {
     expect(fails(() => parseThriftModel('service A {}\nstruct A {}')).message).toMatch(/already defined/);
     expect(fails(() => parseThriftModel('const i32 X = 1\nconst i32 X = 2')).message).toMatch(/const 'X' is already defined at 1:1/);
     // Consts and types live in different namespaces, as in the compiler.
-    expect(parseThriftModel('const i32 A = 1\nstruct A {}').consts.has('input.A')).toBe(true);
+    const both = parseThriftModel('const i32 A = 1\nstruct A {}\nconst i32 S = 2\nservice S {}');
+    expect([...both.consts.keys()]).toEqual(['input.A', 'input.S']);
+    expect(both.structs.has('input.A') && both.services.has('input.S')).toBe(true);
   });
 
   it('requires exceptions in throws clauses', () => {
@@ -251,6 +253,14 @@ describe('thrift resolution: includes', () => {
     const unknown = fails(() => parseThriftModel('struct A {}\nservice B extends A {}'));
     expect(unknown.code).toBe('ERR_UNKNOWN_TYPE');
     expect(unknown.message).toMatch(/unknown service 'A' \(it is a struct, not a service\)/);
+  });
+
+  it('refuses arguments of the wrong type with ERR_INVALID_ARGUMENT', () => {
+    expect(fails(() => parseThriftModel(42 as never)).code).toBe('ERR_INVALID_ARGUMENT');
+    expect(fails(() => parseThriftModel('', { filename: '' })).code).toBe('ERR_INVALID_ARGUMENT');
+    const e = fails(() => parseThriftModel('include "a.thrift"', { includes: { 'a.thrift': Buffer.from('x') as never } }));
+    expect([e.code, e.message]).toEqual(['ERR_INVALID_ARGUMENT', 'options.includes["a.thrift"] must be the file\'s source text, got object']);
+    expect(fails(() => loadThriftModel('')).code).toBe('ERR_INVALID_ARGUMENT');
   });
 
   it('loads from disk, searching the includer directory, then includeDirs', () => {
