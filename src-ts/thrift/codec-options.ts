@@ -24,6 +24,12 @@ export interface CodecOptions {
    * as Int8Array. Encoders accept TypedArrays or arrays whatever this says. Default false.
    */
   typedArrays?: boolean;
+  /**
+   * Order encoders write a struct's fields in: `'declaration'` (default; IDL order, as the `thrift`
+   * npm package writes them) or `'id'` (ascending field id, as Apache Thrift's Python, Java, C++ and
+   * Go generated code write them). Decoders accept any order.
+   */
+  fieldOrder?: 'declaration' | 'id';
   /** Deepest nesting of structs and containers allowed; deeper is ERR_DEPTH_LIMIT. Default 64. */
   maxDepth?: number;
   /** Largest input accepted by decode and output produced by encode, in bytes. Default 64 MiB. */
@@ -39,6 +45,7 @@ export interface ResolvedCodecOptions {
   readonly map: 'map' | 'object';
   readonly set: 'array' | 'set';
   readonly typedArrays: boolean;
+  readonly fieldOrder: 'declaration' | 'id';
   readonly maxDepth: number;
   readonly maxSize: number;
   readonly debug: boolean;
@@ -81,6 +88,7 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
     map: oneOf('map', options.map, ['map', 'object'] as const, 'map'),
     set: oneOf('set', options.set, ['array', 'set'] as const, 'array'),
     typedArrays: flag('typedArrays', options.typedArrays),
+    fieldOrder: oneOf('fieldOrder', options.fieldOrder, ['declaration', 'id'] as const, 'declaration'),
     maxDepth: positiveInteger('maxDepth', options.maxDepth, DEFAULT_MAX_DEPTH),
     maxSize: positiveInteger('maxSize', options.maxSize, DEFAULT_MAX_SIZE),
     debug: flag('debug', options.debug),
@@ -89,6 +97,6 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
 
 /** A string identifying a resolved option set, for caches. */
 export function optionsKey(options: ResolvedCodecOptions): string {
-  const { protocol, i64, map, set, typedArrays, maxDepth, maxSize, debug } = options;
-  return `${protocol}/${i64}/${map}/${set}/${typedArrays ? 'ta' : '-'}/${maxDepth}/${maxSize}/${debug ? 'debug' : '-'}`;
+  const { protocol, i64, map, set, typedArrays, fieldOrder, maxDepth, maxSize, debug } = options;
+  return `${protocol}/${i64}/${map}/${set}/${typedArrays ? 'ta' : '-'}/${fieldOrder}/${maxDepth}/${maxSize}/${debug ? 'debug' : '-'}`;
 }

@@ -30,6 +30,13 @@ describe('binary', () => {
     expect(hex(codec('Implicit').encode({ x: '', y: -1 }))).toBe('0bffff00000000' + '08fffeffffffff' + '00');
   });
 
+  test("fieldOrder: 'id' writes fields by ascending id, as Apache's Python/Java/C++/Go code does", () => {
+    expect(hex(codec('Backwards').encode({ c: 1, a: 2 }))).toBe('0600030001' + '0600010002' + '00');
+    const byId = doc.codec('Backwards', { protocol: 'binary', fieldOrder: 'id' });
+    expect(hex(byId.encode({ c: 1, a: 2 }))).toBe('0600010002' + '0600030001' + '00');
+    expect(hex(doc.codec('Backwards', { protocol: 'compact', fieldOrder: 'id' }).encode({ c: 1, a: 2 }))).toBe('1404' + '2402' + '00');
+  });
+
   test('containers, double, uuid, i64', () => {
     const value = {
       ints: [1, -2],

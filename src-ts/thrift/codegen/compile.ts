@@ -89,6 +89,6 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
 }
 
 function describeOptions(options: ResolvedCodecOptions): string {
-  return `protocol ${options.protocol}, i64 as ${options.i64}, maps as ${options.map}, sets as ${options.set}` +
+  return `protocol ${options.protocol}, fields in ${options.fieldOrder} order, i64 as ${options.i64}, maps as ${options.map}, sets as ${options.set}` +
     `${options.typedArrays ? ', numeric lists as TypedArrays' : ''}, maxDepth ${options.maxDepth}`;
 }

@@ -18,8 +18,8 @@ function ensure(out: SourceWriter, bytes: string | number): void {
 
 /** Emits the encoder of `struct` as function `name`. */
 export function emitStructEncoder(out: SourceWriter, name: string, struct: StructDef, ctx: GenerationContext): void {
-  const fields = struct.fields;
-  out.comment(`Encodes ${struct.kind} ${struct.key} (${ctx.options.protocol}).`);
+  const fields = ctx.options.fieldOrder === 'id' ? [...struct.fields].sort((a, b) => a.id - b.id) : struct.fields;
+  out.comment(`Encodes ${struct.kind} ${struct.key} (${ctx.options.protocol}, fields in ${ctx.options.fieldOrder} order).`);
   out.open(`function ${name}(w, v, depth) {`);
   out.line('if (depth > MAX_DEPTH) throw depthLimit(undefined, MAX_DEPTH);');
   out.line(`if (typeof v !== 'object' || v === null) throw wrongValue(${JSON.stringify(`a ${struct.name} object`)}, v);`);
