@@ -6,9 +6,10 @@
 //   HEDDLE_BENCH_KERNELS=varint,utf8 node bench/run.mjs kernels  only those families
 import { Crossover } from './crossover.mjs';
 import * as fixedWidth from './fixed-width.mjs';
+import * as utf8 from './utf8.mjs';
 import * as varint from './varint.mjs';
 
-const FAMILIES = { fixed: fixedWidth, varint };
+const FAMILIES = { fixed: fixedWidth, varint, utf8 };
 
 export async function run(bench) {
   const { native } = await import('../../dist/index.js').then((m) => m.default ?? m);

@@ -11,6 +11,7 @@ enum class KernelStatus : uint32_t {
   kOk = 0,
   kTruncated = 1,  // the input ended inside a value → ERR_TRUNCATED
   kTooLong = 2,    // a varint did not end within 10 bytes → ERR_BAD_VALUE
+  kInvalid = 3,    // invalid UTF-8 → ERR_BAD_VALUE
 };
 
 struct KernelResult {

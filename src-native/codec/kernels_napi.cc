@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "codec/byte_swap.h"
+#include "codec/utf8_validate.h"
 #include "codec/varint_decode.h"
 #include "core/addon_state.h"
 #include "simd/kernel_variant.h"
@@ -53,6 +54,12 @@ bool GetSize(napi_env env, napi_value value, size_t* out) {
   if (napi_get_value_int64(env, value, &v) != napi_ok || v < 0) return false;
   *out = static_cast<size_t>(v);
   return true;
+}
+
+// Reads (src, start, end) from argv[0..2]: a TypedArray and a byte range inside it.
+bool GetRange(napi_env env, const napi_value* argv, Bytes* src, size_t* start, size_t* end) {
+  return GetBytes(env, argv[0], src) && GetSize(env, argv[1], start) && GetSize(env, argv[2], end) &&
+         *end <= src->length && *start <= *end;
 }
 
 simd::KernelVariant GetVariant(napi_env env, napi_value value) {
@@ -121,12 +128,10 @@ napi_value DecodeVarints(napi_env env, napi_callback_info cbinfo) {
   Bytes src, out;
   size_t start = 0, end = 0;
   bool zigzag = false;
-  if (argc < 6 || !GetBytes(env, argv[0], &src) || !GetSize(env, argv[1], &start) || !GetSize(env, argv[2], &end) ||
-      !GetBytes(env, argv[3], &out) || napi_get_value_bool(env, argv[4], &zigzag) != napi_ok ||
-      (out.element_size != 4 && out.element_size != 8)) {
+  if (argc < 6 || !GetRange(env, argv, &src, &start, &end) || !GetBytes(env, argv[3], &out) ||
+      napi_get_value_bool(env, argv[4], &zigzag) != napi_ok || (out.element_size != 4 && out.element_size != 8)) {
     return AssertionFailed(env, "decodeVarints: bad arguments");
   }
-  if (end > src.length || start > end) return AssertionFailed(env, "decodeVarints: out of bounds");
   const size_t count = out.length / out.element_size;
   const simd::KernelVariant variant = GetVariant(env, argv[5]);
   const codec::KernelResult result =
@@ -143,12 +148,24 @@ napi_value CountVarints(napi_env env, napi_callback_info cbinfo) {
   napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
   Bytes src;
   size_t start = 0, end = 0;
-  if (argc < 4 || !GetBytes(env, argv[0], &src) || !GetSize(env, argv[1], &start) || !GetSize(env, argv[2], &end)) {
-    return AssertionFailed(env, "countVarints: bad arguments");
-  }
-  if (end > src.length || start > end) return AssertionFailed(env, "countVarints: out of bounds");
+  if (argc < 4 || !GetRange(env, argv, &src, &start, &end)) return AssertionFailed(env, "countVarints: bad arguments");
   napi_value out;
   napi_create_double(env, static_cast<double>(codec::CountVarintEnds(src.data + start, end - start, GetVariant(env, argv[3]))), &out);
+  return out;
+}
+
+// validateUtf8(src, start, end, variant): -1 when src[start, end) is valid UTF-8, else the
+// offset in src of the first invalid sequence.
+napi_value ValidateUtf8(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
+  Bytes src;
+  size_t start = 0, end = 0;
+  if (argc < 4 || !GetRange(env, argv, &src, &start, &end)) return AssertionFailed(env, "validateUtf8: bad arguments");
+  const codec::KernelResult result = codec::ValidateUtf8(src.data + start, end - start, GetVariant(env, argv[3]));
+  napi_value out;
+  napi_create_double(env, result.status == codec::KernelStatus::kOk ? -1.0 : static_cast<double>(start + result.position), &out);
   return out;
 }
 
@@ -168,6 +185,7 @@ void InitKernels(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "swapBytes", SwapBytes);
   Export(env, exports, "decodeVarints", DecodeVarints);
   Export(env, exports, "countVarints", CountVarints);
+  Export(env, exports, "validateUtf8", ValidateUtf8);
 }
 
 }  // namespace heddle

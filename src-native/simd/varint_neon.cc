@@ -41,9 +41,10 @@ size_t VarintBulk64Neon(const uint8_t* src, size_t length, size_t count, bool zi
     for (int h = 0; h < 2; h++) {
       const int32x4_t quarters[2] = {vmovl_s16(vget_low_s16(halves[h])), vmovl_s16(vget_high_s16(halves[h]))};
       for (int q = 0; q < 2; q++) {
-        uint64_t* dst = out + n + 8 * h + 4 * q;
-        vst1q_u64(dst, vreinterpretq_u64_s64(vmovl_s32(vget_low_s32(quarters[q]))));
-        vst1q_u64(dst + 2, vreinterpretq_u64_s64(vmovl_s32(vget_high_s32(quarters[q]))));
+        // Stored as bytes: uint64_t and NEON's 64-bit lane type are distinct types on some ABIs.
+        uint8_t* dst = reinterpret_cast<uint8_t*>(out + n + 8 * h + 4 * q);
+        vst1q_u8(dst, vreinterpretq_u8_s64(vmovl_s32(vget_low_s32(quarters[q]))));
+        vst1q_u8(dst + 16, vreinterpretq_u8_s64(vmovl_s32(vget_high_s32(quarters[q]))));
       }
     }
     n += 16;

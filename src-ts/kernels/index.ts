@@ -17,7 +17,7 @@ import { decodeFixed, encodeFixed, HOST_LITTLE_ENDIAN, type WideTypedArray } fro
 import * as varintDecode from './varint-decode.js';
 import * as varintEncode from './varint-encode.js';
 import * as utf8 from './utf8.js';
-import { nativeDecodePacked, nativeDecodeVarints, swapDecode, swapEncode } from './native-kernels.js';
+import { nativeDecodePacked, nativeDecodeVarints, nativeValidateUtf8, swapDecode, swapEncode } from './native-kernels.js';
 import * as T from './thresholds.js';
 
 const hasNative = nativeAddon !== undefined;
@@ -238,10 +238,14 @@ export function encodeVarint64s(values: BigInt64Array | BigUint64Array, zigzag: 
 /** -1 when src[start, end) is valid UTF-8, else the offset of the first invalid sequence. */
 export function validateUtf8(src: Uint8Array, start: number, end: number): number {
   checkRange(src, start, end);
+  if (hasNative && end - start >= T.VALIDATE_UTF8_NATIVE_FROM_BYTES) return nativeValidateUtf8(src, start, end);
   return utf8.validateUtf8(src, start, end);
 }
 
-/** Decodes src[start, end) as strict UTF-8; throws ERR_BAD_VALUE with `offset` on invalid bytes. */
+/**
+ * Decodes src[start, end) as strict UTF-8; throws ERR_BAD_VALUE with `offset` on invalid bytes.
+ * Always the TypeScript path: native validation never beat TextDecoder here (thresholds.ts).
+ */
 export function decodeUtf8(src: Uint8Array, start: number, end: number): string {
   checkRange(src, start, end);
   return utf8.decodeUtf8(src, start, end);

@@ -5,6 +5,7 @@
  */
 import { nativeAddon, type NativeAddon } from '../native.js';
 import type { WideTypedArray } from './fixed-width.js';
+import { invalidUtf8 } from './utf8.js';
 import { checkPackedEnd, varintTooLong, varintTruncated } from './varint-decode.js';
 
 /** Kernel implementations, mirroring simd::KernelVariant (src-native/simd/kernel_variant.h). */
@@ -80,4 +81,23 @@ export function nativeDecodePacked<A extends Int32Array | BigInt64Array | BigUin
   const values = make(nativeCountVarints(src, start, end, variant));
   checkPackedEnd(src, nativeDecodeVarints(src, start, end, values, zigzag, variant), end);
   return values;
+}
+
+/** -1 when src[start, end) is valid UTF-8, else the offset of the first invalid sequence. */
+export function nativeValidateUtf8(src: Uint8Array, start: number, end: number, variant: number = KernelVariant.auto): number {
+  return addon.validateUtf8(src, start, end, variant);
+}
+
+/**
+ * Node's own UTF-8 to string conversion (simdutf inside), which replaces invalid bytes with
+ * U+FFFD; callers validate first. Not in @types/node, but present on Buffer.prototype since
+ * Node 0.x and callable on any Uint8Array.
+ */
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, start: number, end: number): string }).utf8Slice;
+
+/** Strict decode: native validation, then Buffer#utf8Slice. Throws ERR_BAD_VALUE at the first invalid sequence. */
+export function nativeDecodeUtf8(src: Uint8Array, start: number, end: number, variant: number = KernelVariant.auto): string {
+  const invalidAt = addon.validateUtf8(src, start, end, variant);
+  if (invalidAt !== -1) throw invalidUtf8(invalidAt);
+  return utf8Slice.call(src, start, end);
 }

@@ -8,7 +8,6 @@ import { expectSameBytes } from './assertions.js';
 import { nativeLoaded, variants } from './native-variants.js';
 
 const TYPES = [Int16Array, Int32Array, Float32Array, Float64Array, BigInt64Array] as const;
-const root = new URL('../..', import.meta.url).pathname;
 
 /** Random bytes at an unaligned offset; lengths cover every vector tail (0..3 vectors of 64 bytes and beyond). */
 const input = fc.record({
@@ -17,8 +16,8 @@ const input = fc.record({
   seed: fc.integer(),
 });
 
-function bytesFrom(seed: number, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
+function bytesFrom(seed: number, length: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(new ArrayBuffer(length));
   let x = seed | 1;
   for (let i = 0; i < length; i++) bytes[i] = (x = (Math.imul(x, 1103515245) + 12345) | 0) >>> 23;
   return bytes;
@@ -31,7 +30,7 @@ describe.runIf(nativeLoaded)('native byte swap (every variant against the TypeSc
 
   it('HEDDLE_DISABLE_SIMD=all leaves only the scalar variant', () => {
     const script = `console.log(JSON.stringify(require(${JSON.stringify(native.path)}).kernelVariants()))`;
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, HEDDLE_DISABLE_SIMD: 'all' }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, HEDDLE_DISABLE_SIMD: 'all' }, encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(['auto', 'scalar']);
   });
 
