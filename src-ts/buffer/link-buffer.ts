@@ -1,7 +1,8 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import { assertLiveView, DebugViews, debugBuffersByDefault } from './debug-views.js';
 import type { Iovec } from './iovec.js';
-import { emptyNode, LinkNode, storeOf } from './link-node.js';
+import { LinkCursor } from './link-cursor.js';
+import { EMPTY_NODE, LinkNode, storeOf } from './link-node.js';
 import { BackingStore, defaultSlabPool, LARGE_SLAB_SIZE, SlabPool } from './slab-pool.js';
 
 /** `writeBinary` inputs at least this long are linked into the chain instead of copied. */
@@ -46,12 +47,13 @@ export class LinkBuffer {
   /** Slabs holding copies made by `next`/`peek` across slab boundaries, freed on `release()`. */
   private scratch: BackingStore[] = [];
   private closed = false;
+  /** Options for slices, made once: a connection's buffer hands out a slice per frame. */
+  private sliceOptions: LinkBufferOptions | undefined;
 
   constructor(options: LinkBufferOptions = {}) {
     this.pool = options.pool ?? defaultSlabPool;
     this.debugViews = (options.debug ?? debugBuffersByDefault) ? new DebugViews() : undefined;
-    const first = emptyNode();
-    this.head = this.read = this.flushNode = this.tail = first;
+    this.head = this.read = this.flushNode = this.tail = EMPTY_NODE;
   }
 
   /** A LinkBuffer whose readable content is `bytes`, linked without copying. The caller must not
@@ -96,10 +98,10 @@ export class LinkBuffer {
     if (n === 0) return noBytes;
     const node = this.dataNode();
     const start = node.start;
-    let view: Buffer;
+    let view: Uint8Array;
     if (node.end - start >= n) {
       node.start = start + n;
-      view = node.bytes.subarray(start, start + n);
+      view = node.raw.subarray(start, start + n);
     } else {
       view = this.scratchView(n);
       this.copyOut(view, n, true);
@@ -116,9 +118,9 @@ export class LinkBuffer {
     this.checkRead(n, 'peek');
     if (n === 0) return noBytes;
     const node = this.dataNode();
-    let view: Buffer;
+    let view: Uint8Array;
     if (node.end - node.start >= n) {
-      view = node.bytes.subarray(node.start, node.start + n);
+      view = node.raw.subarray(node.start, node.start + n);
     } else {
       view = this.scratchView(n);
       this.copyOut(view, n, false);
@@ -192,6 +194,33 @@ export class LinkBuffer {
     return this.readUint32() | 0;
   }
 
+  /** The byte `offset` bytes past the read position, consuming nothing. */
+  peekByteAt(offset: number): number {
+    this.checkRead(offset + 1, 'peekByteAt');
+    const node = this.dataNode();
+    const at = node.start + offset;
+    return at < node.end ? (node.bytes[at] as number) : new LinkCursor(this, offset).u8At(0);
+  }
+
+  /** The big-endian u16 `offset` bytes past the read position, consuming nothing; any slab layout. */
+  peekUint16At(offset: number): number {
+    this.checkRead(offset + 2, 'peekUint16At');
+    const node = this.dataNode();
+    const at = node.start + offset;
+    if (at + 2 > node.end) return new LinkCursor(this, offset).u16At(0);
+    return ((node.bytes[at] as number) << 8) | (node.bytes[at + 1] as number);
+  }
+
+  /** The big-endian u32 `offset` bytes past the read position, consuming nothing; any slab layout. */
+  peekUint32At(offset: number): number {
+    this.checkRead(offset + 4, 'peekUint32At');
+    const node = this.dataNode();
+    const at = node.start + offset;
+    if (at + 4 > node.end) return new LinkCursor(this, offset).u32At(0);
+    const b = node.bytes;
+    return (b[at] as number) * 0x1000000 + (((b[at + 1] as number) << 16) | ((b[at + 2] as number) << 8) | (b[at + 3] as number));
+  }
+
   /** Consumes `n` bytes and decodes them as UTF-8. The string owns its memory. */
   readString(n: number): string {
     this.checkRead(n, 'readString');
@@ -225,7 +254,8 @@ export class LinkBuffer {
    */
   slice(n: number): LinkBuffer {
     this.checkRead(n, 'slice');
-    const out = new LinkBuffer({ pool: this.pool, debug: this.debug });
+    this.sliceOptions ??= { pool: this.pool, debug: this.debug };
+    const out = new LinkBuffer(this.sliceOptions);
     if (n > 0) this.consume(n, out);
     out.readable = n;
     out.writtenTotal = n;
@@ -263,8 +293,10 @@ export class LinkBuffer {
       node.start = node.end = 0;
       this.flushEnd = 0;
     }
-    for (const store of this.scratch) store.unref();
-    this.scratch = [];
+    if (this.scratch.length > 0) {
+      for (const store of this.scratch) store.unref();
+      this.scratch.length = 0;
+    }
     this.debugViews?.releaseAll();
   }
 
@@ -281,8 +313,7 @@ export class LinkBuffer {
     for (const store of this.scratch) store.unref();
     this.scratch = [];
     this.debugViews?.releaseAll();
-    const empty = emptyNode();
-    this.head = this.read = this.flushNode = this.tail = empty;
+    this.head = this.read = this.flushNode = this.tail = EMPTY_NODE;
     this.flushEnd = this.readable = this.unflushed = 0;
     this.closed = true;
   }
@@ -317,11 +348,11 @@ export class LinkBuffer {
   // ---------------------------------------------------------------- writing
 
   /**
-   * Reserves `n` contiguous writable bytes at the tail and returns them. They become readable at
-   * the next `flush()`; until then `mallocAck` can take back the unused end. The view is writable
-   * until `flush()`; keep it no longer than that.
+   * Reserves `n` contiguous writable bytes at the tail and returns them (a Buffer, so its write
+   * methods are available). They become readable at the next `flush()`; until then `mallocAck`
+   * can take back the unused end. The view is writable until `flush()`; keep it no longer.
    */
-  malloc(n: number): Uint8Array {
+  malloc(n: number): Buffer {
     this.assertOpen();
     checkCount(n, 'malloc');
     const at = this.claim(n);
@@ -460,16 +491,17 @@ export class LinkBuffer {
         `writeDirect remainLen ${remainLen} exceeds the ${unflushedInTail} unflushed bytes of the last malloc'd slab`,
       );
     }
-    const split = tail.end - remainLen;
     const linked = new LinkNode(storeOf(bytes), 0, bytes.length, false);
-    // The bytes after the split, and the slab's unused capacity, continue in a node of their own.
-    tail.store.retain();
-    const rest = new LinkNode(tail.store, split, tail.end, tail.writable);
-    tail.end = split;
-    tail.writable = false;
-    tail.next = linked;
-    linked.next = rest;
-    this.tail = rest;
+    this.appendNode(linked);
+    if (tail !== EMPTY_NODE) {
+      // The bytes after the split, and the slab's unused capacity, continue in a node of their own.
+      const split = tail.end - remainLen;
+      tail.store.retain();
+      const rest = new LinkNode(tail.store, split, tail.end, tail.writable);
+      tail.end = split;
+      tail.writable = false;
+      this.appendNode(rest);
+    }
     this.unflushed += bytes.length;
     this.writtenTotal += bytes.length;
   }
@@ -574,9 +606,7 @@ export class LinkBuffer {
       const take = Math.min(node.end - node.start, remaining);
       if (take > 0 && target !== undefined) {
         node.store.retain();
-        const shared = new LinkNode(node.store, node.start, node.start + take, false);
-        target.tail.next = shared;
-        target.tail = shared;
+        target.appendNode(new LinkNode(node.store, node.start, node.start + take, false));
       }
       node.start += take;
       remaining -= take;
@@ -591,16 +621,11 @@ export class LinkBuffer {
    * capacity available to later writes. */
   private link(bytes: Uint8Array): void {
     const tail = this.tail;
-    const linked = new LinkNode(storeOf(bytes), 0, bytes.length, false);
-    tail.next = linked;
+    this.appendNode(new LinkNode(storeOf(bytes), 0, bytes.length, false));
     if (tail.writable && tail.end < tail.bytes.length) {
       tail.store.retain();
-      const rest = new LinkNode(tail.store, tail.end, tail.end, true);
       tail.writable = false;
-      linked.next = rest;
-      this.tail = rest;
-    } else {
-      this.tail = linked;
+      this.appendNode(new LinkNode(tail.store, tail.end, tail.end, true));
     }
     this.unflushed += bytes.length;
     this.writtenTotal += bytes.length;
@@ -627,9 +652,20 @@ export class LinkBuffer {
 
   private growTail(minSize: number): LinkNode {
     const node = new LinkNode(this.pool.acquire(minSize), 0, 0, true);
-    this.tail.next = node;
-    this.tail = node;
+    this.appendNode(node);
     return node;
+  }
+
+  /** Links `node` after the tail; in an empty buffer it replaces the shared {@link EMPTY_NODE},
+   * which is never linked to. */
+  private appendNode(node: LinkNode): void {
+    if (this.tail === EMPTY_NODE) {
+      this.head = this.read = this.flushNode = this.tail = node;
+      this.flushEnd = node.start;
+    } else {
+      this.tail.next = node;
+      this.tail = node;
+    }
   }
 
   private dropNode(node: LinkNode): void {

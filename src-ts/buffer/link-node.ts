@@ -9,6 +9,9 @@ export class LinkNode {
   readonly store: BackingStore;
   /** The store's memory, cached because every read and write goes through it. */
   readonly bytes: Buffer;
+  /** The same memory as a plain Uint8Array: views handed to callers are cut from it, because
+   * `Uint8Array#subarray` is cheaper than `Buffer#subarray` (no Buffer subclass to construct). */
+  readonly raw: Uint8Array;
   start: number;
   end: number;
   writable: boolean;
@@ -17,18 +20,18 @@ export class LinkNode {
   constructor(store: BackingStore, start: number, end: number, writable: boolean) {
     this.store = store;
     this.bytes = store.bytes;
+    this.raw = store.raw;
     this.start = start;
     this.end = end;
     this.writable = writable;
   }
 }
 
-const emptyStore = new BackingStore(Buffer.alloc(0), undefined);
-
-/** A node with no bytes and no capacity: the chain's first link until something is written. */
-export function emptyNode(): LinkNode {
-  return new LinkNode(emptyStore, 0, 0, false);
-}
+/**
+ * The node of every empty LinkBuffer: no bytes, no capacity. It is shared, so a buffer never links
+ * anything after it; the first real node replaces it instead (see `LinkBuffer.appendNode`).
+ */
+export const EMPTY_NODE = new LinkNode(new BackingStore(Buffer.alloc(0), undefined), 0, 0, false);
 
 /** Wraps caller memory as an unpooled store without copying. */
 export function storeOf(bytes: Uint8Array): BackingStore {

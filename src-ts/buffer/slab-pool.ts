@@ -18,6 +18,8 @@ export class BackingStore {
   /** The memory. Its ArrayBuffer is dedicated to this store (never Node's shared Buffer pool), so it
    * can be handed to native code as an iovec. */
   readonly bytes: Buffer;
+  /** `bytes` as a plain Uint8Array, for cutting views. */
+  readonly raw: Uint8Array;
   /** The pool this store returns to, or undefined for caller memory and oversize allocations. */
   readonly pool: SlabPool | undefined;
   /** How many nodes reference this store. */
@@ -25,6 +27,7 @@ export class BackingStore {
 
   constructor(bytes: Buffer, pool: SlabPool | undefined) {
     this.bytes = bytes;
+    this.raw = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     this.pool = pool;
   }
 

@@ -38,6 +38,11 @@ export class FrameReader {
   private readonly scanner: ThriftBinaryScanner;
   private consumed = 0;
   private failure: HeddleError | undefined;
+  /** Bytes the incomplete frame needs before decoding can make progress (or detect an error):
+   * pushes below it only buffer, which keeps a message arriving in many small chunks linear. */
+  private awaiting = 0;
+  /** What the current frame was sniffed as, in `auto` mode. */
+  private sniffed: ReturnType<typeof sniffFrame>;
 
   constructor(options: FrameReaderOptions = {}) {
     this.kind = options.kind ?? 'auto';
@@ -65,7 +70,7 @@ export class FrameReader {
     this.assertUsable();
     this.input.writeBinary(chunk);
     this.input.flush();
-    return this.drain();
+    return this.input.length < this.awaiting ? [] : this.drain();
   }
 
   /** Moves all readable bytes of `buffer` in (zero-copy) and returns the frames completed. */
@@ -73,7 +78,7 @@ export class FrameReader {
     this.assertUsable();
     this.input.append(buffer);
     this.input.flush();
-    return this.drain();
+    return this.input.length < this.awaiting ? [] : this.drain();
   }
 
   /** Declares the end of the stream: throws `ERR_BAD_FRAME` if part of a frame is still buffered. */
@@ -97,7 +102,9 @@ export class FrameReader {
         if (frame === undefined) break;
         frames.push(frame);
         this.consumed += frame.size;
+        this.sniffed = undefined;
       }
+      this.awaiting = this.input.length === 0 ? 0 : this.bytesNeeded(this.kind === 'auto' ? this.sniffed : this.kind);
     } catch (error) {
       for (const frame of frames) frame.payload.close();
       this.fail(error);
@@ -125,8 +132,34 @@ export class FrameReader {
     }
   }
 
+  /** How many buffered bytes the current frame's decoder needs before it can do anything more:
+   * each step at which it checks a field, then the whole frame. Mirrors the decoders. */
+  private bytesNeeded(kind: FrameReaderKind | ReturnType<typeof sniffFrame>): number {
+    const length = this.input.length;
+    switch (kind) {
+      case undefined:
+      case 'auto':
+        return length < 4 ? 4 : 8;
+      case 'ttheader':
+        if (length < 4) return 4;
+        if (length < 8) return 8;
+        return length < 14 ? 14 : 4 + this.input.peekUint32At(0);
+      case 'framed':
+      case 'kitex-protobuf':
+        if (length < 4) return 4;
+        return kind === 'kitex-protobuf' && this.kind === 'kitex-protobuf' && length < 6 ? 6 : 4 + this.input.peekUint32At(0);
+      case 'grpc':
+        return length < 5 ? 5 : 5 + this.input.peekUint32At(1);
+      case 'pure-payload':
+        return this.scanner.needed;
+      case 'http2':
+        return 0;
+    }
+  }
+
   private readSniffed(): Frame | undefined {
     const sniffed = sniffFrame(this.input, this.consumed);
+    this.sniffed = sniffed;
     switch (sniffed) {
       case undefined:
         return undefined;

@@ -50,10 +50,7 @@ export class PendingFrame {
     for (const { view, at, countsFrom } of this.fields) {
       const length = end - countsFrom;
       const max = this.kind === 'ttheader' || this.kind === 'ttheader-framed' ? Math.min(this.maxFrameSize, TTHEADER_MAX_LENGTH) : this.maxFrameSize;
-      if (length > max) throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `${this.kind} frame length ${length} exceeds the ${max}-byte limit`);
-      if (length === 0 && this.kind !== 'grpc') {
-        throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${this.kind} frame has an empty message`);
-      }
+      checkMessageLength(this.kind, length, max);
       view.writeUInt32BE(length, at);
     }
     return end - this.frameStart;
@@ -71,17 +68,17 @@ export function beginFrame(out: LinkBuffer, spec: FrameSpec, options: FrameWrite
   const fields: Array<{ view: Buffer; at: number; countsFrom: number }> = [];
   switch (spec.kind) {
     case 'framed':
-      fields.push({ view: out.malloc(4) as Buffer, at: 0, countsFrom: out.written });
+      fields.push({ view: out.malloc(4), at: 0, countsFrom: out.written });
       break;
     case 'ttheader':
     case 'ttheader-framed': {
-      const header = writeTTHeader(out, spec.header) as Buffer;
+      const header = writeTTHeader(out, spec.header);
       fields.push({ view: header, at: 0, countsFrom: frameStart + 4 });
-      if (spec.kind === 'ttheader-framed') fields.push({ view: out.malloc(4) as Buffer, at: 0, countsFrom: out.written });
+      if (spec.kind === 'ttheader-framed') fields.push({ view: out.malloc(4), at: 0, countsFrom: out.written });
       break;
     }
     case 'grpc': {
-      const prefix = out.malloc(GRPC_PREFIX_SIZE) as Buffer;
+      const prefix = out.malloc(GRPC_PREFIX_SIZE);
       prefix[0] = spec.compressed === true ? 1 : 0;
       fields.push({ view: prefix, at: 1, countsFrom: out.written });
       break;
@@ -96,12 +93,63 @@ export function beginFrame(out: LinkBuffer, spec: FrameSpec, options: FrameWrite
 }
 
 /** Writes one whole frame around `message` into `out` (a LinkBuffer message is moved in without
- * copying) and returns the frame's size. */
+ * copying) and returns the frame's size. The message length is known, so every length field is
+ * written directly and nothing is patched afterwards. */
 export function writeFrame(out: LinkBuffer, spec: FrameSpec, message: Uint8Array | LinkBuffer, options?: FrameWriterOptions): number {
-  const pending = beginFrame(out, spec, options);
+  if ('envelope' in spec && spec.envelope !== undefined) {
+    // The envelope's size depends on the method name; let the patching path measure it.
+    const pending = beginFrame(out, spec, options);
+    appendMessage(out, message);
+    return pending.finish();
+  }
+  const length = message.length;
+  const maxFrameSize = options?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+  const start = out.written;
+  switch (spec.kind) {
+    case 'framed':
+      checkMessageLength('framed', length, maxFrameSize);
+      out.writeUint32(length);
+      break;
+    case 'grpc':
+      checkMessageLength('grpc', length, maxFrameSize);
+      out.writeByte(spec.compressed === true ? 1 : 0);
+      out.writeUint32(length);
+      break;
+    case 'ttheader':
+    case 'ttheader-framed': {
+      const inner = spec.kind === 'ttheader-framed' ? 4 : 0;
+      checkMessageLength(spec.kind, length, maxFrameSize);
+      const header = writeTTHeader(out, spec.header);
+      const frameLength = header.length - 4 + inner + length;
+      checkFrameLength(spec.kind, frameLength, Math.min(maxFrameSize, TTHEADER_MAX_LENGTH), () => out.mallocAck(out.mallocLen - header.length));
+      header.writeUInt32BE(frameLength, 0);
+      if (inner > 0) out.writeUint32(length);
+      break;
+    }
+    case 'pure-payload':
+      checkMessageLength('pure-payload', length, maxFrameSize);
+      break;
+  }
+  appendMessage(out, message);
+  return out.written - start;
+}
+
+function appendMessage(out: LinkBuffer, message: Uint8Array | LinkBuffer): void {
   if (message instanceof LinkBuffer) out.append(message);
   else out.writeBinary(message);
-  return pending.finish();
+}
+
+/** The rules `PendingFrame.finish` applies, checked before anything is written. */
+function checkMessageLength(kind: FrameSpec['kind'], length: number, max: number): void {
+  if (length === 0 && kind !== 'grpc') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${kind} frame has an empty message`);
+  checkFrameLength(kind, length, max);
+}
+
+function checkFrameLength(kind: FrameSpec['kind'], length: number, max: number, undo?: () => void): void {
+  if (length > max) {
+    undo?.();
+    throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `${kind} frame length ${length} exceeds the ${max}-byte limit`);
+  }
 }
 
 /** One frame as contiguous bytes: convenient for tests and one-off messages. */

@@ -1,10 +1,9 @@
-import { LinkCursor } from '../buffer/link-cursor.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import type { FramedFrame, GrpcFrame } from './frame.js';
 import { checkDeclaredLength } from './frame-length.js';
 import { badFrame, type ResolvedLimits } from './limits.js';
 import { KITEX_PROTOBUF_MAGIC } from './kitex-protobuf.js';
-import { describePayload } from './payload-protocol.js';
+import { envelopeOf, payloadProtocolOf } from './payload-protocol.js';
 
 /**
  * Reads one Framed message (u32 length, then the message) from the start of `input`, or returns
@@ -13,21 +12,22 @@ import { describePayload } from './payload-protocol.js';
  */
 export function readFramedFrame(input: LinkBuffer, offset: number, limits: ResolvedLimits, requireProtobuf = false): FramedFrame | undefined {
   if (input.length < 4) return undefined;
-  const cursor = new LinkCursor(input);
-  const length = cursor.u32At(0);
+  const length = input.peekUint32At(0);
   checkDeclaredLength(length, offset, limits, 'Framed length');
-  if (requireProtobuf && input.length >= 6 && length >= 2 && cursor.u16At(4) !== KITEX_PROTOBUF_MAGIC) {
-    throw badFrame(`Kitex Protobuf magic 0x${cursor.u16At(4).toString(16)} is not 0x9001`, offset + 4);
+  if (requireProtobuf && input.length >= 6 && length >= 2 && input.peekUint16At(4) !== KITEX_PROTOBUF_MAGIC) {
+    throw badFrame(`Kitex Protobuf magic 0x${input.peekUint16At(4).toString(16)} is not 0x9001`, offset + 4);
   }
   if (input.length < 4 + length) return undefined;
   input.skip(4);
   const payload = input.slice(length);
-  const described = describePayload(payload, offset + 4);
-  if (requireProtobuf && described.payloadProtocol !== 'kitex-protobuf') {
+  const frame: FramedFrame = { kind: 'framed', offset, size: 4 + length, payload, payloadProtocol: payloadProtocolOf(payload) };
+  if (frame.payloadProtocol === 'kitex-protobuf') {
+    frame.envelope = envelopeOf(payload, offset + 4);
+  } else if (requireProtobuf) {
     payload.close();
     throw badFrame('Framed message is not a Kitex Protobuf envelope', offset + 4);
   }
-  return { kind: 'framed', offset, size: 4 + length, payload, ...described };
+  return frame;
 }
 
 /** gRPC message prefix: u8 compressed flag, u32 length. */
@@ -39,11 +39,10 @@ export const GRPC_PREFIX_SIZE = 5;
  */
 export function readGrpcFrame(input: LinkBuffer, offset: number, limits: ResolvedLimits): GrpcFrame | undefined {
   if (input.length < 1) return undefined;
-  const cursor = new LinkCursor(input);
-  const flag = cursor.u8At(0);
+  const flag = input.peekByteAt(0);
   if (flag > 1) throw badFrame(`gRPC compressed flag ${flag} is neither 0 nor 1`, offset);
   if (input.length < GRPC_PREFIX_SIZE) return undefined;
-  const length = cursor.u32At(1);
+  const length = input.peekUint32At(1);
   checkDeclaredLength(length, offset + 1, limits, 'gRPC message length', { allowZero: true });
   if (input.length < GRPC_PREFIX_SIZE + length) return undefined;
   input.skip(GRPC_PREFIX_SIZE);

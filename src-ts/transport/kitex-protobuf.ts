@@ -70,7 +70,7 @@ export function writeKitexProtobufEnvelope(out: LinkBuffer, envelope: KitexProto
   const seqId = checkInteger(envelope.seqId, -0x80000000, 0xffffffff, 'Kitex Protobuf seqId');
   out.writeUint16(KITEX_PROTOBUF_MAGIC);
   out.writeUint16(messageType);
-  const lengthAt = out.malloc(4) as Buffer;
+  const lengthAt = out.malloc(4);
   lengthAt.writeUInt32BE(out.writeString(envelope.method));
   out.writeUint32(seqId);
 }

@@ -1,4 +1,3 @@
-import { LinkCursor } from '../buffer/link-cursor.js';
 import { LinkBuffer } from '../buffer/link-buffer.js';
 import { badFrame } from './limits.js';
 import { KITEX_PROTOBUF_MAGIC } from './kitex-protobuf.js';
@@ -22,17 +21,16 @@ const HTTP2_PREFACE_START = 0x50524920;
 export function sniffFrame(bytes: Uint8Array | LinkBuffer, offset = 0): SniffResult | undefined {
   const input = bytes instanceof LinkBuffer ? bytes : LinkBuffer.from(bytes);
   if (input.length < 4) return undefined;
-  const cursor = new LinkCursor(input);
-  const first = cursor.u32At(0);
+  const first = input.peekUint32At(0);
   if (first >>> 16 === THRIFT_BINARY_MAGIC) return 'pure-payload';
   if (first === HTTP2_PREFACE_START) return 'http2';
   if (input.length < 8) return undefined;
-  const second = cursor.u16At(4);
+  const second = input.peekUint16At(4);
   if (second === TTHEADER_MAGIC) return 'ttheader';
   if (second === THRIFT_BINARY_MAGIC) return 'framed';
   if (second === KITEX_PROTOBUF_MAGIC) return 'kitex-protobuf';
   throw badFrame(
-    `unrecognised framing: first bytes 0x${first.toString(16).padStart(8, '0')} 0x${cursor.u32At(4).toString(16).padStart(8, '0')}`,
+    `unrecognised framing: first bytes 0x${first.toString(16).padStart(8, '0')} 0x${input.peekUint32At(4).toString(16).padStart(8, '0')}`,
     offset,
   );
 }

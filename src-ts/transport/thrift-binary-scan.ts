@@ -37,6 +37,9 @@ const MORE = -1;
 export class ThriftBinaryScanner {
   /** Bytes of the message scanned so far (always a value boundary). */
   private position = 0;
+  /** After a "need more" answer: how many message bytes must be present before another scan can
+   * make progress. Readers skip scanning until then. */
+  needed = 0;
   private inBody = false;
   private depth = 0;
   private readonly kinds: Uint8Array;
@@ -57,6 +60,7 @@ export class ThriftBinaryScanner {
   /** Forgets the current message, to scan the next one. */
   reset(): void {
     this.position = 0;
+    this.needed = 0;
     this.inBody = false;
     this.depth = 0;
   }
@@ -74,7 +78,7 @@ export class ThriftBinaryScanner {
       let type: number;
       let headerBytes = 0;
       if (this.kinds[top] === STRUCT) {
-        if (cursor.available < 1) return MORE;
+        if (cursor.available < 1) return this.more(1);
         type = cursor.u8At(0);
         if (type === T.STOP) {
           this.commit(cursor, 1);
@@ -97,19 +101,19 @@ export class ThriftBinaryScanner {
 
   /** The message header, taken whole or not at all. */
   private scanHeader(cursor: LinkCursor, streamOffset: number): boolean {
-    if (cursor.available < 4) return false;
+    if (cursor.available < 4) return this.wait(4);
     const version = cursor.u32At(0);
     if ((version & THRIFT_VERSION_MASK) >>> 0 !== THRIFT_BINARY_VERSION_1) {
       throw badFrame(`0x${version.toString(16).padStart(8, '0')} is not a strict Thrift Binary message header`, streamOffset);
     }
     const messageType = version & 0xff;
     if (messageType < 1 || messageType > 4) throw badFrame(`Thrift message type ${messageType} is not call, reply, exception or oneway`, streamOffset + 3);
-    if (cursor.available < 8) return false;
+    if (cursor.available < 8) return this.wait(8);
     const nameLength = cursor.i32At(4);
     if (nameLength < 0 || nameLength > this.maxSize - 12) {
       throw badFrame(`Thrift method name length ${nameLength} is negative or over the frame limit`, streamOffset + 4);
     }
-    if (cursor.available < 12 + nameLength) return false;
+    if (cursor.available < 12 + nameLength) return this.wait(12 + nameLength);
     this.commit(cursor, 12 + nameLength);
     this.inBody = true;
     this.push(STRUCT, 0, 0, 0, streamOffset + this.position);
@@ -132,7 +136,7 @@ export class ThriftBinaryScanner {
     if (fixed > 0) {
       size = at + fixed;
     } else if (type === T.STRING) {
-      if (cursor.available < at + 4) return false;
+      if (cursor.available < at + 4) return this.wait(at + 4);
       const length = cursor.i32At(at);
       this.checkLength(length, 1, streamOffset, at);
       size = at + 4 + length;
@@ -140,7 +144,7 @@ export class ThriftBinaryScanner {
       size = at;
       enter = STRUCT;
     } else if (type === T.MAP) {
-      if (cursor.available < at + 6) return false;
+      if (cursor.available < at + 6) return this.wait(at + 6);
       keyType = cursor.u8At(at);
       valueType = cursor.u8At(at + 1);
       count = cursor.i32At(at + 2);
@@ -154,7 +158,7 @@ export class ThriftBinaryScanner {
         if (count > 0) enter = MAP;
       }
     } else {
-      if (cursor.available < at + 5) return false;
+      if (cursor.available < at + 5) return this.wait(at + 5);
       valueType = cursor.u8At(at);
       count = cursor.i32At(at + 1);
       const elementSize = this.elementSize(valueType, streamOffset, at);
@@ -169,7 +173,7 @@ export class ThriftBinaryScanner {
     if (this.position + size > this.maxSize) {
       throw badFrame(`Thrift message is larger than the ${this.maxSize}-byte frame limit`, streamOffset + this.position);
     }
-    if (cursor.available < size) return false;
+    if (cursor.available < size) return this.wait(size);
     const valueOffset = streamOffset + this.position;
     if (enter >= 0) this.push(enter, keyType, valueType, enter === MAP ? count * 2 : count, valueOffset);
     this.commit(cursor, size);
@@ -201,6 +205,18 @@ export class ThriftBinaryScanner {
     this.keyTypes[top] = keyType;
     this.valueTypes[top] = valueType;
     this.remaining[top] = count;
+  }
+
+  /** Records that `n` bytes past the scan position must be present to go on; returns false. */
+  private wait(n: number): false {
+    this.needed = this.position + n;
+    return false;
+  }
+
+  /** {@link wait}, answering "need more" from `scan`. */
+  private more(n: number): number {
+    this.wait(n);
+    return MORE;
   }
 
   private commit(cursor: LinkCursor, n: number): void {

@@ -18,11 +18,13 @@ export function decodeTTHeader(header: Uint8Array, frameOffset: number): TTHeade
   if (L.TRANSFORM_IDS + transformCount > end) {
     throw badFrame(`TTHeader lists ${transformCount} transforms but the header ends first`, frameOffset + L.TRANSFORM_COUNT);
   }
+  const transforms: number[] = [];
+  for (let i = 0; i < transformCount; i++) transforms.push(bytes[L.TRANSFORM_IDS + i] as number);
   const result: TTHeader = {
-    flags: bytes.readUInt16BE(L.FLAGS),
-    seqId: bytes.readInt32BE(L.SEQ_ID),
+    flags: ((bytes[L.FLAGS] as number) << 8) | (bytes[L.FLAGS + 1] as number),
+    seqId: ((bytes[L.SEQ_ID] as number) << 24) | ((bytes[L.SEQ_ID + 1] as number) << 16) | ((bytes[L.SEQ_ID + 2] as number) << 8) | (bytes[L.SEQ_ID + 3] as number),
     protocolId,
-    transforms: [...bytes.subarray(L.TRANSFORM_IDS, L.TRANSFORM_IDS + transformCount)],
+    transforms,
     intInfo: new Map(),
     strInfo: new Map(),
   };
@@ -72,7 +74,7 @@ class HeaderReader {
 
   u16(what: string): number {
     if (this.at + 2 > this.bytes.length) throw badFrame(`TTHeader ${what} runs past the header end`, this.frameOffset + this.at);
-    const value = this.bytes.readUInt16BE(this.at);
+    const value = ((this.bytes[this.at] as number) << 8) | (this.bytes[this.at + 1] as number);
     this.at += 2;
     return value;
   }

@@ -10,7 +10,7 @@ import { TTHEADER_MAGIC, TTHEADER_MAX_HEADER_SIZE, TTHeaderInfo, TTHeaderLayout 
  * INTKEYVALUE, each only when non-empty, entries in map order, zero padding to a multiple of 4. LENGTH is left zero: it is only known once the payload is written,
  * so the returned view (writable until `out.flush()`) is where the caller patches it.
  */
-export function writeTTHeader(out: LinkBuffer, init: TTHeaderInit): Uint8Array {
+export function writeTTHeader(out: LinkBuffer, init: TTHeaderInit): Buffer {
   const flags = checkInteger(init.flags ?? 0, 0, 0xffff, 'TTHeader flags');
   const seqId = checkInteger(init.seqId ?? 0, -0x80000000, 0xffffffff, 'TTHeader seqId');
   const protocolId = checkInteger(init.protocolId ?? 0, 0, 0xff, 'TTHeader protocolId');
@@ -46,7 +46,7 @@ export function writeTTHeader(out: LinkBuffer, init: TTHeaderInit): Uint8Array {
     throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `TTHeader header of ${paddedSize} bytes exceeds the ${TTHEADER_MAX_HEADER_SIZE}-byte limit`);
   }
 
-  const view = out.malloc(L.FIXED_SIZE + paddedSize) as Buffer;
+  const view = out.malloc(L.FIXED_SIZE + paddedSize);
   view.writeUInt32BE(0, L.LENGTH);
   view.writeUInt16BE(TTHEADER_MAGIC, L.MAGIC);
   view.writeUInt16BE(flags, L.FLAGS);

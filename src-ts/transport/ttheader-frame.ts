@@ -1,9 +1,8 @@
-import { LinkCursor } from '../buffer/link-cursor.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import type { TTHeaderFrame } from './frame.js';
 import { checkDeclaredLength } from './frame-length.js';
 import { badFrame, type ResolvedLimits } from './limits.js';
-import { describePayload } from './payload-protocol.js';
+import { envelopeOf, payloadProtocolOf } from './payload-protocol.js';
 import { THRIFT_BINARY_VERSION_1, THRIFT_VERSION_MASK } from './thrift-binary-scan.js';
 import { decodeTTHeader } from './ttheader-decode.js';
 import { TTHEADER_MAGIC, TTHEADER_MAX_LENGTH, TTHeaderLayout as L } from './ttheader-layout.js';
@@ -20,15 +19,14 @@ const MIN_LENGTH = L.FIXED_SIZE - 4;
  */
 export function readTTHeaderFrame(input: LinkBuffer, offset: number, limits: ResolvedLimits): TTHeaderFrame | undefined {
   if (input.length < 4) return undefined;
-  const cursor = new LinkCursor(input);
-  const length = cursor.u32At(L.LENGTH);
+  const length = input.peekUint32At(L.LENGTH);
   checkDeclaredLength(length, offset, limits, 'TTHeader LENGTH', { max: TTHEADER_MAX_LENGTH });
   if (length < MIN_LENGTH) throw badFrame(`TTHeader LENGTH ${length} is too small for the fixed header`, offset);
   if (input.length < 8) return undefined;
-  const magic = cursor.u16At(L.MAGIC);
+  const magic = input.peekUint16At(L.MAGIC);
   if (magic !== TTHEADER_MAGIC) throw badFrame(`TTHeader magic 0x${magic.toString(16)} is not 0x1000`, offset + L.MAGIC);
   if (input.length < L.FIXED_SIZE) return undefined;
-  const headerSize = cursor.u16At(L.HEADER_SIZE) * 4;
+  const headerSize = input.peekUint16At(L.HEADER_SIZE) * 4;
   if (headerSize === 0) throw badFrame('TTHeader HEADER SIZE is zero: no room for the protocol id', offset + L.HEADER_SIZE);
   if (headerSize > limits.maxHeaderSize) {
     throw badFrame(`TTHeader header of ${headerSize} bytes exceeds the ${limits.maxHeaderSize}-byte limit`, offset + L.HEADER_SIZE);
@@ -45,9 +43,8 @@ export function readTTHeaderFrame(input: LinkBuffer, offset: number, limits: Res
   const payloadLength = length + 4 - headerEnd;
   let innerFramed = false;
   if (payloadLength >= 8) {
-    const payloadCursor = new LinkCursor(input);
-    const first = payloadCursor.u32At(0);
-    const secondMagic = (payloadCursor.u32At(4) & THRIFT_VERSION_MASK) >>> 0;
+    const first = input.peekUint32At(0);
+    const secondMagic = (input.peekUint32At(4) & THRIFT_VERSION_MASK) >>> 0;
     const bareThrift = (first & THRIFT_VERSION_MASK) >>> 0 === THRIFT_BINARY_VERSION_1;
     if (!bareThrift && (secondMagic === THRIFT_BINARY_VERSION_1 || secondMagic === KITEX_PROTOBUF_VERSION)) {
       if (first !== payloadLength - 4) {
@@ -59,12 +56,14 @@ export function readTTHeaderFrame(input: LinkBuffer, offset: number, limits: Res
   }
   const messageOffset = innerFramed ? payloadOffset + 4 : payloadOffset;
   const payload = input.slice(innerFramed ? payloadLength - 4 : payloadLength);
-  return {
+  const frame: TTHeaderFrame = {
     kind: innerFramed ? 'ttheader-framed' : 'ttheader',
     offset,
     size: length + 4,
     header,
     payload,
-    ...describePayload(payload, messageOffset),
+    payloadProtocol: payloadProtocolOf(payload),
   };
+  if (frame.payloadProtocol === 'kitex-protobuf') frame.envelope = envelopeOf(payload, messageOffset);
+  return frame;
 }

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LinkBuffer } from '../../src-ts/buffer/link-buffer.js';
 import { HeddleError } from '../../src-ts/errors.js';
 import { FrameReader } from '../../src-ts/transport/frame-reader.js';
 import { beginFrame, encodeFrame, writeFrame } from '../../src-ts/transport/frame-writer.js';
+import { ttheaderArb } from './helpers/sample-frames.js';
 import { echoCall } from './helpers/thrift-values.js';
 
 describe('frame writers', () => {
@@ -40,6 +42,34 @@ describe('frame writers', () => {
     writeFrame(out, { kind: 'framed' }, LinkBuffer.from(blob));
     out.flush();
     expect(out.readableIovecs().some((v) => v.buffer === blob.buffer)).toBe(true);
+  });
+
+  it('writeFrame, which knows the length up front, writes what beginFrame/finish writes', () => {
+    const specArb = fc.oneof(
+      fc.constant({ kind: 'framed' as const }),
+      fc.constant({ kind: 'pure-payload' as const }),
+      fc.boolean().map((compressed) => ({ kind: 'grpc' as const, compressed })),
+      ttheaderArb.map((header) => ({ kind: 'ttheader' as const, header })),
+      ttheaderArb.map((header) => ({ kind: 'ttheader-framed' as const, header })),
+    );
+    fc.assert(
+      fc.property(specArb, fc.uint8Array({ minLength: 1, maxLength: 9000 }), (spec, message) => {
+        const direct = encodeFrame(spec, message);
+        const out = new LinkBuffer();
+        const pending = beginFrame(out, spec);
+        out.writeBinary(message);
+        expect(pending.finish()).toBe(direct.length);
+        out.flush();
+        expect(Buffer.from(out.readBinary(out.length)).equals(Buffer.from(direct))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses an oversized TTHeader frame before writing any of it', () => {
+    const out = new LinkBuffer();
+    expect(() => writeFrame(out, { kind: 'ttheader', header: { strInfo: { key: 'value-value' } } }, new Uint8Array(40), { maxFrameSize: 50 })).toThrow(/ttheader frame length 74 exceeds the 50-byte limit/);
+    expect(out.mallocLen).toBe(0);
   });
 
   it('refuses an empty Framed message, a frame over the limit and a second finish', () => {
