@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeddleError } from '../../../src-ts/errors.js';
 import type { EnumNode, ServiceNode, StructNode, TypedefNode } from '../../../src-ts/thrift/idl/ast.js';
@@ -255,5 +257,23 @@ describe('thrift parser: names that collide with JavaScript built-ins', () => {
     const s = f.definitions[0] as StructNode;
     expect(s.name).toBe('toString');
     expect(Object.entries(s.fields[0]!.annotations)).toEqual([['__proto__', 'y']]);
+  });
+});
+
+describe('thrift parser: doc comments in odd places (as thrift 0.17 attaches them)', () => {
+  it('gives a doc to the next field, value or definition, and lets a blank doc comment clear it', () => {
+    const src = readFileSync(join(__dirname, 'fixtures', 'valid', 'comments_docs.thrift'), 'utf8');
+    const defs = parse(src).definitions;
+    const byName = (name: string) => defs.find((d) => d.name === name)!;
+    expect((byName('Placement') as StructNode).fields.map((f) => f.doc)).toEqual([
+      undefined,
+      'Between the id and the type: the compiler gives it to the next field.',
+      'After a field: documents the next one.',
+      'Also after annotations.',
+    ]);
+    expect(byName('ClearedByBlankDoc').doc).toBeUndefined();
+    expect(byName('TabDoc').doc).toBe('Tabs instead of spaces,\nwith a star column.');
+    expect((byName('TabDoc') as EnumNode).values.map((v) => v.doc)).toEqual([undefined, 'A doc after a value documents the next value.']);
+    expect(byName('Documented').doc).toBe('Multi-line doc\n  with indentation kept\n\nand a blank line.');
   });
 });
