@@ -3,7 +3,7 @@
 // cached in the OS temp dir by a hash of the sources) and the same addon as this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +18,11 @@ function runtimeSources(): string[] {
   return ['src-ts/errors.ts', 'src-ts/native.ts', ...readdirSync(shmDir).filter((f) => f.endsWith('.ts')).map((f) => `src-ts/shm/${f}`)];
 }
 
-/** Transpiles errors.ts, native.ts and shm/*.ts to CommonJS; returns the output directory. */
+/** Transpiles errors.ts, native.ts and shm/*.ts to CommonJS; returns the output directory (for
+ * child processes and worker threads: `require(<dir>/shm/index.js)`). */
 export function shmRuntime(): string {
   const sources = runtimeSources();
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update('runtime with node_modules link');
   for (const file of sources) hash.update(file).update(readFileSync(join(root, file)));
   const out = join(tmpdir(), `heddle-shm-runtime-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(join(out, 'complete'))) return out;
@@ -35,6 +36,8 @@ export function shmRuntime(): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
+  // So the runtime's require('node-gyp-build') resolves from the temp dir, in workers too.
+  symlinkSync(join(root, 'node_modules'), join(partial, 'node_modules'));
   writeFileSync(join(partial, 'complete'), '');
   try {
     renameSync(partial, out);
@@ -62,7 +65,6 @@ export function startChildPeer(args: string[]): ChildPeer {
       ...process.env,
       HEDDLE_SHM_RUNTIME: shmRuntime(),
       HEDDLE_ADDON_PATH: native.path ?? '',
-      NODE_PATH: join(root, 'node_modules'),
       LD_PRELOAD: process.env.LD_PRELOAD ?? '',
     },
   });
