@@ -148,7 +148,8 @@ export interface ThriftFileModel {
   /** Include paths as written, in order. */
   includes: string[];
   cppIncludes: string[];
-  /** Keys of the definitions this file declares, in declaration order. */
+  /** Keys of the definitions this file declares, in declaration order. Consts have a namespace of
+   * their own, so a const and a type may share a name, and then a key: look each up in its map. */
   definitions: string[];
   doc?: string;
 }

@@ -9,7 +9,7 @@
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { ConstValue, EnumDef, StructDef, ThriftType } from '../model.js';
 import type { ConstDefNode, ConstNode, Pos } from './ast.js';
-import type { Scope } from './scope.js';
+import { MAX_TYPE_DEPTH, type Scope } from './scope.js';
 
 const INT_RANGES: Record<string, [bigint, bigint]> = {
   i8: [-(2n ** 7n), 2n ** 7n - 1n],
@@ -129,7 +129,9 @@ export class ConstEvaluator {
   }
 
   /** Checks an already evaluated value (from a reference) against the type it lands in. */
-  private convert(value: ConstValue, type: ThriftType, name: string, pos: Pos, site: ConstSite): ConstValue {
+  private convert(value: ConstValue, type: ThriftType, name: string, pos: Pos, site: ConstSite, depth = 0): ConstValue {
+    // Consts built from consts can nest without limit (recursive structs); the codecs cannot.
+    if (depth > MAX_TYPE_DEPTH) throw this.scope.error(site.file, pos, `${site.what}: ${name} nests deeper than ${MAX_TYPE_DEPTH} levels`);
     const fail = (expected: string) =>
       this.scope.error(site.file, pos, `${site.what}: ${name} is ${describeValue(value)}, but ${expected} is expected here`);
     switch (type.kind) {
@@ -153,12 +155,12 @@ export class ConstEvaluator {
       case 'list':
       case 'set':
         if (value.kind !== 'list') throw fail(`a ${type.kind}`);
-        return { kind: 'list', items: value.items.map((v) => this.convert(v, type.element, name, pos, site)) };
+        return { kind: 'list', items: value.items.map((v) => this.convert(v, type.element, name, pos, site, depth + 1)) };
       case 'map':
         if (value.kind !== 'map') throw fail('a map');
         return {
           kind: 'map',
-          entries: value.entries.map(([k, v]) => [this.convert(k, type.key, name, pos, site), this.convert(v, type.value, name, pos, site)]),
+          entries: value.entries.map(([k, v]) => [this.convert(k, type.key, name, pos, site, depth + 1), this.convert(v, type.value, name, pos, site, depth + 1)]),
         };
       case 'struct': {
         if (value.kind !== 'map') throw fail(`struct ${type.key}`);
@@ -168,7 +170,7 @@ export class ConstEvaluator {
           entries: value.entries.map(([k, v]) => {
             const field = k.kind === 'string' ? def.fields.find((f) => f.name === k.value) : undefined;
             if (field === undefined) throw fail(`struct ${type.key}`);
-            return [k, this.convert(v, field.type, name, pos, site)];
+            return [k, this.convert(v, field.type, name, pos, site, depth + 1)];
           }),
         };
       }

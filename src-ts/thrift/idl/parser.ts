@@ -353,7 +353,9 @@ class Parser {
     if (this.acceptKeyword('xsd_attrs')) {
       const brace = this.peek();
       this.expectSymbol('{', "'{' after 'xsd_attrs'");
+      this.enter(brace);
       this.fieldList({ what: `the xsd_attrs of field ${name}`, kind: 'xsd_attrs' }, '}', brace);
+      this.depth--;
     }
     field.annotations = this.annotations() ?? {};
     this.separator();

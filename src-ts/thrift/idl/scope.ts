@@ -27,9 +27,18 @@ interface FileTables {
   all: Declared[];
 }
 
+/** Types nesting deeper than this (through containers and typedefs) are refused. */
+export const MAX_TYPE_DEPTH = 100;
+/** Typedefs of typedefs are followed this far, which also bounds the resolver's recursion. */
+const MAX_TYPEDEF_CHAIN = 1000;
+
 export class Scope {
   private readonly tables: FileTables[];
   private readonly typedefs = new Map<TypedefNode, ThriftType | 'resolving'>();
+  /** Nesting depth of each resolved container type (base, enum and struct types are 1). */
+  private readonly depths = new WeakMap<ThriftType, number>();
+  /** Typedefs being resolved right now, one inside the other. */
+  private activeTypedefs = 0;
 
   constructor(readonly files: SourceFile[]) {
     this.tables = files.map((f, i) => this.declare(f, i));
@@ -115,15 +124,32 @@ export class Scope {
         type = { kind: 'base', name: node.name };
         break;
       case 'list':
-      case 'set':
-        type = { kind: node.kind, element: this.resolveType(file, node.element) };
+      case 'set': {
+        const element = this.resolveType(file, node.element);
+        type = { kind: node.kind, element };
+        this.setDepth(type, 1 + this.depth(element), file, node.pos);
         break;
-      case 'map':
-        type = { kind: 'map', key: this.resolveType(file, node.key), value: this.resolveType(file, node.value) };
+      }
+      case 'map': {
+        const key = this.resolveType(file, node.key);
+        const value = this.resolveType(file, node.value);
+        type = { kind: 'map', key, value };
+        this.setDepth(type, 1 + Math.max(this.depth(key), this.depth(value)), file, node.pos);
         break;
+      }
     }
     if (node.annotations !== undefined) type.annotations = node.annotations;
     return type;
+  }
+
+  private depth(type: ThriftType): number {
+    return this.depths.get(type) ?? 1;
+  }
+
+  /** Records a container's depth; typedefs can build types deeper than any one line writes. */
+  private setDepth(type: ThriftType, depth: number, file: number, pos: Pos): void {
+    if (depth > MAX_TYPE_DEPTH) throw this.error(file, pos, `type nests deeper than ${MAX_TYPE_DEPTH} levels (through typedefs)`);
+    this.depths.set(type, depth);
   }
 
   private resolveNamed(file: number, name: string, pos: Pos): ThriftType {
@@ -146,10 +172,18 @@ export class Scope {
       throw this.error(fromFile, fromPos, `typedef ${def.node.name} refers to itself through a chain of typedefs`);
     }
     if (known !== undefined) return known;
+    if (this.activeTypedefs >= MAX_TYPEDEF_CHAIN) {
+      throw this.error(fromFile, fromPos, `typedef ${def.node.name} is reached through more than ${MAX_TYPEDEF_CHAIN} typedefs of typedefs`);
+    }
     this.typedefs.set(def.node, 'resolving');
-    const type = this.resolveType(def.file, def.node.type);
-    this.typedefs.set(def.node, type);
-    return type;
+    this.activeTypedefs++;
+    try {
+      const type = this.resolveType(def.file, def.node.type);
+      this.typedefs.set(def.node, type);
+      return type;
+    } finally {
+      this.activeTypedefs--;
+    }
   }
 
   /** ERR_UNKNOWN_TYPE for a name that does not resolve, with a hint when one is at hand. */

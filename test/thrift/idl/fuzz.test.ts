@@ -138,9 +138,23 @@ describe('thrift parser robustness', () => {
       `const string S = "${'x'.repeat(1_000_000)}"`,
       `struct A { ${Array.from({ length: 20_000 }, (_, i) => `${(i % 32000) + 1}: i32 f${i}`).join('\n')} }`,
       'a.'.repeat(50_000),
+      `struct A { 1: i32 x ${'xsd_attrs { 1: i32 x '.repeat(20_000)}`,
       '#'.repeat(100_000),
       '"'.repeat(100_001),
     ];
     for (const input of inputs) attempt('big.thrift', input);
+  });
+
+  it('types and consts built up through many definitions stay within a depth limit', () => {
+    const deep = (lines: string[]) => attempt('deep.thrift', lines.join('\n'));
+    // Aliases of aliases, declared so that resolving the first walks the whole chain.
+    const aliases = deep([...Array.from({ length: 20_000 }, (_, i) => `typedef T${i + 1} T${i}`), 'typedef i32 T20000']);
+    expect(aliases === 'parsed' ? '' : aliases.message).toMatch(/more than 1000 typedefs of typedefs/);
+    // Containers wrapped one typedef at a time.
+    const nested = deep(['typedef i32 L0', ...Array.from({ length: 5_000 }, (_, i) => `typedef list<L${i}> L${i + 1}`)]);
+    expect(nested === 'parsed' ? '' : nested.message).toMatch(/type nests deeper than 100 levels \(through typedefs\)/);
+    // A recursive struct whose consts each wrap the one before.
+    const wrapped = deep(['struct R { 1: list<R> r }', 'const R C0 = {}', ...Array.from({ length: 5_000 }, (_, i) => `const R C${i + 1} = {"r": [C${i}]}`)]);
+    expect(wrapped === 'parsed' ? '' : wrapped.message).toMatch(/nests deeper than 100 levels/);
   });
 });
