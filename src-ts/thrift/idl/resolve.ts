@@ -198,7 +198,8 @@ class Resolver {
     for (const [k, t] of fn.throws.entries()) {
       const struct = t.type.kind === 'struct' ? this.model.structs.get(t.type.key) : undefined;
       if (struct?.kind !== 'exception') {
-        const what = struct !== undefined ? `${article(struct.kind)} ${struct.kind}` : describeKind(t.type.kind);
+        const kind = struct?.kind ?? t.type.kind;
+        const what = `${article(kind)} ${kind}`;
         throw this.scope.error(i, node.throws[k]!.pos, `the throws clause of ${owner} lists '${t.name}' of ${what} type: only exceptions can be thrown`);
       }
     }
@@ -252,8 +253,4 @@ function includesFirst(files: SourceFile[]): number[] {
 function withDoc<T extends { doc?: string }>(def: T, doc: string | undefined): T {
   if (doc !== undefined) def.doc = doc;
   return def;
-}
-
-function describeKind(kind: string): string {
-  return kind === 'enum' ? 'an enum' : kind === 'base' ? 'a base' : `a ${kind}`;
 }
