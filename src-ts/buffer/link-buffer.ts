@@ -45,7 +45,7 @@ export class LinkBuffer {
   private unflushed = 0;
   private writtenTotal = 0;
   /** Slabs holding copies made by `next`/`peek` across slab boundaries, freed on `release()`. */
-  private scratch: BackingStore[] = [];
+  private scratch: BackingStore[] | undefined;
   private closed = false;
   /** Options for slices, made once: a connection's buffer hands out a slice per frame. */
   private sliceOptions: LinkBufferOptions | undefined;
@@ -293,10 +293,7 @@ export class LinkBuffer {
       node.start = node.end = 0;
       this.flushEnd = 0;
     }
-    if (this.scratch.length > 0) {
-      for (const store of this.scratch) store.unref();
-      this.scratch.length = 0;
-    }
+    this.freeScratch();
     this.debugViews?.releaseAll();
   }
 
@@ -310,8 +307,7 @@ export class LinkBuffer {
       this.dropNode(node);
       node = next;
     }
-    for (const store of this.scratch) store.unref();
-    this.scratch = [];
+    this.freeScratch();
     this.debugViews?.releaseAll();
     this.head = this.read = this.flushNode = this.tail = EMPTY_NODE;
     this.flushEnd = this.readable = this.unflushed = 0;
@@ -590,10 +586,16 @@ export class LinkBuffer {
     if (consume) this.read = node;
   }
 
+  private freeScratch(): void {
+    if (this.scratch === undefined) return;
+    for (const store of this.scratch) store.unref();
+    this.scratch = undefined;
+  }
+
   private scratchView(n: number): Buffer {
     if (n > LARGE_SLAB_SIZE) return Buffer.allocUnsafeSlow(n);
     const store = this.pool.acquire(n);
-    this.scratch.push(store);
+    (this.scratch ??= []).push(store);
     return store.bytes.subarray(0, n);
   }
 
@@ -644,7 +646,7 @@ export class LinkBuffer {
 
   /** The tail if it can take `n` more contiguous bytes, else a fresh slab appended after it. */
   private writableTail(n: number): LinkNode {
-    if (this.closed) this.assertOpen();
+    this.assertOpen();
     const tail = this.tail;
     if (tail.writable && tail.bytes.length - tail.end >= n) return tail;
     return this.growTail(n);
