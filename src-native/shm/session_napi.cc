@@ -124,7 +124,7 @@ void SessionHandle::Deliver(Napi::Env env, const Outcome* closing) {
     array = Napi::Uint32Array::New(env, events.size() * 2);
     event_array_ = Napi::Persistent(array);
   }
-  std::memcpy(array.Data(), events.data(), events.size() * sizeof(uint32_t));
+  if (!events.empty()) std::memcpy(array.Data(), events.data(), events.size() * sizeof(uint32_t));
   const uint32_t count = static_cast<uint32_t>(events.size() / kEventRecordWords);
   bool establishing = false;
   for (size_t i = 0; i < events.size(); i += kEventRecordWords) establishing |= events[i] == kEventEstablished;
