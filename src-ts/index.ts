@@ -10,4 +10,5 @@ export { LinkBuffer } from './buffer/index.js';
 export * as thrift from './thrift/index.js';
 export * as protobuf from './protobuf/index.js';
 export * as transport from './transport/index.js';
+export * as rpc from './rpc/index.js';
 export * as shm from './shm/index.js';

@@ -1,0 +1,139 @@
+// bench/rpc: kitex-benchmark's echo (Request{action, msg} with a 1 KiB msg), client in this
+// process, server in another, at concurrency 1 and 100, over TCP and a Unix socket. heddle (native
+// and net I/O) against the `thrift` package (Framed, Binary), @grpc/grpc-js unary, and a Go Kitex
+// server driven by the same heddle client. QPS and p50/p99 latency per row; the ratio column is
+// heddle's QPS over the row's.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import heddle from '../../dist/index.js';
+import { buildGoProgram, goUnavailableReason } from '../../scripts/go-programs.mjs';
+import { echoThrift, grpcClient, thriftClient } from './peers.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.env.HEDDLE_BENCH_QUICK === '1';
+const durationMs = quick ? 1000 : 3000;
+const warmupMs = quick ? 300 : 1000;
+const msg = 'a'.repeat(1024);
+const request = { action: 'echo', msg };
+
+function startServer(kind, address) {
+  const child = spawn(process.execPath, [join(here, 'server-process.mjs'), kind, address], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /READY (\S+)/.exec(out);
+      if (m) {
+        child.removeAllListeners('exit');
+        resolve({ address: m[1], stop: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) });
+      }
+    });
+  });
+}
+
+/** Runs `concurrency` callers of `call` for the duration; returns QPS and latency percentiles. */
+async function drive(call, concurrency) {
+  let stop = false;
+  let measuring = false;
+  const latencies = [];
+  const worker = async () => {
+    while (!stop) {
+      const t0 = process.hrtime.bigint();
+      await call();
+      if (measuring) latencies.push(Number(process.hrtime.bigint() - t0));
+    }
+  };
+  const workers = Array.from({ length: concurrency }, worker);
+  await new Promise((r) => setTimeout(r, warmupMs));
+  measuring = true;
+  const start = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, durationMs));
+  measuring = false;
+  const elapsed = Number(process.hrtime.bigint() - start);
+  stop = true;
+  await Promise.all(workers);
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { qps: (latencies.length * 1e9) / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+function heddleClient(address, options) {
+  const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
+  const client = heddle.rpc.createClient({ idl: doc, service: 'EchoService', address, timeoutMs: 10_000, ...options });
+  return { ready: client.call('ping'), call: (req) => client.call('echo', { req }), close: () => client.close() };
+}
+
+export async function run(bench) {
+  const dir = mkdtempSync(join(tmpdir(), 'heddle-bench-rpc-'));
+  const servers = [];
+  try {
+    const kitexBinary = goUnavailableReason() === undefined ? buildGoProgram('kitex-echo', { kitexIdl: 'echo.thrift' }) : undefined;
+    for (const network of ['tcp', 'unix']) {
+      const addressFor = (name) => (network === 'tcp' ? 'tcp://127.0.0.1:0' : `unix://${join(dir, `${name}.sock`)}`);
+      const started = {};
+      const kinds = heddle.native.loaded ? ['heddle-native', 'heddle-net', 'thrift-framed', 'grpc'] : ['heddle-net', 'thrift-framed', 'grpc'];
+      for (const kind of kinds) {
+        started[kind] = await startServer(kind, addressFor(kind));
+        servers.push(started[kind]);
+      }
+      let kitex;
+      if (network === 'tcp' && kitexBinary !== undefined) {
+        kitex = await startKitexServer(kitexBinary);
+        servers.push(kitex);
+      }
+      for (const concurrency of [1, 100]) {
+        const title = `echo 1KiB ${network} c=${concurrency}`;
+        const cases = [];
+        const io = heddle.native.loaded ? 'native' : 'net';
+        const heddleOptions = concurrency === 1 ? {} : { multiplexed: true, maxConnections: 4 };
+        cases.push(['heddle', () => heddleClient(started[heddle.native.loaded ? 'heddle-native' : 'heddle-net'].address, { io, ...heddleOptions })]);
+        if (heddle.native.loaded) cases.push(['heddle (net I/O)', () => heddleClient(started['heddle-net'].address, { io: 'net', ...heddleOptions })]);
+        cases.push(['thrift npm (framed)', () => thriftClient(started['thrift-framed'].address)]);
+        cases.push(['grpc-js', () => grpcClient(started.grpc.address)]);
+        if (kitex !== undefined) cases.push(['Kitex server, heddle client', () => heddleClient(kitex.address, { io, ...heddleOptions })]);
+        let subjectQps;
+        for (const [name, make] of cases) {
+          const client = make();
+          await client.ready;
+          const result = await drive(() => client.call(request), concurrency);
+          await client.close();
+          subjectQps ??= result.qps;
+          bench.record({
+            title,
+            name,
+            baseline: 'heddle',
+            medianNs: result.p50,
+            p99Ns: result.p99,
+            opsPerSec: result.qps,
+            ratio: subjectQps / result.qps,
+          });
+          process.stderr.write(`  ${title} ${name}: ${Math.round(result.qps)} qps, p50 ${(result.p50 / 1e3).toFixed(0)} µs, p99 ${(result.p99 / 1e3).toFixed(0)} µs\n`);
+        }
+      }
+      for (const s of servers.splice(0)) await s.stop();
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function startKitexServer(binary) {
+  const child = spawn(binary, ['server'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`kitex server exited with ${code}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /LISTENING (\S+)/.exec(out);
+      if (m) {
+        child.removeAllListeners('exit');
+        resolve({ address: `tcp://${m[1]}`, stop: () => new Promise((r) => { child.once('exit', r); child.stdin.end('\n'); }) });
+      }
+    });
+  });
+}

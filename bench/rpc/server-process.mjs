@@ -1,0 +1,29 @@
+// One RPC server in its own process, so the benchmark's client and server never share an event
+// loop: `node server-process.mjs <kind> <address>` prints "READY <bound address>" and exits when
+// its stdin closes. Kinds: heddle-native, heddle-net, thrift-framed, thrift-buffered, grpc.
+import { readFileSync } from 'node:fs';
+import { echoThrift, startGrpcServer, startThriftServer } from './peers.mjs';
+
+const [kind, address] = process.argv.slice(2);
+let bound;
+if (kind === 'heddle-native' || kind === 'heddle-net') {
+  const { default: heddle } = await import('../../dist/index.js');
+  const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
+  const server = heddle.rpc.createServer({
+    idl: doc,
+    service: 'EchoService',
+    io: kind === 'heddle-native' ? 'native' : 'net',
+    handlers: { echo: async ({ req }) => ({ action: req.action, msg: req.msg }), ping: async () => 'pong' },
+  });
+  await server.listen(address);
+  bound = server.address;
+} else if (kind === 'thrift-framed' || kind === 'thrift-buffered') {
+  bound = await startThriftServer(address, kind.slice('thrift-'.length));
+} else if (kind === 'grpc') {
+  bound = await startGrpcServer(address);
+} else {
+  throw new Error(`unknown server kind ${kind}`);
+}
+process.stdout.write(`READY ${bound}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));

@@ -1,0 +1,137 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { native } from '../native.js';
+import { createClient } from '../rpc/client.js';
+import * as thrift from '../thrift/index.js';
+import { demoIdl } from './demo-idl.js';
+
+type Print = (line: string) => void;
+
+/** Calls per second of `fn`, measured for about `ms` milliseconds. */
+function rate(fn: () => unknown, ms = 250): number {
+  let calls = 0;
+  const start = process.hrtime.bigint();
+  const budget = BigInt(ms) * 1_000_000n;
+  let elapsed = 0n;
+  do {
+    for (let i = 0; i < 256; i++) fn();
+    calls += 256;
+    elapsed = process.hrtime.bigint() - start;
+  } while (elapsed < budget);
+  return (calls * 1e9) / Number(elapsed);
+}
+
+function perSecond(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M/s` : `${Math.round(n / 1e3)}k/s`;
+}
+
+function micros(ns: number): string {
+  return ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : `${Math.round(ns / 1e3)} µs`;
+}
+
+function sampleOrder() {
+  return {
+    order_id: 7_300_000_000_123n,
+    platform: 'node-edge',
+    buyer_id: 'buyer-4242',
+    items: [1, 2, 3].map((n) => ({
+      sku_id: 880_000n + BigInt(n),
+      title: `Heddle loom part #${n} — ✓ unicode`,
+      quantity: n,
+      price_cents: 1999n * BigInt(n),
+      tags: ['weaving', `batch-${n}`],
+    })),
+    extra: new Map([
+      ['channel', 'app'],
+      ['coupon', 'WINTER26'],
+    ]),
+    total: 119.94,
+    created_at: 1_795_000_000_000n,
+    paid: true,
+  };
+}
+
+/** Runs `concurrency` callers of `call` for `ms`; returns calls/s and latency percentiles (ns). */
+async function drive(call: () => Promise<unknown>, concurrency: number, ms: number) {
+  const latencies: number[] = [];
+  let stop = false;
+  const worker = async () => {
+    while (!stop) {
+      const t0 = process.hrtime.bigint();
+      await call();
+      latencies.push(Number(process.hrtime.bigint() - t0));
+    }
+  };
+  const start = process.hrtime.bigint();
+  const workers = Array.from({ length: concurrency }, worker);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  stop = true;
+  await Promise.all(workers);
+  const elapsed = Number(process.hrtime.bigint() - start);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { rate: (latencies.length * 1e9) / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+function codecRoundTrips(doc: thrift.ThriftDocument, print: Print): boolean {
+  const order = sampleOrder();
+  let ok = true;
+  for (const protocol of ['binary', 'compact'] as const) {
+    const codec = doc.codec('Order', { protocol });
+    const bytes = codec.encode(order);
+    const equal = isDeepStrictEqual(codec.decode(bytes), order);
+    ok &&= equal;
+    const encodes = rate(() => codec.encode(order));
+    const decodes = rate(() => codec.decode(bytes));
+    print(
+      `  Order as Thrift ${protocol.padEnd(7)} ${String(bytes.length).padStart(4)} bytes   encode ${perSecond(encodes).padStart(9)}   decode ${perSecond(decodes).padStart(9)}   round trip ${equal ? 'equal' : 'DIFFERENT'}`,
+    );
+  }
+  return ok;
+}
+
+async function rpcRoundTrips(doc: thrift.ThriftDocument, print: Print): Promise<boolean> {
+  const socketPath = join(tmpdir(), `heddle-demo-${process.pid}.sock`);
+  const worker = new Worker(join(__dirname, 'demo-server.js'), { workerData: { idl: demoIdl, addresses: ['tcp://127.0.0.1:0', `unix://${socketPath}`] } });
+  const started = await new Promise<{ addresses: string[]; io: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  print(`EchoService served from a worker thread (${started.io} I/O), called over TTHeader, 1 KiB messages, 2 s per row:`);
+  print(`  ${'transport'.padEnd(12)} ${'callers'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}`);
+  let ok = true;
+  const msg = 'x'.repeat(1024);
+  try {
+    for (const [label, address] of [['TCP', started.addresses[0]!], ['Unix socket', started.addresses[1]!]] as const) {
+      for (const concurrency of [1, 64]) {
+        const client = createClient({ idl: doc, service: 'EchoService', address, multiplexed: concurrency > 1, maxConnections: concurrency > 1 ? 2 : 1 });
+        const reply = (await client.call('echo', { req: { action: 'echo', msg } })) as { msg: string };
+        ok &&= reply.msg === msg;
+        const declared = await client.call('echo', { req: { action: 'fail', msg: 'declared exception' } }).catch((e: unknown) => e);
+        ok &&= declared instanceof thrift.Exception && declared.type === 'EchoError';
+        const result = await drive(() => client.call('echo', { req: { action: 'echo', msg } }), concurrency, 2000);
+        await client.close();
+        print(`  ${label.padEnd(12)} ${String(concurrency).padStart(7)} ${Math.round(result.rate).toLocaleString('en-US').padStart(9)} ${micros(result.p50).padStart(9)} ${micros(result.p99).padStart(9)}`);
+      }
+    }
+  } finally {
+    worker.postMessage('close');
+    await new Promise((resolve) => worker.once('message', resolve));
+    await worker.terminate();
+  }
+  return ok;
+}
+
+/** `heddle demo`: heddle's main job on built-in defaults, printing what it did. */
+export async function runDemo(_args: readonly string[], print: Print): Promise<number> {
+  print(`heddle demo (node ${process.version}; native addon: ${native.loaded ? `loaded, ${native.features.join(' ') || 'no SIMD'}` : `not loaded: ${native.reason}`})`);
+  const doc = thrift.parse(demoIdl, { filename: 'demo.thrift' });
+  const echo = doc.service('EchoService');
+  print(`loaded demo.thrift at run time, no code generation step: service EchoService { ${[...echo.methods.keys()].join(', ')} }`);
+  let ok = codecRoundTrips(doc, print);
+  ok = (await rpcRoundTrips(doc, print)) && ok;
+  print(ok ? 'every round trip matched' : 'SOME ROUND TRIPS DID NOT MATCH');
+  return ok ? 0 : 1;
+}

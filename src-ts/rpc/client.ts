@@ -1,0 +1,463 @@
+import { ErrorCode, HeddleError } from '../errors.js';
+import type { CodecOptions } from '../thrift/codec-options.js';
+import type { ThriftDocument } from '../thrift/document.js';
+import { decodeMessageHeader } from '../thrift/message.js';
+import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
+import { IntKey, type Frame } from '../transport/index.js';
+import { parseAddress, type RpcAddress } from './address.js';
+import { dial, resolveIoPath, type IoPath } from './connect.js';
+import { composeMiddleware, createContext, type Invoke, type Middleware, type RpcContext } from './context.js';
+import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection } from './frame-connection.js';
+import { Outbox } from './outbox.js';
+import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
+import { frameChunks, messageOf, ttheaderProtocolId, type TransportName } from './wire.js';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The IDL, from `thrift.parse` or `thrift.load`. */
+  idl: ThriftDocument;
+  /** The service to call (its `extends` chain included). */
+  service: string;
+  /** `tcp://host:port` or `unix:///path.sock`. */
+  address: string;
+  /** Default `ttheader`. */
+  transport?: TransportName;
+  /** Thrift protocol of the messages. Default `binary`; Kitex speaks only Binary. */
+  protocol?: 'binary' | 'compact';
+  /** Value mapping of arguments and results (i64, map, set, typedArrays). */
+  codec?: Omit<CodecOptions, 'protocol'>;
+  /** Per-call deadline, covering connecting, sending and the reply. Default 3000 ms; 0 for none. */
+  timeoutMs?: number;
+  /** Default 1000 ms. */
+  connectTimeoutMs?: number;
+  /**
+   * `false` (default): a pool of long connections, one call in flight on each, as Kitex's
+   * default client. `true`: calls share connections, replies matched by seqID in any order.
+   */
+  multiplexed?: boolean;
+  /** Most connections to open. Default 100 pooled, 1 multiplexed. */
+  maxConnections?: number;
+  /** Calls allowed to wait for a connection before new calls fail with ERR_SIZE_LIMIT. Default 10000. */
+  maxQueuedCalls?: number;
+  /** Default `auto`: the native I/O path when the addon is loaded. */
+  io?: IoPath;
+  /** Largest frame sent or accepted. Default 64 MiB. */
+  maxFrameSize?: number;
+  /** Client middleware, outermost first. */
+  middleware?: Middleware[];
+  /** The caller's service name, sent as TTHeader FromService. */
+  fromService?: string;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Overrides the client's timeoutMs for this call. */
+  timeoutMs?: number;
+  /** TTHeader metainfo for this call: transient values reach the next hop, persistent ones the whole chain. */
+  metainfo?: { transient?: Record<string, string>; persistent?: Record<string, string> };
+  /** Receives the call's context once it completes (e.g. to read `responseMetainfo`). */
+  onContext?: (ctx: RpcContext) => void;
+}
+
+interface PendingCall {
+  readonly seqId: number;
+  readonly method: MethodDescriptor;
+  readonly ctx: RpcContext;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  channel: Channel | undefined;
+  settled: boolean;
+}
+
+/** One connection and the calls in flight on it. */
+class Channel {
+  connection: FrameConnection | undefined;
+  readonly inflight = new Map<number, PendingCall>();
+  /** The server asked for this connection to be dropped (Kitex `crrst`), or a call on it timed out. */
+  retiring = false;
+  closed = false;
+  readonly outbox: Outbox;
+  readonly whenClosed: Promise<void>;
+  private markClosed!: () => void;
+
+  constructor(private readonly client: RpcClient) {
+    // A connection the kernel stops taking bytes from gets no new calls until it drains.
+    this.outbox = new Outbox(
+      () => this.connection,
+      (blocked) => {
+        if (!blocked) this.client.onChannelDrained();
+      },
+    );
+    this.whenClosed = new Promise((resolve) => (this.markClosed = resolve));
+  }
+
+  frames(batch: Frame[]): void {
+    for (const frame of batch) this.client.onFrame(this, frame);
+  }
+
+  drain(): void {
+    this.outbox.drained();
+  }
+
+  closed_(error?: HeddleError): void {
+    this.closed = true;
+    this.markClosed();
+    this.client.onChannelClosed(this, error);
+  }
+
+  /** Can take another call now. */
+  get usable(): boolean {
+    return !this.retiring && !this.closed && this.connection !== undefined && !this.outbox.blocked;
+  }
+}
+
+let nextClientId = 1;
+
+/**
+ * A Kitex-compatible RPC client. Create with {@link createClient}; `call(method, args)` resolves
+ * to the method's result, rejects with a `thrift.Exception` for a declared exception, or with a
+ * HeddleError (ERR_TIMEOUT, ERR_CONNECTION, ERR_REMOTE for a TApplicationException, ...).
+ */
+export class RpcClient {
+  readonly service: ServiceDescriptor;
+  readonly address: RpcAddress;
+  readonly transport: TransportName;
+  readonly protocol: 'binary' | 'compact';
+  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'fromService' | 'idl' | 'service' | 'address'>>;
+  private readonly io: 'native' | 'net';
+  private readonly invoke: Invoke;
+  private readonly channels = new Set<Channel>();
+  private readonly idle: Channel[] = [];
+  private readonly waiting: Array<{ resolve: (c: Channel) => void; reject: (e: unknown) => void }> = [];
+  private dialing = 0;
+  private seq = 0;
+  private closed = false;
+  private readonly fromService: string;
+  readonly id = nextClientId++;
+
+  /** @internal Use {@link createClient}. */
+  constructor(options: ClientOptions) {
+    if (options.idl === undefined || typeof options.idl.service !== 'function') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: idl must be a document from thrift.parse or thrift.load');
+    }
+    this.protocol = options.protocol ?? 'binary';
+    this.service = options.idl.service(options.service, { ...options.codec, protocol: this.protocol });
+    this.address = parseAddress(options.address);
+    if (this.address.scheme === 'shm') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: shm:// addresses need the shared-memory transport, which this client does not speak yet');
+    }
+    this.transport = options.transport ?? 'ttheader';
+    const multiplexed = options.multiplexed ?? false;
+    this.options = {
+      transport: this.transport,
+      protocol: this.protocol,
+      timeoutMs: checkMs(options.timeoutMs ?? 3000, 'timeoutMs'),
+      connectTimeoutMs: checkMs(options.connectTimeoutMs ?? 1000, 'connectTimeoutMs'),
+      multiplexed,
+      maxConnections: checkCount(options.maxConnections ?? (multiplexed ? 1 : 100), 'maxConnections'),
+      maxQueuedCalls: checkCount(options.maxQueuedCalls ?? 10_000, 'maxQueuedCalls'),
+      io: options.io ?? 'auto',
+      maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+    };
+    this.io = resolveIoPath(this.options.io);
+    this.fromService = options.fromService ?? '';
+    this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.send(ctx, args));
+  }
+
+  /** Which I/O path this client's connections use. */
+  get ioPath(): 'native' | 'net' {
+    return this.io;
+  }
+
+  /** Calls `method` with `args` (keyed by IDL parameter name) and resolves to its result. */
+  call(method: string, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+    if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
+    let descriptor: MethodDescriptor;
+    try {
+      descriptor = this.service.method(method);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const timeoutMs = options.timeoutMs === undefined ? this.options.timeoutMs : checkMs(options.timeoutMs, 'timeoutMs');
+    const ctx = createContext({
+      side: 'client',
+      service: this.service.name,
+      method: descriptor.name,
+      seqId: 0,
+      peer: this.describePeer(),
+      transport: this.transport,
+      ...(timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {}),
+    });
+    for (const [key, value] of Object.entries(options.metainfo?.transient ?? {})) ctx.metainfo.setTransient(key, value);
+    for (const [key, value] of Object.entries(options.metainfo?.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
+    const result = this.invoke(ctx, args);
+    if (options.onContext === undefined) return result;
+    const report = () => options.onContext!(ctx);
+    return result.finally(report);
+  }
+
+  /** Closes every connection; calls in flight fail with ERR_CONNECTION. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client was closed'));
+    const channels = [...this.channels];
+    for (const channel of channels) channel.connection?.destroy();
+    await Promise.all(channels.map((channel) => channel.whenClosed));
+  }
+
+  private describePeer(): string {
+    return this.address.scheme === 'tcp' ? `${this.address.host}:${this.address.port}` : this.address.path;
+  }
+
+  private nextSeqId(): number {
+    // Sequence ids are int32; 0 is Kitex's control frame, so it is never a call's.
+    this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
+    return this.seq;
+  }
+
+  private send(ctx: RpcContext, args: Record<string, unknown>): Promise<unknown> {
+    const method = this.service.method(ctx.method);
+    const seqId = this.nextSeqId();
+    ctx.seqId = seqId;
+    let chunks: Uint8Array[];
+    try {
+      const message = method.encodeCall(args, seqId);
+      chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method, seqId), this.options.maxFrameSize);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      const pending: PendingCall = { seqId, method, ctx, resolve, reject, timer: undefined, channel: undefined, settled: false };
+      if (ctx.deadline !== undefined) {
+        const timeoutMs = ctx.deadline - Date.now();
+        pending.timer = setTimeout(() => this.onTimeout(pending, timeoutMs), Math.max(0, timeoutMs));
+      }
+      this.acquire().then(
+        (channel) => this.dispatch(channel, pending, chunks),
+        (error) => this.settle(pending, error, true),
+      );
+    });
+  }
+
+  private requestHeader(ctx: RpcContext, method: MethodDescriptor, seqId: number) {
+    if (this.transport !== 'ttheader' && this.transport !== 'ttheader-framed') return {};
+    // The keys a Kitex client writes (cloudwego/kitex pkg/transmeta): who calls whom, which
+    // method, the message type, the timeout; `isn` names the IDL service.
+    const intInfo = new Map<number, string>();
+    if (this.fromService !== '') intInfo.set(IntKey.FromService, this.fromService);
+    intInfo.set(IntKey.ToService, this.service.name);
+    intInfo.set(IntKey.ToMethod, method.name);
+    intInfo.set(IntKey.MsgType, method.oneway ? '4' : '1');
+    if (ctx.deadline !== undefined) intInfo.set(IntKey.RPCTimeout, String(Math.max(0, ctx.deadline - Date.now())));
+    const strInfo = new Map<string, string>([['isn', this.service.name]]);
+    for (const [key, value] of ctx.metainfo.strInfo) strInfo.set(key, value);
+    for (const [key, value] of ctx.metainfo.intInfo) intInfo.set(key, value);
+    return { seqId, protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
+  }
+
+  private dispatch(channel: Channel, pending: PendingCall, chunks: Uint8Array[]): void {
+    if (pending.settled) {
+      // Timed out while waiting for a connection.
+      this.release(channel);
+      return;
+    }
+    if (channel.closed) {
+      this.settle(pending, new HeddleError(ErrorCode.ERR_CONNECTION, `connection to ${this.describePeer()} closed`), true);
+      return;
+    }
+    pending.channel = channel;
+    if (pending.method.oneway) {
+      channel.outbox.push(chunks);
+      this.release(channel);
+      this.settle(pending, undefined, false);
+      return;
+    }
+    channel.inflight.set(pending.seqId, pending);
+    channel.outbox.push(chunks);
+    if (this.options.multiplexed) this.release(channel);
+  }
+
+  /** @internal A reply (or control frame) arrived on `channel`. */
+  onFrame(channel: Channel, frame: Frame): void {
+    const header = frame.kind === 'ttheader' || frame.kind === 'ttheader-framed' ? frame.header : undefined;
+    if (header?.strInfo.get(CONNECTION_RESET_KEY) !== undefined) channel.retiring = true;
+    let message: Uint8Array;
+    let seqId: number;
+    try {
+      message = messageOf(frame);
+      seqId = decodeMessageHeader(message, this.protocol).seqId;
+    } catch (error) {
+      this.failChannel(channel, error);
+      return;
+    }
+    if (isControlFrame(seqId, header)) return;
+    const pending = channel.inflight.get(seqId);
+    // A reply nobody waits for belongs to a call that timed out: drop it.
+    if (pending === undefined) return;
+    channel.inflight.delete(seqId);
+    if (header !== undefined) {
+      for (const [key, value] of header.strInfo) pending.ctx.responseMetainfo.strInfo.set(key, value);
+      for (const [key, value] of header.intInfo) pending.ctx.responseMetainfo.intInfo.set(key, value);
+    }
+    let value: unknown;
+    let failure: unknown;
+    let failed = false;
+    try {
+      value = pending.method.unwrap(pending.method.decodeReply(message).result);
+    } catch (error) {
+      failure = error;
+      failed = true;
+    }
+    if (!this.options.multiplexed) this.release(channel);
+    else if (channel.retiring && channel.inflight.size === 0) channel.connection?.destroy();
+    this.settle(pending, failure, failed, value);
+  }
+
+  private settle(pending: PendingCall, error: unknown, failed: boolean, value?: unknown): void {
+    if (pending.settled) return;
+    pending.settled = true;
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (failed) pending.reject(error);
+    else pending.resolve(value);
+  }
+
+  private onTimeout(pending: PendingCall, timeoutMs: number): void {
+    const channel = pending.channel;
+    if (channel !== undefined) {
+      channel.inflight.delete(pending.seqId);
+      // A pooled connection would deliver the late reply to its next call's read: retire it.
+      if (!this.options.multiplexed) {
+        channel.retiring = true;
+        channel.connection?.destroy();
+      }
+    }
+    this.settle(
+      pending,
+      new HeddleError(ErrorCode.ERR_TIMEOUT, `call ${this.service.name}.${pending.ctx.method} to ${this.describePeer()} timed out after ${Math.round(timeoutMs)} ms`),
+      true,
+    );
+  }
+
+  /** @internal */
+  onChannelClosed(channel: Channel, error?: HeddleError): void {
+    this.channels.delete(channel);
+    const at = this.idle.indexOf(channel);
+    if (at >= 0) this.idle.splice(at, 1);
+    const failure = new HeddleError(
+      ErrorCode.ERR_CONNECTION,
+      `connection to ${this.describePeer()} closed with ${channel.inflight.size} call(s) in flight${error ? `: ${error.message}` : ''}`,
+      error ? { cause: error } : {},
+    );
+    for (const pending of channel.inflight.values()) this.settle(pending, failure, true);
+    channel.inflight.clear();
+    this.serveWaiters();
+  }
+
+  /** @internal A blocked connection drained: calls waiting for one may go. */
+  onChannelDrained(): void {
+    this.serveWaiters();
+  }
+
+  /** A reply that cannot be read poisons the connection: every call on it fails. */
+  private failChannel(channel: Channel, error: unknown): void {
+    channel.retiring = true;
+    const failure = new HeddleError(ErrorCode.ERR_CONNECTION, `unreadable reply from ${this.describePeer()}`, { cause: error });
+    for (const pending of channel.inflight.values()) this.settle(pending, failure, true);
+    channel.inflight.clear();
+    channel.connection?.destroy();
+  }
+
+  private acquire(): Promise<Channel> {
+    if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
+    if (this.options.multiplexed) {
+      let best: Channel | undefined;
+      for (const channel of this.channels) {
+        if (!channel.usable) continue;
+        if (best === undefined || channel.inflight.size < best.inflight.size) best = channel;
+      }
+      if (best !== undefined && (best.inflight.size === 0 || this.channels.size + this.dialing >= this.options.maxConnections)) {
+        return Promise.resolve(best);
+      }
+    } else {
+      while (this.idle.length > 0) {
+        const channel = this.idle.pop()!;
+        if (channel.usable) return Promise.resolve(channel);
+      }
+    }
+    if (this.channels.size + this.dialing < this.options.maxConnections) return this.open();
+    if (this.waiting.length >= this.options.maxQueuedCalls) {
+      return Promise.reject(new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `${this.waiting.length} calls already wait for a connection (maxQueuedCalls)`));
+    }
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private release(channel: Channel): void {
+    if (channel.retiring) {
+      if (channel.inflight.size === 0) channel.connection?.destroy();
+      this.serveWaiters();
+      return;
+    }
+    if (channel.closed) return;
+    if (this.options.multiplexed) {
+      this.serveWaiters();
+      return;
+    }
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) waiter.resolve(channel);
+    else this.idle.push(channel);
+  }
+
+  private serveWaiters(): void {
+    while (this.waiting.length > 0 && this.channels.size + this.dialing < this.options.maxConnections) {
+      const waiter = this.waiting.shift()!;
+      this.open().then(waiter.resolve, waiter.reject);
+    }
+    if (this.options.multiplexed) {
+      for (const channel of this.channels) {
+        if (this.waiting.length === 0) break;
+        if (channel.usable) this.waiting.shift()!.resolve(channel);
+      }
+    }
+  }
+
+  private async open(): Promise<Channel> {
+    const channel = new Channel(this);
+    this.dialing++;
+    try {
+      channel.connection = await dial(this.address, this.io, this.options.connectTimeoutMs, { framing: this.framing(), maxFrameSize: this.options.maxFrameSize }, {
+        frames: (batch) => channel.frames(batch),
+        drain: () => channel.drain(),
+        closed: (error) => channel.closed_(error),
+      });
+    } finally {
+      this.dialing--;
+    }
+    if (this.closed) {
+      channel.connection.destroy();
+      throw new HeddleError(ErrorCode.ERR_CONNECTION, 'the client was closed');
+    }
+    this.channels.add(channel);
+    return channel;
+  }
+
+  private framing() {
+    return this.transport === 'buffered' ? ('unframed' as const) : ('length-prefixed' as const);
+  }
+}
+
+function checkMs(value: number, what: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${what} must be a non-negative number of milliseconds, got ${value}`);
+  return value;
+}
+
+function checkCount(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${what} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Creates a client for `options.service` at `options.address`. Connections open on first call. */
+export function createClient(options: ClientOptions): RpcClient {
+  return new RpcClient(options);
+}

@@ -1,0 +1,53 @@
+import type { FrameConnection } from './frame-connection.js';
+
+/**
+ * Coalesces the frames a connection sends within one turn of the event loop into a single write
+ * (one writev on the native path), and tracks backpressure: `blocked` from a write the kernel did
+ * not fully take until the connection reports it drained.
+ */
+export class Outbox {
+  private pending: Uint8Array[] = [];
+  private scheduled = false;
+  private isBlocked = false;
+
+  constructor(
+    private readonly connection: () => FrameConnection | undefined,
+    private readonly onBlockedChange: (blocked: boolean) => void = () => {},
+  ) {}
+
+  /** Whether the connection still holds bytes the kernel refused. */
+  get blocked(): boolean {
+    return this.isBlocked;
+  }
+
+  /** Queues the chunks of one frame; they go out, in order, at the end of this microtask turn. */
+  push(chunks: readonly Uint8Array[]): void {
+    for (const chunk of chunks) this.pending.push(chunk);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Writes what is queued now. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const chunks = this.pending;
+    this.pending = [];
+    const connection = this.connection();
+    // A closed connection fails its calls through its close event; its frames go nowhere.
+    if (connection === undefined) return;
+    if (!connection.write(chunks) && !this.isBlocked) {
+      this.isBlocked = true;
+      this.onBlockedChange(true);
+    }
+  }
+
+  /** The connection drained what it held. */
+  drained(): void {
+    if (!this.isBlocked) return;
+    this.isBlocked = false;
+    this.onBlockedChange(false);
+  }
+}

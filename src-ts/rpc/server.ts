@@ -1,0 +1,428 @@
+import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import { ErrorCode, HeddleError } from '../errors.js';
+import { ApplicationExceptionType, encodeApplicationException } from '../thrift/application-exception.js';
+import type { CodecOptions } from '../thrift/codec-options.js';
+import type { ThriftDocument } from '../thrift/document.js';
+import { decodeMessageHeader } from '../thrift/message.js';
+import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
+import { MessageType } from '../thrift/wire-types.js';
+import { IntKey, MetaInfo, type Frame, type TTHeader } from '../transport/index.js';
+import { formatAddress, parseAddress, type RpcAddress } from './address.js';
+import { adoptSocket, resolveIoPath, type IoPath } from './connect.js';
+import { composeMiddleware, createContext, type Invoke, type Middleware, type RpcContext } from './context.js';
+import { CONNECTION_RESET_KEY, controlFrameChunks } from './control-frame.js';
+import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection } from './frame-connection.js';
+import { Outbox } from './outbox.js';
+import { frameChunks, messageOf, transportOf, ttheaderProtocolId, type TransportName } from './wire.js';
+
+/**
+ * A method implementation: decoded arguments (an object keyed by IDL parameter name) in, the
+ * result value out, or a thrown `thrift.Exception`. `args` is `any` so handlers can declare the
+ * shape they destructure (`async ({ req }: { req: Request }) => ...`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (args: any, ctx: RpcContext) => unknown;
+
+/** Something the server logs: a connection it closed, a handler that failed. */
+export interface ServerLogEntry {
+  level: 'warn' | 'error';
+  code: string;
+  message: string;
+  peer?: string;
+}
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  idl: ThriftDocument;
+  service: string;
+  /** One handler per method name; methods without one answer UNKNOWN_METHOD. */
+  handlers: Record<string, Handler>;
+  /** Thrift protocol the server reads and writes. Default `binary`. */
+  protocol?: 'binary' | 'compact';
+  codec?: Omit<CodecOptions, 'protocol'>;
+  /** Server middleware, outermost first. */
+  middleware?: Middleware[];
+  /** Default `auto`: the native I/O path when the addon is loaded. */
+  io?: IoPath;
+  /** Largest frame accepted or sent. Default 64 MiB. */
+  maxFrameSize?: number;
+  /** A connection holding part of a frame without completing it for this long is cut. Default 10 000 ms. */
+  readTimeoutMs?: number;
+  /** Calls one connection may have in flight before the server stops reading from it. Default 1000. */
+  maxInflightPerConnection?: number;
+  /** Unix socket file mode. Default 0o600 (owner only). */
+  socketMode?: number;
+  /** Where log entries go. Default: one line each on stderr. */
+  log?: (entry: ServerLogEntry) => void;
+}
+
+/** Options of {@link RpcServer.close}. */
+export interface CloseOptions {
+  /** How long in-flight calls may take to finish before connections are cut. Default 5000 ms. */
+  timeoutMs?: number;
+}
+
+interface ServerConnection {
+  readonly connection: FrameConnection;
+  readonly outbox: Outbox;
+  readonly peer: string;
+  inflight: number;
+  paused: boolean;
+  /** The transport of the first frame: the control frame goes out only on TTHeader connections. */
+  transport: TransportName | undefined;
+  /** For the read timeout: frames received so far, the count at the last check, and since when
+   * a frame has been incomplete without any frame completing. */
+  framesReceived: number;
+  framesAtCheck: number;
+  stalledSince: number;
+  readonly closed: Promise<void>;
+}
+
+const defaultLog = (entry: ServerLogEntry) => {
+  process.stderr.write(`heddle rpc server ${entry.level} ${entry.code}${entry.peer ? ` (${entry.peer})` : ''}: ${entry.message}\n`);
+};
+
+/**
+ * A Kitex-compatible RPC server. Detects each connection's transport (TTHeader, TTHeaderFramed,
+ * Framed, buffered) and protocol, answers in kind, and serves every other connection when one
+ * misbehaves.
+ */
+export class RpcServer {
+  readonly service: ServiceDescriptor;
+  readonly protocol: 'binary' | 'compact';
+  private readonly invoke: Invoke;
+  private readonly io: 'native' | 'net';
+  private readonly listeners: Array<{ server: net.Server; address: RpcAddress }> = [];
+  private readonly connections = new Set<ServerConnection>();
+  private readonly maxFrameSize: number;
+  private readonly readTimeoutMs: number;
+  private readonly maxInflight: number;
+  private readonly socketMode: number;
+  private readonly log: (entry: ServerLogEntry) => void;
+  private readonly handlers: Record<string, Handler>;
+  private readTimer: ReturnType<typeof setInterval> | undefined;
+  private shuttingDown = false;
+  private inflightTotal = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  /** @internal Use {@link createServer}. */
+  constructor(options: ServerOptions) {
+    if (options.idl === undefined || typeof options.idl.service !== 'function') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createServer: idl must be a document from thrift.parse or thrift.load');
+    }
+    this.protocol = options.protocol ?? 'binary';
+    this.service = options.idl.service(options.service, { ...options.codec, protocol: this.protocol });
+    this.handlers = options.handlers ?? {};
+    for (const name of Object.keys(this.handlers)) {
+      this.service.method(name); // a handler for a method the IDL lacks is a mistake worth failing on
+      if (typeof this.handlers[name] !== 'function') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `handler '${name}' is not a function`);
+    }
+    this.io = resolveIoPath(options.io ?? 'auto');
+    this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
+    this.maxInflight = options.maxInflightPerConnection ?? 1000;
+    this.socketMode = options.socketMode ?? 0o600;
+    this.log = options.log ?? defaultLog;
+    this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.callHandler(ctx, args));
+  }
+
+  /** Which I/O path accepted connections use. */
+  get ioPath(): 'native' | 'net' {
+    return this.io;
+  }
+
+  /** The first bound address, in URL form (`tcp://127.0.0.1:53211`), once listening. */
+  get address(): string {
+    const first = this.listeners[0];
+    if (first === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'the server is not listening');
+    return formatAddress(first.address);
+  }
+
+  /** Every bound address. */
+  get addresses(): string[] {
+    return this.listeners.map((l) => formatAddress(l.address));
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Starts listening on `address` (tcp:// or unix://); call again to listen on more. */
+  async listen(address: string): Promise<void> {
+    const parsed = parseAddress(address);
+    if (parsed.scheme === 'shm') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'shm:// listening needs the shared-memory transport, which this server does not serve yet');
+    }
+    const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
+    if (parsed.scheme === 'unix' && existsSync(parsed.path)) await removeStaleSocket(parsed.path);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${address}: ${error.code ?? error.message}`, { cause: error })),
+      );
+      if (parsed.scheme === 'tcp') server.listen(parsed.port, parsed.host, () => resolve());
+      else server.listen(parsed.path, () => resolve());
+    });
+    server.removeAllListeners('error');
+    server.on('error', (error) => this.log({ level: 'error', code: 'ERR_CONNECTION', message: `listener failed: ${error.message}` }));
+    let bound: RpcAddress = parsed;
+    if (parsed.scheme === 'tcp') {
+      const info = server.address() as net.AddressInfo;
+      bound = { scheme: 'tcp', host: parsed.host, port: info.port };
+    } else {
+      chmodSync(parsed.path, this.socketMode);
+    }
+    this.listeners.push({ server, address: bound });
+    this.readTimer ??= setInterval(() => this.checkStalled(), Math.max(50, Math.min(1000, this.readTimeoutMs / 4)));
+    this.readTimer.unref();
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, sends Kitex's seqID-0 control frame (with `crrst`) on
+   * every TTHeader connection, lets in-flight calls finish until `timeoutMs`, then closes.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    const timeoutMs = options.timeoutMs ?? 5000;
+    await Promise.all(this.listeners.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    for (const conn of this.connections) {
+      if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.protocol, this.maxFrameSize));
+    }
+    if (this.inflightTotal > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    // Let the last replies and control frames reach the kernel before cutting.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const conn of this.connections) {
+      conn.outbox.flush();
+      conn.connection.destroy();
+    }
+    await Promise.all([...this.connections].map((c) => c.closed));
+    if (this.readTimer !== undefined) clearInterval(this.readTimer);
+    for (const { address } of this.listeners) {
+      if (address.scheme === 'unix' && existsSync(address.path)) unlinkSync(address.path);
+    }
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    let markClosed!: () => void;
+    const peer = socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
+    const state: ServerConnection = {
+      connection: undefined as unknown as FrameConnection,
+      outbox: new Outbox(
+        () => state.connection,
+        (blocked) => this.setPaused(state, blocked),
+      ),
+      peer,
+      inflight: 0,
+      paused: false,
+      transport: undefined,
+      framesReceived: 0,
+      framesAtCheck: 0,
+      stalledSince: 0,
+      closed: new Promise((resolve) => (markClosed = resolve)),
+    };
+    try {
+      (state as { connection: FrameConnection }).connection = adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer }, {
+        frames: (batch) => {
+          state.framesReceived += batch.length;
+          for (const frame of batch) this.onFrame(state, frame);
+        },
+        drain: () => state.outbox.drained(),
+        closed: (error) => {
+          this.connections.delete(state);
+          if (error !== undefined) this.log({ level: 'warn', code: error.code, message: error.message, peer });
+          markClosed();
+        },
+      });
+    } catch (error) {
+      socket.destroy();
+      this.log({ level: 'error', code: 'ERR_CONNECTION', message: `cannot adopt connection: ${String(error)}`, peer });
+      return;
+    }
+    this.connections.add(state);
+  }
+
+  private onFrame(conn: ServerConnection, frame: Frame): void {
+    let transport: TransportName;
+    let message: Uint8Array;
+    let name: string;
+    let seqId: number;
+    let type: number;
+    try {
+      transport = transportOf(frame);
+      message = messageOf(frame);
+      ({ name, seqId, type } = decodeMessageHeader(message, this.protocol));
+    } catch (error) {
+      const failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_FRAME, String(error));
+      this.log({ level: 'warn', code: failure.code, message: `closing connection: ${failure.message}`, peer: conn.peer });
+      conn.connection.destroy();
+      return;
+    }
+    conn.transport ??= transport;
+    const header = frame.kind === 'ttheader' || frame.kind === 'ttheader-framed' ? frame.header : undefined;
+    const method = this.service.methods.get(name);
+    if (type !== MessageType.CALL && type !== MessageType.ONEWAY) {
+      this.replyException(conn, transport, name, seqId, ApplicationExceptionType.INVALID_MESSAGE_TYPE, `message type ${type} is not a call`);
+      return;
+    }
+    if (method === undefined || this.handlers[name] === undefined) {
+      this.replyException(conn, transport, name, seqId, ApplicationExceptionType.UNKNOWN_METHOD, `unknown method ${name}`);
+      return;
+    }
+    let args: Record<string, unknown>;
+    try {
+      args = method.decodeCall(message).args;
+    } catch (error) {
+      const failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_VALUE, String(error));
+      this.replyException(conn, transport, name, seqId, ApplicationExceptionType.PROTOCOL_ERROR, failure.message);
+      return;
+    }
+    const timeout = header?.intInfo.get(IntKey.RPCTimeout);
+    const ctx = createContext({
+      side: 'server',
+      service: this.service.name,
+      method: name,
+      seqId,
+      peer: conn.peer,
+      transport,
+      ...(header !== undefined ? { metainfo: new MetaInfo(header.intInfo, header.strInfo) } : {}),
+      ...(timeout !== undefined && Number(timeout) > 0 ? { deadline: Date.now() + Number(timeout) } : {}),
+    });
+    this.track(conn, +1);
+    let result: Promise<unknown>;
+    try {
+      result = this.invoke(ctx, args);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(
+      (value) => this.replySuccess(conn, method, ctx, header, value),
+      (error) => this.replyFailure(conn, method, ctx, header, error),
+    );
+  }
+
+  private async callHandler(ctx: RpcContext, args: Record<string, unknown>): Promise<unknown> {
+    return this.handlers[ctx.method]!(args, ctx);
+  }
+
+  private replySuccess(conn: ServerConnection, method: MethodDescriptor, ctx: RpcContext, header: TTHeader | undefined, value: unknown): void {
+    this.track(conn, -1);
+    if (method.oneway) return;
+    let reply: Uint8Array;
+    try {
+      reply = method.encodeReply(method.success(value), ctx.seqId);
+    } catch (error) {
+      const failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_VALUE, String(error));
+      this.log({ level: 'error', code: failure.code, message: `${method.name} returned a value that does not encode: ${failure.message}`, peer: conn.peer });
+      this.replyException(conn, ctx.transport, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, failure.message);
+      return;
+    }
+    this.send(conn, ctx.transport, reply, this.replyHeader(ctx, header, MessageType.REPLY));
+  }
+
+  private replyFailure(conn: ServerConnection, method: MethodDescriptor, ctx: RpcContext, header: TTHeader | undefined, error: unknown): void {
+    this.track(conn, -1);
+    if (method.oneway) return;
+    const declared = method.failure(error);
+    if (declared !== undefined) {
+      this.send(conn, ctx.transport, method.encodeReply(declared, ctx.seqId), this.replyHeader(ctx, header, MessageType.REPLY));
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.log({ level: 'error', code: error instanceof HeddleError ? error.code : 'HANDLER_ERROR', message: `${method.name} failed: ${message}`, peer: conn.peer });
+    this.replyException(conn, ctx.transport, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, message);
+  }
+
+  private replyException(conn: ServerConnection, transport: TransportName, name: string, seqId: number, type: number, message: string): void {
+    const bytes = encodeApplicationException(name, seqId, { type, message }, this.protocol);
+    const header = this.replyHeader(undefined, undefined, MessageType.EXCEPTION, seqId);
+    this.send(conn, transport, bytes, header);
+  }
+
+  private replyHeader(ctx: RpcContext | undefined, request: TTHeader | undefined, type: number, seqId = ctx?.seqId ?? 0) {
+    // What a Kitex server writes back: the message type, backward metainfo, and `crrst` while
+    // shutting down so clients retire the connection.
+    const intInfo = new Map<number, string>([[IntKey.MsgType, String(type)]]);
+    const strInfo = new Map<string, string>();
+    if (ctx !== undefined) for (const [key, value] of ctx.responseMetainfo.strInfo) strInfo.set(key, value);
+    if (this.shuttingDown) strInfo.set(CONNECTION_RESET_KEY, '1');
+    void request;
+    return { seqId, protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
+  }
+
+  private send(conn: ServerConnection, transport: TransportName, message: Uint8Array, header: ReturnType<RpcServer['replyHeader']>): void {
+    let chunks: Uint8Array[];
+    try {
+      chunks = frameChunks(transport, message, header, this.maxFrameSize);
+    } catch (error) {
+      this.log({ level: 'error', code: error instanceof HeddleError ? error.code : 'ERR_SIZE_LIMIT', message: String(error), peer: conn.peer });
+      return;
+    }
+    conn.outbox.push(chunks);
+  }
+
+  private track(conn: ServerConnection, delta: number): void {
+    conn.inflight += delta;
+    this.inflightTotal += delta;
+    this.setPaused(conn, conn.outbox.blocked);
+    if (this.inflightTotal === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** Stops reading from a connection whose peer does not read its replies or sends too many calls. */
+  private setPaused(conn: ServerConnection, blocked: boolean): void {
+    const pause = blocked || conn.inflight >= this.maxInflight;
+    if (pause === conn.paused) return;
+    conn.paused = pause;
+    if (pause) conn.connection.pause();
+    else conn.connection.resume();
+  }
+
+  private checkStalled(): void {
+    const now = Date.now();
+    for (const conn of this.connections) {
+      const partial = conn.connection.partialBytes;
+      // A peer trickling a frame byte by byte makes no progress until the frame completes.
+      if (partial === 0 || conn.framesReceived !== conn.framesAtCheck) {
+        conn.framesAtCheck = conn.framesReceived;
+        conn.stalledSince = now;
+        continue;
+      }
+      if (now - conn.stalledSince >= this.readTimeoutMs) {
+        this.log({ level: 'warn', code: ErrorCode.ERR_TIMEOUT, message: `cut: ${partial} bytes of a frame, no progress for ${this.readTimeoutMs} ms`, peer: conn.peer });
+        conn.connection.destroy();
+      }
+    }
+  }
+}
+
+/** A Unix socket file left by a dead server is removed; one a live server answers on is an error. */
+async function removeStaleSocket(path: string): Promise<void> {
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (live) throw new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${path}: another server is listening there`);
+  unlinkSync(path);
+}
+
+/** Creates a server for `options.service`; call `listen(address)` to serve. */
+export function createServer(options: ServerOptions): RpcServer {
+  return new RpcServer(options);
+}

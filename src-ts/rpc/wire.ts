@@ -1,0 +1,92 @@
+import { LinkBuffer } from '../buffer/index.js';
+import { ErrorCode, HeddleError } from '../errors.js';
+import { TTHeaderProtocol, writeTTHeader, type Frame, type TTHeaderInit } from '../transport/index.js';
+
+/**
+ * How RPC messages are framed on a connection. `ttheader` is Kitex's TTHeader (metainfo travels
+ * in it), `framed` a u32 length then the message (Kitex's default client since v0.13, the `thrift`
+ * package's TFramedTransport), `buffered` the bare message (PurePayload, TBufferedTransport),
+ * `ttheader-framed` TTHeader around a Framed message.
+ */
+export type TransportName = 'ttheader' | 'ttheader-framed' | 'framed' | 'buffered';
+
+export const TRANSPORTS: readonly TransportName[] = ['ttheader', 'ttheader-framed', 'framed', 'buffered'];
+
+/** Which transport a received frame used, so a server answers in kind. */
+export function transportOf(frame: Frame): TransportName {
+  switch (frame.kind) {
+    case 'ttheader':
+      return 'ttheader';
+    case 'ttheader-framed':
+      return 'ttheader-framed';
+    case 'framed':
+      return 'framed';
+    case 'pure-payload':
+      return 'buffered';
+    case 'grpc':
+      throw new HeddleError(ErrorCode.ERR_BAD_FRAME, 'gRPC frames are not Thrift RPC messages', { offset: frame.offset });
+  }
+}
+
+/**
+ * The message inside a frame, as one contiguous view. On the native path the frame is a single
+ * slab region, so this does not copy; the view stays valid as long as it is referenced.
+ */
+export function messageOf(frame: Frame): Uint8Array {
+  return frame.payload.next(frame.payload.length);
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  bytes[0] = value >>> 24;
+  bytes[1] = value >>> 16;
+  bytes[2] = value >>> 8;
+  bytes[3] = value;
+  return bytes;
+}
+
+function ttheaderBytes(init: TTHeaderInit, bodyLength: number, maxFrameSize: number): Uint8Array {
+  const out = new LinkBuffer();
+  try {
+    writeTTHeader(out, init);
+    out.flush();
+    const header = out.readBinary(out.length);
+    // LENGTH counts everything after itself: the rest of the header and the body.
+    const length = header.length - 4 + bodyLength;
+    if (length + 4 > maxFrameSize) {
+      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `TTHeader frame of ${length + 4} bytes exceeds the ${maxFrameSize}-byte frame limit`);
+    }
+    header.set(u32(length), 0);
+    return header;
+  } finally {
+    out.close();
+  }
+}
+
+/**
+ * The chunks that put `message` on the wire with `transport`, written in one writev: framing
+ * prefixes are separate small chunks, so the message itself is never copied.
+ */
+export function frameChunks(transport: TransportName, message: Uint8Array, header: TTHeaderInit, maxFrameSize: number): Uint8Array[] {
+  switch (transport) {
+    case 'buffered':
+      if (message.length > maxFrameSize) throw sizeError(message.length, maxFrameSize);
+      return [message];
+    case 'framed':
+      if (message.length + 4 > maxFrameSize) throw sizeError(message.length + 4, maxFrameSize);
+      return [u32(message.length), message];
+    case 'ttheader':
+      return [ttheaderBytes(header, message.length, maxFrameSize), message];
+    case 'ttheader-framed':
+      return [ttheaderBytes(header, message.length + 4, maxFrameSize), u32(message.length), message];
+  }
+}
+
+function sizeError(size: number, max: number): HeddleError {
+  return new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `frame of ${size} bytes exceeds the ${max}-byte frame limit`);
+}
+
+/** TTHeader PROTOCOL ID for a Thrift protocol. */
+export function ttheaderProtocolId(protocol: 'binary' | 'compact'): number {
+  return protocol === 'binary' ? TTHeaderProtocol.THRIFT_BINARY : TTHeaderProtocol.THRIFT_COMPACT;
+}
