@@ -89,6 +89,7 @@ export interface ClientSettings {
   retryShmAfterMs: number;
 }
 
+/** Validates `shm.connect()` options (ERR_INVALID_ARGUMENT names the bad one) and applies defaults. */
 export function clientSettings(options: ShmConnectOptions = {}): ClientSettings {
   const version = options.version ?? 3;
   if (version !== 2 && version !== 3) throw invalid('version', '2 or 3', version);
@@ -134,6 +135,7 @@ export interface ServerSettings {
   handshakeTimeoutMs: number;
 }
 
+/** Validates `shm.listen()` options (ERR_INVALID_ARGUMENT names the bad one) and applies defaults. */
 export function serverSettings(options: ShmListenOptions = {}): ServerSettings {
   const maxMessageBytes = integer('maxMessageBytes', options.maxMessageBytes, MAX_MESSAGE_DEFAULT, 1024, 0xffffffff - 64);
   return {

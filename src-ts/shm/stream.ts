@@ -28,7 +28,9 @@ export interface ShmStream extends AsyncIterable<ShmChunk> {
   /** The next chunk, or null when the peer closed the stream. Rejects with ERR_CONNECTION or
    * ERR_SHM_PEER when the session died. */
   read(): Promise<ShmChunk | null>;
-  /** Delivers chunks to `handler` as they arrive (queued ones first), instead of read(). */
+  /** Delivers chunks to `handler` as they arrive (queued ones first), instead of read(). The
+   * handler runs inside the session's event dispatch: what it throws is an uncaught exception,
+   * as from an EventEmitter listener. Chunks stay valid until the handler releases them. */
   setDataHandler(handler: ((chunk: ShmChunk) => void) | undefined): void;
   /** Calls `listener` once when the stream ends: with no error when the peer or we closed it,
    * with the HeddleError that killed it otherwise. */

@@ -3,6 +3,7 @@
 // closes with ERR_SHM_PEER (ERR_BAD_FRAME for a garbled control message), this process survives,
 // and a well-behaved session on the same server keeps working.
 import { statSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shm } from '../../src-ts/index.js';
@@ -67,6 +68,28 @@ describe.skipIf(nativeDisabled)('shm security', () => {
       message: expect.stringContaining('server uid is not in the allowlist'),
     });
     await server.close();
+  });
+
+  it('drops a client that never completes the handshake', async () => {
+    const server = await startEchoServer(`${dir.path}/slow-client.sock`, { handshakeTimeoutMs: 200 });
+    const ended = new Promise<string | undefined>((resolve) => server.once('sessionClose', (_s, error) => resolve(error?.code)));
+    const idle = connect(server.path);
+    idle.on('error', () => undefined);
+    const dropped = new Promise((resolve) => idle.once('close', resolve));
+    expect(await ended).toBe('ERR_TIMEOUT');
+    await dropped;
+    await server.close();
+  });
+
+  it('gives up on a server that never answers the handshake', async () => {
+    const accepted: Socket[] = [];
+    const mute = createServer((socket) => void accepted.push(socket));
+    await new Promise<void>((resolve) => mute.listen(`${dir.path}/mute.sock`, resolve));
+    const started = Date.now();
+    await expect(shm.connect(`${dir.path}/mute.sock`, { connectTimeoutMs: 300 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (const socket of accepted) socket.destroy();
+    await new Promise((resolve) => mute.close(resolve));
   });
 
   describe('a hostile peer', () => {

@@ -170,5 +170,20 @@ describe.skipIf(nativeDisabled)('shm sessions, heddle to heddle', () => {
       expect(client.session!.stats().fallbackChunksSent).toBeGreaterThan(0);
       await client.close();
     });
+
+    it('closes a stream with a StreamClose message when the queue is full', async () => {
+      const client = await shm.connect(socket, { queueCapacity: 2 });
+      const ends: number[] = [];
+      const watch = (stream: ShmStream): void => stream.onEnd(() => ends.push(stream.id));
+      server.on('stream', watch);
+      const streams = [client.session!.openStream(), client.session!.openStream()];
+      // Two chunks fill the queue; the closes that follow in the same tick cannot be queued.
+      for (const stream of streams) stream.write(Buffer.from('x'));
+      for (const stream of streams) stream.close();
+      await waitFor(() => ends.length === 2, 2000, 'both streams to end on the server');
+      expect(ends.sort()).toEqual(streams.map((s) => s.id).sort());
+      server.off('stream', watch);
+      await client.close();
+    });
   });
 });
