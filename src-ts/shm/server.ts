@@ -3,6 +3,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { connect as netConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { formatFallbackAddress, type FallbackAddress } from './address.js';
+import { closeOnExit } from './exit-cleanup.js';
 import { isNativeFailure, shmNative, shmUnavailableReason, type NativeAcceptEntry, type NativeHandle, type NativeShmFunctions } from './native-shm.js';
 import { serverSettings, type ServerSettings, type ShmListenOptions } from './options.js';
 import { ShmSession } from './session.js';
@@ -39,6 +40,7 @@ export class ShmServer extends EventEmitter implements AsyncIterable<ShmStream> 
   #queued: ShmStream[] = [];
   #acceptors: Array<(stream: ShmStream | null) => void> = [];
   #closed = false;
+  #forgetOnExit: () => void = () => undefined;
 
   private constructor(path: string, settings: ServerSettings, native: NativeShmFunctions | undefined) {
     super();
@@ -62,6 +64,8 @@ export class ShmServer extends EventEmitter implements AsyncIterable<ShmStream> 
       const listener = shmNative.shmListen(path, settings.native, server.#onAccept);
       if (isNativeFailure(listener)) throw nativeError(`listen on ${path}`, listener);
       server.#listener = listener;
+      const native = shmNative;
+      server.#forgetOnExit = closeOnExit(() => native.shmListenerClose(listener));
     }
     if (settings.fallback !== undefined) {
       try {
@@ -104,6 +108,7 @@ export class ShmServer extends EventEmitter implements AsyncIterable<ShmStream> 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#forgetOnExit();
     if (this.#listener !== undefined) this.#native!.shmListenerClose(this.#listener);
     for (const session of [...this.#sessions]) session.close();
     for (const stream of [...this.#fallbackStreams, ...this.#queued]) stream.close();

@@ -1,5 +1,6 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import { ShmChunk } from './chunk.js';
+import { closeOnExit } from './exit-cleanup.js';
 import { ShmLayout } from './layout.js';
 import { isNativeFailure, type NativeHandle, type NativeSessionOptions, type NativeShmFunctions } from './native-shm.js';
 import { SharedMemoryStream } from './shm-stream.js';
@@ -59,10 +60,12 @@ export class ShmSession {
   #allocation = new Uint32Array(1 + 2 * 64);
   #releaseScratch = new Uint32Array(64);
   #minSliceCapacity = 1;
+  #forgetOnExit: () => void;
 
   private constructor(native: NativeShmFunctions, role: 'client' | 'server') {
     this.#native = native;
     this.role = role;
+    this.#forgetOnExit = closeOnExit(() => this.close());
     let resolve!: () => void;
     let reject!: (e: HeddleError) => void;
     const promise = new Promise<void>((res, rej) => {
@@ -288,6 +291,7 @@ export class ShmSession {
     if (this.#closed) return;
     this.#closed = true;
     this.#error = error;
+    this.#forgetOnExit();
     if (!nativeClosed && this.#handle !== undefined) this.#native.shmClose(this.#handle);
     const streamError = error ?? new HeddleError(ErrorCode.ERR_CONNECTION, 'shm: session closed');
     for (const stream of [...this.#streams.values()]) stream.sessionFailed(streamError);

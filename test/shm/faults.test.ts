@@ -1,6 +1,7 @@
 // Faults: kill -9 of either side in the middle of a call. The survivor fails its in-flight calls
 // with ERR_CONNECTION and unmaps the shared memory; the next call reconnects; a clean shutdown
 // leaves no files in /dev/shm, and a restarted client removes what a crashed one left.
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shm } from '../../src-ts/index.js';
@@ -76,6 +77,17 @@ describe.skipIf(nativeDisabled)('shm faults', () => {
       expect(filesWithPrefix(prefix)).toEqual([]);
     }, 30_000);
   }
+
+  it('process.exit() with a session and a listener open leaves no files behind', async () => {
+    const prefix = uniquePrefix('exit');
+    const server = await shm.listen(`${dir.path}/exit.sock`);
+    const peer = startChildPeer(['exit', server.path, prefix]);
+    expect(await peer.exited).toBe(0);
+    expect(peer.lines).toContain('OPEN');
+    expect(filesWithPrefix(prefix)).toEqual([]);
+    expect(existsSync(`${server.path}.exit`)).toBe(false);
+    await server.close();
+  });
 
   it('a restarted client removes the /dev/shm files a crashed one left (v2)', async () => {
     const prefix = uniquePrefix('restart');
