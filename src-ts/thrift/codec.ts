@@ -7,6 +7,13 @@ import { sizeLimit, toHeddleError } from './runtime/codec-failure.js';
 import { ReadState } from './runtime/read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
 
+const EMPTY = new Uint8Array(0);
+/**
+ * The read state every top-level decode uses: decoding runs no user code, so it never re-enters,
+ * and reusing the state saves an allocation per call. Its input is dropped after each decode.
+ */
+const sharedState = new ReadState(EMPTY, 0, 0);
+
 /**
  * Encodes and decodes one struct, union or exception type in one protocol with one set of options.
  * Obtain it from `doc.codec(name, options)`; it is cached there, so asking again is cheap.
@@ -74,9 +81,12 @@ export class Codec<T = any> {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'decode expects a Uint8Array');
     }
     const end = bytes.length;
+    const state = sharedState;
+    state.buf = bytes;
+    state.pos = 0;
+    state.end = end;
     try {
       if (end > this.options.maxSize) throw sizeLimit(0, end, this.options.maxSize);
-      const state = new ReadState(bytes, 0, end);
       const value = this.readStruct(state, 1) as T;
       if (state.pos !== end) {
         throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${end - state.pos} bytes after the end of the struct`, {
@@ -87,6 +97,8 @@ export class Codec<T = any> {
       return value;
     } catch (error) {
       throw toHeddleError(error, this.struct.name);
+    } finally {
+      state.buf = EMPTY;
     }
   }
 

@@ -96,7 +96,8 @@ export function readSharedScalar(
     case 'string':
       return lengthPrefixed(target, 'readUtf8(buf, pos, pos + len)');
     case 'binary':
-      return lengthPrefixed(target, 'buf.subarray(pos, pos + len)');
+      // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species.
+      return lengthPrefixed(target, 'new Uint8Array(buf.buffer, buf.byteOffset + pos, len)');
     default:
       return undefined;
   }

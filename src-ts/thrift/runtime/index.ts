@@ -19,6 +19,7 @@ import { readDoubleBE, readDoubleLE } from './int64.js';
 import { bigintKey, boolKey, defineOwn, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
 import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
+import { readUtf8 } from './read-text.js';
 import { readUuid, writeUuid } from './uuid.js';
 import { readVarint32, readZigzag16, readZigzag32, writeVarint32 } from './varint.js';
 
@@ -42,6 +43,7 @@ export const runtime = {
   bigintKey,
   doubleKey,
   boolKey,
+  readUtf8,
   readUuid,
   writeUuid,
   readDoubleBE,
@@ -61,7 +63,6 @@ export const runtime = {
   toInt16Array,
   // whole-buffer kernels: typed-array lists
   ...kernels,
-  readUtf8: kernels.decodeUtf8,
 };
 
 /** The names of the runtime's members, in the order the generated prologue lists them. */
