@@ -22,6 +22,10 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
   countVarints(src: Uint8Array, start: number, end: number, variant: number): number;
   /** -1 when src[start, end) is valid UTF-8, else the offset of the first invalid sequence (src-native/codec/utf8_validate.h). */
   validateUtf8(src: Uint8Array, start: number, end: number, variant: number): number;
+  /** Bytes encodeVarints writes for `values` (src-native/codec/varint_encode.h). */
+  varintsSize(values: Int32Array | BigInt64Array | BigUint64Array, zigzag: boolean): number;
+  /** Writes `values` as varints at dst[offset]; the offset after them, or -1 without room (src-native/codec/varint_encode.h). */
+  encodeVarints(values: Int32Array | BigInt64Array | BigUint64Array, zigzag: boolean, dst: Uint8Array, offset: number, variant: number): number;
   /** The native I/O path of RPC connections (src-native/io/native_socket.h). */
   NativeSocket?: import('./rpc/native-connection.js').NativeSocketConstructor;
 }

@@ -5,6 +5,7 @@ import { SIZES } from './crossover.mjs';
 const require = createRequire(import.meta.url);
 const kernels = require('../../dist/kernels/index.js');
 const decodeTwin = require('../../dist/kernels/varint-decode.js');
+const encodeTwin = require('../../dist/kernels/varint-encode.js');
 const native = require('../../dist/kernels/native-kernels.js');
 
 const OFFSET = 3;
@@ -42,6 +43,18 @@ function inputs(kind, n, wide, zigzag) {
   return { bytes: Math.round(all.reduce((sum, b) => sum + b.length - OFFSET, 0) / INPUTS), next: () => all[(k = (k + 1) % INPUTS)] };
 }
 
+/** INPUTS distinct value lists, and a function returning the next one each call. */
+function rotating(kind, n, wide) {
+  const all = Array.from({ length: INPUTS }, (_, seed) => values(kind, n, wide, seed));
+  let k = 0;
+  const average = (size) => Math.round(all.reduce((sum, list) => sum + size(list), 0) / INPUTS);
+  return {
+    next: () => all[(k = (k + 1) % INPUTS)],
+    get bytes32() { return average((list) => kernels.varint32sSize(list, true)); },
+    get bytes64() { return average((list) => kernels.varint64sSize(list, true)); },
+  };
+}
+
 const newInt32Array = (n) => new Int32Array(n);
 const newBigInt64Array = (n) => new BigInt64Array(n);
 
@@ -70,6 +83,33 @@ export async function run(crossover) {
         ts: () => decodeTwin.decodeVarint64s(in64.next(), OFFSET, size, true),
       }, in64.bytes);
     }
+    for (const kind of ['small', 'mixed']) {
+      const lists32 = rotating(kind, size, false);
+      const dst32 = new Uint8Array(OFFSET + 5 * size);
+      await crossover.measure(`encode varint32s zigzag ${kind}`, size, {
+        heddle: () => kernels.encodeVarint32s(lists32.next(), true, dst32, OFFSET),
+        native: () => native.nativeEncodeVarints(lists32.next(), true, dst32, OFFSET),
+        ts: () => encodeTwin.encodeVarint32s(lists32.next(), true, dst32, OFFSET),
+      }, lists32.bytes32);
+    }
+    const lists64 = rotating('mixed', size, true);
+    const dst64 = new Uint8Array(OFFSET + 10 * size);
+    await crossover.measure('encode varint64s zigzag mixed', size, {
+      heddle: () => kernels.encodeVarint64s(lists64.next(), true, dst64, OFFSET),
+      native: () => native.nativeEncodeVarints(lists64.next(), true, dst64, OFFSET),
+      ts: () => encodeTwin.encodeVarint64s(lists64.next(), true, dst64, OFFSET),
+    }, lists64.bytes64);
+    const sizeLists32 = rotating('mixed', size, false);
+    await crossover.measure('varint32sSize mixed', size, {
+      heddle: () => kernels.varint32sSize(sizeLists32.next(), false),
+      native: () => native.nativeVarintsSize(sizeLists32.next(), false),
+      ts: () => encodeTwin.varint32sSize(sizeLists32.next(), false),
+    }, size * 4);
+    await crossover.measure('varint64sSize mixed', size, {
+      heddle: () => kernels.varint64sSize(lists64.next(), true),
+      native: () => native.nativeVarintsSize(lists64.next(), true),
+      ts: () => encodeTwin.varint64sSize(lists64.next(), true),
+    }, size * 8);
     const packed32 = inputs('mixed', size, false, false);
     await crossover.measure('packed int32 mixed', size, {
       heddle: () => { const src = packed32.next(); return kernels.decodePackedVarint32(src, OFFSET, src.length, false); },

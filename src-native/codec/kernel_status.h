@@ -12,6 +12,7 @@ enum class KernelStatus : uint32_t {
   kTruncated = 1,  // the input ended inside a value → ERR_TRUNCATED
   kTooLong = 2,    // a varint did not end within 10 bytes → ERR_BAD_VALUE
   kInvalid = 3,    // invalid UTF-8 → ERR_BAD_VALUE
+  kNoRoom = 4,     // an encoder's output buffer is too small → the caller's bug, ERR_INVALID_ARGUMENT
 };
 
 struct KernelResult {

@@ -11,6 +11,7 @@
 #include "codec/byte_swap.h"
 #include "codec/utf8_validate.h"
 #include "codec/varint_decode.h"
+#include "codec/varint_encode.h"
 #include "core/addon_state.h"
 #include "simd/kernel_variant.h"
 
@@ -154,6 +155,54 @@ napi_value CountVarints(napi_env env, napi_callback_info cbinfo) {
   return out;
 }
 
+// varintsSize(values, zigzag): the bytes encodeVarints writes for an Int32Array or a
+// BigInt64Array/BigUint64Array.
+napi_value VarintsSize(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
+  Bytes values;
+  bool zigzag = false;
+  if (argc < 2 || !GetBytes(env, argv[0], &values) || napi_get_value_bool(env, argv[1], &zigzag) != napi_ok ||
+      (values.element_size != 4 && values.element_size != 8)) {
+    return AssertionFailed(env, "varintsSize: bad arguments");
+  }
+  const size_t count = values.length / values.element_size;
+  const size_t size = values.element_size == 4
+                          ? codec::Varint32sSize(reinterpret_cast<const int32_t*>(values.data), count, zigzag)
+                          : codec::Varint64sSize(reinterpret_cast<const uint64_t*>(values.data), count, zigzag);
+  napi_value out;
+  napi_create_double(env, static_cast<double>(size), &out);
+  return out;
+}
+
+// encodeVarints(values, zigzag, dst, offset, variant): writes the varints at dst[offset]; the
+// offset after the last byte, or -1 when dst has no room for them all.
+napi_value EncodeVarints(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
+  Bytes values, dst;
+  bool zigzag = false;
+  size_t offset = 0;
+  if (argc < 5 || !GetBytes(env, argv[0], &values) || napi_get_value_bool(env, argv[1], &zigzag) != napi_ok ||
+      !GetBytes(env, argv[2], &dst) || !GetSize(env, argv[3], &offset) || offset > dst.length ||
+      (values.element_size != 4 && values.element_size != 8)) {
+    return AssertionFailed(env, "encodeVarints: bad arguments");
+  }
+  const size_t count = values.length / values.element_size;
+  const simd::KernelVariant variant = GetVariant(env, argv[4]);
+  const codec::KernelResult result =
+      values.element_size == 4
+          ? codec::EncodeVarint32s(reinterpret_cast<const int32_t*>(values.data), count, zigzag, dst.data + offset,
+                                   dst.length - offset, variant)
+          : codec::EncodeVarint64s(reinterpret_cast<const uint64_t*>(values.data), count, zigzag, dst.data + offset,
+                                   dst.length - offset, variant);
+  napi_value out;
+  napi_create_double(env, result.status == codec::KernelStatus::kOk ? static_cast<double>(offset + result.position) : -1.0, &out);
+  return out;
+}
+
 // validateUtf8(src, start, end, variant): -1 when src[start, end) is valid UTF-8, else the
 // offset in src of the first invalid sequence.
 napi_value ValidateUtf8(napi_env env, napi_callback_info cbinfo) {
@@ -186,6 +235,8 @@ void InitKernels(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "decodeVarints", DecodeVarints);
   Export(env, exports, "countVarints", CountVarints);
   Export(env, exports, "validateUtf8", ValidateUtf8);
+  Export(env, exports, "varintsSize", VarintsSize);
+  Export(env, exports, "encodeVarints", EncodeVarints);
 }
 
 }  // namespace heddle

@@ -27,6 +27,17 @@ size_t CountVarintEndsSse42(const uint8_t* src, size_t length) noexcept;
 size_t CountVarintEndsAvx2(const uint8_t* src, size_t length) noexcept;
 size_t CountVarintEndsAvx512(const uint8_t* src, size_t length) noexcept;
 #endif
+// Encoding: write whole blocks (16 or 32 values) of int32s whose varint is one byte (after ZigZag
+// if asked) as those bytes, stopping at the first block that has a larger value, at `count`
+// values or when `capacity` bytes cannot take another block; return how many were written.
+#if defined(HEDDLE_X86_SIMD)
+size_t EncodeOneByteVarintsSse42(const int32_t* values, size_t count, bool zigzag, uint8_t* dst, size_t capacity) noexcept;
+size_t EncodeOneByteVarintsAvx2(const int32_t* values, size_t count, bool zigzag, uint8_t* dst, size_t capacity) noexcept;
+#endif
+#if defined(HEDDLE_NEON_SIMD)
+size_t EncodeOneByteVarintsNeon(const int32_t* values, size_t count, bool zigzag, uint8_t* dst, size_t capacity) noexcept;
+#endif
+
 #if defined(HEDDLE_NEON_SIMD)
 size_t VarintBulk32Neon(const uint8_t* src, size_t length, size_t count, bool zigzag, int32_t* out) noexcept;
 size_t VarintBulk64Neon(const uint8_t* src, size_t length, size_t count, bool zigzag, uint64_t* out) noexcept;

@@ -17,7 +17,15 @@ import { decodeFixed, encodeFixed, HOST_LITTLE_ENDIAN, type WideTypedArray } fro
 import * as varintDecode from './varint-decode.js';
 import * as varintEncode from './varint-encode.js';
 import * as utf8 from './utf8.js';
-import { nativeDecodePacked, nativeDecodeVarints, nativeValidateUtf8, swapDecode, swapEncode } from './native-kernels.js';
+import {
+  nativeDecodePacked,
+  nativeDecodeVarints,
+  nativeEncodeVarints,
+  nativeValidateUtf8,
+  nativeVarintsSize,
+  swapDecode,
+  swapEncode,
+} from './native-kernels.js';
 import * as T from './thresholds.js';
 
 const hasNative = nativeAddon !== undefined;
@@ -202,11 +210,13 @@ export function decodePackedUint64(src: Uint8Array, start: number, end: number):
 
 /** Bytes {@link encodeVarint32s} writes for `values`. */
 export function varint32sSize(values: Int32Array, zigzag: boolean): number {
+  if (hasNative && values.length >= T.VARINT32S_SIZE_NATIVE_FROM) return nativeVarintsSize(values, zigzag);
   return varintEncode.varint32sSize(values, zigzag);
 }
 
 /** Bytes {@link encodeVarint64s} writes for `values`. */
 export function varint64sSize(values: BigInt64Array | BigUint64Array, zigzag: boolean): number {
+  if (hasNative && values.length >= T.VARINT64S_SIZE_NATIVE_FROM) return nativeVarintsSize(values, zigzag);
   return varintEncode.varint64sSize(values, zigzag);
 }
 
@@ -217,12 +227,18 @@ function checkVarintsWritten(dst: Uint8Array, end: number): number {
   return end;
 }
 
+function checkNativeVarintsWritten(dst: Uint8Array, end: number): number {
+  if (end < 0) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `dst too small for the varints: it has ${dst.length} bytes`);
+  return end;
+}
+
 /**
  * Writes `values` as varints at `dst[offset]` (negative int32s take 10 bytes without `zigzag`);
  * returns the offset after the last byte. `dst` must have {@link varint32sSize} bytes of room.
  */
 export function encodeVarint32s(values: Int32Array, zigzag: boolean, dst: Uint8Array, offset: number): number {
   checkIndex('offset', offset, dst.length);
+  if (hasNative && values.length >= T.ENCODE_VARINT32S_NATIVE_FROM) return checkNativeVarintsWritten(dst, nativeEncodeVarints(values, zigzag, dst, offset));
   return checkVarintsWritten(dst, varintEncode.encodeVarint32s(values, zigzag, dst, offset));
 }
 
@@ -232,6 +248,7 @@ export function encodeVarint32s(values: Int32Array, zigzag: boolean, dst: Uint8A
  */
 export function encodeVarint64s(values: BigInt64Array | BigUint64Array, zigzag: boolean, dst: Uint8Array, offset: number): number {
   checkIndex('offset', offset, dst.length);
+  if (hasNative && values.length >= T.ENCODE_VARINT64S_NATIVE_FROM) return checkNativeVarintsWritten(dst, nativeEncodeVarints(values, zigzag, dst, offset));
   return checkVarintsWritten(dst, varintEncode.encodeVarint64s(values, zigzag, dst, offset));
 }
 

@@ -83,6 +83,25 @@ export function nativeDecodePacked<A extends Int32Array | BigInt64Array | BigUin
   return values;
 }
 
+/** Bytes {@link nativeEncodeVarints} writes for `values`. */
+export function nativeVarintsSize(values: Int32Array | BigInt64Array | BigUint64Array, zigzag: boolean): number {
+  return addon.varintsSize(values, zigzag);
+}
+
+/**
+ * Writes `values` as varints at dst[offset]; returns the offset after the last byte, or -1 when
+ * `dst` has no room for them all (a prefix may have been written).
+ */
+export function nativeEncodeVarints(
+  values: Int32Array | BigInt64Array | BigUint64Array,
+  zigzag: boolean,
+  dst: Uint8Array,
+  offset: number,
+  variant: number = KernelVariant.auto,
+): number {
+  return addon.encodeVarints(values, zigzag, dst, offset, variant);
+}
+
 /** -1 when src[start, end) is valid UTF-8, else the offset of the first invalid sequence. */
 export function nativeValidateUtf8(src: Uint8Array, start: number, end: number, variant: number = KernelVariant.auto): number {
   return addon.validateUtf8(src, start, end, variant);

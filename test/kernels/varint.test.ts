@@ -61,6 +61,13 @@ describe('varint encoders', () => {
     expect(catchError(() => kernels.encodeVarint32s(values, false, new Uint8Array(12), 0)).code).toBe('ERR_INVALID_ARGUMENT');
     expect(catchError(() => kernels.encodeVarint64s(new BigInt64Array([-1n]), false, new Uint8Array(9), 0)).code).toBe('ERR_INVALID_ARGUMENT');
     expect(catchError(() => kernels.encodeVarint32s(values, false, new Uint8Array(13), 14)).code).toBe('ERR_INVALID_ARGUMENT');
+    // Long enough for the native encoders, where those are loaded.
+    const many = new Int32Array(5000).fill(300);
+    expect(catchError(() => kernels.encodeVarint32s(many, false, new Uint8Array(9999), 0)).code).toBe('ERR_INVALID_ARGUMENT');
+    expect(kernels.encodeVarint32s(many, false, new Uint8Array(10000), 0)).toBe(10000);
+    const wide = new BigInt64Array(5000).fill(-1n);
+    expect(catchError(() => kernels.encodeVarint64s(wide, false, new Uint8Array(49999), 0)).code).toBe('ERR_INVALID_ARGUMENT');
+    expect(kernels.encodeVarint64s(wide, false, new Uint8Array(50001), 1)).toBe(50001);
   });
 });
 
