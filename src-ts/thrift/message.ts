@@ -51,16 +51,16 @@ function checkHeader(header: MessageHeader): void {
 }
 
 function writeHeader(writer: WriteBuffer, protocol: 'binary' | 'compact', header: MessageHeader): void {
+  let pos = writer.pos;
   let buf = writer.buf;
-  let pos = 0;
-  if (buf.length < 16) buf = writer.grow(0, 16);
+  if (pos + 16 > buf.length) buf = writer.grow(pos, 16);
   if (protocol === 'binary') {
     const first = BINARY_VERSION_1 | header.type;
-    buf[0] = first >>> 24;
-    buf[1] = first >>> 16;
-    buf[2] = first >>> 8;
-    buf[3] = first;
-    pos = writeStringBinary(writer, 4, header.name);
+    buf[pos] = first >>> 24;
+    buf[pos + 1] = first >>> 16;
+    buf[pos + 2] = first >>> 8;
+    buf[pos + 3] = first;
+    pos = writeStringBinary(writer, pos + 4, header.name);
     buf = writer.buf;
     if (pos + 4 > buf.length) buf = writer.grow(pos, 4);
     buf[pos] = header.seqId >>> 24;
@@ -69,9 +69,9 @@ function writeHeader(writer: WriteBuffer, protocol: 'binary' | 'compact', header
     buf[pos + 3] = header.seqId;
     pos += 4;
   } else {
-    buf[0] = COMPACT_PROTOCOL_ID;
-    buf[1] = COMPACT_VERSION | (header.type << 5);
-    pos = writeVarint32(buf, 2, header.seqId);
+    buf[pos] = COMPACT_PROTOCOL_ID;
+    buf[pos + 1] = COMPACT_VERSION | (header.type << 5);
+    pos = writeVarint32(buf, pos + 2, header.seqId);
     pos = writeStringCompact(writer, pos, header.name);
   }
   writer.pos = pos;

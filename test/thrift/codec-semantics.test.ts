@@ -221,6 +221,23 @@ describe.each(PROTOCOLS)('%s', (protocol) => {
   });
 });
 
+describe('encoded outputs', () => {
+  test('stay intact across later encodes, failed encodes and buffer growth', () => {
+    const codec = doc.codec('Everything');
+    const outputs: Array<[Uint8Array, string]> = [];
+    for (let i = 0; i < 3000; i++) {
+      const value = { must: `m${i}`.repeat(1 + (i % 50)), ints: Array.from({ length: i % 300 }, (_, k) => k + i) };
+      const bytes = codec.encode(value);
+      outputs.push([bytes, Buffer.from(bytes).toString('hex')]);
+      if (i % 7 === 0) expect(() => codec.encode({ must: 'x', ints: [1, 'bad'] })).toThrow();
+      if (i % 500 === 0) codec.encode({ must: 'y'.repeat(300_000) });
+    }
+    const changed = outputs.filter(([bytes, hex]) => Buffer.from(bytes).toString('hex') !== hex);
+    expect(changed).toHaveLength(0);
+    expect(codec.decode(outputs[1234]![0]).must).toBe('m1234'.repeat(1 + (1234 % 50)));
+  });
+});
+
 describe('codec options and cache', () => {
   test('the same options give the same codec', () => {
     expect(doc.codec('Inner')).toBe(doc.codec('Inner', { protocol: 'binary', i64: 'bigint' }));

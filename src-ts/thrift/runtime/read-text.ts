@@ -6,9 +6,11 @@
  *   which repeat from message to message) go through a small cache: hashed while they are scanned,
  *   returned without allocating when the same bytes were decoded before (as msgpack decoders cache
  *   map keys).
- * - Longer ASCII: a scan in JavaScript, then Node's latin1Slice (a plain copy). Measured for 7-40
- *   byte strings, ~2x faster than TextDecoder and ~1.2x faster than a JavaScript decoding loop.
- * - Anything else is validated by the kernels' UTF-8 validator, then decoded by utf8Slice.
+ * - Longer strings: Node's utf8Slice, which replaces invalid bytes with U+FFFD instead of failing.
+ *   When the result has one UTF-16 unit per byte and no U+FFFD, every byte was ASCII, so it is
+ *   valid; both checks are O(1) for the one-byte strings ASCII makes. Measured for 30-40 byte
+ *   strings, ~2x faster than TextDecoder and ~15% faster than scanning for ASCII in JavaScript.
+ * - Anything else is validated by the kernels' UTF-8 validator (and utf8Slice's result kept).
  */
 import { validateUtf8 } from '../../kernels/index.js';
 import { badValue } from './codec-failure.js';
@@ -31,10 +33,11 @@ const cache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 export function readUtf8(buf: Uint8Array, start: number, end: number): string {
   const length = end - start;
   if (length <= CACHED_BYTES) return readShort(buf, start, end, length);
-  for (let i = start; i < end; i++) {
-    if (buf[i]! >= 0x80) return readNonAscii(buf, start, i, end);
-  }
-  return latin1Slice.call(buf, start, end);
+  const text = utf8Slice.call(buf, start, end);
+  if (text.length === length && text.indexOf('\ufffd') < 0) return text;
+  const invalid = validateUtf8(buf, start, end);
+  if (invalid >= 0) throw badValue(invalid, 'invalid UTF-8');
+  return text;
 }
 
 function readShort(buf: Uint8Array, start: number, end: number, length: number): string {

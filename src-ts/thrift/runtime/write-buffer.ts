@@ -1,67 +1,89 @@
 /**
- * The growable scratch buffer encoders write into. One is kept per process and reused, so an
- * encode costs a single allocation in the common case: the exact-size result copied out at the
- * end. Measured against a size-first pass, this is faster for Thrift because computing UTF-8
- * lengths up front means walking every string twice.
+ * Where encoders write: a slab shared by successive encodes. Each encode writes after the
+ * previous one's bytes and returns a view of its own, so an encode allocates one small view and
+ * copies nothing (measured: allocating and copying an exact-size result cost ~100 ns for a
+ * 100-byte message, as much as encoding it). Views keep their slab alive, as pooled Buffers do.
  */
 import { sizeLimit } from './codec-failure.js';
 
-const INITIAL_CAPACITY = 16 * 1024;
-/** A scratch buffer that grew beyond this is dropped after use instead of kept for the next. */
+/** Size of a fresh slab. */
+const SLAB_SIZE = 64 * 1024;
+/** An encode starts on a fresh slab when less than this is left, so small messages never grow. */
+const MIN_ROOM = 16 * 1024;
+/** A slab that grew beyond this is dropped after use instead of being kept for the next encode. */
 const RETAINED_CAPACITY = 1024 * 1024;
 
-/** Where generated encoders write. `buf`, `view` and `pos` are read and written directly. */
+/** Generated encoders read and write `buf`, `view` and `pos` directly. */
 export class WriteBuffer {
   buf: Buffer;
   view: DataView;
-  /** Write position, synchronised by generated code around calls that may grow `buf`. */
+  /** Write position, absolute in `buf`, synchronised by generated code around calls. */
   pos = 0;
+  /** Where the message being written starts. */
+  start = 0;
 
-  constructor(capacity: number = INITIAL_CAPACITY) {
+  constructor(capacity: number = SLAB_SIZE) {
     this.buf = Buffer.allocUnsafeSlow(capacity);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /**
-   * Makes room for `needed` more bytes after `pos`, keeping bytes [0, pos), and returns the new
-   * buffer. Generated code calls it only when `pos + needed > buf.length`.
+   * Makes room for `needed` more bytes after `pos` and returns the new buffer. The message so far
+   * is copied to the same offsets of a larger buffer, so positions held by generated code stay
+   * valid; the bytes before it belong to earlier messages and are not copied.
    */
   grow(pos: number, needed: number): Buffer {
     let capacity = this.buf.length * 2;
     while (capacity < pos + needed) capacity *= 2;
     const next = Buffer.allocUnsafeSlow(capacity);
-    this.buf.copy(next, 0, 0, pos);
+    next.set(this.buf.subarray(this.start, pos), this.start);
     this.buf = next;
     this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
     return next;
   }
 
-  /** Copies bytes [0, pos) into a new exact-size array, checking the size limit first. */
+  /** Starts a message at the first free byte, on a fresh slab when little room is left. */
+  begin(): void {
+    if (this.buf.length - this.pos < MIN_ROOM) {
+      this.buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+      this.pos = 0;
+    }
+    this.start = this.pos;
+  }
+
+  /** Hands out the message written since {@link begin} as a view, checking the size limit. */
   finish(maxSize: number): Uint8Array {
-    const size = this.pos;
+    const size = this.pos - this.start;
     if (size > maxSize) throw sizeLimit(undefined, size, maxSize);
-    const out = Buffer.allocUnsafe(size);
-    out.set(this.buf.subarray(0, size));
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, size);
+    this.start = this.pos;
     return out;
+  }
+
+  /** Forgets a message that failed: its bytes were never handed out, so the room is reused. */
+  abandon(): void {
+    this.pos = this.start;
   }
 }
 
 let shared: WriteBuffer | undefined = new WriteBuffer();
 
 /**
- * Takes the shared scratch buffer, or a fresh one when it is in use (an encode re-entered from a
- * getter on the value being encoded). Pair with {@link releaseWriteBuffer}.
+ * Takes the shared write buffer, positioned for a new message, or a fresh one when it is in use
+ * (an encode re-entered from a getter on the value being encoded). Pair with
+ * {@link releaseWriteBuffer}.
  */
 export function acquireWriteBuffer(): WriteBuffer {
-  const writer = shared;
-  if (writer === undefined) return new WriteBuffer(1024);
+  const writer = shared ?? new WriteBuffer();
   shared = undefined;
-  writer.pos = 0;
+  writer.begin();
   return writer;
 }
 
-/** Returns a buffer taken by {@link acquireWriteBuffer}; oversized ones are let go. */
+/** Returns a buffer taken by {@link acquireWriteBuffer}, dropping a failed message's bytes. */
 export function releaseWriteBuffer(writer: WriteBuffer): void {
+  writer.abandon();
   if (shared !== undefined) return;
   shared = writer.buf.length > RETAINED_CAPACITY ? new WriteBuffer() : writer;
 }
