@@ -84,7 +84,7 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
           out.block('default:', () => {
             out.line('if ((tag & 7) === 4) throw strayEndGroup(start, tag);');
             out.line('if (tag >>> 3 === 0) throw badFieldNumber(start);');
-            out.line(`pos = skipField(buf, pos, end, tag, ${mod.options.maxDepth} - depth);`);
+            out.line(`pos = skipField(buf, pos, end, tag, ${mod.options.maxDepth} - depth, start);`);
             if (mod.options.keepUnknown) out.line('(m.$unknown ??= []).push(buf.slice(start, pos));');
           }, '');
         });
@@ -409,7 +409,7 @@ function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, p: s
       out.block('default:', () => {
         out.line('if ((entryTag & 7) === 4) throw strayEndGroup(entryStart, entryTag);');
         out.line('if (entryTag >>> 3 === 0) throw badFieldNumber(entryStart);');
-        out.line(`pos = skipField(buf, pos, limit, entryTag, ${mod.options.maxDepth} - depth);`);
+        out.line(`pos = skipField(buf, pos, limit, entryTag, ${mod.options.maxDepth} - depth, entryStart);`);
       }, '');
     });
   });

@@ -96,11 +96,14 @@ export function readVarint64(buf: Uint8Array, pos: number): void {
   cursor.pos = pos;
 }
 
-/** Reads a length prefix whose first byte, at `pos`, has the continuation bit set. */
+/**
+ * Reads a length prefix whose first byte, at `pos`, has the continuation bit set. Lengths are
+ * int32 on the wire: anything from 2 GiB up is ERR_SIZE_LIMIT, not silently truncated.
+ */
 export function readLength(buf: Uint8Array, pos: number): number {
-  const value = readVarint32(buf, pos);
-  if (value < 0) throw new CodecFault('ERR_SIZE_LIMIT', 'length prefix over 2 GiB', pos);
-  return value;
+  readVarint64(buf, pos);
+  if (cursor.hi !== 0 || cursor.lo > 0x7fffffff) throw new CodecFault('ERR_SIZE_LIMIT', 'length prefix of 2 GiB or more', pos);
+  return cursor.lo;
 }
 
 /** A varint as int64 in the codec's int64 form. `signed` false means uint64. */
@@ -235,18 +238,19 @@ export function readStringLenient(buf: Uint8Array, start: number, end: number): 
 }
 
 /**
- * Skips the field whose tag was just read (tag ends at `pos`); returns the position after it.
- * Groups are scanned to their matching end tag, nested at most `depthLeft` deep.
+ * Skips the field whose tag, starting at `fieldStart`, was just read (the value starts at `pos`);
+ * returns the position after it. Groups are scanned to their matching end tag, nested at most
+ * `depthLeft` deep.
  */
-export function skipField(buf: Uint8Array, pos: number, end: number, tag: number, depthLeft: number): number {
-  const tagStart = pos;
+export function skipField(buf: Uint8Array, pos: number, end: number, tag: number, depthLeft: number, fieldStart: number): number {
   switch (tag & 7) {
     case 0: {
-      const limit = Math.min(pos + 10, end);
-      while (pos < limit && buf[pos]! >= 0x80) pos++;
-      if (pos >= end) throw truncated(tagStart);
-      if (buf[pos]! >= 0x80) throw new CodecFault('ERR_BAD_VALUE', 'varint longer than 10 bytes', tagStart);
-      return pos + 1;
+      const valueStart = pos;
+      for (;;) {
+        if (pos >= end) throw truncated(fieldStart);
+        if (buf[pos++]! < 0x80) return pos;
+        if (pos - valueStart === 10) throw new CodecFault('ERR_BAD_VALUE', 'varint longer than 10 bytes', valueStart);
+      }
     }
     case 1:
       pos += 8;
@@ -258,21 +262,21 @@ export function skipField(buf: Uint8Array, pos: number, end: number, tag: number
         pos = cursor.pos;
       }
       // Written as !(<=) so a length byte past the input (undefined) fails too.
-      if (!(length <= end - pos)) throw truncated(tagStart);
+      if (!(length <= end - pos)) throw truncated(fieldStart);
       pos += length;
       break;
     }
     case 3:
       return skipGroup(buf, pos, end, tag >>> 3, depthLeft);
     case 4:
-      throw new CodecFault('ERR_BAD_TYPE', `unexpected end-group tag for field ${tag >>> 3}`, tagStart);
+      throw new CodecFault('ERR_BAD_TYPE', `unexpected end-group tag for field ${tag >>> 3}`, fieldStart);
     case 5:
       pos += 4;
       break;
     default:
-      throw new CodecFault('ERR_BAD_TYPE', `invalid wire type ${tag & 7}`, tagStart);
+      throw new CodecFault('ERR_BAD_TYPE', `invalid wire type ${tag & 7}`, fieldStart);
   }
-  if (pos > end) throw truncated(tagStart);
+  if (pos > end) throw truncated(fieldStart);
   return pos;
 }
 
@@ -286,7 +290,7 @@ function skipGroup(buf: Uint8Array, pos: number, end: number, fieldNumber: numbe
       if (tag >>> 3 !== fieldNumber) throw new CodecFault('ERR_BAD_TYPE', 'invalid end-group tag', tagStart);
       return pos;
     }
-    pos = skipField(buf, pos, end, tag, depthLeft - 1);
+    pos = skipField(buf, pos, end, tag, depthLeft - 1, tagStart);
   }
   throw truncated(pos);
 }
