@@ -21,6 +21,8 @@ export class WriteBuffer {
   pos = 0;
   /** Where the message being written starts. */
   start = 0;
+  /** Size of the last message handed out: the room the next one probably needs. */
+  private lastSize = 0;
 
   constructor(capacity: number = SLAB_SIZE) {
     this.buf = Buffer.allocUnsafeSlow(capacity);
@@ -42,10 +44,14 @@ export class WriteBuffer {
     return next;
   }
 
-  /** Starts a message at the first free byte, on a fresh slab when little room is left. */
+  /**
+   * Starts a message at the first free byte, on a fresh slab when less room is left than small
+   * messages or the last message need (so a run of large messages does not grow every time).
+   */
   begin(): void {
-    if (this.buf.length - this.pos < MIN_ROOM) {
-      this.buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    const room = Math.max(MIN_ROOM, this.lastSize);
+    if (this.buf.length - this.pos < room) {
+      this.buf = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, 2 * room));
       this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
       this.pos = 0;
     }
@@ -58,6 +64,7 @@ export class WriteBuffer {
     if (size > maxSize) throw sizeLimit(undefined, size, maxSize);
     const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, size);
     this.start = this.pos;
+    this.lastSize = size;
     return out;
   }
 
