@@ -46,4 +46,5 @@ export { MethodDescriptor, ServiceDescriptor } from './service.js';
 export type { DeclaredException } from './service.js';
 export { BinaryType, CompactType, MessageType } from './wire-types.js';
 export type { LoadOptions, ParseOptions } from './idl/index.js';
+/** The resolved IDL model documents are built from. */
 export type * from './model.js';

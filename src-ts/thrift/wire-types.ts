@@ -48,6 +48,7 @@ export const MessageType = {
   ONEWAY: 4,
 } as const;
 
+/** One of the {@link MessageType} values. */
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
 /** Compact protocol id byte, first byte of every Compact message. */

@@ -3,6 +3,7 @@ import type { ResolvedCodecOptions } from '../codec-options.js';
 import type { StructDef } from '../model.js';
 import type { DecodeDialect, EncodeDialect } from './dialect.js';
 
+/** The options, dialects and struct lookups the generators of one codec module share. */
 export interface GenerationContext {
   readonly options: ResolvedCodecOptions;
   readonly encoding: EncodeDialect;

@@ -5,7 +5,7 @@
  */
 import type { FieldDef, StructDef, ThriftType } from '../model.js';
 import type { GenerationContext } from './context.js';
-import { propertyRead } from './identifiers.js';
+import { fieldRead } from './identifiers.js';
 import { levelPaths, pathLevels } from './paths.js';
 import type { SourceWriter } from './source-writer.js';
 import { keyForm, typeLabel } from './type-info.js';
@@ -51,7 +51,7 @@ export function emitStructEncoder(out: SourceWriter, name: string, struct: Struc
 function emitField(out: SourceWriter, fields: readonly FieldDef[], index: number, struct: StructDef, ctx: GenerationContext): void {
   const field = fields[index]!;
   out.comment(`${field.id}: ${field.requiredness === 'default' ? '' : field.requiredness + ' '}${typeLabel(field.type)} ${field.name}`);
-  out.line(`x = ${propertyRead('v', field.name)};`);
+  out.line(`x = ${fieldRead('v', field.name)};`);
   out.open('if (x != null) {');
   out.line(`field = ${index + 1};`);
   if (struct.kind === 'union') out.line('count++;');

@@ -11,6 +11,16 @@ const RESERVED = new Set(
     'await arguments eval undefined NaN Infinity').split(' '),
 );
 
+/**
+ * Reads field `name` of a value being encoded. Names Object.prototype also has (`constructor`,
+ * `toString`, `__proto__`...) are read only as own properties, so a plain object without them
+ * does not pick up the inherited function.
+ */
+export function fieldRead(object: string, name: string): string {
+  if (name in Object.prototype) return `(Object.hasOwn(${object}, ${JSON.stringify(name)}) ? ${object}[${JSON.stringify(name)}] : undefined)`;
+  return propertyRead(object, name);
+}
+
 /** `obj.name`, or `obj["name"]` when the name is not a plain identifier. */
 export function propertyRead(object: string, name: string): string {
   return IDENTIFIER.test(name) ? `${object}.${name}` : `${object}[${JSON.stringify(name)}]`;
