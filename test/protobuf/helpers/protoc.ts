@@ -52,3 +52,20 @@ export function firstProtocError(stderr: string): { file: string; line?: number;
   const bare = /^([^:]+): (.*)$/.exec(first);
   return { file: bare?.[1] ?? '', message: bare?.[2] ?? first };
 }
+
+/** `protoc --encode=type` of text-format input, with `sources` written to a scratch include dir. */
+export function protocEncode(sources: Record<string, string>, file: string, type: string, text: string): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'heddle-protoc-'));
+  try {
+    for (const [name, source] of Object.entries(sources)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), source);
+    }
+    return new Uint8Array(execFileSync('protoc', [`-I${dir}`, `-I${SYSTEM_INCLUDE}`, `--encode=${type}`, file], {
+      input: text,
+      maxBuffer: 256 * 1024 * 1024,
+    }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
