@@ -24,36 +24,38 @@ export function thriftGenerated() {
   return createRequire(join(dir, 'gen-nodejs', 'x.js'))('./EchoService.js');
 }
 
-/** `thrift` package transport and protocol classes for a transport name. */
-export function thriftStack(transport) {
+/** `thrift` package transport and protocol classes for a transport and protocol name. */
+export function thriftStack(transport, protocol = 'binary') {
   const thrift = require('thrift');
   return {
     thrift,
     transport: transport === 'buffered' ? thrift.TBufferedTransport : thrift.TFramedTransport,
-    protocol: thrift.TBinaryProtocol,
+    protocol: protocol === 'compact' ? thrift.TCompactProtocol : thrift.TBinaryProtocol,
   };
 }
 
-export function startThriftServer(address, transport = 'framed') {
+/** Starts a `thrift` package server; resolves to `{ address, close }`. */
+export function startThriftServer(address, transport = 'framed', protocolName = 'binary', handlers = undefined) {
   const EchoService = thriftGenerated();
-  const { thrift, transport: t, protocol } = thriftStack(transport);
+  const { thrift, transport: t, protocol } = thriftStack(transport, protocolName);
   const server = thrift.createServer(
     EchoService,
-    {
+    handlers ?? {
       echo: (req, result) => result(null, { action: req.action, msg: req.msg }),
       ping: (result) => result(null, 'pong'),
     },
     { transport: t, protocol },
   );
+  const close = () => new Promise((resolve) => server.close(resolve));
   return new Promise((resolve) => {
-    if (address.startsWith('unix://')) server.listen(address.slice(7), () => resolve(address));
-    else server.listen(0, '127.0.0.1', () => resolve(`tcp://127.0.0.1:${server.address().port}`));
+    if (address.startsWith('unix://')) server.listen(address.slice(7), () => resolve({ address, close }));
+    else server.listen(0, '127.0.0.1', () => resolve({ address: `tcp://127.0.0.1:${server.address().port}`, close }));
   });
 }
 
-export function thriftClient(address, transport = 'framed') {
+export function thriftClient(address, transport = 'framed', protocolName = 'binary') {
   const EchoService = thriftGenerated();
-  const { thrift, transport: t, protocol } = thriftStack(transport);
+  const { thrift, transport: t, protocol } = thriftStack(transport, protocolName);
   const options = { transport: t, protocol };
   const connection = address.startsWith('unix://')
     ? thrift.createUDSConnection(address.slice(7), options)
@@ -64,6 +66,7 @@ export function thriftClient(address, transport = 'framed') {
     ready: new Promise((resolve) => connection.once('connect', resolve)),
     // The 0.17 compiler's promise form needs thrift.Q, which the 0.2x package no longer has.
     call: (req) => new Promise((resolve, reject) => client.echo(req, (e, res) => (e ? reject(e) : resolve(res)))),
+    ping: () => new Promise((resolve, reject) => client.ping((e, res) => (e ? reject(e) : resolve(res)))),
     close: () => connection.end(),
   };
 }

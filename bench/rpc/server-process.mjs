@@ -18,7 +18,7 @@ if (kind === 'heddle-native' || kind === 'heddle-net') {
   await server.listen(address);
   bound = server.address;
 } else if (kind === 'thrift-framed' || kind === 'thrift-buffered') {
-  bound = await startThriftServer(address, kind.slice('thrift-'.length));
+  bound = (await startThriftServer(address, kind.slice('thrift-'.length))).address;
 } else if (kind === 'grpc') {
   bound = await startGrpcServer(address);
 } else {

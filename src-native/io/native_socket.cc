@@ -132,11 +132,18 @@ void NativeSocket::OnPoll(uv_poll_t* handle, int status, int events) {
   if (self == nullptr || self->closing_) return;
   Napi::HandleScope scope(self->env_);
   if (status < 0) {
-    // libuv reports socket errors here (e.g. a reset); reading gets the precise errno.
-    events |= UV_READABLE;
+    // POLLERR (a reset, or data then a reset): libuv has already stopped this watcher, so read
+    // until the socket yields its EOF or error instead of waiting for an event that won't come.
+    self->polled_events_ = 0;
+    if (self->reading_) {
+      self->HandleReadable(/*until_closed=*/true);
+    } else {
+      self->UpdatePoll();
+    }
+    return;
   }
   if ((events & UV_WRITABLE) != 0 && !self->closing_) self->HandleWritable();
-  if ((events & UV_READABLE) != 0 && self->reading_ && !self->closing_) self->HandleReadable();
+  if ((events & UV_READABLE) != 0 && self->reading_ && !self->closing_) self->HandleReadable(false);
 }
 
 bool NativeSocket::NewSlab(size_t min_capacity, size_t carry) {
@@ -149,8 +156,8 @@ bool NativeSocket::NewSlab(size_t min_capacity, size_t carry) {
   return true;
 }
 
-void NativeSocket::HandleReadable() {
-  for (int round = 0; round < kMaxReadsPerWake && reading_ && !closing_; round++) {
+void NativeSocket::HandleReadable(bool until_closed) {
+  for (int round = 0; (until_closed || round < kMaxReadsPerWake) && reading_ && !closing_; round++) {
     if (!slab_ || slab_->capacity - slab_->filled < kMinReadSpace) {
       const size_t carry = slab_ ? slab_->filled - slab_->frame_start : 0;
       FlushFrames();
@@ -163,7 +170,10 @@ void NativeSocket::HandleReadable() {
     const ssize_t n = readv(fd_, iov, 2);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (until_closed) UpdatePoll();  // a spurious error report: watch again
+        break;
+      }
       const int error = errno;
       FlushFrames();
       reading_ = false;
@@ -184,7 +194,7 @@ void NativeSocket::HandleReadable() {
     if (got <= space) {
       slab.filled += got;
       if (!ScanFrames()) return;
-      if (got < space) break;  // the socket is drained
+      if (got < space && !until_closed) break;  // the socket is drained
       continue;
     }
     // The read spilled into the overflow buffer: hand out what the full slab completes, then
@@ -398,6 +408,13 @@ void NativeSocket::OnPollClosed(uv_handle_t* handle) {
   if (self == nullptr) return;  // closed by the environment's cleanup hook
   Napi::HandleScope scope(self->env_);
   self->Emit(kClosed);
+  // The callbacks close over the JS object that owns this one: strong references to them would
+  // keep both alive forever. Nothing is called after kClosed, so let them go.
+  self->on_frames_.Reset();
+  self->on_event_.Reset();
+  self->spans_.Reset();
+  self->slab_.reset();
+  self->async_context_.reset();
   self->Unref();
 }
 

@@ -70,7 +70,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   static void OnPoll(uv_poll_t* handle, int status, int events);
   static void OnPollClosed(uv_handle_t* handle);
 
-  void HandleReadable();
+  // until_closed: keep reading past short reads until EOF or an error (after POLLERR).
+  void HandleReadable(bool until_closed);
   void HandleWritable();
   bool NewSlab(size_t min_capacity, size_t carry_from_previous);
   // Scans the current slab for complete frames, appending spans; false on a framing error.

@@ -186,7 +186,9 @@ export class RpcServer {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     const timeoutMs = options.timeoutMs ?? 5000;
-    await Promise.all(this.listeners.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    // net.Server#close only calls back once every connection it accepted is gone, so wait for
+    // that after cutting them below.
+    const listenersClosed = Promise.all(this.listeners.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
     for (const conn of this.connections) {
       if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.protocol, this.maxFrameSize));
     }
@@ -206,6 +208,7 @@ export class RpcServer {
       conn.connection.destroy();
     }
     await Promise.all([...this.connections].map((c) => c.closed));
+    await listenersClosed;
     if (this.readTimer !== undefined) clearInterval(this.readTimer);
     for (const { address } of this.listeners) {
       if (address.scheme === 'unix' && existsSync(address.path)) unlinkSync(address.path);

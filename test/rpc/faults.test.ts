@@ -1,0 +1,207 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HeddleError } from '../../src-ts/errors.js';
+import { native } from '../../src-ts/native.js';
+import { createClient, createServer, type RpcServer, type ServerLogEntry } from '../../src-ts/rpc/index.js';
+import { encodeFrame, FrameReader, type Frame } from '../../src-ts/transport/index.js';
+import { echoDoc, echoHandlers } from './echo-fixture.js';
+
+const ioPaths = native.loaded ? (['native', 'net'] as const) : (['net'] as const);
+
+function rawConnect(address: string): Promise<net.Socket> {
+  const port = Number(address.split(':').pop());
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function closedOf(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+}
+
+describe.each(ioPaths)('RPC faults, %s I/O', (io) => {
+  let server: RpcServer;
+  const logs: ServerLogEntry[] = [];
+  let handled = 0;
+  beforeAll(async () => {
+    server = createServer({
+      idl: echoDoc,
+      service: 'EchoService',
+      handlers: { ...echoHandlers, echo: (args: { req: { action: string; msg: string } }, ctx) => (handled++, echoHandlers.echo(args, ctx)) },
+      io,
+      maxFrameSize: 256 * 1024,
+      readTimeoutMs: 300,
+      maxInflightPerConnection: 64,
+      log: (entry) => logs.push(entry),
+    });
+    await server.listen('tcp://127.0.0.1:0');
+  });
+  afterAll(() => server.close({ timeoutMs: 100 }));
+
+  it('closes a connection that sends garbage, logs the code, and keeps serving the others', async () => {
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, maxConnections: 1 });
+    expect(await client.call('ping')).toBe('pong');
+    const before = logs.length;
+    const garbage = await rawConnect(server.address);
+    garbage.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await closedOf(garbage);
+    expect(logs.slice(before).map((l) => l.code)).toContain('ERR_BAD_FRAME');
+    // The established connection was untouched.
+    expect(await client.call('echo', { req: { action: 'echo', msg: 'still here' } })).toEqual({ action: 'echo', msg: 'still here' });
+    await client.close();
+  });
+
+  it('cuts a slow-loris sender that never completes its frame', async () => {
+    const before = logs.length;
+    const loris = await rawConnect(server.address);
+    const frame = Buffer.alloc(64);
+    frame.writeUInt32BE(60, 0);
+    frame.writeUInt32BE(0x80010001, 4);
+    let sent = 0;
+    const trickle = setInterval(() => {
+      if (sent < 40 && !loris.destroyed) loris.write(frame.subarray(sent, ++sent));
+    }, 50);
+    const started = Date.now();
+    await closedOf(loris);
+    clearInterval(trickle);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(logs.slice(before).some((l) => l.code === 'ERR_TIMEOUT' && /no progress/.test(l.message))).toBe(true);
+  });
+
+  it('refuses a frame over the size limit, and the client sees the connection fail', async () => {
+    const before = logs.length;
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, transport: 'framed' });
+    const error = (await client.call('echo', { req: { action: 'echo', msg: 'x'.repeat(300 * 1024) } }).catch((e: unknown) => e)) as HeddleError;
+    expect(error.code).toBe('ERR_CONNECTION');
+    expect(logs.slice(before).some((l) => l.code === 'ERR_BAD_FRAME')).toBe(true);
+    // A client never sends what its own limit forbids.
+    const small = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, maxFrameSize: 1024 });
+    await expect(small.call('echo', { req: { action: 'echo', msg: 'y'.repeat(2048) } })).rejects.toMatchObject({ code: 'ERR_SIZE_LIMIT' });
+    await client.close();
+    await small.close();
+  });
+
+  it('fails calls with ERR_CONNECTION when the server resets in the middle of a reply frame', async () => {
+    const liar = net.createServer((socket) => {
+      socket.once('data', () => {
+        socket.write(Buffer.from([0, 0, 1, 0, 0x80, 0x01, 0x00, 0x02, 0, 0]));
+        setTimeout(() => socket.resetAndDestroy(), 20);
+      });
+    });
+    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+    const address = `tcp://127.0.0.1:${(liar.address() as net.AddressInfo).port}`;
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address, io, transport: 'framed' });
+    const error = (await client.call('ping').catch((e: unknown) => e)) as HeddleError;
+    expect(error.code).toBe('ERR_CONNECTION');
+    await client.close();
+    liar.close();
+  });
+
+  it('fails calls with ERR_CONNECTION once the server is gone, and the next server is reached again', async () => {
+    const gone = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, log: () => {} });
+    await gone.listen('tcp://127.0.0.1:0');
+    const address = gone.address;
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address, io, connectTimeoutMs: 500 });
+    expect(await client.call('ping')).toBe('pong');
+    await gone.close({ timeoutMs: 50 });
+    const error = (await client.call('ping').catch((e: unknown) => e)) as HeddleError;
+    expect(error.code).toBe('ERR_CONNECTION');
+    const again = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, log: () => {} });
+    await again.listen(address);
+    expect(await client.call('ping')).toBe('pong');
+    await client.close();
+    await again.close();
+  });
+
+  it('stops reading from a peer that does not read its replies, so its buffers stay bounded', async () => {
+    const hog = await rawConnect(server.address);
+    hog.pause();
+    const method = echoDoc.service('EchoService').method('echo');
+    const msg = 'h'.repeat(64 * 1024);
+    const before = handled;
+    for (let seq = 1; seq <= 400; seq++) {
+      const call = method.encodeCall({ req: { action: 'echo', msg } }, seq);
+      const prefix = Buffer.alloc(4);
+      prefix.writeUInt32BE(call.length);
+      hog.write(prefix);
+      hog.write(call);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const served = handled - before;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The server stopped reading once its replies backed up: it served far fewer than were sent,
+    // and nothing more while the peer kept not reading.
+    expect(served).toBeLessThan(400);
+    expect(handled - before).toBe(served);
+    hog.destroy();
+  });
+
+  it('connects and disconnects thousands of times without leaking handles or descriptors', async () => {
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const handlesBefore = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+    for (let round = 0; round < 20; round++) {
+      const clients = Array.from({ length: 100 }, () => createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, maxConnections: 1 }));
+      await Promise.all(clients.map((c) => c.call('ping')));
+      await Promise.all(clients.map((c) => c.close()));
+    }
+    await expect.poll(() => server.connectionCount, { timeout: 5000 }).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(fdsBefore + 2);
+    expect((process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length).toBeLessThanOrEqual(handlesBefore + 2);
+  }, 60_000);
+});
+
+describe('RPC memory across many connections', () => {
+  it('keeps the heap flat over thousands of connect-call-close cycles (child process with --expose-gc)', () => {
+    const script = `
+      const { createClient, createServer } = require('./dist/rpc/index.js');
+      const thrift = require('./dist/thrift/index.js');
+      const fs = require('fs');
+      const doc = thrift.parse(fs.readFileSync('test/interop/kitex-echo/echo.thrift', 'utf8'));
+      (async () => {
+        const server = createServer({ idl: doc, service: 'EchoService', handlers: { ping: async () => 'pong' }, log: () => {} });
+        await server.listen('tcp://127.0.0.1:0');
+        const cycle = async (n) => { for (let i = 0; i < n; i++) { const c = createClient({ idl: doc, service: 'EchoService', address: server.address, maxConnections: 1 }); await c.call('ping'); await c.close(); } };
+        await cycle(500); global.gc(); const a = process.memoryUsage().heapUsed;
+        await cycle(2000); global.gc(); const b = process.memoryUsage().heapUsed;
+        await server.close();
+        console.log(JSON.stringify({ a, b }));
+      })();`;
+    const result = spawnSync(process.execPath, ['--expose-gc', '-e', script], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8', timeout: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const { a, b } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { a: number; b: number };
+    expect(b - a).toBeLessThan(4 * 1024 * 1024);
+  }, 130_000);
+});
+
+describe.each(ioPaths)('graceful shutdown, %s I/O', (io) => {
+  it('finishes in-flight calls, sends the seqID-0 control frame with crrst, then closes', async () => {
+    const server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, log: () => {} });
+    await server.listen('tcp://127.0.0.1:0');
+    // A raw TTHeader peer, to see the frames the server writes; its ping makes it a TTHeader
+    // connection, the only kind a control frame may be sent to.
+    const raw = await rawConnect(server.address);
+    const frames: Frame[] = [];
+    const reader = new FrameReader({ kind: 'ttheader' });
+    raw.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
+    const ping = echoDoc.service('EchoService').method('ping').encodeCall({}, 9);
+    raw.write(encodeFrame({ kind: 'ttheader', header: { seqId: 9, strInfo: { isn: 'EchoService' } } }, ping));
+    await expect.poll(() => frames.length).toBe(1);
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io });
+    expect(await client.call('ping')).toBe('pong');
+    const slow = client.call('echo', { req: { action: 'sleep', msg: '200' } });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const closing = server.close({ timeoutMs: 2000 });
+    expect(await slow).toEqual({ action: 'sleep', msg: '200' });
+    await closing;
+    await closedOf(raw);
+    const control = frames.find((f) => f.kind === 'ttheader' && f.header.seqId === 0);
+    expect(control, 'control frame').toBeDefined();
+    if (control?.kind === 'ttheader') expect(control.header.strInfo.get('crrst')).toBe('1');
+    await expect(client.call('ping')).rejects.toMatchObject({ code: 'ERR_CONNECTION' });
+    await client.close();
+  });
+});
