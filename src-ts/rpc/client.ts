@@ -7,7 +7,7 @@ import { IntKey, type Frame } from '../transport/index.js';
 import { parseAddress, type RpcAddress } from './address.js';
 import { dial, resolveIoPath, type IoPath } from './connect.js';
 import { composeMiddleware, createContext, type Invoke, type Middleware, type RpcContext } from './context.js';
-import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection } from './frame-connection.js';
+import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from './frame-connection.js';
 import { Outbox } from './outbox.js';
 import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
 import { frameChunks, messageOf, ttheaderProtocolId, type TransportName } from './wire.js';
@@ -426,7 +426,12 @@ export class RpcClient {
     const channel = new Channel(this);
     this.dialing++;
     try {
-      channel.connection = await dial(this.address, this.io, this.options.connectTimeoutMs, { framing: this.framing(), maxFrameSize: this.options.maxFrameSize }, {
+      channel.connection = await dial(this.address, this.io, this.options.connectTimeoutMs, {
+        framing: this.framing(),
+        readerKind: replyReaderKind(this.transport),
+        protocol: this.protocol,
+        maxFrameSize: this.options.maxFrameSize,
+      }, {
         frames: (batch) => channel.frames(batch),
         drain: () => channel.drain(),
         closed: (error) => channel.closed_(error),

@@ -1,11 +1,12 @@
 import type { HeddleError } from '../errors.js';
-import type { Frame } from '../transport/index.js';
+import type { Frame, FrameReaderKind } from '../transport/index.js';
+import type { TransportName } from './wire.js';
 
 /** How a connection's byte stream divides into frames. */
 export type Framing =
   /** u32 big-endian length, then the frame: Framed, TTHeader, TTHeaderFramed, Kitex Protobuf. */
   | 'length-prefixed'
-  /** A bare strict Thrift Binary message (PurePayload, the `thrift` package's "buffered"). */
+  /** A bare Thrift Binary or Compact message (PurePayload, the `thrift` package's "buffered"). */
   | 'unframed'
   /** Server side: decided by the first bytes the client sends. */
   | 'sniff';
@@ -47,6 +48,17 @@ export interface FrameConnection {
 /** Connection limits shared by both implementations. */
 export interface FrameConnectionOptions {
   framing: Framing;
+  /**
+   * How frames are parsed once cut: a client knows its transport and reads replies with the
+   * matching reader ({@link replyReaderKind}) instead of sniffing them. Default `auto` for
+   * length-prefixed and sniffed connections, `pure-payload` for unframed ones.
+   */
+  readerKind?: FrameReaderKind;
+  /**
+   * The Thrift protocol of unframed messages, which the native scanner must know before the first
+   * byte (a server sniffs it instead). Default `binary`.
+   */
+  protocol?: 'binary' | 'compact';
   /** Largest frame accepted, prefix included. Default 64 MiB. */
   maxFrameSize?: number;
   /** How to name the peer in errors; defaults to the socket's remote address. */
@@ -54,3 +66,17 @@ export interface FrameConnectionOptions {
 }
 
 export const DEFAULT_MAX_FRAME_SIZE = 64 * 1024 * 1024;
+
+/** The frame reader for replies on a client connection of `transport`: TTHeader replies to
+ * TTHeader and TTHeaderFramed calls, Framed to Framed, bare messages to buffered ones. */
+export function replyReaderKind(transport: TransportName): FrameReaderKind {
+  switch (transport) {
+    case 'ttheader':
+    case 'ttheader-framed':
+      return 'ttheader';
+    case 'framed':
+      return 'framed';
+    case 'buffered':
+      return 'pure-payload';
+  }
+}

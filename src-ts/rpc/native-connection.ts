@@ -41,8 +41,26 @@ const enum NativeEvent {
   Closed = 6,
 }
 
-const framingCodes: Record<Framing, number> = { 'length-prefixed': 0, unframed: 1, sniff: 2 };
-const framingNames: Framing[] = ['length-prefixed', 'unframed', 'sniff'];
+// Mirrors the framing codes of NativeSocket's constructor and `framing` accessor: unframed
+// messages are scanned natively, so the addon must know (or sniff) Binary from Compact.
+const enum NativeFraming {
+  LengthPrefixed = 0,
+  UnframedBinary = 1,
+  Sniff = 2,
+  UnframedCompact = 3,
+}
+const framingNames: Framing[] = ['length-prefixed', 'unframed', 'sniff', 'unframed'];
+
+function nativeFramingOf(options: FrameConnectionOptions): NativeFraming {
+  switch (options.framing) {
+    case 'length-prefixed':
+      return NativeFraming.LengthPrefixed;
+    case 'sniff':
+      return NativeFraming.Sniff;
+    case 'unframed':
+      return options.protocol === 'compact' ? NativeFraming.UnframedCompact : NativeFraming.UnframedBinary;
+  }
+}
 const SLAB_SIZE = 64 * 1024;
 
 function errnoName(code: number): string {
@@ -67,7 +85,8 @@ export class NativeFrameConnection implements FrameConnection {
   private readonly sink: FrameSink;
   private finished = false;
   private pendingError: HeddleError | undefined;
-  // Parses the complete length-prefixed frames the addon cut (TTHeader or Framed, per frame).
+  // Parses the complete length-prefixed frames the addon cut: TTHeader or Framed, sniffed per
+  // frame on a server, the one the transport uses on a client.
   private readonly parser: FrameReader;
   private streamOffset = 0;
 
@@ -85,11 +104,13 @@ export class NativeFrameConnection implements FrameConnection {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `maxFrameSize must be an integer in [8, 2^31), got ${maxFrame}`);
     }
     this.sink = sink;
-    this.parser = new FrameReader({ kind: 'auto', maxFrameSize: maxFrame });
+    // Unframed messages never reach the parser: the addon's scan already delimited them.
+    const parserKind = options.readerKind === undefined || options.readerKind === 'pure-payload' ? 'auto' : options.readerKind;
+    this.parser = new FrameReader({ kind: parserKind, maxFrameSize: maxFrame });
     this.remoteAddress = options.peer ?? (socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`);
     this.handle = new NativeSocket(
       fd,
-      framingCodes[options.framing],
+      nativeFramingOf(options),
       maxFrame,
       SLAB_SIZE,
       (slab, spans, count) => this.onFrames(slab, spans, count),
@@ -141,13 +162,15 @@ export class NativeFrameConnection implements FrameConnection {
 
   private onFrames(slab: ArrayBuffer, spans: Int32Array, count: number): void {
     const batch = new Array<Frame>(count);
-    const unframed = this.handle.framing === 1;
+    const framing = this.handle.framing;
+    const unframed = framing === NativeFraming.UnframedBinary || framing === NativeFraming.UnframedCompact;
+    const payloadProtocol = framing === NativeFraming.UnframedCompact ? 'thrift-compact' : 'thrift-binary';
     try {
       for (let i = 0; i < count; i++) {
         const raw = new Uint8Array(slab, spans[2 * i], spans[2 * i + 1]);
         // The addon already found this message's end by scanning it; nothing to re-check.
         batch[i] = unframed
-          ? { kind: 'pure-payload', offset: this.streamOffset, size: raw.length, payload: LinkBuffer.from(raw), payloadProtocol: 'thrift-binary' }
+          ? { kind: 'pure-payload', offset: this.streamOffset, size: raw.length, payload: LinkBuffer.from(raw), payloadProtocol }
           : this.parser.feed(LinkBuffer.from(raw))[0]!;
         this.streamOffset += raw.length;
       }

@@ -24,7 +24,7 @@ export class NetFrameConnection implements FrameConnection {
     private readonly sink: FrameSink,
   ) {
     this.remoteAddress = options.peer ?? (socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`);
-    this.reader = new FrameReader({ kind: readerKinds[options.framing], maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE });
+    this.reader = new FrameReader({ kind: options.readerKind ?? readerKinds[options.framing], maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE });
     this.detected = options.framing;
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -6,11 +6,14 @@ import { readFramedFrame, readGrpcFrame } from './framed-frame.js';
 import { badFrame, resolveLimits, type FrameLimits, type ResolvedLimits } from './limits.js';
 import { sniffFrame } from './sniff.js';
 import { ThriftBinaryScanner } from './thrift-binary-scan.js';
+import { THRIFT_COMPACT_PROTOCOL_ID, ThriftCompactScanner } from './thrift-compact-scan.js';
 import { readTTHeaderFrame } from './ttheader-frame.js';
 
 /** Which framing a {@link FrameReader} expects. `auto` sniffs every message the way a Kitex server
  * does (TTHeader, TTHeaderFramed, Framed, Kitex Protobuf, PurePayload); `ttheader` accepts
- * TTHeader and TTHeaderFramed; `kitex-protobuf` is Framed with a required Kitex Protobuf envelope. */
+ * TTHeader and TTHeaderFramed; `kitex-protobuf` is Framed with a required Kitex Protobuf envelope.
+ * PurePayload messages, sniffed or not, may be Thrift Binary or Thrift Compact: the first byte of
+ * each message chooses the skip scan. */
 export type FrameReaderKind = 'auto' | 'ttheader' | 'framed' | 'kitex-protobuf' | 'pure-payload' | 'grpc';
 
 /** Options for a {@link FrameReader}. */
@@ -35,7 +38,11 @@ export class FrameReader {
   private readonly kind: FrameReaderKind;
   private readonly limits: ResolvedLimits;
   private readonly input: LinkBuffer;
-  private readonly scanner: ThriftBinaryScanner;
+  private readonly binaryScanner: ThriftBinaryScanner;
+  /** Made on the first Compact message: most connections never see one. */
+  private compactScanner: ThriftCompactScanner | undefined;
+  /** The scan of the PurePayload message being read, chosen by its first byte. */
+  private scanner: ThriftBinaryScanner | ThriftCompactScanner | undefined;
   private consumed = 0;
   private failure: HeddleError | undefined;
   /** Bytes the incomplete frame needs before decoding can make progress (or detect an error):
@@ -48,7 +55,7 @@ export class FrameReader {
     this.kind = options.kind ?? 'auto';
     this.limits = resolveLimits(options);
     this.input = new LinkBuffer(options.pool === undefined ? {} : { pool: options.pool });
-    this.scanner = new ThriftBinaryScanner(this.limits.maxDepth, this.limits.maxFrameSize);
+    this.binaryScanner = new ThriftBinaryScanner(this.limits.maxDepth, this.limits.maxFrameSize);
   }
 
   /** Stream offset of the first byte not yet returned in a frame. */
@@ -151,7 +158,7 @@ export class FrameReader {
       case 'grpc':
         return length < 5 ? 5 : 5 + this.input.peekUint32At(1);
       case 'pure-payload':
-        return this.scanner.needed;
+        return this.scanner?.needed ?? 1;
       case 'http2':
         return 0;
     }
@@ -176,15 +183,22 @@ export class FrameReader {
   }
 
   private readPurePayload(): PurePayloadFrame | undefined {
-    const length = this.scanner.scan(this.input, this.consumed);
+    // Anything but a Compact protocol id goes to the Binary scan, which names what it found.
+    const scanner = (this.scanner ??=
+      this.input.peekByteAt(0) === THRIFT_COMPACT_PROTOCOL_ID
+        ? (this.compactScanner ??= new ThriftCompactScanner(this.limits.maxDepth, this.limits.maxFrameSize))
+        : this.binaryScanner);
+    const length = scanner.scan(this.input, this.consumed);
     if (length < 0) {
       if (this.input.length > this.limits.maxFrameSize) {
         throw badFrame(`PurePayload message runs past the ${this.limits.maxFrameSize}-byte frame limit`, this.consumed + this.limits.maxFrameSize);
       }
       return undefined;
     }
-    this.scanner.reset();
-    return { kind: 'pure-payload', offset: this.consumed, size: length, payload: this.input.slice(length), payloadProtocol: 'thrift-binary' };
+    scanner.reset();
+    this.scanner = undefined;
+    const payloadProtocol = scanner === this.binaryScanner ? 'thrift-binary' : 'thrift-compact';
+    return { kind: 'pure-payload', offset: this.consumed, size: length, payload: this.input.slice(length), payloadProtocol };
   }
 
   private assertUsable(): void {

@@ -6,8 +6,9 @@ import type { TTHeader } from './ttheader.js';
 export type FrameKind = 'ttheader' | 'ttheader-framed' | 'framed' | 'pure-payload' | 'grpc';
 
 /** What the payload holds, told by its first bytes: a strict Thrift Binary message (`0x8001`), a
- * Kitex Protobuf envelope (`0x9001`), or something the framing layer does not recognise. */
-export type PayloadProtocol = 'thrift-binary' | 'kitex-protobuf' | 'unknown';
+ * Thrift Compact message (`0x82`, version 1), a Kitex Protobuf envelope (`0x9001`), or something
+ * the framing layer does not recognise. */
+export type PayloadProtocol = 'thrift-binary' | 'thrift-compact' | 'kitex-protobuf' | 'unknown';
 
 /** What every frame carries. */
 export interface FrameBase {
@@ -38,7 +39,7 @@ export interface FramedFrame extends FrameBase {
   kind: 'framed';
 }
 
-/** A bare Thrift Binary message, delimited by scanning its structure. */
+/** A bare Thrift Binary or Compact message, delimited by scanning its structure. */
 export interface PurePayloadFrame extends FrameBase {
   kind: 'pure-payload';
 }

@@ -1,7 +1,7 @@
 /**
  * Kitex-compatible framing: incremental readers and writers for TTHeader, TTHeaderFramed,
- * Framed, PurePayload, the Kitex Protobuf envelope and gRPC length-prefixed messages; server-side
- * sniffing; and TTHeader metainfo.
+ * Framed, PurePayload (Thrift Binary or Compact), the Kitex Protobuf envelope and gRPC
+ * length-prefixed messages; server-side sniffing; and TTHeader metainfo.
  */
 export { FrameReader } from './frame-reader.js';
 export type { FrameReaderKind, FrameReaderOptions } from './frame-reader.js';
@@ -39,3 +39,4 @@ export { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, writeKitexProtobufEnve
 export type { KitexProtobufEnvelope, KitexProtobufEnvelopeInit } from './kitex-protobuf.js';
 export { ThriftBinaryScanner, peekThriftMessageHeader } from './thrift-binary-scan.js';
 export type { ThriftMessageHeader } from './thrift-binary-scan.js';
+export { ThriftCompactScanner, THRIFT_COMPACT_PROTOCOL_ID, THRIFT_COMPACT_VERSION } from './thrift-compact-scan.js';
