@@ -9,6 +9,9 @@ import { dial, resolveIoPath, type IoPath } from './connect.js';
 import { composeMiddleware, createContext, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from './frame-connection.js';
 import { Outbox } from './outbox.js';
+import { connect as shmConnect, type ShmClient } from '../shm/client.js';
+import type { ShmConnectOptions } from '../shm/options.js';
+import { ShmFrameConnection } from './shm-connection.js';
 import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
 import { frameChunks, messageOf, ttheaderProtocolId, type TransportName } from './wire.js';
 
@@ -18,7 +21,7 @@ export interface ClientOptions {
   idl: ThriftDocument;
   /** The service to call (its `extends` chain included). */
   service: string;
-  /** `tcp://host:port` or `unix:///path.sock`. */
+  /** `tcp://host:port`, `unix:///path.sock` or `shm:///path/control.sock`. */
   address: string;
   /** Default `ttheader`. */
   transport?: TransportName;
@@ -47,6 +50,12 @@ export interface ClientOptions {
   middleware?: Middleware[];
   /** The caller's service name, sent as TTHeader FromService. */
   fromService?: string;
+  /**
+   * For `shm:///path/control.sock` addresses: shared-memory options, and `fallback` — the
+   * server's Unix socket or TCP address to use when shared memory is unavailable (no addon, the
+   * peer refuses, the pool is exhausted).
+   */
+  shm?: ShmConnectOptions;
 }
 
 /** Options of one call. */
@@ -124,7 +133,7 @@ export class RpcClient {
   readonly address: RpcAddress;
   readonly transport: TransportName;
   readonly protocol: 'binary' | 'compact';
-  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'fromService' | 'idl' | 'service' | 'address'>>;
+  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'fromService' | 'idl' | 'service' | 'address' | 'shm'>>;
   private readonly io: 'native' | 'net';
   private readonly invoke: Invoke;
   private readonly channels = new Set<Channel>();
@@ -134,6 +143,8 @@ export class RpcClient {
   private seq = 0;
   private closed = false;
   private readonly fromService: string;
+  private readonly shmOptions: ShmConnectOptions;
+  private shmClient: Promise<ShmClient> | undefined;
   readonly id = nextClientId++;
 
   /** @internal Use {@link createClient}. */
@@ -144,9 +155,6 @@ export class RpcClient {
     this.protocol = options.protocol ?? 'binary';
     this.service = options.idl.service(options.service, { ...options.codec, protocol: this.protocol });
     this.address = parseAddress(options.address);
-    if (this.address.scheme === 'shm') {
-      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: shm:// addresses need the shared-memory transport, which this client does not speak yet');
-    }
     this.transport = options.transport ?? 'ttheader';
     const multiplexed = options.multiplexed ?? false;
     this.options = {
@@ -162,6 +170,7 @@ export class RpcClient {
     };
     this.io = resolveIoPath(this.options.io);
     this.fromService = options.fromService ?? '';
+    this.shmOptions = options.shm ?? {};
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.send(ctx, args));
   }
 
@@ -205,6 +214,7 @@ export class RpcClient {
     const channels = [...this.channels];
     for (const channel of channels) channel.connection?.destroy();
     await Promise.all(channels.map((channel) => channel.whenClosed));
+    if (this.shmClient !== undefined) await (await this.shmClient.catch(() => undefined))?.close();
   }
 
   private describePeer(): string {
@@ -426,7 +436,7 @@ export class RpcClient {
     const channel = new Channel(this);
     this.dialing++;
     try {
-      channel.connection = await dial(this.address, this.io, this.options.connectTimeoutMs, {
+      channel.connection = this.address.scheme === 'shm' ? await this.openShmStream(channel) : await dial(this.address, this.io, this.options.connectTimeoutMs, {
         framing: this.framing(),
         readerKind: replyReaderKind(this.transport),
         protocol: this.protocol,
@@ -445,6 +455,18 @@ export class RpcClient {
     }
     this.channels.add(channel);
     return channel;
+  }
+
+  /** A channel over a shmipc stream; the shm client (one session, a stream pool, reconnects and
+   * the socket fallback) is opened on first use. */
+  private async openShmStream(channel: Channel): Promise<FrameConnection> {
+    this.shmClient ??= shmConnect((this.address as { path: string }).path, { connectTimeoutMs: this.options.connectTimeoutMs, ...this.shmOptions });
+    const stream = await (await this.shmClient).acquireStream();
+    return new ShmFrameConnection(stream, { framing: this.framing(), readerKind: replyReaderKind(this.transport), maxFrameSize: this.options.maxFrameSize }, {
+      frames: (batch) => channel.frames(batch),
+      drain: () => channel.drain(),
+      closed: (error) => channel.closed_(error),
+    });
   }
 
   private framing() {

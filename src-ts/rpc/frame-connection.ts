@@ -30,7 +30,7 @@ export interface FrameSink {
  * `net.Socket` one, used without the addon.
  */
 export interface FrameConnection {
-  readonly kind: 'native' | 'net';
+  readonly kind: 'native' | 'net' | 'shm';
   /** The framing in use; 'sniff' until the first bytes arrived. */
   readonly framing: Framing;
   /** Queues frames for sending, in order. Returns false when the caller should wait for drain. */

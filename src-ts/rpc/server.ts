@@ -12,7 +12,11 @@ import { formatAddress, parseAddress, type RpcAddress } from './address.js';
 import { adoptSocket, resolveIoPath, type IoPath } from './connect.js';
 import { composeMiddleware, createContext, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { CONNECTION_RESET_KEY, controlFrameChunks } from './control-frame.js';
-import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection } from './frame-connection.js';
+import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection, type FrameSink } from './frame-connection.js';
+import { listen as shmListen } from '../shm/server.js';
+import type { ShmListenOptions } from '../shm/options.js';
+import type { ShmStream } from '../shm/stream.js';
+import { ShmFrameConnection } from './shm-connection.js';
 import { Outbox } from './outbox.js';
 import { frameChunks, messageOf, transportOf, ttheaderProtocolId, type TransportName } from './wire.js';
 
@@ -55,6 +59,8 @@ export interface ServerOptions {
   socketMode?: number;
   /** Where log entries go. Default: one line each on stderr. */
   log?: (entry: ServerLogEntry) => void;
+  /** For shm:// addresses: shared-memory listen options, e.g. `fallback: 'unix:///run/x.sock'`. */
+  shm?: ShmListenOptions;
 }
 
 /** Options of {@link RpcServer.close}. */
@@ -93,7 +99,8 @@ export class RpcServer {
   readonly protocol: 'binary' | 'compact';
   private readonly invoke: Invoke;
   private readonly io: 'native' | 'net';
-  private readonly listeners: Array<{ server: net.Server; address: RpcAddress }> = [];
+  /** Where the server listens; `close` stops accepting there (and resolves once it has). */
+  private readonly listeners: Array<{ address: RpcAddress; close: () => Promise<void> }> = [];
   private readonly connections = new Set<ServerConnection>();
   private readonly maxFrameSize: number;
   private readonly readTimeoutMs: number;
@@ -101,6 +108,7 @@ export class RpcServer {
   private readonly socketMode: number;
   private readonly log: (entry: ServerLogEntry) => void;
   private readonly handlers: Record<string, Handler>;
+  private readonly shmOptions: ShmListenOptions;
   private readTimer: ReturnType<typeof setInterval> | undefined;
   private shuttingDown = false;
   private inflightTotal = 0;
@@ -124,6 +132,7 @@ export class RpcServer {
     this.maxInflight = options.maxInflightPerConnection ?? 1000;
     this.socketMode = options.socketMode ?? 0o600;
     this.log = options.log ?? defaultLog;
+    this.shmOptions = options.shm ?? {};
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.callHandler(ctx, args));
   }
 
@@ -149,11 +158,23 @@ export class RpcServer {
     return this.connections.size;
   }
 
-  /** Starts listening on `address` (tcp:// or unix://); call again to listen on more. */
+  /**
+   * Starts listening on `address`: `tcp://host:port`, `unix:///path.sock`, or
+   * `shm:///path/control.sock` (shmipc-compatible shared memory, with `shm.fallback` for clients
+   * that cannot use it). Call again to listen on more.
+   */
   async listen(address: string): Promise<void> {
     const parsed = parseAddress(address);
     if (parsed.scheme === 'shm') {
-      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'shm:// listening needs the shared-memory transport, which this server does not serve yet');
+      const shmServer = await shmListen(parsed.path, this.shmOptions);
+      let streams = 0;
+      shmServer.on('stream', (stream: ShmStream) => {
+        const peer = `shm stream ${++streams} (${stream.transport})`;
+        this.adopt(peer, (sink) => new ShmFrameConnection(stream, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer }, sink), () => stream.close());
+      });
+      this.listeners.push({ address: parsed, close: () => shmServer.close() });
+      this.startReadTimer();
+      return;
     }
     const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
     if (parsed.scheme === 'unix' && existsSync(parsed.path)) await removeStaleSocket(parsed.path);
@@ -173,7 +194,11 @@ export class RpcServer {
     } else {
       chmodSync(parsed.path, this.socketMode);
     }
-    this.listeners.push({ server, address: bound });
+    this.listeners.push({ address: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    this.startReadTimer();
+  }
+
+  private startReadTimer(): void {
     this.readTimer ??= setInterval(() => this.checkStalled(), Math.max(50, Math.min(1000, this.readTimeoutMs / 4)));
     this.readTimer.unref();
   }
@@ -188,7 +213,7 @@ export class RpcServer {
     const timeoutMs = options.timeoutMs ?? 5000;
     // net.Server#close only calls back once every connection it accepted is gone, so wait for
     // that after cutting them below.
-    const listenersClosed = Promise.all(this.listeners.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    const listenersClosed = Promise.all(this.listeners.map((listener) => listener.close()));
     for (const conn of this.connections) {
       if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.protocol, this.maxFrameSize));
     }
@@ -216,12 +241,17 @@ export class RpcServer {
   }
 
   private accept(socket: net.Socket): void {
+    const peer = socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
+    this.adopt(peer, (sink) => adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer }, sink), () => socket.destroy());
+  }
+
+  /** Serves a new connection, built by `open` around the server's frame sink. */
+  private adopt(peer: string, open: (sink: FrameSink) => FrameConnection, refuse: () => void): void {
     if (this.shuttingDown) {
-      socket.destroy();
+      refuse();
       return;
     }
     let markClosed!: () => void;
-    const peer = socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
     const state: ServerConnection = {
       connection: undefined as unknown as FrameConnection,
       outbox: new Outbox(
@@ -238,7 +268,7 @@ export class RpcServer {
       closed: new Promise((resolve) => (markClosed = resolve)),
     };
     try {
-      (state as { connection: FrameConnection }).connection = adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer }, {
+      (state as { connection: FrameConnection }).connection = open({
         frames: (batch) => {
           state.framesReceived += batch.length;
           for (const frame of batch) this.onFrame(state, frame);
@@ -251,7 +281,7 @@ export class RpcServer {
         },
       });
     } catch (error) {
-      socket.destroy();
+      refuse();
       this.log({ level: 'error', code: 'ERR_CONNECTION', message: `cannot adopt connection: ${String(error)}`, peer });
       return;
     }
