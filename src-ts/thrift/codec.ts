@@ -55,7 +55,9 @@ export class Codec<T = any> {
   }
 
   /**
-   * Encodes `value` to a new Uint8Array. Throws HeddleError: ERR_REQUIRED_FIELD, ERR_BAD_VALUE (a
+   * Encodes `value` and returns its bytes: a view into a 64 KiB slab that successive encodes fill
+   * (as pooled Buffers share one ArrayBuffer), so `result.buffer` holds other messages too; copy
+   * with `slice()` to keep many small results for long. Throws HeddleError: ERR_REQUIRED_FIELD, ERR_BAD_VALUE (a
    * value of the wrong type or range, a union with not exactly one field), ERR_DEPTH_LIMIT,
    * ERR_SIZE_LIMIT; `err.path` names the field.
    */

@@ -22,7 +22,7 @@ export function emitStructEncoder(out: SourceWriter, name: string, struct: Struc
   out.comment(`Encodes ${struct.kind} ${struct.key} (${ctx.options.protocol}, fields in ${ctx.options.fieldOrder} order).`);
   out.open(`function ${name}(w, v, depth) {`);
   out.line('if (depth > MAX_DEPTH) throw depthLimit(undefined, MAX_DEPTH);');
-  out.line(`if (typeof v !== 'object' || v === null) throw wrongValue(${JSON.stringify(`a ${struct.name} object`)}, v);`);
+  out.line(`if (typeof v !== 'object' || v === null) throw wrongValue(${JSON.stringify(`${struct.kind} ${struct.name} as an object`)}, v);`);
   out.line('let buf = w.buf;', 'let pos = w.pos;', 'let field = 0;');
   const levels = pathLevels(fields.map((f) => f.type));
   if (levels > 0) out.line(levelPaths.declare(levels));
