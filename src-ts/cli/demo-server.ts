@@ -9,14 +9,17 @@ import * as thrift from '../thrift/index.js';
 interface DemoServerData {
   idl: string;
   addresses: string[];
+  /** Where shm:// clients go when shared memory is unavailable. */
+  shmFallback: string;
 }
 
 async function main(): Promise<void> {
-  const { idl, addresses } = workerData as DemoServerData;
+  const { idl, addresses, shmFallback } = workerData as DemoServerData;
   const doc = thrift.parse(idl, { filename: 'demo.thrift' });
   const server = createServer({
     idl: doc,
     service: 'EchoService',
+    shm: { fallback: shmFallback },
     handlers: {
       echo: async ({ req }: { req: { action: string; msg: string } }) => {
         if (req.action === 'fail') throw new thrift.Exception('EchoError', { code: 7, message: req.msg });

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { native } from '../native.js';
 import { createClient } from '../rpc/client.js';
+import * as shm from '../shm/index.js';
 import * as thrift from '../thrift/index.js';
 import { demoIdl } from './demo-idl.js';
 
@@ -94,19 +95,32 @@ function codecRoundTrips(doc: thrift.ThriftDocument, print: Print): boolean {
 
 async function rpcRoundTrips(doc: thrift.ThriftDocument, print: Print): Promise<boolean> {
   const socketPath = join(tmpdir(), `heddle-demo-${process.pid}.sock`);
-  const worker = new Worker(join(__dirname, 'demo-server.js'), { workerData: { idl: demoIdl, addresses: ['tcp://127.0.0.1:0', `unix://${socketPath}`] } });
+  const controlPath = join(tmpdir(), `heddle-demo-${process.pid}-shm.sock`);
+  const fallback = `unix://${join(tmpdir(), `heddle-demo-${process.pid}-shm-fallback.sock`)}`;
+  const worker = new Worker(join(__dirname, 'demo-server.js'), {
+    workerData: { idl: demoIdl, addresses: ['tcp://127.0.0.1:0', `unix://${socketPath}`, `shm://${controlPath}`], shmFallback: fallback },
+  });
   const started = await new Promise<{ addresses: string[]; io: string }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
   print(`EchoService served from a worker thread (${started.io} I/O), called over TTHeader, 1 KiB messages, 2 s per row:`);
+  if (!shm.available) print(`  (shared memory unavailable: ${shm.unavailableReason}; shm:// calls use the server's Unix-socket fallback)`);
   print(`  ${'transport'.padEnd(12)} ${'callers'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}`);
   let ok = true;
   const msg = 'x'.repeat(1024);
   try {
-    for (const [label, address] of [['TCP', started.addresses[0]!], ['Unix socket', started.addresses[1]!]] as const) {
+    const shmLabel = shm.available ? 'shared mem' : 'shm→socket';
+    for (const [label, address] of [['TCP', started.addresses[0]!], ['Unix socket', started.addresses[1]!], [shmLabel, started.addresses[2]!]] as const) {
       for (const concurrency of [1, 64]) {
-        const client = createClient({ idl: doc, service: 'EchoService', address, multiplexed: concurrency > 1, maxConnections: concurrency > 1 ? 2 : 1 });
+        const client = createClient({
+          idl: doc,
+          service: 'EchoService',
+          address,
+          multiplexed: concurrency > 1,
+          maxConnections: concurrency > 1 ? 2 : 1,
+          shm: { fallback },
+        });
         const reply = (await client.call('echo', { req: { action: 'echo', msg } })) as { msg: string };
         ok &&= reply.msg === msg;
         const declared = await client.call('echo', { req: { action: 'fail', msg: 'declared exception' } }).catch((e: unknown) => e);
