@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   heddle::InitShm(env, exports);
   heddle::InitKernels(env, exports);
   heddle::InitNativeSocket(env, exports);
+  heddle::InitFrameScan(env, exports);
   return exports;
 }
 }  // namespace

@@ -26,6 +26,13 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
   varintsSize(values: Int32Array | BigInt64Array | BigUint64Array, zigzag: boolean): number;
   /** Writes `values` as varints at dst[offset]; the offset after them, or -1 without room (src-native/codec/varint_encode.h). */
   encodeVarints(values: Int32Array | BigInt64Array | BigUint64Array, zigzag: boolean, dst: Uint8Array, offset: number, variant: number): number;
+  /**
+   * Examines the frame at the start of `bytes` as NativeSocket does (src-native/io/frame_scan.h),
+   * for tests that hold it to the TypeScript scanners. Framing: 0 length-prefixed, 1 unframed
+   * Binary, 2 sniff, 3 unframed Compact. Returns [status (0 complete, 1 need more, 2 bad frame,
+   * 3 too large), frame length, bytes needed, error offset].
+   */
+  scanFrame?(bytes: Uint8Array, framing: number, maxFrame: number): [number, number, number, number];
   /** The native I/O path of RPC connections (src-native/io/native_socket.h). */
   NativeSocket?: import('./rpc/native-connection.js').NativeSocketConstructor;
 }

@@ -38,6 +38,7 @@ class AddonState {
 void InitCpuFeatures(Napi::Env env, Napi::Object exports);
 void InitKernels(Napi::Env env, Napi::Object exports);
 void InitNativeSocket(Napi::Env env, Napi::Object exports);
+void InitFrameScan(Napi::Env env, Napi::Object exports);
 void InitAddonInfo(Napi::Env env, Napi::Object exports);
 void InitShm(Napi::Env env, Napi::Object exports);
 

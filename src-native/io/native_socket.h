@@ -28,7 +28,8 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
 
-  // new NativeSocket(fd, framing (0 length-prefixed, 1 unframed, 2 sniff), maxFrame, slabSize,
+  // new NativeSocket(fd, framing (0 length-prefixed, 1 unframed Binary, 2 sniff, 3 unframed
+  //                  Compact), maxFrame, slabSize,
   //                  onFrames(slab, spans: Int32Array, count), onEvent(kind, code, offset))
   // write(chunks) returns the bytes still queued, or -errno.
   explicit NativeSocket(const Napi::CallbackInfo& info);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import thrift from 'thrift';
 
-// Random Thrift Binary messages, encoded by the Apache Thrift npm package: an independent peer
-// for the PurePayload skip scan and the framing tests.
+// Random Thrift Binary and Compact messages, encoded by the Apache Thrift npm package: an
+// independent peer for the PurePayload skip scans and the framing tests.
 
 const { Type, MessageType } = thrift.Thrift;
 
@@ -104,13 +104,21 @@ function write(p: Protocol, shape: Shape, value: Value): void {
   }
 }
 
-/** A Thrift Binary message (strict header) whose body is `body` of `shape`, as Apache Thrift writes it. */
-export function thriftMessage(name: string, seqId: number, shape: Shape & { t: 'struct' }, body: Value, type = MessageType.CALL): Buffer {
+/** A Thrift Binary message (strict header), or a Compact one, whose body is `body` of `shape`, as
+ * Apache Thrift writes it. */
+export function thriftMessage(
+  name: string,
+  seqId: number,
+  shape: Shape & { t: 'struct' },
+  body: Value,
+  type = MessageType.CALL,
+  protocolName: 'binary' | 'compact' = 'binary',
+): Buffer {
   let out: Buffer | undefined;
   const transport = new thrift.TBufferedTransport(undefined, (bytes: Buffer) => {
     out = out === undefined ? Buffer.from(bytes) : Buffer.concat([out, bytes]);
   });
-  const protocol = new thrift.TBinaryProtocol(transport) as unknown as Protocol;
+  const protocol = new (protocolName === 'compact' ? thrift.TCompactProtocol : thrift.TBinaryProtocol)(transport) as unknown as Protocol;
   (protocol.writeMessageBegin as (...a: unknown[]) => void)(name, type, seqId);
   write(protocol, shape, body);
   (protocol.writeMessageEnd as () => void)();
@@ -118,11 +126,19 @@ export function thriftMessage(name: string, seqId: number, shape: Shape & { t: '
   return out as Buffer;
 }
 
+/** Random messages of `protocol` written by Apache Thrift. */
+export function thriftMessagesOf(protocol: 'binary' | 'compact'): fc.Arbitrary<Buffer> {
+  return shapeArb
+    .map((shape): Shape & { t: 'struct' } => (shape.t === 'struct' ? shape : { t: 'struct', fields: [{ id: 1, shape }] }))
+    .chain((shape) => fc.tuple(fc.constant(shape), valueOf(shape), fc.string({ maxLength: 12 }), fc.integer(), fc.integer({ min: 1, max: 4 })))
+    .map(([shape, body, name, seqId, type]) => thriftMessage(name, seqId, shape, body, protocol === 'compact' ? type : MessageType.CALL, protocol));
+}
+
 /** Random Thrift Binary messages written by Apache Thrift. */
-export const thriftMessageArb: fc.Arbitrary<Buffer> = shapeArb
-  .map((shape): Shape & { t: 'struct' } => (shape.t === 'struct' ? shape : { t: 'struct', fields: [{ id: 1, shape }] }))
-  .chain((shape) => fc.tuple(fc.constant(shape), valueOf(shape), fc.string({ maxLength: 12 }), fc.integer()))
-  .map(([shape, body, name, seqId]) => thriftMessage(name, seqId, shape, body));
+export const thriftMessageArb: fc.Arbitrary<Buffer> = thriftMessagesOf('binary');
+
+/** Random Thrift Compact messages written by Apache Thrift. */
+export const thriftCompactMessageArb: fc.Arbitrary<Buffer> = thriftMessagesOf('compact');
 
 /** A small fixed message: `echo(1: string msg)`. */
 export function echoCall(message: string, seqId = 1): Buffer {
