@@ -1,73 +1,78 @@
 /**
  * Sizes from which a kernel runs its native implementation instead of the pure-TypeScript twin,
  * measured by the crossover benchmark: `npm run build && node bench/run.mjs kernels`
- * (bench/kernels/index.mjs prints a table of ts-time / native-time per size). `Infinity` means
- * native never won and is not used. Figures quoted: Node 20.20, x64 with AVX-512, 2 shared
- * cores, so single ratios are noisy; a threshold is where native wins from there on.
+ * (bench/kernels/index.mjs prints ts-time / native-time per size; > 1 means native is faster).
+ * `Infinity` means native never won and is not used. Figures: Node 20.20, x64 with AVX-512, two
+ * cores shared with other work, so single ratios are noisy; where a ratio dips below 1 between
+ * wins, the threshold follows the trend and the comment says so.
  */
 
 /**
- * Big-endian doubles decoded natively from this many elements. ts/native: n=16 0.26,
- * n=64 1.25, n=256 1.25, n=1024 2.38, n=10240 2.70 (allocating the result dominates: 10k
- * doubles decode in ~40 µs of which ~21 µs is `new Float64Array`).
+ * Big-endian doubles decode natively from this many elements. ts/native: n=64 0.70, n=256 1.38,
+ * n=1024 2.33, n=10240 1.22. Allocating the result dominates large decodes: the swap itself
+ * runs at ~22 GB/s, `new Float64Array(10240)` costs about as much as the rest of the call.
  */
-export const DECODE_FLOAT64_BE_NATIVE_FROM = 64;
-/** Big-endian int64s decoded natively from this many. ts/native: n=4 1.15, n=16 1.86, n=64 1.21, n=10240 5.74. */
+export const DECODE_FLOAT64_BE_NATIVE_FROM = 256;
+/** Big-endian int64s decode natively from this many. ts/native: n=4 0.50, n=16 1.43, n=64 1.34, n=10240 8.10. */
 export const DECODE_INT64_BE_NATIVE_FROM = 16;
-/** Big-endian int32s decoded natively from this many. ts/native: n=16 0.38, n=64 1.28, n=256 4.24. */
-export const DECODE_INT32_BE_NATIVE_FROM = 64;
-/** Big-endian int16s decoded natively from this many. ts/native: n=16 0.50, n=64 2.95, n=256 7.17. */
+/** Big-endian int32s decode natively from this many. ts/native: n=64 0.85, n=256 1.39, n=10240 2.92. */
+export const DECODE_INT32_BE_NATIVE_FROM = 256;
+/** Big-endian int16s decode natively from this many. ts/native: n=16 0.42, n=64 2.07, n=10240 8.08. */
 export const DECODE_INT16_BE_NATIVE_FROM = 64;
-/** Doubles encoded big-endian natively from this many. ts/native: n=16 0.91, n=64 1.59, n=1024 29.6. */
+/** Doubles encode big-endian natively from this many. ts/native: n=16 0.93, n=64 1.50, n=1024 20.9. */
 export const ENCODE_FLOAT64_BE_NATIVE_FROM = 64;
 /**
- * Int64s encoded big-endian natively from this many: native won at every size (n=1 1.12,
- * n=16 1.53, n=1024 36.7), because the twin needs a 32-bit view of the BigInt64Array.
+ * Int64s encode big-endian natively from this many: native won at every size (n=1 1.06,
+ * n=16 1.36, n=10240 20.4), because the twin needs a 32-bit view of the BigInt64Array.
  */
 export const ENCODE_INT64_BE_NATIVE_FROM = 1;
-/** Int32s encoded big-endian natively from this many. ts/native: n=4 0.87, n=16 1.13, n=64 1.72. */
+/** Int32s encode big-endian natively from this many. ts/native: n=4 0.83, n=16 1.02, n=64 1.56, n=10240 22.8. */
 export const ENCODE_INT32_BE_NATIVE_FROM = 16;
-/** Int16s encoded big-endian natively from this many. ts/native: n=4 0.92, n=16 1.16, n=64 1.90. */
+/** Int16s encode big-endian natively from this many. ts/native: n=4 0.91, n=16 1.11, n=64 1.76, n=10240 54.3. */
 export const ENCODE_INT16_BE_NATIVE_FROM = 16;
 // Little-endian arrays on a little-endian host never go native: the twin is TypedArray#set, a
-// memcpy already; a native memcpy measured ts/native 0.57-1.22 with no trend (f64 n=10240: 0.57).
+// memcpy already; a native memcpy measured ts/native 0.2-1.5 with no trend (f64 n=10240: 0.91).
 // On a big-endian host they byte-swap natively with the thresholds of the same width above.
 
 /**
  * Runs of this many varints (Thrift Compact lists) decode natively, 32- and 64-bit alike.
- * ts/native, ZigZag int32 of random lengths: n=16 0.44, n=64 1.88, n=1024 2.24, n=10240 1.59;
- * one-byte values: n=16 0.27, n=64 1.38, n=10240 3.28; int64: n=16 0.74-0.98, n=64 1.18-1.27,
- * n=10240 2.69-3.58. The benchmark cycles through 8 inputs so no branch predictor memorises one.
+ * ts/native at n=16 / 64 / 10240: int32 one-byte values 0.23 / 1.38 / 2.16, int32 of random
+ * lengths 0.37 / 1.25 / 1.22, int64 one-byte 1.33 / 1.65 / 1.95, int64 random 1.05 / 1.58 / 2.62
+ * (0.95 at n=256). The benchmark cycles through 8 inputs so no branch predictor memorises one.
  */
 export const DECODE_VARINTS_NATIVE_FROM = 64;
 /**
  * Packed varint ranges of this many bytes decode natively (count pass + decode pass).
- * ts/native, int32 of random lengths (~3.4 bytes each): n=16 (~55 B) 0.65, n=64 (~220 B) 2.54;
- * int64 (~5 B each): n=16 (~80 B) 1.06, n=64 (~320 B) 3.94.
+ * ts/native, int32 of random lengths (~3.4 bytes each): n=16 (~55 B) 0.23, n=64 (~220 B) 1.01,
+ * n=256 2.52; int64 (~5 B each): n=4 (~20 B) 0.75, n=16 (~80 B) 1.72.
  */
 export const DECODE_PACKED_VARINTS_NATIVE_FROM_BYTES = 128;
-
-/** Int32 lists of this many encode as varints natively. ts/native: one-byte values n=16 0.17, n=64 1.94; random lengths n=64 0.74, n=256 2.06. */
+/**
+ * Int32 lists of this many encode as varints natively. ts/native, one-byte values: n=16 0.33,
+ * n=64 1.74, n=256 5.91, n=10240 42.6; random lengths: n=64 1.15, n=256 0.79, n=1024 1.36,
+ * n=10240 2.07 (an earlier run: n=64 0.74, n=256 2.06).
+ */
 export const ENCODE_VARINT32S_NATIVE_FROM = 256;
-/** Int64 lists of this many encode as varints natively. ts/native, random lengths: n=16 0.68, n=64 2.44, n=10240 2.95. */
-export const ENCODE_VARINT64S_NATIVE_FROM = 64;
-/** Int32 lists of this many are sized natively. ts/native: n=1024 0.98, n=10240 2.21 (the JIT-compiled loop is hard to beat). */
+/** Int64 lists of this many encode as varints natively. ts/native, random lengths: n=4 0.65, n=16 1.13, n=64 1.75, n=10240 3.00. */
+export const ENCODE_VARINT64S_NATIVE_FROM = 16;
+/** Int32 lists of this many are sized natively. ts/native: n=256 1.31, n=1024 0.58, n=10240 2.06: the JIT-compiled loop is hard to beat. */
 export const VARINT32S_SIZE_NATIVE_FROM = 10240;
-/** Int64 lists of this many are sized natively. ts/native: n=4 1.68, n=16 1.36, n=64 15.0 (the twin reads 32-bit halves). */
+/** Int64 lists of this many are sized natively. ts/native: n=4 0.91, n=16 1.38, n=64 2.34 (the twin reads 32-bit halves). */
 export const VARINT64S_SIZE_NATIVE_FROM = 16;
 
 /**
- * UTF-8 ranges of this many bytes are validated natively (SIMD: ~36 GB/s on ASCII, ~6 GB/s on
- * mixed text at 10 KiB). ts/native, ASCII: n=64 0.56, n=256 2.27, n=1024 21.3; mixed text:
- * n=16 0.45, n=64 1.85, n=256 12.5.
+ * UTF-8 ranges of this many bytes are validated natively (SIMD; at 10 KiB 17-36 GB/s on ASCII
+ * and 6-14 GB/s on mixed text across runs). ts/native, ASCII: n=64 0.57, n=256 2.08, n=10240 53.8; mixed text:
+ * n=16 0.75, n=64 1.77, n=256 5.37.
  */
 export const VALIDATE_UTF8_NATIVE_FROM_BYTES = 128;
 
 /**
  * Strings of at most this many bytes are decoded by a JavaScript loop; longer ones by
  * TextDecoder {fatal: true}. At 1-4 bytes the loop takes 5-25 ns against 70-150 ns for
- * TextDecoder; at 16 bytes they are even (~110-160 ns). Native validation followed by
- * Buffer#utf8Slice never beat TextDecoder (ts/native 0.63-0.92 at every size, ASCII and mixed:
- * building the string dominates), so strict decoding stays in TypeScript.
+ * TextDecoder; at 16 bytes they are even (~110-150 ns). Native validation followed by
+ * Buffer#utf8Slice never won consistently (ts/native, ASCII 0.70-0.87 from n=16; mixed text
+ * 0.73-1.69 with no trend), because building the string dominates: strict decoding stays in
+ * TypeScript.
  */
 export const UTF8_JS_LOOP_MAX_BYTES = 12;
