@@ -3,17 +3,17 @@ import type { CodecOptions } from '../thrift/codec-options.js';
 import type { ThriftDocument } from '../thrift/document.js';
 import { decodeMessageHeader } from '../thrift/message.js';
 import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
-import { IntKey, type Frame } from '../transport/index.js';
+import { IntKey, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { parseAddress, type RpcAddress } from './address.js';
 import { dial, resolveIoPath, type IoPath } from './connect.js';
-import { composeMiddleware, createContext, type Invoke, type Middleware, type RpcContext } from './context.js';
+import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from './frame-connection.js';
 import { Outbox } from './outbox.js';
 import { connect as shmConnect, type ShmClient } from '../shm/client.js';
 import type { ShmConnectOptions } from '../shm/options.js';
 import { ShmFrameConnection } from './shm-connection.js';
 import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
-import { frameChunks, messageOf, ttheaderProtocolId, type TransportName } from './wire.js';
+import { frameChunks, messageOf, TTHeaderTemplate, ttheaderProtocolId, type TransportName } from './wire.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -71,7 +71,7 @@ export interface CallOptions {
 interface PendingCall {
   readonly seqId: number;
   readonly method: MethodDescriptor;
-  readonly ctx: RpcContext;
+  readonly ctx: CallContext;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -143,6 +143,9 @@ export class RpcClient {
   private seq = 0;
   private closed = false;
   private readonly fromService: string;
+  private readonly peer: string;
+  /** TTHeader request headers by method and timeout, for calls without metainfo. */
+  private readonly headerTemplates = new Map<string, TTHeaderTemplate>();
   private readonly shmOptions: ShmConnectOptions;
   private shmClient: Promise<ShmClient> | undefined;
   readonly id = nextClientId++;
@@ -170,6 +173,7 @@ export class RpcClient {
     };
     this.io = resolveIoPath(this.options.io);
     this.fromService = options.fromService ?? '';
+    this.peer = this.address.scheme === 'tcp' ? `${this.address.host}:${this.address.port}` : this.address.path;
     this.shmOptions = options.shm ?? {};
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.send(ctx, args));
   }
@@ -189,17 +193,11 @@ export class RpcClient {
       return Promise.reject(error);
     }
     const timeoutMs = options.timeoutMs === undefined ? this.options.timeoutMs : checkMs(options.timeoutMs, 'timeoutMs');
-    const ctx = createContext({
-      side: 'client',
-      service: this.service.name,
-      method: descriptor.name,
-      seqId: 0,
-      peer: this.describePeer(),
-      transport: this.transport,
-      ...(timeoutMs > 0 ? { deadline: Date.now() + timeoutMs } : {}),
-    });
-    for (const [key, value] of Object.entries(options.metainfo?.transient ?? {})) ctx.metainfo.setTransient(key, value);
-    for (const [key, value] of Object.entries(options.metainfo?.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
+    const ctx = new CallContext('client', this.service.name, descriptor.name, this.peer, this.transport, timeoutMs > 0 ? timeoutMs : undefined);
+    if (options.metainfo !== undefined) {
+      for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
+      for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
+    }
     const result = this.invoke(ctx, args);
     if (options.onContext === undefined) return result;
     const report = () => options.onContext!(ctx);
@@ -218,7 +216,7 @@ export class RpcClient {
   }
 
   private describePeer(): string {
-    return this.address.scheme === 'tcp' ? `${this.address.host}:${this.address.port}` : this.address.path;
+    return this.peer;
   }
 
   private nextSeqId(): number {
@@ -227,14 +225,15 @@ export class RpcClient {
     return this.seq;
   }
 
-  private send(ctx: RpcContext, args: Record<string, unknown>): Promise<unknown> {
+  private send(rpcContext: RpcContext, args: Record<string, unknown>): Promise<unknown> {
+    const ctx = rpcContext as CallContext;
     const method = this.service.method(ctx.method);
     const seqId = this.nextSeqId();
     ctx.seqId = seqId;
     let chunks: Uint8Array[];
     try {
       const message = method.encodeCall(args, seqId);
-      chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method, seqId), this.options.maxFrameSize);
+      chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method, seqId), this.options.maxFrameSize, seqId);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -251,20 +250,37 @@ export class RpcClient {
     });
   }
 
-  private requestHeader(ctx: RpcContext, method: MethodDescriptor, seqId: number) {
+  private requestHeader(ctx: CallContext, method: MethodDescriptor, seqId: number): TTHeaderInit | TTHeaderTemplate {
     if (this.transport !== 'ttheader' && this.transport !== 'ttheader-framed') return {};
-    // The keys a Kitex client writes (cloudwego/kitex pkg/transmeta): who calls whom, which
-    // method, the message type, the timeout; `isn` names the IDL service.
+    // Kitex sends the call's configured timeout, not what is left of it.
+    const timeoutMs = ctx.timeoutMs;
+    if (!ctx.hasMetainfo) {
+      const key = `${method.name}|${timeoutMs ?? ''}`;
+      let template = this.headerTemplates.get(key);
+      if (template === undefined) {
+        template = new TTHeaderTemplate(this.headerInit(method, timeoutMs, undefined));
+        this.headerTemplates.set(key, template);
+      }
+      return template;
+    }
+    return { ...this.headerInit(method, timeoutMs, ctx), seqId };
+  }
+
+  /** The keys a Kitex client writes (cloudwego/kitex pkg/transmeta): who calls whom, which
+   * method, the message type, the timeout; `isn` names the IDL service. */
+  private headerInit(method: MethodDescriptor, timeoutMs: number | undefined, ctx: CallContext | undefined): TTHeaderInit {
     const intInfo = new Map<number, string>();
     if (this.fromService !== '') intInfo.set(IntKey.FromService, this.fromService);
     intInfo.set(IntKey.ToService, this.service.name);
     intInfo.set(IntKey.ToMethod, method.name);
     intInfo.set(IntKey.MsgType, method.oneway ? '4' : '1');
-    if (ctx.deadline !== undefined) intInfo.set(IntKey.RPCTimeout, String(Math.max(0, ctx.deadline - Date.now())));
+    if (timeoutMs !== undefined) intInfo.set(IntKey.RPCTimeout, String(timeoutMs));
     const strInfo = new Map<string, string>([['isn', this.service.name]]);
-    for (const [key, value] of ctx.metainfo.strInfo) strInfo.set(key, value);
-    for (const [key, value] of ctx.metainfo.intInfo) intInfo.set(key, value);
-    return { seqId, protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
+    if (ctx !== undefined) {
+      for (const [key, value] of ctx.metainfo.strInfo) strInfo.set(key, value);
+      for (const [key, value] of ctx.metainfo.intInfo) intInfo.set(key, value);
+    }
+    return { protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
   }
 
   private dispatch(channel: Channel, pending: PendingCall, chunks: Uint8Array[]): void {

@@ -40,11 +40,51 @@ export function composeMiddleware(middleware: readonly Middleware[], last: Invok
   return invoke;
 }
 
-/** A fresh context. */
-export function createContext(init: Omit<RpcContext, 'metainfo' | 'responseMetainfo'> & { metainfo?: MetaInfo; responseMetainfo?: MetaInfo }): RpcContext {
-  return {
-    ...init,
-    metainfo: init.metainfo ?? new MetaInfo(),
-    responseMetainfo: init.responseMetainfo ?? new MetaInfo(),
-  };
+/**
+ * The context of one call. Most calls never touch their metainfo, so the two MetaInfo objects
+ * (and their maps) are only made when first read; `hasMetainfo` tells the hot path whether a
+ * request header needs anything beyond the fixed keys.
+ */
+export class CallContext implements RpcContext {
+  seqId: number;
+  /** When the call started (ms since the epoch); the deadline counts from here. */
+  readonly startedAt: number;
+  private request: MetaInfo | undefined;
+  private response: MetaInfo | undefined;
+
+  constructor(
+    readonly side: 'client' | 'server',
+    readonly service: string,
+    readonly method: string,
+    readonly peer: string,
+    readonly transport: TransportName,
+    /** The call's time budget in ms, when it has one. */
+    readonly timeoutMs: number | undefined,
+    metainfo?: MetaInfo,
+  ) {
+    this.seqId = 0;
+    this.startedAt = Date.now();
+    this.deadline = timeoutMs !== undefined && timeoutMs > 0 ? this.startedAt + timeoutMs : undefined;
+    this.request = metainfo;
+  }
+
+  readonly deadline: number | undefined;
+
+  get metainfo(): MetaInfo {
+    return (this.request ??= new MetaInfo());
+  }
+
+  get responseMetainfo(): MetaInfo {
+    return (this.response ??= new MetaInfo());
+  }
+
+  /** True when request metainfo exists and has entries. */
+  get hasMetainfo(): boolean {
+    return this.request !== undefined && (this.request.strInfo.size > 0 || this.request.intInfo.size > 0);
+  }
+
+  /** True when reply metainfo was set. */
+  get hasResponseMetainfo(): boolean {
+    return this.response !== undefined && (this.response.strInfo.size > 0 || this.response.intInfo.size > 0);
+  }
 }

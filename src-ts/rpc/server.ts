@@ -7,10 +7,10 @@ import type { ThriftDocument } from '../thrift/document.js';
 import { decodeMessageHeader } from '../thrift/message.js';
 import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
 import { MessageType } from '../thrift/wire-types.js';
-import { IntKey, MetaInfo, type Frame, type TTHeader } from '../transport/index.js';
+import { IntKey, MetaInfo, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { formatAddress, parseAddress, type RpcAddress } from './address.js';
 import { adoptSocket, resolveIoPath, type IoPath } from './connect.js';
-import { composeMiddleware, createContext, type Invoke, type Middleware, type RpcContext } from './context.js';
+import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { CONNECTION_RESET_KEY, controlFrameChunks } from './control-frame.js';
 import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection, type FrameSink } from './frame-connection.js';
 import { listen as shmListen } from '../shm/server.js';
@@ -18,7 +18,7 @@ import type { ShmListenOptions } from '../shm/options.js';
 import type { ShmStream } from '../shm/stream.js';
 import { ShmFrameConnection } from './shm-connection.js';
 import { Outbox } from './outbox.js';
-import { frameChunks, messageOf, transportOf, ttheaderProtocolId, type TransportName } from './wire.js';
+import { frameChunks, messageOf, transportOf, TTHeaderTemplate, ttheaderProtocolId, type TransportName } from './wire.js';
 
 /**
  * A method implementation: decoded arguments (an object keyed by IDL parameter name) in, the
@@ -109,6 +109,8 @@ export class RpcServer {
   private readonly log: (entry: ServerLogEntry) => void;
   private readonly handlers: Record<string, Handler>;
   private readonly shmOptions: ShmListenOptions;
+  /** Reply TTHeaders by message type, for replies without metainfo. */
+  private readonly replyTemplates = new Map<number, TTHeaderTemplate>();
   private readTimer: ReturnType<typeof setInterval> | undefined;
   private shuttingDown = false;
   private inflightTotal = 0;
@@ -323,17 +325,9 @@ export class RpcServer {
       this.replyException(conn, transport, name, seqId, ApplicationExceptionType.PROTOCOL_ERROR, failure.message);
       return;
     }
-    const timeout = header?.intInfo.get(IntKey.RPCTimeout);
-    const ctx = createContext({
-      side: 'server',
-      service: this.service.name,
-      method: name,
-      seqId,
-      peer: conn.peer,
-      transport,
-      ...(header !== undefined ? { metainfo: new MetaInfo(header.intInfo, header.strInfo) } : {}),
-      ...(timeout !== undefined && Number(timeout) > 0 ? { deadline: Date.now() + Number(timeout) } : {}),
-    });
+    const timeout = header === undefined ? undefined : Number(header.intInfo.get(IntKey.RPCTimeout) ?? 0);
+    const ctx = new CallContext('server', this.service.name, name, conn.peer, transport, timeout, header === undefined ? undefined : new MetaInfo(header.intInfo, header.strInfo));
+    ctx.seqId = seqId;
     this.track(conn, +1);
     let result: Promise<unknown>;
     try {
@@ -342,8 +336,8 @@ export class RpcServer {
       result = Promise.reject(error);
     }
     result.then(
-      (value) => this.replySuccess(conn, method, ctx, header, value),
-      (error) => this.replyFailure(conn, method, ctx, header, error),
+      (value) => this.replySuccess(conn, method, ctx, value),
+      (error) => this.replyFailure(conn, method, ctx, error),
     );
   }
 
@@ -351,7 +345,7 @@ export class RpcServer {
     return this.handlers[ctx.method]!(args, ctx);
   }
 
-  private replySuccess(conn: ServerConnection, method: MethodDescriptor, ctx: RpcContext, header: TTHeader | undefined, value: unknown): void {
+  private replySuccess(conn: ServerConnection, method: MethodDescriptor, ctx: CallContext, value: unknown): void {
     this.track(conn, -1);
     if (method.oneway) return;
     let reply: Uint8Array;
@@ -363,15 +357,15 @@ export class RpcServer {
       this.replyException(conn, ctx.transport, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, failure.message);
       return;
     }
-    this.send(conn, ctx.transport, reply, this.replyHeader(ctx, header, MessageType.REPLY));
+    this.send(conn, ctx.transport, reply, this.replyHeader(ctx, MessageType.REPLY), ctx.seqId);
   }
 
-  private replyFailure(conn: ServerConnection, method: MethodDescriptor, ctx: RpcContext, header: TTHeader | undefined, error: unknown): void {
+  private replyFailure(conn: ServerConnection, method: MethodDescriptor, ctx: CallContext, error: unknown): void {
     this.track(conn, -1);
     if (method.oneway) return;
     const declared = method.failure(error);
     if (declared !== undefined) {
-      this.send(conn, ctx.transport, method.encodeReply(declared, ctx.seqId), this.replyHeader(ctx, header, MessageType.REPLY));
+      this.send(conn, ctx.transport, method.encodeReply(declared, ctx.seqId), this.replyHeader(ctx, MessageType.REPLY), ctx.seqId);
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -381,25 +375,36 @@ export class RpcServer {
 
   private replyException(conn: ServerConnection, transport: TransportName, name: string, seqId: number, type: number, message: string): void {
     const bytes = encodeApplicationException(name, seqId, { type, message }, this.protocol);
-    const header = this.replyHeader(undefined, undefined, MessageType.EXCEPTION, seqId);
-    this.send(conn, transport, bytes, header);
+    this.send(conn, transport, bytes, this.replyHeader(undefined, MessageType.EXCEPTION), seqId);
   }
 
-  private replyHeader(ctx: RpcContext | undefined, request: TTHeader | undefined, type: number, seqId = ctx?.seqId ?? 0) {
-    // What a Kitex server writes back: the message type, backward metainfo, and `crrst` while
-    // shutting down so clients retire the connection.
+  /** What a Kitex server writes back: the message type, backward metainfo, and `crrst` while
+   * shutting down so clients retire the connection. Plain replies stamp a cached template. */
+  private replyHeader(ctx: CallContext | undefined, type: number): TTHeaderInit | TTHeaderTemplate {
+    const plain = !this.shuttingDown && (ctx === undefined || !ctx.hasResponseMetainfo);
+    if (plain) {
+      let template = this.replyTemplates.get(type);
+      if (template === undefined) {
+        template = new TTHeaderTemplate(this.replyHeaderInit(undefined, type));
+        this.replyTemplates.set(type, template);
+      }
+      return template;
+    }
+    return this.replyHeaderInit(ctx, type);
+  }
+
+  private replyHeaderInit(ctx: CallContext | undefined, type: number): TTHeaderInit {
     const intInfo = new Map<number, string>([[IntKey.MsgType, String(type)]]);
     const strInfo = new Map<string, string>();
-    if (ctx !== undefined) for (const [key, value] of ctx.responseMetainfo.strInfo) strInfo.set(key, value);
+    if (ctx?.hasResponseMetainfo) for (const [key, value] of ctx.responseMetainfo.strInfo) strInfo.set(key, value);
     if (this.shuttingDown) strInfo.set(CONNECTION_RESET_KEY, '1');
-    void request;
-    return { seqId, protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
+    return { seqId: ctx?.seqId ?? 0, protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
   }
 
-  private send(conn: ServerConnection, transport: TransportName, message: Uint8Array, header: ReturnType<RpcServer['replyHeader']>): void {
+  private send(conn: ServerConnection, transport: TransportName, message: Uint8Array, header: TTHeaderInit | TTHeaderTemplate, seqId: number): void {
     let chunks: Uint8Array[];
     try {
-      chunks = frameChunks(transport, message, header, this.maxFrameSize);
+      chunks = frameChunks(transport, message, header, this.maxFrameSize, seqId);
     } catch (error) {
       this.log({ level: 'error', code: error instanceof HeddleError ? error.code : 'ERR_SIZE_LIMIT', message: String(error), peer: conn.peer });
       return;

@@ -64,10 +64,43 @@ function ttheaderBytes(init: TTHeaderInit, bodyLength: number, maxFrameSize: num
 }
 
 /**
- * The chunks that put `message` on the wire with `transport`, written in one writev: framing
- * prefixes are separate small chunks, so the message itself is never copied.
+ * A TTHeader encoded once, for the frames whose header differs only in SEQID and LENGTH (a call
+ * with no metainfo, a plain reply): each frame gets a copy with those two fields patched, instead
+ * of encoding the info maps again.
  */
-export function frameChunks(transport: TransportName, message: Uint8Array, header: TTHeaderInit, maxFrameSize: number): Uint8Array[] {
+export class TTHeaderTemplate {
+  private readonly bytes: Uint8Array;
+
+  constructor(init: TTHeaderInit) {
+    this.bytes = ttheaderBytes({ ...init, seqId: 0 }, 0, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** The header for a frame with `seqId` whose body (everything after the header) is `bodyLength` bytes. */
+  header(seqId: number, bodyLength: number, maxFrameSize: number): Uint8Array {
+    const length = this.bytes.length - 4 + bodyLength;
+    if (length + 4 > maxFrameSize) {
+      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `TTHeader frame of ${length + 4} bytes exceeds the ${maxFrameSize}-byte frame limit`);
+    }
+    const header = Buffer.allocUnsafe(this.bytes.length);
+    header.set(this.bytes);
+    header.writeUInt32BE(length, 0);
+    header.writeInt32BE(seqId | 0, 8);
+    return header;
+  }
+}
+
+/**
+ * The chunks that put `message` on the wire with `transport`, written in one writev: framing
+ * prefixes are separate small chunks, so the message itself is never copied. `header` is the
+ * TTHeader to encode, or a template to stamp with `seqId`.
+ */
+export function frameChunks(
+  transport: TransportName,
+  message: Uint8Array,
+  header: TTHeaderInit | TTHeaderTemplate,
+  maxFrameSize: number,
+  seqId = 0,
+): Uint8Array[] {
   switch (transport) {
     case 'buffered':
       if (message.length > maxFrameSize) throw sizeError(message.length, maxFrameSize);
@@ -76,10 +109,14 @@ export function frameChunks(transport: TransportName, message: Uint8Array, heade
       if (message.length + 4 > maxFrameSize) throw sizeError(message.length + 4, maxFrameSize);
       return [u32(message.length), message];
     case 'ttheader':
-      return [ttheaderBytes(header, message.length, maxFrameSize), message];
+      return [headerBytes(header, message.length, maxFrameSize, seqId), message];
     case 'ttheader-framed':
-      return [ttheaderBytes(header, message.length + 4, maxFrameSize), u32(message.length), message];
+      return [headerBytes(header, message.length + 4, maxFrameSize, seqId), u32(message.length), message];
   }
+}
+
+function headerBytes(header: TTHeaderInit | TTHeaderTemplate, bodyLength: number, maxFrameSize: number, seqId: number): Uint8Array {
+  return header instanceof TTHeaderTemplate ? header.header(seqId, bodyLength, maxFrameSize) : ttheaderBytes(header, bodyLength, maxFrameSize);
 }
 
 function sizeError(size: number, max: number): HeddleError {
