@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds every libFuzzer target (test/fuzz/fuzz_*.cc) against the pure C++ kernel sources with
-# ASan and UBSan, into test/fuzz/out/, then runs each for the given seconds (default 10).
+# Builds every libFuzzer target (test/fuzz/fuzz_*.cc, src-native/io/fuzz_*.cc) against the pure
+# C++ kernel sources with ASan and UBSan, into test/fuzz/out/, then runs each for the given
+# seconds (default 10).
 # Exits non-zero if a target fails to build or finds a crash, leak or SIMD/scalar mismatch.
 #
 #   test/fuzz/run.sh [seconds-per-target]
@@ -15,9 +16,10 @@ mkdir -p "$out"
 
 # The kernels and their dispatch: pure C++ only (no napi glue).
 mapfile -t sources < <(find "$native/codec" "$native/simd" -name '*.cc' ! -name '*_napi.cc' ! -name 'fuzz_*' | sort)
+sources+=("$native/io/frame_scan.cc")  # the rest of io/ is napi glue
 
 failed=()
-for target in "$here"/fuzz_*.cc; do
+for target in "$here"/fuzz_*.cc "$native"/io/fuzz_*.cc; do
   name="$(basename "$target" .cc)"
   echo "fuzz: building $name"
   if ! "$cxx" -std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
