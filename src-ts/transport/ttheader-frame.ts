@@ -8,6 +8,12 @@ import { decodeTTHeader } from './ttheader-decode.js';
 import { TTHEADER_MAGIC, TTHEADER_MAX_LENGTH, TTHeaderLayout as L } from './ttheader-layout.js';
 
 const KITEX_PROTOBUF_VERSION = 0x90010000;
+
+/** True when a word begins a Thrift Compact message: protocol id 0x82, then version 1 in the low
+ * five bits of the next byte. */
+function isCompactStart(word: number): boolean {
+  return word >>> 24 === 0x82 && ((word >>> 16) & 0x1f) === 1;
+}
 /** LENGTH covers at least magic, flags, sequence id and header size. */
 const MIN_LENGTH = L.FIXED_SIZE - 4;
 
@@ -44,9 +50,10 @@ export function readTTHeaderFrame(input: LinkBuffer, offset: number, limits: Res
   let innerFramed = false;
   if (payloadLength >= 8) {
     const first = input.peekUint32At(0);
-    const secondMagic = (input.peekUint32At(4) & THRIFT_VERSION_MASK) >>> 0;
-    const bareThrift = (first & THRIFT_VERSION_MASK) >>> 0 === THRIFT_BINARY_VERSION_1;
-    if (!bareThrift && (secondMagic === THRIFT_BINARY_VERSION_1 || secondMagic === KITEX_PROTOBUF_VERSION)) {
+    const second = input.peekUint32At(4);
+    const secondMagic = (second & THRIFT_VERSION_MASK) >>> 0;
+    const bareThrift = (first & THRIFT_VERSION_MASK) >>> 0 === THRIFT_BINARY_VERSION_1 || isCompactStart(first);
+    if (!bareThrift && (secondMagic === THRIFT_BINARY_VERSION_1 || secondMagic === KITEX_PROTOBUF_VERSION || isCompactStart(second))) {
       if (first !== payloadLength - 4) {
         throw badFrame(`TTHeaderFramed inner length ${first} contradicts the ${payloadLength - 4}-byte payload`, payloadOffset);
       }

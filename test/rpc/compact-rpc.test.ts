@@ -30,7 +30,7 @@ describe.each(ioPaths)('Thrift Compact between heddle clients and a heddle serve
   });
   afterAll(() => server.close());
 
-  it.each(ioPaths.flatMap((io) => (['framed', 'buffered', 'ttheader'] as const).map((transport) => [transport, io] as const)))(
+  it.each(ioPaths.flatMap((io) => (['framed', 'buffered', 'ttheader', 'ttheader-framed'] as const).map((transport) => [transport, io] as const)))(
     'round-trips calls over %s from a %s-I/O client, large messages included',
     async (transport, io) => {
       const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, transport, protocol: 'compact', io });
