@@ -20,7 +20,8 @@ const sharedState = new ReadState(EMPTY, 0, 0);
  *
  * Values follow heddle's mapping (see the README): structs are plain objects with IDL field names;
  * `binary` fields decode as views into the input bytes (copy them to keep them past the input's
- * lifetime); `uuid` is a lowercase canonical string; null and undefined both mean "not set".
+ * lifetime); ASCII strings of 17-256 bytes may be slices of a shared copy of up to 1 KiB of the
+ * input, which stays in memory while one of them does; `uuid` is a lowercase canonical string; null and undefined both mean "not set".
  */
 export class Codec<T = any> {
   /** The struct's key in the model (`prefix.Name`). */
@@ -84,9 +85,7 @@ export class Codec<T = any> {
     }
     const end = bytes.length;
     const state = sharedState;
-    state.buf = bytes;
-    state.pos = 0;
-    state.end = end;
+    state.reset(bytes, 0, end);
     try {
       if (end > this.options.maxSize) throw sizeLimit(0, end, this.options.maxSize);
       const value = this.readStruct(state, 1) as T;
@@ -100,7 +99,7 @@ export class Codec<T = any> {
     } catch (error) {
       throw toHeddleError(error, this.struct.name);
     } finally {
-      state.buf = EMPTY;
+      state.reset(EMPTY, 0, 0);
     }
   }
 

@@ -251,3 +251,14 @@ describe('codec options and cache', () => {
     expect(doc.codec('fixture.Inner')).toBe(doc.codec('Inner'));
   });
 });
+
+describe('decoding a reused input', () => {
+  test.each(PROTOCOLS)('%s: an input overwritten with another message decodes to the new strings', (protocol) => {
+    const codec = fixtureDoc().codec('Everything', { protocol });
+    const message = (tag: string) => ({ ...everything(), text: `${tag} text long enough for a window`, names: [`${tag} name one, long enough`, `${tag} name two, long enough`] });
+    const first = codec.encode(message('AAAA')).slice();
+    expect(codec.decode(first)).toMatchObject(message('AAAA'));
+    first.set(codec.encode(message('BBBB')));
+    expect(codec.decode(first)).toMatchObject(message('BBBB'));
+  });
+});

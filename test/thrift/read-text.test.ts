@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { HeddleError } from '../../src-ts/errors.js';
 import { CodecFailure } from '../../src-ts/thrift/runtime/codec-failure.js';
-import { readUtf8 } from '../../src-ts/thrift/runtime/read-text.js';
+import { readText, readUtf8 } from '../../src-ts/thrift/runtime/read-text.js';
+import { ReadState } from '../../src-ts/thrift/runtime/read-state.js';
 
 function decode(text: string, pad = 3): string {
   const bytes = Buffer.concat([Buffer.alloc(pad, 0x7a), Buffer.from(text), Buffer.alloc(pad, 0x7a)]);
@@ -37,5 +38,58 @@ test('invalid UTF-8 fails at the first bad byte, short or long', () => {
       expect(error).not.toBeInstanceOf(HeddleError);
       expect((error as CodecFailure).offset).toBe(prefix.length);
     }
+  }
+});
+
+/** Lays `texts` out as length-prefixed runs separated by `gap` bytes of 0xff; returns the input and each text's range. */
+function layout(texts: string[], gap: number): { bytes: Uint8Array; ranges: Array<[number, number]> } {
+  const parts: Buffer[] = [];
+  const ranges: Array<[number, number]> = [];
+  let at = 0;
+  for (const text of texts) {
+    const encoded = Buffer.from(text);
+    ranges.push([at, at + encoded.length]);
+    parts.push(encoded, Buffer.alloc(gap, 0xff));
+    at += encoded.length + gap;
+  }
+  return { bytes: new Uint8Array(Buffer.concat(parts)), ranges };
+}
+
+test('readText: windowed strings equal readUtf8, across window edges, with non-ASCII text among them', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.string({ minLength: 17, maxLength: 300 }), fc.string({ unit: 'grapheme', minLength: 5, maxLength: 60 }), fc.string({ maxLength: 16 })), { maxLength: 40 }),
+      fc.nat(40),
+      (texts, gap) => {
+        const { bytes, ranges } = layout(texts, gap);
+        const state = new ReadState(bytes, 0, bytes.length);
+        ranges.forEach(([start, end], i) => expect(readText(state, start, end)).toBe(texts[i]));
+      },
+    ),
+    { numRuns: 300, seed: 7 },
+  );
+});
+
+test('readText: a reused input with new bytes gives the new strings once the state is reset (no stale window)', () => {
+  const texts = ['a'.repeat(20) + 'first', 'b'.repeat(30) + 'second', 'c'.repeat(40) + 'third'];
+  const { bytes, ranges } = layout(texts, 3);
+  const state = new ReadState(bytes, 0, bytes.length);
+  for (const [start, end] of ranges) readText(state, start, end);
+  bytes.fill(0x71, ranges[1]![0], ranges[1]![1]);
+  state.reset(bytes, 0, bytes.length);
+  expect(ranges.map(([start, end]) => readText(state, start, end))).toEqual([texts[0], 'q'.repeat(texts[1]!.length), texts[2]]);
+});
+
+test('readText: invalid UTF-8 in a windowed range fails at its first bad byte', () => {
+  const { bytes, ranges } = layout(['x'.repeat(20), 'y'.repeat(20), 'z'.repeat(20)], 2);
+  const state = new ReadState(bytes, 0, bytes.length);
+  readText(state, ranges[0]![0], ranges[0]![1]);
+  readText(state, ranges[1]![0], ranges[1]![1]);
+  bytes[ranges[2]![0] + 5] = 0xc3; // a lead byte followed by 'z', not a continuation byte
+  expect(() => readText(state, ranges[2]![0], ranges[2]![1])).toThrow(CodecFailure);
+  try {
+    readText(state, ranges[2]![0], ranges[2]![1]);
+  } catch (error) {
+    expect((error as CodecFailure).offset).toBe(ranges[2]![0] + 5);
   }
 });

@@ -94,7 +94,7 @@ export function readSharedScalar(
     case 'uuid':
       return [...boundsCheck(16, 'a uuid', checked), `${target} = readUuid(buf, pos);`, 'pos += 16;'];
     case 'string':
-      return lengthPrefixed(target, 'readUtf8(buf, pos, pos + len)');
+      return lengthPrefixed(target, 'readText(r, pos, pos + len)');
     case 'binary':
       // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species.
       return lengthPrefixed(target, 'new Uint8Array(buf.buffer, buf.byteOffset + pos, len)');

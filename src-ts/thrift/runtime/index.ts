@@ -19,7 +19,7 @@ import { readDoubleBE, readDoubleLE } from './int64.js';
 import { bigintKey, boolKey, defineOwn, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
 import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
-import { readUtf8 } from './read-text.js';
+import { readText } from './read-text.js';
 import { readUuid, writeUuid } from './uuid.js';
 import { readVarint32, readZigzag16, readZigzag32, writeVarint32 } from './varint.js';
 
@@ -43,7 +43,7 @@ export const runtime = {
   bigintKey,
   doubleKey,
   boolKey,
-  readUtf8,
+  readText,
   readUuid,
   writeUuid,
   readDoubleBE,

@@ -11,9 +11,17 @@
  *   valid; both checks are O(1) for the one-byte strings ASCII makes. Measured for 30-40 byte
  *   strings, ~2x faster than TextDecoder and ~15% faster than scanning for ASCII in JavaScript.
  * - Anything else is validated by the kernels' UTF-8 validator (and utf8Slice's result kept).
+ * - Generated decoders call {@link readText}, which also batches the medium ASCII strings of one
+ *   input: the native call (~40 ns) is most of a 30-byte string's cost, so from the second such
+ *   string on, one latin1 copy of the next KiB of input is made and each ASCII string in it is a
+ *   `substring` of that copy (V8 makes it a slice, no copy) after an ASCII check in JavaScript.
+ *   Measured on 32-40 byte strings: ~35-50 ns instead of ~60-65 ns each; Nesting decodes ~20%
+ *   faster. The price: such a string keeps its window (at most WINDOW_BYTES) alive, as a view
+ *   keeps its buffer.
  */
 import { validateUtf8 } from '../../kernels/index.js';
 import { badValue } from './codec-failure.js';
+import type { ReadState } from './read-state.js';
 
 interface NodeBufferSlices {
   latin1Slice(this: Uint8Array, start: number, end: number): string;
@@ -27,6 +35,10 @@ const CACHED_BYTES = 16;
 /** Strings up to this many bytes are built in JavaScript: below it a native call's fixed cost dominates. */
 const BUILT_IN_JS = 8;
 const CACHE_SLOTS = 4096;
+/** Strings up to this many bytes may be cut from a shared window; longer ones amortise their own native call. */
+const WINDOWED_MAX = 256;
+/** Bytes of input one window copies: what a retained windowed string can keep alive at most. */
+const WINDOW_BYTES = 1024;
 const cache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
 /** Decodes buf[start, end) as strict UTF-8; invalid bytes are ERR_BAD_VALUE at their offset. */
@@ -38,6 +50,37 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string {
   const invalid = validateUtf8(buf, start, end);
   if (invalid >= 0) throw badValue(invalid, 'invalid UTF-8');
   return text;
+}
+
+/**
+ * Decodes r.buf[start, end) as strict UTF-8 like {@link readUtf8}, cutting ASCII strings of up to
+ * WINDOWED_MAX bytes from a latin1 window of the input that `r` keeps (reset with the input).
+ */
+export function readText(r: ReadState, start: number, end: number): string {
+  const length = end - start;
+  const buf = r.buf;
+  if (length <= CACHED_BYTES) return readShort(buf, start, end, length);
+  // The first long string of an input is sliced alone: a message with one would not reuse a window.
+  if (length > WINDOWED_MAX || r.longStrings++ === 0) return readUtf8(buf, start, end);
+  if (!isAscii(buf, start, end)) return readUtf8(buf, start, end);
+  if (start < r.textStart || end > r.textEnd) {
+    const stop = Math.min(r.end, start + WINDOW_BYTES);
+    r.text = latin1Slice.call(buf, start, stop);
+    r.textStart = start;
+    r.textEnd = stop;
+  }
+  return r.text.substring(start - r.textStart, end - r.textStart);
+}
+
+/** Whether buf[start, end) is ASCII, eight bytes per step. */
+function isAscii(buf: Uint8Array, start: number, end: number): boolean {
+  let bits = 0;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    bits |= buf[i]! | buf[i + 1]! | buf[i + 2]! | buf[i + 3]! | buf[i + 4]! | buf[i + 5]! | buf[i + 6]! | buf[i + 7]!;
+  }
+  for (; i < end; i++) bits |= buf[i]!;
+  return bits < 0x80;
 }
 
 function readShort(buf: Uint8Array, start: number, end: number, length: number): string {
