@@ -51,6 +51,11 @@ Outcome Session::OnReadable() {
   return ReadAvailable();
 }
 
+Outcome Session::Guard(const Outcome& outcome) const {
+  const bool truncated = queue_region_.poisoned() || (buffer_region_ && buffer_region_->poisoned());
+  return truncated ? Outcome::Fail(Status::kPeerViolation, "peer truncated the shared memory") : outcome;
+}
+
 Outcome Session::ReadAvailable() {
   for (int reads = 0; reads < kReadsPerWakeup && state_ != State::kClosed; ++reads) {
     if (state_ == State::kAwaitFds) {

@@ -105,6 +105,10 @@ class Session {
   Outcome OnWritable();
   Outcome OnReadable();
   Outcome Drain();
+  // The outcome of a batch of shared-memory accesses, unless the peer truncated the memory meanwhile
+  // (the SIGBUS guard absorbed the fault and the batch read zeros): then that, a kPeerViolation.
+  // The caller applies this after every call that touched the memory, JavaScript's reads included.
+  Outcome Guard(const Outcome& outcome) const;
 
   // Data plane; all require an established session. `*via_fallback` tells whether the bytes went
   // through the socket (pool exhausted or queue full) instead of shared memory.

@@ -223,7 +223,13 @@ Outcome Session::MapPeerMemory(int queue_fd, int buffer_fd) {
   uint64_t buffer_bytes = 0;
   Outcome o = PeerMemfdSize(queue_fd, options_.max_peer_memory, &queue_bytes);
   if (o.ok()) o = PeerMemfdSize(buffer_fd, options_.max_peer_memory, &buffer_bytes);
-  if (o.ok()) o = queue_region_.Map(queue_fd, queue_bytes);
+  if (!o.ok()) return o;
+  // Sizes from fstat, before mapping: memory too small for even the headers is refused here; a
+  // truncation after this point is the SIGBUS guard's to absorb.
+  if (queue_bytes < uint64_t{kQueueCount} * kQueueHeaderSize || buffer_bytes < kManagerHeaderSize + kListHeaderSize) {
+    return Outcome::Fail(Status::kPeerViolation, "peer's shared memory is smaller than its layout needs");
+  }
+  o = queue_region_.Map(queue_fd, queue_bytes);
   if (!o.ok()) return o;
   buffer_region_ = std::make_shared<MappedRegion>();
   o = buffer_region_->Map(buffer_fd, buffer_bytes);

@@ -89,7 +89,8 @@ void SessionHandle::OnDrainTimer(uv_timer_t* timer) {
   self->AfterIo(self->session_->drain_pending() ? self->session_->Drain() : Outcome::Ok());
 }
 
-void SessionHandle::AfterIo(const Outcome& outcome) {
+void SessionHandle::AfterIo(const Outcome& result) {
+  const Outcome outcome = session_->Guard(result);
   napi_env env = environment_->env();
   Napi::HandleScope scope(env);
   if (outcome.fatal()) {
@@ -159,7 +160,8 @@ void SessionHandle::Deliver(Napi::Env env, const Outcome* closing) {
   }
 }
 
-int32_t SessionHandle::Finish(Napi::Env env, const Outcome& outcome, const char* context) {
+int32_t SessionHandle::Finish(Napi::Env env, const Outcome& result, const char* context) {
+  const Outcome outcome = session_->Guard(result);
   if (outcome.ok()) {
     UpdateInterest();
     return 0;

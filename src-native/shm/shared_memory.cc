@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "shm/fault_guard.h"
+
 namespace heddle::shm {
 namespace {
 std::atomic<int64_t> live_mappings{0};
@@ -21,6 +23,12 @@ Outcome MappedRegion::Map(int fd, uint64_t size) {
   if (size == 0) return Outcome::Fail(Status::kInvalidArgument, "map an empty region");
   void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) return Outcome::Fail(Status::kSystemError, "mmap", errno);
+  // Unguarded, a peer's ftruncate would turn our next access into a fatal SIGBUS: refuse instead.
+  guard_slot_ = GuardMapping(p, size);
+  if (guard_slot_ < 0) {
+    munmap(p, size);
+    return Outcome::Fail(Status::kSystemError, "too many shared-memory mappings to guard against truncation");
+  }
   data_ = static_cast<uint8_t*>(p);
   size_ = size;
   retired_ = false;
@@ -34,18 +42,26 @@ void MappedRegion::Retire() {
   // (never unmapped under a live view) and is released by Unmap() later.
   void* p = mmap(data_, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
   if (p == MAP_FAILED) return;
+  // Private zero pages cannot fault: the guard is no longer needed.
+  UnguardMapping(guard_slot_);
+  guard_slot_ = -1;
   retired_ = true;
   live_mappings.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void MappedRegion::Unmap() {
   if (data_ == nullptr) return;
+  // Unregistered first, so the guard never touches an address range that munmap has given back.
+  UnguardMapping(guard_slot_);
+  guard_slot_ = -1;
   munmap(data_, size_);
   if (!retired_) live_mappings.fetch_sub(1, std::memory_order_relaxed);
   data_ = nullptr;
   size_ = 0;
   retired_ = false;
 }
+
+bool MappedRegion::poisoned() const { return MappingPoisoned(guard_slot_); }
 
 int64_t MappedRegion::LiveCount() { return live_mappings.load(std::memory_order_relaxed); }
 

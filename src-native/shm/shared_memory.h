@@ -11,7 +11,9 @@ namespace heddle::shm {
 
 // One MAP_SHARED mapping. Unmap() releases it; Retire() instead swaps the pages for private zero
 // pages at the same address, for a mapping JavaScript may still reference (the shared memory is
-// released all the same, and a late read sees zeros instead of faulting).
+// released all the same, and a late read sees zeros instead of faulting). While shared, the mapping
+// is registered with the SIGBUS guard (fault_guard.h): if the peer truncates the memory, accesses
+// read zeros and poisoned() turns true instead of the process dying.
 class MappedRegion {
  public:
   MappedRegion() = default;
@@ -26,6 +28,8 @@ class MappedRegion {
   uint8_t* data() const { return data_; }
   uint64_t size() const { return size_; }
   bool shared() const { return data_ != nullptr && !retired_; }
+  // The peer truncated the memory under this mapping (some of it now reads as zeros).
+  bool poisoned() const;
 
   // Mappings of shared memory alive in this process (tests check that sessions unmap).
   static int64_t LiveCount();
@@ -34,6 +38,7 @@ class MappedRegion {
   uint8_t* data_ = nullptr;
   uint64_t size_ = 0;
   bool retired_ = false;
+  int guard_slot_ = -1;
 };
 
 // A memfd of `size` bytes named `name`, sealed against shrinking so a peer cannot make our own

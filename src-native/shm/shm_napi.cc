@@ -8,6 +8,7 @@
 
 #include "core/addon_state.h"
 #include "shm/environment_napi.h"
+#include "shm/fault_guard.h"
 #include "shm/layout.h"
 #include "shm/listener_napi.h"
 #include "shm/session_napi.h"
@@ -132,7 +133,9 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
   Napi::Uint32Array out = info[2].As<Napi::Uint32Array>();
   uint32_t id = 0;
   const std::vector<uint32_t>* slices = nullptr;
-  const Outcome o = handle->session().Allocate(static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value()), &id, &slices);
+  Session& session = handle->session();
+  // Allocating reads the free lists: a truncation found there ends the session, not a fallback.
+  const Outcome o = session.Guard(session.Allocate(static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value()), &id, &slices));
   if (o.status == Status::kPoolExhausted) return Napi::Number::New(info.Env(), kAllocatePoolExhausted);
   if (!o.ok()) return Napi::Number::New(info.Env(), handle->Finish(info.Env(), o, "allocate"));
   if (out.ElementLength() < 1 + 2 * slices->size()) {
@@ -228,6 +231,7 @@ Napi::Value LiveCounts(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("sessions", static_cast<double>(Session::LiveCount()));
   out.Set("mappings", static_cast<double>(MappedRegion::LiveCount()));
+  out.Set("guarded", static_cast<double>(GuardedMappingCount()));
   return out;
 }
 

@@ -15,8 +15,10 @@ const sources = [
   'src-native/shm/buffer_manager.cc',
   'src-native/shm/queue.cc',
   'src-native/shm/control_message.cc',
+  'src-native/shm/shared_memory.cc',
+  'src-native/shm/fault_guard.cc',
 ];
-const headers = ['layout.h', 'status.h', 'shared_word.h', 'buffer_manager.h', 'queue.h', 'control_message.h'].map((h) => `src-native/shm/${h}`);
+const headers = ['layout.h', 'status.h', 'shared_word.h', 'buffer_manager.h', 'queue.h', 'control_message.h', 'shared_memory.h', 'fault_guard.h'].map((h) => `src-native/shm/${h}`);
 
 function compiler(): string | undefined {
   for (const cxx of ['clang++', 'g++']) {

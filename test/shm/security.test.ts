@@ -1,7 +1,8 @@
 // Security: the control socket's mode, the SO_PEERCRED uid allowlist on both sides, the mode of
 // v2 files, and a hostile peer writing garbage into the queue and the slice headers: its session
 // closes with ERR_SHM_PEER (ERR_BAD_FRAME for a garbled control message), this process survives,
-// and a well-behaved session on the same server keeps working.
+// and a well-behaved session on the same server keeps working. A peer truncating the memory it
+// shared (SIGBUS on our next access) is absorbed the same way.
 import { statSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import fc from 'fast-check';
@@ -9,11 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shm } from '../../src-ts/index.js';
 import type { ShmClient, ShmServer, ShmSession, ShmStream } from '../../src-ts/shm/index.js';
 import { ShmLayout as L } from '../../src-ts/shm/layout.js';
+import { killHard, startChildPeer } from './helpers/child-peer.js';
 import { startEchoServer } from './helpers/echo-server.js';
 import { FIRST_OWN_SLICE, ForgedClient, SLICE_COUNT, STRIDE } from './helpers/forged-client.js';
 import { filesWithPrefix, nativeDisabled, readBytes, tempDir, uniquePrefix, waitFor } from './helpers/runtime.js';
 
 const uid = process.getuid?.() ?? 0;
+type HeddleErrorLike = { code: string; message: string } | undefined;
 
 describe.skipIf(nativeDisabled)('shm security', () => {
   const dir = tempDir('security');
@@ -224,6 +227,86 @@ describe.skipIf(nativeDisabled)('shm security', () => {
       stream.write(Buffer.from('after the fuzz'));
       expect((await readBytes(stream, 14)).toString()).toBe('after the fuzz');
       honest.releaseStream(stream);
+    });
+  });
+
+  describe('a peer truncating the memory it shared', () => {
+    const prefix = uniquePrefix('truncating');
+    afterAll(() => expect(filesWithPrefix(prefix)).toEqual([]));
+
+    async function expectEcho(client: ShmClient, text: string): Promise<void> {
+      const stream = await client.acquireStream();
+      stream.write(Buffer.from(text));
+      expect((await readBytes(stream, text.length)).toString()).toBe(text);
+      client.releaseStream(stream);
+    }
+
+    /**
+     * Runs a heddle server in a child process (without the SIGBUS guard the fault kills that
+     * process, not the test runner), an honest client and a forged one; `attack` truncates and
+     * returns the line the server printed when the forged session ended.
+     */
+    async function truncationScenario(name: string, attack: (forged: ForgedClient, server: ReturnType<typeof startChildPeer>) => Promise<string>): Promise<string> {
+      const socket = `${dir.path}/${name}.sock`;
+      const server = startChildPeer(['server', socket, 'guard']);
+      let forged: ForgedClient | undefined;
+      try {
+        await server.waitForLine('READY');
+        const honest = await shm.connect(socket, { connectTimeoutMs: 3000 });
+        await expectEcho(honest, 'before the attack');
+        forged = await ForgedClient.connect(socket, prefix);
+        const ended = await attack(forged, server);
+        await forged.dropped;  // the server hung up on it
+        // The server process survived and its other session still works.
+        await expectEcho(honest, 'after the attack');
+        await honest.close();
+        server.child.stdin!.end();
+        expect(await server.exited).toBe(0);
+        expect(server.child.signalCode).toBeNull();
+        return ended;
+      } finally {
+        forged?.close();
+        await killHard(server);
+      }
+    }
+
+    it('the buffer cut to 0 under a chunk JavaScript is reading: zeros, then ERR_SHM_PEER', async () => {
+      const ended = await truncationScenario('truncate-buffer', async (forged, server) => {
+        forged.sendChunk(7, FIRST_OWN_SLICE, Buffer.from(`hold:${'x'.repeat(3000)}`));
+        expect(await server.waitForLine('HELD')).toBe('HELD 3005');
+        forged.truncateBuffer();
+        server.command('read');
+        // The bytes read after the truncation are the guard's zero pages, not 'hold:xxx...'.
+        expect(await server.waitForLine('READ ')).toBe('READ 0');
+        // Releasing the chunk is the session's next shared-memory batch: it sees the poison mark.
+        expect(await server.waitForLine('RELEASE')).toBe('RELEASE ERR_SHM_PEER');
+        return server.waitForLine('SESSIONCLOSE');
+      });
+      expect(ended).toMatch(/^SESSIONCLOSE ERR_SHM_PEER shm: release: .*peer truncated the shared memory$/);
+    });
+
+    it('the queue cut to 0 before a Polling message: the native drain reads zeros, then ERR_SHM_PEER', async () => {
+      const ended = await truncationScenario('truncate-queue', async (forged, server) => {
+        // A held chunk first: the server has mapped the memory once it prints HELD.
+        forged.sendChunk(7, FIRST_OWN_SLICE, Buffer.from('hold:on'));
+        expect(await server.waitForLine('HELD')).toBe('HELD 7');
+        forged.truncateQueue();
+        forged.poll();
+        return server.waitForLine('SESSIONCLOSE');
+      });
+      expect(ended).toBe('SESSIONCLOSE ERR_SHM_PEER shm: session closed: peer truncated the shared memory');
+    });
+
+    it('refuses memory too small for its layout before mapping it (fstat)', async () => {
+      const server = await startEchoServer(`${dir.path}/tiny.sock`);
+      for (const shrinkTo of [{ buffer: 16 }, { queue: 8 }]) {
+        const ended = new Promise<HeddleErrorLike>((resolve) => server.once('sessionClose', (_s, error) => resolve(error)));
+        const forged = await ForgedClient.connect(server.path, prefix, shrinkTo);
+        expect(await ended).toMatchObject({ code: 'ERR_SHM_PEER', message: expect.stringContaining('smaller than its layout needs') });
+        await forged.dropped;
+        forged.close();
+      }
+      await server.close();
     });
   });
 });

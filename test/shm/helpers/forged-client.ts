@@ -67,12 +67,15 @@ export class ForgedClient {
     this.#format();
   }
 
-  /** Connects and shares the forged memory (protocol v2: the server maps it on receipt). */
-  static async connect(socketPath: string, prefix: string): Promise<ForgedClient> {
+  /** Connects and shares the forged memory (protocol v2: the server maps it on receipt);
+   * `shrinkTo` cuts the files to that many bytes first. */
+  static async connect(socketPath: string, prefix: string, shrinkTo?: { queue?: number; buffer?: number }): Promise<ForgedClient> {
     const socket = connect(socketPath);
     socket.on('error', () => undefined);  // the server hanging up on us is the point
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     const client = new ForgedClient(prefix, socket);
+    if (shrinkTo?.queue !== undefined) ftruncateSync(client.#queueFd, shrinkTo.queue);
+    if (shrinkTo?.buffer !== undefined) ftruncateSync(client.#bufferFd, shrinkTo.buffer);
     socket.write(controlMessage(MessageType.ShareMemoryByFilePath, Buffer.concat([name(client.queuePath), name(client.bufferPath)])));
     return client;
   }
@@ -116,6 +119,16 @@ export class ForgedClient {
   /** Sends a Polling message (whatever the working flag says). */
   poll(): void {
     this.socket.write(controlMessage(MessageType.Polling, Buffer.alloc(0)));
+  }
+
+  /** Truncates the queue file to nothing: the server's next access to its mapping faults. */
+  truncateQueue(): void {
+    ftruncateSync(this.#queueFd, 0);
+  }
+
+  /** Truncates the buffer file to nothing: reading any slice faults, chunks already delivered too. */
+  truncateBuffer(): void {
+    ftruncateSync(this.#bufferFd, 0);
   }
 
   sendRaw(bytes: Buffer): void {

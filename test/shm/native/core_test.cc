@@ -1,6 +1,7 @@
 // Unit tests of the pure C++ shared-memory core (no Node-API): buffer manager, IO queue, control
 // messages, and the buffer manager shared by two processes at once. Built and run by
 // test/shm/native-core.test.ts, with AddressSanitizer and UndefinedBehaviorSanitizer.
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,8 +14,10 @@
 
 #include "shm/buffer_manager.h"
 #include "shm/control_message.h"
+#include "shm/fault_guard.h"
 #include "shm/layout.h"
 #include "shm/queue.h"
+#include "shm/shared_memory.h"
 #include "shm/shared_word.h"
 
 using namespace heddle::shm;
@@ -348,6 +351,49 @@ void TestControlMessages() {
   bad[3] = 65;
   CHECK(ParseControlHeader(bad, 64, &h) == Status::kBadFrame);  // over the limit
 }
+
+// A peer truncating memory we mapped: the access that would raise SIGBUS reads zeros instead, the
+// region is poisoned, the pages before the new end are still shared, and a SIGBUS outside every
+// guarded mapping still reaches the handler that was there first.
+volatile sig_atomic_t previous_handler_calls = 0;
+void PreviousHandler(int, siginfo_t*, void*) { previous_handler_calls = previous_handler_calls + 1; }
+
+void TestTruncationIsAbsorbed() {
+  struct sigaction previous = {};
+  previous.sa_sigaction = PreviousHandler;
+  previous.sa_flags = SA_SIGINFO;
+  sigemptyset(&previous.sa_mask);
+  struct sigaction saved;
+  CHECK(sigaction(SIGBUS, &previous, &saved) == 0);
+
+  const long page = sysconf(_SC_PAGESIZE);
+  const int fd = memfd_create("heddle-core-test", MFD_CLOEXEC);
+  CHECK(fd >= 0);
+  CHECK(ftruncate(fd, 4 * page) == 0);
+  const int guarded_before = GuardedMappingCount();
+  {
+    MappedRegion region;
+    CHECK(region.Map(fd, 4 * page).ok());
+    CHECK(GuardedMappingCount() == guarded_before + 1);
+    std::memset(region.data(), 0x5a, 4 * page);
+    CHECK(!region.poisoned());
+    CHECK(ftruncate(fd, page) == 0);
+    volatile uint8_t* bytes = region.data();
+    CHECK(bytes[3 * page] == 0);  // SIGBUS without the guard
+    CHECK(region.poisoned());
+    CHECK(bytes[page - 1] == 0x5a);  // still the file's page
+    CHECK(bytes[2 * page] == 0);
+    bytes[2 * page] = 1;  // writable private pages: a write that faulted resumes too
+    CHECK(previous_handler_calls == 0);
+  }
+  CHECK(GuardedMappingCount() == guarded_before);
+  close(fd);
+
+  // A SIGBUS sent by someone is not ours: the previous handler gets it.
+  raise(SIGBUS);
+  CHECK(previous_handler_calls == 1);
+  CHECK(sigaction(SIGBUS, &saved, nullptr) == 0);
+}
 }  // namespace
 
 int main() {
@@ -358,6 +404,7 @@ int main() {
   TestTwoProcessesShareThePool();
   TestQueueFifoFullAndWorkingFlag();
   TestControlMessages();
+  TestTruncationIsAbsorbed();
   if (failures != 0) {
     std::fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
