@@ -2,7 +2,8 @@
 // process, server in another, at concurrency 1 and 100, over TCP and a Unix socket. heddle (native
 // and net I/O) against the `thrift` package (Framed, Binary), @grpc/grpc-js unary, and a Go Kitex
 // server driven by the same heddle client. QPS and p50/p99 latency per row; the ratio column is
-// heddle's QPS over the row's.
+// heddle's QPS over the row's. Over the Unix socket, RPC echo over shmipc shared memory is shown
+// beside it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,10 @@ export async function run(bench) {
         started[kind] = await startServer(kind, addressFor(kind));
         servers.push(started[kind]);
       }
+      if (network === 'unix' && heddle.shm.available) {
+        started['heddle-shm'] = await startServer('heddle-shm', `shm://${join(dir, 'shm-control.sock')}`);
+        servers.push(started['heddle-shm']);
+      }
       let kitex;
       if (network === 'tcp' && kitexBinary !== undefined) {
         kitex = await startKitexServer(kitexBinary);
@@ -95,6 +100,7 @@ export async function run(bench) {
         cases.push(['thrift npm (framed)', () => thriftClient(started['thrift-framed'].address)]);
         cases.push(['grpc-js', () => grpcClient(started.grpc.address)]);
         if (kitex !== undefined) cases.push(['Kitex server, heddle client', () => heddleClient(kitex.address, { io, ...heddleOptions })]);
+        if (started['heddle-shm'] !== undefined) cases.push(['heddle over shm (shmipc)', () => heddleClient(started['heddle-shm'].address, heddleOptions)]);
         let subjectQps;
         for (const [name, make] of cases) {
           const client = make();

@@ -1,12 +1,23 @@
 // One RPC server in its own process, so the benchmark's client and server never share an event
 // loop: `node server-process.mjs <kind> <address>` prints "READY <bound address>" and exits when
-// its stdin closes. Kinds: heddle-native, heddle-net, thrift-framed, thrift-buffered, grpc.
+// its stdin closes. Kinds: heddle-native, heddle-net, heddle-shm, thrift-framed, thrift-buffered, grpc.
 import { readFileSync } from 'node:fs';
 import { echoThrift, startGrpcServer, startThriftServer } from './peers.mjs';
 
 const [kind, address] = process.argv.slice(2);
 let bound;
-if (kind === 'heddle-native' || kind === 'heddle-net') {
+if (kind === 'heddle-shm') {
+  // RPC over shmipc shared memory; `address` is the shm:// control socket.
+  const { default: heddle } = await import('../../dist/index.js');
+  const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
+  const server = heddle.rpc.createServer({
+    idl: doc,
+    service: 'EchoService',
+    handlers: { echo: async ({ req }) => ({ action: req.action, msg: req.msg }), ping: async () => 'pong' },
+  });
+  await server.listen(address);
+  bound = server.address;
+} else if (kind === 'heddle-native' || kind === 'heddle-net') {
   const { default: heddle } = await import('../../dist/index.js');
   const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
   const server = heddle.rpc.createServer({
