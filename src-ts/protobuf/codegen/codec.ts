@@ -9,6 +9,7 @@ import { emitDecoders } from './decoder-gen.js';
 import * as encodeSupport from './encode-support.js';
 import { emitEncoders } from './encoder-gen.js';
 import { SourceBuilder } from './source-builder.js';
+import { copyBytes } from './byte-pool.js';
 import * as wireRead from './wire-read.js';
 import * as wireWrite from './wire-write.js';
 
@@ -32,6 +33,7 @@ const RUNTIME: Record<string, unknown> = {
   ...decodeSupport,
   ...encodeSupport,
   withPath,
+  copyBytes,
   hasOwn: Object.hasOwn,
   decodeFloat64LE: kernels.decodeFloat64LE,
   decodeFloat32LE: kernels.decodeFloat32LE,
@@ -48,9 +50,7 @@ const RUNTIME: Record<string, unknown> = {
   encodeInt32LE: kernels.encodeInt32LE,
   encodeUint64LE: kernels.encodeUint64LE,
   encodeInt64LE: kernels.encodeInt64LE,
-  varint32sSize: kernels.varint32sSize,
   encodeVarint32s: kernels.encodeVarint32s,
-  varint64sSize: kernels.varint64sSize,
   encodeVarint64s: kernels.encodeVarint64s,
 };
 const RUNTIME_NAMES = Object.keys(RUNTIME);

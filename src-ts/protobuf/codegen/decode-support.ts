@@ -46,10 +46,12 @@ export function concatTyped(head: NumericArray, tail: ArrayLike<number | bigint>
   return joined;
 }
 
-/** Sets a map entry; a `__proto__` key becomes an own property instead of changing the prototype. */
+/**
+ * Defines a map entry as an own, ordinary data property: a `__proto__` key does not change the
+ * prototype, and numeric keys avoid the slower assignment path.
+ */
 export function setMapEntry(map: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
-  else map[key] = value;
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** The fault for a packed fixed-width field whose length is not a multiple of the element size. */

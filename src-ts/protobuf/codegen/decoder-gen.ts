@@ -85,7 +85,7 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
             out.line('if ((tag & 7) === 4) throw strayEndGroup(start, tag);');
             out.line('if (tag >>> 3 === 0) throw badFieldNumber(start);');
             out.line(`pos = skipField(buf, pos, end, tag, ${mod.options.maxDepth} - depth, start);`);
-            if (mod.options.keepUnknown) out.line('(m.$unknown ??= []).push(buf.slice(start, pos));');
+            if (mod.options.keepUnknown) out.line('(m.$unknown ??= []).push(copyBytes(buf, start, pos));');
           }, '');
         });
       });
@@ -111,7 +111,8 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
 /** The initial value of a field in a freshly decoded message, or undefined if it starts absent. */
 function initialValue(mod: CodecModule, field: FieldInfo, typedName: string | undefined): string | undefined {
   if (field.kind === 'map') return '{}';
-  if (field.repeated) return typedName !== undefined ? `new ${typedName}(0)` : '[]';
+  // Empty TypedArrays cannot change, so one per kind is shared instead of allocated per message.
+  if (field.repeated) return typedName !== undefined ? `EMPTY_${typedName.toUpperCase()}` : '[]';
   if (field.presence !== 'implicit') return undefined;
   if (field.kind === 'enum') return '0';
   if (field.kind !== 'scalar') return undefined;
@@ -265,7 +266,7 @@ function emitRead(mod: CodecModule, field: FieldInfo & { kind: 'scalar' | 'enum'
     case 'string':
     case 'bytes':
       emitLength(out, limit);
-      if (scalar === 'bytes') out.line('v = buf.slice(pos, pos + len);');
+      if (scalar === 'bytes') out.line('v = copyBytes(buf, pos, pos + len);');
       else out.line(`v = ${stringReader(field)}(buf, pos, pos + len);`);
       out.line('pos += len;');
       return;
@@ -299,7 +300,7 @@ function emitStore(
   if (field.kind === 'enum' && field.enum.closed) {
     const known = mod.constant(new Set(field.enum.names.keys()));
     out.block(`if (${known}.has(v)) {`, store, '}');
-    if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(buf.slice(start, pos));');
+    if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(copyBytes(buf, start, pos));');
     return;
   }
   store();
@@ -422,9 +423,16 @@ function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, p: s
   if (valueInfo.kind === 'enum' && valueInfo.enum.closed) {
     const known = mod.constant(new Set(valueInfo.enum.names.keys()));
     out.line(`if (${known}.has(value)) setMapEntry(${p}, ${keyText}, value);`);
-    if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(buf.slice(start, pos));');
-  } else {
+    if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(copyBytes(buf, start, pos));');
+  } else if (field.key === 'string') {
+    // Only a string key can be __proto__; other stores stay inline, where they are fastest.
+    out.line(`if (key === "__proto__") setMapEntry(${p}, key, value); else ${p}[key] = value;`);
+  } else if (is64Bit(field.key)) {
+    // Keys above 2^32 read as numbers to V8; defining them skips the prototype-chain lookup an
+    // assignment does for each new key, which is most of the cost.
     out.line(`setMapEntry(${p}, ${keyText}, value);`);
+  } else {
+    out.line(`${p}[${keyText}] = value;`);
   }
 }
 

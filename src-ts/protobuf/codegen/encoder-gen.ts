@@ -251,9 +251,12 @@ function emitPacked(w: EncoderWriter, field: FieldInfo & { kind: 'scalar' | 'enu
   w.tag(field.number, 2);
   if (varintKernel !== undefined) {
     out.block(`if (${varintKernel.types.map((t) => `v instanceof ${t}`).join(' || ')}) {`, () => {
-      out.line(`const size = ${varintKernel.size}(v, ${varintKernel.zigzag});`);
-      w.ensure('5 + size');
-      out.line('pos = writeVarint32(buf, pos, size);', `pos = ${varintKernel.encode}(v, ${varintKernel.zigzag}, buf, pos);`);
+      // Room for the longest encoding and its length prefix, so the kernel writes in one pass
+      // without sizing the values first; the prefix is fixed up after.
+      out.line(`const reserved = varintSize(n * ${varintKernel.maxBytes});`);
+      w.ensure(`reserved + n * ${varintKernel.maxBytes}`);
+      out.line(`const bodyEnd = ${varintKernel.encode}(v, ${varintKernel.zigzag}, buf, pos + reserved);`);
+      out.line('pos = finishLength(pos, reserved, bodyEnd);');
     });
     out.block('else {', () => varintLoop(w, loop));
   } else varintLoop(w, loop);
@@ -276,12 +279,13 @@ const FIXED_KERNELS: Partial<Record<ScalarType, { type: string; encode: string }
   sfixed64: { type: 'BigInt64Array', encode: 'encodeInt64LE' },
 };
 
-const VARINT_KERNELS: Partial<Record<ScalarType, { types: string[]; size: string; encode: string; zigzag: boolean }>> = {
-  int32: { types: ['Int32Array'], size: 'varint32sSize', encode: 'encodeVarint32s', zigzag: false },
-  sint32: { types: ['Int32Array'], size: 'varint32sSize', encode: 'encodeVarint32s', zigzag: true },
-  int64: { types: ['BigInt64Array'], size: 'varint64sSize', encode: 'encodeVarint64s', zigzag: false },
-  sint64: { types: ['BigInt64Array'], size: 'varint64sSize', encode: 'encodeVarint64s', zigzag: true },
-  uint64: { types: ['BigUint64Array'], size: 'varint64sSize', encode: 'encodeVarint64s', zigzag: false },
+/** Kernels that write a whole TypedArray as varints; `maxBytes` bounds one value's encoding. */
+const VARINT_KERNELS: Partial<Record<ScalarType, { types: string[]; maxBytes: number; encode: string; zigzag: boolean }>> = {
+  int32: { types: ['Int32Array'], maxBytes: 10, encode: 'encodeVarint32s', zigzag: false },
+  sint32: { types: ['Int32Array'], maxBytes: 5, encode: 'encodeVarint32s', zigzag: true },
+  int64: { types: ['BigInt64Array'], maxBytes: 10, encode: 'encodeVarint64s', zigzag: false },
+  sint64: { types: ['BigInt64Array'], maxBytes: 10, encode: 'encodeVarint64s', zigzag: true },
+  uint64: { types: ['BigUint64Array'], maxBytes: 10, encode: 'encodeVarint64s', zigzag: false },
 };
 
 /** A map: one length-delimited entry per key, key (field 1) and value (field 2) always written. */

@@ -1,3 +1,4 @@
+import { copyBytes } from './byte-pool.js';
 import { CodecFault } from './codec-fault.js';
 
 /**
@@ -34,7 +35,7 @@ export function grow(pos: number, need: number): Uint8Array {
 
 /** Copies the encoded bytes out and shrinks the scratch buffer if one message made it huge. */
 export function takeOutput(end: number): Uint8Array {
-  const result = output.buf.slice(0, end);
+  const result = copyBytes(output.buf, 0, end);
   if (output.buf.length > RETAIN_LIMIT) {
     const fresh = createOutput(INITIAL_SIZE);
     output.buf = fresh.buf;
@@ -64,6 +65,20 @@ export function patchLength(start: number, end: number): number {
   buf.copyWithin(start + 1 + extra, start + 1, end);
   writeVarint32(buf, start, length);
   return end + extra;
+}
+
+/**
+ * A length-delimited body was written after `reserved` bytes kept at `start` for its length;
+ * writes the length there, moving the body left if the length takes fewer bytes. Returns the end.
+ */
+export function finishLength(start: number, reserved: number, bodyEnd: number): number {
+  const bodyStart = start + reserved;
+  const length = bodyEnd - bodyStart;
+  const buf = output.buf;
+  const prefix = varintSize(length);
+  if (prefix < reserved) buf.copyWithin(start + prefix, bodyStart, bodyEnd);
+  writeVarint32(buf, start, length);
+  return start + prefix + length;
 }
 
 /** Writes a uint32 varint. */
@@ -116,41 +131,73 @@ const UINT64_MAX = 2n ** 64n - 1n;
 /**
  * Splits a 64-bit integer given as bigint, safe-integer number or decimal string into uint32
  * halves (two's complement) in `halves`. Fails with ERR_BAD_VALUE on anything else or out of range.
+ * Values that fit 53 bits, nearly all in practice, are split without bigint arithmetic.
  */
 export function splitInt64(value: unknown, signed: boolean): void {
+  let n: number;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || (!signed && value < 0)) throw badInt64(value, signed);
-    if (value >= 0) {
-      halves.lo = value % TWO_32;
-      halves.hi = (value - halves.lo) / TWO_32;
+    n = value;
+    if (!Number.isSafeInteger(n)) throw badInt64(value, signed);
+  } else if (typeof value === 'bigint') {
+    n = Number(value);
+    // A safe integer result means the conversion was exact.
+    if (!Number.isSafeInteger(n)) return splitBig(value, value, signed);
+  } else if (typeof value === 'string') {
+    n = parseSafeDecimal(value);
+    if (Number.isNaN(n)) {
+      if (!/^-?\d+$/.test(value)) throw badInt64(value, signed);
+      return splitBig(BigInt(value), value, signed);
+    }
+  } else {
+    throw badInt64(value, signed);
+  }
+  if (n >= 0) {
+    if (n <= 0xffffffff) {
+      halves.lo = n;
+      halves.hi = 0;
     } else {
-      const magnitude = -value;
-      let lo = magnitude % TWO_32;
-      let hi = (magnitude - lo) / TWO_32;
-      // Two's complement of the magnitude: invert and add one.
-      lo = (~lo >>> 0) + 1;
-      hi = ~hi >>> 0;
-      if (lo === TWO_32) {
-        lo = 0;
-        hi = (hi + 1) >>> 0;
-      }
+      const lo = n % TWO_32;
       halves.lo = lo;
-      halves.hi = hi;
+      halves.hi = (n - lo) / TWO_32;
     }
     return;
   }
-  let big: bigint;
-  if (typeof value === 'bigint') big = value;
-  else if (typeof value === 'string' && /^-?\d+$/.test(value)) big = BigInt(value);
-  else throw badInt64(value, signed);
-  if (signed ? big < INT64_MIN || big > INT64_MAX : big < 0n || big > UINT64_MAX) throw badInt64(value, signed);
-  if (big >= -0x1fffffffffffffn && big <= 0x1fffffffffffffn) {
-    splitInt64(Number(big), signed);
-    return;
+  if (!signed) throw badInt64(value, signed);
+  // Two's complement of the magnitude: invert and add one.
+  const magnitude = -n;
+  let lo = magnitude % TWO_32;
+  let hi = (magnitude - lo) / TWO_32;
+  lo = (~lo >>> 0) + 1;
+  hi = ~hi >>> 0;
+  if (lo === TWO_32) {
+    lo = 0;
+    hi = (hi + 1) >>> 0;
   }
+  halves.lo = lo;
+  halves.hi = hi;
+}
+
+/** Values beyond 53 bits: range-checked, then split with bigint arithmetic. */
+function splitBig(big: bigint, original: unknown, signed: boolean): void {
+  if (signed ? big < INT64_MIN || big > INT64_MAX : big < 0n || big > UINT64_MAX) throw badInt64(original, signed);
   const unsigned = BigInt.asUintN(64, big);
   halves.lo = Number(unsigned & 0xffffffffn);
   halves.hi = Number(unsigned >> 32n);
+}
+
+/** A decimal string of at most 15 digits (optionally negative) as a number, else NaN. */
+function parseSafeDecimal(text: string): number {
+  const negative = text.charCodeAt(0) === 45;
+  const first = negative ? 1 : 0;
+  const length = text.length;
+  if (length === first || length - first > 15) return NaN;
+  let n = 0;
+  for (let i = first; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    n = n * 10 + digit;
+  }
+  return negative ? -n : n;
 }
 
 function badInt64(value: unknown, signed: boolean): CodecFault {
@@ -188,50 +235,73 @@ export function describe(value: unknown): string {
 
 const encoder = new TextEncoder();
 
+/** Node's native UTF-8 writer, which writes into any Uint8Array; undefined outside Node. */
+const utf8Write = (globalThis as { Buffer?: { prototype: { utf8Write?: (this: Uint8Array, text: string, offset: number) => number } } })
+  .Buffer?.prototype.utf8Write;
+
+/** Strings shorter than this are written by a JavaScript loop; longer ones natively. */
+const SHORT_STRING = 16;
+
 /**
- * Writes `text` as UTF-8 with its length prefix. Short strings use a loop with a one-byte
- * placeholder; longer ones TextEncoder#encodeInto. Lone surrogates cannot be encoded as UTF-8 and
- * fail with ERR_BAD_VALUE rather than being replaced.
+ * Writes `text` as UTF-8 with its length prefix. Short strings are written by a loop after a
+ * one-byte length placeholder; longer ones by Node's native UTF-8 writer (TextEncoder elsewhere)
+ * after a prefix sized for ASCII, widened if the text turns out longer in bytes. Lone surrogates
+ * cannot be encoded as UTF-8 and fail with ERR_BAD_VALUE rather than being replaced.
  */
 export function writeString(pos: number, text: string): number {
   const length = text.length;
   let buf = output.buf;
-  if (pos + 5 + length * 3 > buf.length) buf = grow(pos, 5 + length * 3);
-  if (length < 43) {
+  if (pos + 10 + length * 3 > buf.length) buf = grow(pos, 10 + length * 3);
+  if (length < SHORT_STRING) {
     const start = pos++;
-    for (let i = 0; i < length; i++) {
-      let c = text.charCodeAt(i);
-      if (c < 0x80) {
-        buf[pos++] = c;
-      } else if (c < 0x800) {
-        buf[pos++] = (c >> 6) | 0xc0;
-        buf[pos++] = (c & 0x3f) | 0x80;
-      } else if (c < 0xd800 || c > 0xdfff) {
-        buf[pos++] = (c >> 12) | 0xe0;
-        buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
-        buf[pos++] = (c & 0x3f) | 0x80;
-      } else {
-        const low = text.charCodeAt(i + 1);
-        if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) throw loneSurrogate(i);
-        c = 0x10000 + ((c & 0x3ff) << 10) + (low & 0x3ff);
-        i++;
-        buf[pos++] = (c >> 18) | 0xf0;
-        buf[pos++] = ((c >> 12) & 0x3f) | 0x80;
-        buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
-        buf[pos++] = (c & 0x3f) | 0x80;
-      }
+    let i = 0;
+    // ASCII first, in a loop tight enough for V8 to make fast; anything else from there on.
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[pos + i] = c;
     }
+    pos += i;
+    if (i < length) pos = writeUtf8Tail(buf, pos, text, i);
     buf[start] = pos - start - 1;
     return pos;
   }
   if (!isWellFormed(text)) throw loneSurrogate(-1);
-  const maxLength = length * 3;
-  const prefix = varintSize(maxLength);
-  const { written } = encoder.encodeInto(text, buf.subarray(pos + prefix));
-  const actualPrefix = varintSize(written);
-  if (actualPrefix < prefix) buf.copyWithin(pos + actualPrefix, pos + prefix, pos + prefix + written);
-  pos = writeVarint32(buf, pos, written);
-  return pos + written;
+  const reserved = varintSize(length);
+  const written = utf8Write !== undefined
+    ? utf8Write.call(buf, text, pos + reserved)
+    : encoder.encodeInto(text, buf.subarray(pos + reserved)).written;
+  const prefix = varintSize(written);
+  if (prefix !== reserved) buf.copyWithin(pos + prefix, pos + reserved, pos + reserved + written);
+  writeVarint32(buf, pos, written);
+  return pos + prefix + written;
+}
+
+/** UTF-8 of text[from...] at buf[pos] (room already made); returns the end. */
+function writeUtf8Tail(buf: Uint8Array, pos: number, text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      buf[pos++] = c;
+    } else if (c < 0x800) {
+      buf[pos++] = (c >> 6) | 0xc0;
+      buf[pos++] = (c & 0x3f) | 0x80;
+    } else if (c < 0xd800 || c > 0xdfff) {
+      buf[pos++] = (c >> 12) | 0xe0;
+      buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
+      buf[pos++] = (c & 0x3f) | 0x80;
+    } else {
+      const low = text.charCodeAt(i + 1);
+      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) throw loneSurrogate(i);
+      c = 0x10000 + ((c & 0x3ff) << 10) + (low & 0x3ff);
+      i++;
+      buf[pos++] = (c >> 18) | 0xf0;
+      buf[pos++] = ((c >> 12) & 0x3f) | 0x80;
+      buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
+      buf[pos++] = (c & 0x3f) | 0x80;
+    }
+  }
+  return pos;
 }
 
 const wellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;

@@ -1,0 +1,68 @@
+// Builds each peer's codec for a message from the same .proto source, and converts heddle-shaped
+// values into each peer's own representation once, outside the timed loops.
+import { create, createFileRegistry, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { PbfReader, PbfWriter } from 'pbf';
+import { compile } from 'pbf/compile';
+import protobufjs from 'protobufjs';
+import schema from 'protocol-buffers-schema';
+
+/**
+ * protobufjs reflection (it generates its encoder/decoder per type internally). `resolveAll`
+ * applies proto3's packed default, which protobufjs 7.6 leaves out of types it has not resolved.
+ * Decoding reads `wire` (the same bytes every peer decodes) as a Buffer, protobufjs's fast path.
+ */
+export function protobufjsPeer(source, typeName, value, wire) {
+  const root = protobufjs.parse(source, { keepCase: false }).root;
+  root.resolveAll();
+  const type = root.lookupType(typeName);
+  const message = type.fromObject(toProtobufjs(value));
+  const input = Buffer.from(wire.buffer, wire.byteOffset, wire.length);
+  return {
+    encode: () => type.encode(message).finish(),
+    decode: () => type.decode(input),
+    bytes: type.encode(message).finish(),
+  };
+}
+
+/** @bufbuild/protobuf with a registry built from the FileDescriptorSet of the schema. */
+export function bufbuildPeer(descriptorSet, typeName, value, wire) {
+  const desc = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
+  const message = create(desc, toBufbuild(value));
+  return { encode: () => toBinary(desc, message), decode: () => fromBinary(desc, wire), bytes: toBinary(desc, message) };
+}
+
+/**
+ * pbf with code compiled from the schema. pbf reads and writes .proto field names and int64 as
+ * JS numbers, so `value` is given in that shape (heddle's keepCase + int64 'number' decode).
+ */
+export function pbfPeer(source, typeName, plain, wire) {
+  const compiled = compile(schema.parse(source));
+  const name = typeName.split('.').pop();
+  const read = compiled[`read${name}`];
+  const write = compiled[`write${name}`];
+  const pbf = new PbfWriter();
+  write(plain, pbf);
+  return {
+    encode: () => {
+      const out = new PbfWriter();
+      write(plain, out);
+      return out.finish();
+    },
+    decode: () => read(new PbfReader(wire)),
+    bytes: pbf.finish(),
+  };
+}
+
+function mapValues(value, fn) {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return Array.from(value, (v) => fn(v));
+  if (Array.isArray(value)) return value.map((v) => mapValues(v, fn));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapValues(v, fn)]));
+  return fn(value);
+}
+
+/** protobufjs takes int64 as strings in fromObject (and keeps them as Long). */
+const toProtobufjs = (value) => mapValues(value, (v) => (typeof v === 'bigint' ? v.toString() : v));
+/** bufbuild takes bigint, and plain arrays for repeated fields. */
+const toBufbuild = (value) => mapValues(value, (v) => v);

@@ -1,0 +1,37 @@
+/**
+ * Small byte arrays carved out of shared 64 KiB slabs. Allocating a Uint8Array of its own costs
+ * an ArrayBuffer (about a microsecond in V8, more than encoding a small message), so encoded
+ * messages and decoded `bytes` fields up to 4 KiB are views into a slab instead, as Node's
+ * Buffer.allocUnsafe does. Each view's `byteOffset` says where it starts in `buffer`.
+ */
+
+const SLAB_SIZE = 64 * 1024;
+const MAX_POOLED = 4 * 1024;
+
+let slab = new ArrayBuffer(SLAB_SIZE);
+let used = 0;
+
+/** A zero-filled (or slab-recycled, then overwritten by the caller) array of `length` bytes. */
+export function allocBytes(length: number): Uint8Array {
+  if (length > MAX_POOLED) return new Uint8Array(length);
+  if (used + length > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    used = 0;
+  }
+  const bytes = new Uint8Array(slab, used, length);
+  // Keep views 8-byte aligned so callers may put wider TypedArrays over them.
+  used = (used + length + 7) & ~7;
+  return bytes;
+}
+
+/** A copy of src[start, end) in pooled memory. */
+export function copyBytes(src: Uint8Array, start: number, end: number): Uint8Array {
+  const length = end - start;
+  const out = allocBytes(length);
+  if (length <= 32) {
+    for (let i = 0; i < length; i++) out[i] = src[start + i]!;
+  } else {
+    out.set(src.subarray(start, end));
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+// The codec's fast paths agree with the general ones: short-ASCII string building against
+// TextDecoder, TypedArray kernels against plain arrays, pooled byte arrays against fresh ones.
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { protobuf } from './helpers/heddle.js';
+import { FIXTURES } from './helpers/protoc.js';
+import { wire } from './helpers/wire.js';
+
+const root = protobuf.load(join(FIXTURES, 'scalars3.proto'));
+const scalars = root.codec('heddle.test.v1.Scalars');
+const fatal = new TextDecoder('utf-8', { fatal: true });
+
+describe('strings', () => {
+  it('decode as TextDecoder does, or fail exactly where it fails, for every length', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 80 }), fc.string({ unit: 'grapheme-ascii', maxLength: 80 }).map((s) => new TextEncoder().encode(s))), (bytes) => {
+        const input = wire().delimited(9, bytes).build();
+        let expected: string | undefined;
+        try {
+          expected = fatal.decode(bytes);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) expect(() => scalars.decode(input)).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'fString' }));
+        else expect(scalars.decode(input).fString).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('encode any text as TextEncoder does, whatever its length and the width of its prefix', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom('é'.repeat(70), '€'.repeat(50), '😀'.repeat(40))), (text) => {
+        const expected = wire().delimited(9, new TextEncoder().encode(text)).build();
+        // An empty proto3 string is not written at all, so only non-empty ones compare.
+        if (text !== '') expect(scalars.encode({ fString: text })).toEqual(expected);
+        expect(scalars.decode(expected).fString).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('round-trip ASCII of every length from 0 to 100', () => {
+    for (let length = 0; length <= 100; length++) {
+      const text = Array.from({ length }, (_, i) => String.fromCharCode(32 + ((i * 7) % 95))).join('');
+      expect(scalars.decode(scalars.encode({ fString: text })).fString).toBe(text);
+    }
+  });
+});
+
+describe('TypedArrays', () => {
+  const repeated = root.codec('heddle.test.v1.Repeated');
+  const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+  const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+
+  it('encode to the same bytes as arrays of the same values, at every length', () => {
+    fc.assert(
+      fc.property(
+        fc.array(int32, { maxLength: 300 }), fc.array(int64, { maxLength: 300 }), fc.array(fc.double(), { maxLength: 50 }),
+        fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { maxLength: 50 }),
+        (ints, longs, doubles, ulongs) => {
+          const small = ints.map((i) => i & 0x3f);
+          const asArrays = { rInt32: ints, rSint32: small, rInt64: longs, rSint64: longs, rDouble: doubles, rUint64: ulongs, rSfixed64: longs };
+          const asTyped = {
+            rInt32: Int32Array.from(ints), rSint32: Int32Array.from(small), rInt64: BigInt64Array.from(longs), rSint64: BigInt64Array.from(longs),
+            rDouble: Float64Array.from(doubles), rUint64: BigUint64Array.from(ulongs), rSfixed64: BigInt64Array.from(longs),
+          };
+          const bytes = repeated.encode(asArrays);
+          expect(repeated.encode(asTyped)).toEqual(bytes);
+          expect(root.codec('heddle.test.v1.Repeated', { typedArrays: true }).decode(bytes)).toMatchObject(asTyped);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('pooled byte arrays', () => {
+  it('are independent copies: changing one changes neither the input nor other results', () => {
+    const input = wire().delimited(10, new Uint8Array([1, 2, 3])).build();
+    const a = scalars.decode(input).fBytes as Uint8Array;
+    const b = scalars.decode(input).fBytes as Uint8Array;
+    a[0] = 99;
+    expect(b[0]).toBe(1);
+    expect(input[2]).toBe(1);
+    const encoded = scalars.encode({ fInt32: 5 });
+    const again = scalars.encode({ fInt32: 6 });
+    expect(encoded).toEqual(wire().tag(5, 0).varint(5).build());
+    expect(again).toEqual(wire().tag(5, 0).varint(6).build());
+  });
+
+  it('large results get their own memory', () => {
+    const big = new Uint8Array(100_000).fill(7);
+    const encoded = scalars.encode({ fBytes: big });
+    expect(encoded.byteOffset).toBe(0);
+    expect(encoded.buffer.byteLength).toBe(encoded.length);
+    expect(scalars.decode(encoded).fBytes).toEqual(big);
+  });
+});
