@@ -30,6 +30,7 @@ export const EMPTY_UINT32ARRAY = new Uint32Array(0);
 export const EMPTY_BIGINT64ARRAY = new BigInt64Array(0);
 export const EMPTY_BIGUINT64ARRAY = new BigUint64Array(0);
 
+/** The fault for input that ends inside the field starting at `offset`. */
 export function truncated(offset: number): CodecFault {
   return new CodecFault('ERR_TRUNCATED', 'input ended inside a field', offset);
 }
