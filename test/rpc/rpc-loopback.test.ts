@@ -50,6 +50,16 @@ describe.each(ioPaths)('heddle client and server, %s I/O', (io) => {
     await client.close();
   });
 
+  it('accepts out-of-order replies on a multiplexed connection, matched by seqID', async () => {
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, multiplexed: true, maxConnections: 1 });
+    const order: string[] = [];
+    const slow = client.call('echo', { req: { action: 'sleep', msg: '150' } }).then((r) => (order.push('slow'), r));
+    const fast = client.call('echo', { req: { action: 'echo', msg: 'fast' } }).then((r) => (order.push('fast'), r));
+    expect(await Promise.all([slow, fast])).toEqual([{ action: 'sleep', msg: '150' }, { action: 'echo', msg: 'fast' }]);
+    expect(order).toEqual(['fast', 'slow']);
+    await client.close();
+  });
+
   it('rejects a declared exception with its type and decoded value', async () => {
     const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io });
     const error = await client.call('echo', { req: { action: 'throw', msg: 'nope' } }).catch((e: unknown) => e);
