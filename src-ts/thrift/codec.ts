@@ -6,6 +6,10 @@ import type { StructDef } from './model.js';
 import { sizeLimit, toHeddleError } from './runtime/codec-failure.js';
 import { ReadState } from './runtime/read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
+import type { LinkBuffer } from '../buffer/link-buffer.js';
+
+/** The smallest space `encodeTo` reserves: most messages fit, and unused bytes are given back. */
+const MIN_RESERVATION = 512;
 
 const EMPTY = new Uint8Array(0);
 /**
@@ -35,6 +39,8 @@ export class Codec<T = any> {
    * names and comments. Compile with `debug: true` to see it by name in stack traces.
    */
   readonly source: string;
+  /** Size of the last `encodeTo` result: what the next one probably needs. */
+  private lastEncodedSize = 0;
   /** @internal The generated encoder: writes a struct at `w.pos`. */
   readonly writeStruct: StructEncoder;
   /** @internal The generated decoder: reads a struct at `r.pos`. */
@@ -101,6 +107,45 @@ export class Codec<T = any> {
     } finally {
       state.reset(EMPTY, 0, 0);
     }
+  }
+
+  /**
+   * Encodes `value` straight into `out`, after whatever it already holds unflushed (a frame header
+   * from `transport.beginFrame`, say): the encoder writes into space reserved with `out.malloc`,
+   * and only a message that outgrows the reservation is copied once. The bytes become readable at
+   * `out.flush()`. Returns the encoded size; on error `out` is left as it was.
+   */
+  encodeTo(value: T, out: LinkBuffer): number {
+    const before = out.mallocLen;
+    const reserved = out.malloc(Math.min(Math.max(MIN_RESERVATION, this.lastEncodedSize * 2), this.options.maxSize));
+    const writer = new WriteBuffer(0, reserved);
+    try {
+      this.writeStruct(writer, value, 1);
+      const size = writer.pos;
+      if (size > this.options.maxSize) throw sizeLimit(undefined, size, this.options.maxSize);
+      this.lastEncodedSize = size;
+      if (writer.buf === reserved) {
+        out.mallocAck(before + size);
+      } else {
+        // Outgrew the reservation: the message is whole in the grown buffer, so link it instead.
+        out.mallocAck(before);
+        out.writeBinary(writer.buf.subarray(0, size));
+      }
+      return size;
+    } catch (error) {
+      out.mallocAck(before);
+      throw toHeddleError(error, this.struct.name);
+    }
+  }
+
+  /**
+   * Decodes one struct from the next `length` readable bytes of `input` (default: all of them) and
+   * consumes them. A message inside one slab is decoded in place; one that spans slabs is joined
+   * first (that message only, never the rest of the buffer). Decoded `binary` fields view
+   * `input`'s memory: valid until `input.release()`.
+   */
+  decodeFrom(input: LinkBuffer, length: number = input.length): T {
+    return this.decode(input.next(length));
   }
 
   /** @internal Writes the struct into `writer` at its position (message bodies). */

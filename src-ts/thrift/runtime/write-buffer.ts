@@ -24,8 +24,10 @@ export class WriteBuffer {
   /** Size of the last message handed out: the room the next one probably needs. */
   private lastSize = 0;
 
-  constructor(capacity: number = SLAB_SIZE) {
-    this.buf = Buffer.allocUnsafeSlow(capacity);
+  /** A buffer of `capacity` fresh bytes, or one that writes into `target` (a region reserved in a
+   * LinkBuffer) until it outgrows it. */
+  constructor(capacity: number = SLAB_SIZE, target?: Buffer) {
+    this.buf = target ?? Buffer.allocUnsafeSlow(capacity);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
