@@ -220,6 +220,19 @@ Napi::Value SessionInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// shmPeerCredentials(fd) -> { uid, pid } | { status, errno, message }: SO_PEERCRED of a connected
+// Unix socket Node owns (the fallback listener's connections), read without taking the descriptor.
+Napi::Value PeerCredentialsOf(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) return info.Env().Undefined();
+  PeerCredentials peer{};
+  const Outcome o = GetPeerCredentials(info[0].As<Napi::Number>().Int32Value(), &peer);
+  if (!o.ok()) return FailureObject(info.Env(), o, "fallback socket credentials");
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("uid", static_cast<double>(peer.uid));
+  out.Set("pid", static_cast<double>(peer.pid));
+  return out;
+}
+
 Napi::Value LastError(const Napi::CallbackInfo& info) { return EnvironmentOf(info)->LastError(info.Env()); }
 
 Napi::Value RemoveStale(const Napi::CallbackInfo& info) {
@@ -278,7 +291,7 @@ void InitShm(Napi::Env env, Napi::Object exports) {
       {"shmCloseStream", shm::CloseStream}, {"shmClose", shm::Close},
       {"shmSessionInfo", shm::SessionInfo}, {"shmLastError", shm::LastError},
       {"shmRemoveStaleFiles", shm::RemoveStale}, {"shmLiveCounts", shm::LiveCounts},
-      {"shmLayout", shm::Layout},
+      {"shmLayout", shm::Layout},         {"shmPeerCredentials", shm::PeerCredentialsOf},
   };
   for (const auto& [name, callback] : functions) {
     exports.Set(name, Napi::Function::New(env, callback, name, environment));

@@ -65,8 +65,11 @@ export interface NativeShmFunctions {
   shmSessionInfo(session: NativeHandle): NativeSessionInfo;
   shmLastError(): NativeFailure;
   shmRemoveStaleFiles(prefix: string): number;
-  shmLiveCounts(): { sessions: number; mappings: number };
+  /** Sessions and shared mappings alive; `guarded`: mappings registered with the SIGBUS guard. */
+  shmLiveCounts(): { sessions: number; mappings: number; guarded: number };
   shmLayout(): Record<string, number>;
+  /** SO_PEERCRED of a connected Unix socket's descriptor. */
+  shmPeerCredentials(fd: number): { uid: number; pid: number } | NativeFailure;
 }
 
 function unavailableReason(): string | undefined {

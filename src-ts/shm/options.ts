@@ -44,7 +44,10 @@ export interface ShmListenOptions {
   groupAccess?: boolean;
   /** Client uids accepted (SO_PEERCRED). Default: our own uid only. */
   allowedUids?: readonly number[];
-  /** Also listen here for clients without shared memory: 'unix:///path' or 'tcp://host:port'. */
+  /** Also listen here for clients without shared memory: 'unix:///path' or 'tcp://host:port'.
+   * A Unix socket is created with the control socket's mode (0600, or 0660 with groupAccess) and,
+   * when the addon is loaded, checked against `allowedUids` too; without the addon its file mode
+   * is the only protection. TCP has no peer credentials: anyone who can reach the port connects. */
   fallback?: string;
   /** A client that has not completed the handshake by then is dropped. Default 5000 ms. */
   handshakeTimeoutMs?: number;

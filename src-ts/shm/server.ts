@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { connect as netConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { formatFallbackAddress, type FallbackAddress } from './address.js';
 import { closeOnExit } from './exit-cleanup.js';
@@ -11,11 +12,15 @@ import { SocketStream } from './socket-stream.js';
 import { nativeError } from './status.js';
 import type { ShmStream } from './stream.js';
 
-/** A client refused at the door: its uid is not in `allowedUids`. */
+/** A client refused at the door: its uid is not in `allowedUids` (on the control socket, or on a
+ * fallback Unix socket when the addon is loaded). -1 when its credentials could not be read. */
 export interface RefusedPeer {
   uid: number;
   pid: number;
 }
+
+/** The longest Unix socket path (sockaddr_un.sun_path without its terminating NUL). */
+const MAX_SOCKET_PATH = 107;
 
 /**
  * A shmipc server: accepts sessions on a control socket and yields their streams; optionally
@@ -41,6 +46,8 @@ export class ShmServer extends EventEmitter implements AsyncIterable<ShmStream> 
   #acceptors: Array<(stream: ShmStream | null) => void> = [];
   #closed = false;
   #forgetOnExit: () => void = () => undefined;
+  /** The inode of the fallback socket file we put in place, so close() removes only ours. */
+  #fallbackInode: number | undefined;
 
   private constructor(path: string, settings: ServerSettings, native: NativeShmFunctions | undefined) {
     super();
@@ -116,6 +123,10 @@ export class ShmServer extends EventEmitter implements AsyncIterable<ShmStream> 
     for (const acceptor of this.#acceptors.splice(0)) acceptor(null);
     const fallback = this.#fallbackServer;
     if (fallback !== undefined) await new Promise<void>((resolve) => fallback.close(() => resolve()));
+    // Node removes the path it listened on, the private staging one; the public link is ours.
+    if (this.#fallbackAddress?.transport === 'unix' && this.#fallbackInode !== undefined) {
+      removeIfInode(this.#fallbackAddress.path, this.#fallbackInode);
+    }
   }
 
   #onAccept = (entries: NativeAcceptEntry[]): void => {
@@ -153,7 +164,7 @@ export class ShmServer extends EventEmitter implements AsyncIterable<ShmStream> 
 
   async #listenFallback(address: FallbackAddress, mode: number): Promise<void> {
     const server = createServer((socket: Socket) => {
-      if (this.#closed) {
+      if (this.#closed || (address.transport === 'unix' && !this.#fallbackPeerAllowed(socket))) {
         socket.destroy();
         return;
       }
@@ -163,21 +174,83 @@ export class ShmServer extends EventEmitter implements AsyncIterable<ShmStream> 
       this.#offer(stream);
     });
     this.#fallbackServer = server;
-    if (address.transport === 'unix') await removeStaleSocket(address.path);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      if (address.transport === 'unix') server.listen(address.path, () => resolve());
-      else server.listen(address.port, address.host, () => resolve());
-    });
     if (address.transport === 'unix') {
-      // Node cannot set the mode before listen(); the umask already keeps others from connecting
-      // (connecting needs write permission), this narrows it to exactly what was asked.
-      chmodSync(address.path, mode);
+      await removeStaleSocket(address.path);
+      this.#fallbackInode = await listenPrivately(server, address.path, mode);
       this.#fallbackAddress = address;
     } else {
+      await listenOn(server, () => server.listen(address.port, address.host));
       const bound = server.address() as AddressInfo;
       this.#fallbackAddress = { transport: 'tcp', host: address.host, port: bound.port };
     }
+  }
+
+  /**
+   * The uid allowlist of the control socket, applied to a fallback Unix connection (SO_PEERCRED).
+   * Without the addon there is no way to read credentials: the socket's file mode is then the only
+   * protection. A connection whose credentials cannot be read is refused.
+   */
+  #fallbackPeerAllowed(socket: Socket): boolean {
+    if (this.#native === undefined) return true;
+    const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+    const peer = typeof fd === 'number' && fd >= 0 ? this.#native.shmPeerCredentials(fd) : undefined;
+    if (peer === undefined || isNativeFailure(peer)) {
+      this.emit('refused', { uid: -1, pid: -1 } satisfies RefusedPeer);
+      return false;
+    }
+    const allowed = this.#settings.native.allowedUids ?? [];
+    if (allowed.length === 0 ? peer.uid === process.geteuid!() : allowed.includes(peer.uid)) return true;
+    this.emit('refused', { uid: peer.uid, pid: peer.pid } satisfies RefusedPeer);
+    return false;
+  }
+}
+
+/** Runs `listen` and waits for 'listening' (or the error that prevented it). */
+function listenOn(server: Server, listen: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.once('listening', () => {
+      server.off('error', onError);
+      resolve();
+    });
+    listen();
+  });
+}
+
+/**
+ * Listens on a Unix socket that nobody else can connect to before it has `mode`: Node cannot set
+ * a socket's mode before listen(), so it is bound inside a fresh 0700 directory next to `path`,
+ * given its mode there, and hard-linked into place (link, unlike rename, never replaces a live
+ * server's socket: EADDRINUSE then). Returns the socket file's inode.
+ */
+async function listenPrivately(server: Server, path: string, mode: number): Promise<number> {
+  const staging = mkdtempSync(join(dirname(path), '.h'));
+  const bound = join(staging, 's');
+  try {
+    if (Buffer.byteLength(bound) > MAX_SOCKET_PATH) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `shm: fallback socket directory ${dirname(path)} is too long for the private staging path ${bound}`);
+    }
+    await listenOn(server, () => server.listen(bound));
+    chmodSync(bound, mode);
+    try {
+      linkSync(bound, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw Object.assign(new Error(`listen EADDRINUSE: address already in use ${path}`), { code: 'EADDRINUSE', cause: error });
+    }
+    return lstatSync(path).ino;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Unlinks `path` if it is still the file with inode `inode` (not one another server put there). */
+function removeIfInode(path: string, inode: number): void {
+  try {
+    if (lstatSync(path).ino === inode) unlinkSync(path);
+  } catch {
+    // Already gone.
   }
 }
 
@@ -205,8 +278,10 @@ function removeStaleSocket(path: string): Promise<void> {
 /**
  * Listens for shmipc clients on the Unix socket `path` (created with mode 0600, or 0660 with
  * `groupAccess`; peers are checked against `allowedUids` with SO_PEERCRED). With `fallback`, also
- * listens there for clients that cannot use shared memory. Without the addon, only the fallback
- * listens; without either, this throws ERR_NATIVE_UNAVAILABLE.
+ * listens there for clients that cannot use shared memory: a fallback Unix socket gets the same
+ * mode from its creation and, with the addon, the same SO_PEERCRED check. Without the addon, only
+ * the fallback listens and its file mode is the only protection (a TCP fallback has none: bind it
+ * to loopback). Without either, this throws ERR_NATIVE_UNAVAILABLE.
  */
 export function listen(path: string, options?: ShmListenOptions): Promise<ShmServer> {
   return ShmServer.listen(path, options);
