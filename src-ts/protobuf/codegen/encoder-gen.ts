@@ -86,9 +86,7 @@ class EncoderWriter {
         return;
       case 'int64':
       case 'uint64':
-        out.line(`if (typeof ${x} === "bigint" && ${x} >= 0n && ${x} < 128n) buf[pos++] = Number(${x});`);
-        out.line(`else if (typeof ${x} === "number" && ${x} >>> 0 === ${x} && ${x} < 128) buf[pos++] = ${x};`);
-        out.line(`else { splitInt64(${x}, ${scalar === 'int64'}); pos = writeVarint64(buf, pos, halves.lo, halves.hi); }`);
+        out.line(`pos = writeInt64Varint(buf, pos, ${x}, ${scalar === 'int64'});`);
         return;
       case 'sint64':
         out.line(`splitInt64(${x}, true);`, 'zigzag64();', 'pos = writeVarint64(buf, pos, halves.lo, halves.hi);');

@@ -141,16 +141,21 @@ function unzigzag(lo: number, hi: number): { lo: number; hi: number } {
   return { lo: newLo >>> 0, hi: newHi >>> 0 };
 }
 
-/** Builds a bigint from uint32 halves, avoiding bigint arithmetic when the value fits 53 bits. */
+/** A 64-bit scratch word seen as int64, uint64 and two uint32 halves (low half first in memory
+ * on little-endian hosts). Reading a bigint out of a BigInt64Array is V8's cheapest way to make
+ * one from 64 bits, about three times faster than BigInt() of a double. */
+const word64 = new BigInt64Array(1);
+const wordU64 = new BigUint64Array(word64.buffer);
+const word32 = new Uint32Array(word64.buffer);
+const LOW = LITTLE_ENDIAN ? 0 : 1;
+const HIGH = 1 - LOW;
+
+/** Builds a bigint from uint32 halves. */
 export function toBigInt(lo: number, hi: number, signed: boolean): bigint {
   if (hi === 0) return BigInt(lo);
-  if (signed && hi >= 0x80000000) {
-    // Negative: -(2^64 - value), exact in a double when the magnitude is below 2^53.
-    if (hi >= 0xffe00000) return BigInt((hi - 0x100000000) * 0x100000000 + lo);
-    return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
-  }
-  if (hi < 0x200000) return BigInt(hi * 0x100000000 + lo);
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  word32[LOW] = lo;
+  word32[HIGH] = hi;
+  return signed ? word64[0]! : wordU64[0]!;
 }
 
 /** uint32 halves to a JS number, or a fault when the value is not a safe integer. */

@@ -139,9 +139,13 @@ export function splitInt64(value: unknown, signed: boolean): void {
     n = value;
     if (!Number.isSafeInteger(n)) throw badInt64(value, signed);
   } else if (typeof value === 'bigint') {
-    n = Number(value);
-    // A safe integer result means the conversion was exact.
-    if (!Number.isSafeInteger(n)) return splitBig(value, value, signed);
+    // Range first, then the bits through a 64-bit scratch word: no bigint arithmetic, no
+    // conversion to double.
+    if (signed ? value < INT64_MIN || value > INT64_MAX : value < 0n || value > UINT64_MAX) throw badInt64(value, signed);
+    word64[0] = value;
+    halves.lo = word32[LOW]!;
+    halves.hi = word32[HIGH]!;
+    return;
   } else if (typeof value === 'string') {
     n = parseSafeDecimal(value);
     if (Number.isNaN(n)) {
@@ -177,13 +181,20 @@ export function splitInt64(value: unknown, signed: boolean): void {
   halves.hi = hi;
 }
 
-/** Values beyond 53 bits: range-checked, then split with bigint arithmetic. */
+/** Values beyond 53 bits given as decimal strings: range-checked, then split via the scratch word. */
 function splitBig(big: bigint, original: unknown, signed: boolean): void {
   if (signed ? big < INT64_MIN || big > INT64_MAX : big < 0n || big > UINT64_MAX) throw badInt64(original, signed);
-  const unsigned = BigInt.asUintN(64, big);
-  halves.lo = Number(unsigned & 0xffffffffn);
-  halves.hi = Number(unsigned >> 32n);
+  word64[0] = big;
+  halves.lo = word32[LOW]!;
+  halves.hi = word32[HIGH]!;
 }
+
+/** A 64-bit scratch word; assigning a bigint to it keeps its low 64 bits (two's complement). */
+const word64 = new BigInt64Array(1);
+const word32 = new Uint32Array(word64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LOW = LITTLE_ENDIAN ? 0 : 1;
+const HIGH = 1 - LOW;
 
 /** A decimal string of at most 15 digits (optionally negative) as a number, else NaN. */
 function parseSafeDecimal(text: string): number {
@@ -202,6 +213,18 @@ function parseSafeDecimal(text: string): number {
 
 function badInt64(value: unknown, signed: boolean): CodecFault {
   return badValue(`expected ${signed ? 'an int64' : 'a uint64'} (bigint, safe integer or decimal string), got ${describe(value)}`);
+}
+
+/**
+ * Writes a 64-bit integer (bigint, safe number or decimal string) as a varint; values below
+ * 2^32 take the uint32 path.
+ */
+export function writeInt64Varint(buf: Uint8Array, pos: number, value: unknown, signed: boolean): number {
+  if (typeof value === 'number' && value >= 0 && value <= 0xffffffff && Math.floor(value) === value) {
+    return writeVarint32(buf, pos, value);
+  }
+  splitInt64(value, signed);
+  return halves.hi === 0 ? writeVarint32(buf, pos, halves.lo) : writeVarint64(buf, pos, halves.lo, halves.hi);
 }
 
 /** zigzag-encodes uint32 halves in place in `halves`. */
