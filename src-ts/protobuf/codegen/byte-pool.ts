@@ -28,7 +28,7 @@ export function allocBytes(length: number): Uint8Array {
 export function copyBytes(src: Uint8Array, start: number, end: number): Uint8Array {
   const length = end - start;
   const out = allocBytes(length);
-  if (length <= 32) {
+  if (length <= 24) {
     for (let i = 0; i < length; i++) out[i] = src[start + i]!;
   } else {
     out.set(src.subarray(start, end));

@@ -263,7 +263,7 @@ const utf8Write = (globalThis as { Buffer?: { prototype: { utf8Write?: (this: Ui
   .Buffer?.prototype.utf8Write;
 
 /** Strings shorter than this are written by a JavaScript loop; longer ones natively. */
-const SHORT_STRING = 16;
+const SHORT_STRING = 22;
 
 /**
  * Writes `text` as UTF-8 with its length prefix. Short strings are written by a loop after a
