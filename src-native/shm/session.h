@@ -34,6 +34,9 @@ struct SessionOptions {
   uint64_t max_peer_memory = uint64_t{1} << 30;
   // The largest control message accepted or sent, FallbackData included.
   uint32_t max_message_bytes = (64u << 20) + kControlHeaderSize + kFallbackMetaSize;
+  // The most output kept while the peer does not read the control socket: FallbackData that would
+  // queue beyond it fails with kOutputLimit (what the socket takes at once never counts).
+  uint64_t max_queued_output = uint64_t{64} << 20;
 };
 
 // Whether `uid` may connect: it is in options.allowed_uids, or that list is empty and `uid` is ours.

@@ -221,6 +221,12 @@ Outcome Session::SendFallback(uint32_t stream_id, const uint8_t* data, size_t le
   if (length == 0 || length > options_.max_message_bytes - kControlHeaderSize - kFallbackMetaSize) {
     return Outcome::Fail(Status::kInvalidArgument, "chunk is empty or larger than the control message limit");
   }
+  // With output already waiting, all of this message would wait too: bound what a peer that stopped
+  // reading can make us hold.
+  const size_t queued = out_.size() - out_offset_;
+  if (queued > 0 && queued + kControlHeaderSize + kFallbackMetaSize + length > options_.max_queued_output) {
+    return Outcome::Fail(Status::kOutputLimit, "the peer is not reading the control socket: FallbackData output limit reached");
+  }
   scratch_message_.clear();
   AppendFallbackHead(&scratch_message_, version_, stream_id, kStreamOpened, static_cast<uint32_t>(length));
   ++stats_.fallback_chunks_sent;

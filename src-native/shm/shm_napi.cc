@@ -52,6 +52,8 @@ SessionOptions ReadOptions(const Napi::Value& value) {
   const Napi::Value max_peer = o.Get("maxPeerMemory");
   if (max_peer.IsNumber()) options.max_peer_memory = static_cast<uint64_t>(max_peer.As<Napi::Number>().Int64Value());
   options.max_message_bytes = U32(o, "maxMessageBytes", options.max_message_bytes);
+  const Napi::Value max_queued = o.Get("maxQueuedOutput");
+  if (max_queued.IsNumber()) options.max_queued_output = static_cast<uint64_t>(max_queued.As<Napi::Number>().Int64Value());
   return options;
 }
 

@@ -1,4 +1,5 @@
-// Status codes of the pure shared-memory core. Negative codes end a session; the napi glue passes
+// Status codes of the pure shared-memory core. Negative codes are failures and, all but
+// kOutputLimit, end the session; the napi glue passes
 // them to TypeScript, which maps them to HeddleError codes (src-ts/shm/status.ts mirrors them).
 #pragma once
 
@@ -19,9 +20,11 @@ enum class Status : int32_t {
   kInvalidArgument = -5,  // the local caller passed something impossible
   kPeerRejected = -6,     // the peer's uid is not in the allowlist, or it refused our version
   kClosed = -7,           // the session is already closed
+  kOutputLimit = -8,      // the peer is not reading the control socket: this chunk was not sent,
+                          // the session lives on (ERR_SIZE_LIMIT)
 };
 
-constexpr bool IsFatal(Status s) { return static_cast<int32_t>(s) < 0; }
+constexpr bool IsFatal(Status s) { return static_cast<int32_t>(s) < 0 && s != Status::kOutputLimit; }
 
 // A status with what failed: `detail` is static text naming the step ("mmap buffer"), `sys_errno`
 // the errno of a failed system call.

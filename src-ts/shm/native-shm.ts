@@ -32,6 +32,7 @@ export interface NativeSessionOptions {
   allowedUids?: number[];
   maxPeerMemory?: number;
   maxMessageBytes?: number;
+  maxQueuedOutput?: number;
   socketMode?: number;
   backlog?: number;
 }

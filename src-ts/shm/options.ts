@@ -36,6 +36,9 @@ export interface ShmConnectOptions extends ShmMemoryOptions {
   retryShmAfterMs?: number;
   /** The largest FallbackData chunk. Default 64 MiB. */
   maxMessageBytes?: number;
+  /** The most FallbackData kept waiting while the server does not read the control socket; a
+   * write beyond it throws ERR_SIZE_LIMIT (the session stays up). Default 64 MiB. */
+  maxQueuedFallbackBytes?: number;
 }
 
 /** Options of `shm.listen()`. */
@@ -55,9 +58,17 @@ export interface ShmListenOptions {
   maxPeerMemory?: number;
   /** The largest FallbackData chunk accepted. Default 64 MiB. */
   maxMessageBytes?: number;
+  /** The most FallbackData kept waiting while a client does not read the control socket; a write
+   * beyond it throws ERR_SIZE_LIMIT (the session stays up). Default 64 MiB. */
+  maxQueuedFallbackBytes?: number;
 }
 
 const MAX_MESSAGE_DEFAULT = 64 * 1024 * 1024;
+const MAX_QUEUED_FALLBACK_DEFAULT = 64 * 1024 * 1024;
+
+function maxQueuedOutput(value: number | undefined): number {
+  return integer('maxQueuedFallbackBytes', value, MAX_QUEUED_FALLBACK_DEFAULT, 1024, Number.MAX_SAFE_INTEGER);
+}
 
 function invalid(option: string, expected: string, value: unknown): HeddleError {
   return new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `shm: option ${option} must be ${expected}, got ${String(value)}`);
@@ -123,6 +134,7 @@ export function clientSettings(options: ShmConnectOptions = {}): ClientSettings 
       fileMode: options.groupAccess === true ? 0o660 : 0o600,
       allowedUids: uids(options.allowedUids),
       maxMessageBytes: maxMessageBytes + ShmLayout.controlHeaderSize + ShmLayout.fallbackMetaSize,
+      maxQueuedOutput: maxQueuedOutput(options.maxQueuedFallbackBytes),
     },
     fallback: fallbackAddress(options.fallback),
     connectTimeoutMs: integer('connectTimeoutMs', options.connectTimeoutMs, 1000, 1, 600_000),
@@ -147,6 +159,7 @@ export function serverSettings(options: ShmListenOptions = {}): ServerSettings {
       allowedUids: uids(options.allowedUids),
       maxPeerMemory: integer('maxPeerMemory', options.maxPeerMemory, 1 << 30, 1 << 16, 0xffffffff),
       maxMessageBytes: maxMessageBytes + ShmLayout.controlHeaderSize + ShmLayout.fallbackMetaSize,
+      maxQueuedOutput: maxQueuedOutput(options.maxQueuedFallbackBytes),
     },
     fallback: fallbackAddress(options.fallback),
     handshakeTimeoutMs: integer('handshakeTimeoutMs', options.handshakeTimeoutMs, 5000, 1, 600_000),

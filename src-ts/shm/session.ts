@@ -283,7 +283,8 @@ export class ShmSession {
   #check(status: number, what: string): void {
     if (status >= 0) return;
     const error = nativeError(what, this.#native.shmLastError());
-    if (status !== NativeStatus.invalidArgument) this.#terminate(error, true);
+    // Not fatal: a bad argument, or FallbackData refused while the peer is not reading.
+    if (status !== NativeStatus.invalidArgument && status !== NativeStatus.outputLimit) this.#terminate(error, true);
     throw error;
   }
 

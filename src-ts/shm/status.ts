@@ -14,6 +14,7 @@ export const NativeStatus = Object.freeze({
   invalidArgument: -5,
   peerRejected: -6,
   closed: -7,
+  outputLimit: -8,
 });
 
 /** What the addon says about a failed call: its status, the errno if a system call failed, and a message. */
@@ -32,6 +33,8 @@ export function errorCodeFor(status: number): ErrorCode {
       return ErrorCode.ERR_BAD_FRAME;
     case NativeStatus.invalidArgument:
       return ErrorCode.ERR_INVALID_ARGUMENT;
+    case NativeStatus.outputLimit:
+      return ErrorCode.ERR_SIZE_LIMIT;
     default:
       return ErrorCode.ERR_CONNECTION;
   }

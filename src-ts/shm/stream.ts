@@ -21,7 +21,9 @@ export interface ShmStream extends AsyncIterable<ShmChunk> {
   readonly closed: boolean;
   /** Chunks received and not yet taken by read() or a data handler. */
   readonly bufferedChunks: number;
-  /** Sends a copy of `data` as one chunk. Throws ERR_CONNECTION when the stream is closed. */
+  /** Sends a copy of `data` as one chunk. Throws ERR_CONNECTION when the stream is closed, and
+   * ERR_SIZE_LIMIT (nothing sent, the stream stays usable) when shared memory is exhausted and the
+   * peer has not read the FallbackData already waiting (`maxQueuedFallbackBytes`): retry later. */
   write(data: Uint8Array): void;
   /** Reserves `byteLength` bytes to encode into; see {@link ShmWriteBuffer}. */
   allocate(byteLength: number): ShmWriteBuffer;

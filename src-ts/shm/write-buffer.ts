@@ -1,4 +1,5 @@
 import { ErrorCode, HeddleError } from '../errors.js';
+import type { ShmStream } from './stream.js';
 
 /** How a write buffer's bytes leave: `byteLength` of them, or nothing when cancelled. @internal */
 export interface WriteBufferSink {
@@ -52,7 +53,9 @@ export class ShmWriteBuffer {
     }
   }
 
-  /** Sends the first `byteLength` bytes (default: all). The buffer is spent afterwards. */
+  /** Sends the first `byteLength` bytes (default: all). The buffer is spent afterwards, also when
+   * this throws ERR_SIZE_LIMIT because it had to go as FallbackData and the peer is not reading
+   * (see {@link ShmStream.write}). */
   send(byteLength = this.byteLength): void {
     if (!Number.isInteger(byteLength) || byteLength <= 0 || byteLength > this.byteLength) {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `shm: send(${byteLength}) outside 1..${this.byteLength}`);

@@ -5,6 +5,7 @@
 // shared (SIGBUS on our next access) is absorbed the same way.
 import { statSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
+import { HeddleError } from '../../src-ts/errors.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shm } from '../../src-ts/index.js';
@@ -93,6 +94,59 @@ describe.skipIf(nativeDisabled)('shm security', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     for (const socket of accepted) socket.destroy();
     await new Promise((resolve) => mute.close(resolve));
+  });
+
+  it('bounds the FallbackData it queues for a peer that never reads: ERR_SIZE_LIMIT, the session lives on', async () => {
+    // A v2 "server" that accepts and never reads: a v2 client is established without an answer.
+    const peers: Socket[] = [];
+    const mute = createServer((socket) => {
+      socket.pause();
+      peers.push(socket);
+    });
+    const path = `${dir.path}/never-reads.sock`;
+    await new Promise<void>((resolve) => mute.listen(path, resolve));
+    const prefix = uniquePrefix('never-reads');
+    const limit = 4 << 20;
+    const client = await shm.connect(path, { version: 2, pathPrefix: prefix, bufferSize: 1 << 20, maxQueuedFallbackBytes: limit });
+    const stream = await client.acquireStream();
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    // The pool (1 MiB, never released) runs out, FallbackData fills the socket, then the queue.
+    let written = 0;
+    let refusal: unknown;
+    while (written < 64 << 20) {
+      try {
+        stream.write(chunk);
+      } catch (error) {
+        refusal = error;
+        break;
+      }
+      written += chunk.length;
+    }
+    expect(refusal).toBeInstanceOf(HeddleError);
+    expect(refusal).toMatchObject({ code: 'ERR_SIZE_LIMIT', message: expect.stringContaining('not reading the control socket') });
+    // What was accepted: the pool, what the kernel's socket buffer took, and the limit.
+    expect(written).toBeGreaterThan(limit);
+    expect(written).toBeLessThan((1 << 20) + limit + (8 << 20));
+    expect(client.session!.closed).toBe(false);
+    expect(stream.closed).toBe(false);
+    // Once the peer reads again, the queue drains and writes are accepted again.
+    await waitFor(() => peers.length === 1, 2000, 'the accepted connection');
+    peers[0]!.on('data', () => undefined);
+    peers[0]!.resume();
+    await waitFor(() => {
+      try {
+        stream.write(chunk);
+        return true;
+      } catch (error) {
+        if ((error as HeddleError).code !== 'ERR_SIZE_LIMIT') throw error;
+        return false;
+      }
+    }, 5000, 'the queued FallbackData to drain');
+    expect(client.session!.stats().fallbackChunksSent).toBeGreaterThan(limit / chunk.length);
+    await client.close();
+    for (const socket of peers) socket.destroy();
+    await new Promise((resolve) => mute.close(resolve));
+    expect(filesWithPrefix(prefix)).toEqual([]);
   });
 
   describe('a hostile peer', () => {
