@@ -100,7 +100,7 @@ export class RpcServer {
   private readonly invoke: Invoke;
   private readonly io: 'native' | 'net';
   /** Where the server listens; `close` stops accepting there (and resolves once it has). */
-  private readonly listeners: Array<{ address: RpcAddress; close: () => Promise<void> }> = [];
+  private readonly listeners: Array<{ address: RpcAddress; close: () => Promise<void>; fallback?: string | undefined }> = [];
   private readonly connections = new Set<ServerConnection>();
   private readonly maxFrameSize: number;
   private readonly readTimeoutMs: number;
@@ -155,6 +155,12 @@ export class RpcServer {
     return this.listeners.map((l) => formatAddress(l.address));
   }
 
+  /** Where clients of the shm:// listeners go without shared memory (the bound `shm.fallback`,
+   * with the port TCP picked), one per shm listener that has one. */
+  get shmFallbackAddresses(): string[] {
+    return this.listeners.flatMap((l) => (l.fallback === undefined ? [] : [l.fallback]));
+  }
+
   /** Open connections. */
   get connectionCount(): number {
     return this.connections.size;
@@ -174,7 +180,7 @@ export class RpcServer {
         const peer = `shm stream ${++streams} (${stream.transport})`;
         this.adopt(peer, (sink) => new ShmFrameConnection(stream, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer }, sink), () => stream.close());
       });
-      this.listeners.push({ address: parsed, close: () => shmServer.close() });
+      this.listeners.push({ address: parsed, close: () => shmServer.close(), fallback: shmServer.fallbackAddress });
       this.startReadTimer();
       return;
     }

@@ -62,22 +62,23 @@ describe('RPC over shared memory (shm://), with the socket fallback', () => {
     }
   });
 
-  it('falls back to the Unix socket when the server refuses the shared-memory peer', async () => {
+  it('falls back to TCP when the server refuses the shared-memory peer', async () => {
+    // The allowlist also guards a Unix-socket fallback, so a refused uid can only come in over TCP.
     const refusing = createServer({
       idl: echoDoc,
       service: 'EchoService',
       handlers: echoHandlers,
-      shm: { fallback: `unix://${join(dir, 'refusing-fallback.sock')}`, allowedUids: [(process.getuid?.() ?? 0) + 4242] },
+      shm: { fallback: 'tcp://127.0.0.1:0', allowedUids: [(process.getuid?.() ?? 0) + 4242] },
       log: () => {},
+      middleware: [(next) => (ctx, args) => (refusedPeers.push(ctx.peer), next(ctx, args))],
     });
+    const refusedPeers: string[] = [];
     await refusing.listen(`shm://${join(dir, 'refusing.sock')}`);
-    const client = createClient({
-      idl: echoDoc,
-      service: 'EchoService',
-      address: `shm://${join(dir, 'refusing.sock')}`,
-      shm: { fallback: `unix://${join(dir, 'refusing-fallback.sock')}` },
-    });
+    const [tcpFallback] = refusing.shmFallbackAddresses;
+    expect(tcpFallback).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: `shm://${join(dir, 'refusing.sock')}`, shm: { fallback: tcpFallback! } });
     expect(await client.call('echo', { req: { action: 'echo', msg: 'via fallback' } })).toEqual({ action: 'echo', msg: 'via fallback' });
+    expect(refusedPeers).toEqual([expect.stringMatching(/\(tcp\)$/)]);
     await client.close();
     await refusing.close();
   });
