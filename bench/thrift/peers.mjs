@@ -2,7 +2,7 @@
 // temp dir when the bench starts) and protobufjs (reflection: Type.encode/decode, which runs
 // protobufjs' generated per-type code; its static-code CLI is not installed).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,10 @@ const require = createRequire(import.meta.url);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const nodeModules = join(here, '..', '..', 'node_modules');
 export const thriftIdl = join(here, 'fixtures', 'baseline.thrift');
-export const protoFile = join(here, 'fixtures', 'baseline.proto');
+// The Protobuf twin of the Thrift messages: the shared copy when shared/ sits beside the checkout,
+// else the one the Protobuf tests keep (the same file).
+const sharedProto = join(here, '..', '..', '..', 'shared', 'bench', 'baseline.proto');
+export const protoFile = existsSync(sharedProto) ? sharedProto : join(here, '..', '..', 'test', 'protobuf', 'fixtures', 'baseline.proto');
 
 /** Loads the thrift package and code generated for baseline.thrift; `dispose` removes it. */
 export function loadThriftPackage() {

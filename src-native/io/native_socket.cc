@@ -275,30 +275,41 @@ Napi::Value NativeSocket::Write(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env_, "write(chunks: Uint8Array[])").ThrowAsJavaScriptException();
     return env_.Undefined();
   }
-  Napi::Array chunks = info[0].As<Napi::Array>();
-  const uint32_t count = chunks.Length();
-  uint32_t next = 0;
+  // Read every chunk once: its value (kept alive if queued), bytes and length.
+  Napi::Array array = info[0].As<Napi::Array>();
+  const uint32_t count = array.Length();
+  struct Chunk {
+    Napi::Value value;
+    const uint8_t* data;
+    size_t length;
+  };
+  std::vector<Chunk> chunks;
+  chunks.reserve(count);
+  for (uint32_t i = 0; i < count; i++) {
+    Napi::Value value = array.Get(i);
+    if (!value.IsTypedArray()) {
+      Napi::TypeError::New(env_, "write: chunks must be Uint8Arrays").ThrowAsJavaScriptException();
+      return env_.Undefined();
+    }
+    Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+    chunks.push_back({value, bytes.Data(), bytes.ByteLength()});
+  }
+  size_t next = 0;
   size_t written_in_first = 0;
 
   // Fast path: nothing queued, so write straight from the caller's buffers, without taking
   // references, and queue only what the kernel refuses.
   if (writes_.empty()) {
-    while (next < count) {
+    while (next < chunks.size()) {
       iovec iov[kMaxIovecs];
-      uint32_t used = 0;
+      int used = 0;
       size_t batch_bytes = 0;
-      for (uint32_t i = next; i < count && used < kMaxIovecs; i++) {
-        Napi::Value value = chunks.Get(i);
-        if (!value.IsTypedArray()) {
-          Napi::TypeError::New(env_, "write: chunks must be Uint8Arrays").ThrowAsJavaScriptException();
-          return env_.Undefined();
-        }
-        Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+      for (size_t i = next; i < chunks.size() && used < kMaxIovecs; i++) {
         const size_t skip = i == next ? written_in_first : 0;
-        iov[used++] = {bytes.Data() + skip, bytes.ByteLength() - skip};
-        batch_bytes += bytes.ByteLength() - skip;
+        iov[used++] = {const_cast<uint8_t*>(chunks[i].data) + skip, chunks[i].length - skip};
+        batch_bytes += chunks[i].length - skip;
       }
-      const ssize_t n = writev(fd_, iov, static_cast<int>(used));
+      const ssize_t n = writev(fd_, iov, used);
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) break;
@@ -306,8 +317,8 @@ Napi::Value NativeSocket::Write(const Napi::CallbackInfo& info) {
       }
       // Advance over whole chunks written, keeping the offset into a partly written one.
       size_t remaining = static_cast<size_t>(n);
-      while (next < count) {
-        const size_t left = chunks.Get(next).As<Napi::Uint8Array>().ByteLength() - written_in_first;
+      while (next < chunks.size()) {
+        const size_t left = chunks[next].length - written_in_first;
         if (remaining < left) {
           written_in_first += remaining;
           break;
@@ -319,17 +330,11 @@ Napi::Value NativeSocket::Write(const Napi::CallbackInfo& info) {
       if (static_cast<size_t>(n) < batch_bytes) break;  // the kernel buffer is full
     }
   }
-  for (uint32_t i = next; i < count; i++) {
-    Napi::Value value = chunks.Get(i);
-    if (!value.IsTypedArray()) {
-      Napi::TypeError::New(env_, "write: chunks must be Uint8Arrays").ThrowAsJavaScriptException();
-      return env_.Undefined();
-    }
-    Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+  for (size_t i = next; i < chunks.size(); i++) {
     const size_t skip = i == next ? written_in_first : 0;
-    if (bytes.ByteLength() == skip) continue;
-    writes_.push_back({Napi::Persistent(value), bytes.Data() + skip, bytes.ByteLength() - skip});
-    queued_bytes_ += bytes.ByteLength() - skip;
+    if (chunks[i].length == skip) continue;
+    writes_.push_back({Napi::Persistent(chunks[i].value), chunks[i].data + skip, chunks[i].length - skip});
+    queued_bytes_ += chunks[i].length - skip;
   }
   UpdatePoll();
   return Napi::Number::New(env_, static_cast<double>(queued_bytes_));

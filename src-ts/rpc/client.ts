@@ -215,10 +215,6 @@ export class RpcClient {
     if (this.shmClient !== undefined) await (await this.shmClient.catch(() => undefined))?.close();
   }
 
-  private describePeer(): string {
-    return this.peer;
-  }
-
   private nextSeqId(): number {
     // Sequence ids are int32; 0 is Kitex's control frame, so it is never a call's.
     this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
@@ -290,7 +286,7 @@ export class RpcClient {
       return;
     }
     if (channel.closed) {
-      this.settle(pending, new HeddleError(ErrorCode.ERR_CONNECTION, `connection to ${this.describePeer()} closed`), true);
+      this.settle(pending, new HeddleError(ErrorCode.ERR_CONNECTION, `connection to ${this.peer} closed`), true);
       return;
     }
     pending.channel = channel;
@@ -361,7 +357,7 @@ export class RpcClient {
     }
     this.settle(
       pending,
-      new HeddleError(ErrorCode.ERR_TIMEOUT, `call ${this.service.name}.${pending.ctx.method} to ${this.describePeer()} timed out after ${Math.round(timeoutMs)} ms`),
+      new HeddleError(ErrorCode.ERR_TIMEOUT, `call ${this.service.name}.${pending.ctx.method} to ${this.peer} timed out after ${Math.round(timeoutMs)} ms`),
       true,
     );
   }
@@ -373,7 +369,7 @@ export class RpcClient {
     if (at >= 0) this.idle.splice(at, 1);
     const failure = new HeddleError(
       ErrorCode.ERR_CONNECTION,
-      `connection to ${this.describePeer()} closed with ${channel.inflight.size} call(s) in flight${error ? `: ${error.message}` : ''}`,
+      `connection to ${this.peer} closed with ${channel.inflight.size} call(s) in flight${error ? `: ${error.message}` : ''}`,
       error ? { cause: error } : {},
     );
     for (const pending of channel.inflight.values()) this.settle(pending, failure, true);
@@ -389,7 +385,7 @@ export class RpcClient {
   /** A reply that cannot be read poisons the connection: every call on it fails. */
   private failChannel(channel: Channel, error: unknown): void {
     channel.retiring = true;
-    const failure = new HeddleError(ErrorCode.ERR_CONNECTION, `unreadable reply from ${this.describePeer()}`, { cause: error });
+    const failure = new HeddleError(ErrorCode.ERR_CONNECTION, `unreadable reply from ${this.peer}`, { cause: error });
     for (const pending of channel.inflight.values()) this.settle(pending, failure, true);
     channel.inflight.clear();
     channel.connection?.destroy();

@@ -10,8 +10,6 @@ import { TTHeaderProtocol, writeTTHeader, type Frame, type TTHeaderInit } from '
  */
 export type TransportName = 'ttheader' | 'ttheader-framed' | 'framed' | 'buffered';
 
-export const TRANSPORTS: readonly TransportName[] = ['ttheader', 'ttheader-framed', 'framed', 'buffered'];
-
 /** Which transport a received frame used, so a server answers in kind. */
 export function transportOf(frame: Frame): TransportName {
   switch (frame.kind) {

@@ -48,7 +48,7 @@ if (go === undefined) {
     let servers: LiveServers | undefined;
 
     beforeAll(async () => {
-      binary = buildCaptureProgram(go);
+      binary = buildCaptureProgram();
       servers = await startLiveServers(binary);
     }, 170_000);
     afterAll(() => servers?.stop());

@@ -47,7 +47,7 @@ describe.skipIf(nativeDisabled || go === undefined)('interop with cloudwego/shmi
   let binary: string;
   const dir = tempDir('go');
   beforeAll(() => {
-    binary = buildPeer(go!);
+    binary = buildPeer();
   }, 180_000);
   afterAll(() => dir.remove());
 

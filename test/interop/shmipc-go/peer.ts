@@ -1,34 +1,13 @@
 // Builds and runs test/interop/shmipc-go/main.go, a program linked against cloudwego/shmipc-go from
 // the Go module proxy, as a shmipc server or client.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { buildGoProgram } from '../../../scripts/go-programs.mjs';
 
-const source = fileURLToPath(new URL('.', import.meta.url));
-
-/** The `go` command: `$GO`, else `go` on PATH, else the standard install location. */
-export function findGo(): string | undefined {
-  const candidates = [process.env.GO, ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'go')), '/usr/local/go/bin/go'];
-  return candidates.find((path): path is string => path !== undefined && path !== '' && existsSync(path));
-}
+export { findGo } from '../../../scripts/go-programs.mjs';
 
 /** Builds the peer once per version of its sources (cached in the OS temp dir by their hash). */
-export function buildPeer(go: string): string {
-  const hash = createHash('sha256');
-  for (const file of readdirSync(source).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort()) {
-    hash.update(file).update(readFileSync(join(source, file)));
-  }
-  const dir = join(tmpdir(), 'heddle-shmipc-peer', hash.digest('hex').slice(0, 16));
-  const binary = join(dir, 'shmipc-peer');
-  if (existsSync(binary)) return binary;
-  mkdirSync(dir, { recursive: true });
-  const partial = `${binary}.${process.pid}`;
-  execFileSync(go, ['build', '-mod=readonly', '-o', partial, '.'], { cwd: source, stdio: ['ignore', 'ignore', 'pipe'], timeout: 170_000 });
-  renameSync(partial, binary);
-  return binary;
+export function buildPeer(): string {
+  return buildGoProgram('shmipc-go');
 }
 
 /** A running peer; its stdout "PEER ..." lines are collected in `lines`. */
