@@ -8,6 +8,9 @@
 // 2. parse: the same frames arriving whole, read into header fields and a contiguous payload.
 // 3. reassemble: a 64 KiB Framed message arriving in 1, 10, 100 or 1,000 chunks, read into one
 //    contiguous payload; and the same message read by the PurePayload skip scan across the chunks.
+// 4. decode across slabs: a ~1 MiB Thrift struct (records of ids, names and 200-byte blobs) held in
+//    a LinkBuffer as 16 or 256 pieces, decoded with codec.decodeFrom (in place, across the pieces)
+//    against joining it first (LinkBuffer.next, or Buffer.concat as a socket reader would).
 import { createRequire } from 'node:module';
 import { concatFramed, concatTTHeader, ConcatEachChunk, ConcatOnce, parseTTHeaderBuffer } from './peers.mjs';
 import { kitexRequestHeader, split, thriftMessage } from './messages.mjs';
@@ -16,6 +19,7 @@ const require = createRequire(import.meta.url);
 const { LinkBuffer } = require('../../dist/buffer/index.js');
 const { FrameReader, writeFrame, encodeFrame } = require('../../dist/transport/index.js');
 const thrift = require('thrift');
+const heddleThrift = require('../../dist/thrift/index.js');
 
 const SIZES = [
   ['64 B', 64],
@@ -140,5 +144,39 @@ export async function run(bench) {
       },
       'Buffer.concat once + length': () => Buffer.concat(bare).length,
     }, { bytes: message.length });
+  }
+
+  const records = heddleThrift.parse(
+    'struct Record { 1: i64 id, 2: string name, 3: binary blob, 4: list<i32> scores }\nstruct Batch { 1: list<Record> records }',
+    { filename: 'batch.thrift' },
+  );
+  const codec = records.codec('Batch');
+  const batch = {
+    records: Array.from({ length: 4000 }, (_, k) => ({ id: BigInt(k), name: `record ${k}`, blob: new Uint8Array(200).fill(k), scores: [k, k + 1, k + 2] })),
+  };
+  const encoded = Buffer.from(codec.encode(batch));
+  for (const count of [16, 256]) {
+    const chunks = split(encoded, count);
+    const inPieces = () => {
+      const input = new LinkBuffer();
+      for (const chunk of chunks) input.append(LinkBuffer.from(chunk));
+      input.flush();
+      return input;
+    };
+    await bench.compare(`decode ${(encoded.length / 2 ** 20).toFixed(1)} MiB struct from ${count} pieces`, {
+      'heddle decodeFrom (across pieces)': () => {
+        const input = inPieces();
+        const value = codec.decodeFrom(input);
+        input.close();
+        return value.records.length;
+      },
+      'LinkBuffer.next (join) + decode': () => {
+        const input = inPieces();
+        const value = codec.decode(input.next(input.length));
+        input.close();
+        return value.records.length;
+      },
+      'Buffer.concat + decode': () => codec.decode(Buffer.concat(chunks)).records.length,
+    }, { bytes: encoded.length });
   }
 }

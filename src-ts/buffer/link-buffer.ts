@@ -335,6 +335,25 @@ export class LinkBuffer {
     return out;
   }
 
+  /**
+   * The next `n` readable bytes, without consuming or copying them, as views into the slabs that
+   * hold them, in order (none empty): how a codec reads a message across slab boundaries. Valid,
+   * like `peek`, until the next `release()` (in debug mode they are tracked copies).
+   */
+  readableViews(n: number): Uint8Array[] {
+    this.checkRead(n, 'readableViews');
+    const views: Uint8Array[] = [];
+    let remaining = n;
+    for (let node: LinkNode | null = this.read; node !== null && remaining > 0; node = node.next) {
+      const take = Math.min(node.end - node.start, remaining);
+      if (take === 0) continue;
+      const view = node.raw.subarray(node.start, node.start + take);
+      views.push(this.debugViews === undefined ? view : this.debugViews.track(view));
+      remaining -= take;
+    }
+    return views;
+  }
+
   /** @internal The node holding the next unread byte, for {@link LinkCursor}. */
   cursorStart(): LinkNode {
     this.assertOpen();

@@ -5,6 +5,7 @@ import type { CompiledStruct, StructDecoder, StructEncoder } from './codegen/com
 import type { StructDef } from './model.js';
 import { sizeLimit, toHeddleError } from './runtime/codec-failure.js';
 import { ReadState } from './runtime/read-state.js';
+import { SegmentedReadState } from './runtime/segmented-read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 
@@ -17,6 +18,8 @@ const EMPTY = new Uint8Array(0);
  * and reusing the state saves an allocation per call. Its input is dropped after each decode.
  */
 const sharedState = new ReadState(EMPTY, 0, 0);
+/** The same for `decodeFrom` on messages spread over several slabs. */
+const piecesState = new SegmentedReadState();
 
 /**
  * Encodes and decodes one struct, union or exception type in one protocol with one set of options.
@@ -45,6 +48,9 @@ export class Codec<T = any> {
   readonly writeStruct: StructEncoder;
   /** @internal The generated decoder: reads a struct at `r.pos`. */
   readonly readStruct: StructDecoder;
+  private readonly compiled: CompiledStruct;
+  /** The decoder of messages in pieces, compiled on the first one `decodeFrom` meets. */
+  private readInPieces: StructDecoder | undefined;
 
   /** @internal Use `doc.codec()`. */
   constructor(struct: StructDef, options: ResolvedCodecOptions, compiled: CompiledStruct) {
@@ -54,6 +60,7 @@ export class Codec<T = any> {
     this.source = compiled.source;
     this.writeStruct = compiled.encode;
     this.readStruct = compiled.decode;
+    this.compiled = compiled;
   }
 
   /** The protocol this codec speaks. */
@@ -140,12 +147,40 @@ export class Codec<T = any> {
 
   /**
    * Decodes one struct from the next `length` readable bytes of `input` (default: all of them) and
-   * consumes them. A message inside one slab is decoded in place; one that spans slabs is joined
-   * first (that message only, never the rest of the buffer). Decoded `binary` fields view
-   * `input`'s memory: valid until `input.release()`.
+   * consumes them. A message inside one slab is decoded in place. One spread over several slabs is
+   * read across them where it lies: only a value that straddles a boundary is copied (a string or
+   * binary alone, or a few hundred bytes around the boundary for smaller values), never the
+   * message. Decoded `binary` fields view `input`'s memory (or such a copy): valid until
+   * `input.release()`. Throws as {@link decode} does, with offsets from the start of the message;
+   * on error nothing is consumed.
    */
   decodeFrom(input: LinkBuffer, length: number = input.length): T {
-    return this.decode(input.next(length));
+    if (length > this.options.maxSize) {
+      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `size ${length} exceeds maxSize ${this.options.maxSize}`, { path: this.struct.name, offset: 0 });
+    }
+    const pieces = input.readableViews(length);
+    if (pieces.length <= 1) {
+      const value = this.decode(pieces[0] ?? EMPTY);
+      input.skip(length);
+      return value;
+    }
+    const state = piecesState;
+    state.load(pieces);
+    let value: T;
+    let end: number;
+    try {
+      value = (this.readInPieces ??= this.compiled.decodeInPieces())(state, 1) as T;
+      end = state.offsetOf(state.pos);
+    } catch (error) {
+      throw toHeddleError(error, this.struct.name, state.base);
+    } finally {
+      state.clear();
+    }
+    if (end !== length) {
+      throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${length - end} bytes after the end of the struct`, { path: this.struct.name, offset: end });
+    }
+    input.skip(length);
+    return value;
   }
 
   /** @internal Writes the struct into `writer` at its position (message bodies). */

@@ -5,7 +5,8 @@
 import type { ResolvedCodecOptions } from '../codec-options.js';
 import type { FieldDef, ThriftType } from '../model.js';
 import { BINARY_MIN_SIZE, binaryTypeOf } from '../wire-types.js';
-import { boundsCheck, fixed, readSharedScalar, growingWrite, I64_SUFFIX, type DecodeDialect, type EncodeDialect, type Fixed } from './dialect.js';
+import { fixed, readSharedScalar, growingWrite, I64_SUFFIX, type DecodeDialect, type EncodeDialect, type Fixed } from './dialect.js';
+import type { InputAccess } from './input-access.js';
 import { typeLabel } from './type-info.js';
 import { valueCheck } from './value-checks.js';
 
@@ -78,19 +79,22 @@ function fixedWidth(type: ThriftType): number | undefined {
 }
 
 /** The Binary decoder dialect for `options`. */
-export function binaryDecodeDialect(options: ResolvedCodecOptions): DecodeDialect {
+export function binaryDecodeDialect(options: ResolvedCodecOptions, access: InputAccess): DecodeDialect {
   const i64Reader = `readI64Binary${I64_SUFFIX[options.i64]}`;
+  const boundsCheck = access.check;
   const lengthPrefixed = (target: string, read: string): string[] => [
-    "if (pos + 4 > end) throw truncated(pos, 'a length');",
+    ...boundsCheck(4, 'a length', false),
     `len = ${readI32()};`,
-    "if (len < 0 || len > end - pos - 4) throw badLength(pos, 'length', len, end - pos - 4);",
+    `if (len < 0 || len > ${access.left('pos', 4)}) throw badLength(pos, 'length', len, ${access.left('pos', 4)});`,
     'pos += 4;',
+    ...access.span('len'),
     `${target} = ${read};`,
     'pos += len;',
   ];
   return {
     structLocals: [],
     fieldHeader: [
+      ...access.prefetch(3),
       "if (pos >= end) throw truncated(pos, 'a field header');",
       'type = buf[pos];',
       'if (type === 0) { pos++; break; }',
@@ -116,17 +120,17 @@ export function binaryDecodeDialect(options: ResolvedCodecOptions): DecodeDialec
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleBE(buf, pos);`, 'pos += 8;'];
         default:
-          return readSharedScalar(type.name, target, checked, lengthPrefixed)!;
+          return readSharedScalar(type.name, target, checked, access, lengthPrefixed)!;
       }
     },
     listHeader(level: number, element: ThriftType): string[] {
       const expected = binaryTypeOf(element);
       const min = BINARY_MIN_SIZE[expected]!;
       return [
-        "if (pos + 5 > end) throw truncated(pos, 'a list header');",
+        ...boundsCheck(5, 'a list header', false),
         `n${level} = ${readI32(1)};`,
         `if (buf[pos] !== ${expected} && n${level} !== 0) throw badType(pos, 'element type ' + buf[pos] + ', expected ${expected} (${typeLabel(element)})');`,
-        `if (n${level} < 0 || n${level} * ${min} > end - pos - 5) throw badLength(pos + 1, 'list size', n${level}, end - pos - 5);`,
+        `if (n${level} < 0 || n${level} * ${min} > ${access.left('pos', 5)}) throw badLength(pos + 1, 'list size', n${level}, ${access.left('pos', 5)});`,
         'pos += 5;',
       ];
     },
@@ -135,13 +139,14 @@ export function binaryDecodeDialect(options: ResolvedCodecOptions): DecodeDialec
       const valueType = binaryTypeOf(value);
       const min = BINARY_MIN_SIZE[keyType]! + BINARY_MIN_SIZE[valueType]!;
       return [
-        "if (pos + 6 > end) throw truncated(pos, 'a map header');",
+        ...boundsCheck(6, 'a map header', false),
         `n${level} = ${readI32(2)};`,
         `if ((buf[pos] !== ${keyType} || buf[pos + 1] !== ${valueType}) && n${level} !== 0) throw badType(pos, 'map types ' + buf[pos] + ', ' + buf[pos + 1] + ', expected ${keyType}, ${valueType} (${typeLabel(key)}, ${typeLabel(value)})');`,
-        `if (n${level} < 0 || n${level} * ${min} > end - pos - 6) throw badLength(pos + 2, 'map size', n${level}, end - pos - 6);`,
+        `if (n${level} < 0 || n${level} * ${min} > ${access.left('pos', 6)}) throw badLength(pos + 2, 'map size', n${level}, ${access.left('pos', 6)});`,
         'pos += 6;',
       ];
     },
     fixedWidth,
+    access,
   };
 }

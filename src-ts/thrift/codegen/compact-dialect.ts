@@ -6,7 +6,8 @@
 import type { ResolvedCodecOptions } from '../codec-options.js';
 import type { FieldDef, ThriftType } from '../model.js';
 import { COMPACT_MIN_SIZE, CompactType, compactTypeOf } from '../wire-types.js';
-import { boundsCheck, fixed, readSharedScalar, growingWrite, I64_SUFFIX, type DecodeDialect, type EncodeDialect, type Fixed } from './dialect.js';
+import { fixed, readSharedScalar, growingWrite, I64_SUFFIX, type DecodeDialect, type EncodeDialect, type Fixed } from './dialect.js';
+import type { InputAccess } from './input-access.js';
 import { typeLabel } from './type-info.js';
 import { valueCheck } from './value-checks.js';
 
@@ -110,18 +111,22 @@ function typeTest(variable: string, type: ThriftType): string {
 }
 
 /** The Compact decoder dialect for `options`. */
-export function compactDecodeDialect(options: ResolvedCodecOptions): DecodeDialect {
+export function compactDecodeDialect(options: ResolvedCodecOptions, access: InputAccess): DecodeDialect {
   const i64Reader = `readI64Compact${I64_SUFFIX[options.i64]}`;
+  const boundsCheck = access.check;
   const lengthPrefixed = (target: string, read: string): string[] => [
+    ...access.prefetch(5),
     'len = readVarint32(r, pos);',
-    "if (len < 0 || len > end - r.pos) throw badLength(pos, 'length', len, end - r.pos);",
+    `if (len < 0 || len > ${access.left('r.pos')}) throw badLength(pos, 'length', len, ${access.left('r.pos')});`,
     'pos = r.pos;',
+    ...access.span('len'),
     `${target} = ${read};`,
     'pos += len;',
   ];
   return {
     structLocals: ['let last = 0;'],
     fieldHeader: [
+      ...access.prefetch(6),
       "if (pos >= end) throw truncated(pos, 'a field header');",
       'type = buf[pos++];',
       'if (type === 0) break;',
@@ -133,40 +138,42 @@ export function compactDecodeDialect(options: ResolvedCodecOptions): DecodeDiale
     boolFromHeader: `type === ${CompactType.BOOLEAN_TRUE}`,
     skipField: 'pos = skipCompactField(r, pos, type, depth + 1, MAX_DEPTH);',
     readValue(type: ThriftType, target: string, checked: boolean): string[] {
-      if (type.kind === 'enum') return [`${target} = readZigzag32(r, pos);`, 'pos = r.pos;'];
+      if (type.kind === 'enum') return [...access.prefetch(5), `${target} = readZigzag32(r, pos);`, 'pos = r.pos;'];
       if (type.kind !== 'base') throw new Error(`not a scalar: ${typeLabel(type)}`);
       switch (type.name) {
         case 'bool':
           return [...boundsCheck(1, 'a bool', checked), `${target} = buf[pos++] === 1;`];
         case 'i16':
-          return [`${target} = readZigzag16(r, pos);`, 'pos = r.pos;'];
+          return [...access.prefetch(5), `${target} = readZigzag16(r, pos);`, 'pos = r.pos;'];
         case 'i32':
-          return [`${target} = readZigzag32(r, pos);`, 'pos = r.pos;'];
+          return [...access.prefetch(5), `${target} = readZigzag32(r, pos);`, 'pos = r.pos;'];
         case 'i64':
-          return [`${target} = ${i64Reader}(r, pos);`, 'pos = r.pos;'];
+          return [...access.prefetch(10), `${target} = ${i64Reader}(r, pos);`, 'pos = r.pos;'];
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleLE(buf, pos);`, 'pos += 8;'];
         default:
-          return readSharedScalar(type.name, target, checked, lengthPrefixed)!;
+          return readSharedScalar(type.name, target, checked, access, lengthPrefixed)!;
       }
     },
     listHeader(level: number, element: ThriftType): string[] {
       const min = COMPACT_MIN_SIZE[compactTypeOf(element)]!;
       const n = `n${level}`;
       return [
+        ...access.prefetch(6),
         "if (pos >= end) throw truncated(pos, 'a list header');",
         `const t${level} = buf[pos] & 0x0f;`,
         `const at${level} = pos;`,
         `${n} = buf[pos] >> 4;`,
         `if (${n} === 15) { ${n} = readVarint32(r, pos + 1); pos = r.pos; } else pos++;`,
         `if (!(${typeTest(`t${level}`, element)}) && ${n} !== 0) throw badType(at${level}, 'element type ' + t${level} + ', expected ${compactTypeOf(element)} (${typeLabel(element)})');`,
-        `if (${n} < 0 || ${n} * ${min} > end - pos) throw badLength(at${level}, 'list size', ${n}, end - pos);`,
+        `if (${n} < 0 || ${n} * ${min} > ${access.left('pos')}) throw badLength(at${level}, 'list size', ${n}, ${access.left('pos')});`,
       ];
     },
     mapHeader(level: number, key: ThriftType, value: ThriftType): string[] {
       const min = COMPACT_MIN_SIZE[compactTypeOf(key)]! + COMPACT_MIN_SIZE[compactTypeOf(value)]!;
       const n = `n${level}`;
       return [
+        ...access.prefetch(6),
         `const at${level} = pos;`,
         `${n} = readVarint32(r, pos);`,
         'pos = r.pos;',
@@ -175,10 +182,11 @@ export function compactDecodeDialect(options: ResolvedCodecOptions): DecodeDiale
         `  const k${level} = buf[pos] >> 4, v${level} = buf[pos] & 0x0f;`,
         `  if (!(${typeTest(`k${level}`, key)}) || !(${typeTest(`v${level}`, value)})) throw badType(pos, 'map types ' + k${level} + ', ' + v${level} + ', expected ${compactTypeOf(key)}, ${compactTypeOf(value)} (${typeLabel(key)}, ${typeLabel(value)})');`,
         '  pos++;',
-        `  if (${n} < 0 || ${n} * ${min} > end - pos) throw badLength(at${level}, 'map size', ${n}, end - pos);`,
+        `  if (${n} < 0 || ${n} * ${min} > ${access.left('pos')}) throw badLength(at${level}, 'map size', ${n}, ${access.left('pos')});`,
         '}',
       ];
     },
     fixedWidth,
+    access,
   };
 }

@@ -11,6 +11,7 @@ import { compactDecodeDialect, compactEncodeDialect } from './compact-dialect.js
 import type { GenerationContext } from './context.js';
 import { emitStructDecoder } from './decoder.js';
 import { emitStructEncoder } from './encoder.js';
+import { inputAccess } from './input-access.js';
 import { NameTable } from './identifiers.js';
 import { SourceWriter } from './source-writer.js';
 
@@ -24,6 +25,11 @@ export interface CompiledStruct {
   readonly encode: StructEncoder;
   readonly decode: StructDecoder;
   readonly source: string;
+  /**
+   * The decoder for input in pieces (a SegmentedReadState), generated on first call: most codecs
+   * never see a message spread over LinkBuffer slabs, so they never pay for a second module.
+   */
+  readonly decodeInPieces: () => StructDecoder;
 }
 
 /**
@@ -35,13 +41,20 @@ export function compileStruct(
   lookupStruct: (key: string) => StructDef,
   options: ResolvedCodecOptions,
 ): CompiledStruct {
-  const source = generateModule(root, lookupStruct, options);
-  const factory = new Function('rt', source) as (rt: typeof runtime) => { encode: StructEncoder; decode: StructDecoder };
-  const { encode, decode } = factory(runtime);
-  return { encode, decode, source };
+  const source = generateModule(root, lookupStruct, options, false);
+  const { encode, decode } = instantiate(source);
+  let inPieces: StructDecoder | undefined;
+  const decodeInPieces = (): StructDecoder => (inPieces ??= instantiate(generateModule(root, lookupStruct, options, true)).decode);
+  return { encode, decode, source, decodeInPieces };
 }
 
-function generateModule(root: StructDef, lookupStruct: (key: string) => StructDef, options: ResolvedCodecOptions): string {
+function instantiate(source: string): { encode: StructEncoder; decode: StructDecoder } {
+  const factory = new Function('rt', source) as (rt: typeof runtime) => { encode: StructEncoder; decode: StructDecoder };
+  return factory(runtime);
+}
+
+/** The module's source: encoders and decoders, or (`segmented`) decoders for input in pieces only. */
+function generateModule(root: StructDef, lookupStruct: (key: string) => StructDef, options: ResolvedCodecOptions, segmented: boolean): string {
   const names = new NameTable();
   const encoders = new Map<string, string>();
   const decoders = new Map<string, string>();
@@ -62,12 +75,12 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
   const ctx: GenerationContext = {
     options,
     encoding: binary ? binaryEncodeDialect(options) : compactEncodeDialect(options),
-    decoding: binary ? binaryDecodeDialect(options) : compactDecodeDialect(options),
+    decoding: binary ? binaryDecodeDialect(options, inputAccess(segmented)) : compactDecodeDialect(options, inputAccess(segmented)),
     lookupStruct: lookup,
     encoderOf: (key) => schedule('encode', encoders, key),
     decoderOf: (key) => schedule('decode', decoders, key),
   };
-  const rootEncoder = ctx.encoderOf(root.key);
+  const rootEncoder = segmented ? 'undefined' : ctx.encoderOf(root.key);
   const rootDecoder = ctx.decoderOf(root.key);
   const body = new SourceWriter();
   for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
@@ -80,11 +93,11 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
   const used = RUNTIME_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
   const head = new SourceWriter();
   head.line("'use strict';");
-  head.comment(`heddle Thrift codec for ${root.key}: ${describeOptions(options)}.`);
+  head.comment(`heddle Thrift ${segmented ? 'decoder of input in pieces' : 'codec'} for ${root.key}: ${describeOptions(options)}.`);
   head.line(`const MAX_DEPTH = ${options.maxDepth};`);
   if (used.length > 0) head.line(`const { ${used.join(', ')} } = rt;`);
   head.line('');
-  const sourceUrl = options.debug ? `//# sourceURL=heddle-thrift/${root.key}.${options.protocol}.js\n` : '';
+  const sourceUrl = options.debug ? `//# sourceURL=heddle-thrift/${root.key}.${options.protocol}${segmented ? '.pieces' : ''}.js\n` : '';
   return head.toString() + text + sourceUrl;
 }
 

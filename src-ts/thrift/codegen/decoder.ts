@@ -23,7 +23,8 @@ export function emitStructDecoder(out: SourceWriter, name: string, struct: Struc
   out.comment(`Decodes ${struct.kind} ${struct.key} (${ctx.options.protocol}).`);
   out.open(`function ${name}(r, depth) {`);
   out.line('if (depth > MAX_DEPTH) throw depthLimit(r.pos, MAX_DEPTH);');
-  out.line('const buf = r.buf;', 'const end = r.end;', 'let pos = r.pos;');
+  const access = ctx.decoding.access;
+  out.line(`${access.declare} buf = r.buf;`, `${access.declare} end = r.end;`, 'let pos = r.pos;');
   out.line('let type = 0, id = 0, len = 0, field = 0;');
   if (levels > 0) {
     out.line(levelPaths.declare(levels));
@@ -39,7 +40,7 @@ export function emitStructDecoder(out: SourceWriter, name: string, struct: Struc
   fields.forEach((field, index) => emitFieldCase(out, field, index, locals[index]!, ctx));
   out.close();
   out.line('field = -1;');
-  out.line(ctx.decoding.skipField);
+  out.line(ctx.decoding.skipField, ...access.reload);
   out.close();
   out.middle('} catch (e) {');
   levelPaths.emitCatch(out, fields, true);
@@ -68,7 +69,7 @@ function emitFieldCase(out: SourceWriter, field: FieldDef, index: number, local:
 function emitRead(out: SourceWriter, type: ThriftType, target: string, level: number, checked: boolean, ctx: GenerationContext): void {
   switch (type.kind) {
     case 'struct':
-      out.line('r.pos = pos;', `${target} = ${ctx.decoderOf(type.key)}(r, depth + ${level + 1});`, 'pos = r.pos;');
+      out.line('r.pos = pos;', `${target} = ${ctx.decoderOf(type.key)}(r, depth + ${level + 1});`, 'pos = r.pos;', ...ctx.decoding.access.reload);
       return;
     case 'list':
     case 'set':

@@ -7,6 +7,7 @@
  * level L has its count in `nL` and its element type in `tL`.
  */
 import type { FieldDef, ThriftType } from '../model.js';
+import type { InputAccess } from './input-access.js';
 
 /** Code that writes at most `size` bytes at `pos`, after the caller has made room for them. */
 export interface Fixed {
@@ -57,6 +58,8 @@ export interface DecodeDialect {
   mapHeader(level: number, key: ThriftType, value: ThriftType): string[];
   /** Bytes a fixed-width value always takes (so per-element bounds checks can go), else undefined. */
   fixedWidth(type: ThriftType): number | undefined;
+  /** How the generated code reaches its input: in place, or through a moving window. */
+  readonly access: InputAccess;
 }
 
 /** Builds a {@link Fixed}, dropping absent lines (a value check a type does not need). */
@@ -73,11 +76,6 @@ export function growingWrite(protocol: 'Binary' | 'Compact', type: ThriftType, v
   return [`pos = ${writer}(w, pos, ${value});`, 'buf = w.buf;'];
 }
 
-/** A bounds check for `width` bytes at pos, unless the caller already `checked` them. */
-export function boundsCheck(width: number, what: string, checked: boolean): string[] {
-  return checked ? [] : [`if (pos + ${width} > end) throw truncated(pos, '${what}');`];
-}
-
 /**
  * Reads that are the same in both protocols (i8, uuid, and string/binary given the protocol's
  * length-prefix reader), or undefined for the others.
@@ -86,13 +84,14 @@ export function readSharedScalar(
   name: string,
   target: string,
   checked: boolean,
+  access: InputAccess,
   lengthPrefixed: (target: string, read: string) => string[],
 ): string[] | undefined {
   switch (name) {
     case 'i8':
-      return [...boundsCheck(1, 'an i8', checked), `${target} = buf[pos++] << 24 >> 24;`];
+      return [...access.check(1, 'an i8', checked), `${target} = buf[pos++] << 24 >> 24;`];
     case 'uuid':
-      return [...boundsCheck(16, 'a uuid', checked), `${target} = readUuid(buf, pos);`, 'pos += 16;'];
+      return [...access.check(16, 'a uuid', checked), `${target} = readUuid(buf, pos);`, 'pos += 16;'];
     case 'string':
       return lengthPrefixed(target, 'readText(r, pos, pos + len)');
     case 'binary':

@@ -20,24 +20,30 @@ const BINARY_DECODERS: Partial<Record<TypedElement, [string, number]>> = {
  */
 export function emitTypedListRead(out: SourceWriter, typed: TypedListInfo, target: string, level: number, ctx: GenerationContext): void {
   const n = `n${level}`;
+  const access = ctx.decoding.access;
   if (typed.element === 'i8') {
+    out.line(...access.span(n));
     out.line(`${target} = new Int8Array(buf.buffer, buf.byteOffset + pos, ${n}).slice();`, `pos += ${n};`);
     return;
   }
-  if (ctx.options.protocol === 'binary') {
-    const [decoder, width] = BINARY_DECODERS[typed.element]!;
+  if (ctx.options.protocol === 'binary' || typed.element === 'double') {
+    const [decoder, width] = ctx.options.protocol === 'binary' ? BINARY_DECODERS[typed.element]! : ['decodeFloat64LE', 8];
+    out.line(...access.span(`${n} * ${width}`));
     out.line(`${target} = ${decoder}(buf, pos, ${n});`, `pos += ${n} * ${width};`);
     return;
   }
-  if (typed.element === 'double') {
-    out.line(`${target} = decodeFloat64LE(buf, pos, ${n});`, `pos += ${n} * 8;`);
-    return;
-  }
   const run = `d${level}`;
+  if (access.segmented) {
+    // A run the window may not hold whole (varints take 1 to 10 bytes) is read piece by piece.
+    out.open(`if (pos + ${n} * 10 > end) {`);
+    out.line(`${target} = readVarintRunInPieces(r, pos, ${n}, '${typed.element}');`, 'pos = r.pos;', ...access.reload);
+    out.middle('} else {');
+  }
   out.line(`const ${run} = ${typed.element === 'i64' ? 'decodeVarint64s' : 'decodeVarint32s'}(buf, pos, ${n}, true);`);
   out.line(`if (${run}.end > end) throw truncated(pos, 'a list');`);
   out.line(`${target} = ${typed.element === 'i16' ? `toInt16Array(${run}.values, pos)` : `${run}.values`};`);
   out.line(`pos = ${run}.end;`);
+  if (access.segmented) out.close();
 }
 
 const BINARY_ENCODERS: Partial<Record<TypedElement, [string, number]>> = {

@@ -106,9 +106,10 @@ function fromHeddleError(error: HeddleError): CodecFailure {
 
 /**
  * The codec entry point's conversion: a failure becomes a HeddleError whose path starts with the
- * root type's name. Other errors pass through.
+ * root type's name. Other errors pass through. `offsetBase` is added to the failure's offset: the
+ * message offset of the window a decoder of input in pieces was reading when it failed.
  */
-export function toHeddleError(error: unknown, root: string): unknown {
+export function toHeddleError(error: unknown, root: string, offsetBase = 0): unknown {
   let failure: CodecFailure;
   if (error instanceof CodecFailure) failure = error;
   else if (error instanceof HeddleError) failure = fromHeddleError(error);
@@ -116,7 +117,7 @@ export function toHeddleError(error: unknown, root: string): unknown {
   let path = root;
   for (let i = failure.segments.length - 1; i >= 0; i--) path += failure.segments[i];
   const options: { path: string; offset?: number; cause?: unknown } = { path };
-  if (failure.offset !== undefined) options.offset = failure.offset;
+  if (failure.offset !== undefined) options.offset = failure.offset + offsetBase;
   if (failure.cause !== undefined) options.cause = failure.cause;
   return new HeddleError(failure.code, failure.message, options);
 }

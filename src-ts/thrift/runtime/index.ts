@@ -20,6 +20,7 @@ import { bigintKey, boolKey, defineOwn, doubleKey, integerKey } from './map-keys
 import { skipBinary, skipCompactField } from './skip.js';
 import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
 import { readText } from './read-text.js';
+import { readVarintRunInPieces } from './segmented-read-state.js';
 import { readUuid, writeUuid } from './uuid.js';
 import { readVarint32, readZigzag16, readZigzag32, writeVarint32 } from './varint.js';
 
@@ -61,6 +62,7 @@ export const runtime = {
   skipBinary,
   skipCompactField,
   toInt16Array,
+  readVarintRunInPieces,
   // whole-buffer kernels: typed-array lists
   ...kernels,
 };

@@ -1,4 +1,11 @@
-/** The cursor generated decoders share: the input, a position and the end of readable bytes. */
+/**
+ * The cursor generated decoders share: the input, a position and the end of readable bytes.
+ *
+ * This base form reads one contiguous input: `buf[0, end)` is the whole message. Its subclass
+ * {@link SegmentedReadState} reads a message lying in several pieces (LinkBuffer slabs) through
+ * `buf` as a window onto one piece at a time; `left`, `need` and `advance` are what code that
+ * must work on both calls (skipping, the segmented decoders).
+ */
 export class ReadState {
   /** Position; generated code keeps it in a local and synchronises it around calls. */
   pos = 0;
@@ -33,5 +40,26 @@ export class ReadState {
     this.textStart = 0;
     this.textEnd = 0;
     this.longStrings = 0;
+  }
+
+  /** Bytes of the message from `pos` (window coordinates) to its end. */
+  left(pos: number): number {
+    return this.end - pos;
+  }
+
+  /**
+   * Makes the next `k` bytes (or all that are left, if fewer) readable at `buf[pos', pos' + k)`
+   * and returns pos', the same place in the window it may have switched to (`buf` and `end`
+   * change then). Contiguous input already has every byte it will ever have, so here it is `pos`:
+   * callers check `pos + k > end` afterwards and report the truncation.
+   */
+  need(pos: number, k: number): number {
+    void k;
+    return pos;
+  }
+
+  /** The position `n` bytes after `pos`, which the caller checked are there (`n <= left(pos)`). */
+  advance(pos: number, n: number): number {
+    return pos + n;
   }
 }

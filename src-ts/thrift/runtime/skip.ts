@@ -3,6 +3,10 @@
  * type, as Apache Thrift's generated code does). Every length and count is checked against the
  * bytes that remain and nesting against maxDepth, so skipping hostile input is as safe as
  * decoding it.
+ *
+ * The input may be contiguous or in pieces (a {@link ReadState} of either kind): reads go through
+ * `r.need` when they run past `r.end`, and skipped lengths through `r.advance`, which for pieces
+ * moves the window without touching the bytes in between.
  */
 import { badLength, badType, badValue, depthLimit, truncated } from './codec-failure.js';
 import type { ReadState } from './read-state.js';
@@ -25,7 +29,18 @@ function readI32(buf: Uint8Array, pos: number): number {
 
 /** Checks a count of elements of at least `minSize` bytes each against the bytes that remain. */
 function checkCount(r: ReadState, at: number, pos: number, count: number, minSize: number, what: string): void {
-  if (count < 0 || count * minSize > r.end - pos) throw badLength(at, what, count, r.end - pos);
+  if (count < 0 || count * minSize > r.left(pos)) throw badLength(at, what, count, r.left(pos));
+}
+
+/** Makes `k` bytes at `pos` readable in `r.buf` (see ReadState.need), or fails naming `what`. */
+function ensure(r: ReadState, pos: number, k: number, what: string): number {
+  if (pos + k > r.end && (pos = r.need(pos, k)) + k > r.end) throw truncated(pos, what);
+  return pos;
+}
+
+/** Makes up to `k` bytes at `pos` readable, as many as remain: for varints, which check their own end. */
+function prefetch(r: ReadState, pos: number, k: number): number {
+  return pos + k > r.end ? r.need(pos, k) : pos;
 }
 
 /**
@@ -33,33 +48,33 @@ function checkCount(r: ReadState, at: number, pos: number, count: number, minSiz
  * position after it.
  */
 export function skipBinary(r: ReadState, pos: number, type: number, depth: number, maxDepth: number): number {
-  const buf = r.buf;
-  const end = r.end;
   const width = BINARY_FIXED_WIDTH[type];
   if (width !== undefined) {
-    if (pos + width > end) throw truncated(pos, `a value of ${width} bytes`);
-    return pos + width;
+    if (width > r.left(pos)) throw truncated(pos, `a value of ${width} bytes`);
+    return r.advance(pos, width);
   }
   switch (type) {
     case BinaryType.STRING: {
-      if (pos + 4 > end) throw truncated(pos, 'a length');
-      const length = readI32(buf, pos);
+      pos = ensure(r, pos, 4, 'a length');
+      const length = readI32(r.buf, pos);
       checkCount(r, pos, pos + 4, length, 1, 'length');
-      return pos + 4 + length;
+      return r.advance(pos, 4 + length);
     }
     case BinaryType.STRUCT: {
       if (depth > maxDepth) throw depthLimit(pos, maxDepth);
       for (;;) {
-        if (pos >= end) throw truncated(pos, 'a field header');
-        const fieldType = buf[pos]!;
+        if (pos + 3 > r.end) pos = r.need(pos, 3);
+        if (pos >= r.end) throw truncated(pos, 'a field header');
+        const fieldType = r.buf[pos]!;
         if (fieldType === BinaryType.STOP) return pos + 1;
-        if (pos + 3 > end) throw truncated(pos, 'a field header');
+        if (pos + 3 > r.end) throw truncated(pos, 'a field header');
         pos = skipBinary(r, pos + 3, fieldType, depth + 1, maxDepth);
       }
     }
     case BinaryType.MAP: {
       if (depth > maxDepth) throw depthLimit(pos, maxDepth);
-      if (pos + 6 > end) throw truncated(pos, 'a map header');
+      pos = ensure(r, pos, 6, 'a map header');
+      const buf = r.buf;
       const keyType = buf[pos]!;
       const valueType = buf[pos + 1]!;
       const count = readI32(buf, pos + 2);
@@ -73,7 +88,7 @@ export function skipBinary(r: ReadState, pos: number, type: number, depth: numbe
       checkCount(r, at + 2, pos, count, keyMin + valueMin, 'map size');
       const keyWidth = BINARY_FIXED_WIDTH[keyType];
       const valueWidth = BINARY_FIXED_WIDTH[valueType];
-      if (keyWidth !== undefined && valueWidth !== undefined) return pos + count * (keyWidth + valueWidth);
+      if (keyWidth !== undefined && valueWidth !== undefined) return r.advance(pos, count * (keyWidth + valueWidth));
       for (let i = 0; i < count; i++) {
         pos = skipBinary(r, pos, keyType, depth + 1, maxDepth);
         pos = skipBinary(r, pos, valueType, depth + 1, maxDepth);
@@ -83,9 +98,9 @@ export function skipBinary(r: ReadState, pos: number, type: number, depth: numbe
     case BinaryType.SET:
     case BinaryType.LIST: {
       if (depth > maxDepth) throw depthLimit(pos, maxDepth);
-      if (pos + 5 > end) throw truncated(pos, 'a list header');
-      const elementType = buf[pos]!;
-      const count = readI32(buf, pos + 1);
+      pos = ensure(r, pos, 5, 'a list header');
+      const elementType = r.buf[pos]!;
+      const count = readI32(r.buf, pos + 1);
       const at = pos;
       pos += 5;
       if (count === 0) return pos;
@@ -93,7 +108,7 @@ export function skipBinary(r: ReadState, pos: number, type: number, depth: numbe
       if (elementMin === undefined) throw badType(at, `element type ${elementType} is not a Thrift type`);
       checkCount(r, at + 1, pos, count, elementMin, 'list size');
       const elementWidth = BINARY_FIXED_WIDTH[elementType];
-      if (elementWidth !== undefined) return pos + count * elementWidth;
+      if (elementWidth !== undefined) return r.advance(pos, count * elementWidth);
       for (let i = 0; i < count; i++) pos = skipBinary(r, pos, elementType, depth + 1, maxDepth);
       return pos;
     }
@@ -107,36 +122,36 @@ export function skipBinary(r: ReadState, pos: number, type: number, depth: numbe
  * fields carry their value in the header and have nothing to skip); returns the position after it.
  */
 export function skipCompact(r: ReadState, pos: number, type: number, depth: number, maxDepth: number): number {
-  const buf = r.buf;
-  const end = r.end;
   switch (type) {
     case CompactType.BOOLEAN_TRUE:
     case CompactType.BOOLEAN_FALSE:
     case CompactType.BYTE:
-      if (pos + 1 > end) throw truncated(pos, 'a byte');
-      return pos + 1;
+      if (1 > r.left(pos)) throw truncated(pos, 'a byte');
+      return r.advance(pos, 1);
     case CompactType.I16:
     case CompactType.I32:
-      readVarint32(r, pos);
+      readVarint32(r, prefetch(r, pos, 5));
       return r.pos;
     case CompactType.I64:
-      return skipVarint64(r, pos);
+      return skipVarint64(r, prefetch(r, pos, 10));
     case CompactType.DOUBLE:
-      if (pos + 8 > end) throw truncated(pos, 'a double');
-      return pos + 8;
+      if (8 > r.left(pos)) throw truncated(pos, 'a double');
+      return r.advance(pos, 8);
     case CompactType.UUID:
-      if (pos + 16 > end) throw truncated(pos, 'a uuid');
-      return pos + 16;
+      if (16 > r.left(pos)) throw truncated(pos, 'a uuid');
+      return r.advance(pos, 16);
     case CompactType.BINARY: {
+      pos = prefetch(r, pos, 5);
       const length = readVarint32(r, pos);
       checkCount(r, pos, r.pos, length, 1, 'length');
-      return r.pos + length;
+      return r.advance(r.pos, length);
     }
     case CompactType.STRUCT:
       if (depth > maxDepth) throw depthLimit(pos, maxDepth);
       for (;;) {
-        if (pos >= end) throw truncated(pos, 'a field header');
-        const header = buf[pos++]!;
+        pos = prefetch(r, pos, 6);
+        if (pos >= r.end) throw truncated(pos, 'a field header');
+        const header = r.buf[pos++]!;
         if (header === CompactType.STOP) return pos;
         if (header >> 4 === 0) {
           readVarint32(r, pos);
@@ -148,13 +163,14 @@ export function skipCompact(r: ReadState, pos: number, type: number, depth: numb
       }
     case CompactType.MAP: {
       if (depth > maxDepth) throw depthLimit(pos, maxDepth);
+      pos = prefetch(r, pos, 6);
       const count = readVarint32(r, pos);
       const at = pos;
       pos = r.pos;
       if (count === 0) return pos;
-      if (pos >= end) throw truncated(pos, 'map key and value types');
-      const keyType = buf[pos]! >> 4;
-      const valueType = buf[pos]! & 0x0f;
+      if (pos >= r.end) throw truncated(pos, 'map key and value types');
+      const keyType = r.buf[pos]! >> 4;
+      const valueType = r.buf[pos]! & 0x0f;
       const keyMin = COMPACT_MIN_SIZE[keyType];
       const valueMin = COMPACT_MIN_SIZE[valueType];
       if (keyMin === undefined) throw badType(pos, `map key type ${keyType} is not a Thrift type`);
@@ -170,8 +186,9 @@ export function skipCompact(r: ReadState, pos: number, type: number, depth: numb
     case CompactType.SET:
     case CompactType.LIST: {
       if (depth > maxDepth) throw depthLimit(pos, maxDepth);
-      if (pos >= end) throw truncated(pos, 'a list header');
-      const header = buf[pos]!;
+      pos = prefetch(r, pos, 6);
+      if (pos >= r.end) throw truncated(pos, 'a list header');
+      const header = r.buf[pos]!;
       const elementType = header & 0x0f;
       const at = pos;
       let count = header >> 4;
@@ -184,7 +201,7 @@ export function skipCompact(r: ReadState, pos: number, type: number, depth: numb
       const elementMin = COMPACT_MIN_SIZE[elementType];
       if (elementMin === undefined) throw badType(at, `element type ${elementType} is not a Thrift type`);
       checkCount(r, at, pos, count, elementMin, 'list size');
-      if (elementType === CompactType.DOUBLE || elementType === CompactType.UUID) return pos + count * elementMin;
+      if (elementType === CompactType.DOUBLE || elementType === CompactType.UUID) return r.advance(pos, count * elementMin);
       for (let i = 0; i < count; i++) pos = skipCompact(r, pos, elementType, depth + 1, maxDepth);
       return pos;
     }
