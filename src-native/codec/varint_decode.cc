@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "simd/cpu_features.h"
 #include "simd/varint_simd.h"
 
 namespace heddle::codec {
@@ -111,13 +112,27 @@ KernelResult DecodeFast(const uint8_t* src, size_t length, size_t count, bool zi
   return {KernelStatus::kOk, p};
 }
 
+// The AVX-512 variant: the VBMI decoder where the CPU has it, then DecodeFast for the last
+// bytes and for whatever stopped it (an error, which DecodeFast then reports).
+template <typename Out, typename Bulk>
+KernelResult DecodeAvx512(const uint8_t* src, size_t length, size_t count, bool zigzag, Out* out, Bulk bulk) noexcept {
+#if defined(HEDDLE_X86_SIMD)
+  if (simd::EnabledCpuFeatures().avx512vbmi2) {
+    const simd::VarintProgress done = simd::DecodeVarintsVbmi(src, length, count, zigzag, out);
+    const KernelResult rest = DecodeFast(src + done.bytes, length - done.bytes, count - done.values, zigzag, out + done.values, bulk);
+    return {rest.status, done.bytes + rest.position};
+  }
+#endif
+  return DecodeFast(src, length, count, zigzag, out, bulk);
+}
+
 template <typename Out, typename Bulk>
 KernelResult Decode(const uint8_t* src, size_t length, size_t count, bool zigzag, Out* out,
                     simd::KernelVariant variant, Bulk sse42, Bulk avx2, Bulk avx512, Bulk neon) noexcept {
   switch (simd::Resolve(variant)) {
     case simd::KernelVariant::kSse42: return DecodeFast(src, length, count, zigzag, out, sse42);
     case simd::KernelVariant::kAvx2: return DecodeFast(src, length, count, zigzag, out, avx2);
-    case simd::KernelVariant::kAvx512: return DecodeFast(src, length, count, zigzag, out, avx512);
+    case simd::KernelVariant::kAvx512: return DecodeAvx512(src, length, count, zigzag, out, avx512);
     case simd::KernelVariant::kNeon: return DecodeFast(src, length, count, zigzag, out, neon);
     default: return DecodeScalar(src, length, count, zigzag, out);
   }

@@ -2,12 +2,12 @@
 
 #include <cstring>
 
+#include "simd/cpu_features.h"
+#include "simd/varint_loops.h"
 #include "simd/varint_simd.h"
 
 namespace heddle::codec {
 namespace {
-
-constexpr uint64_t kHighBits = 0x8080808080808080ULL;
 
 // The wire value of an element: ZigZag-encoded, or an int32 sign-extended to 64 bits.
 inline uint64_t WireValue(int32_t v, bool zigzag) noexcept {
@@ -15,12 +15,7 @@ inline uint64_t WireValue(int32_t v, bool zigzag) noexcept {
   return static_cast<uint64_t>(static_cast<int64_t>(v));
 }
 inline uint64_t WireValue(uint64_t v, bool zigzag) noexcept {
-  return zigzag ? (v << 1) ^ (0ULL - (v >> 63)) : v;
-}
-
-inline size_t VarintSize(uint64_t v) noexcept {
-  const unsigned bits = 64 - static_cast<unsigned>(__builtin_clzll(v | 1));
-  return (bits + 6) / 7;
+  return zigzag ? simd::varint::ToWire<true>(v) : v;
 }
 
 // The reference writer, one byte at a time.
@@ -34,20 +29,12 @@ inline size_t WriteVarint(uint64_t v, uint8_t* dst) noexcept {
   return n;
 }
 
-// The 7-bit groups of `v` (< 2^56) spread one per byte: the inverse of the decoder's PackGroups.
-inline uint64_t SpreadGroups(uint64_t v) noexcept {
-  uint64_t x = (v & 0x000000000fffffffULL) | ((v & 0x00fffffff0000000ULL) << 4);
-  x = (x & 0x00003fff00003fffULL) | ((x & 0x0fffc0000fffc000ULL) << 2);
-  return (x & 0x007f007f007f007fULL) | ((x & 0x3f803f803f803f80ULL) << 1);
-}
-
 // Writes a varint of up to 8 bytes as one 8-byte store (dst needs 8 bytes of room), with no
 // per-byte branches; longer ones go through WriteVarint.
 inline size_t WriteVarintWide(uint64_t v, uint8_t* dst) noexcept {
   if (v >> 56 != 0) return WriteVarint(v, dst);
-  const size_t n = VarintSize(v);
-  const uint64_t continuation = kHighBits & ((uint64_t{1} << (8 * (n - 1))) - 1);
-  const uint64_t word = SpreadGroups(v) | continuation;
+  const size_t n = simd::varint::VarintLength(v);
+  const uint64_t word = simd::varint::PortableBits::Spread(v, simd::varint::kLowBits) | simd::varint::kContinuation[n];
   std::memcpy(dst, &word, 8);
   return n;
 }
@@ -95,21 +82,28 @@ KernelResult EncodeFast(const In* values, size_t count, bool zigzag, uint8_t* ds
   return {rest.status, p + rest.position};
 }
 
-// 64-bit elements have no SIMD bulk path: one-byte int64 runs are rare enough on the wire.
-size_t NoBulk(const uint64_t*, size_t, bool, uint8_t*, size_t) noexcept { return 0; }
+// The portable instantiation of the branch-free 64-bit loop (shift-and-mask spreading).
+simd::VarintProgress EncodeVarint64sPortable(const uint64_t* values, size_t count, bool zigzag, uint8_t* dst,
+                                             size_t capacity) noexcept {
+  using simd::varint::PortableBits;
+  return zigzag ? simd::varint::EncodePrefix<PortableBits, true>(values, count, dst, capacity)
+                : simd::varint::EncodePrefix<PortableBits, false>(values, count, dst, capacity);
+}
 
 }  // namespace
 
 size_t Varint32sSize(const int32_t* values, size_t count, bool zigzag) noexcept {
   size_t size = 0;
-  for (size_t i = 0; i < count; i++) size += VarintSize(WireValue(values[i], zigzag));
+  for (size_t i = 0; i < count; i++) size += simd::varint::VarintLength(WireValue(values[i], zigzag));
   return size;
 }
 
 size_t Varint64sSize(const uint64_t* values, size_t count, bool zigzag) noexcept {
-  size_t size = 0;
-  for (size_t i = 0; i < count; i++) size += VarintSize(WireValue(values[i], zigzag));
-  return size;
+#if defined(HEDDLE_X86_SIMD)
+  if (simd::EnabledCpuFeatures().avx512vbmi2) return simd::Varint64sSizeAvx512(values, count, zigzag);
+  if (simd::EnabledCpuFeatures().bmi2) return simd::Varint64sSizeBmi2(values, count, zigzag);
+#endif
+  return zigzag ? simd::varint::SizeOf<true>(values, count) : simd::varint::SizeOf<false>(values, count);
 }
 
 KernelResult EncodeVarint32s(const int32_t* values, size_t count, bool zigzag, uint8_t* dst, size_t capacity,
@@ -129,8 +123,16 @@ KernelResult EncodeVarint32s(const int32_t* values, size_t count, bool zigzag, u
 
 KernelResult EncodeVarint64s(const uint64_t* values, size_t count, bool zigzag, uint8_t* dst, size_t capacity,
                              simd::KernelVariant variant) noexcept {
+  // 64-bit runs have no SIMD bulk path (one-byte int64 runs are rare on the wire): every variant
+  // but the scalar reference runs the branch-free loop, with pdep where it is fast.
   if (simd::Resolve(variant) == simd::KernelVariant::kScalar) return EncodeScalar(values, count, zigzag, dst, capacity);
-  return EncodeFast(values, count, zigzag, dst, capacity, NoBulk);
+  auto prefix = EncodeVarint64sPortable;
+#if defined(HEDDLE_X86_SIMD)
+  if (simd::EnabledCpuFeatures().bmi2) prefix = simd::EncodeVarint64sBmi2;
+#endif
+  const simd::VarintProgress done = prefix(values, count, zigzag, dst, capacity);
+  const KernelResult rest = EncodeScalar(values + done.values, count - done.values, zigzag, dst + done.bytes, capacity - done.bytes);
+  return {rest.status, done.bytes + rest.position};
 }
 
 }  // namespace heddle::codec

@@ -20,6 +20,17 @@ uint64_t ReadXcr0() noexcept {
   return (static_cast<uint64_t>(edx) << 32) | eax;
 }
 
+// AMD (and Hygon) CPUs before family 19h (Zen 3) run pdep/pext in microcode.
+bool SlowPdep() noexcept {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return true;
+  const bool amd = (ebx == 0x68747541 && ecx == 0x444d4163 && edx == 0x69746e65) ||  // AuthenticAMD
+                   (ebx == 0x6f677948 && ecx == 0x656e6975 && edx == 0x6e65476e);    // HygonGenuine
+  if (!amd || !__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+  const unsigned family = ((eax >> 8) & 0xf) + (((eax >> 8) & 0xf) == 0xf ? (eax >> 20) & 0xff : 0);
+  return family < 0x19;
+}
+
 CpuFeatures Detect() noexcept {
   CpuFeatures f;
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
@@ -35,6 +46,8 @@ CpuFeatures Detect() noexcept {
   __cpuid_count(7, 0, eax, ebx, ecx, edx);
   f.avx2 = ymm_saved && (ebx & bit_AVX2) != 0;
   f.avx512bw = zmm_saved && (ebx & bit_AVX512F) != 0 && (ebx & bit_AVX512BW) != 0;
+  f.avx512vbmi2 = f.avx512bw && (ebx & bit_AVX512VL) != 0 && (ebx & bit_AVX512CD) != 0 && (ecx & bit_AVX512VBMI) != 0 && (ecx & bit_AVX512VBMI2) != 0;
+  f.bmi2 = (ebx & bit_BMI) != 0 && (ebx & bit_BMI2) != 0 && !SlowPdep();
   return f;
 }
 #elif defined(__aarch64__)
@@ -74,6 +87,8 @@ const CpuFeatures& EnabledCpuFeatures() noexcept {
     if (Named(off, "sse4.2")) f.sse42 = false;
     if (Named(off, "avx2")) f.avx2 = false;
     if (Named(off, "avx512bw")) f.avx512bw = false;
+    if (Named(off, "avx512bw") || Named(off, "avx512vbmi2")) f.avx512vbmi2 = false;
+    if (Named(off, "bmi2")) f.bmi2 = false;
     if (Named(off, "neon")) f.neon = false;
     return f;
   }();

@@ -12,6 +12,11 @@ struct CpuFeatures {
   bool sse42 = false;
   bool avx2 = false;
   bool avx512bw = false;
+  // BMI2 with fast pdep/pext: not on AMD before Zen 3, which microcodes them (hundreds of cycles).
+  bool bmi2 = false;
+  // AVX-512 VBMI and VBMI2 (byte permutes and compress) with VL and CD (lzcnt), on top of
+  // avx512bw: every CPU with VBMI2 (Ice Lake, Zen 4 and later) has the rest.
+  bool avx512vbmi2 = false;
   bool neon = false;
 };
 

@@ -14,6 +14,9 @@ const int64List = fc
   .array(fc.oneof({ arbitrary: fc.array(fc.bigInt({ min: -64n, max: 127n }), { minLength: 1, maxLength: 40 }), weight: 1 }, { arbitrary: fc.array(int64Mixed, { maxLength: 8 }), weight: 2 }), { maxLength: 20 })
   .map((runs) => runs.flat());
 
+/** Long int64 lists (the branch-free encoder keeps 10 bytes of room per value and the last 9 exact). */
+const longInt64List = fc.array(fc.oneof(int64Mixed, fc.integer({ min: 0, max: 63 }).map((k) => -(2n ** BigInt(k)))), { minLength: 9, maxLength: 600 });
+
 describe.runIf(nativeLoaded)('native varint encoders (every variant against the TypeScript twin)', () => {
   it('varintsSize agrees with the twin for int32, int64 and uint64 arrays', () => {
     fc.assert(
@@ -43,6 +46,25 @@ describe.runIf(nativeLoaded)('native varint encoders (every variant against the 
           }
         }),
         { numRuns: 200 },
+      );
+    });
+
+    it(`${name}: writes long int64 lists like the twin, and sizes them alike, with room to spare or exactly`, () => {
+      fc.assert(
+        fc.property(longInt64List, fc.boolean(), fc.nat(20), fc.boolean(), (list, zigzag, offset, exact) => {
+          const values = BigInt64Array.from(list);
+          const size = twin.varint64sSize(values, zigzag);
+          expect(nativeVarintsSize(values, zigzag)).toBe(size);
+          const viaNative = new Uint8Array(offset + size + (exact ? 0 : 20)).fill(0xa5);
+          const viaTwin = viaNative.slice();
+          expect(nativeEncodeVarints(values, zigzag, viaNative, offset, id)).toBe(offset + size);
+          twin.encodeVarint64s(values, zigzag, viaTwin, offset);
+          expectSameBytes(viaNative, viaTwin);
+          const short = new Uint8Array(offset + size + 16).fill(0xa5);
+          expect(nativeEncodeVarints(values, zigzag, short.subarray(0, offset + size - 1), offset, id)).toBe(-1);
+          expect([...short.subarray(offset + size - 1)].every((b) => b === 0xa5)).toBe(true);
+        }),
+        { numRuns: 150 },
       );
     });
 

@@ -15,6 +15,31 @@ const stream = fc.oneof(
   fc.uint8Array({ maxLength: 300 }).map((bytes) => [...bytes]),
 );
 
+/**
+ * Long streams (the AVX-512 VBMI path decodes 256-byte batches while 384 bytes remain): varints
+ * of every length 1..10 in random order, so each length lands at every alignment and across
+ * batch ends, with one-byte runs of 64+ between them, and optionally an overlong varint (11+
+ * bytes) spliced in or the stream cut short in the middle of a run.
+ */
+const longStream = fc
+  .tuple(
+    fc.array(
+      fc.oneof(
+        { arbitrary: fc.integer({ min: 1, max: 10 }).map((len) => varintBytes(len === 1 ? 5n : (1n << BigInt(7 * (len - 1))) + 3n)), weight: 8 },
+        { arbitrary: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(varintBytes), weight: 2 },
+        { arbitrary: fc.integer({ min: 60, max: 140 }).map((n) => Array.from({ length: n }, (_, k) => k & 0x7f)), weight: 1 },
+      ),
+      { minLength: 60, maxLength: 500 },
+    ),
+    fc.option(fc.tuple(fc.nat(), fc.integer({ min: 11, max: 300 })), { freq: 3 }),
+    fc.option(fc.nat(), { freq: 3 }),
+  )
+  .map(([parts, overlong, cut]) => {
+    const bytes = parts.flat();
+    if (overlong !== null) bytes.splice(overlong[0] % (bytes.length + 1), 0, ...Array.from({ length: overlong[1] }, () => 0x80 | (overlong[1] & 0x7f)));
+    return cut === null ? bytes : bytes.slice(0, bytes.length - (cut % Math.min(bytes.length, 40)));
+  });
+
 type Outcome = { values: unknown[]; end: number } | { code: string; offset: number | undefined };
 
 function outcome(run: () => { values: ArrayLike<unknown>; end: number }): Outcome {
@@ -52,6 +77,49 @@ describe.runIf(nativeLoaded)('native varint kernels (every variant against the T
         }),
         { numRuns: 300 },
       );
+    });
+
+    it(`${name}: decodes long runs of every length, overlong and cut-off varints exactly like the twin`, () => {
+      fc.assert(
+        fc.property(longStream, fc.nat(70), fc.nat(3), fc.boolean(), fc.boolean(), fc.nat(), (bytes, offset, slack, zigzag, wide, countSeed) => {
+          const src = placed(bytes, offset, slack);
+          const ends = twin.countVarints(src, offset, src.length);
+          const count = [ends, Math.floor(ends / 2), ends + 1][countSeed % 3]!;
+          const viaNative = outcome(() => {
+            const values = wide ? new BigInt64Array(count) : new Int32Array(count);
+            return { values, end: nativeDecodeVarints(src, offset, src.length, values, zigzag, id) };
+          });
+          const viaTwin = outcome(() => {
+            const values = wide ? new BigInt64Array(count) : new Int32Array(count);
+            const end = wide
+              ? twin.decodeVarint64Into(src, offset, src.length, values as BigInt64Array, zigzag)
+              : twin.decodeVarint32Into(src, offset, src.length, values as Int32Array, zigzag);
+            return { values, end };
+          });
+          expect(viaNative).toEqual(viaTwin);
+          // Packed: the whole range, so a cut-off last varint is an error too.
+          const packed = outcome(() => ({ values: nativeDecodePacked(src, offset, src.length, false, (n) => new BigUint64Array(n), id), end: 0 }));
+          expect(packed).toEqual(outcome(() => ({ values: twin.decodePackedUint64(src, offset, src.length), end: 0 })));
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it(`${name}: decodes 10-byte varints whose last byte has high bits set (bits past 64 dropped), at every alignment`, () => {
+      // 0xff x9 then 0x7f: all 64 bits set, plus 6 bits above them that protobuf drops.
+      const tenBytes = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+      for (let lead = 0; lead < 10; lead++) {
+        const bytes = [...Array.from({ length: lead }, () => 1), ...Array.from({ length: 80 }, () => tenBytes).flat()];
+        const src = placed(bytes, 0, 0);
+        const count = lead + 80;
+        for (const zigzag of [false, true]) {
+          const values = new BigInt64Array(count);
+          expect(nativeDecodeVarints(src, 0, src.length, values, zigzag, id)).toBe(src.length);
+          const expected = new BigInt64Array(count);
+          twin.decodeVarint64Into(src, 0, src.length, expected, zigzag);
+          expect(values).toEqual(expected);
+        }
+      }
     });
 
     it(`${name}: decodes packed ranges exactly like the twin, and counts varint ends alike`, () => {
