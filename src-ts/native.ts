@@ -41,7 +41,11 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
 export interface NativeStatus {
   /** True when heddle.node loaded; false means every path is the pure-TypeScript one. */
   readonly loaded: boolean;
-  /** SIMD features the CPU offers: any of 'sse4.2', 'avx2', 'avx512bw', 'neon'. Empty when not loaded. */
+  /**
+   * SIMD features the kernels use on this CPU: any of 'sse4.2', 'avx2', 'avx512bw', 'avx512vbmi2'
+   * (with VBMI, VL and CD: the 8-varints-per-step decoder), 'bmi2' (only where pdep is fast, so not
+   * on AMD before Zen 3), 'neon'. Empty when not loaded.
+   */
   readonly features: readonly string[];
   /** Why the addon is not loaded (HEDDLE_NO_NATIVE, no prebuild for this platform, load error). */
   readonly reason?: string;

@@ -13,6 +13,8 @@ Napi::Value CpuFeatureNames(const Napi::CallbackInfo& info) {
   if (f.sse42) names.Set(n++, "sse4.2");
   if (f.avx2) names.Set(n++, "avx2");
   if (f.avx512bw) names.Set(n++, "avx512bw");
+  if (f.avx512vbmi2) names.Set(n++, "avx512vbmi2");
+  if (f.bmi2) names.Set(n++, "bmi2");
   if (f.neon) names.Set(n++, "neon");
   return names;
 }

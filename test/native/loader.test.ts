@@ -23,7 +23,7 @@ describe('native loader', () => {
     if (!native.loaded) return;
     // The sanitizer run (npm run test:asan) points HEDDLE_ADDON_PATH at its instrumented build.
     if (process.env.HEDDLE_ADDON_PATH) expect(native.path).toBe(process.env.HEDDLE_ADDON_PATH);
-    const known = ['sse4.2', 'avx2', 'avx512bw', 'neon'];
+    const known = ['sse4.2', 'avx2', 'avx512bw', 'avx512vbmi2', 'bmi2', 'neon'];
     for (const f of native.features) expect(known).toContain(f);
     if (process.arch === 'x64') {
       const cpuinfo = runNode(['-e', "process.stdout.write(require('fs').readFileSync('/proc/cpuinfo','utf8'))"]);
@@ -31,6 +31,10 @@ describe('native loader', () => {
       expect(native.features.includes('sse4.2')).toBe(flags.has('sse4_2'));
       expect(native.features.includes('avx2')).toBe(flags.has('avx2'));
       expect(native.features.includes('avx512bw')).toBe(flags.has('avx512bw'));
+      const vbmi2 = ['avx512bw', 'avx512vl', 'avx512cd', 'avx512vbmi', 'avx512_vbmi2'].every((flag) => flags.has(flag));
+      expect(native.features.includes('avx512vbmi2')).toBe(vbmi2);
+      // bmi2 is left out where pdep is microcoded (AMD before Zen 3), so only one direction holds.
+      if (native.features.includes('bmi2')) expect(flags.has('bmi2')).toBe(true);
     }
   });
 
