@@ -76,6 +76,38 @@ describe('TypedArrays', () => {
   });
 });
 
+describe('packed fixed-width runs into plain arrays', () => {
+  const repeated = root.codec('heddle.test.v1.Repeated');
+  const f32 = (x: number) => Math.fround(x);
+
+  it('decode the same values below and above the kernel threshold, and across split runs', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double(), { maxLength: 70, size: 'max' }),
+        fc.array(fc.float(), { maxLength: 70, size: 'max' }),
+        fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 70, size: 'max' }),
+        fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 70, size: 'max' }),
+        fc.nat(70),
+        (doubles, floats, unsigned, signed, cut) => {
+          const value = { rDouble: doubles, rFloat: floats.map(f32), rFixed32: unsigned, rSfixed32: signed };
+          const bytes = repeated.encode(value);
+          const decoded = repeated.decode(bytes);
+          expect(decoded).toMatchObject(value);
+          expect(Array.isArray(decoded.rDouble)).toBe(true);
+          // Two messages back to back merge: each repeated field is the first run then the second,
+          // whether either run is long (kernel) or short (loop), and after a lone unpacked element.
+          const head = { rDouble: doubles.slice(0, cut), rFloat: floats.slice(0, cut).map(f32), rFixed32: unsigned.slice(0, cut), rSfixed32: signed.slice(0, cut) };
+          const tail = { rDouble: doubles.slice(cut), rFloat: floats.slice(cut).map(f32), rFixed32: unsigned.slice(cut), rSfixed32: signed.slice(cut) };
+          const lone = wire().tag(1, 1).double(0.5).build();
+          const merged = repeated.decode(Buffer.concat([lone, repeated.encode(head), repeated.encode(tail)]));
+          expect(merged).toMatchObject({ ...value, rDouble: [0.5, ...doubles] });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('pooled byte arrays', () => {
   it('are independent copies: changing one changes neither the input nor other results', () => {
     const input = wire().delimited(10, new Uint8Array([1, 2, 3])).build();

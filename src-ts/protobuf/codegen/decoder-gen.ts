@@ -320,6 +320,11 @@ function emitOneofSwitch(
   out.line(`if (o${k} !== ${field.number}) { o${k} = ${field.number}; clearOneof(m, ${members}, ${JSON.stringify(mod.propertyName(field))}); }`);
 }
 
+/** Fixed-width scalars whose packed runs decode to plain arrays through a kernel when long. */
+const ARRAY_KERNEL_SCALARS: ReadonlySet<ScalarType> = new Set(['double', 'float', 'fixed32', 'sfixed32']);
+/** Below this many elements, reading each value in the loop costs less than a kernel call. */
+const ARRAY_KERNEL_MIN_ELEMENTS = 16;
+
 /** A packed run of `len` bytes at `pos`. */
 function emitPacked(
   mod: CodecModule,
@@ -336,6 +341,12 @@ function emitPacked(
     out.line(`${p} = concatTyped(${p}, ${packedKernelCall(scalar as TypedScalar, width)});`);
     out.line('pos += len;');
     return;
+  }
+  if (ARRAY_KERNEL_SCALARS.has(scalar)) {
+    // A long run of number-valued fixed-width elements: one kernel call, then a fill by index.
+    out.block(`if (len >= ${ARRAY_KERNEL_MIN_ELEMENTS * width}) {`, () => {
+      out.line(`${p} = appendNumbers(${p}, ${packedKernelCall(scalar as TypedScalar, width)});`, 'pos += len;', 'break;');
+    });
   }
   out.line('const limit = pos + len;', `const list = ${p};`);
   out.block('while (pos < limit) {', () => {
