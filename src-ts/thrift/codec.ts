@@ -3,7 +3,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
 import type { ResolvedCodecOptions } from './codec-options.js';
 import type { CompiledStruct, StructDecoder, StructEncoder } from './codegen/compile.js';
 import type { StructDef } from './model.js';
-import { sizeLimit, toHeddleError } from './runtime/codec-failure.js';
+import { sizeLimit, toHeddleError, trailingBytes } from './runtime/codec-failure.js';
 import { ReadState } from './runtime/read-state.js';
 import { SegmentedReadState } from './runtime/segmented-read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
@@ -48,9 +48,8 @@ export class Codec<T = any> {
   readonly writeStruct: StructEncoder;
   /** @internal The generated decoder: reads a struct at `r.pos`. */
   readonly readStruct: StructDecoder;
-  private readonly compiled: CompiledStruct;
   /** The decoder of messages in pieces, compiled on the first one `decodeFrom` meets. */
-  private readInPieces: StructDecoder | undefined;
+  private readonly decodeInPieces: () => StructDecoder;
 
   /** @internal Use `doc.codec()`. */
   constructor(struct: StructDef, options: ResolvedCodecOptions, compiled: CompiledStruct) {
@@ -60,7 +59,7 @@ export class Codec<T = any> {
     this.source = compiled.source;
     this.writeStruct = compiled.encode;
     this.readStruct = compiled.decode;
-    this.compiled = compiled;
+    this.decodeInPieces = compiled.decodeInPieces;
   }
 
   /** The protocol this codec speaks. */
@@ -102,12 +101,7 @@ export class Codec<T = any> {
     try {
       if (end > this.options.maxSize) throw sizeLimit(0, end, this.options.maxSize);
       const value = this.readStruct(state, 1) as T;
-      if (state.pos !== end) {
-        throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${end - state.pos} bytes after the end of the struct`, {
-          path: this.struct.name,
-          offset: state.pos,
-        });
-      }
+      if (state.pos !== end) throw trailingBytes(state.pos, end - state.pos);
       return value;
     } catch (error) {
       throw toHeddleError(error, this.struct.name);
@@ -155,32 +149,27 @@ export class Codec<T = any> {
    * on error nothing is consumed.
    */
   decodeFrom(input: LinkBuffer, length: number = input.length): T {
-    if (length > this.options.maxSize) {
-      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `size ${length} exceeds maxSize ${this.options.maxSize}`, { path: this.struct.name, offset: 0 });
-    }
+    if (length > this.options.maxSize) throw toHeddleError(sizeLimit(0, length, this.options.maxSize), this.struct.name);
     const pieces = input.readableViews(length);
-    if (pieces.length <= 1) {
-      const value = this.decode(pieces[0] ?? EMPTY);
-      input.skip(length);
-      return value;
-    }
+    const value = pieces.length <= 1 ? this.decode(pieces[0] ?? EMPTY) : this.decodePieces(pieces, length);
+    input.skip(length);
+    return value;
+  }
+
+  /** Decodes one struct that fills the `length` bytes of `pieces`, with the decoder for input in pieces. */
+  private decodePieces(pieces: readonly Uint8Array[], length: number): T {
     const state = piecesState;
     state.load(pieces);
-    let value: T;
-    let end: number;
     try {
-      value = (this.readInPieces ??= this.compiled.decodeInPieces())(state, 1) as T;
-      end = state.offsetOf(state.pos);
+      const value = this.decodeInPieces()(state, 1) as T;
+      const end = state.offsetOf(state.pos);
+      if (end !== length) throw trailingBytes(state.pos, length - end);
+      return value;
     } catch (error) {
       throw toHeddleError(error, this.struct.name, state.base);
     } finally {
       state.clear();
     }
-    if (end !== length) {
-      throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${length - end} bytes after the end of the struct`, { path: this.struct.name, offset: end });
-    }
-    input.skip(length);
-    return value;
   }
 
   /** @internal Writes the struct into `writer` at its position (message bodies). */

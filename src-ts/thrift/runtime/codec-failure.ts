@@ -56,6 +56,11 @@ export function sizeLimit(offset: number | undefined, size: number, maxSize: num
   return new CodecFailure(ErrorCode.ERR_SIZE_LIMIT, `size ${size} exceeds maxSize ${maxSize}`, offset);
 }
 
+/** Bytes left over after the struct ended at `offset`, in input that should hold exactly one. */
+export function trailingBytes(offset: number, count: number): CodecFailure {
+  return new CodecFailure(ErrorCode.ERR_BAD_VALUE, `${count} bytes after the end of the struct`, offset);
+}
+
 /** Describes a JS value briefly for an error message, without dumping large objects. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';

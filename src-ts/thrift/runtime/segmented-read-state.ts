@@ -147,9 +147,7 @@ export class SegmentedReadState extends ReadState {
     this.piece = index;
     this.base = base;
     // reset() also drops the latin1 text window, which belonged to the previous bytes.
-    const longStrings = this.longStrings;
     this.reset(window, 0, window.length);
-    this.longStrings = longStrings;
   }
 }
 
