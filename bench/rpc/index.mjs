@@ -18,10 +18,13 @@ const quick = process.env.HEDDLE_BENCH_QUICK === '1';
 const durationMs = quick ? 1000 : 3000;
 const warmupMs = quick ? 300 : 1000;
 const msg = 'a'.repeat(1024);
+// The busy-poll row at concurrency 1: client and server each keep polling this long after a write.
+const busyPollMicros = 200;
 const request = { action: 'echo', msg };
 
-function startServer(kind, address) {
-  const child = spawn(process.execPath, [join(here, 'server-process.mjs'), kind, address], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startServer(kind, address, busyPollMicros = 0) {
+  const args = [join(here, 'server-process.mjs'), kind, address, String(busyPollMicros)];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
@@ -81,6 +84,9 @@ export async function run(bench) {
         started[kind] = await startServer(kind, addressFor(kind));
         servers.push(started[kind]);
       }
+      const heddleKind = heddle.native.loaded ? 'heddle-native' : 'heddle-net';
+      started['heddle-busy-poll'] = await startServer(heddleKind, addressFor('heddle-busy-poll'), busyPollMicros);
+      servers.push(started['heddle-busy-poll']);
       if (network === 'unix' && heddle.shm.available) {
         started['heddle-shm'] = await startServer('heddle-shm', `shm://${join(dir, 'shm-control.sock')}`);
         servers.push(started['heddle-shm']);
@@ -95,7 +101,10 @@ export async function run(bench) {
         const cases = [];
         const io = heddle.native.loaded ? 'native' : 'net';
         const heddleOptions = concurrency === 1 ? {} : { multiplexed: true, maxConnections: 4 };
-        cases.push(['heddle', () => heddleClient(started[heddle.native.loaded ? 'heddle-native' : 'heddle-net'].address, { io, ...heddleOptions })]);
+        cases.push(['heddle', () => heddleClient(started[heddleKind].address, { io, ...heddleOptions })]);
+        if (concurrency === 1) {
+          cases.push([`heddle, busy-poll ${busyPollMicros} µs`, () => heddleClient(started['heddle-busy-poll'].address, { io, busyPollMicros })]);
+        }
         if (heddle.native.loaded) cases.push(['heddle (net I/O)', () => heddleClient(started['heddle-net'].address, { io: 'net', ...heddleOptions })]);
         cases.push(['thrift npm (framed)', () => thriftClient(started['thrift-framed'].address)]);
         cases.push(['grpc-js', () => grpcClient(started.grpc.address)]);

@@ -1,10 +1,13 @@
 // One RPC server in its own process, so the benchmark's client and server never share an event
 // loop: `node server-process.mjs <kind> <address>` prints "READY <bound address>" and exits when
 // its stdin closes. Kinds: heddle-native, heddle-net, heddle-shm, thrift-framed, thrift-buffered, grpc.
+// `node server-process.mjs heddle-native <address> <micros>` serves with busy polling.
 import { readFileSync } from 'node:fs';
 import { echoThrift, startGrpcServer, startThriftServer } from './peers.mjs';
 
-const [kind, address] = process.argv.slice(2);
+const [kind, address, busyPollArg] = process.argv.slice(2);
+// heddle servers only: microseconds to keep polling after each reply (ServerOptions.busyPollMicros).
+const busyPollMicros = Number(busyPollArg ?? 0);
 let bound;
 if (kind === 'heddle-shm') {
   // RPC over shmipc shared memory; `address` is the shm:// control socket.
@@ -24,6 +27,7 @@ if (kind === 'heddle-shm') {
     idl: doc,
     service: 'EchoService',
     io: kind === 'heddle-native' ? 'native' : 'net',
+    busyPollMicros,
     handlers: { echo: async ({ req }) => ({ action: req.action, msg: req.msg }), ping: async () => 'pong' },
   });
   await server.listen(address);

@@ -5,6 +5,7 @@ import { decodeMessageHeader } from '../thrift/message.js';
 import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
 import { IntKey, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { parseAddress, type RpcAddress } from './address.js';
+import { checkBusyPollMicros } from './busy-poll.js';
 import { dial, resolveIoPath, type IoPath } from './connect.js';
 import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from './frame-connection.js';
@@ -56,6 +57,12 @@ export interface ClientOptions {
    * peer refuses, the pool is exhausted).
    */
   shm?: ShmConnectOptions;
+  /**
+   * Microseconds to keep the event loop polling, rather than sleeping, after each write, so a
+   * quick reply is read without a thread wake-up. Cuts latency at low concurrency severalfold on
+   * virtual machines, at the price of a busy core while waiting. Default 0 (off); at most 100 000.
+   */
+  busyPollMicros?: number;
 }
 
 /** Options of one call. */
@@ -97,6 +104,7 @@ class Channel {
       (blocked) => {
         if (!blocked) this.client.onChannelDrained();
       },
+      client.busyPollMicros,
     );
     this.whenClosed = new Promise((resolve) => (this.markClosed = resolve));
   }
@@ -170,12 +178,18 @@ export class RpcClient {
       maxQueuedCalls: checkCount(options.maxQueuedCalls ?? 10_000, 'maxQueuedCalls'),
       io: options.io ?? 'auto',
       maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+      busyPollMicros: checkBusyPollMicros(options.busyPollMicros),
     };
     this.io = resolveIoPath(this.options.io);
     this.fromService = options.fromService ?? '';
     this.peer = this.address.scheme === 'tcp' ? `${this.address.host}:${this.address.port}` : this.address.path;
     this.shmOptions = options.shm ?? {};
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.send(ctx, args));
+  }
+
+  /** @internal The budget each channel's outbox polls for after a write. */
+  get busyPollMicros(): number {
+    return this.options.busyPollMicros;
   }
 
   /** Which I/O path this client's connections use. */

@@ -1,9 +1,11 @@
+import { keepLoopPolling } from './busy-poll.js';
 import type { FrameConnection } from './frame-connection.js';
 
 /**
  * Coalesces the frames a connection sends within one turn of the event loop into a single write
  * (one writev on the native path), and tracks backpressure: `blocked` from a write the kernel did
- * not fully take until the connection reports it drained.
+ * not fully take until the connection reports it drained. With a busy-poll budget, each write keeps
+ * the event loop polling for the answer (see busy-poll.ts).
  */
 export class Outbox {
   private pending: Uint8Array[] = [];
@@ -13,6 +15,7 @@ export class Outbox {
   constructor(
     private readonly connection: () => FrameConnection | undefined,
     private readonly onBlockedChange: (blocked: boolean) => void = () => {},
+    private readonly busyPollMicros = 0,
   ) {}
 
   /** Whether the connection still holds bytes the kernel refused. */
@@ -42,6 +45,7 @@ export class Outbox {
       this.isBlocked = true;
       this.onBlockedChange(true);
     }
+    if (this.busyPollMicros > 0) keepLoopPolling(this.busyPollMicros);
   }
 
   /** The connection drained what it held. */

@@ -9,6 +9,7 @@ import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
 import { MessageType } from '../thrift/wire-types.js';
 import { IntKey, MetaInfo, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { formatAddress, parseAddress, type RpcAddress } from './address.js';
+import { checkBusyPollMicros } from './busy-poll.js';
 import { adoptSocket, resolveIoPath, type IoPath } from './connect.js';
 import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { CONNECTION_RESET_KEY, controlFrameChunks } from './control-frame.js';
@@ -61,6 +62,11 @@ export interface ServerOptions {
   log?: (entry: ServerLogEntry) => void;
   /** For shm:// addresses: shared-memory listen options, e.g. `fallback: 'unix:///run/x.sock'`. */
   shm?: ShmListenOptions;
+  /**
+   * Microseconds to keep the event loop polling after each reply goes out, so the next request on
+   * a busy connection is read without a thread wake-up; see ClientOptions.busyPollMicros. Default 0.
+   */
+  busyPollMicros?: number;
 }
 
 /** Options of {@link RpcServer.close}. */
@@ -109,6 +115,7 @@ export class RpcServer {
   private readonly log: (entry: ServerLogEntry) => void;
   private readonly handlers: Record<string, Handler>;
   private readonly shmOptions: ShmListenOptions;
+  private readonly busyPollMicros: number;
   /** Reply TTHeaders by message type, for replies without metainfo. */
   private readonly replyTemplates = new Map<number, TTHeaderTemplate>();
   private readTimer: ReturnType<typeof setInterval> | undefined;
@@ -135,6 +142,7 @@ export class RpcServer {
     this.socketMode = options.socketMode ?? 0o600;
     this.log = options.log ?? defaultLog;
     this.shmOptions = options.shm ?? {};
+    this.busyPollMicros = checkBusyPollMicros(options.busyPollMicros);
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.callHandler(ctx, args));
   }
 
@@ -265,6 +273,7 @@ export class RpcServer {
       outbox: new Outbox(
         () => state.connection,
         (blocked) => this.setPaused(state, blocked),
+        this.busyPollMicros,
       ),
       peer,
       inflight: 0,
