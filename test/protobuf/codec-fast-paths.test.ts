@@ -130,3 +130,38 @@ describe('pooled byte arrays', () => {
     expect(scalars.decode(encoded).fBytes).toEqual(big);
   });
 });
+
+describe('64-bit values as decimal text', () => {
+  const asText = root.codec('heddle.test.v1.Scalars', { int64: 'string' });
+  const maps = protobuf.parse('syntax = "proto3"; message M { map<int64, string> byId = 1; map<fixed64, int32> byFixed = 2; }', { filename: 'm.proto' });
+  const mapCodec = maps.codec('M');
+
+  it('read the same text as BigInt formatting, however values collide in the text cache', () => {
+    // Values a multiple of 256 apart in the low half, and equal low halves with other high halves,
+    // land in the same slot of the cache; each must still read as itself.
+    const int64 = fc.oneof(
+      fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+      fc.integer({ min: 0, max: 64 }).map((k) => 1_000_000_000_000n + BigInt(k) * 256n),
+      fc.integer({ min: 0, max: 64 }).map((k) => (BigInt(k) << 32n) | 77n),
+    );
+    fc.assert(
+      fc.property(fc.array(int64, { minLength: 1, maxLength: 40 }), (values) => {
+        for (const value of values) {
+          expect(asText.decode(scalars.encode({ fInt64: value })).fInt64).toBe(value.toString());
+          expect(asText.decode(scalars.encode({ fSint64: value })).fSint64).toBe(value.toString());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('map keys above 2^32 decode to their own text, from one message to the next', () => {
+    for (let round = 0; round < 3; round++) {
+      const byId = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [String(1_000_000_000_000 + i * 256 + round), `v${i}`]));
+      const byFixed = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [String((BigInt(i) << 32n) + 5n), i]));
+      const decoded = mapCodec.decode(mapCodec.encode({ byId, byFixed }));
+      expect(decoded).toEqual({ byId, byFixed });
+      expect(Object.getPrototypeOf(decoded.byId)).toBe(Object.prototype);
+    }
+  });
+});

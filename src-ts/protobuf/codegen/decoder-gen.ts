@@ -438,10 +438,6 @@ function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, p: s
   } else if (field.key === 'string') {
     // Only a string key can be __proto__; other stores stay inline, where they are fastest.
     out.line(`if (key === "__proto__") setMapEntry(${p}, key, value); else ${p}[key] = value;`);
-  } else if (is64Bit(field.key)) {
-    // Keys above 2^32 read as numbers to V8; defining them skips the prototype-chain lookup an
-    // assignment does for each new key, which is most of the cost.
-    out.line(`setMapEntry(${p}, ${keyText}, value);`);
   } else {
     out.line(`${p}[${keyText}] = value;`);
   }

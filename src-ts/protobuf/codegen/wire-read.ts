@@ -191,9 +191,30 @@ export function readInt64String(buf: Uint8Array, pos: number, kind: 'int64' | 'u
   return toDecimal(lo, hi, kind !== 'uint64');
 }
 
+/**
+ * The decimal text of recently decoded non-negative 64-bit values, by value, in 256 slots.
+ * Integer-like text above 2^32 is the slowest kind of property key in V8: each fresh string is
+ * parsed as a number and interned before the store, about 300 ns a key, where a string the engine
+ * has already interned costs about 100 ns. Map keys and string-mode ids tend to repeat from message
+ * to message, so handing back the same string is most of the cost of a map<int64, V> saved; a
+ * miss costs a compare and two stores. `hi` of 0xffffffff marks an empty slot (cached values have
+ * hi < 2^21).
+ */
+const decimalLo = new Uint32Array(256);
+const decimalHi = new Uint32Array(256).fill(0xffffffff);
+const decimalText: string[] = new Array<string>(256).fill('');
+
 /** uint32 halves as a decimal string, without bigint arithmetic when the value fits 53 bits. */
 function toDecimal(lo: number, hi: number, signed: boolean): string {
-  if (hi < 0x200000) return safeIntegerText(hi * 0x100000000 + lo);
+  if (hi < 0x200000) {
+    const slot = (lo ^ (hi << 5)) & 255;
+    if (decimalLo[slot] === lo && decimalHi[slot] === hi) return decimalText[slot]!;
+    const text = safeIntegerText(hi * 0x100000000 + lo);
+    decimalLo[slot] = lo;
+    decimalHi[slot] = hi;
+    decimalText[slot] = text;
+    return text;
+  }
   if (signed && hi >= 0xffe00000) return '-' + safeIntegerText((0x100000000 - hi) * 0x100000000 - lo);
   return toBigInt(lo, hi, signed).toString();
 }
