@@ -11,15 +11,17 @@ interface DemoServerData {
   addresses: string[];
   /** Where shm:// clients go when shared memory is unavailable. */
   shmFallback: string;
+  busyPollMicros: number;
 }
 
 async function main(): Promise<void> {
-  const { idl, addresses, shmFallback } = workerData as DemoServerData;
+  const { idl, addresses, shmFallback, busyPollMicros } = workerData as DemoServerData;
   const doc = thrift.parse(idl, { filename: 'demo.thrift' });
   const server = createServer({
     idl: doc,
     service: 'EchoService',
     shm: { fallback: shmFallback },
+    busyPollMicros,
     handlers: {
       echo: async ({ req }: { req: { action: string; msg: string } }) => {
         if (req.action === 'fail') throw new thrift.Exception('EchoError', { code: 7, message: req.msg });

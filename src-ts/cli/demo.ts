@@ -93,18 +93,24 @@ function codecRoundTrips(doc: thrift.ThriftDocument, print: Print): boolean {
   return ok;
 }
 
-async function rpcRoundTrips(doc: thrift.ThriftDocument, print: Print): Promise<boolean> {
+async function rpcRoundTrips(doc: thrift.ThriftDocument, settings: DemoSettings, print: Print): Promise<boolean> {
   const socketPath = join(tmpdir(), `heddle-demo-${process.pid}.sock`);
   const controlPath = join(tmpdir(), `heddle-demo-${process.pid}-shm.sock`);
   const fallback = `unix://${join(tmpdir(), `heddle-demo-${process.pid}-shm-fallback.sock`)}`;
   const worker = new Worker(join(__dirname, 'demo-server.js'), {
-    workerData: { idl: demoIdl, addresses: ['tcp://127.0.0.1:0', `unix://${socketPath}`, `shm://${controlPath}`], shmFallback: fallback },
+    workerData: {
+      idl: demoIdl,
+      addresses: ['tcp://127.0.0.1:0', `unix://${socketPath}`, `shm://${controlPath}`],
+      shmFallback: fallback,
+      busyPollMicros: settings.busyPollMicros,
+    },
   });
   const started = await new Promise<{ addresses: string[]; io: string }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
-  print(`EchoService served from a worker thread (${started.io} I/O), called over TTHeader, 1 KiB messages, 2 s per row:`);
+  const polling = settings.busyPollMicros > 0 ? `, busy-polling ${settings.busyPollMicros} µs after each write` : '';
+  print(`EchoService served from a worker thread (${started.io} I/O${polling}), called over TTHeader, 1 KiB messages, ${settings.rowMs / 1000} s per row:`);
   if (!shm.available) print(`  (shared memory unavailable: ${shm.unavailableReason}; shm:// calls use the server's Unix-socket fallback)`);
   print(`  ${'transport'.padEnd(12)} ${'callers'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}`);
   let ok = true;
@@ -120,12 +126,13 @@ async function rpcRoundTrips(doc: thrift.ThriftDocument, print: Print): Promise<
           multiplexed: concurrency > 1,
           maxConnections: concurrency > 1 ? 2 : 1,
           shm: { fallback },
+          busyPollMicros: settings.busyPollMicros,
         });
         const reply = (await client.call('echo', { req: { action: 'echo', msg } })) as { msg: string };
         ok &&= reply.msg === msg;
         const declared = await client.call('echo', { req: { action: 'fail', msg: 'declared exception' } }).catch((e: unknown) => e);
         ok &&= declared instanceof thrift.Exception && declared.type === 'EchoError';
-        const result = await drive(() => client.call('echo', { req: { action: 'echo', msg } }), concurrency, 2000);
+        const result = await drive(() => client.call('echo', { req: { action: 'echo', msg } }), concurrency, settings.rowMs);
         await client.close();
         print(`  ${label.padEnd(12)} ${String(concurrency).padStart(7)} ${Math.round(result.rate).toLocaleString('en-US').padStart(9)} ${micros(result.p50).padStart(9)} ${micros(result.p99).padStart(9)}`);
       }
@@ -138,14 +145,52 @@ async function rpcRoundTrips(doc: thrift.ThriftDocument, print: Print): Promise<
   return ok;
 }
 
+interface DemoSettings {
+  /** Client and server `busyPollMicros`; 0 lets the event loops sleep between calls. */
+  busyPollMicros: number;
+  /** How long each RPC row is driven. */
+  rowMs: number;
+}
+
+export const demoUsage = `usage: heddle demo [--busy-poll <microseconds>] [--row-ms <milliseconds>]
+
+  --busy-poll N   client and server keep their event loops polling N µs after each write
+                  (busyPollMicros), trading a busy core for lower latency; default 0
+  --row-ms N      how long each RPC row runs; default 2000`;
+
+/** The demo's flags, or the reason they cannot be used. */
+export function parseDemoArgs(args: readonly string[]): DemoSettings | string {
+  const settings: DemoSettings = { busyPollMicros: 0, rowMs: 2000 };
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i]!;
+    if (flag !== '--busy-poll' && flag !== '--row-ms') return `unknown option ${flag}`;
+    const text = args[i + 1];
+    const value = Number(text);
+    if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < 0) return `${flag} needs a whole number, got ${text ?? 'nothing'}`;
+    if (flag === '--busy-poll') settings.busyPollMicros = value;
+    else if (value === 0) return '--row-ms must be above 0';
+    else settings.rowMs = value;
+  }
+  return settings;
+}
+
 /** `heddle demo`: heddle's main job on built-in defaults, printing what it did. */
-export async function runDemo(_args: readonly string[], print: Print): Promise<number> {
+export async function runDemo(args: readonly string[], print: Print): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    print(demoUsage);
+    return 0;
+  }
+  const settings = parseDemoArgs(args);
+  if (typeof settings === 'string') {
+    process.stderr.write(`heddle demo: ${settings}\n${demoUsage}\n`);
+    return 2;
+  }
   print(`heddle demo (node ${process.version}; native addon: ${native.loaded ? `loaded, ${native.features.join(' ') || 'no SIMD'}` : `not loaded: ${native.reason}`})`);
   const doc = thrift.parse(demoIdl, { filename: 'demo.thrift' });
   const echo = doc.service('EchoService');
   print(`loaded demo.thrift at run time, no code generation step: service EchoService { ${[...echo.methods.keys()].join(', ')} }`);
   let ok = codecRoundTrips(doc, print);
-  ok = (await rpcRoundTrips(doc, print)) && ok;
+  ok = (await rpcRoundTrips(doc, settings, print)) && ok;
   print(ok ? 'every round trip matched' : 'SOME ROUND TRIPS DID NOT MATCH');
   return ok ? 0 : 1;
 }

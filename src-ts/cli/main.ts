@@ -5,6 +5,7 @@ const usage = `usage: heddle <command>
 
 commands:
   demo      run heddle's main job on built-in defaults and print what it did
+            (heddle demo --help for its options)
   info      print the version and whether the native addon is loaded
   help      print this text`;
 

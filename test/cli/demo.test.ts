@@ -1,0 +1,65 @@
+// `npx heddle demo` is the README's first promise: run the real command, as a user would, on
+// short rows, and check what it prints.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseDemoArgs } from '../../src-ts/cli/demo.js';
+
+const bin = fileURLToPath(new URL('../../bin/heddle.js', import.meta.url));
+
+function demo(...args: string[]) {
+  const run = spawnSync(process.execPath, [bin, 'demo', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+/** The RPC table's rows: transport, callers, calls/s. */
+function rows(out: string) {
+  return [...out.matchAll(/^ {2}(TCP|Unix socket|shared mem|shm→socket) +(\d+) +([\d,]+) +/gm)].map((m) => ({
+    transport: m[1],
+    callers: Number(m[2]),
+    rate: Number(m[3]!.replaceAll(',', '')),
+  }));
+}
+
+describe('heddle demo', () => {
+  it('round-trips codecs and drives the echo service over TCP, a Unix socket and shared memory', () => {
+    const { code, out, err } = demo('--row-ms', '150');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/Order as Thrift binary +\d+ bytes .* round trip equal/);
+    expect(out).toMatch(/Order as Thrift compact +\d+ bytes .* round trip equal/);
+    const table = rows(out);
+    expect(table.map((r) => `${r.transport} ${r.callers}`)).toEqual([
+      'TCP 1', 'TCP 64', 'Unix socket 1', 'Unix socket 64',
+      // Without shared memory (no addon) the shm:// client takes the server's Unix-socket fallback.
+      ...(out.includes('shared memory unavailable') ? ['shm→socket 1', 'shm→socket 64'] : ['shared mem 1', 'shared mem 64']),
+    ]);
+    for (const row of table) expect(row.rate).toBeGreaterThan(0);
+    expect(out).toContain('every round trip matched');
+  });
+
+  it('busy-polls when asked, and says so', () => {
+    const { code, out } = demo('--busy-poll', '100', '--row-ms', '100');
+    expect(code).toBe(0);
+    expect(out).toContain('busy-polling 100 µs after each write');
+    expect(rows(out)).toHaveLength(6);
+    expect(out).toContain('every round trip matched');
+  });
+
+  it('refuses options it does not know, with its usage, and exit code 2', () => {
+    const { code, out, err } = demo('--fast');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain('unknown option --fast');
+    expect(err).toContain('usage: heddle demo');
+  });
+
+  it('parses its flags', () => {
+    expect(parseDemoArgs([])).toEqual({ busyPollMicros: 0, rowMs: 2000 });
+    expect(parseDemoArgs(['--busy-poll', '250', '--row-ms', '500'])).toEqual({ busyPollMicros: 250, rowMs: 500 });
+    expect(parseDemoArgs(['--busy-poll'])).toBe('--busy-poll needs a whole number, got nothing');
+    expect(parseDemoArgs(['--busy-poll', '1.5'])).toBe('--busy-poll needs a whole number, got 1.5');
+    expect(parseDemoArgs(['--row-ms', '0'])).toBe('--row-ms must be above 0');
+    expect(parseDemoArgs(['--row-ms', ''])).toBe('--row-ms needs a whole number, got ');
+  });
+});
