@@ -1,4 +1,5 @@
 import { decodeUtf8 } from '../../kernels/index.js';
+import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { CodecFault } from './codec-fault.js';
 
 /**
@@ -277,50 +278,27 @@ export function readBool(buf: Uint8Array, pos: number): boolean {
 const latin1Slice = (globalThis as { Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } } })
   .Buffer?.prototype.latin1Slice;
 
-/** Longest ASCII string built from its bytes in one String.fromCharCode call. */
-const SHORT_MAX = 12;
 /** Longest ASCII string scanned here before the UTF-8 kernel (TextDecoder) is cheaper. */
 const ASCII_SCAN_MAX = 64;
-const fromCharCode = String.fromCharCode;
 
 /**
  * Strict UTF-8, as proto3 requires for `string` fields. Names, keys and titles are mostly short
- * ASCII, which V8 builds fastest directly: up to 12 bytes in one String.fromCharCode call, up to
- * 64 bytes with Node's native Latin-1 decoder (identical on ASCII). Anything else, and every
- * string with a byte of 0x80 or more, goes to the UTF-8 kernel, which validates.
+ * ASCII: up to 16 bytes they come from the short-string cache shared with the Thrift decoders,
+ * which also spares a map store interning a fresh key; up to 64 bytes from Node's native Latin-1
+ * decoder (identical on ASCII). Anything else, and every string with a byte of 0x80 or more, goes
+ * to the UTF-8 kernel, which validates.
  */
 export function readStringStrict(buf: Uint8Array, start: number, end: number): string {
   const length = end - start;
-  if (length <= SHORT_MAX) {
-    let bits = 0;
-    for (let i = start; i < end; i++) bits |= buf[i]!;
-    if (bits < 0x80) return shortAscii(buf, start, length);
+  if (length <= CACHED_ASCII_BYTES) {
+    const text = cachedAscii(buf, start, end);
+    if (text !== undefined) return text;
   } else if (length <= ASCII_SCAN_MAX && latin1Slice !== undefined) {
     let i = start;
     while (i < end && buf[i]! < 0x80) i++;
     if (i === end) return latin1Slice.call(buf, start, end);
   }
   return decodeUtf8(buf, start, end);
-}
-
-/** `n` (at most 12) ASCII bytes at b[s] as a string. */
-function shortAscii(b: Uint8Array, s: number, n: number): string {
-  switch (n) {
-    case 0: return '';
-    case 1: return fromCharCode(b[s]!);
-    case 2: return fromCharCode(b[s]!, b[s + 1]!);
-    case 3: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!);
-    case 4: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
-    case 5: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
-    case 6: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
-    case 7: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
-    case 8: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
-    case 9: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!);
-    case 10: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!);
-    case 11: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!);
-    case 12: return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!, b[s + 8]!, b[s + 9]!, b[s + 10]!, b[s + 11]!);
-    default: return '';
-  }
 }
 
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });

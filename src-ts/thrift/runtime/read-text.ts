@@ -1,11 +1,8 @@
 /**
  * Strict UTF-8 decoding of string fields, tuned for the short and medium strings messages carry.
  *
- * - Creating a string costs more than reading its bytes (~70 ns for 30 ASCII bytes on Node 20,
- *   whatever the method), so short ASCII strings (≤ 16 bytes: map keys, tags, enum-like values,
- *   which repeat from message to message) go through a small cache: hashed while they are scanned,
- *   returned without allocating when the same bytes were decoded before (as msgpack decoders cache
- *   map keys).
+ * - Short ASCII strings (≤ 16 bytes: map keys, tags, enum-like values, which repeat from message
+ *   to message) come from the cache shared with the Protobuf decoders (text/short-ascii-cache.ts).
  * - Longer strings: Node's utf8Slice, which replaces invalid bytes with U+FFFD instead of failing.
  *   When the result has one UTF-16 unit per byte and no U+FFFD, every byte was ASCII, so it is
  *   valid; both checks are O(1) for the one-byte strings ASCII makes. Measured for 30-40 byte
@@ -20,6 +17,7 @@
  *   keeps its buffer.
  */
 import { validateUtf8 } from '../../kernels/index.js';
+import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { badValue } from './codec-failure.js';
 import type { ReadState } from './read-state.js';
 
@@ -30,21 +28,15 @@ interface NodeBufferSlices {
 
 const { latin1Slice, utf8Slice } = Buffer.prototype as unknown as NodeBufferSlices;
 
-/** Strings up to this many bytes are cached. */
-const CACHED_BYTES = 16;
-/** Strings up to this many bytes are built in JavaScript: below it a native call's fixed cost dominates. */
-const BUILT_IN_JS = 8;
-const CACHE_SLOTS = 4096;
 /** Strings up to this many bytes may be cut from a shared window; longer ones amortise their own native call. */
 const WINDOWED_MAX = 256;
 /** Bytes of input one window copies: what a retained windowed string can keep alive at most. */
 const WINDOW_BYTES = 1024;
-const cache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
 /** Decodes buf[start, end) as strict UTF-8; invalid bytes are ERR_BAD_VALUE at their offset. */
 export function readUtf8(buf: Uint8Array, start: number, end: number): string {
   const length = end - start;
-  if (length <= CACHED_BYTES) return readShort(buf, start, end, length);
+  if (length <= CACHED_ASCII_BYTES) return cachedAscii(buf, start, end) ?? readNonAscii(buf, start, end);
   const text = utf8Slice.call(buf, start, end);
   if (text.length === length && text.indexOf('\ufffd') < 0) return text;
   const invalid = validateUtf8(buf, start, end);
@@ -59,7 +51,7 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string {
 export function readText(r: ReadState, start: number, end: number): string {
   const length = end - start;
   const buf = r.buf;
-  if (length <= CACHED_BYTES) return readShort(buf, start, end, length);
+  if (length <= CACHED_ASCII_BYTES) return cachedAscii(buf, start, end) ?? readNonAscii(buf, start, end);
   // The first long string of an input is sliced alone: a message with one would not reuse a window.
   if (length > WINDOWED_MAX || r.longStrings++ === 0) return readUtf8(buf, start, end);
   if (!isAscii(buf, start, end)) return readUtf8(buf, start, end);
@@ -83,33 +75,8 @@ function isAscii(buf: Uint8Array, start: number, end: number): boolean {
   return bits < 0x80;
 }
 
-function readShort(buf: Uint8Array, start: number, end: number, length: number): string {
-  let hash = length;
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c >= 0x80) return readNonAscii(buf, start, i, end);
-    hash = Math.imul(hash ^ c, 0x01000193);
-  }
-  const slot = (hash >>> 8) & (CACHE_SLOTS - 1);
-  const cached = cache[slot]!;
-  if (cached.length === length) {
-    let i = 0;
-    while (i < length && cached.charCodeAt(i) === buf[start + i]) i++;
-    if (i === length) return cached;
-  }
-  let text: string;
-  if (length <= BUILT_IN_JS) {
-    text = '';
-    for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]!);
-  } else {
-    text = latin1Slice.call(buf, start, end);
-  }
-  cache[slot] = text;
-  return text;
-}
-
-function readNonAscii(buf: Uint8Array, start: number, firstNonAscii: number, end: number): string {
-  const invalid = validateUtf8(buf, firstNonAscii, end);
+function readNonAscii(buf: Uint8Array, start: number, end: number): string {
+  const invalid = validateUtf8(buf, start, end);
   if (invalid >= 0) throw badValue(invalid, 'invalid UTF-8');
   return utf8Slice.call(buf, start, end);
 }
