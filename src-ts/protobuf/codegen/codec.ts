@@ -1,3 +1,4 @@
+import type { LinkBuffer } from '../../buffer/link-buffer.js';
 import { HeddleError } from '../../errors.js';
 import * as kernels from '../../kernels/index.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
@@ -22,6 +23,21 @@ export interface Codec<T = Record<string, unknown>> {
   /** Decodes `bytes`; fails with ERR_TRUNCATED, ERR_BAD_TYPE, ERR_BAD_VALUE, ERR_DEPTH_LIMIT,
    * ERR_SIZE_LIMIT or ERR_REQUIRED_FIELD, with the field path and byte offset. */
   decode(bytes: Uint8Array): T;
+  /**
+   * Encodes `value` straight into `out`, after whatever it already holds unflushed (a gRPC or
+   * Kitex Protobuf frame header, say): the encoder writes into space reserved with `out.malloc`,
+   * and only a message that outgrows the reservation is written elsewhere and linked. The bytes
+   * become readable at `out.flush()`. Returns the encoded size; on error `out` is left as it was.
+   */
+  encodeTo(value: T, out: LinkBuffer): number;
+  /**
+   * Decodes one message from the next `length` readable bytes of `input` (default: all of them)
+   * and consumes them. A message inside one slab is decoded where it lies; one spread over several
+   * slabs is first joined into one scratch copy. Decoded values never view `input` (`bytes` fields
+   * are copies), so they outlive `input.release()`. Throws as {@link decode} does; on error nothing
+   * is consumed.
+   */
+  decodeFrom(input: LinkBuffer, length?: number): T;
   /** The generated JavaScript, for reading and debugging. */
   readonly source: string;
 }
@@ -72,13 +88,18 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     constants: unknown[],
   ) => { decode: DecodeFn; encode: EncodeFn };
   const { decode, encode } = factory(RUNTIME, mod.constants);
-  return {
+  const checkMessage = (value: T, what: string) => {
+    if (typeof value !== 'object' || value === null) {
+      throw new HeddleError('ERR_INVALID_ARGUMENT', `${what} expects a message object for ${message.fullName}`);
+    }
+  };
+  /** Size of the last `encodeTo` result: what the next one probably needs. */
+  let lastEncodedSize = 0;
+  const codec: Codec<T> = {
     typeName: message.fullName,
     source,
     encode(value: T): Uint8Array {
-      if (typeof value !== 'object' || value === null) {
-        throw new HeddleError('ERR_INVALID_ARGUMENT', `encode expects a message object for ${message.fullName}`);
-      }
+      checkMessage(value, 'encode');
       try {
         return wireWrite.takeOutput(encode(value, 0));
       } catch (error) {
@@ -95,8 +116,40 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
         throw toPublicError(error);
       }
     },
+    encodeTo(value: T, out: LinkBuffer): number {
+      checkMessage(value, 'encodeTo');
+      const before = out.mallocLen;
+      const reserved = out.malloc(Math.max(MIN_RESERVATION, lastEncodedSize * 2));
+      try {
+        const size = wireWrite.encodeInto(reserved, (start) => encode(value, start));
+        lastEncodedSize = size;
+        if (wireWrite.output.buf === reserved) {
+          out.mallocAck(before + size);
+        } else {
+          // Outgrew the reservation: the whole message is in the buffer the encoder grew into,
+          // which restoreScratch leaves to `out` (linked when large, copied when small).
+          out.mallocAck(before);
+          out.writeBinary(wireWrite.output.buf.subarray(0, size));
+        }
+        return size;
+      } catch (error) {
+        out.mallocAck(before);
+        throw toPublicError(error);
+      } finally {
+        wireWrite.restoreScratch();
+      }
+    },
+    decodeFrom(input: LinkBuffer, length: number = input.length): T {
+      const value = codec.decode(input.peek(length));
+      input.skip(length);
+      return value;
+    },
   };
+  return codec;
 }
+
+/** The smallest space `encodeTo` reserves: most messages fit, and unused bytes are given back. */
+const MIN_RESERVATION = 512;
 
 type DecodeFn = (buf: Uint8Array, pos: number, end: number, depth: number, target: unknown, endTag: number) => unknown;
 type EncodeFn = (value: unknown, pos: number) => number;

@@ -33,6 +33,29 @@ export function grow(pos: number, need: number): Uint8Array {
   return next.buf;
 }
 
+/** The scratch buffer while an `encodeInto` target stands in for it. */
+let savedScratch: { buf: Uint8Array; view: DataView } | undefined;
+
+/**
+ * Runs `encode` with `target` as the output buffer, so the message is written where the caller
+ * wants it (a LinkBuffer's reserved space). If it outgrows `target`, `grow` moves it to a new
+ * buffer as usual and `output.buf` says where it is. Call {@link restoreScratch} afterwards.
+ */
+export function encodeInto(target: Uint8Array, encode: (start: number) => number): number {
+  savedScratch ??= { buf: output.buf, view: output.view };
+  output.buf = target;
+  output.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  return encode(0);
+}
+
+/** Puts the scratch buffer back after {@link encodeInto}; the target, or what it grew into, stays the caller's. */
+export function restoreScratch(): void {
+  if (savedScratch === undefined) return;
+  output.buf = savedScratch.buf;
+  output.view = savedScratch.view;
+  savedScratch = undefined;
+}
+
 /** Copies the encoded bytes out and shrinks the scratch buffer if one message made it huge. */
 export function takeOutput(end: number): Uint8Array {
   const result = copyBytes(output.buf, 0, end);
