@@ -1,3 +1,4 @@
+import { cachedAscii, CACHED_ASCII_BYTES } from '../text/short-ascii-cache.js';
 import { badFrame } from './limits.js';
 import type { TTHeader } from './ttheader.js';
 import { isKnownProtocolId, TTHeaderInfo, TTHeaderLayout as L } from './ttheader-layout.js';
@@ -85,8 +86,11 @@ class HeaderReader {
     if (this.at + length > this.bytes.length) {
       throw badFrame(`TTHeader ${what} of ${length} bytes runs past the header end`, this.frameOffset + lengthAt);
     }
-    const value = this.bytes.toString('utf8', this.at, this.at + length);
+    const start = this.at;
     this.at += length;
-    return value;
+    // Header keys and most values are short ASCII repeated on every frame of a connection
+    // (method, service names, metainfo keys): the shared cache hands back the same strings.
+    const ascii = length <= CACHED_ASCII_BYTES ? cachedAscii(this.bytes, start, this.at) : undefined;
+    return ascii ?? this.bytes.toString('utf8', start, this.at);
   }
 }
