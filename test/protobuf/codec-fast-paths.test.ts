@@ -165,3 +165,21 @@ describe('64-bit values as decimal text', () => {
     }
   });
 });
+
+describe('map objects', () => {
+  const maps = protobuf.parse('syntax = "proto3"; message M { map<string, int32> counts = 1; }', { filename: 'counts.proto' });
+  const codec = maps.codec('M');
+
+  it('encode own enumerable entries only, not what the prototype chain or symbols carry', () => {
+    const counts = Object.create({ inherited: 9 }) as Record<string, number>;
+    counts.b = 2;
+    counts.a = 1;
+    counts['10'] = 10;
+    Object.defineProperty(counts, 'hidden', { value: 5, enumerable: false });
+    (counts as Record<symbol, number>)[Symbol('s')] = 3;
+    const bytes = codec.encode({ counts });
+    // The same order Object.keys gives: integer-like keys ascending, then insertion order.
+    expect(codec.decode(bytes)).toEqual({ counts: { 10: 10, b: 2, a: 1 } });
+    expect(Buffer.from(bytes).equals(Buffer.from(codec.encode({ counts: { 10: 10, b: 2, a: 1 } })))).toBe(true);
+  });
+});

@@ -51,6 +51,8 @@ const RUNTIME: Record<string, unknown> = {
   withPath,
   copyBytes,
   hasOwn: Object.hasOwn,
+  // Bound by this name, `hasOwnProperty.call(v, k)` in a for-in loop is folded away by V8.
+  hasOwnProperty: Object.prototype.hasOwnProperty,
   decodeFloat64LE: kernels.decodeFloat64LE,
   decodeFloat32LE: kernels.decodeFloat32LE,
   decodeUint32LE: kernels.decodeUint32LE,
