@@ -6,6 +6,15 @@
 import { do_not_optimize, measure } from 'mitata';
 
 const quick = process.env.HEDDLE_BENCH_QUICK === '1';
+/** Interleaved measuring rounds per case, and the CPU time each round takes at least. */
+const ROUNDS = quick ? 3 : 7;
+const ROUND_CPU_NS = (quick ? 20 : 80) * 1e6;
+
+function medianOf(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 /**
  * @typedef {{ suite: string, title: string, name: string, medianNs: number, p99Ns: number,
@@ -25,37 +34,50 @@ export class Bench {
    * `ratio` is peerTime / heddleTime for a peer row: 3.0 means heddle is 3x faster than that peer.
    * For heddle's own row it is 1. `bytes` (per call) adds a throughput column.
    *
+   * The cases are measured in ROUNDS interleaved rounds, each starting at a different case, rather
+   * than one long run each: these shared machines drift in speed over seconds, and a peer measured
+   * in a slow second would otherwise look faster or slower than it is. A row's time is the median
+   * of its round medians; its ratio is the median of the per-round ratios, so each ratio compares
+   * times taken moments apart.
+   *
    * @param {string} title
    * @param {Record<string, () => unknown>} cases first key is the subject, the rest its peers
    * @param {{ bytes?: number }} [options]
    */
   async compare(title, cases, options = {}) {
     const entries = Object.entries(cases);
-    const medians = [];
-    for (const [name, fn] of entries) {
-      fn(); // fail fast, before sampling, if a case throws
-      const stats = await measure(() => do_not_optimize(fn()), { min_cpu_time: (quick ? 50 : 400) * 1e6 });
-      medians.push({ name, median: stats.p50, p99: stats.p99 });
+    for (const [, fn] of entries) fn(); // fail fast, before sampling, if a case throws
+    /** @type {{ p50: number, p99: number }[][]} per case, its rounds */
+    const rounds = entries.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < entries.length; k++) {
+        const index = (round + k) % entries.length;
+        const fn = entries[index][1];
+        const stats = await measure(() => do_not_optimize(fn()), { min_cpu_time: ROUND_CPU_NS });
+        rounds[index].push({ p50: stats.p50, p99: stats.p99 });
+      }
     }
-    const subject = medians[0];
-    for (const { name, median, p99 } of medians) {
+    const subject = rounds[0];
+    entries.forEach(([name], index) => {
+      const own = rounds[index];
+      const median = medianOf(own.map((r) => r.p50));
       /** @type {Row} */
       const row = {
         suite: this.suite,
         title,
         name,
         medianNs: median,
-        p99Ns: p99,
+        p99Ns: medianOf(own.map((r) => r.p99)),
         opsPerSec: 1e9 / median,
-        baseline: subject.name,
-        ratio: median / subject.median,
+        baseline: entries[0][0],
+        ratio: index === 0 ? 1 : medianOf(own.map((r, i) => r.p50 / subject[i].p50)),
       };
       if (options.bytes !== undefined) {
         row.bytes = options.bytes;
         row.mbPerSec = options.bytes / median * 1e3;
       }
       this.rows.push(row);
-    }
+    });
   }
 
   /** Records externally measured figures (e.g. RPC QPS from another process). */
