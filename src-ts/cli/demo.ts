@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { native } from '../native.js';
+import { MAX_BUSY_POLL_MICROS } from '../rpc/busy-poll.js';
 import { createClient } from '../rpc/client.js';
 import * as shm from '../shm/index.js';
 import * as thrift from '../thrift/index.js';
@@ -165,11 +166,16 @@ export function parseDemoArgs(args: readonly string[]): DemoSettings | string {
     const flag = args[i]!;
     if (flag !== '--busy-poll' && flag !== '--row-ms') return `unknown option ${flag}`;
     const text = args[i + 1];
+    if (text === undefined || !/^\d{1,9}$/.test(text)) return `${flag} needs a whole number, got ${text ?? 'nothing'}`;
     const value = Number(text);
-    if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < 0) return `${flag} needs a whole number, got ${text ?? 'nothing'}`;
-    if (flag === '--busy-poll') settings.busyPollMicros = value;
-    else if (value === 0) return '--row-ms must be above 0';
-    else settings.rowMs = value;
+    if (flag === '--busy-poll') {
+      if (value > MAX_BUSY_POLL_MICROS) return `--busy-poll is at most ${MAX_BUSY_POLL_MICROS} µs, got ${value}`;
+      settings.busyPollMicros = value;
+    } else if (value === 0) {
+      return '--row-ms must be above 0';
+    } else {
+      settings.rowMs = value;
+    }
   }
   return settings;
 }

@@ -36,7 +36,7 @@ export function isLoopPolling(): boolean {
 }
 
 /** The longest budget accepted: a second of spinning after one write is a mistake, not a setting. */
-const MAX_BUSY_POLL_MICROS = 100_000;
+export const MAX_BUSY_POLL_MICROS = 100_000;
 
 /** Validates a `busyPollMicros` option. */
 export function checkBusyPollMicros(value: number | undefined): number {

@@ -18,7 +18,8 @@ export const CACHED_ASCII_BYTES = 16;
 const BUILT_IN_JS = 8;
 const CACHE_SLOTS = 4096;
 const cache: string[] = new Array<string>(CACHE_SLOTS).fill('');
-const { latin1Slice } = Buffer.prototype as unknown as NodeBufferSlices;
+/** Node's native Latin-1 decoder, identical to the bytes on ASCII; undefined outside Node. */
+const latin1Slice = (globalThis as { Buffer?: { prototype: NodeBufferSlices } }).Buffer?.prototype.latin1Slice;
 
 /**
  * buf[start, end), at most CACHED_ASCII_BYTES long, as a string when every byte is ASCII (the
@@ -41,7 +42,7 @@ export function cachedAscii(buf: Uint8Array, start: number, end: number): string
     if (i === length) return cached;
   }
   let text: string;
-  if (length <= BUILT_IN_JS) {
+  if (length <= BUILT_IN_JS || latin1Slice === undefined) {
     text = '';
     for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]!);
   } else {

@@ -61,5 +61,8 @@ describe('heddle demo', () => {
     expect(parseDemoArgs(['--busy-poll', '1.5'])).toBe('--busy-poll needs a whole number, got 1.5');
     expect(parseDemoArgs(['--row-ms', '0'])).toBe('--row-ms must be above 0');
     expect(parseDemoArgs(['--row-ms', ''])).toBe('--row-ms needs a whole number, got ');
+    expect(parseDemoArgs(['--row-ms', '1e3'])).toBe('--row-ms needs a whole number, got 1e3');
+    expect(parseDemoArgs(['--busy-poll', '100000'])).toEqual({ busyPollMicros: 100_000, rowMs: 2000 });
+    expect(parseDemoArgs(['--busy-poll', '100001'])).toBe('--busy-poll is at most 100000 µs, got 100001');
   });
 });

@@ -53,10 +53,12 @@ describe('Protobuf codec with LinkBuffer', () => {
     out.writeBinary(Uint8Array.of(1, 2, 3));
     expect(() => codec.encodeTo({ ...item(1), counts: ['nope'] } as never, out)).toThrow(HeddleError);
     expect(() => codec.encodeTo(null as never, out)).toThrow(/encodeTo expects a message object/);
+    // Had the encoder kept writing into the space `out` took back, the next write there would be
+    // overwritten by any later encode().
+    out.writeBinary(Uint8Array.of(4, 5, 6));
+    expect(codec.decode(codec.encode({ ...item(9), title: 'z'.repeat(100) }))).toEqual({ ...item(9), title: 'z'.repeat(100) });
     out.flush();
-    expect([...out.readBinary(out.length)]).toEqual([1, 2, 3]);
-    // The scratch buffer is back in place: encode() works and gives the same bytes as before.
-    expect(codec.decode(codec.encode(item(9)))).toEqual(item(9));
+    expect([...out.readBinary(out.length)]).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('decodes messages that span slab boundaries, consuming exactly their bytes, values outliving release()', () => {

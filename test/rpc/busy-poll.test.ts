@@ -112,6 +112,23 @@ describe.each(ioPaths)('busy polling client and server, %s I/O', (io) => {
     }
   });
 
+  it('a busy-polling server keeps polling after its reply, for a client that does not', async () => {
+    const server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, busyPollMicros: 50_000 });
+    await server.listen('tcp://127.0.0.1:0');
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io });
+    try {
+      await client.call('ping');
+      await untilIdle(1000);
+      expect(await client.call('echo', { req: { action: 'echo', msg: 'x' } })).toEqual({ action: 'echo', msg: 'x' });
+      // Client and server share this process: only the server's reply could have started polling.
+      expect(isLoopPolling()).toBe(true);
+      await untilIdle(1000);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it('a busy-polling server serves many callers at once', async () => {
     const client = createClient({ idl: echoDoc, service: 'EchoService', address: polling.address, io, multiplexed: true });
     try {

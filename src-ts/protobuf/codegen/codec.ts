@@ -26,7 +26,8 @@ export interface Codec<T = Record<string, unknown>> {
   /**
    * Encodes `value` straight into `out`, after whatever it already holds unflushed (a gRPC or
    * Kitex Protobuf frame header, say): the encoder writes into space reserved with `out.malloc`,
-   * and only a message that outgrows the reservation is written elsewhere and linked. The bytes
+   * and only a message that outgrows the reservation is written elsewhere, then linked (copied when
+   * under 4 KiB). The bytes
    * become readable at `out.flush()`. Returns the encoded size; on error `out` is left as it was.
    */
   encodeTo(value: T, out: LinkBuffer): number;
@@ -51,7 +52,7 @@ const RUNTIME: Record<string, unknown> = {
   withPath,
   copyBytes,
   hasOwn: Object.hasOwn,
-  // Bound by this name, `hasOwnProperty.call(v, k)` in a for-in loop is folded away by V8.
+  // The built-in itself, so V8 folds `hasOwnProperty.call(v, k)` away inside a for-in loop.
   hasOwnProperty: Object.prototype.hasOwnProperty,
   decodeFloat64LE: kernels.decodeFloat64LE,
   decodeFloat32LE: kernels.decodeFloat32LE,
@@ -121,7 +122,7 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     encodeTo(value: T, out: LinkBuffer): number {
       checkMessage(value, 'encodeTo');
       const before = out.mallocLen;
-      const reserved = out.malloc(Math.max(MIN_RESERVATION, lastEncodedSize * 2));
+      const reserved = out.malloc(Math.min(Math.max(MIN_RESERVATION, lastEncodedSize * 2), MAX_RESERVATION));
       try {
         const size = wireWrite.encodeInto(reserved, (start) => encode(value, start));
         lastEncodedSize = size;
@@ -152,6 +153,11 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
 
 /** The smallest space `encodeTo` reserves: most messages fit, and unused bytes are given back. */
 const MIN_RESERVATION = 512;
+/**
+ * The most it reserves, however large the last message was: a larger one grows into a buffer of
+ * its own, which is linked, so one huge message does not make every later reservation huge.
+ */
+const MAX_RESERVATION = 256 * 1024;
 
 type DecodeFn = (buf: Uint8Array, pos: number, end: number, depth: number, target: unknown, endTag: number) => unknown;
 type EncodeFn = (value: unknown, pos: number) => number;

@@ -198,7 +198,7 @@ export function readInt64String(buf: Uint8Array, pos: number, kind: 'int64' | 'u
  * parsed as a number and interned before the store, about 300 ns a key, where a string the engine
  * has already interned costs about 100 ns. Map keys and string-mode ids tend to repeat from message
  * to message, so handing back the same string is most of the cost of a map<int64, V> saved; a
- * miss costs a compare and two stores. `hi` of 0xffffffff marks an empty slot (cached values have
+ * miss costs a compare and three stores. `hi` of 0xffffffff marks an empty slot (cached values have
  * hi < 2^21).
  */
 const decimalLo = new Uint32Array(256);
