@@ -104,3 +104,8 @@ function formatMessage(message: string, where: ErrorLocation): string {
   if (where.offset !== undefined) parts.push(`at byte ${where.offset}`);
   return parts.length === 0 ? message : `${message} (${parts.join(', ')})`;
 }
+
+/** `error` itself when it is a HeddleError; otherwise one with `code`, its text, and it as the cause. */
+export function asHeddleError(error: unknown, code: ErrorCode): HeddleError {
+  return error instanceof HeddleError ? error : new HeddleError(code, String(error), { cause: error });
+}

@@ -65,9 +65,10 @@ async function drive(call, concurrency) {
   return { qps: (latencies.length * 1e9) / elapsed, p50: at(0.5), p99: at(0.99) };
 }
 
+const echoDoc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
+
 function heddleClient(address, options) {
-  const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
-  const client = heddle.rpc.createClient({ idl: doc, service: 'EchoService', address, timeoutMs: 10_000, ...options });
+  const client = heddle.rpc.createClient({ idl: echoDoc, service: 'EchoService', address, timeoutMs: 10_000, ...options });
   return { ready: client.call('ping'), call: (req) => client.call('echo', { req }), close: () => client.close() };
 }
 

@@ -9,24 +9,16 @@ const [kind, address, busyPollArg] = process.argv.slice(2);
 // heddle servers only: microseconds to keep polling after each reply (ServerOptions.busyPollMicros).
 const busyPollMicros = Number(busyPollArg ?? 0);
 let bound;
-if (kind === 'heddle-shm') {
-  // RPC over shmipc shared memory; `address` is the shm:// control socket.
+// heddle-shm serves RPC over shmipc shared memory (`address` is the shm:// control socket); the
+// other two over a socket, on the native or the net I/O path.
+const ioOf = { 'heddle-shm': undefined, 'heddle-native': 'native', 'heddle-net': 'net' };
+if (kind in ioOf) {
   const { default: heddle } = await import('../../dist/index.js');
   const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
   const server = heddle.rpc.createServer({
     idl: doc,
     service: 'EchoService',
-    handlers: { echo: async ({ req }) => ({ action: req.action, msg: req.msg }), ping: async () => 'pong' },
-  });
-  await server.listen(address);
-  bound = server.address;
-} else if (kind === 'heddle-native' || kind === 'heddle-net') {
-  const { default: heddle } = await import('../../dist/index.js');
-  const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
-  const server = heddle.rpc.createServer({
-    idl: doc,
-    service: 'EchoService',
-    io: kind === 'heddle-native' ? 'native' : 'net',
+    io: ioOf[kind],
     busyPollMicros,
     handlers: { echo: async ({ req }) => ({ action: req.action, msg: req.msg }), ping: async () => 'pong' },
   });

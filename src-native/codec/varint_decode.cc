@@ -8,7 +8,7 @@
 namespace heddle::codec {
 namespace {
 
-constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+using simd::varint::kHighBits;
 
 // Output conversions: the 32-bit decoders keep the low 32 bits, then ZigZag-decode those.
 inline void Store(int32_t* out, uint64_t value, bool zigzag) noexcept {

@@ -18,12 +18,14 @@
 
 namespace heddle::io {
 
-// The values are the framing codes NativeSocket's constructor takes, where 2 means "sniff".
+// The values are the framing codes NativeSocket's constructor takes; kSniffFramingCode (2) is
+// the fourth, which chooses one of these from the first bytes.
 enum class Framing : uint8_t {
   kLengthPrefixed = 0,
   kUnframedBinary = 1,
   kUnframedCompact = 3,
 };
+inline constexpr int32_t kSniffFramingCode = 2;
 
 enum class ScanStatus : uint8_t {
   kComplete = 0,    // frame_length bytes at the start form one frame

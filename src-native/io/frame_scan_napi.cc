@@ -11,8 +11,6 @@
 namespace heddle {
 namespace {
 
-// The framing codes NativeSocket's constructor takes.
-constexpr int32_t kSniffCode = 2;
 
 // scanFrame(bytes: Uint8Array, framing: 0 | 1 | 2 | 3, maxFrame) -> [status, length, need,
 // errorOffset]. Framing 2 sniffs the first 4 bytes the way a server connection does, then scans.
@@ -34,8 +32,8 @@ Napi::Value ScanFrameForTest(const Napi::CallbackInfo& info) {
   const uint8_t* data = bytes.Data();
   const size_t size = bytes.ByteLength();
   io::ScanResult result{io::ScanStatus::kNeedMore, 0, 4, 0};
-  if (code != kSniffCode || size >= 4) {
-    const io::Framing framing = code == kSniffCode ? io::SniffFraming(data) : static_cast<io::Framing>(code);
+  if (code != io::kSniffFramingCode || size >= 4) {
+    const io::Framing framing = code == io::kSniffFramingCode ? io::SniffFraming(data) : static_cast<io::Framing>(code);
     result = io::ScanFrame(framing, data, size, static_cast<size_t>(max_frame));
   }
   Napi::Array out = Napi::Array::New(env, 4);

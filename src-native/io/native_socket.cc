@@ -56,7 +56,7 @@ NativeSocket::NativeSocket(const Napi::CallbackInfo& info)
   const int framing = info[1].As<Napi::Number>().Int32Value();
   max_frame_ = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
   slab_size_ = std::max<size_t>(static_cast<size_t>(info[3].As<Napi::Number>().Int64Value()), kMinReadSpace * 2);
-  sniffing_ = framing == 2;
+  sniffing_ = framing == kSniffFramingCode;
   framing_ = framing == 1 ? Framing::kUnframedBinary : framing == 3 ? Framing::kUnframedCompact : Framing::kLengthPrefixed;
 
   // Our own descriptor: the caller closes the one it owns (Node's socket) right after.

@@ -67,7 +67,6 @@ class BufferManager {
   // slice boundary.
   int64_t SliceIndex(uint32_t slice_offset) const;
   uint32_t total_slices() const { return total_slices_; }
-  uint32_t max_slice_capacity() const { return max_slice_capacity_; }
   const std::vector<ListGeometry>& lists() const { return lists_; }
   // Free slices over all lists, as the shared counters say (monitoring only).
   uint64_t FreeSlices() const;

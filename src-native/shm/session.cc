@@ -20,8 +20,7 @@ constexpr int kReadsPerWakeup = 16;
 }  // namespace
 
 Session::Session(Role role, int fd, const SessionOptions& options)
-    : role_(role),
-      state_(role == Role::kClient ? State::kConnecting : State::kAwaitFirstMessage),
+    : state_(role == Role::kClient ? State::kConnecting : State::kAwaitFirstMessage),
       fd_(fd),
       options_(options),
       version_(role == Role::kClient ? options.version : kProtocolV2),

@@ -91,8 +91,6 @@ class Session {
   static std::unique_ptr<Session> AcceptServer(int fd, const PeerCredentials& peer, const SessionOptions& options);
 
   int fd() const { return fd_; }
-  Role role() const { return role_; }
-  State state() const { return state_; }
   bool established() const { return state_ == State::kEstablished; }
   uint8_t version() const { return version_; }
   bool wants_write() const { return state_ == State::kConnecting || out_offset_ < out_.size() || fds_pending_; }
@@ -159,8 +157,10 @@ class Session {
   Outcome PublishChain(uint32_t stream_id, const std::vector<uint32_t>& slices, uint64_t bytes, bool* via_fallback);
   Outcome FallbackFromSlices(uint32_t stream_id, const std::vector<uint32_t>& slices, size_t used, uint64_t bytes);
   void PushEvent(uint32_t kind, uint32_t stream, uint32_t a, uint32_t b, uint32_t c, uint32_t d);
+  // Moves allocation `id`'s slices into chain_for_send_ and frees the id; false when no such
+  // allocation is outstanding.
+  bool TakeAllocation(uint32_t id);
 
-  Role role_;
   State state_;
   int fd_;
   SessionOptions options_;
@@ -194,6 +194,8 @@ class Session {
   // Outgoing allocations between Allocate and Commit/Cancel, by id.
   std::vector<std::vector<uint32_t>> allocations_;
   std::vector<uint32_t> free_allocation_ids_;
+  // The slices a send, an allocation or a commit is working on. Allocations swap their vectors
+  // with it, so slot and scratch keep trading the same capacity instead of allocating per call.
   std::vector<uint32_t> chain_for_send_;
 
   std::vector<uint32_t> events_;

@@ -123,8 +123,7 @@ Outcome Session::Send(uint32_t stream_id, const uint8_t* data, size_t length, bo
 Outcome Session::Allocate(uint64_t bytes, uint32_t* allocation_id, const std::vector<uint32_t>** slices) {
   if (state_ != State::kEstablished) return NotEstablished();
   if (bytes == 0) return Outcome::Fail(Status::kInvalidArgument, "empty allocation");
-  std::vector<uint32_t> chain;
-  const Status s = buffers_.PopChain(bytes, &chain);
+  const Status s = buffers_.PopChain(bytes, &chain_for_send_);
   if (s == Status::kPoolExhausted) return Outcome::Fail(s, "shared-memory pool exhausted");
   if (s != Status::kOk) return Violation("buffer list head out of range");
   uint32_t id;
@@ -135,7 +134,7 @@ Outcome Session::Allocate(uint64_t bytes, uint32_t* allocation_id, const std::ve
     id = free_allocation_ids_.back();
     free_allocation_ids_.pop_back();
   }
-  allocations_[id] = std::move(chain);
+  allocations_[id].swap(chain_for_send_);
   *allocation_id = id;
   *slices = &allocations_[id];
   return Outcome::Ok();
@@ -143,35 +142,33 @@ Outcome Session::Allocate(uint64_t bytes, uint32_t* allocation_id, const std::ve
 
 Outcome Session::Commit(uint32_t allocation_id, uint32_t stream_id, uint64_t bytes, bool* via_fallback) {
   if (state_ != State::kEstablished) return NotEstablished();
-  if (allocation_id >= allocations_.size() || allocations_[allocation_id].empty()) {
-    return Outcome::Fail(Status::kInvalidArgument, "unknown allocation");
-  }
-  std::vector<uint32_t> chain = std::move(allocations_[allocation_id]);
-  allocations_[allocation_id].clear();
-  free_allocation_ids_.push_back(allocation_id);
+  if (!TakeAllocation(allocation_id)) return Outcome::Fail(Status::kInvalidArgument, "unknown allocation");
   uint64_t capacity = 0;
-  for (uint32_t slice : chain) capacity += buffers_.SliceCapacity(slice);
+  for (uint32_t slice : chain_for_send_) capacity += buffers_.SliceCapacity(slice);
   if (bytes == 0 || bytes > capacity) {
-    for (uint32_t slice : chain) {
+    for (uint32_t slice : chain_for_send_) {
       if (buffers_.Push(slice) != Status::kOk) return Violation("buffer list tail out of range");
     }
     return Outcome::Fail(Status::kInvalidArgument, "committed length is zero or exceeds the allocation");
   }
-  return PublishChain(stream_id, chain, bytes, via_fallback);
+  return PublishChain(stream_id, chain_for_send_, bytes, via_fallback);
 }
 
 Outcome Session::Cancel(uint32_t allocation_id) {
-  if (allocation_id >= allocations_.size() || allocations_[allocation_id].empty()) {
-    return Outcome::Fail(Status::kInvalidArgument, "unknown allocation");
-  }
-  std::vector<uint32_t> chain = std::move(allocations_[allocation_id]);
-  allocations_[allocation_id].clear();
-  free_allocation_ids_.push_back(allocation_id);
+  if (!TakeAllocation(allocation_id)) return Outcome::Fail(Status::kInvalidArgument, "unknown allocation");
   if (state_ != State::kEstablished) return Outcome::Ok();
-  for (uint32_t slice : chain) {
+  for (uint32_t slice : chain_for_send_) {
     if (buffers_.Push(slice) != Status::kOk) return Violation("buffer list tail out of range");
   }
   return Outcome::Ok();
+}
+
+bool Session::TakeAllocation(uint32_t id) {
+  if (id >= allocations_.size() || allocations_[id].empty()) return false;
+  chain_for_send_.swap(allocations_[id]);
+  allocations_[id].clear();
+  free_allocation_ids_.push_back(id);
+  return true;
 }
 
 Outcome Session::PublishChain(uint32_t stream_id, const std::vector<uint32_t>& slices, uint64_t bytes,

@@ -156,7 +156,7 @@ Outcome Session::HandleHandshake(const ControlHeader& header, const uint8_t* bod
     case State::kAwaitVersion: {
       if (type != MessageType::kExchangeProtoVersion) return Outcome::Fail(Status::kBadFrame, "expected ExchangeProtoVersion");
       // Memfds need version 3 on both sides.
-      if (std::min<uint8_t>(kProtocolV3, header.version) < kProtocolV3) {
+      if (header.version < kProtocolV3) {
         return Outcome::Fail(Status::kPeerRejected, "server does not speak shmipc version 3");
       }
       state_ = State::kAwaitReadyRecvFd;

@@ -6,7 +6,7 @@ import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
 import { IntKey, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { parseAddress, type RpcAddress } from './address.js';
 import { checkBusyPollMicros } from './busy-poll.js';
-import { dial, resolveIoPath, type IoPath } from './connect.js';
+import { describeAddress, dial, resolveIoPath, type IoPath } from './connect.js';
 import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from './frame-connection.js';
 import { Outbox } from './outbox.js';
@@ -182,7 +182,7 @@ export class RpcClient {
     };
     this.io = resolveIoPath(this.options.io);
     this.fromService = options.fromService ?? '';
-    this.peer = this.address.scheme === 'tcp' ? `${this.address.host}:${this.address.port}` : this.address.path;
+    this.peer = describeAddress(this.address);
     this.shmOptions = options.shm ?? {};
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.send(ctx, args));
   }
@@ -333,10 +333,7 @@ export class RpcClient {
     // A reply nobody waits for belongs to a call that timed out: drop it.
     if (pending === undefined) return;
     channel.inflight.delete(seqId);
-    if (header !== undefined) {
-      for (const [key, value] of header.strInfo) pending.ctx.responseMetainfo.strInfo.set(key, value);
-      for (const [key, value] of header.intInfo) pending.ctx.responseMetainfo.intInfo.set(key, value);
-    }
+    if (header !== undefined) pending.ctx.takeResponseInfo(header.intInfo, header.strInfo);
     let value: unknown;
     let failure: unknown;
     let failed = false;

@@ -83,6 +83,20 @@ export class CallContext implements RpcContext {
     return this.request !== undefined && (this.request.strInfo.size > 0 || this.request.intInfo.size > 0);
   }
 
+  /**
+   * Takes a reply header's info (a client receiving its reply): the header's own maps become the
+   * response metainfo when nothing set it yet, as the server does with a request header; entries
+   * are merged into what middleware already set otherwise.
+   */
+  takeResponseInfo(intInfo: Map<number, string>, strInfo: Map<string, string>): void {
+    if (this.response === undefined) {
+      this.response = new MetaInfo(intInfo, strInfo);
+      return;
+    }
+    for (const [key, value] of strInfo) this.response.strInfo.set(key, value);
+    for (const [key, value] of intInfo) this.response.intInfo.set(key, value);
+  }
+
   /** True when reply metainfo was set. */
   get hasResponseMetainfo(): boolean {
     return this.response !== undefined && (this.response.strInfo.size > 0 || this.response.intInfo.size > 0);

@@ -1,5 +1,5 @@
-import type { HeddleError } from '../errors.js';
-import type { Frame, FrameReaderKind } from '../transport/index.js';
+import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
+import { FrameReader, type Frame, type FrameReaderKind } from '../transport/index.js';
 import type { TransportName } from './wire.js';
 
 /** How a connection's byte stream divides into frames. */
@@ -66,6 +66,42 @@ export interface FrameConnectionOptions {
 }
 
 export const DEFAULT_MAX_FRAME_SIZE = 64 * 1024 * 1024;
+
+const readerKinds = { 'length-prefixed': 'auto', unframed: 'pure-payload', sniff: 'auto' } as const;
+
+/**
+ * The frames in the byte chunks of a connection that reads them in JavaScript (a `net.Socket`, a
+ * shmipc stream): the incremental {@link FrameReader} the options ask for, and the framing a
+ * sniffing connection's first frame shows.
+ */
+export class ChunkFramer {
+  private readonly reader: FrameReader;
+  /** The framing in use; 'sniff' until the first frame arrived. */
+  framing: Framing;
+
+  constructor(options: FrameConnectionOptions) {
+    this.reader = new FrameReader({ kind: options.readerKind ?? readerKinds[options.framing], maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE });
+    this.framing = options.framing;
+  }
+
+  /** Bytes of an unfinished frame held back. */
+  get buffered(): number {
+    return this.reader.buffered;
+  }
+
+  /** The frames `chunk` completes. Bad bytes throw a HeddleError (ERR_BAD_FRAME when the reader's
+   * error was not one). */
+  push(chunk: Uint8Array): Frame[] {
+    let frames: Frame[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (error) {
+      throw asHeddleError(error, ErrorCode.ERR_BAD_FRAME);
+    }
+    if (frames.length > 0 && this.framing === 'sniff') this.framing = frames[0]!.kind === 'pure-payload' ? 'unframed' : 'length-prefixed';
+    return frames;
+  }
+}
 
 /** The frame reader for replies on a client connection of `transport`: TTHeader replies to
  * TTHeader and TTHeaderFramed calls, Framed to Framed, bare messages to buffered ones. */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { LinkBuffer } from '../buffer/index.js';
-import { ErrorCode, HeddleError } from '../errors.js';
+import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { nativeAddon } from '../native.js';
 import { FrameReader, type Frame } from '../transport/index.js';
 import {
@@ -175,7 +175,7 @@ export class NativeFrameConnection implements FrameConnection {
         this.streamOffset += raw.length;
       }
     } catch (error) {
-      this.fail(error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_FRAME, String(error), { cause: error }));
+      this.fail(asHeddleError(error, ErrorCode.ERR_BAD_FRAME));
       return;
     }
     this.sink.frames(batch);

@@ -1,9 +1,7 @@
 import type { Socket } from 'node:net';
 import { ErrorCode, HeddleError } from '../errors.js';
-import { FrameReader, type Frame } from '../transport/index.js';
-import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
-
-const readerKinds = { 'length-prefixed': 'auto', unframed: 'pure-payload', sniff: 'auto' } as const;
+import type { Frame } from '../transport/index.js';
+import { ChunkFramer, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
 
 /**
  * The pure-TypeScript connection: a `net.Socket` whose chunks go through the transport
@@ -13,8 +11,7 @@ const readerKinds = { 'length-prefixed': 'auto', unframed: 'pure-payload', sniff
 export class NetFrameConnection implements FrameConnection {
   readonly kind = 'net';
   readonly remoteAddress: string;
-  private readonly reader: FrameReader;
-  private detected: Framing;
+  private readonly framer: ChunkFramer;
   private finished = false;
   private failure: HeddleError | undefined;
 
@@ -24,8 +21,7 @@ export class NetFrameConnection implements FrameConnection {
     private readonly sink: FrameSink,
   ) {
     this.remoteAddress = options.peer ?? (socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`);
-    this.reader = new FrameReader({ kind: options.readerKind ?? readerKinds[options.framing], maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE });
-    this.detected = options.framing;
+    this.framer = new ChunkFramer(options);
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.sink.drain());
@@ -41,7 +37,7 @@ export class NetFrameConnection implements FrameConnection {
   }
 
   get framing(): Framing {
-    return this.detected;
+    return this.framer.framing;
   }
 
   write(frames: readonly Uint8Array[]): boolean {
@@ -69,28 +65,26 @@ export class NetFrameConnection implements FrameConnection {
 
   /** Bytes of an unfinished frame held back, for read timeouts. */
   get partialBytes(): number {
-    return this.reader.buffered;
+    return this.framer.buffered;
   }
 
   private onData(chunk: Buffer): void {
     let frames: Frame[];
     try {
-      frames = this.reader.push(chunk);
+      frames = this.framer.push(chunk);
     } catch (error) {
-      this.failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_FRAME, String(error), { cause: error });
+      this.failure = error as HeddleError;
       this.socket.destroy();
       return;
     }
-    if (frames.length === 0) return;
-    if (this.detected === 'sniff') this.detected = frames[0]!.kind === 'pure-payload' ? 'unframed' : 'length-prefixed';
-    this.sink.frames(frames);
+    if (frames.length > 0) this.sink.frames(frames);
   }
 
   private onEnd(): void {
-    if (this.reader.buffered > 0) {
+    if (this.framer.buffered > 0) {
       this.failure ??= new HeddleError(
         ErrorCode.ERR_CONNECTION,
-        `${this.remoteAddress} closed the connection in the middle of a frame (${this.reader.buffered} bytes received)`,
+        `${this.remoteAddress} closed the connection in the middle of a frame (${this.framer.buffered} bytes received)`,
       );
     }
     this.socket.destroy();

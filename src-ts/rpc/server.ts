@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
-import { ErrorCode, HeddleError } from '../errors.js';
+import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { ApplicationExceptionType, encodeApplicationException } from '../thrift/application-exception.js';
 import type { CodecOptions } from '../thrift/codec-options.js';
 import type { ThriftDocument } from '../thrift/document.js';
@@ -316,7 +316,7 @@ export class RpcServer {
       message = messageOf(frame);
       ({ name, seqId, type } = decodeMessageHeader(message, this.protocol));
     } catch (error) {
-      const failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_FRAME, String(error));
+      const failure = asHeddleError(error, ErrorCode.ERR_BAD_FRAME);
       this.log({ level: 'warn', code: failure.code, message: `closing connection: ${failure.message}`, peer: conn.peer });
       conn.connection.destroy();
       return;
@@ -336,7 +336,7 @@ export class RpcServer {
     try {
       args = method.decodeCall(message).args;
     } catch (error) {
-      const failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_VALUE, String(error));
+      const failure = asHeddleError(error, ErrorCode.ERR_BAD_VALUE);
       this.replyException(conn, transport, name, seqId, ApplicationExceptionType.PROTOCOL_ERROR, failure.message);
       return;
     }
@@ -367,7 +367,7 @@ export class RpcServer {
     try {
       reply = method.encodeReply(method.success(value), ctx.seqId);
     } catch (error) {
-      const failure = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_VALUE, String(error));
+      const failure = asHeddleError(error, ErrorCode.ERR_BAD_VALUE);
       this.log({ level: 'error', code: failure.code, message: `${method.name} returned a value that does not encode: ${failure.message}`, peer: conn.peer });
       this.replyException(conn, ctx.transport, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, failure.message);
       return;

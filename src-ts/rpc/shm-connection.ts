@@ -1,8 +1,8 @@
-import { ErrorCode, HeddleError } from '../errors.js';
+import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import type { ShmChunk } from '../shm/chunk.js';
 import type { ShmStream } from '../shm/stream.js';
-import { FrameReader, type Frame } from '../transport/index.js';
-import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
+import type { Frame } from '../transport/index.js';
+import { ChunkFramer, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
 
 /** The bytes of a chunk as one private buffer: shared-memory views die at release(), and decoded
  * values may keep views of their frame, so a frame must own its memory. */
@@ -20,8 +20,7 @@ function ownBytes(chunk: ShmChunk): Buffer {
 export class ShmFrameConnection implements FrameConnection {
   readonly kind = 'shm';
   readonly remoteAddress: string;
-  private readonly reader: FrameReader;
-  private detected: Framing;
+  private readonly framer: ChunkFramer;
   private finished = false;
   private failure: HeddleError | undefined;
 
@@ -31,9 +30,7 @@ export class ShmFrameConnection implements FrameConnection {
     private readonly sink: FrameSink,
   ) {
     this.remoteAddress = options.peer ?? `shm stream ${stream.id} (${stream.transport})`;
-    const kind = options.readerKind ?? (options.framing === 'unframed' ? 'pure-payload' : 'auto');
-    this.reader = new FrameReader({ kind, maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE });
-    this.detected = options.framing;
+    this.framer = new ChunkFramer(options);
     stream.onEnd((error) => {
       this.finished = true;
       this.sink.closed(this.failure ?? (error === undefined ? undefined : new HeddleError(error.code, error.message, { cause: error })));
@@ -47,11 +44,11 @@ export class ShmFrameConnection implements FrameConnection {
   }
 
   get framing(): Framing {
-    return this.detected;
+    return this.framer.framing;
   }
 
   get partialBytes(): number {
-    return this.reader.buffered;
+    return this.framer.buffered;
   }
 
   write(frames: readonly Uint8Array[]): boolean {
@@ -67,7 +64,7 @@ export class ShmFrameConnection implements FrameConnection {
       }
       out.send();
     } catch (error) {
-      this.fail(error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_CONNECTION, String(error), { cause: error }));
+      this.fail(asHeddleError(error, ErrorCode.ERR_CONNECTION));
       return false;
     }
     return true;
@@ -94,14 +91,12 @@ export class ShmFrameConnection implements FrameConnection {
     try {
       const bytes = ownBytes(chunk);
       chunk.release();
-      frames = this.reader.push(bytes);
+      frames = this.framer.push(bytes);
     } catch (error) {
       chunk.release();
-      this.fail(error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_BAD_FRAME, String(error), { cause: error }));
+      this.fail(asHeddleError(error, ErrorCode.ERR_BAD_FRAME));
       return;
     }
-    if (frames.length === 0) return;
-    if (this.detected === 'sniff') this.detected = frames[0]!.kind === 'pure-payload' ? 'unframed' : 'length-prefixed';
-    this.sink.frames(frames);
+    if (frames.length > 0) this.sink.frames(frames);
   }
 }

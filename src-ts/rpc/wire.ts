@@ -43,17 +43,23 @@ function u32(value: number): Uint8Array {
   return bytes;
 }
 
+/** The LENGTH field of a TTHeader frame (everything after itself: the rest of the header and the
+ * body); ERR_SIZE_LIMIT when the frame would exceed `maxFrameSize`. */
+function ttheaderLength(headerSize: number, bodyLength: number, maxFrameSize: number): number {
+  const length = headerSize - 4 + bodyLength;
+  if (length + 4 > maxFrameSize) {
+    throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `TTHeader frame of ${length + 4} bytes exceeds the ${maxFrameSize}-byte frame limit`);
+  }
+  return length;
+}
+
 function ttheaderBytes(init: TTHeaderInit, bodyLength: number, maxFrameSize: number): Uint8Array {
   const out = new LinkBuffer();
   try {
     writeTTHeader(out, init);
     out.flush();
     const header = out.readBinary(out.length);
-    // LENGTH counts everything after itself: the rest of the header and the body.
-    const length = header.length - 4 + bodyLength;
-    if (length + 4 > maxFrameSize) {
-      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `TTHeader frame of ${length + 4} bytes exceeds the ${maxFrameSize}-byte frame limit`);
-    }
+    const length = ttheaderLength(header.length, bodyLength, maxFrameSize);
     header.set(u32(length), 0);
     return header;
   } finally {
@@ -75,10 +81,7 @@ export class TTHeaderTemplate {
 
   /** The header for a frame with `seqId` whose body (everything after the header) is `bodyLength` bytes. */
   header(seqId: number, bodyLength: number, maxFrameSize: number): Uint8Array {
-    const length = this.bytes.length - 4 + bodyLength;
-    if (length + 4 > maxFrameSize) {
-      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `TTHeader frame of ${length + 4} bytes exceeds the ${maxFrameSize}-byte frame limit`);
-    }
+    const length = ttheaderLength(this.bytes.length, bodyLength, maxFrameSize);
     const header = Buffer.allocUnsafe(this.bytes.length);
     header.set(this.bytes);
     header.writeUInt32BE(length, 0);

@@ -8,6 +8,7 @@ import { ReadState } from './runtime/read-state.js';
 import { SegmentedReadState } from './runtime/segmented-read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
+import { writeReserved } from '../buffer/write-reserved.js';
 
 /** The smallest space `encodeTo` reserves: most messages fit, and unused bytes are given back. */
 const MIN_RESERVATION = 512;
@@ -117,24 +118,17 @@ export class Codec<T = any> {
    * `out.flush()`. Returns the encoded size; on error `out` is left as it was.
    */
   encodeTo(value: T, out: LinkBuffer): number {
-    const before = out.mallocLen;
-    const reserved = out.malloc(Math.min(Math.max(MIN_RESERVATION, this.lastEncodedSize * 2), this.options.maxSize));
-    const writer = new WriteBuffer(0, reserved);
+    const reservation = Math.min(Math.max(MIN_RESERVATION, this.lastEncodedSize * 2), this.options.maxSize);
     try {
-      this.writeStruct(writer, value, 1);
-      const size = writer.pos;
-      if (size > this.options.maxSize) throw sizeLimit(undefined, size, this.options.maxSize);
-      this.lastEncodedSize = size;
-      if (writer.buf === reserved) {
-        out.mallocAck(before + size);
-      } else {
-        // Outgrew the reservation: the message is whole in the grown buffer, so link it instead.
-        out.mallocAck(before);
-        out.writeBinary(writer.buf.subarray(0, size));
-      }
-      return size;
+      this.lastEncodedSize = writeReserved(out, reservation, (reserved) => {
+        const writer = new WriteBuffer(0, reserved);
+        this.writeStruct(writer, value, 1);
+        if (writer.pos > this.options.maxSize) throw sizeLimit(undefined, writer.pos, this.options.maxSize);
+        // The reserved space, or the buffer the writer grew into when the message outgrew it.
+        return { bytes: writer.buf, size: writer.pos };
+      });
+      return this.lastEncodedSize;
     } catch (error) {
-      out.mallocAck(before);
       throw toHeddleError(error, this.struct.name);
     }
   }

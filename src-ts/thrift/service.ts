@@ -5,12 +5,12 @@
  * `ThriftException`s.
  */
 import { ErrorCode, HeddleError } from '../errors.js';
-import { applicationExceptionCodec, ApplicationExceptionType, remoteError } from './application-exception.js';
+import { applicationExceptionCodec, ApplicationExceptionType, remoteError, type ApplicationExceptionValue } from './application-exception.js';
 import type { Codec } from './codec.js';
 import type { ResolvedCodecOptions } from './codec-options.js';
 import type { ThriftDocument } from './document.js';
 import { ThriftException } from './exception.js';
-import { decodeMessage, decodeMessageHeader, encodeMessage, type DecodedMessageHeader } from './message.js';
+import { decodeMessage, encodeMessage, type DecodedMessageHeader } from './message.js';
 import type { FieldDef, FunctionDef, ServiceDef, StructDef } from './model.js';
 import { MessageType } from './wire-types.js';
 
@@ -102,14 +102,16 @@ export class MethodDescriptor {
    */
   decodeReply(bytes: Uint8Array): { header: DecodedMessageHeader; result: Record<string, unknown> } {
     const protocol = this.options.protocol;
-    const header = decodeMessageHeader(bytes, protocol);
-    if (header.type === MessageType.EXCEPTION) {
-      throw remoteError(decodeMessage(bytes, applicationExceptionCodec(protocol)).body, this.name);
-    }
-    if (header.type !== MessageType.REPLY) {
-      throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `expected a REPLY to '${this.name}', got message type ${header.type}`);
-    }
-    return { header, result: decodeMessage(bytes, this.result).body as Record<string, unknown> };
+    // The envelope is read once; its type picks the body's codec.
+    const { header, body } = decodeMessage<unknown>(bytes, (envelope) => {
+      if (envelope.type === MessageType.EXCEPTION) return applicationExceptionCodec(protocol);
+      if (envelope.type !== MessageType.REPLY) {
+        throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `expected a REPLY to '${this.name}', got message type ${envelope.type}`);
+      }
+      return this.result;
+    }, protocol);
+    if (header.type === MessageType.EXCEPTION) throw remoteError(body as ApplicationExceptionValue, this.name);
+    return { header, result: body as Record<string, unknown> };
   }
 
   /** The result value for a successful call returning `value` (ignored for void methods). */

@@ -113,11 +113,6 @@ const compactByBinary: Record<number, number> = {
   [BinaryType.UUID]: CompactType.UUID,
 };
 
-/** Maps a Binary type id to its Compact id; bool maps to BOOLEAN_TRUE, as elements use it. */
-export function compactTypeOfBinary(binaryType: number): number | undefined {
-  return compactByBinary[binaryType];
-}
-
 /** The Compact type id of a field or element type (bool as BOOLEAN_TRUE). */
 export function compactTypeOf(type: ThriftType): number {
   return compactByBinary[binaryTypeOf(type)]!;

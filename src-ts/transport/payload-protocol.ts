@@ -1,7 +1,7 @@
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import type { PayloadProtocol } from './frame.js';
 import { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, type KitexProtobufEnvelope } from './kitex-protobuf.js';
-import { THRIFT_COMPACT_PROTOCOL_ID, THRIFT_COMPACT_VERSION } from './thrift-compact-scan.js';
+import { isThriftCompactStart } from './thrift-compact-scan.js';
 
 const THRIFT_BINARY_MAGIC = 0x8001;
 
@@ -11,7 +11,7 @@ export function payloadProtocolOf(payload: LinkBuffer): PayloadProtocol {
   const magic = payload.peekUint16At(0);
   if (magic === THRIFT_BINARY_MAGIC) return 'thrift-binary';
   if (magic === KITEX_PROTOBUF_MAGIC) return 'kitex-protobuf';
-  if (magic >>> 8 === THRIFT_COMPACT_PROTOCOL_ID && (magic & 0x1f) === THRIFT_COMPACT_VERSION) return 'thrift-compact';
+  if (isThriftCompactStart(magic)) return 'thrift-compact';
   return 'unknown';
 }
 

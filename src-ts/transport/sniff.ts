@@ -1,7 +1,7 @@
 import { LinkBuffer } from '../buffer/link-buffer.js';
 import { badFrame } from './limits.js';
 import { KITEX_PROTOBUF_MAGIC } from './kitex-protobuf.js';
-import { THRIFT_COMPACT_PROTOCOL_ID, THRIFT_COMPACT_VERSION } from './thrift-compact-scan.js';
+import { isThriftCompactStart, THRIFT_COMPACT_PROTOCOL_ID } from './thrift-compact-scan.js';
 import { TTHEADER_MAGIC } from './ttheader-layout.js';
 
 /** What a server sees at the start of a message. `http2` is a gRPC (HTTP/2) connection preface,
@@ -33,7 +33,7 @@ export function sniffFrame(bytes: Uint8Array | LinkBuffer, offset = 0): SniffRes
   if (second === TTHEADER_MAGIC) return 'ttheader';
   if (second === THRIFT_BINARY_MAGIC) return 'framed';
   if (second === KITEX_PROTOBUF_MAGIC) return 'kitex-protobuf';
-  if (second >>> 8 === THRIFT_COMPACT_PROTOCOL_ID && (second & 0x1f) === THRIFT_COMPACT_VERSION) return 'framed';
+  if (isThriftCompactStart(second)) return 'framed';
   throw badFrame(
     `unrecognised framing: first bytes 0x${first.toString(16).padStart(8, '0')} 0x${input.peekUint32At(4).toString(16).padStart(8, '0')}`,
     offset,

@@ -2,6 +2,7 @@ import { LinkCursor } from '../buffer/link-cursor.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { badFrame } from './limits.js';
+import { LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-scan-state.js';
 
 /** Strict Thrift Binary message header: `0x8001` in the top half of the first word. */
 export const THRIFT_BINARY_VERSION_1 = 0x80010000;
@@ -22,11 +23,6 @@ function minSizeOf(type: number): number {
   return (FIXED_SIZE[type] as number) > 0 ? (FIXED_SIZE[type] as number) : (MIN_SIZE[type] as number);
 }
 
-const STRUCT = 0;
-const LIST = 1;
-const MAP = 2;
-const MORE = -1;
-
 /**
  * Finds where a strict Thrift Binary message ends by skipping its structure, as PurePayload
  * framing needs: message header, then the body struct field by field. The scan is resumable:
@@ -34,37 +30,7 @@ const MORE = -1;
  * boundary instead of starting over, so a message arriving in many chunks is scanned once.
  * Depth-limited and bounds-checked; reads through a {@link LinkCursor}, so it never joins slabs.
  */
-export class ThriftBinaryScanner {
-  /** Bytes of the message scanned so far (always a value boundary). */
-  private position = 0;
-  /** After a "need more" answer: how many message bytes must be present before another scan can
-   * make progress. Readers skip scanning until then. */
-  needed = 0;
-  private inBody = false;
-  private depth = 0;
-  private readonly kinds: Uint8Array;
-  private readonly keyTypes: Uint8Array;
-  private readonly valueTypes: Uint8Array;
-  private readonly remaining: Float64Array;
-
-  constructor(
-    private readonly maxDepth: number,
-    private readonly maxSize: number,
-  ) {
-    this.kinds = new Uint8Array(maxDepth + 1);
-    this.keyTypes = new Uint8Array(maxDepth + 1);
-    this.valueTypes = new Uint8Array(maxDepth + 1);
-    this.remaining = new Float64Array(maxDepth + 1);
-  }
-
-  /** Forgets the current message, to scan the next one. */
-  reset(): void {
-    this.position = 0;
-    this.needed = 0;
-    this.inBody = false;
-    this.depth = 0;
-  }
-
+export class ThriftBinaryScanner extends ThriftScanState {
   /**
    * Scans the message starting at `input`'s read position, continuing where the previous call
    * stopped. Returns the message's length once it is complete, or -1 when more bytes are needed.
@@ -74,10 +40,10 @@ export class ThriftBinaryScanner {
     const cursor = new LinkCursor(input, Math.min(this.position, input.length));
     if (!this.inBody && !this.scanHeader(cursor, streamOffset)) return MORE;
     while (this.depth > 0) {
-      const top = this.depth - 1;
-      let type: number;
+      let type = this.nextElementType();
+      if (this.depth === 0) break;
       let headerBytes = 0;
-      if (this.kinds[top] === STRUCT) {
+      if (type < 0) {
         if (cursor.available < 1) return this.more(1);
         type = cursor.u8At(0);
         if (type === T.STOP) {
@@ -86,15 +52,8 @@ export class ThriftBinaryScanner {
           continue;
         }
         headerBytes = 3;
-      } else {
-        const left = this.remaining[top] as number;
-        if (left === 0) {
-          this.depth--;
-          continue;
-        }
-        type = this.kinds[top] === MAP && left % 2 === 0 ? (this.keyTypes[top] as number) : (this.valueTypes[top] as number);
       }
-      if (!this.scanValue(cursor, type, headerBytes, top, streamOffset)) return MORE;
+      if (!this.scanValue(cursor, type, headerBytes, this.depth - 1, streamOffset)) return MORE;
     }
     return this.position;
   }
@@ -116,7 +75,7 @@ export class ThriftBinaryScanner {
     if (cursor.available < 12 + nameLength) return this.wait(12 + nameLength);
     this.commit(cursor, 12 + nameLength);
     this.inBody = true;
-    this.push(STRUCT, 0, 0, 0, streamOffset + this.position);
+    this.enter(STRUCT, 0, 0, 0, streamOffset + this.position);
     return true;
   }
 
@@ -175,9 +134,8 @@ export class ThriftBinaryScanner {
     }
     if (cursor.available < size) return this.wait(size);
     const valueOffset = streamOffset + this.position;
-    if (enter >= 0) this.push(enter, keyType, valueType, enter === MAP ? count * 2 : count, valueOffset);
-    this.commit(cursor, size);
-    if (this.kinds[parent] !== STRUCT) this.remaining[parent]--;
+    if (enter >= 0) this.enter(enter, keyType, valueType, enter === MAP ? count * 2 : count, valueOffset);
+    this.commitValue(cursor, size, parent);
     return true;
   }
 
@@ -196,15 +154,11 @@ export class ThriftBinaryScanner {
   }
 
   /** Enters a struct or container; `offset` (the stream offset of the value) names it in errors. */
-  private push(kind: number, keyType: number, valueType: number, count: number, offset: number): void {
+  private enter(kind: number, keyType: number, valueType: number, count: number, offset: number): void {
     if (this.depth >= this.maxDepth) {
       throw new HeddleError(ErrorCode.ERR_DEPTH_LIMIT, `Thrift message nests deeper than ${this.maxDepth} levels`, { offset });
     }
-    const top = this.depth++;
-    this.kinds[top] = kind;
-    this.keyTypes[top] = keyType;
-    this.valueTypes[top] = valueType;
-    this.remaining[top] = count;
+    this.push(kind, keyType, valueType, count);
   }
 
   /** Records that `n` bytes past the scan position must be present to go on; returns false. */
@@ -219,10 +173,6 @@ export class ThriftBinaryScanner {
     return MORE;
   }
 
-  private commit(cursor: LinkCursor, n: number): void {
-    cursor.advance(n);
-    this.position += n;
-  }
 }
 
 /** A Thrift message header: what a call is about. */

@@ -2,12 +2,19 @@ import { LinkCursor } from '../buffer/link-cursor.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { badFrame } from './limits.js';
+import { LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-scan-state.js';
 
 /** First byte of every Thrift Compact message. */
 export const THRIFT_COMPACT_PROTOCOL_ID = 0x82;
 /** The Compact version in the low five bits of a message's second byte. */
 export const THRIFT_COMPACT_VERSION = 1;
 const VERSION_MASK = 0x1f;
+
+/** True when the first two bytes of a message, big-endian in `u16`, begin a Thrift Compact
+ * message: protocol id 0x82, then version 1 in the low five bits (the message type sits above). */
+export function isThriftCompactStart(u16: number): boolean {
+  return u16 >>> 8 === THRIFT_COMPACT_PROTOCOL_ID && (u16 & VERSION_MASK) === THRIFT_COMPACT_VERSION;
+}
 
 /** Compact type ids: the low nibble of a field header, and container element types. */
 const C = { STOP: 0, TRUE: 1, FALSE: 2, BYTE: 3, I16: 4, I32: 5, I64: 6, DOUBLE: 7, BINARY: 8, LIST: 9, SET: 10, MAP: 11, STRUCT: 12, UUID: 13 } as const;
@@ -31,11 +38,6 @@ MIN_SIZE[C.UUID] = 16;
 const VARINT32_MAX_BYTES = 5;
 const VARINT64_MAX_BYTES = 10;
 
-const STRUCT = 0;
-const LIST = 1;
-const MAP = 2;
-const MORE = -1;
-
 /**
  * Finds where a Thrift Compact message ends by skipping its structure, as PurePayload (unframed)
  * framing needs: the `0x82` header with its varint sequence id and method name, then the body
@@ -49,38 +51,9 @@ const MORE = -1;
  * too deep. The native scanner (src-native/io/frame_scan.cc) follows the same rules, so both
  * report the same offsets and ask for the same number of bytes.
  */
-export class ThriftCompactScanner {
-  /** Bytes of the message scanned so far (always a value boundary). */
-  private position = 0;
-  /** After a "need more" answer: how many message bytes must be present before another scan can
-   * make progress. Readers skip scanning until then. */
-  needed = 0;
-  private inBody = false;
-  private depth = 0;
+export class ThriftCompactScanner extends ThriftScanState {
   /** The low 32 bits, as an i32, of the varint {@link varint} last read whole. */
   private varintValue = 0;
-  private readonly kinds: Uint8Array;
-  private readonly keyTypes: Uint8Array;
-  private readonly valueTypes: Uint8Array;
-  private readonly remaining: Float64Array;
-
-  constructor(
-    private readonly maxDepth: number,
-    private readonly maxSize: number,
-  ) {
-    this.kinds = new Uint8Array(maxDepth + 1);
-    this.keyTypes = new Uint8Array(maxDepth + 1);
-    this.valueTypes = new Uint8Array(maxDepth + 1);
-    this.remaining = new Float64Array(maxDepth + 1);
-  }
-
-  /** Forgets the current message, to scan the next one. */
-  reset(): void {
-    this.position = 0;
-    this.needed = 0;
-    this.inBody = false;
-    this.depth = 0;
-  }
 
   /**
    * Scans the message starting at `input`'s read position, continuing where the previous call
@@ -91,10 +64,10 @@ export class ThriftCompactScanner {
     const cursor = new LinkCursor(input, Math.min(this.position, input.length));
     if (!this.inBody && !this.scanHeader(cursor, streamOffset)) return MORE;
     while (this.depth > 0) {
-      const top = this.depth - 1;
-      let type: number;
+      let type = this.nextElementType();
+      if (this.depth === 0) break;
       let headerBytes = 0;
-      if (this.kinds[top] === STRUCT) {
+      if (type < 0) {
         if (!this.require(cursor, 1, 0, streamOffset)) return MORE;
         const fieldHeader = cursor.u8At(0);
         if (fieldHeader === C.STOP) {
@@ -118,15 +91,8 @@ export class ThriftCompactScanner {
           this.commit(cursor, headerBytes);
           continue;
         }
-      } else {
-        const left = this.remaining[top] as number;
-        if (left === 0) {
-          this.depth--;
-          continue;
-        }
-        type = this.kinds[top] === MAP && left % 2 === 0 ? (this.keyTypes[top] as number) : (this.valueTypes[top] as number);
       }
-      if (!this.scanValue(cursor, type, headerBytes, top, streamOffset)) return MORE;
+      if (!this.scanValue(cursor, type, headerBytes, this.depth - 1, streamOffset)) return MORE;
     }
     return this.position;
   }
@@ -237,8 +203,7 @@ export class ThriftCompactScanner {
     }
     if (!this.require(cursor, size, at, streamOffset)) return false;
     if (enter >= 0) this.push(enter, keyType, valueType, enter === MAP ? count * 2 : count);
-    this.commit(cursor, size);
-    if (this.kinds[parent] !== STRUCT) this.remaining[parent]--;
+    this.commitValue(cursor, size, parent);
     return true;
   }
 
@@ -286,15 +251,6 @@ export class ThriftCompactScanner {
     }
   }
 
-  /** Enters a struct or container (its depth already checked). */
-  private push(kind: number, keyType: number, valueType: number, count: number): void {
-    const top = this.depth++;
-    this.kinds[top] = kind;
-    this.keyTypes[top] = keyType;
-    this.valueTypes[top] = valueType;
-    this.remaining[top] = count;
-  }
-
   /**
    * Whether `n` bytes past the scan position are present. An item (starting `itemAt` bytes past
    * the scan position) that would end past the frame limit is `ERR_BAD_FRAME` at once, whether or
@@ -309,8 +265,4 @@ export class ThriftCompactScanner {
     return false;
   }
 
-  private commit(cursor: LinkCursor, n: number): void {
-    cursor.advance(n);
-    this.position += n;
-  }
 }

@@ -4,16 +4,12 @@ import { checkDeclaredLength } from './frame-length.js';
 import { badFrame, type ResolvedLimits } from './limits.js';
 import { envelopeOf, payloadProtocolOf } from './payload-protocol.js';
 import { THRIFT_BINARY_VERSION_1, THRIFT_VERSION_MASK } from './thrift-binary-scan.js';
+import { isThriftCompactStart } from './thrift-compact-scan.js';
 import { decodeTTHeader } from './ttheader-decode.js';
 import { TTHEADER_MAGIC, TTHEADER_MAX_LENGTH, TTHeaderLayout as L } from './ttheader-layout.js';
 
 const KITEX_PROTOBUF_VERSION = 0x90010000;
 
-/** True when a word begins a Thrift Compact message: protocol id 0x82, then version 1 in the low
- * five bits of the next byte. */
-function isCompactStart(word: number): boolean {
-  return word >>> 24 === 0x82 && ((word >>> 16) & 0x1f) === 1;
-}
 /** LENGTH covers at least magic, flags, sequence id and header size. */
 const MIN_LENGTH = L.FIXED_SIZE - 4;
 
@@ -52,8 +48,8 @@ export function readTTHeaderFrame(input: LinkBuffer, offset: number, limits: Res
     const first = input.peekUint32At(0);
     const second = input.peekUint32At(4);
     const secondMagic = (second & THRIFT_VERSION_MASK) >>> 0;
-    const bareThrift = (first & THRIFT_VERSION_MASK) >>> 0 === THRIFT_BINARY_VERSION_1 || isCompactStart(first);
-    if (!bareThrift && (secondMagic === THRIFT_BINARY_VERSION_1 || secondMagic === KITEX_PROTOBUF_VERSION || isCompactStart(second))) {
+    const bareThrift = (first & THRIFT_VERSION_MASK) >>> 0 === THRIFT_BINARY_VERSION_1 || isThriftCompactStart(first >>> 16);
+    if (!bareThrift && (secondMagic === THRIFT_BINARY_VERSION_1 || secondMagic === KITEX_PROTOBUF_VERSION || isThriftCompactStart(second >>> 16))) {
       if (first !== payloadLength - 4) {
         throw badFrame(`TTHeaderFramed inner length ${first} contradicts the ${payloadLength - 4}-byte payload`, payloadOffset);
       }

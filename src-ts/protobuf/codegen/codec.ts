@@ -1,4 +1,5 @@
 import type { LinkBuffer } from '../../buffer/link-buffer.js';
+import { writeReserved } from '../../buffer/write-reserved.js';
 import { HeddleError } from '../../errors.js';
 import * as kernels from '../../kernels/index.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
@@ -121,25 +122,20 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     },
     encodeTo(value: T, out: LinkBuffer): number {
       checkMessage(value, 'encodeTo');
-      const before = out.mallocLen;
-      const reserved = out.malloc(Math.min(Math.max(MIN_RESERVATION, lastEncodedSize * 2), MAX_RESERVATION));
+      const reservation = Math.min(Math.max(MIN_RESERVATION, lastEncodedSize * 2), MAX_RESERVATION);
       try {
-        const size = wireWrite.encodeInto(reserved, (start) => encode(value, start));
-        lastEncodedSize = size;
-        if (wireWrite.output.buf === reserved) {
-          out.mallocAck(before + size);
-        } else {
-          // Outgrew the reservation: the whole message is in the buffer the encoder grew into,
-          // which restoreScratch leaves to `out` (linked when large, copied when small).
-          out.mallocAck(before);
-          out.writeBinary(wireWrite.output.buf.subarray(0, size));
-        }
-        return size;
+        lastEncodedSize = writeReserved(out, reservation, (reserved) => {
+          try {
+            const size = wireWrite.encodeInto(reserved, (start) => encode(value, start));
+            // The reserved space, or the buffer the encoder grew into, which restoreScratch leaves to `out`.
+            return { bytes: wireWrite.output.buf, size };
+          } finally {
+            wireWrite.restoreScratch();
+          }
+        });
+        return lastEncodedSize;
       } catch (error) {
-        out.mallocAck(before);
         throw toPublicError(error);
-      } finally {
-        wireWrite.restoreScratch();
       }
     },
     decodeFrom(input: LinkBuffer, length: number = input.length): T {

@@ -431,15 +431,17 @@ function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, p: s
     : valueInfo.kind === 'enum' ? '0' : zeroValue(mod, (valueInfo as { scalar: ScalarType }).scalar);
   out.line(`if (value === undefined) value = ${valueZero};`);
   const keyText = field.key === 'string' ? 'key' : field.key === 'bool' ? '(key ? "true" : "false")' : 'String(key)';
+  // Only a string key can be __proto__, which must be defined rather than assigned; other stores
+  // stay inline, where they are fastest.
+  const store = field.key === 'string'
+    ? `{ if (key === "__proto__") setMapEntry(${p}, key, value); else ${p}[key] = value; }`
+    : `${p}[${keyText}] = value;`;
   if (valueInfo.kind === 'enum' && valueInfo.enum.closed) {
     const known = mod.constant(new Set(valueInfo.enum.names.keys()));
-    out.line(`if (${known}.has(value)) setMapEntry(${p}, ${keyText}, value);`);
+    out.line(`if (${known}.has(value)) ${store}`);
     if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(copyBytes(buf, start, pos));');
-  } else if (field.key === 'string') {
-    // Only a string key can be __proto__; other stores stay inline, where they are fastest.
-    out.line(`if (key === "__proto__") setMapEntry(${p}, key, value); else ${p}[key] = value;`);
   } else {
-    out.line(`${p}[${keyText}] = value;`);
+    out.line(store);
   }
 }
 

@@ -1,4 +1,5 @@
 import { decodeUtf8 } from '../../kernels/index.js';
+import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
 import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { CodecFault } from './codec-fault.js';
 
@@ -11,7 +12,6 @@ import { CodecFault } from './codec-fault.js';
 /** Where the last variable-length read ended. */
 export const cursor = { pos: 0, lo: 0, hi: 0 };
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
 const f32 = new Float32Array(1);
@@ -148,7 +148,7 @@ function unzigzag(lo: number, hi: number): { lo: number; hi: number } {
 const word64 = new BigInt64Array(1);
 const wordU64 = new BigUint64Array(word64.buffer);
 const word32 = new Uint32Array(word64.buffer);
-const LOW = LITTLE_ENDIAN ? 0 : 1;
+const LOW = HOST_LITTLE_ENDIAN ? 0 : 1;
 const HIGH = 1 - LOW;
 
 /** Builds a bigint from uint32 halves. */
@@ -249,7 +249,7 @@ export function readFixed64As(buf: Uint8Array, pos: number, signed: boolean, mod
 
 /** A little-endian double at `pos`. */
 export function readDouble(buf: Uint8Array, pos: number): number {
-  if (LITTLE_ENDIAN) {
+  if (HOST_LITTLE_ENDIAN) {
     f64Bytes[0] = buf[pos]!; f64Bytes[1] = buf[pos + 1]!; f64Bytes[2] = buf[pos + 2]!; f64Bytes[3] = buf[pos + 3]!;
     f64Bytes[4] = buf[pos + 4]!; f64Bytes[5] = buf[pos + 5]!; f64Bytes[6] = buf[pos + 6]!; f64Bytes[7] = buf[pos + 7]!;
   } else {
@@ -260,7 +260,7 @@ export function readDouble(buf: Uint8Array, pos: number): number {
 
 /** A little-endian float at `pos`. */
 export function readFloat(buf: Uint8Array, pos: number): number {
-  if (LITTLE_ENDIAN) {
+  if (HOST_LITTLE_ENDIAN) {
     f32Bytes[0] = buf[pos]!; f32Bytes[1] = buf[pos + 1]!; f32Bytes[2] = buf[pos + 2]!; f32Bytes[3] = buf[pos + 3]!;
   } else {
     for (let i = 0; i < 4; i++) f32Bytes[3 - i] = buf[pos + i]!;

@@ -1,4 +1,5 @@
 import { copyBytes } from './byte-pool.js';
+import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
 import { CodecFault } from './codec-fault.js';
 
 /**
@@ -164,10 +165,7 @@ export function splitInt64(value: unknown, signed: boolean): void {
   } else if (typeof value === 'bigint') {
     // Range first, then the bits through a 64-bit scratch word: no bigint arithmetic, no
     // conversion to double.
-    if (signed ? value < INT64_MIN || value > INT64_MAX : value < 0n || value > UINT64_MAX) throw badInt64(value, signed);
-    word64[0] = value;
-    halves.lo = word32[LOW]!;
-    halves.hi = word32[HIGH]!;
+    splitBig(value, value, signed);
     return;
   } else if (typeof value === 'string') {
     n = parseSafeDecimal(value);
@@ -204,7 +202,7 @@ export function splitInt64(value: unknown, signed: boolean): void {
   halves.hi = hi;
 }
 
-/** Values beyond 53 bits given as decimal strings: range-checked, then split via the scratch word. */
+/** A bigint, or a decimal string beyond 53 bits as one: range-checked, then split via the scratch word. */
 function splitBig(big: bigint, original: unknown, signed: boolean): void {
   if (signed ? big < INT64_MIN || big > INT64_MAX : big < 0n || big > UINT64_MAX) throw badInt64(original, signed);
   word64[0] = big;
@@ -215,8 +213,7 @@ function splitBig(big: bigint, original: unknown, signed: boolean): void {
 /** A 64-bit scratch word; assigning a bigint to it keeps its low 64 bits (two's complement). */
 const word64 = new BigInt64Array(1);
 const word32 = new Uint32Array(word64.buffer);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const LOW = LITTLE_ENDIAN ? 0 : 1;
+const LOW = HOST_LITTLE_ENDIAN ? 0 : 1;
 const HIGH = 1 - LOW;
 
 /** A decimal string of at most 15 digits (optionally negative) as a number, else NaN. */

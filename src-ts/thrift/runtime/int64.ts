@@ -5,10 +5,11 @@
  * bigint from two numbers with shifts is slower still).
  */
 import { badValue, wrongValue } from './codec-failure.js';
+import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
 
 // The typed-array views below put the low half first and copy double bytes in little-endian
 // order; every platform Node ships for is little-endian except s390x, which heddle does not support.
-if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+if (!HOST_LITTLE_ENDIAN) {
   throw new Error('heddle thrift codecs need a little-endian host');
 }
 
@@ -18,7 +19,7 @@ export const halves = new Int32Array(scratch);
 const asBigInt = new BigInt64Array(scratch);
 const asFloat = new Float64Array(scratch);
 /** The scratch's bytes, for byte-wise copies of doubles and i64s. */
-export const scratchBytes = new Uint8Array(scratch);
+const scratchBytes = new Uint8Array(scratch);
 
 const TWO_POW_32 = 4294967296;
 const I64_MIN = -(1n << 63n);

@@ -24,7 +24,7 @@ interface WellFormedCheck {
  * returns the position after it. An unpaired surrogate is ERR_BAD_VALUE: it has no UTF-8 form,
  * and silently writing U+FFFD would change the value.
  */
-export function writeUtf8Short(buf: Uint8Array, pos: number, text: string): number {
+function writeUtf8Short(buf: Uint8Array, pos: number, text: string): number {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
