@@ -2,6 +2,7 @@ import type { LinkBuffer } from '../../buffer/link-buffer.js';
 import { writeReserved } from '../../buffer/write-reserved.js';
 import { HeddleError } from '../../errors.js';
 import * as kernels from '../../kernels/index.js';
+import { storeEntries } from '../../values/map-objects.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
 import { toPublicError, withPath } from './codec-fault.js';
 import { CodecModule } from './codec-module.js';
@@ -52,6 +53,7 @@ const RUNTIME: Record<string, unknown> = {
   ...encodeSupport,
   withPath,
   copyBytes,
+  storeEntries,
   hasOwn: Object.hasOwn,
   // The built-in itself, so V8 folds `hasOwnProperty.call(v, k)` away inside a for-in loop.
   hasOwnProperty: Object.prototype.hasOwnProperty,

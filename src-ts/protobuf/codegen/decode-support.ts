@@ -2,7 +2,7 @@ import { asFault, CodecFault, withPath } from './codec-fault.js';
 
 /**
  * Less frequent decoding steps called by generated decoders: error paths, oneof switching,
- * TypedArray merging, map keys that are not safe as plain properties.
+ * TypedArray merging.
  */
 
 /** Field names by number for one message, and whether each is repeated (for error paths). */
@@ -60,14 +60,6 @@ export function appendNumbers(list: number[], run: ArrayLike<number>): number[] 
   }
   for (let i = 0; i < n; i++) list.push(run[i]!);
   return list;
-}
-
-/**
- * Defines a map entry as an own, ordinary data property: a `__proto__` key does not change the
- * prototype, and numeric keys avoid the slower assignment path.
- */
-export function setMapEntry(map: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** The fault for a packed fixed-width field whose length is not a multiple of the element size. */

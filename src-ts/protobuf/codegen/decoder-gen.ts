@@ -1,3 +1,4 @@
+import { MapShapes } from '../../values/map-objects.js';
 import { is64Bit, type FieldInfo, type FieldKind, type MessageInfo, type ScalarType } from '../descriptor/type-info.js';
 import type { CodecModule } from './codec-module.js';
 import { property, type SourceBuilder } from './source-builder.js';
@@ -67,10 +68,15 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
       return value === undefined ? [] : [`${JSON.stringify(mod.propertyName(f))}: ${value}`];
     });
     if (defaults !== undefined) init.unshift(`__proto__: ${mod.constant(defaults)}`);
+    const maps = message.fields.filter((f) => f.kind === 'map');
+    // A map decoded into a message of its own is built whole at the end; merged into a message the
+    // caller passed, its entries are stored into the object that is there.
+    if (maps.length > 0) out.line('const fresh = m === undefined;');
     out.line(`if (m === undefined) m = { ${init.join(', ')} };`);
     out.line('let tag = 0, start = pos, len = 0, v;');
     message.oneofs.forEach((_, k) => out.line(`let o${k} = 0;`));
     for (const f of message.fields) if (typed(f) !== undefined) out.line(`let acc${f.number};`);
+    for (const f of maps) out.line(`let keys${f.number}, values${f.number};`);
     if (isGroup) out.line('let closed = false;');
     out.block('try {', () => {
       out.block('while (pos < end) {', () => {
@@ -97,6 +103,11 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
       if (typed(f) === undefined) continue;
       const p = property('m', mod.propertyName(f));
       out.line(`if (acc${f.number} !== undefined) ${p} = concatTyped(${p}, acc${f.number});`);
+    }
+    for (const f of maps) {
+      const p = property('m', mod.propertyName(f));
+      const shapes = mod.constant(new MapShapes());
+      out.line(`if (keys${f.number} !== undefined) ${p} = fresh ? ${shapes}.build(keys${f.number}, values${f.number}) : storeEntries(${p}, keys${f.number}, values${f.number});`);
     }
     for (const f of message.fields) {
       if (!f.required) continue;
@@ -158,7 +169,7 @@ function emitFieldCases(
 
   if (field.kind === 'map') {
     out.block(`case ${native}: {`, () => {
-      emitMapEntry(mod, field, p, out);
+      emitMapEntry(mod, field, out);
       out.line('break;');
     });
     return;
@@ -393,7 +404,7 @@ function packedKernelCall(scalar: TypedScalar, width: number): string {
 }
 
 /** A map entry: key (field 1) and value (field 2), each defaulting when absent. */
-function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, p: string, out: SourceBuilder): void {
+function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, out: SourceBuilder): void {
   emitLength(out);
   out.line('const limit = pos + len;');
   const keyInfo = { kind: 'scalar', scalar: field.key, repeated: false, strictUtf8: field.strictUtf8 } as FieldInfo & { kind: 'scalar' };
@@ -431,17 +442,15 @@ function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, p: s
     : valueInfo.kind === 'enum' ? '0' : zeroValue(mod, (valueInfo as { scalar: ScalarType }).scalar);
   out.line(`if (value === undefined) value = ${valueZero};`);
   const keyText = field.key === 'string' ? 'key' : field.key === 'bool' ? '(key ? "true" : "false")' : 'String(key)';
-  // Only a string key can be __proto__, which must be defined rather than assigned; other stores
-  // stay inline, where they are fastest.
-  const store = field.key === 'string'
-    ? `{ if (key === "__proto__") setMapEntry(${p}, key, value); else ${p}[key] = value; }`
-    : `${p}[${keyText}] = value;`;
+  // Entries are collected and the object built after the message's last field (see emitDecoder).
+  const n = field.number;
+  const collect = `{ (keys${n} ??= []).push(${keyText}); (values${n} ??= []).push(value); }`;
   if (valueInfo.kind === 'enum' && valueInfo.enum.closed) {
     const known = mod.constant(new Set(valueInfo.enum.names.keys()));
-    out.line(`if (${known}.has(value)) ${store}`);
+    out.line(`if (${known}.has(value)) ${collect}`);
     if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(copyBytes(buf, start, pos));');
   } else {
-    out.line(store);
+    out.line(collect);
   }
 }
 

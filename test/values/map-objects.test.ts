@@ -1,0 +1,93 @@
+// Map objects built from a compiled literal are the objects entry-by-entry stores would build:
+// same own properties, same order, same values, ordinary prototype, whatever the keys.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMPILES_PER_FIELD, MapShapes, MAX_LITERAL_KEYS, storeEntries } from '../../src-ts/values/map-objects.js';
+
+/** What assigning the entries one by one gives, as ordered [key, descriptor] pairs. */
+function described(object: object): [PropertyKey, PropertyDescriptor | undefined][] {
+  return Reflect.ownKeys(object).map((key) => [key, Object.getOwnPropertyDescriptor(object, key)]);
+}
+
+function expectSameMap(actual: Record<string, unknown>, keys: string[], values: unknown[]): void {
+  const expected = storeEntries({}, keys, values);
+  expect(Object.getPrototypeOf(actual)).toBe(Object.prototype);
+  expect(described(actual)).toEqual(described(expected));
+}
+
+const awkwardKeys = [
+  'a', 'b', '', '0', '1', '10', '4294967294', '4294967295', '1000000000000', '-1', '01', '1.5', 'constructor',
+  'toString', 'hasOwnProperty', '__proto__', '"', '\\', '"}; globalThis.heddleInjected = 1; ({"', '\u2028', '\ud800', 'é',
+];
+
+describe('MapShapes', () => {
+  it('builds the same object as stores, on the miss, the compile and the hits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...awkwardKeys), fc.string({ maxLength: 6 })), { maxLength: 20 }),
+        fc.array(fc.anything(), { minLength: 20, maxLength: 20 }),
+        (keys, values) => {
+          const shapes = new MapShapes();
+          for (let round = 0; round < 4; round++) {
+            // A fresh copy of the keys each time, as a decoder gives.
+            expectSameMap(shapes.build([...keys], values.slice(0, keys.length)), keys, values.slice(0, keys.length));
+          }
+          expect(shapes.compiled).toBe(keys.includes('__proto__') ? 0 : 1);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect((globalThis as { heddleInjected?: number }).heddleInjected).toBeUndefined();
+  });
+
+  it('compiles a key sequence the second time running it misses, and hits after that', () => {
+    const shapes = new MapShapes();
+    const keys = ['1000000000000', '1000000000001', '1000000000000'];
+    expectSameMap(shapes.build([...keys], [1, 2, 3]), keys, [1, 2, 3]);
+    expect(shapes.compiled).toBe(0);
+    expectSameMap(shapes.build([...keys], [4, 5, 6]), keys, [4, 5, 6]);
+    expect(shapes.compiled).toBe(1);
+    const hit = shapes.build([...keys], [7, 8, 9]);
+    expect(shapes.compiled).toBe(1);
+    // A later duplicate wins, at the first one's place.
+    expect(Object.entries(hit)).toEqual([['1000000000000', 9], ['1000000000001', 8]]);
+  });
+
+  it('keeps a few alternating key sets compiled', () => {
+    const shapes = new MapShapes();
+    const sets = [['a'], ['b', 'c'], ['d'], ['e', 'f', 'g']];
+    for (const keys of sets) for (let i = 0; i < 2; i++) shapes.build([...keys], keys.map(() => i));
+    expect(shapes.compiled).toBe(4);
+    for (let round = 0; round < 3; round++) {
+      for (const keys of sets) expectSameMap(shapes.build([...keys], keys.map(() => round)), keys, keys.map(() => round));
+    }
+    expect(shapes.compiled).toBe(4);
+  });
+
+  it('stops compiling once a field has spent its budget, and stays correct', () => {
+    const shapes = new MapShapes();
+    for (let set = 0; set < COMPILES_PER_FIELD * 3; set++) {
+      const keys = [`k${set}`, 'x'];
+      shapes.build([...keys], [set, 0]);
+      expectSameMap(shapes.build([...keys], [set, 1]), keys, [set, 1]);
+    }
+    expect(shapes.compiled).toBe(COMPILES_PER_FIELD);
+  });
+
+  it('never compiles a __proto__ key, which stays an own property', () => {
+    const shapes = new MapShapes();
+    for (let i = 0; i < 4; i++) {
+      const built = shapes.build(['x', '__proto__'], [1, { polluted: true }]);
+      expect(Object.getPrototypeOf(built)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(built, '__proto__')?.value).toEqual({ polluted: true });
+    }
+    expect(shapes.compiled).toBe(0);
+  });
+
+  it(`stores maps of more than ${MAX_LITERAL_KEYS} keys without compiling`, () => {
+    const shapes = new MapShapes();
+    const keys = Array.from({ length: MAX_LITERAL_KEYS + 1 }, (_, i) => `key${i}`);
+    for (let i = 0; i < 3; i++) expectSameMap(shapes.build([...keys], keys), keys, keys);
+    expect(shapes.compiled).toBe(0);
+  });
+});
