@@ -122,6 +122,23 @@ describe('pooled byte arrays', () => {
     expect(again).toEqual(wire().tag(5, 0).varint(6).build());
   });
 
+  it('are plain Uint8Array copies of every length, from plain arrays and Buffers alike', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.boolean(), (bytes, asBuffer) => {
+        const built = wire().delimited(10, bytes).build();
+        const input = asBuffer ? Buffer.from(built) : built;
+        const decoded = scalars.decode(input).fBytes as Uint8Array;
+        expect(decoded.constructor).toBe(Uint8Array);
+        expect([...decoded]).toEqual([...bytes]);
+        if (bytes.length > 0) {
+          decoded[0] = decoded[0]! ^ 0xff;
+          expect(input[input.length - bytes.length]).toBe(bytes[0]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('large results get their own memory', () => {
     const big = new Uint8Array(100_000).fill(7);
     const encoded = scalars.encode({ fBytes: big });
