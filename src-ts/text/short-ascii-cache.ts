@@ -13,41 +13,64 @@ interface NodeBufferSlices {
 }
 
 /** Strings up to this many bytes are cached. */
-export const CACHED_ASCII_BYTES = 16;
+export const CACHED_ASCII_BYTES = 32;
 /** Strings up to this many bytes are built in JavaScript: below it a native call's fixed cost dominates. */
 const BUILT_IN_JS = 8;
 const CACHE_SLOTS = 4096;
+/** Each slot's bytes as little-endian 32-bit words, then the 0-3 bytes left over (zero-padded). */
+const WORDS_PER_SLOT = CACHED_ASCII_BYTES / 4 + 1;
 const cache: string[] = new Array<string>(CACHE_SLOTS).fill('');
+const cachedLengths = new Int32Array(CACHE_SLOTS).fill(-1);
+const cachedWords = new Int32Array(CACHE_SLOTS * WORDS_PER_SLOT);
 /** Node's native Latin-1 decoder, identical to the bytes on ASCII; undefined outside Node. */
 const latin1Slice = (globalThis as { Buffer?: { prototype: NodeBufferSlices } }).Buffer?.prototype.latin1Slice;
+
+/** buf[i, i + 4) as a little-endian int32. */
+function wordAt(buf: Uint8Array, i: number): number {
+  return buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
+}
 
 /**
  * buf[start, end), at most CACHED_ASCII_BYTES long, as a string when every byte is ASCII (the
  * cached string when these bytes were decoded before); undefined when a byte is 0x80 or above,
  * for the caller to decode and validate as UTF-8.
+ *
+ * The bytes are hashed, tested for ASCII and compared with the slot's copy four at a time, as
+ * words: comparing with the cached string itself, char by char, cost twice as much.
  */
 export function cachedAscii(buf: Uint8Array, start: number, end: number): string | undefined {
   const length = end - start;
   let hash = length;
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c >= 0x80) return undefined;
-    hash = Math.imul(hash ^ c, 0x01000193);
+  let highBits = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const word = wordAt(buf, i);
+    highBits |= word;
+    hash = Math.imul(hash ^ word, 0x01000193);
   }
+  let tail = 0;
+  for (let shift = 0; i < end; i++, shift += 8) tail |= buf[i]! << shift;
+  highBits |= tail;
+  if ((highBits & 0x80808080) !== 0) return undefined;
+  hash = Math.imul(hash ^ tail, 0x01000193);
   const slot = (hash >>> 8) & (CACHE_SLOTS - 1);
-  const cached = cache[slot]!;
-  if (cached.length === length) {
-    let i = 0;
-    while (i < length && cached.charCodeAt(i) === buf[start + i]) i++;
-    if (i === length) return cached;
+  const base = slot * WORDS_PER_SLOT;
+  const fullWords = length >> 2;
+  if (cachedLengths[slot] === length) {
+    let k = 0;
+    while (k < fullWords && cachedWords[base + k] === wordAt(buf, start + 4 * k)) k++;
+    if (k === fullWords && cachedWords[base + k] === tail) return cache[slot];
   }
   let text: string;
   if (length <= BUILT_IN_JS || latin1Slice === undefined) {
     text = '';
-    for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]!);
+    for (let j = start; j < end; j++) text += String.fromCharCode(buf[j]!);
   } else {
     text = latin1Slice.call(buf, start, end);
   }
+  for (let k = 0; k < fullWords; k++) cachedWords[base + k] = wordAt(buf, start + 4 * k);
+  cachedWords[base + fullWords] = tail;
+  cachedLengths[slot] = length;
   cache[slot] = text;
   return text;
 }
