@@ -41,6 +41,29 @@ describe('strings', () => {
     );
   });
 
+  it('encode one non-ASCII char at every place of every length up to 70 as TextEncoder does', () => {
+    // The writer stores chars as bytes four at a time and only afterwards sees one was not ASCII.
+    for (const odd of ['\u0080', '\u00ff', '\u0100', '\u0441', '\u20ac', '\ud83d\ude00']) {
+      for (let length = 1; length <= 70; length++) {
+        for (let at = 0; at < length; at++) {
+          const text = 'a'.repeat(at) + odd + 'b'.repeat(length - at - 1);
+          expect(scalars.encode({ fString: text })).toEqual(wire().delimited(9, new TextEncoder().encode(text)).build());
+        }
+      }
+    }
+  });
+
+  it('reject a lone surrogate at every place of every length up to 70', () => {
+    for (const lone of ['\ud800', '\udfff']) {
+      for (let length = 1; length <= 70; length++) {
+        for (let at = 0; at < length; at++) {
+          const text = 'a'.repeat(at) + lone + 'b'.repeat(length - at - 1);
+          expect(() => scalars.encode({ fString: text })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'fString' }));
+        }
+      }
+    }
+  });
+
   it('round-trip ASCII of every length from 0 to 100', () => {
     for (let length = 0; length <= 100; length++) {
       const text = Array.from({ length }, (_, i) => String.fromCharCode(32 + ((i * 7) % 95))).join('');
@@ -137,6 +160,21 @@ describe('pooled byte arrays', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('stay intact while thousands more are encoded, through scratch buffer turnover and growth', () => {
+    // Small results are views of the encoder's scratch buffer: later messages must never land on them.
+    const kept: [Uint8Array, Uint8Array][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const size = i % 50 === 0 ? 3000 + (i % 7) * 1000 : (i * 37) % 300;
+      const bytes = new Uint8Array(size).fill(i & 0xff);
+      kept.push([bytes, scalars.encode({ fInt32: i, fBytes: bytes })]);
+    }
+    kept.forEach(([bytes, encoded], i) => {
+      const decoded = scalars.decode(encoded);
+      expect(decoded.fInt32).toBe(i);
+      expect(decoded.fBytes).toEqual(bytes);
+    });
   });
 
   it('large results get their own memory', () => {

