@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { HeddleError } from '../../src-ts/errors.js';
 import { everything, fixtureDoc, PROTOCOLS } from './fixtures.js';
@@ -176,6 +177,34 @@ describe.each(PROTOCOLS)('%s', (protocol) => {
       plain.encode(everything()),
     );
     expect(codec.encode(value)).toEqual(plain.encode(everything()));
+  });
+
+  test("map: 'object' builds the objects assignment would, decode after decode of a stream", () => {
+    // Repeated key sequences are built from compiled literals (MapShapes), the first ones by stores.
+    const codec = doc.codec('Everything', { protocol, map: 'object' });
+    const plain = doc.codec('Everything', { protocol });
+    const key = fc.oneof(fc.constantFrom('x', '__proto__', '0', '7', '4294967295', '1000000000000', 'toString'), fc.string({ maxLength: 3 }));
+    const message = fc.record({
+      counts: fc.uniqueArray(fc.tuple(key, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })), { selector: ([k]) => k, maxLength: 6 }),
+      index: fc.uniqueArray(fc.tuple(fc.integer(), fc.array(fc.string({ maxLength: 2 }), { maxLength: 2 })), { selector: ([k]) => k, maxLength: 6 }),
+    });
+    const reference = (entries: [string | number, unknown][]) => {
+      const object: Record<string, unknown> = {};
+      for (const [k, v] of entries) Object.defineProperty(object, String(k), { value: v, enumerable: true, writable: true, configurable: true });
+      return Object.entries(object);
+    };
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(2), { minLength: 10, maxLength: 10 }), (messages, picks) => {
+        for (const pick of picks) {
+          const m = messages[pick % messages.length]!;
+          const value = codec.decode(plain.encode({ must: 'm', counts: new Map(m.counts), index: new Map(m.index) }));
+          expect(Object.getPrototypeOf(value.counts)).toBe(Object.prototype);
+          expect(Object.entries(value.counts)).toEqual(reference(m.counts));
+          expect(Object.entries(value.index)).toEqual(reference(m.index));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test("map: 'object' defines '__proto__' as an own key", () => {

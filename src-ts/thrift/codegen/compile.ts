@@ -71,6 +71,7 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
   };
   const structs = new Map<string, StructDef>([[root.key, root]]);
   const lookup = (key: string): StructDef => structs.get(key) ?? lookupStruct(key);
+  const constants: string[] = [];
   const binary = options.protocol === 'binary';
   const ctx: GenerationContext = {
     options,
@@ -79,6 +80,11 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
     lookupStruct: lookup,
     encoderOf: (key) => schedule('encode', encoders, key),
     decoderOf: (key) => schedule('decode', decoders, key),
+    moduleConstant: (prefix, init) => {
+      const name = names.unique(prefix);
+      constants.push(`const ${name} = ${init};`);
+      return name;
+    },
   };
   const rootEncoder = segmented ? 'undefined' : ctx.encoderOf(root.key);
   const rootDecoder = ctx.decoderOf(root.key);
@@ -90,12 +96,14 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
   }
   body.line(`return { encode: ${rootEncoder}, decode: ${rootDecoder} };`);
   const text = body.toString();
-  const used = RUNTIME_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text));
+  const declared = constants.join('\n');
+  const used = RUNTIME_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text) || new RegExp(`\\b${name}\\b`).test(declared));
   const head = new SourceWriter();
   head.line("'use strict';");
   head.comment(`heddle Thrift ${segmented ? 'decoder of input in pieces' : 'codec'} for ${root.key}: ${describeOptions(options)}.`);
   head.line(`const MAX_DEPTH = ${options.maxDepth};`);
   if (used.length > 0) head.line(`const { ${used.join(', ')} } = rt;`);
+  for (const constant of constants) head.line(constant);
   head.line('');
   const sourceUrl = options.debug ? `//# sourceURL=heddle-thrift/${root.key}.${options.protocol}${segmented ? '.pieces' : ''}.js\n` : '';
   return head.toString() + text + sourceUrl;

@@ -14,4 +14,9 @@ export interface GenerationContext {
   encoderOf(key: string): string;
   /** The name of the generated decoder of a struct, scheduling its generation. */
   decoderOf(key: string): string;
+  /**
+   * Declares a module-level constant initialised once by the expression `init`, for state a
+   * generated function keeps across calls; returns its name (`prefix` plus a number).
+   */
+  moduleConstant(prefix: string, init: string): string;
 }

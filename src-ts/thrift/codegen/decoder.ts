@@ -122,7 +122,11 @@ function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: 
   out.open('{');
   out.line(`if (depth + ${level} > MAX_DEPTH) throw depthLimit(pos, MAX_DEPTH);`);
   out.line(...ctx.decoding.mapHeader(level, type.key, type.value));
-  out.line(`const ${map} = ${asObject ? '{}' : 'new Map()'};`);
+  // An object is built whole from its keys and values once all are read (see MapShapes).
+  const names = `mk${level}`;
+  const values = `mv${level}`;
+  if (asObject) out.line(`const ${names} = [], ${values} = [];`);
+  else out.line(`const ${map} = new Map();`);
   out.open(`for (${i} = 0; ${i} < ${n}; ${i}++) {`);
   out.line(`let ${key}, ${val};`);
   out.line(`p${level} = 1;`);
@@ -130,11 +134,11 @@ function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: 
   out.line(`p${level} = 2;`);
   emitRead(out, type.value, val, level, checked, ctx);
   if (!asObject) out.line(`${map}.set(${key}, ${val});`);
-  else if (form === 'string') out.line(`if (${key} === '__proto__') defineOwn(${map}, ${key}, ${val}); else ${map}[${key}] = ${val};`);
-  else out.line(`${map}[String(${key})] = ${val};`);
+  else out.line(`${names}.push(${form === 'string' ? key : `String(${key})`});`, `${values}.push(${val});`);
   out.close();
   out.line(`${i} = -1;`);
-  out.line(`${target} = ${map};`);
+  if (asObject) out.line(`${target} = ${ctx.moduleConstant('mapShapes', 'new MapShapes()')}.build(${names}, ${values});`);
+  else out.line(`${target} = ${map};`);
   out.close();
 }
 

@@ -3,6 +3,7 @@
  * generated module destructures into constants. Keep names stable: they appear in `codec.source`.
  */
 import * as kernels from '../../kernels/index.js';
+import { MapShapes } from '../../values/map-objects.js';
 import {
   badLength,
   badType,
@@ -40,6 +41,7 @@ export const runtime = {
   isPlainObject,
   utf8Bytes,
   defineOwn,
+  MapShapes,
   integerKey,
   bigintKey,
   doubleKey,
