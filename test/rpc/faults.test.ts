@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeddleError } from '../../src-ts/errors.js';
 import { native } from '../../src-ts/native.js';
 import { createClient, createServer, type RpcServer, type ServerLogEntry } from '../../src-ts/rpc/index.js';
+import { decodeMessageHeader } from '../../src-ts/thrift/index.js';
 import { encodeFrame, FrameReader, type Frame } from '../../src-ts/transport/index.js';
 import { echoDoc, echoHandlers } from './echo-fixture.js';
 
@@ -203,5 +204,36 @@ describe.each(ioPaths)('graceful shutdown, %s I/O', (io) => {
     if (control?.kind === 'ttheader') expect(control.header.strInfo.get('crrst')).toBe('1');
     await expect(client.call('ping')).rejects.toMatchObject({ code: 'ERR_CONNECTION' });
     await client.close();
+  });
+
+  it('stamps each reply written while shutting down with its call\'s seqID, exceptions too', async () => {
+    // A TTHeader frame with seqID 0 and crrst is Kitex's control frame: a reply carrying them would
+    // be taken for one by a Kitex client and its call left waiting.
+    const server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, log: () => {} });
+    await server.listen('tcp://127.0.0.1:0');
+    const raw = await rawConnect(server.address);
+    const frames: Frame[] = [];
+    const reader = new FrameReader({ kind: 'ttheader' });
+    raw.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
+    const service = echoDoc.service('EchoService');
+    const send = (message: Uint8Array, seqId: number) =>
+      raw.write(encodeFrame({ kind: 'ttheader', header: { seqId, strInfo: { isn: 'EchoService' } } }, message));
+    send(service.method('echo').encodeCall({ req: { action: 'sleep', msg: '300' } }, 5), 5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const closing = server.close({ timeoutMs: 2000 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    send(service.method('ping').encodeCall({}, 11), 11);
+    send(service.method('echo').encodeCall({ req: { action: 'crash', msg: 'x' } }, 12), 12);
+    send(service.method('echo').encodeCall({ req: { action: 'throw', msg: 'y' } }, 13), 13);
+    // A method the service does not have, answered with a TApplicationException: ping's call
+    // with the name (strict Binary: version, name length, name) spelled "nope".
+    const unknown = service.method('ping').encodeCall({}, 14);
+    unknown.set(Buffer.from('nope'), 8);
+    send(unknown, 14);
+    await closing;
+    await closedOf(raw);
+    const replies = frames.filter((f) => f.kind === 'ttheader' && !(f.header.seqId === 0 && f.header.strInfo.get('crrst') === '1'));
+    const seqIds = replies.map((f) => (f.kind === 'ttheader' ? [f.header.seqId, decodeMessageHeader(f.payload.peek(f.payload.length)).seqId] : []));
+    expect(seqIds.sort((x, y) => x[0]! - y[0]!)).toEqual([[5, 5], [11, 11], [12, 12], [13, 13], [14, 14]]);
   });
 });
