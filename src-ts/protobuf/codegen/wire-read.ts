@@ -283,7 +283,7 @@ const ASCII_SCAN_MAX = 64;
 
 /**
  * Strict UTF-8, as proto3 requires for `string` fields. Names, keys and titles are mostly short
- * ASCII: up to 16 bytes they come from the short-string cache shared with the Thrift decoders,
+ * ASCII: up to 32 bytes they come from the short-string cache shared with the Thrift decoders,
  * which also spares a map store interning a fresh key; up to 64 bytes from Node's native Latin-1
  * decoder (identical on ASCII). Anything else, and every string with a byte of 0x80 or more, goes
  * to the UTF-8 kernel, which validates.

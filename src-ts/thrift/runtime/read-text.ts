@@ -1,7 +1,7 @@
 /**
  * Strict UTF-8 decoding of string fields, tuned for the short and medium strings messages carry.
  *
- * - Short ASCII strings (≤ 16 bytes: map keys, tags, enum-like values, which repeat from message
+ * - Short ASCII strings (≤ 32 bytes: map keys, tags, enum-like values, which repeat from message
  *   to message) come from the cache shared with the Protobuf decoders (text/short-ascii-cache.ts).
  * - Longer strings: Node's utf8Slice, which replaces invalid bytes with U+FFFD instead of failing.
  *   When the result has one UTF-16 unit per byte and no U+FFFD, every byte was ASCII, so it is
