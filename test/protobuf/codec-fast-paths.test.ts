@@ -163,7 +163,7 @@ describe('pooled byte arrays', () => {
   });
 
   it('stay intact while thousands more are encoded, through scratch buffer turnover and growth', () => {
-    // Small results are views of the encoder's scratch buffer: later messages must never land on them.
+    // Results are carved from shared slabs (or sliced): later messages must never land on them.
     const kept: [Uint8Array, Uint8Array][] = [];
     for (let i = 0; i < 3000; i++) {
       const size = i % 50 === 0 ? 3000 + (i % 7) * 1000 : (i * 37) % 300;

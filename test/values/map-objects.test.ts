@@ -2,7 +2,7 @@
 // same own properties, same order, same values, ordinary prototype, whatever the keys.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMPILES_PER_FIELD, MapShapes, MAX_LITERAL_KEYS, storeEntries } from '../../src-ts/values/map-objects.js';
+import { COMPILES_PER_FIELD, MapShapes, MAX_LITERAL_KEY_CHARS, MAX_LITERAL_KEYS, MISSES_BEFORE_DICTIONARY, storeEntries } from '../../src-ts/values/map-objects.js';
 
 /** What assigning the entries one by one gives, as ordered [key, descriptor] pairs. */
 function described(object: object): [PropertyKey, PropertyDescriptor | undefined][] {
@@ -32,7 +32,7 @@ describe('MapShapes', () => {
             // A fresh copy of the keys each time, as a decoder gives.
             expectSameMap(shapes.build([...keys], values.slice(0, keys.length)), keys, values.slice(0, keys.length));
           }
-          expect(shapes.compiled).toBe(keys.includes('__proto__') ? 0 : 1);
+          expect(shapes.compiled).toBe(keys.length === 0 || keys.includes('__proto__') ? 0 : 1);
         },
       ),
       { numRuns: 500 },
@@ -64,6 +64,29 @@ describe('MapShapes', () => {
     expect(shapes.compiled).toBe(4);
   });
 
+  it('compiles key sequences that alternate, not only ones that repeat back to back', () => {
+    const shapes = new MapShapes();
+    for (let i = 0; i < 6; i++) expectSameMap(shapes.build(i % 2 ? ['x'] : ['y', 'z'], [i, i]), i % 2 ? ['x'] : ['y', 'z'], [i, i]);
+    expect(shapes.compiled).toBe(2);
+    expect(shapes.unrepeating).toBe(false);
+  });
+
+  it('builds maps whose keys never repeat in dictionary mode, the same objects as stores give', () => {
+    const shapes = new MapShapes();
+    for (let i = 0; i < 3 * MISSES_BEFORE_DICTIONARY; i++) {
+      const keys = [`id${i}`, String(1000000000000 + i), String(i), '__proto__', `id${i}`];
+      const values = [1, 2, 3, { polluted: true }, 5];
+      expectSameMap(shapes.build([...keys], values), keys, values);
+      expect(shapes.unrepeating).toBe(i + 1 >= MISSES_BEFORE_DICTIONARY);
+    }
+    expect(shapes.compiled).toBe(0);
+    // Keys that come back make the field an ordinary one again.
+    shapes.build(['again'], [1]);
+    shapes.build(['again'], [2]);
+    expect(shapes.unrepeating).toBe(false);
+    expect(shapes.compiled).toBe(1);
+  });
+
   it('stops compiling once a field has spent its budget, and stays correct', () => {
     const shapes = new MapShapes();
     for (let set = 0; set < COMPILES_PER_FIELD * 3; set++) {
@@ -82,6 +105,26 @@ describe('MapShapes', () => {
       expect(Object.getOwnPropertyDescriptor(built, '__proto__')?.value).toEqual({ polluted: true });
     }
     expect(shapes.compiled).toBe(0);
+  });
+
+  it(`keeps nothing of keys longer than ${MAX_LITERAL_KEY_CHARS} chars in all, and compiles nothing`, () => {
+    // A field keeps its candidates and literals for good: huge keys must not be among them.
+    const shapes = new MapShapes();
+    const keys = ['a'.repeat(MAX_LITERAL_KEY_CHARS), 'b'];
+    for (let i = 0; i < 3; i++) expectSameMap(shapes.build([...keys], [i, i]), keys, [i, i]);
+    expect(shapes.compiled).toBe(0);
+    const fits = ['a'.repeat(MAX_LITERAL_KEY_CHARS - 1), 'b'];
+    for (let i = 0; i < 3; i++) expectSameMap(shapes.build([...fits], [i, i]), fits, [i, i]);
+    expect(shapes.compiled).toBe(1);
+  });
+
+  it('builds an empty map as a fresh {} without using up a shape or counting a miss', () => {
+    const shapes = new MapShapes();
+    const empties = Array.from({ length: 10 }, () => shapes.build([], []));
+    expect(new Set(empties).size).toBe(10);
+    for (const empty of empties) expectSameMap(empty, [], []);
+    expect(shapes.compiled).toBe(0);
+    expect(shapes.unrepeating).toBe(false);
   });
 
   it(`stores maps of more than ${MAX_LITERAL_KEYS} keys without compiling`, () => {
