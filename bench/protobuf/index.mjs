@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as heddlePackage from '../../dist/index.js';
-import { bufbuildPeer, pbfPeer, protobufjsPeer } from './peers.mjs';
+import { bufbuildPeer, pbfPeer, protobufjsPeer, rotatingPeerDecoders } from './peers.mjs';
 import * as values from './values.mjs';
 
 const heddle = heddlePackage.default ?? heddlePackage;
@@ -16,6 +16,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const shared = join(here, '..', '..', '..', 'shared', 'bench', 'baseline.proto');
 const baselinePath = existsSync(shared) ? shared : join(here, '..', '..', 'test', 'protobuf', 'fixtures', 'baseline.proto');
 const source = readFileSync(baselinePath, 'utf8');
+
+/** Messages in each distinct-message stream. */
+const DISTINCT = 2000;
 
 /** @param {import('../harness.mjs').Bench} bench */
 export async function run(bench) {
@@ -50,6 +53,18 @@ export async function run(bench) {
       '@bufbuild/protobuf': buf.decode,
       pbf: pbf.decode,
     }, { bytes: encoded.length });
+  }
+
+  // Streams of distinct messages, decoded in turn: nothing repeats, so no decoder cache hits.
+  for (const [name, list] of [['Nesting', values.distinctNestings(DISTINCT)], ['Order', values.distinctOrders(DISTINCT)]]) {
+    const typeName = `baseline.${name}`;
+    const codec = root.codec(typeName);
+    const wires = list.map((value) => codec.encode(value));
+    let next = 0;
+    await bench.compare(`${name} decode (${DISTINCT} distinct)`, {
+      heddle: () => codec.decode(wires[next++ % DISTINCT]),
+      ...rotatingPeerDecoders(source, descriptorSet, typeName, wires),
+    }, { bytes: wires.reduce((sum, w) => sum + w.length, 0) / DISTINCT });
   }
 
   // Packed lists as plain arrays too, to show what the TypedArray path is worth.

@@ -66,3 +66,25 @@ function mapValues(value, fn) {
 const toProtobufjs = (value) => mapValues(value, (v) => (typeof v === 'bigint' ? v.toString() : v));
 /** bufbuild takes bigint, and plain arrays for repeated fields. */
 const toBufbuild = (value) => mapValues(value, (v) => v);
+
+/**
+ * Decoders over a list of encoded messages for protobufjs, @bufbuild/protobuf and pbf: each call
+ * decodes the next message, round the list, as heddle's row does.
+ */
+export function rotatingPeerDecoders(source, descriptorSet, typeName, wires) {
+  const count = wires.length;
+  const root = protobufjs.parse(source, { keepCase: false }).root;
+  root.resolveAll();
+  const type = root.lookupType(typeName);
+  const buffers = wires.map((w) => Buffer.from(w.buffer, w.byteOffset, w.length));
+  const desc = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
+  const read = compile(schema.parse(source))[`read${typeName.split('.').pop()}`];
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  return {
+    protobufjs: () => type.decode(buffers[a++ % count]),
+    '@bufbuild/protobuf': () => fromBinary(desc, wires[b++ % count]),
+    pbf: () => read(new PbfReader(wires[c++ % count])),
+  };
+}

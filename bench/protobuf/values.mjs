@@ -50,3 +50,39 @@ export const order = {
 const COUNT = 10_000;
 export const doubles = { values: Float64Array.from({ length: COUNT }, (_, i) => Math.sin(i) * 1e6) };
 export const longs = { values: BigInt64Array.from({ length: COUNT }, (_, i) => BigInt(Math.round(Math.cos(i) * 1e12))) };
+
+/**
+ * `count` Nesting messages in which no string, map key or 64-bit id repeats, as in a stream of
+ * distinct records: the rows decoding these show what the decoders' caches are worth when they miss.
+ */
+export function distinctNestings(count) {
+  return Array.from({ length: count }, (_, n) => {
+    const tag = (label) => `${label}-${n}-${((n + 1) * 2654435761 >>> 0).toString(36)}`;
+    return {
+      ...nesting,
+      string: tag('nesting'),
+      listSimple: nesting.listSimple.map((item, i) => ({ ...item, i64Field: BigInt(n * 1000 + i), stringField: tag(`item ${i}`) })),
+      i64: BigInt(n) * 7919n,
+      mapStringString: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [tag(`key ${i}`), tag('value')])),
+      mapI32I64: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(n * 10 + i), BigInt(n * 10 + i) * 1000000007n])),
+      listString: Array.from({ length: 10 }, (_, i) => tag(`list ${i}`)),
+      mapI64String: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String(1000000000000 + n * 10 + i), tag('name')])),
+      mapStringSimple: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [tag(`simple ${i}`), { ...simple, stringField: tag('s') }])),
+    };
+  });
+}
+
+/** `count` Order messages with distinct ids, buyers, titles, tags and extra keys. */
+export function distinctOrders(count) {
+  return Array.from({ length: count }, (_, n) => {
+    const tag = (label) => `${label}-${n}-${((n + 1) * 2654435761 >>> 0).toString(36)}`;
+    return {
+      ...order,
+      orderId: 202411210001n + BigInt(n),
+      buyerId: tag('buyer'),
+      items: order.items.map((item, i) => ({ ...item, skuId: BigInt(n * 100 + i), title: tag(`Product title ${i} with some words`), tags: ['sale', tag('cat'), tag('tag')] })),
+      extra: { channel: 'app', [tag('coupon')]: tag('code'), note: tag('note') },
+      createdAt: 1732190000000n + BigInt(n),
+    };
+  });
+}
