@@ -103,3 +103,36 @@ describe('compact', () => {
     expect(codec('Lists').decode(Uint8Array.from(Buffer.from('3a' + '22' + '0201' + '00', 'hex')))).toEqual({ bools: [false, true] });
   });
 });
+
+describe('strings', () => {
+  // Writers store chars as bytes four at a time, as if ASCII, and only afterwards see whether they
+  // were; one non-ASCII char anywhere must still give exact UTF-8.
+  const utf8 = (text: string) => hex(new TextEncoder().encode(text));
+  const varint = (n: number) => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
+
+  test('one non-ASCII char at every place of every length up to 70 is exact UTF-8, in both protocols', () => {
+    const binary = doc.codec('Implicit', { protocol: 'binary' });
+    const compact = doc.codec('Implicit', { protocol: 'compact' });
+    for (const odd of ['\u0080', '\u00ff', '\u0100', '\u20ac', '\ud83d\ude00']) {
+      for (let length = 1; length <= 70; length++) {
+        for (let at = 0; at < length; at++) {
+          const text = 'a'.repeat(at) + odd + 'b'.repeat(length - at - 1);
+          const bytes = new TextEncoder().encode(text).length;
+          expect(hex(binary.encode({ x: text }))).toBe('0bffff' + bytes.toString(16).padStart(8, '0') + utf8(text) + '00');
+          // Compact: a long-form field header (type 8, zigzag id -1 = 1), then the varint length.
+          expect(hex(compact.encode({ x: text }))).toBe('0801' + hex(Uint8Array.from(varint(bytes))) + utf8(text) + '00');
+        }
+      }
+    }
+  });
+
+  test('a lone surrogate anywhere is ERR_BAD_VALUE', () => {
+    const binary = doc.codec('Implicit', { protocol: 'binary' });
+    for (let length = 1; length <= 60; length++) {
+      for (let at = 0; at < length; at++) {
+        const text = 'a'.repeat(at) + '\udc00' + 'b'.repeat(length - at - 1);
+        expect(() => binary.encode({ x: text })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE' }));
+      }
+    }
+  });
+});

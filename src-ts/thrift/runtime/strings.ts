@@ -3,6 +3,7 @@
  * strings go through a JavaScript UTF-8 loop; long ones through Buffer#utf8Write, whose native
  * call only pays off past a few dozen characters.
  */
+import { writeAsIfAscii } from '../../text/ascii-write.js';
 import { badValue, wrongValue } from './codec-failure.js';
 import { writeVarint32, varint32Size } from './varint.js';
 import type { WriteBuffer } from './write-buffer.js';
@@ -21,11 +22,12 @@ interface WellFormedCheck {
 
 /**
  * Encodes `text` as UTF-8 at `pos` (the caller guarantees 3 bytes per UTF-16 unit of room) and
- * returns the position after it. An unpaired surrogate is ERR_BAD_VALUE: it has no UTF-8 form,
+ * returns the position after it: as ASCII when it is, else char by char. An unpaired surrogate is ERR_BAD_VALUE: it has no UTF-8 form,
  * and silently writing U+FFFD would change the value.
  */
-function writeUtf8Short(buf: Uint8Array, pos: number, text: string): number {
+function writeUtf8Short(buf: Uint8Array, view: DataView, pos: number, text: string): number {
   const n = text.length;
+  if (writeAsIfAscii(buf, view, pos, text)) return pos + n;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
@@ -76,7 +78,7 @@ export function writeStringBinary(w: WriteBuffer, pos: number, text: unknown): n
   let buf = w.buf;
   if (text.length <= SHORT_STRING) {
     if (pos + 4 + text.length * 3 > buf.length) buf = w.grow(pos, 4 + text.length * 3);
-    const end = writeUtf8Short(buf, pos + 4, text);
+    const end = writeUtf8Short(buf, w.view, pos + 4, text);
     const length = end - pos - 4;
     buf[pos] = length >>> 24;
     buf[pos + 1] = length >>> 16;
@@ -104,7 +106,7 @@ export function writeStringCompact(w: WriteBuffer, pos: number, text: unknown): 
     // the rare case the real length needs a longer prefix.
     const reserved = n < 0x80 ? 1 : 2;
     if (pos + reserved + n * 3 > buf.length) buf = w.grow(pos, reserved + n * 3 + 1);
-    const end = writeUtf8Short(buf, pos + reserved, text);
+    const end = writeUtf8Short(buf, w.view, pos + reserved, text);
     const length = end - pos - reserved;
     const prefix = varint32Size(length);
     if (prefix !== reserved) {
