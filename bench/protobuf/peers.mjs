@@ -13,9 +13,7 @@ import schema from 'protocol-buffers-schema';
  * Decoding reads `wire` (the same bytes every peer decodes) as a Buffer, protobufjs's fast path.
  */
 export function protobufjsPeer(source, typeName, value, wire) {
-  const root = protobufjs.parse(source, { keepCase: false }).root;
-  root.resolveAll();
-  const type = root.lookupType(typeName);
+  const type = protobufjsType(source, typeName);
   const message = type.fromObject(toProtobufjs(value));
   const input = Buffer.from(wire.buffer, wire.byteOffset, wire.length);
   return {
@@ -27,7 +25,7 @@ export function protobufjsPeer(source, typeName, value, wire) {
 
 /** @bufbuild/protobuf with a registry built from the FileDescriptorSet of the schema. */
 export function bufbuildPeer(descriptorSet, typeName, value, wire) {
-  const desc = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
+  const desc = bufbuildDescriptor(descriptorSet, typeName);
   const message = create(desc, toBufbuild(value));
   return { encode: () => toBinary(desc, message), decode: () => fromBinary(desc, wire), bytes: toBinary(desc, message) };
 }
@@ -37,10 +35,7 @@ export function bufbuildPeer(descriptorSet, typeName, value, wire) {
  * JS numbers, so `value` is given in that shape (heddle's keepCase + int64 'number' decode).
  */
 export function pbfPeer(source, typeName, plain, wire) {
-  const compiled = compile(schema.parse(source));
-  const name = typeName.split('.').pop();
-  const read = compiled[`read${name}`];
-  const write = compiled[`write${name}`];
+  const { read, write } = pbfCode(source, typeName);
   const pbf = new PbfWriter();
   write(plain, pbf);
   return {
@@ -73,12 +68,10 @@ const toBufbuild = (value) => mapValues(value, (v) => v);
  */
 export function rotatingPeerDecoders(source, descriptorSet, typeName, wires) {
   const count = wires.length;
-  const root = protobufjs.parse(source, { keepCase: false }).root;
-  root.resolveAll();
-  const type = root.lookupType(typeName);
+  const type = protobufjsType(source, typeName);
   const buffers = wires.map((w) => Buffer.from(w.buffer, w.byteOffset, w.length));
-  const desc = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
-  const read = compile(schema.parse(source))[`read${typeName.split('.').pop()}`];
+  const desc = bufbuildDescriptor(descriptorSet, typeName);
+  const { read } = pbfCode(source, typeName);
   let a = 0;
   let b = 0;
   let c = 0;
@@ -87,4 +80,22 @@ export function rotatingPeerDecoders(source, descriptorSet, typeName, wires) {
     '@bufbuild/protobuf': () => fromBinary(desc, wires[b++ % count]),
     pbf: () => read(new PbfReader(wires[c++ % count])),
   };
+}
+
+/** protobufjs's reflected type, with proto3's packed default applied (see protobufjsPeer). */
+function protobufjsType(source, typeName) {
+  const root = protobufjs.parse(source, { keepCase: false }).root;
+  root.resolveAll();
+  return root.lookupType(typeName);
+}
+
+function bufbuildDescriptor(descriptorSet, typeName) {
+  return createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
+}
+
+/** pbf's compiled reader and writer of one message. */
+function pbfCode(source, typeName) {
+  const compiled = compile(schema.parse(source));
+  const name = typeName.split('.').pop();
+  return { read: compiled[`read${name}`], write: compiled[`write${name}`] };
 }

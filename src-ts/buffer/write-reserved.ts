@@ -1,5 +1,16 @@
 import type { LinkBuffer } from './link-buffer.js';
 
+/** The smallest space an `encodeTo` reserves: most messages fit, and unused bytes are given back. */
+const MIN_RESERVATION = 512;
+
+/**
+ * What to reserve for the next message of a codec whose last one took `lastSize` bytes: twice
+ * that, at least MIN_RESERVATION, at most `cap`.
+ */
+export function nextReservation(lastSize: number, cap: number): number {
+  return Math.min(Math.max(MIN_RESERVATION, lastSize * 2), cap);
+}
+
 /** Where an in-place encoder left its message: the reserved space, or a buffer it grew into. */
 export interface WrittenMessage {
   bytes: Uint8Array;

@@ -243,7 +243,7 @@ export class RpcClient {
     let chunks: Uint8Array[];
     try {
       const message = method.encodeCall(args, seqId);
-      chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method, seqId), this.options.maxFrameSize, seqId);
+      chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method), this.options.maxFrameSize, seqId);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -260,7 +260,7 @@ export class RpcClient {
     });
   }
 
-  private requestHeader(ctx: CallContext, method: MethodDescriptor, seqId: number): TTHeaderInit | TTHeaderTemplate {
+  private requestHeader(ctx: CallContext, method: MethodDescriptor): TTHeaderInit | TTHeaderTemplate {
     if (this.transport !== 'ttheader' && this.transport !== 'ttheader-framed') return {};
     // Kitex sends the call's configured timeout, not what is left of it.
     const timeoutMs = ctx.timeoutMs;
@@ -273,7 +273,7 @@ export class RpcClient {
       }
       return template;
     }
-    return { ...this.headerInit(method, timeoutMs, ctx), seqId };
+    return this.headerInit(method, timeoutMs, ctx);
   }
 
   /** The keys a Kitex client writes (cloudwego/kitex pkg/transmeta): who calls whom, which

@@ -372,7 +372,7 @@ export class RpcServer {
       this.replyException(conn, ctx.transport, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, failure.message);
       return;
     }
-    this.send(conn, ctx.transport, reply, this.replyHeader(ctx, MessageType.REPLY, ctx.seqId), ctx.seqId);
+    this.send(conn, ctx.transport, reply, this.replyHeader(ctx, MessageType.REPLY), ctx.seqId);
   }
 
   private replyFailure(conn: ServerConnection, method: MethodDescriptor, ctx: CallContext, error: unknown): void {
@@ -380,7 +380,7 @@ export class RpcServer {
     if (method.oneway) return;
     const declared = method.failure(error);
     if (declared !== undefined) {
-      this.send(conn, ctx.transport, method.encodeReply(declared, ctx.seqId), this.replyHeader(ctx, MessageType.REPLY, ctx.seqId), ctx.seqId);
+      this.send(conn, ctx.transport, method.encodeReply(declared, ctx.seqId), this.replyHeader(ctx, MessageType.REPLY), ctx.seqId);
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -390,31 +390,31 @@ export class RpcServer {
 
   private replyException(conn: ServerConnection, transport: TransportName, name: string, seqId: number, type: number, message: string): void {
     const bytes = encodeApplicationException(name, seqId, { type, message }, this.protocol);
-    this.send(conn, transport, bytes, this.replyHeader(undefined, MessageType.EXCEPTION, seqId), seqId);
+    this.send(conn, transport, bytes, this.replyHeader(undefined, MessageType.EXCEPTION), seqId);
   }
 
   /** What a Kitex server writes back: the message type, backward metainfo, and `crrst` while
-   * shutting down so clients retire the connection. Plain replies stamp a cached template. The
-   * call's `seqId` goes in every header: one of 0 with `crrst` would read as Kitex's control frame. */
-  private replyHeader(ctx: CallContext | undefined, type: number, seqId: number): TTHeaderInit | TTHeaderTemplate {
+   * shutting down so clients retire the connection. Plain replies stamp a cached template; `send`
+   * puts the call's seqID in either kind. */
+  private replyHeader(ctx: CallContext | undefined, type: number): TTHeaderInit | TTHeaderTemplate {
     const plain = !this.shuttingDown && (ctx === undefined || !ctx.hasResponseMetainfo);
     if (plain) {
       let template = this.replyTemplates.get(type);
       if (template === undefined) {
-        template = new TTHeaderTemplate(this.replyHeaderInit(undefined, type, 0));
+        template = new TTHeaderTemplate(this.replyHeaderInit(undefined, type));
         this.replyTemplates.set(type, template);
       }
       return template;
     }
-    return this.replyHeaderInit(ctx, type, seqId);
+    return this.replyHeaderInit(ctx, type);
   }
 
-  private replyHeaderInit(ctx: CallContext | undefined, type: number, seqId: number): TTHeaderInit {
+  private replyHeaderInit(ctx: CallContext | undefined, type: number): TTHeaderInit {
     const intInfo = new Map<number, string>([[IntKey.MsgType, String(type)]]);
     const strInfo = new Map<string, string>();
     if (ctx?.hasResponseMetainfo) for (const [key, value] of ctx.responseMetainfo.strInfo) strInfo.set(key, value);
     if (this.shuttingDown) strInfo.set(CONNECTION_RESET_KEY, '1');
-    return { seqId, protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
+    return { protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
   }
 
   private send(conn: ServerConnection, transport: TransportName, message: Uint8Array, header: TTHeaderInit | TTHeaderTemplate, seqId: number): void {

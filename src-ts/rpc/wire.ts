@@ -93,7 +93,7 @@ export class TTHeaderTemplate {
 /**
  * The chunks that put `message` on the wire with `transport`, written in one writev: framing
  * prefixes are separate small chunks, so the message itself is never copied. `header` is the
- * TTHeader to encode, or a template to stamp with `seqId`.
+ * TTHeader to encode or a template; either way the frame carries `seqId`.
  */
 export function frameChunks(
   transport: TransportName,
@@ -117,7 +117,8 @@ export function frameChunks(
 }
 
 function headerBytes(header: TTHeaderInit | TTHeaderTemplate, bodyLength: number, maxFrameSize: number, seqId: number): Uint8Array {
-  return header instanceof TTHeaderTemplate ? header.header(seqId, bodyLength, maxFrameSize) : ttheaderBytes(header, bodyLength, maxFrameSize);
+  if (header instanceof TTHeaderTemplate) return header.header(seqId, bodyLength, maxFrameSize);
+  return ttheaderBytes(header.seqId === seqId ? header : { ...header, seqId }, bodyLength, maxFrameSize);
 }
 
 function sizeError(size: number, max: number): HeddleError {

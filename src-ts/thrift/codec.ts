@@ -8,10 +8,7 @@ import { ReadState } from './runtime/read-state.js';
 import { SegmentedReadState } from './runtime/segmented-read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
-import { writeReserved } from '../buffer/write-reserved.js';
-
-/** The smallest space `encodeTo` reserves: most messages fit, and unused bytes are given back. */
-const MIN_RESERVATION = 512;
+import { nextReservation, writeReserved } from '../buffer/write-reserved.js';
 
 const EMPTY = new Uint8Array(0);
 /**
@@ -118,7 +115,7 @@ export class Codec<T = any> {
    * `out.flush()`. Returns the encoded size; on error `out` is left as it was.
    */
   encodeTo(value: T, out: LinkBuffer): number {
-    const reservation = Math.min(Math.max(MIN_RESERVATION, this.lastEncodedSize * 2), this.options.maxSize);
+    const reservation = nextReservation(this.lastEncodedSize, this.options.maxSize);
     try {
       this.lastEncodedSize = writeReserved(out, reservation, (reserved) => {
         const writer = new WriteBuffer(0, reserved);

@@ -149,11 +149,13 @@ function compileLiteral(keys: readonly string[]): Make {
 export function storeEntries(target: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (key === '__proto__') {
-      Object.defineProperty(target, key, { value: values[i], enumerable: true, writable: true, configurable: true });
-    } else {
-      target[key] = values[i];
-    }
+    if (key === '__proto__') defineOwn(target, key, values[i]);
+    else target[key] = values[i];
   }
   return target;
+}
+
+/** Defines an own enumerable property; used for keys such as `__proto__` that plain assignment would misread. */
+export function defineOwn(object: object, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -178,18 +178,25 @@ describe('RPC memory across many connections', () => {
   }, 130_000);
 });
 
+/** A TTHeader peer on a raw socket, to see exactly the frames the server writes back. */
+async function rawTTHeaderPeer(address: string) {
+  const raw = await rawConnect(address);
+  const frames: Frame[] = [];
+  const reader = new FrameReader({ kind: 'ttheader' });
+  raw.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
+  const send = (message: Uint8Array, seqId: number) =>
+    raw.write(encodeFrame({ kind: 'ttheader', header: { seqId, strInfo: { isn: 'EchoService' } } }, message));
+  return { raw, frames, send };
+}
+
 describe.each(ioPaths)('graceful shutdown, %s I/O', (io) => {
   it('finishes in-flight calls, sends the seqID-0 control frame with crrst, then closes', async () => {
     const server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, log: () => {} });
     await server.listen('tcp://127.0.0.1:0');
     // A raw TTHeader peer, to see the frames the server writes; its ping makes it a TTHeader
     // connection, the only kind a control frame may be sent to.
-    const raw = await rawConnect(server.address);
-    const frames: Frame[] = [];
-    const reader = new FrameReader({ kind: 'ttheader' });
-    raw.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
-    const ping = echoDoc.service('EchoService').method('ping').encodeCall({}, 9);
-    raw.write(encodeFrame({ kind: 'ttheader', header: { seqId: 9, strInfo: { isn: 'EchoService' } } }, ping));
+    const { raw, frames, send } = await rawTTHeaderPeer(server.address);
+    send(echoDoc.service('EchoService').method('ping').encodeCall({}, 9), 9);
     await expect.poll(() => frames.length).toBe(1);
     const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io });
     expect(await client.call('ping')).toBe('pong');
@@ -211,13 +218,8 @@ describe.each(ioPaths)('graceful shutdown, %s I/O', (io) => {
     // be taken for one by a Kitex client and its call left waiting.
     const server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, log: () => {} });
     await server.listen('tcp://127.0.0.1:0');
-    const raw = await rawConnect(server.address);
-    const frames: Frame[] = [];
-    const reader = new FrameReader({ kind: 'ttheader' });
-    raw.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
+    const { raw, frames, send } = await rawTTHeaderPeer(server.address);
     const service = echoDoc.service('EchoService');
-    const send = (message: Uint8Array, seqId: number) =>
-      raw.write(encodeFrame({ kind: 'ttheader', header: { seqId, strInfo: { isn: 'EchoService' } } }, message));
     send(service.method('echo').encodeCall({ req: { action: 'sleep', msg: '300' } }, 5), 5);
     await new Promise((resolve) => setTimeout(resolve, 30));
     const closing = server.close({ timeoutMs: 2000 });

@@ -1,5 +1,5 @@
 import type { LinkBuffer } from '../../buffer/link-buffer.js';
-import { writeReserved } from '../../buffer/write-reserved.js';
+import { nextReservation, writeReserved } from '../../buffer/write-reserved.js';
 import { HeddleError } from '../../errors.js';
 import * as kernels from '../../kernels/index.js';
 import { storeEntries } from '../../values/map-objects.js';
@@ -124,7 +124,7 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     },
     encodeTo(value: T, out: LinkBuffer): number {
       checkMessage(value, 'encodeTo');
-      const reservation = Math.min(Math.max(MIN_RESERVATION, lastEncodedSize * 2), MAX_RESERVATION);
+      const reservation = nextReservation(lastEncodedSize, MAX_RESERVATION);
       try {
         lastEncodedSize = writeReserved(out, reservation, (reserved) => {
           try {
@@ -149,8 +149,6 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
   return codec;
 }
 
-/** The smallest space `encodeTo` reserves: most messages fit, and unused bytes are given back. */
-const MIN_RESERVATION = 512;
 /**
  * The most it reserves, however large the last message was: a larger one grows into a buffer of
  * its own, which is linked, so one huge message does not make every later reservation huge.

@@ -1,5 +1,6 @@
 import { decodeUtf8 } from '../../kernels/index.js';
 import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
+import { isAscii } from '../../text/is-ascii.js';
 import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { CodecFault } from './codec-fault.js';
 
@@ -293,10 +294,8 @@ export function readStringStrict(buf: Uint8Array, start: number, end: number): s
   if (length <= CACHED_ASCII_BYTES) {
     const text = cachedAscii(buf, start, end);
     if (text !== undefined) return text;
-  } else if (length <= ASCII_SCAN_MAX && latin1Slice !== undefined) {
-    let i = start;
-    while (i < end && buf[i]! < 0x80) i++;
-    if (i === end) return latin1Slice.call(buf, start, end);
+  } else if (length <= ASCII_SCAN_MAX && latin1Slice !== undefined && isAscii(buf, start, end)) {
+    return latin1Slice.call(buf, start, end);
   }
   return decodeUtf8(buf, start, end);
 }

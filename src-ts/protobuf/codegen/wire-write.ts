@@ -1,6 +1,6 @@
 import { copyBytes } from './byte-pool.js';
 import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
-import { writeAsIfAscii } from '../../text/ascii-write.js';
+import { loneSurrogateAt, writeAsIfAscii, writeUtf8 } from '../../text/utf8-write.js';
 import { CodecFault } from './codec-fault.js';
 
 /**
@@ -308,12 +308,12 @@ export function writeString(pos: number, text: string): number {
     }
     if (length < SHORT_STRING) {
       // At most 21 chars, so at most 63 bytes: the length still takes one byte.
-      const end = writeUtf8Tail(buf, body, text, 0);
+      const end = writeUtf8(buf, body, text, loneSurrogate);
       buf[pos] = end - body;
       return end;
     }
   }
-  if (!isWellFormed(text)) throw loneSurrogate(-1);
+  if (loneSurrogateAt(text) >= 0) throw loneSurrogate(-1);
   const reserved = varintSize(length);
   const written = utf8Write !== undefined
     ? utf8Write.call(buf, text, pos + reserved)
@@ -322,49 +322,6 @@ export function writeString(pos: number, text: string): number {
   if (prefix !== reserved) buf.copyWithin(pos + prefix, pos + reserved, pos + reserved + written);
   writeVarint32(buf, pos, written);
   return pos + prefix + written;
-}
-
-/** UTF-8 of text[from...] at buf[pos] (room already made); returns the end. */
-function writeUtf8Tail(buf: Uint8Array, pos: number, text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      buf[pos++] = c;
-    } else if (c < 0x800) {
-      buf[pos++] = (c >> 6) | 0xc0;
-      buf[pos++] = (c & 0x3f) | 0x80;
-    } else if (c < 0xd800 || c > 0xdfff) {
-      buf[pos++] = (c >> 12) | 0xe0;
-      buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
-      buf[pos++] = (c & 0x3f) | 0x80;
-    } else {
-      const low = text.charCodeAt(i + 1);
-      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) throw loneSurrogate(i);
-      c = 0x10000 + ((c & 0x3ff) << 10) + (low & 0x3ff);
-      i++;
-      buf[pos++] = (c >> 18) | 0xf0;
-      buf[pos++] = ((c >> 12) & 0x3f) | 0x80;
-      buf[pos++] = ((c >> 6) & 0x3f) | 0x80;
-      buf[pos++] = (c & 0x3f) | 0x80;
-    }
-  }
-  return pos;
-}
-
-const wellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
-
-/** String#isWellFormed where available (Node 20+), else a scan for lone surrogates. */
-function isWellFormed(text: string): boolean {
-  if (wellFormed !== undefined) return wellFormed.call(text);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const low = text.charCodeAt(i + 1);
-      if (c > 0xdbff || !(low >= 0xdc00 && low <= 0xdfff)) return false;
-      i++;
-    }
-  }
-  return true;
 }
 
 function loneSurrogate(index: number): CodecFault {

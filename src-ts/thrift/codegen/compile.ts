@@ -96,8 +96,9 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
   }
   body.line(`return { encode: ${rootEncoder}, decode: ${rootDecoder} };`);
   const text = body.toString();
-  const declared = constants.join('\n');
-  const used = RUNTIME_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(text) || new RegExp(`\\b${name}\\b`).test(declared));
+  // Module constants may call runtime members too (`new MapShapes()`).
+  const searched = [...constants, text].join('\n');
+  const used = RUNTIME_NAMES.filter((name) => new RegExp(`\\b${name}\\b`).test(searched));
   const head = new SourceWriter();
   head.line("'use strict';");
   head.comment(`heddle Thrift ${segmented ? 'decoder of input in pieces' : 'codec'} for ${root.key}: ${describeOptions(options)}.`);

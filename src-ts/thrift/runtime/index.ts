@@ -3,7 +3,7 @@
  * generated module destructures into constants. Keep names stable: they appear in `codec.source`.
  */
 import * as kernels from '../../kernels/index.js';
-import { MapShapes } from '../../values/map-objects.js';
+import { defineOwn, MapShapes } from '../../values/map-objects.js';
 import {
   badLength,
   badType,
@@ -17,7 +17,7 @@ import {
 import { isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
 import * as i64 from './i64-wire.js';
 import { readDoubleBE, readDoubleLE } from './int64.js';
-import { bigintKey, boolKey, defineOwn, doubleKey, integerKey } from './map-keys.js';
+import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
 import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
 import { readText } from './read-text.js';

@@ -32,7 +32,3 @@ export function boolKey(name: string): boolean {
   throw wrongValue('"true" or "false" as a map key', name);
 }
 
-/** Defines an own enumerable property; used for keys such as `__proto__` that plain assignment would misread. */
-export function defineOwn(object: object, key: string, value: unknown): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-}

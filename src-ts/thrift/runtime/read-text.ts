@@ -17,6 +17,7 @@
  *   keeps its buffer.
  */
 import { validateUtf8 } from '../../kernels/index.js';
+import { isAscii } from '../../text/is-ascii.js';
 import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { badValue } from './codec-failure.js';
 import type { ReadState } from './read-state.js';
@@ -51,9 +52,9 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string {
 export function readText(r: ReadState, start: number, end: number): string {
   const length = end - start;
   const buf = r.buf;
-  if (length <= CACHED_ASCII_BYTES) return cachedAscii(buf, start, end) ?? readNonAscii(buf, start, end);
-  // The first long string of an input is sliced alone: a message with one would not reuse a window.
-  if (length > WINDOWED_MAX || r.longStrings++ === 0) return readUtf8(buf, start, end);
+  // Short strings come from the cache; the first long string of an input is sliced alone, as a
+  // message with one would not reuse a window.
+  if (length <= CACHED_ASCII_BYTES || length > WINDOWED_MAX || r.longStrings++ === 0) return readUtf8(buf, start, end);
   if (!isAscii(buf, start, end)) return readUtf8(buf, start, end);
   if (start < r.textStart || end > r.textEnd) {
     const stop = Math.min(r.end, start + WINDOW_BYTES);
@@ -62,17 +63,6 @@ export function readText(r: ReadState, start: number, end: number): string {
     r.textEnd = stop;
   }
   return r.text.substring(start - r.textStart, end - r.textStart);
-}
-
-/** Whether buf[start, end) is ASCII, eight bytes per step. */
-function isAscii(buf: Uint8Array, start: number, end: number): boolean {
-  let bits = 0;
-  let i = start;
-  for (; i + 8 <= end; i += 8) {
-    bits |= buf[i]! | buf[i + 1]! | buf[i + 2]! | buf[i + 3]! | buf[i + 4]! | buf[i + 5]! | buf[i + 6]! | buf[i + 7]!;
-  }
-  for (; i < end; i++) bits |= buf[i]!;
-  return bits < 0x80;
 }
 
 function readNonAscii(buf: Uint8Array, start: number, end: number): string {

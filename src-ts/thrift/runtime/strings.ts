@@ -3,7 +3,7 @@
  * strings go through a JavaScript UTF-8 loop; long ones through Buffer#utf8Write, whose native
  * call only pays off past a few dozen characters.
  */
-import { writeAsIfAscii } from '../../text/ascii-write.js';
+import { loneSurrogateAt, writeAsIfAscii, writeUtf8 } from '../../text/utf8-write.js';
 import { badValue, wrongValue } from './codec-failure.js';
 import { writeVarint32, varint32Size } from './varint.js';
 import type { WriteBuffer } from './write-buffer.js';
@@ -15,42 +15,14 @@ interface NodeBufferInternals {
   utf8Write(text: string, offset: number, length: number): number;
 }
 
-/** String#isWellFormed (ES2024, in Node 20) is not in this project's ES2022 lib typings. */
-interface WellFormedCheck {
-  isWellFormed(): boolean;
-}
-
 /**
  * Encodes `text` as UTF-8 at `pos` (the caller guarantees 3 bytes per UTF-16 unit of room) and
- * returns the position after it: as ASCII when it is, else char by char. An unpaired surrogate is ERR_BAD_VALUE: it has no UTF-8 form,
- * and silently writing U+FFFD would change the value.
+ * returns the position after it: as ASCII when it is, else char by char. An unpaired surrogate is
+ * ERR_BAD_VALUE: it has no UTF-8 form, and silently writing U+FFFD would change the value.
  */
 function writeUtf8Short(buf: Uint8Array, view: DataView, pos: number, text: string): number {
-  const n = text.length;
-  if (writeAsIfAscii(buf, view, pos, text)) return pos + n;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      buf[pos++] = c;
-    } else if (c < 0x800) {
-      buf[pos++] = 0xc0 | (c >> 6);
-      buf[pos++] = 0x80 | (c & 0x3f);
-    } else if (c < 0xd800 || c >= 0xe000) {
-      buf[pos++] = 0xe0 | (c >> 12);
-      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-      buf[pos++] = 0x80 | (c & 0x3f);
-    } else {
-      const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-      if (c >= 0xdc00 || d < 0xdc00 || d >= 0xe000) throw unpairedSurrogate(i);
-      const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-      buf[pos++] = 0xf0 | (cp >> 18);
-      buf[pos++] = 0x80 | ((cp >> 12) & 0x3f);
-      buf[pos++] = 0x80 | ((cp >> 6) & 0x3f);
-      buf[pos++] = 0x80 | (cp & 0x3f);
-      i++;
-    }
-  }
-  return pos;
+  if (writeAsIfAscii(buf, view, pos, text)) return pos + text.length;
+  return writeUtf8(buf, pos, text, unpairedSurrogate);
 }
 
 function unpairedSurrogate(index: number) {
@@ -59,16 +31,8 @@ function unpairedSurrogate(index: number) {
 
 /** Checks a long string and returns its exact UTF-8 length. */
 function longUtf8Length(text: string): number {
-  if (!(text as unknown as WellFormedCheck).isWellFormed()) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c < 0xe000) {
-        const d = text.charCodeAt(i + 1);
-        if (c >= 0xdc00 || !(d >= 0xdc00 && d < 0xe000)) throw unpairedSurrogate(i);
-        i++;
-      }
-    }
-  }
+  const lone = loneSurrogateAt(text);
+  if (lone >= 0) throw unpairedSurrogate(lone);
   return Buffer.byteLength(text, 'utf8');
 }
 

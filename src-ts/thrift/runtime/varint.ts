@@ -74,43 +74,34 @@ export function readZigzag32(r: ReadState, pos: number): number {
 /**
  * Reads a zigzag varint64 at `pos` into `halves` [lo, hi] (decoded, signed) and leaves the position
  * after it in `r.pos`. With ten bytes of input left, the bytes are read without a bounds check
- * each, the first five unrolled: i64 ids and timestamps take 5-7 bytes.
+ * each (i64 ids and timestamps take 5-7 bytes).
  */
 export function readZigzag64(r: ReadState, pos: number): void {
   if (pos + 10 > r.end) return readZigzag64Checked(r, pos);
   const buf = r.buf;
-  let b = buf[pos]!;
-  let lo = b & 0x7f;
-  let hi = 0;
-  let next = pos + 1;
-  if (b >= 0x80) {
-    b = buf[pos + 1]!;
-    lo |= (b & 0x7f) << 7;
-    next = pos + 2;
-    if (b >= 0x80) {
-      b = buf[pos + 2]!;
-      lo |= (b & 0x7f) << 14;
-      next = pos + 3;
-      if (b >= 0x80) {
-        b = buf[pos + 3]!;
-        lo |= (b & 0x7f) << 21;
-        next = pos + 4;
-        if (b >= 0x80) {
-          // Byte 5 holds bits 28-34: four for lo, three for hi.
-          b = buf[pos + 4]!;
-          lo |= b << 28;
-          hi = (b & 0x7f) >>> 4;
-          next = pos + 5;
-          for (let shift = 3; b >= 0x80; shift += 7) {
-            if (shift > 31) throw badValue(pos, 'varint longer than 10 bytes');
-            b = buf[next++]!;
-            hi |= (b & 0x7f) << shift;
-          }
-        }
-      }
-    }
+  let next = pos;
+  let lo = 0;
+  let b = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    b = buf[next++]!;
+    lo |= (b & 0x7f) << shift;
+    if (b < 0x80) return unzigzag(r, next, lo, 0);
   }
-  r.pos = next;
+  // Byte 5 holds bits 28-34: four for lo, three for hi.
+  b = buf[next++]!;
+  lo |= b << 28;
+  let hi = (b & 0x7f) >>> 4;
+  for (let shift = 3; b >= 0x80; shift += 7) {
+    if (shift > 31) throw badValue(pos, 'varint longer than 10 bytes');
+    b = buf[next++]!;
+    hi |= (b & 0x7f) << shift;
+  }
+  unzigzag(r, next, lo, hi);
+}
+
+/** Leaves the varint's end in `r.pos` and its halves, zigzag-decoded, in `halves`. */
+function unzigzag(r: ReadState, end: number, lo: number, hi: number): void {
+  r.pos = end;
   const sign = -(lo & 1);
   halves[0] = ((lo >>> 1) | (hi << 31)) ^ sign;
   halves[1] = (hi >>> 1) ^ sign;
@@ -134,10 +125,7 @@ function readZigzag64Checked(r: ReadState, pos: number): void {
     } else hi |= bits << (shift - 32);
     if (buf[pos - 1]! < 0x80) break;
   }
-  r.pos = pos;
-  const sign = -(lo & 1);
-  halves[0] = ((lo >>> 1) | (hi << 31)) ^ sign;
-  halves[1] = (hi >>> 1) ^ sign;
+  unzigzag(r, pos, lo, hi);
 }
 
 /** Reads a zigzag varint i16 at `pos`; a value outside the i16 range is ERR_BAD_VALUE. */
