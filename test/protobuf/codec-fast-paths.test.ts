@@ -72,6 +72,24 @@ describe('strings', () => {
   });
 });
 
+describe('bytes', () => {
+  it('encode every length from 0 to 300, from Uint8Arrays, Buffers and offset views alike', () => {
+    for (let length = 0; length <= 300; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 37 + length) & 0xff);
+      // An empty proto3 bytes field is not written at all.
+      const expected = length === 0 ? new Uint8Array(0) : wire().delimited(10, bytes).build();
+      const inLarger = new Uint8Array(length + 9);
+      inLarger.set(bytes, 5);
+      for (const input of [bytes, Buffer.from(bytes), inLarger.subarray(5, 5 + length)]) {
+        expect(scalars.encode({ fBytes: input })).toEqual(expected);
+      }
+      // After a long string, so the field starts at a scratch offset that is not a multiple of 4.
+      const afterString = scalars.encode({ fString: 'x'.repeat(length + 1), fBytes: bytes });
+      expect(afterString.subarray(afterString.length - expected.length)).toEqual(expected);
+    }
+  });
+});
+
 describe('TypedArrays', () => {
   const repeated = root.codec('heddle.test.v1.Repeated');
   const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });

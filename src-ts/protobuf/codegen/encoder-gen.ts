@@ -121,8 +121,16 @@ class EncoderWriter {
         this.string(x);
         return;
       case 'bytes':
-        out.line(`if (!(${x} instanceof Uint8Array)) throw badScalar(${x}, "a Uint8Array");`, `pos = writeBytes(pos, ${x});`);
-        this.reload();
+        out.line(`if (!(${x} instanceof Uint8Array)) throw badScalar(${x}, "a Uint8Array");`);
+        // Under 128 bytes the length takes one byte, and the copy needs no call (see `string`).
+        out.block(`if (${x}.length < 128) {`, () => {
+          this.ensure(`1 + ${x}.length`);
+          out.line(`buf[pos++] = ${x}.length;`, `buf.set(${x}, pos);`, `pos += ${x}.length;`);
+        });
+        out.block('else {', () => {
+          out.line(`pos = writeBytes(pos, ${x});`);
+          this.reload();
+        });
         return;
     }
   }
@@ -152,6 +160,19 @@ class EncoderWriter {
     });
   }
 
+  /**
+   * Writes the length of what was written after the one-byte placeholder at `start` (`buf` is
+   * current). Under 128 bytes it fits the placeholder; only longer content calls patchLength,
+   * which moves it right.
+   */
+  patch(start: string): void {
+    this.out.line(`if (pos - ${start} <= 128) buf[${start}] = pos - ${start} - 1;`);
+    this.out.block('else {', () => {
+      this.out.line(`pos = patchLength(${start}, pos);`);
+      this.reload();
+    });
+  }
+
   /** A whole field with tag: scalar, enum, message or group value `x` (presence already checked). */
   element(field: FieldInfo, kind: FieldKind & { kind: 'scalar' | 'enum' | 'message' }, x: string): void {
     const out = this.out;
@@ -168,8 +189,9 @@ class EncoderWriter {
       } else {
         this.ensure(6);
         this.tag(field.number, 2);
-        out.line('start = pos++;', `pos = ${e}(${x}, pos);`, 'pos = patchLength(start, pos);');
+        out.line('start = pos++;', `pos = ${e}(${x}, pos);`);
         this.reload();
+        this.patch('start');
       }
       return;
     }
@@ -298,8 +320,7 @@ function varintLoop(w: EncoderWriter, loop: () => void): void {
   w.ensure('1 + n * 10');
   w.out.line('start = pos++;');
   loop();
-  w.out.line('pos = patchLength(start, pos);');
-  w.reload();
+  w.patch('start');
 }
 
 const FIXED_KERNELS: Partial<Record<ScalarType, { type: string; encode: string }>> = {
@@ -349,15 +370,15 @@ function emitMap(w: EncoderWriter, field: FieldInfo & { kind: 'map' }): void {
       out.line('if (typeof x !== "object" || x === null) throw badScalar(x, "a message object");');
       w.ensure(6);
       w.tag(2, 2);
-      out.line('const valueStart = pos++;', `pos = e${mod.index(value.message())}(x, pos);`, 'pos = patchLength(valueStart, pos);');
+      out.line('const valueStart = pos++;', `pos = e${mod.index(value.message())}(x, pos);`);
       w.reload();
+      w.patch('valueStart');
     } else {
       w.ensure(5 + maxValueSize(value));
       w.tag(2, wireType(value));
       w.value(value, 'x');
     }
-    out.line('pos = patchLength(start, pos);');
-    w.reload();
+    w.patch('start');
   });
   out.line('ix = undefined;');
 }
