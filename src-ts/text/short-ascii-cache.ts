@@ -30,21 +30,28 @@ function wordAt(buf: Uint8Array, i: number): number {
   return buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
 }
 
+/** The words of the bytes being looked up, kept while hashing for the compare and the store. */
+const scratchWords = new Int32Array(WORDS_PER_SLOT);
+
 /**
  * buf[start, end), at most CACHED_ASCII_BYTES long, as a string when every byte is ASCII (the
  * cached string when these bytes were decoded before); undefined when a byte is 0x80 or above,
  * for the caller to decode and validate as UTF-8.
  *
  * The bytes are hashed, tested for ASCII and compared with the slot's copy four at a time, as
- * words: comparing with the cached string itself, char by char, cost twice as much.
+ * words: comparing with the cached string itself, char by char, cost twice as much. The words are
+ * read from `buf` once, into `scratchWords`: a hit on the decoders' short strings measured about
+ * 15 ns that way, against 19.5 ns reading them again for the compare.
  */
 export function cachedAscii(buf: Uint8Array, start: number, end: number): string | undefined {
   const length = end - start;
   let hash = length;
   let highBits = 0;
   let i = start;
+  let words = 0;
   for (; i + 4 <= end; i += 4) {
     const word = wordAt(buf, i);
+    scratchWords[words++] = word;
     highBits |= word;
     hash = Math.imul(hash ^ word, 0x01000193);
   }
@@ -55,11 +62,10 @@ export function cachedAscii(buf: Uint8Array, start: number, end: number): string
   hash = Math.imul(hash ^ tail, 0x01000193);
   const slot = (hash >>> 8) & (CACHE_SLOTS - 1);
   const base = slot * WORDS_PER_SLOT;
-  const fullWords = length >> 2;
   if (cachedLengths[slot] === length) {
     let k = 0;
-    while (k < fullWords && cachedWords[base + k] === wordAt(buf, start + 4 * k)) k++;
-    if (k === fullWords && cachedWords[base + k] === tail) return cache[slot];
+    while (k < words && cachedWords[base + k] === scratchWords[k]) k++;
+    if (k === words && cachedWords[base + k] === tail) return cache[slot];
   }
   let text: string;
   if (length <= BUILT_IN_JS || latin1Slice === undefined) {
@@ -68,8 +74,8 @@ export function cachedAscii(buf: Uint8Array, start: number, end: number): string
   } else {
     text = latin1Slice.call(buf, start, end);
   }
-  for (let k = 0; k < fullWords; k++) cachedWords[base + k] = wordAt(buf, start + 4 * k);
-  cachedWords[base + fullWords] = tail;
+  for (let k = 0; k < words; k++) cachedWords[base + k] = scratchWords[k]!;
+  cachedWords[base + words] = tail;
   cachedLengths[slot] = length;
   cache[slot] = text;
   return text;
