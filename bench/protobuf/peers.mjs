@@ -89,7 +89,8 @@ function protobufjsType(source, typeName) {
   return root.lookupType(typeName);
 }
 
-function bufbuildDescriptor(descriptorSet, typeName) {
+/** @bufbuild's descriptor of one message, from a FileDescriptorSet. */
+export function bufbuildDescriptor(descriptorSet, typeName) {
   return createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
 }
 
