@@ -256,4 +256,33 @@ describe('map objects', () => {
     const entry = (key: string, value: number) => [0x0a, 4 + key.length, 0x0a, key.length, ...Buffer.from(key), 0x10, value];
     expect([...bytes]).toEqual([...entry('10', 10), ...entry('b', 2), ...entry('a', 1)]);
   });
+
+  // Encoders walk string and bool keys with for-in, 32-bit keys with Object.keys and 64-bit keys
+  // with Object.entries: each must see the same own enumerable entries, values read through getters.
+  it.each([
+    ['int32', ['-7', '0', '5', '2147483647']],
+    ['uint32', ['0', '7', '4294967295']],
+    ['sint32', ['-2147483648', '3']],
+    ['fixed32', ['1', '300']],
+    ['int64', ['-9223372036854775808', '-1', '0', '7', '4294967296', '1000000000123']],
+    ['uint64', ['0', '18446744073709551615', '1000000000123']],
+    ['sint64', ['-1000000000123', '12']],
+    ['fixed64', ['5', '1000000000123']],
+    ['bool', ['true', 'false']],
+    ['string', ['', 'a', '7', '1000000000123']],
+  ])('with %s keys, encode own enumerable entries only, values read through getters', (keyType, keys) => {
+    const schema = protobuf.parse(`syntax = "proto3"; message M { map<${keyType}, int32> m = 1; }`, { filename: `${keyType}-keys.proto` });
+    const keyed = schema.codec('M');
+    const map = Object.create({ 99: 1, inherited: 2 }) as Record<string, number>;
+    keys.forEach((key, i) => {
+      if (i === 0) Object.defineProperty(map, key, { get: () => 100, enumerable: true });
+      else map[key] = i;
+    });
+    Object.defineProperty(map, '12345', { value: 5, enumerable: false });
+    (map as Record<symbol, number>)[Symbol('s')] = 3;
+    const expected = Object.fromEntries(Object.keys(map).map((key) => [key, map[key]]));
+    expect(Object.keys(expected)).toHaveLength(keys.length);
+    // Inherited, non-enumerable and symbol-keyed entries would show here, or fail as bad keys.
+    expect(keyed.decode(keyed.encode({ m: map })).m).toEqual(expected);
+  });
 });
