@@ -6,7 +6,7 @@
 // Without it (no network, not linux-x64) the google-protobuf column is left out, with the reason.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,15 +18,17 @@ const PROTOC_SHA256 = '7bf21b9e0a5390dbebe784a4aca1d64683af157b5a22847369737509e
 const here = dirname(fileURLToPath(import.meta.url));
 const cacheDir = join(here, '..', '..', 'node_modules', '.cache', 'heddle-bench');
 
-/** protoc 3.20.3's path, fetched and verified on first use. */
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** protoc 3.20.3's path, fetched on first use; the copy is checked against the pinned digest each time. */
 async function protocWithJsOut() {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`no protoc ${PROTOC_VERSION} binary is fetched for ${process.platform}-${process.arch}`);
   const path = join(cacheDir, `protoc-${PROTOC_VERSION}`);
-  if (existsSync(path)) return path;
+  if (existsSync(path) && sha256(readFileSync(path)) === PROTOC_SHA256) return path;
   const response = await fetch(PROTOC_URL, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`${PROTOC_URL}: HTTP ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
-  const digest = createHash('sha256').update(bytes).digest('hex');
+  const digest = sha256(bytes);
   if (digest !== PROTOC_SHA256) throw new Error(`${PROTOC_URL}: SHA-256 ${digest}, expected ${PROTOC_SHA256}`);
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(`${path}.part`, bytes);

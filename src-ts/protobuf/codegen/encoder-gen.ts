@@ -350,14 +350,17 @@ function emitMap(w: EncoderWriter, field: FieldInfo & { kind: 'map' }): void {
   //   enum cache, and allocates no key array;
   // - 32-bit integer keys are mostly array indices, kept as elements, which have no enum cache:
   //   Object.keys then `v[k]` took 400 ns against 540 ns for for-in;
+  //   Object.keys is a snapshot, so a key a getter deleted meanwhile is skipped as for-in would;
   // - 64-bit keys beyond 2^32 are integer-like names that send every `v[k]` to the runtime:
   //   Object.entries, which reads them all in one call, took 650 ns against 820 ns for for-in.
+  //   It runs every getter before the first entry is written, so an error one throws names the
+  //   map field but not the key.
   const walk = field.key === 'string' || field.key === 'bool' ? 'for-in' : is64Bit(field.key) ? 'entries' : 'keys';
   if (walk === 'entries') out.line('const entries = Object.entries(v);');
   if (walk === 'keys') out.line('const keys = Object.keys(v);');
   out.block(walk === 'for-in' ? 'for (const k in v) {' : `for (let j = 0; j < ${walk}.length; j++) {`, () => {
     if (walk === 'for-in') out.line('if (!hasOwnProperty.call(v, k)) continue;', 'ix = k;', 'const x = v[k];');
-    if (walk === 'keys') out.line('const k = keys[j];', 'ix = k;', 'const x = v[k];');
+    if (walk === 'keys') out.line('const k = keys[j];', 'ix = k;', 'const x = v[k];', 'if (x === undefined && !hasOwnProperty.call(v, k)) continue;');
     if (walk === 'entries') out.line('const entry = entries[j];', 'const k = entry[0];', 'ix = k;', 'const x = entry[1];');
     // Entry tag, length placeholder, key tag and the largest non-string key.
     w.ensure(17);
