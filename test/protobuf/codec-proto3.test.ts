@@ -183,6 +183,13 @@ describe('int64 forms', () => {
     expect(() => codec.encode({ fUint64: -1n })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE' }));
     expect(() => codec.encode({ fInt64: 2n ** 63n })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE' }));
   });
+
+  it('skip zero in each form, as implicit presence does, and write every other value', () => {
+    const codec = root.codec(T + 'Scalars');
+    for (const zero of [0n, 0, '0']) expect(codec.encode({ fInt64: zero, fUint64: zero, fSint64: zero, fFixed64: zero })).toEqual(new Uint8Array());
+    expect(codec.encode({ fInt64: 1n })).toEqual(wire().tag(3, 0).varint(1n).build());
+    expect(codec.encode({ fInt64: '-1' })).toEqual(wire().tag(3, 0).varint(-1n).build());
+  });
 });
 
 describe('codec options', () => {
