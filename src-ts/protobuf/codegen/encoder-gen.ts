@@ -350,8 +350,9 @@ function emitMap(w: EncoderWriter, field: FieldInfo & { kind: 'map' }): void {
   // - string and bool keys: for-in with the own-property check reads `v[k]` through the object's
   //   enum cache, and allocates no key array;
   // - 32-bit integer keys are mostly array indices, kept as elements, which have no enum cache:
-  //   Object.keys then `v[k]` took 400 ns against 540 ns for for-in;
-  //   Object.keys is a snapshot, so a key a getter deleted meanwhile is skipped as for-in would;
+  //   Object.keys then `v[k]` took 400 ns against 540 ns for for-in. Object.keys is a snapshot:
+  //   a key that a getter deleted meanwhile reads undefined, and the own-property check on such a
+  //   value skips it, as for-in would;
   // - 64-bit keys beyond 2^32 are integer-like names that send every `v[k]` to the runtime:
   //   Object.entries, which reads them all in one call, took 650 ns against 820 ns for for-in.
   //   It runs every getter before the first entry is written, so an error one throws names the
