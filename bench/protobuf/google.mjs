@@ -37,10 +37,7 @@ async function protocWithJsOut() {
   return path;
 }
 
-/**
- * `{ classes, version }`: the message classes generated from `protoPath`, by simple name, and the
- * google-protobuf runtime's version; or `{ unavailable: reason }`.
- */
+/** `{ classes }`: the message classes generated from `protoPath`, by simple name; or `{ unavailable: reason }`. */
 export async function googleProtobufClasses(protoPath) {
   try {
     const protoc = await protocWithJsOut();
@@ -49,8 +46,7 @@ export async function googleProtobufClasses(protoPath) {
     execFileSync(protoc, [`--proto_path=${dirname(protoPath)}`, `--js_out=import_style=commonjs,binary:${outDir}`, basename(protoPath)]);
     const generated = join(outDir, basename(protoPath).replace(/\.proto$/, '_pb.js'));
     // The module exports the package's classes by simple name (it also puts them on a global).
-    const require = createRequire(generated);
-    return { classes: require(generated), version: require('google-protobuf/package.json').version };
+    return { classes: createRequire(generated)(generated) };
   } catch (error) {
     return { unavailable: error instanceof Error ? error.message : String(error) };
   }

@@ -23,11 +23,11 @@ export function protobufjsPeer(source, typeName, value, wire) {
   };
 }
 
-/** @bufbuild/protobuf with a registry built from the FileDescriptorSet of the schema. */
+/** @bufbuild/protobuf with a registry built from the FileDescriptorSet of the schema; `desc` is the message's descriptor. */
 export function bufbuildPeer(descriptorSet, typeName, value, wire) {
   const desc = bufbuildDescriptor(descriptorSet, typeName);
   const message = create(desc, toBufbuild(value));
-  return { encode: () => toBinary(desc, message), decode: () => fromBinary(desc, wire), bytes: toBinary(desc, message) };
+  return { desc, encode: () => toBinary(desc, message), decode: () => fromBinary(desc, wire), bytes: toBinary(desc, message) };
 }
 
 /**
@@ -90,7 +90,7 @@ function protobufjsType(source, typeName) {
 }
 
 /** @bufbuild's descriptor of one message, from a FileDescriptorSet. */
-export function bufbuildDescriptor(descriptorSet, typeName) {
+function bufbuildDescriptor(descriptorSet, typeName) {
   return createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
 }
 

@@ -6,6 +6,7 @@ import { storeEntries } from '../../values/map-objects.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
 import { toPublicError, withPath } from './codec-fault.js';
 import { CodecModule } from './codec-module.js';
+import { word32, word64 } from './int64-word.js';
 import type { ResolvedCodecOptions } from './codec-options.js';
 import * as decodeSupport from './decode-support.js';
 import { emitDecoders } from './decoder-gen.js';
@@ -54,6 +55,9 @@ const RUNTIME: Record<string, unknown> = {
   withPath,
   copyBytes,
   storeEntries,
+  // The 64-bit scratch word generated encoders split bigints through.
+  word64,
+  word32,
   hasOwn: Object.hasOwn,
   // The built-in itself, so V8 folds `hasOwnProperty.call(v, k)` away inside a for-in loop.
   hasOwnProperty: Object.prototype.hasOwnProperty,

@@ -2,7 +2,8 @@ import { is64Bit, type FieldInfo, type FieldKind, type MessageInfo, type ScalarT
 import type { CodecModule } from './codec-module.js';
 import { wireType } from './decoder-gen.js';
 import { property, varintBytes, type SourceBuilder } from './source-builder.js';
-import { ASCII_LOOP_MAX, HIGH, LOW } from './wire-write.js';
+import { HIGH, LOW } from './int64-word.js';
+import { ASCII_LOOP_MAX } from './wire-write.js';
 
 /**
  * Emits one encoder per message type: `e<i>(m, pos)` writes `m`'s fields in field-number order
@@ -136,9 +137,10 @@ class EncoderWriter {
   }
 
   /**
-   * Writes string `x` with its length prefix: `writeString`'s as-if-ASCII attempt for strings under
-   * ASCII_LOOP_MAX chars, spelled out here rather than called. TurboFan stops inlining helpers into
-   * a large encoder once its inlining budget is spent, so the call would stay a call; a Nesting
+   * Writes string `x` with its length prefix: strings under ASCII_LOOP_MAX chars as if ASCII
+   * (text/utf8-write.ts `writeAsIfAscii`, spelled out here rather than called), the rest, and text
+   * that turns out not to be ASCII, by `writeStringUtf8`. TurboFan stops inlining helpers into a
+   * large encoder once its inlining budget is spent, so a call would stay a call; a Nesting
    * message writes 67 strings, and the calls measured 6-8% of its encode.
    */
   string(x: string): void {

@@ -3,6 +3,7 @@ import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
 import { isAscii } from '../../text/is-ascii.js';
 import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { CodecFault } from './codec-fault.js';
+import { HIGH, LOW, word32, word64, wordU64 } from './int64-word.js';
 
 /**
  * Reading helpers called by generated decoders. Generated code inlines the one-byte varint case
@@ -142,15 +143,6 @@ function unzigzag(lo: number, hi: number): { lo: number; hi: number } {
   const newHi = (hi >>> 1) ^ -negative;
   return { lo: newLo >>> 0, hi: newHi >>> 0 };
 }
-
-/** A 64-bit scratch word seen as int64, uint64 and two uint32 halves (low half first in memory
- * on little-endian hosts). Reading a bigint out of a BigInt64Array is V8's cheapest way to make
- * one from 64 bits, about three times faster than BigInt() of a double. */
-const word64 = new BigInt64Array(1);
-const wordU64 = new BigUint64Array(word64.buffer);
-const word32 = new Uint32Array(word64.buffer);
-const LOW = HOST_LITTLE_ENDIAN ? 0 : 1;
-const HIGH = 1 - LOW;
 
 /**
  * Builds a bigint from uint32 halves, always through the scratch word: even for `hi === 0` it

@@ -1,7 +1,7 @@
 import { copyBytes } from './byte-pool.js';
-import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
-import { loneSurrogateAt, writeAsIfAscii, writeUtf8 } from '../../text/utf8-write.js';
+import { loneSurrogateAt, writeUtf8 } from '../../text/utf8-write.js';
 import { CodecFault } from './codec-fault.js';
+import { HIGH, LOW, word32, word64 } from './int64-word.js';
 
 /**
  * Writing helpers called by generated encoders. Encoders write into one shared scratch buffer
@@ -212,15 +212,6 @@ function splitBig(big: bigint, original: unknown, signed: boolean): void {
   halves.hi = word32[HIGH]!;
 }
 
-/**
- * A 64-bit scratch word; assigning a bigint to it keeps its low 64 bits (two's complement), and
- * `word32[LOW]`, `word32[HIGH]` are its uint32 halves. Generated encoders use it directly too.
- */
-export const word64 = new BigInt64Array(1);
-export const word32 = new Uint32Array(word64.buffer);
-export const LOW = HOST_LITTLE_ENDIAN ? 0 : 1;
-export const HIGH = 1 - LOW;
-
 /** A decimal string of at most 15 digits (optionally negative) as a number, else NaN. */
 function parseSafeDecimal(text: string): number {
   const negative = text.charCodeAt(0) === 45;
@@ -302,39 +293,21 @@ const utf8Write = (globalThis as { Buffer?: { prototype: { utf8Write?: (this: Ui
 /** Non-ASCII strings shorter than this are written by a JavaScript loop; longer ones natively. */
 const SHORT_STRING = 22;
 /**
- * Strings shorter than this are first written as if ASCII by a JavaScript loop; longer ones go
- * to Node's native UTF-8 writer, about 46 ns whatever the length up to 90 chars (Node 20). The
- * loop costs about 1.2 ns a char on a flat string and twice that on a concatenated (cons) one,
- * so it wins below about 40 and 26 chars respectively: 32 splits the difference.
+ * Generated encoders write strings shorter than this as if ASCII, in place (see
+ * `EncoderWriter.string`); longer ones, and short ones that are not ASCII, go to
+ * {@link writeStringUtf8}. Node's native UTF-8 writer costs about 46 ns whatever the length up to
+ * 90 chars (Node 20); the as-if-ASCII loop about 1.2 ns a char on a flat string and twice that
+ * on a concatenated (cons) one, so it wins below about 40 and 26 chars respectively: 32 splits
+ * the difference.
  */
 export const ASCII_LOOP_MAX = 32;
 
 /**
- * Writes `text` as UTF-8 with its length prefix. Strings under {@link ASCII_LOOP_MAX} chars are
- * first written as if ASCII (a one-byte length, then each char as a byte), which they nearly
- * always are; one that is not, and longer ones, go to {@link writeStringUtf8}. Generated
- * encoders inline the as-if-ASCII attempt (see `EncoderWriter.string`) and call that directly.
- */
-export function writeString(pos: number, text: string): number {
-  const length = text.length;
-  if (length < ASCII_LOOP_MAX) {
-    let buf = output.buf;
-    if (pos + 1 + length > buf.length) buf = grow(pos, 1 + length);
-    const body = pos + 1;
-    if (writeAsIfAscii(buf, output.view, body, text)) {
-      buf[pos] = length;
-      return body + length;
-    }
-  }
-  return writeStringUtf8(pos, text);
-}
-
-/**
- * Writes `text`, which is not ASCII or is {@link ASCII_LOOP_MAX} chars or longer, as UTF-8 with
- * its length prefix: short ones by a UTF-8 loop, longer ones by Node's native UTF-8 writer
- * (TextEncoder elsewhere) after a prefix sized for ASCII, widened if the text turns out longer in
- * bytes. Lone surrogates cannot be encoded as UTF-8 and fail with ERR_BAD_VALUE rather than being
- * replaced.
+ * Writes `text` as UTF-8 with its length prefix, for strings the generated as-if-ASCII attempt
+ * does not take (not ASCII, or {@link ASCII_LOOP_MAX} chars or longer): short ones by a UTF-8
+ * loop, longer ones by Node's native UTF-8 writer (TextEncoder elsewhere) after a prefix sized
+ * for ASCII, widened if the text turns out longer in bytes. Lone surrogates cannot be encoded as
+ * UTF-8 and fail with ERR_BAD_VALUE rather than being replaced.
  */
 export function writeStringUtf8(pos: number, text: string): number {
   const length = text.length;
