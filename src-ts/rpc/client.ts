@@ -1,7 +1,7 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { CodecOptions } from '../thrift/codec-options.js';
 import type { ThriftDocument } from '../thrift/document.js';
-import { decodeMessageHeader } from '../thrift/message.js';
+import { decodeMessageHeader, type DecodedMessageHeader } from '../thrift/message.js';
 import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
 import { IntKey, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { parseAddress, type RpcAddress } from './address.js';
@@ -320,14 +320,15 @@ export class RpcClient {
     const header = frame.kind === 'ttheader' || frame.kind === 'ttheader-framed' ? frame.header : undefined;
     if (header?.strInfo.get(CONNECTION_RESET_KEY) !== undefined) channel.retiring = true;
     let message: Uint8Array;
-    let seqId: number;
+    let envelope: DecodedMessageHeader;
     try {
       message = messageOf(frame);
-      seqId = decodeMessageHeader(message, this.protocol).seqId;
+      envelope = decodeMessageHeader(message, this.protocol);
     } catch (error) {
       this.failChannel(channel, error);
       return;
     }
+    const seqId = envelope.seqId;
     if (isControlFrame(seqId, header)) return;
     const pending = channel.inflight.get(seqId);
     // A reply nobody waits for belongs to a call that timed out: drop it.
@@ -338,7 +339,7 @@ export class RpcClient {
     let failure: unknown;
     let failed = false;
     try {
-      value = pending.method.unwrap(pending.method.decodeReply(message).result);
+      value = pending.method.unwrap(pending.method.decodeReply(message, envelope).result);
     } catch (error) {
       failure = error;
       failed = true;

@@ -4,7 +4,7 @@ import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { ApplicationExceptionType, encodeApplicationException } from '../thrift/application-exception.js';
 import type { CodecOptions } from '../thrift/codec-options.js';
 import type { ThriftDocument } from '../thrift/document.js';
-import { decodeMessageHeader } from '../thrift/message.js';
+import { decodeMessageHeader, type DecodedMessageHeader } from '../thrift/message.js';
 import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
 import { MessageType } from '../thrift/wire-types.js';
 import { IntKey, MetaInfo, type Frame, type TTHeaderInit } from '../transport/index.js';
@@ -308,13 +308,11 @@ export class RpcServer {
   private onFrame(conn: ServerConnection, frame: Frame): void {
     let transport: TransportName;
     let message: Uint8Array;
-    let name: string;
-    let seqId: number;
-    let type: number;
+    let envelope: DecodedMessageHeader;
     try {
       transport = transportOf(frame);
       message = messageOf(frame);
-      ({ name, seqId, type } = decodeMessageHeader(message, this.protocol));
+      envelope = decodeMessageHeader(message, this.protocol);
     } catch (error) {
       const failure = asHeddleError(error, ErrorCode.ERR_BAD_FRAME);
       this.log({ level: 'warn', code: failure.code, message: `closing connection: ${failure.message}`, peer: conn.peer });
@@ -322,6 +320,7 @@ export class RpcServer {
       return;
     }
     conn.transport ??= transport;
+    const { name, seqId, type } = envelope;
     const header = frame.kind === 'ttheader' || frame.kind === 'ttheader-framed' ? frame.header : undefined;
     const method = this.service.methods.get(name);
     if (type !== MessageType.CALL && type !== MessageType.ONEWAY) {
@@ -334,7 +333,7 @@ export class RpcServer {
     }
     let args: Record<string, unknown>;
     try {
-      args = method.decodeCall(message).args;
+      args = method.decodeCall(message, envelope).args;
     } catch (error) {
       const failure = asHeddleError(error, ErrorCode.ERR_BAD_VALUE);
       this.replyException(conn, transport, name, seqId, ApplicationExceptionType.PROTOCOL_ERROR, failure.message);

@@ -170,8 +170,17 @@ export function decodeMessage<T>(
   const wire = protocol ?? fixed?.protocol ?? 'binary';
   const header = decodeMessageHeader(bytes, wire);
   const codec = fixed ?? (bodyCodec as (header: DecodedMessageHeader) => Codec<T>)(header);
-  if (codec.protocol !== wire) {
-    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `body codec speaks ${codec.protocol}, message is ${wire}`);
+  return { header, body: decodeMessageBody(bytes, header, codec, wire) };
+}
+
+/**
+ * The body of a message whose envelope, `header`, was read already (in `protocol`), decoded with
+ * `codec`; it must end exactly at the end of `bytes`. For callers that read the envelope first to
+ * route the message (the RPC client and server), so it is not read twice.
+ */
+export function decodeMessageBody<T>(bytes: Uint8Array, header: DecodedMessageHeader, codec: Codec<T>, protocol: 'binary' | 'compact'): T {
+  if (codec.protocol !== protocol) {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `body codec speaks ${codec.protocol}, message is ${protocol}`);
   }
   if (bytes.length > codec.options.maxSize) {
     throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `size ${bytes.length} exceeds maxSize ${codec.options.maxSize}`, { offset: 0 });
@@ -183,7 +192,7 @@ export function decodeMessage<T>(
       offset: state.pos,
     });
   }
-  return { header, body };
+  return body;
 }
 
 function checkBytes(bytes: unknown): void {

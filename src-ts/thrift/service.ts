@@ -5,12 +5,12 @@
  * `ThriftException`s.
  */
 import { ErrorCode, HeddleError } from '../errors.js';
-import { applicationExceptionCodec, ApplicationExceptionType, remoteError, type ApplicationExceptionValue } from './application-exception.js';
+import { applicationExceptionCodec, ApplicationExceptionType, remoteError } from './application-exception.js';
 import type { Codec } from './codec.js';
 import type { ResolvedCodecOptions } from './codec-options.js';
 import type { ThriftDocument } from './document.js';
 import { ThriftException } from './exception.js';
-import { decodeMessage, encodeMessage, type DecodedMessageHeader } from './message.js';
+import { decodeMessageBody, decodeMessageHeader, encodeMessage, type DecodedMessageHeader } from './message.js';
 import type { FieldDef, FunctionDef, ServiceDef, StructDef } from './model.js';
 import { MessageType } from './wire-types.js';
 
@@ -90,28 +90,28 @@ export class MethodDescriptor {
     return encodeMessage({ name: this.name, type: MessageType.REPLY, seqId }, this.result, result);
   }
 
-  /** Decodes a CALL/ONEWAY message for this method into its header and arguments. */
-  decodeCall(bytes: Uint8Array): { header: DecodedMessageHeader; args: Record<string, unknown> } {
-    const { header, body } = decodeMessage(bytes, this.args);
-    return { header, args: body as Record<string, unknown> };
+  /**
+   * Decodes a CALL/ONEWAY message for this method into its header and arguments. `header`, when
+   * the caller has read the envelope already, is not read again.
+   */
+  decodeCall(bytes: Uint8Array, header = decodeMessageHeader(bytes, this.options.protocol)): { header: DecodedMessageHeader; args: Record<string, unknown> } {
+    return { header, args: decodeMessageBody(bytes, header, this.args, this.options.protocol) };
   }
 
   /**
    * Decodes a REPLY (its result struct) or an EXCEPTION message; the latter throws the RemoteError
-   * (ERR_REMOTE) made from its TApplicationException.
+   * (ERR_REMOTE) made from its TApplicationException. `header`, when the caller has read the
+   * envelope already, is not read again.
    */
-  decodeReply(bytes: Uint8Array): { header: DecodedMessageHeader; result: Record<string, unknown> } {
+  decodeReply(bytes: Uint8Array, header = decodeMessageHeader(bytes, this.options.protocol)): { header: DecodedMessageHeader; result: Record<string, unknown> } {
     const protocol = this.options.protocol;
-    // The envelope is read once; its type picks the body's codec.
-    const { header, body } = decodeMessage<unknown>(bytes, (envelope) => {
-      if (envelope.type === MessageType.EXCEPTION) return applicationExceptionCodec(protocol);
-      if (envelope.type !== MessageType.REPLY) {
-        throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `expected a REPLY to '${this.name}', got message type ${envelope.type}`);
-      }
-      return this.result;
-    }, protocol);
-    if (header.type === MessageType.EXCEPTION) throw remoteError(body as ApplicationExceptionValue, this.name);
-    return { header, result: body as Record<string, unknown> };
+    if (header.type === MessageType.EXCEPTION) {
+      throw remoteError(decodeMessageBody(bytes, header, applicationExceptionCodec(protocol), protocol), this.name);
+    }
+    if (header.type !== MessageType.REPLY) {
+      throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `expected a REPLY to '${this.name}', got message type ${header.type}`);
+    }
+    return { header, result: decodeMessageBody(bytes, header, this.result, protocol) };
   }
 
   /** The result value for a successful call returning `value` (ignored for void methods). */
