@@ -1,5 +1,11 @@
 import type { LinkBuffer } from './link-buffer.js';
 
+/**
+ * How codecs that encode in place (`encodeTo`) use a LinkBuffer: note `before = out.mallocLen`,
+ * reserve `out.malloc(nextReservation(...))`, encode into it, then {@link finishReserved}; on an
+ * error, `out.mallocAck(before)` leaves `out` as it was.
+ */
+
 /** The smallest space an `encodeTo` reserves: most messages fit, and unused bytes are given back. */
 const MIN_RESERVATION = 512;
 
@@ -11,33 +17,16 @@ export function nextReservation(lastSize: number, cap: number): number {
   return Math.min(Math.max(MIN_RESERVATION, lastSize * 2), cap);
 }
 
-/** Where an in-place encoder left its message: the reserved space, or a buffer it grew into. */
-export interface WrittenMessage {
-  bytes: Uint8Array;
-  size: number;
-}
-
 /**
- * Runs `write` on `reservation` bytes reserved at `out`'s tail, after whatever `out` holds
- * unflushed, for codecs that encode in place (`encodeTo`). `write` says where the message ended
- * up: in the reserved space, of which the unused end is given back, or, when the message outgrew
- * it, in a buffer of its own, which is then linked (copied when small). When `write` throws,
- * `out` is left as it was. Returns the message's size.
+ * Keeps a message of `size` bytes encoded in place after `before` unflushed bytes of `out`:
+ * `bytes` is the reserved space, of which the unused end is given back, or, when the message
+ * outgrew it, a buffer of its own, which is then linked (copied when small).
  */
-export function writeReserved(out: LinkBuffer, reservation: number, write: (reserved: Buffer) => WrittenMessage): number {
-  const before = out.mallocLen;
-  const reserved = out.malloc(reservation);
-  try {
-    const { bytes, size } = write(reserved);
-    if (bytes === reserved) {
-      out.mallocAck(before + size);
-    } else {
-      out.mallocAck(before);
-      out.writeBinary(bytes.subarray(0, size));
-    }
-    return size;
-  } catch (error) {
+export function finishReserved(out: LinkBuffer, before: number, reserved: Uint8Array, bytes: Uint8Array, size: number): void {
+  if (bytes === reserved) {
+    out.mallocAck(before + size);
+  } else {
     out.mallocAck(before);
-    throw error;
+    out.writeBinary(bytes.subarray(0, size));
   }
 }

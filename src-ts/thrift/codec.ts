@@ -8,7 +8,7 @@ import { ReadState } from './runtime/read-state.js';
 import { SegmentedReadState } from './runtime/segmented-read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
-import { nextReservation, writeReserved } from '../buffer/write-reserved.js';
+import { finishReserved, nextReservation } from '../buffer/write-reserved.js';
 
 const EMPTY = new Uint8Array(0);
 /**
@@ -115,17 +115,19 @@ export class Codec<T = any> {
    * `out.flush()`. Returns the encoded size; on error `out` is left as it was.
    */
   encodeTo(value: T, out: LinkBuffer): number {
-    const reservation = nextReservation(this.lastEncodedSize, this.options.maxSize);
+    const before = out.mallocLen;
+    const reserved = out.malloc(nextReservation(this.lastEncodedSize, this.options.maxSize));
     try {
-      this.lastEncodedSize = writeReserved(out, reservation, (reserved) => {
-        const writer = new WriteBuffer(0, reserved);
-        this.writeStruct(writer, value, 1);
-        if (writer.pos > this.options.maxSize) throw sizeLimit(undefined, writer.pos, this.options.maxSize);
-        // The reserved space, or the buffer the writer grew into when the message outgrew it.
-        return { bytes: writer.buf, size: writer.pos };
-      });
-      return this.lastEncodedSize;
+      const writer = new WriteBuffer(0, reserved);
+      this.writeStruct(writer, value, 1);
+      const size = writer.pos;
+      if (size > this.options.maxSize) throw sizeLimit(undefined, size, this.options.maxSize);
+      // The reserved space, or the buffer the writer grew into when the message outgrew it.
+      finishReserved(out, before, reserved, writer.buf, size);
+      this.lastEncodedSize = size;
+      return size;
     } catch (error) {
+      out.mallocAck(before);
       throw toHeddleError(error, this.struct.name);
     }
   }

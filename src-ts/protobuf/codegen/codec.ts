@@ -1,5 +1,5 @@
 import type { LinkBuffer } from '../../buffer/link-buffer.js';
-import { nextReservation, writeReserved } from '../../buffer/write-reserved.js';
+import { finishReserved, nextReservation } from '../../buffer/write-reserved.js';
 import { HeddleError } from '../../errors.js';
 import * as kernels from '../../kernels/index.js';
 import { storeEntries } from '../../values/map-objects.js';
@@ -128,20 +128,19 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     },
     encodeTo(value: T, out: LinkBuffer): number {
       checkMessage(value, 'encodeTo');
-      const reservation = nextReservation(lastEncodedSize, MAX_RESERVATION);
+      const before = out.mallocLen;
+      const reserved = out.malloc(nextReservation(lastEncodedSize, MAX_RESERVATION));
       try {
-        lastEncodedSize = writeReserved(out, reservation, (reserved) => {
-          try {
-            const size = wireWrite.encodeInto(reserved, (start) => encode(value, start));
-            // The reserved space, or the buffer the encoder grew into, which restoreScratch leaves to `out`.
-            return { bytes: wireWrite.output.buf, size };
-          } finally {
-            wireWrite.restoreScratch();
-          }
-        });
-        return lastEncodedSize;
+        const size = wireWrite.encodeInto(reserved, encode, value);
+        // The reserved space, or the buffer the encoder grew into, which restoreScratch leaves to `out`.
+        finishReserved(out, before, reserved, wireWrite.output.buf, size);
+        lastEncodedSize = size;
+        return size;
       } catch (error) {
+        out.mallocAck(before);
         throw toPublicError(error);
+      } finally {
+        wireWrite.restoreScratch();
       }
     },
     decodeFrom(input: LinkBuffer, length: number = input.length): T {

@@ -39,15 +39,15 @@ export function grow(pos: number, need: number): Uint8Array {
 let savedScratch: { buf: Uint8Array; view: DataView } | undefined;
 
 /**
- * Runs `encode` with `target` as the output buffer, so the message is written where the caller
- * wants it (a LinkBuffer's reserved space). If it outgrows `target`, `grow` moves it to a new
- * buffer as usual and `output.buf` says where it is. Call {@link restoreScratch} afterwards.
+ * Runs `encode(value, 0)` with `target` as the output buffer, so the message is written where
+ * the caller wants it (a LinkBuffer's reserved space). If it outgrows `target`, `grow` moves it
+ * to a new buffer as usual and `output.buf` says where it is. Call {@link restoreScratch} after.
  */
-export function encodeInto(target: Uint8Array, encode: (start: number) => number): number {
+export function encodeInto<T>(target: Uint8Array, encode: (value: T, start: number) => number, value: T): number {
   savedScratch ??= { buf: output.buf, view: output.view };
   output.buf = target;
   output.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  return encode(0);
+  return encode(value, 0);
 }
 
 /** Puts the scratch buffer back after {@link encodeInto}; the target, or what it grew into, stays the caller's. */
