@@ -2,7 +2,7 @@ import { LinkCursor } from '../buffer/link-cursor.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { badFrame } from './limits.js';
-import { LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-scan-state.js';
+import { DONE, FIELD, LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-scan-state.js';
 
 /** Strict Thrift Binary message header: `0x8001` in the top half of the first word. */
 export const THRIFT_BINARY_VERSION_1 = 0x80010000;
@@ -39,16 +39,15 @@ export class ThriftBinaryScanner extends ThriftScanState {
   scan(input: LinkBuffer, streamOffset: number): number {
     const cursor = new LinkCursor(input, Math.min(this.position, input.length));
     if (!this.inBody && !this.scanHeader(cursor, streamOffset)) return MORE;
-    while (this.depth > 0) {
+    for (;;) {
       let type = this.nextElementType();
-      if (this.depth === 0) break;
+      if (type === DONE) break;
       let headerBytes = 0;
-      if (type < 0) {
+      if (type === FIELD) {
         if (cursor.available < 1) return this.more(1);
         type = cursor.u8At(0);
         if (type === T.STOP) {
-          this.commit(cursor, 1);
-          this.depth--;
+          this.leaveStruct(cursor);
           continue;
         }
         headerBytes = 3;

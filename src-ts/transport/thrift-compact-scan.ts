@@ -2,7 +2,7 @@ import { LinkCursor } from '../buffer/link-cursor.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { badFrame } from './limits.js';
-import { LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-scan-state.js';
+import { DONE, FIELD, LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-scan-state.js';
 
 /** First byte of every Thrift Compact message. */
 export const THRIFT_COMPACT_PROTOCOL_ID = 0x82;
@@ -63,16 +63,15 @@ export class ThriftCompactScanner extends ThriftScanState {
   scan(input: LinkBuffer, streamOffset: number): number {
     const cursor = new LinkCursor(input, Math.min(this.position, input.length));
     if (!this.inBody && !this.scanHeader(cursor, streamOffset)) return MORE;
-    while (this.depth > 0) {
+    for (;;) {
       let type = this.nextElementType();
-      if (this.depth === 0) break;
+      if (type === DONE) break;
       let headerBytes = 0;
-      if (type < 0) {
+      if (type === FIELD) {
         if (!this.require(cursor, 1, 0, streamOffset)) return MORE;
         const fieldHeader = cursor.u8At(0);
         if (fieldHeader === C.STOP) {
-          this.commit(cursor, 1);
-          this.depth--;
+          this.leaveStruct(cursor);
           continue;
         }
         type = fieldHeader & 0x0f;

@@ -6,6 +6,10 @@ export const LIST = 1;
 export const MAP = 2;
 /** `scan`'s answer when more bytes are needed. */
 export const MORE = -1;
+/** `nextElementType`'s answer when the top of the stack is a struct, whose field header says the type. */
+export const FIELD = -1;
+/** `nextElementType`'s answer when the stack is empty: the message is whole. */
+export const DONE = -2;
 
 /**
  * The resumable state the Binary and Compact message scanners share: how far the message has been
@@ -47,17 +51,23 @@ export abstract class ThriftScanState {
 
   /**
    * The type of the next element of the container on top of the stack, popping containers that
-   * are done; -1 once the top is a struct (whose field header says the type) or the stack is empty.
+   * are done; FIELD once the top is a struct, DONE once the stack is empty.
    */
   protected nextElementType(): number {
     while (this.depth > 0) {
       const top = this.depth - 1;
-      if (this.kinds[top] === STRUCT) return -1;
+      if (this.kinds[top] === STRUCT) return FIELD;
       const left = this.remaining[top] as number;
       if (left > 0) return this.kinds[top] === MAP && left % 2 === 0 ? (this.keyTypes[top] as number) : (this.valueTypes[top] as number);
       this.depth--;
     }
-    return -1;
+    return DONE;
+  }
+
+  /** Takes the struct on top of the stack's STOP byte and leaves the struct. */
+  protected leaveStruct(cursor: LinkCursor): void {
+    this.commit(cursor, 1);
+    this.depth--;
   }
 
   /** Enters a struct or container (its depth already checked). */
