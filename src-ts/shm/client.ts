@@ -1,4 +1,4 @@
-import { ErrorCode, HeddleError } from '../errors.js';
+import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { shmNative, shmUnavailableReason } from './native-shm.js';
 import { clientSettings, type ClientSettings, type ShmConnectOptions } from './options.js';
 import { ShmSession } from './session.js';
@@ -153,7 +153,7 @@ export class ShmClient {
       session.onClose(() => (this.#idle = this.#idle.filter((s) => !s.closed)));
       return session;
     } catch (error) {
-      this.#shmError = error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_CONNECTION, String(error), { cause: error });
+      this.#shmError = asHeddleError(error, ErrorCode.ERR_CONNECTION);
       this.#retryShmAt = Date.now() + this.#settings.retryShmAfterMs;
       throw this.#shmError;
     }

@@ -1,9 +1,8 @@
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import type { PayloadProtocol } from './frame.js';
 import { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, type KitexProtobufEnvelope } from './kitex-protobuf.js';
+import { THRIFT_BINARY_MAGIC } from './thrift-binary-scan.js';
 import { isThriftCompactStart } from './thrift-compact-scan.js';
-
-const THRIFT_BINARY_MAGIC = 0x8001;
 
 /** What a message is, told by its first two bytes. */
 export function payloadProtocolOf(payload: LinkBuffer): PayloadProtocol {

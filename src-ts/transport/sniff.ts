@@ -1,6 +1,7 @@
 import { LinkBuffer } from '../buffer/link-buffer.js';
 import { badFrame } from './limits.js';
 import { KITEX_PROTOBUF_MAGIC } from './kitex-protobuf.js';
+import { THRIFT_BINARY_MAGIC } from './thrift-binary-scan.js';
 import { isThriftCompactStart, THRIFT_COMPACT_PROTOCOL_ID } from './thrift-compact-scan.js';
 import { TTHEADER_MAGIC } from './ttheader-layout.js';
 
@@ -8,7 +9,6 @@ import { TTHEADER_MAGIC } from './ttheader-layout.js';
  * which belongs to a gRPC server rather than a frame reader. */
 export type SniffResult = 'ttheader' | 'framed' | 'kitex-protobuf' | 'pure-payload' | 'http2';
 
-const THRIFT_BINARY_MAGIC = 0x8001;
 /** "PRI " — the first four bytes of the HTTP/2 client preface. */
 const HTTP2_PREFACE_START = 0x50524920;
 

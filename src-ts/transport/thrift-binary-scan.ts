@@ -6,6 +6,8 @@ import { DONE, FIELD, LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-
 
 /** Strict Thrift Binary message header: `0x8001` in the top half of the first word. */
 export const THRIFT_BINARY_VERSION_1 = 0x80010000;
+/** The same marker as the first two bytes of a message (`0x8001`), for sniffing payloads. */
+export const THRIFT_BINARY_MAGIC = THRIFT_BINARY_VERSION_1 >>> 16;
 export const THRIFT_VERSION_MASK = 0xffff0000;
 
 /** Thrift type ids as they appear on the wire. */

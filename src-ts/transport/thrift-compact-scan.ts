@@ -1,13 +1,14 @@
 import { LinkCursor } from '../buffer/link-cursor.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { ErrorCode, HeddleError } from '../errors.js';
+import { COMPACT_PROTOCOL_ID, COMPACT_VERSION } from '../thrift/wire-types.js';
 import { badFrame } from './limits.js';
 import { DONE, FIELD, LIST, MAP, MORE, STRUCT, ThriftScanState } from './thrift-scan-state.js';
 
-/** First byte of every Thrift Compact message. */
-export const THRIFT_COMPACT_PROTOCOL_ID = 0x82;
+/** First byte of every Thrift Compact message (the codecs' constant, under the transport's name). */
+export const THRIFT_COMPACT_PROTOCOL_ID = COMPACT_PROTOCOL_ID;
 /** The Compact version in the low five bits of a message's second byte. */
-export const THRIFT_COMPACT_VERSION = 1;
+export const THRIFT_COMPACT_VERSION = COMPACT_VERSION;
 const VERSION_MASK = 0x1f;
 
 /** True when the first two bytes of a message, big-endian in `u16`, begin a Thrift Compact
