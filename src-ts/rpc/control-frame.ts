@@ -26,8 +26,8 @@ function controlMessage(protocol: 'binary' | 'compact'): Uint8Array {
 
 /** The chunks of the control frame, as a Kitex server writes it during graceful shutdown. */
 export function controlFrameChunks(protocol: 'binary' | 'compact', maxFrameSize: number): Uint8Array[] {
+  // frameChunks puts seqId 0 in it.
   const header = {
-    seqId: 0,
     protocolId: ttheaderProtocolId(protocol),
     intInfo: new Map([[IntKey.MsgType, '2']]),
     strInfo: new Map([[CONNECTION_RESET_KEY, '1']]),

@@ -1,6 +1,7 @@
 import { LinkBuffer } from '../buffer/index.js';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { TTHeaderProtocol, writeTTHeader, type Frame, type TTHeaderInit } from '../transport/index.js';
+import { TTHeaderLayout as L } from '../transport/ttheader-layout.js';
 
 /**
  * How RPC messages are framed on a connection. `ttheader` is Kitex's TTHeader (metainfo travels
@@ -53,14 +54,16 @@ function ttheaderLength(headerSize: number, bodyLength: number, maxFrameSize: nu
   return length;
 }
 
-function ttheaderBytes(init: TTHeaderInit, bodyLength: number, maxFrameSize: number): Uint8Array {
+/** `init` encoded with `seqId` in its SEQID field, whatever `init.seqId` says, and its LENGTH. */
+function ttheaderBytes(init: TTHeaderInit, seqId: number, bodyLength: number, maxFrameSize: number): Uint8Array {
   const out = new LinkBuffer();
   try {
     writeTTHeader(out, init);
     out.flush();
     const header = out.readBinary(out.length);
     const length = ttheaderLength(header.length, bodyLength, maxFrameSize);
-    header.set(u32(length), 0);
+    header.set(u32(length), L.LENGTH);
+    header.set(u32(seqId), L.SEQ_ID);
     return header;
   } finally {
     out.close();
@@ -76,7 +79,7 @@ export class TTHeaderTemplate {
   private readonly bytes: Uint8Array;
 
   constructor(init: TTHeaderInit) {
-    this.bytes = ttheaderBytes({ ...init, seqId: 0 }, 0, Number.MAX_SAFE_INTEGER);
+    this.bytes = ttheaderBytes(init, 0, 0, Number.MAX_SAFE_INTEGER);
   }
 
   /** The header for a frame with `seqId` whose body (everything after the header) is `bodyLength` bytes. */
@@ -84,8 +87,8 @@ export class TTHeaderTemplate {
     const length = ttheaderLength(this.bytes.length, bodyLength, maxFrameSize);
     const header = Buffer.allocUnsafe(this.bytes.length);
     header.set(this.bytes);
-    header.writeUInt32BE(length, 0);
-    header.writeInt32BE(seqId | 0, 8);
+    header.writeUInt32BE(length, L.LENGTH);
+    header.writeInt32BE(seqId | 0, L.SEQ_ID);
     return header;
   }
 }
@@ -118,7 +121,7 @@ export function frameChunks(
 
 function headerBytes(header: TTHeaderInit | TTHeaderTemplate, bodyLength: number, maxFrameSize: number, seqId: number): Uint8Array {
   if (header instanceof TTHeaderTemplate) return header.header(seqId, bodyLength, maxFrameSize);
-  return ttheaderBytes(header.seqId === seqId ? header : { ...header, seqId }, bodyLength, maxFrameSize);
+  return ttheaderBytes(header, seqId, bodyLength, maxFrameSize);
 }
 
 function sizeError(size: number, max: number): HeddleError {
