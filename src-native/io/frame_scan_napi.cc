@@ -11,7 +11,6 @@
 namespace heddle {
 namespace {
 
-
 // scanFrame(bytes: Uint8Array, framing: 0 | 1 | 2 | 3, maxFrame) -> [status, length, need,
 // errorOffset]. Framing 2 sniffs the first 4 bytes the way a server connection does, then scans.
 Napi::Value ScanFrameForTest(const Napi::CallbackInfo& info) {

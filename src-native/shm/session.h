@@ -154,8 +154,10 @@ class Session {
   // Data plane (session_data.cc).
   Outcome HandleElement(const QueueElement& element);
   Outcome HandleFallback(const uint8_t* body, uint32_t length);
-  Outcome PublishChain(uint32_t stream_id, const std::vector<uint32_t>& slices, uint64_t bytes, bool* via_fallback);
-  Outcome FallbackFromSlices(uint32_t stream_id, const std::vector<uint32_t>& slices, size_t used, uint64_t bytes);
+  // Publish the slices in chain_for_send_, `bytes` of data, to the peer: through the send queue,
+  // or as FallbackData copied from the first `used` slices when the queue is full.
+  Outcome PublishChain(uint32_t stream_id, uint64_t bytes, bool* via_fallback);
+  Outcome FallbackFromSlices(uint32_t stream_id, size_t used, uint64_t bytes);
   void PushEvent(uint32_t kind, uint32_t stream, uint32_t a, uint32_t b, uint32_t c, uint32_t d);
   // Moves allocation `id`'s slices into chain_for_send_ and frees the id; false when no such
   // allocation is outstanding.

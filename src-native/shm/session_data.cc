@@ -117,7 +117,7 @@ Outcome Session::Send(uint32_t stream_id, const uint8_t* data, size_t length, bo
     if (done == length) break;
   }
   stats_.bytes_copied += length;
-  return PublishChain(stream_id, chain_for_send_, length, via_fallback);
+  return PublishChain(stream_id, length, via_fallback);
 }
 
 Outcome Session::Allocate(uint64_t bytes, uint32_t* allocation_id, const std::vector<uint32_t>** slices) {
@@ -151,7 +151,7 @@ Outcome Session::Commit(uint32_t allocation_id, uint32_t stream_id, uint64_t byt
     }
     return Outcome::Fail(Status::kInvalidArgument, "committed length is zero or exceeds the allocation");
   }
-  return PublishChain(stream_id, chain_for_send_, bytes, via_fallback);
+  return PublishChain(stream_id, bytes, via_fallback);
 }
 
 Outcome Session::Cancel(uint32_t allocation_id) {
@@ -171,8 +171,8 @@ bool Session::TakeAllocation(uint32_t id) {
   return true;
 }
 
-Outcome Session::PublishChain(uint32_t stream_id, const std::vector<uint32_t>& slices, uint64_t bytes,
-                              bool* via_fallback) {
+Outcome Session::PublishChain(uint32_t stream_id, uint64_t bytes, bool* via_fallback) {
+  const std::vector<uint32_t>& slices = chain_for_send_;
   size_t used = 0;
   for (uint64_t covered = 0; used < slices.size() && covered < bytes; ++used) covered += buffers_.SliceCapacity(slices[used]);
   for (size_t i = used; i < slices.size(); ++i) {
@@ -188,7 +188,7 @@ Outcome Session::PublishChain(uint32_t stream_id, const std::vector<uint32_t>& s
   const Status s = send_queue_.Put(QueueElement{stream_id, slices[0], kStreamOpened});
   if (s == Status::kQueueFull) {
     *via_fallback = true;
-    return FallbackFromSlices(stream_id, slices, used, bytes);
+    return FallbackFromSlices(stream_id, used, bytes);
   }
   if (s != Status::kOk) return Violation("send queue head/tail out of range");
   *via_fallback = false;
@@ -197,8 +197,8 @@ Outcome Session::PublishChain(uint32_t stream_id, const std::vector<uint32_t>& s
   return NotifyPeer();
 }
 
-Outcome Session::FallbackFromSlices(uint32_t stream_id, const std::vector<uint32_t>& slices, size_t used,
-                                    uint64_t bytes) {
+Outcome Session::FallbackFromSlices(uint32_t stream_id, size_t used, uint64_t bytes) {
+  const std::vector<uint32_t>& slices = chain_for_send_;
   std::vector<uint8_t> payload;
   payload.reserve(bytes);
   uint64_t remaining = bytes;
