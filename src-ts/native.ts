@@ -1,5 +1,5 @@
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import nodeGypBuild from 'node-gyp-build';
 
 /**
  * The functions heddle.node exports. Internal: the public view is {@link native}. Each part of
@@ -47,7 +47,7 @@ export interface NativeStatus {
    * on AMD before Zen 3), 'neon'. Empty when not loaded.
    */
   readonly features: readonly string[];
-  /** Why the addon is not loaded (HEDDLE_NO_NATIVE, no prebuild for this platform, load error). */
+  /** Why the addon is not loaded (HEDDLE_NO_NATIVE, no prebuild for this platform and C library, load error). */
   readonly reason?: string;
   /** The file the addon was loaded from. */
   readonly path?: string;
@@ -56,20 +56,84 @@ export interface NativeStatus {
 // Both src-ts/ (under vitest) and dist/ sit one level below the package root.
 const packageRoot = join(__dirname, '..');
 
+/**
+ * The C library the running Node is linked against, on Linux: prebuilds exist for both, and a
+ * glibc addon does not load into a musl process (nor the reverse). Read from the ELF interpreter
+ * of the Node binary (ld-linux-* or ld-musl-*), which costs two small reads; process.report, the
+ * other reliable source, takes about 15 ms.
+ */
+export function runningLibc(): 'glibc' | 'musl' | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const interpreter = elfInterpreter(process.execPath);
+  if (interpreter?.includes('ld-musl-')) return 'musl';
+  if (interpreter?.includes('ld-linux')) return 'glibc';
+  // A static or unusual Node: Node's report states the glibc it runs on, and nothing on musl.
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  return header?.glibcVersionRuntime !== undefined ? 'glibc' : 'musl';
+}
+
+/** The PT_INTERP path of a 64-bit little-endian ELF file, or undefined. */
+function elfInterpreter(file: string): string | undefined {
+  const PT_INTERP = 3;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const header = Buffer.alloc(64);
+    if (readSync(fd, header, 0, 64, 0) < 64 || header.readUInt32BE(0) !== 0x7f454c46) return undefined;
+    if (header[4] !== 2 || header[5] !== 1) return undefined; // ELFCLASS64, little-endian
+    const tableOffset = Number(header.readBigUInt64LE(32));
+    const entrySize = header.readUInt16LE(54);
+    const entries = header.readUInt16LE(56);
+    const table = Buffer.alloc(entrySize * entries);
+    readSync(fd, table, 0, table.length, tableOffset);
+    for (let i = 0; i < entries; i++) {
+      const entry = i * entrySize;
+      if (table.readUInt32LE(entry) !== PT_INTERP) continue;
+      const size = Math.min(Number(table.readBigUInt64LE(entry + 32)), 4096);
+      const path = Buffer.alloc(size);
+      readSync(fd, path, 0, size, Number(table.readBigUInt64LE(entry + 8)));
+      return path.toString('latin1').replace(/\0.*$/s, '');
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The files the loader tries, in order: a local build (`npm run build:native`, or the install
+ * script's fallback build), then the prebuild for this platform, architecture and C library.
+ */
+export function addonCandidates(root: string = packageRoot): string[] {
+  const libc = runningLibc();
+  const prebuild = join(root, 'prebuilds', `${process.platform}-${process.arch}`, libc === undefined ? 'heddle.node' : `heddle.${libc}.node`);
+  return [join(root, 'build', 'Release', 'heddle.node'), prebuild];
+}
+
 function loadAddon(): { addon?: NativeAddon; status: NativeStatus } {
   if (process.env.HEDDLE_NO_NATIVE === '1') {
     return { status: { loaded: false, features: [], reason: 'disabled by HEDDLE_NO_NATIVE=1' } };
   }
-  try {
-    // HEDDLE_ADDON_PATH selects a specific build, e.g. the sanitizer build of `npm run test:asan`.
-    const override = process.env.HEDDLE_ADDON_PATH;
-    const path = override !== undefined && override !== '' ? override : nodeGypBuild.path(packageRoot);
-    const addon = require(path) as NativeAddon;
-    return { addon, status: { loaded: true, features: Object.freeze(addon.cpuFeatures()), path } };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error);
+  // HEDDLE_ADDON_PATH selects a specific build, e.g. the sanitizer build of `npm run test:asan`.
+  const override = process.env.HEDDLE_ADDON_PATH;
+  const candidates = override !== undefined && override !== '' ? [override] : addonCandidates().filter((file) => existsSync(file));
+  if (candidates.length === 0) {
+    const target = `${process.platform}-${process.arch}${runningLibc() === undefined ? '' : ` (${runningLibc()})`}`;
+    const reason = `no prebuild for ${target} and no local build: run \`npm run build:native\` (needs a C++20 compiler)`;
     return { status: { loaded: false, features: [], reason } };
   }
+  const failures: string[] = [];
+  for (const path of candidates) {
+    try {
+      const addon = require(path) as NativeAddon;
+      return { addon, status: { loaded: true, features: Object.freeze(addon.cpuFeatures()), path } };
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message.split('\n')[0] ?? String(error) : String(error));
+    }
+  }
+  return { status: { loaded: false, features: [], reason: failures.join('; ') } };
 }
 
 const loaded = loadAddon();

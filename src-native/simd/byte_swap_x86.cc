@@ -68,7 +68,7 @@ __attribute__((target("avx2"))) size_t SwapBytesAvx2(const uint8_t* src, uint8_t
   return i / width;
 }
 
-__attribute__((target("avx512f,avx512bw"))) size_t SwapBytesAvx512(const uint8_t* src, uint8_t* dst, size_t count,
+__attribute__((target("avx512f,avx512bw" HEDDLE_EVEX512))) size_t SwapBytesAvx512(const uint8_t* src, uint8_t* dst, size_t count,
                                                                    size_t width) noexcept {
   const __m512i control = _mm512_broadcast_i32x4(
       _mm_load_si128(reinterpret_cast<const __m128i*>(ShuffleControl(width))));

@@ -75,7 +75,7 @@ __attribute__((target("bmi,bmi2,lzcnt"))) size_t Varint64sSizeBmi2(const uint64_
   return zigzag ? varint::SizeOf<true>(values, count) : varint::SizeOf<false>(values, count);
 }
 
-__attribute__((target("avx512f,avx512bw,avx512cd,avx512vbmi"))) size_t Varint64sSizeAvx512(const uint64_t* values, size_t count,
+__attribute__((target("avx512f,avx512bw,avx512cd,avx512vbmi" HEDDLE_EVEX512))) size_t Varint64sSizeAvx512(const uint64_t* values, size_t count,
                                                                                           bool zigzag) noexcept {
   __m512i lengths;
   std::memcpy(&lengths, varint::kLengthByLeadingZeros, 64);

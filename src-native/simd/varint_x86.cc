@@ -22,7 +22,7 @@ __attribute__((target("avx2"))) inline __m256i ZigZag8(__m256i v) {
   return _mm256_xor_si256(half, sign);
 }
 
-__attribute__((target("avx512f,avx512bw"))) inline __m512i ZigZag8(__m512i v) {
+__attribute__((target("avx512f,avx512bw" HEDDLE_EVEX512))) inline __m512i ZigZag8(__m512i v) {
   const __m512i half = _mm512_and_si512(_mm512_srli_epi16(v, 1), _mm512_set1_epi8(0x7f));
   const __m512i sign = _mm512_sub_epi8(_mm512_setzero_si512(), _mm512_and_si512(v, _mm512_set1_epi8(1)));
   return _mm512_xor_si512(half, sign);
@@ -102,7 +102,7 @@ __attribute__((target("avx2"))) size_t VarintBulk64Avx2(const uint8_t* src, size
   return n;
 }
 
-__attribute__((target("avx512f,avx512bw"))) size_t VarintBulk32Avx512(const uint8_t* src, size_t length, size_t count,
+__attribute__((target("avx512f,avx512bw" HEDDLE_EVEX512))) size_t VarintBulk32Avx512(const uint8_t* src, size_t length, size_t count,
                                                                       bool zigzag, int32_t* out) noexcept {
   size_t n = 0;
   while (length - n >= 64 && count - n >= 64) {
@@ -119,7 +119,7 @@ __attribute__((target("avx512f,avx512bw"))) size_t VarintBulk32Avx512(const uint
   return n;
 }
 
-__attribute__((target("avx512f,avx512bw"))) size_t VarintBulk64Avx512(const uint8_t* src, size_t length, size_t count,
+__attribute__((target("avx512f,avx512bw" HEDDLE_EVEX512))) size_t VarintBulk64Avx512(const uint8_t* src, size_t length, size_t count,
                                                                       bool zigzag, uint64_t* out) noexcept {
   size_t n = 0;
   while (length - n >= 64 && count - n >= 64) {
@@ -146,7 +146,7 @@ inline size_t VarintBulk64Avx512Or32(const uint8_t* src, size_t length, size_t c
   return VarintBulk32Avx512(src, length, count, zigzag, out);
 }
 
-#define HEDDLE_VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,popcnt")))
+#define HEDDLE_VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,popcnt" HEDDLE_EVEX512)))
 
 // Bytes a batch indexes (end offsets are kept as bytes), and the bytes past a batch that its last
 // group of 8 varints may load (two 64-byte vectors from a start inside the batch).
@@ -263,7 +263,7 @@ __attribute__((target("avx2,popcnt"))) size_t CountVarintEndsAvx2(const uint8_t*
   return count;
 }
 
-__attribute__((target("avx512f,avx512bw,popcnt"))) size_t CountVarintEndsAvx512(const uint8_t* src, size_t length) noexcept {
+__attribute__((target("avx512f,avx512bw,popcnt" HEDDLE_EVEX512))) size_t CountVarintEndsAvx512(const uint8_t* src, size_t length) noexcept {
   size_t count = 0;
   size_t p = 0;
   for (; p + 64 <= length; p += 64) {
