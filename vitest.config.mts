@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Prints the one line saying which suites were skipped for a missing system peer (protoc, Go, ...).
+    globalSetup: ['test/helpers/peer-skips.ts'],
   },
 });

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HeddleError, protobuf } from './helpers/heddle.js';
 import { heddleFileJson, protocFilesJson } from './helpers/descriptor-json.js';
-import { FIXTURES, protocDescriptorSet, SYSTEM_INCLUDE } from './helpers/protoc.js';
+import { FIXTURES, fixturePeers, protocDescriptorSet, SYSTEM_INCLUDE } from './helpers/protoc.js';
+import { itWithPeers } from '../helpers/peers.js';
 
 const FIXTURE_FILES = ['baseline.proto', 'scalars3.proto', 'features2.proto', 'custom-options.proto', 'imports-main.proto', 'scoping.proto'];
 
 describe('fromDescriptorSet', () => {
   for (const file of FIXTURE_FILES) {
-    it(`reads protoc's set for ${file} into the same descriptors`, () => {
+    itWithPeers(fixturePeers([file]), `reads protoc's set for ${file} into the same descriptors`, () => {
       const bytes = protocDescriptorSet([FIXTURES, SYSTEM_INCLUDE], [file]);
       const expected = protocFilesJson(bytes);
       const root = protobuf.fromDescriptorSet(bytes);
@@ -21,7 +22,7 @@ describe('fromDescriptorSet', () => {
     });
   }
 
-  it('gives codecs equal to those of the parsed source', () => {
+  itWithPeers(fixturePeers(['baseline.proto']), 'gives codecs equal to those of the parsed source', () => {
     const bytes = protocDescriptorSet([FIXTURES], ['baseline.proto']);
     const fromSet = protobuf.fromDescriptorSet(bytes).codec('baseline.OrderItem');
     const parsed = protobuf.load(join(FIXTURES, 'baseline.proto')).codec('baseline.OrderItem');
@@ -30,14 +31,14 @@ describe('fromDescriptorSet', () => {
     expect(fromSet.decode(parsed.encode(value))).toEqual(value);
   });
 
-  it('takes well-known imports missing from the set from the built-in copies', () => {
+  itWithPeers(fixturePeers(['scalars3.proto']), 'takes well-known imports missing from the set from the built-in copies', () => {
     const bytes = protocDescriptorSet([FIXTURES, SYSTEM_INCLUDE], ['scalars3.proto'], false);
     const root = protobuf.fromDescriptorSet(bytes);
     expect(root.lookupMessage('heddle.test.v1.WellKnown').fields.map((f) => f.name)).toContain('at');
     expect(root.codec('google.protobuf.Timestamp').decode(new Uint8Array([8, 5]))).toEqual({ seconds: 5n, nanos: 0 });
   });
 
-  it('rejects a set whose imports are missing', () => {
+  itWithPeers(fixturePeers(['imports-public.proto']), 'rejects a set whose imports are missing', () => {
     const bytes = protocDescriptorSet([FIXTURES], ['imports-public.proto'], false);
     expect(() => protobuf.fromDescriptorSet(bytes)).toThrow(HeddleError);
     expect(() => protobuf.fromDescriptorSet(bytes)).toThrow(/imports-transitive.proto/);
@@ -55,7 +56,7 @@ describe('toDescriptorSet', () => {
   const SPLIT_OPTION_RECORDS = new Set(['custom-options.proto']);
 
   for (const file of FIXTURE_FILES) {
-    it(`writes the set protoc writes for ${file}`, () => {
+    itWithPeers(fixturePeers([file]), `writes the set protoc writes for ${file}`, () => {
       const expected = protocDescriptorSet([FIXTURES, SYSTEM_INCLUDE], [file]);
       const root = protobuf.load(join(FIXTURES, file), { includeDirs: [FIXTURES, SYSTEM_INCLUDE] });
       const written = root.toDescriptorSet();
@@ -64,7 +65,7 @@ describe('toDescriptorSet', () => {
     });
   }
 
-  it('round-trips through fromDescriptorSet', () => {
+  itWithPeers(fixturePeers(['custom-options.proto']), 'round-trips through fromDescriptorSet', () => {
     const bytes = protocDescriptorSet([FIXTURES, SYSTEM_INCLUDE], ['custom-options.proto']);
     const again = protobuf.fromDescriptorSet(protobuf.fromDescriptorSet(bytes).toDescriptorSet());
     expect(again.allFiles.map(heddleFileJson)).toEqual([...protocFilesJson(bytes).values()]);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fromBufbuild, toBufbuild } from './helpers/bufbuild-bridge.js';
 import { protobuf } from './helpers/heddle.js';
 import { runPythonOracle } from './helpers/python-oracle.js';
+import { itWithPeers } from '../helpers/peers.js';
 import { renderSchema, schemaArb, valueArb, type SchemaSpec } from './helpers/random-schema.js';
 
 interface Compiled {
@@ -49,7 +50,7 @@ describe('heddle and @bufbuild/protobuf agree on random schemas', () => {
     );
   });
 
-  it('damaged encodings decode alike in both; where they differ, Google\'s Python protobuf sides with heddle', () => {
+  itWithPeers(['python3-protobuf'], 'damaged encodings decode alike in both; where they differ, Google\'s Python protobuf sides with heddle', () => {
     const damage = fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), how: fc.constantFrom('truncate', 'flip', 'insert') });
     // @bufbuild/protobuf is lenient where protobuf's C++ runtime is not (wire types of known
     // fields, map entry bounds, required fields); those cases go to Python (C++ backend) to decide.

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { protobuf } from './helpers/heddle.js';
-import { FIXTURES, protocCompile, protocEncode } from './helpers/protoc.js';
+import { FIXTURES, protocCompile, protocEncode, protocPeers } from './helpers/protoc.js';
 import { runPythonOracle } from './helpers/python-oracle.js';
+import { itWithPeers } from '../helpers/peers.js';
 import { toTextFormat } from './helpers/text-format.js';
 import { messageValueArb } from './helpers/value-arb.js';
 
@@ -49,6 +50,9 @@ message MapCorpus {
 }
 `;
 
+/** What compiling the corpora takes (they import the fixtures). */
+const PROTOC = protocPeers(...Object.values(FIXTURE_SOURCES));
+
 function corpus(file: string, source: string, type: string, perField: number, maps: boolean) {
   const sources = { ...FIXTURE_SOURCES, [file]: source };
   const root = protobuf.parse(source, { filename: file, imports: FIXTURE_SOURCES });
@@ -58,8 +62,14 @@ function corpus(file: string, source: string, type: string, perField: number, ma
     const item = messageValueArb((field as { message: () => typeof info }).message(), 2, { maps });
     value[field.name.replace(/_(.)/g, (_, c: string) => c.toUpperCase())] = fc.sample(item, { numRuns: perField, seed: 4242 + i });
   });
-  const { set } = protocCompile(sources, file);
-  return { sources, root, info, value, set: set!, codec: root.codec(type) };
+  return { file, sources, root, info, value, codec: root.codec(type) };
+}
+
+/** protoc's FileDescriptorSet of a corpus, for Python. */
+function descriptorSet(c: ReturnType<typeof corpus>): Uint8Array {
+  const { set, errors } = protocCompile(c.sources, c.file);
+  if (set === undefined) throw new Error(`protoc refused ${c.file}:\n${errors}`);
+  return set;
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -69,7 +79,7 @@ describe('deterministic messages are byte-exact with Google', () => {
   const heddleBytes = c.codec.encode(c.value);
   const text = toTextFormat(c.info, c.value);
 
-  it('protoc --encode writes the bytes heddle writes', () => {
+  itWithPeers(PROTOC, 'protoc --encode writes the bytes heddle writes', () => {
     const protocBytes = protocEncode(c.sources, 'corpus.proto', 'heddle.interop.Corpus', text);
     if (hex(protocBytes) !== hex(heddleBytes)) {
       // Point at the first differing message rather than at a long hex string.
@@ -84,10 +94,11 @@ describe('deterministic messages are byte-exact with Google', () => {
     expect(hex(heddleBytes)).toBe(hex(protocBytes));
   });
 
-  it("Python's text_format + SerializeToString writes the bytes heddle writes, and reads heddle's bytes back unchanged", () => {
+  itWithPeers([...PROTOC, 'python3-protobuf'], "Python's text_format + SerializeToString writes the bytes heddle writes, and reads heddle's bytes back unchanged", () => {
+    const set = descriptorSet(c);
     const [fromText, reread] = runPythonOracle([
-      { set: c.set, type: 'heddle.interop.Corpus', op: 'text', text },
-      { set: c.set, type: 'heddle.interop.Corpus', op: 'parse', data: heddleBytes },
+      { set, type: 'heddle.interop.Corpus', op: 'text', text },
+      { set, type: 'heddle.interop.Corpus', op: 'parse', data: heddleBytes },
     ]);
     expect(fromText).toMatchObject({ ok: true });
     expect(hex((fromText as { bytes: Uint8Array }).bytes)).toBe(hex(heddleBytes));
@@ -112,16 +123,17 @@ describe('messages with maps round-trip through Google by value', () => {
   const heddleBytes = c.codec.encode(c.value);
   const expected = c.codec.decode(heddleBytes);
 
-  it("Python reads heddle's bytes and writes bytes heddle decodes to the same values", () => {
+  itWithPeers([...PROTOC, 'python3-protobuf'], "Python reads heddle's bytes and writes bytes heddle decodes to the same values", () => {
+    const set = descriptorSet(c);
     const [reread, fromText] = runPythonOracle([
-      { set: c.set, type: 'heddle.interop.MapCorpus', op: 'parse', data: heddleBytes },
-      { set: c.set, type: 'heddle.interop.MapCorpus', op: 'text', text: toTextFormat(c.info, c.value) },
+      { set, type: 'heddle.interop.MapCorpus', op: 'parse', data: heddleBytes },
+      { set, type: 'heddle.interop.MapCorpus', op: 'text', text: toTextFormat(c.info, c.value) },
     ]);
     expect(c.codec.decode((reread as { bytes: Uint8Array }).bytes)).toEqual(expected);
     expect(c.codec.decode((fromText as { bytes: Uint8Array }).bytes)).toEqual(expected);
   });
 
-  it('protoc --encode writes bytes heddle decodes to the same values', () => {
+  itWithPeers(PROTOC, 'protoc --encode writes bytes heddle decodes to the same values', () => {
     const protocBytes = protocEncode(c.sources, 'map-corpus.proto', 'heddle.interop.MapCorpus', toTextFormat(c.info, c.value));
     expect(c.codec.decode(protocBytes)).toEqual(expected);
   });

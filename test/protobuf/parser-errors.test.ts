@@ -1,8 +1,9 @@
 // Where protoc rejects a file, heddle rejects it too, at the same file:line:column and with the
 // same message. Each case has one error; protoc runs on the same sources as the oracle.
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { HeddleError, protobuf } from './helpers/heddle.js';
-import { protocCompile } from './helpers/protoc.js';
+import { protocCompile, protocPeers } from './helpers/protoc.js';
+import { itWithPeers } from '../helpers/peers.js';
 
 interface Case {
   name: string;
@@ -156,7 +157,7 @@ function protocError(c: Case): { file: string; line?: number; column?: number; m
 
 describe('heddle rejects what protoc rejects, at the same place', () => {
   for (const c of CASES) {
-    it(c.name, () => {
+    itWithPeers(protocPeers(c.main, ...Object.values(c.imports ?? {})), c.name, () => {
       const expected = protocError(c);
       const error = heddleError(c);
       expect(error, 'heddle accepted the file').toBeDefined();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { protobuf } from './helpers/heddle.js';
 import { heddleFileJson, protocFilesJson, type DescriptorJson } from './helpers/descriptor-json.js';
 import { protocDescriptorSet, SYSTEM_INCLUDE } from './helpers/protoc.js';
+import { describeWithPeers } from '../helpers/peers.js';
 
 const WELL_KNOWN = ['any', 'api', 'descriptor', 'duration', 'empty', 'field_mask', 'source_context', 'struct', 'timestamp', 'type', 'wrappers'];
 
@@ -30,7 +31,7 @@ function withoutFileOptions(file: DescriptorJson): DescriptorJson {
   return rest;
 }
 
-describe('built-in well-known types', () => {
+describeWithPeers(['protoc', 'protobuf-includes'], "built-in well-known types equal protoc's copies", () => {
   for (const name of WELL_KNOWN) {
     const path = `google/protobuf/${name}.proto`;
     it(`${path} matches protoc's`, () => {
@@ -40,7 +41,9 @@ describe('built-in well-known types', () => {
       expect(canonical(withoutFileOptions(heddleFileJson(builtIn)))).toEqual(canonical(withoutFileOptions(expected)));
     });
   }
+});
 
+describe('built-in well-known types', () => {
   it('resolves with nothing installed and gives codecs for the types', () => {
     const root = protobuf.parse(
       'syntax = "proto3"; import "google/protobuf/timestamp.proto"; message Event { google.protobuf.Timestamp at = 1; }',

@@ -4,6 +4,7 @@ import type { HeddleError } from '../../src-ts/errors.js';
 import { native } from '../../src-ts/native.js';
 import { createClient, createServer } from '../../src-ts/rpc/index.js';
 import * as thrift from '../../src-ts/thrift/index.js';
+import { itWithPeers, PYTHON } from '../helpers/peers.js';
 
 const ioPaths = native.loaded ? (['native', 'net'] as const) : (['net'] as const);
 const doc = thrift.parse(`
@@ -30,9 +31,9 @@ describe.each(ioPaths)('oneway calls and connect timeouts, %s I/O', (io) => {
   const stalled: Array<() => void> = [];
   afterAll(() => stalled.forEach((stop) => stop()));
 
-  it('gives ERR_TIMEOUT when connecting takes longer than connectTimeoutMs', async () => {
+  itWithPeers(['python3'], 'gives ERR_TIMEOUT when connecting takes longer than connectTimeoutMs', async () => {
     // A listener whose backlog is full and that never accepts: further SYNs go unanswered.
-    const peer = spawn('python3', ['-c', [
+    const peer = spawn(PYTHON, ['-c', [
       'import socket,sys',
       's=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(0)',
       'fill=[socket.socket() for _ in range(4)]',

@@ -2,24 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createServer, type RpcServer } from '../../src-ts/rpc/index.js';
 import { nativeIoAvailable } from '../../src-ts/rpc/native-connection.js';
 import { startThriftServer, thriftClient } from '../../bench/rpc/peers.mjs';
+import { describeWithPeers } from '../helpers/peers.js';
 import { echoDoc, echoHandlers } from './echo-fixture.js';
 
 // The Apache `thrift` npm package (code from the Debian thrift compiler, `--gen js:node`) as
 // server and as client, on Framed and Buffered transports, Binary and Compact protocols, with
 // heddle on each I/O path (the addon's native scanner, and net.Socket with the TS FrameReader).
-let compilerMissing: string | undefined;
-try {
-  (await import('node:child_process')).execFileSync('thrift', ['--version'], { stdio: 'ignore' });
-} catch {
-  compilerMissing = 'the thrift compiler is not installed';
-}
 
 const ioPaths = nativeIoAvailable() ? (['native', 'net'] as const) : (['net'] as const);
 const combos = (['framed', 'buffered'] as const).flatMap((transport) =>
   (['binary', 'compact'] as const).flatMap((protocol) => ioPaths.map((io) => [transport, protocol, io] as const)),
 );
 
-describe.skipIf(compilerMissing !== undefined).each(combos)('thrift npm package, %s transport, %s protocol, %s I/O', (transport, protocol, io) => {
+describeWithPeers(['thrift'], 'thrift npm package', () => describe.each(combos)('%s transport, %s protocol, %s I/O', (transport, protocol, io) => {
   let peer: { address: string; close(): Promise<void> };
   let server: RpcServer;
   beforeAll(async () => {
@@ -58,4 +53,4 @@ describe.skipIf(compilerMissing !== undefined).each(combos)('thrift npm package,
       client.close();
     }
   });
-});
+}));

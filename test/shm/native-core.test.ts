@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithPeers, sanitizingCompiler } from '../helpers/peers.js';
 import { nativeDisabled } from './helpers/runtime.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -19,13 +20,6 @@ const sources = [
   'src-native/shm/fault_guard.cc',
 ];
 const headers = ['layout.h', 'status.h', 'shared_word.h', 'buffer_manager.h', 'queue.h', 'control_message.h', 'shared_memory.h', 'fault_guard.h'].map((h) => `src-native/shm/${h}`);
-
-function compiler(): string | undefined {
-  for (const cxx of ['clang++', 'g++']) {
-    if (spawnSync(cxx, ['--version']).status === 0) return cxx;
-  }
-  return undefined;
-}
 
 function buildCoreTest(cxx: string): string {
   const hash = createHash('sha256');
@@ -42,11 +36,9 @@ function buildCoreTest(cxx: string): string {
   return binary;
 }
 
-describe.skipIf(nativeDisabled || process.platform !== 'linux')('shm native core (C++, sanitized)', () => {
-  const cxx = compiler();
-
-  it.runIf(cxx !== undefined)('passes its unit tests under ASan and UBSan', () => {
-    const binary = buildCoreTest(cxx!);
+describeWithPeers.skipIf(nativeDisabled || process.platform !== 'linux')(['c++'], 'shm native core (C++, sanitized)', () => {
+  it('passes its unit tests under ASan and UBSan', () => {
+    const binary = buildCoreTest(sanitizingCompiler()!);
     // The sanitizer runtime of the addon build (LD_PRELOAD in test:asan) must not leak into this one.
     const env = { ...process.env, LD_PRELOAD: '', ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0' };
     const run = spawnSync(binary, [], { env, encoding: 'utf8', timeout: 60_000 });

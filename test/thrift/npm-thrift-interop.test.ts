@@ -4,13 +4,13 @@
 // most one entry (objects enumerate integer-like keys in numeric order, reordering the entries).
 // Sets are arrays there, so they keep their order and may hold several elements.
 import fc from 'fast-check';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { parse, type ThriftDocument, type ThriftType } from '../../src-ts/thrift/index.js';
 import { PROTOCOLS } from './fixtures.js';
-import { generateNpmThrift, npmDecode, npmEncode, npmThriftMissing, toNpm } from './peers/npm-thrift-peer.js';
+import { generateNpmThrift, npmDecode, npmEncode, toNpm } from './peers/npm-thrift-peer.js';
 import { type PeerLimits, schemaArbitrary, valueArbitrary } from './peers/random-schema.js';
+import { describeWithPeers } from '../helpers/peers.js';
 
-const missing = npmThriftMissing();
 const SEED = Number(process.env.HEDDLE_FC_SEED ?? 20240613);
 const STRUCTS = 12;
 const VALUES_PER_STRUCT = 12;
@@ -49,7 +49,7 @@ function holdsContainerBool(doc: ThriftDocument, type: ThriftType, inContainer =
   }
 }
 
-describe.skipIf(missing !== undefined)(`thrift npm package peer (seed ${SEED})${missing ? `: ${missing}` : ''}`, () => {
+describeWithPeers(['thrift'], `thrift npm package peer (seed ${SEED})`, () => {
   const schema = fc.sample(schemaArbitrary(STRUCTS, limits), { seed: SEED, numRuns: 1 })[0]!;
   const doc = parse(schema.idl, { filename: schema.filename });
   const peer = generateNpmThrift(schema.idl, 'corpus');

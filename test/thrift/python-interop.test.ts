@@ -4,14 +4,14 @@
 // Sets hold at most one element here (Python decodes sets into unordered `set`s); maps may hold
 // several, since Python dicts keep insertion order.
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { parse } from '../../src-ts/thrift/index.js';
 import { PROTOCOLS } from './fixtures.js';
 import { type PeerLimits, schemaArbitrary, valueArbitrary } from './peers/random-schema.js';
-import { type PythonCase, pythonPeerMissing, runPythonPeer } from './peers/python-peer.js';
+import { type PythonCase, runPythonPeer } from './peers/python-peer.js';
 import { toWireJson } from './peers/wire-json.js';
+import { describeWithPeers } from '../helpers/peers.js';
 
-const missing = pythonPeerMissing();
 const SEED = Number(process.env.HEDDLE_FC_SEED ?? 20240613);
 const STRUCTS = 12;
 const VALUES_PER_STRUCT = 12;
@@ -26,7 +26,7 @@ const limits: PeerLimits = {
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-describe.skipIf(missing !== undefined)(`Apache Thrift Python peer (seed ${SEED})${missing ? `: ${missing}` : ''}`, () => {
+describeWithPeers(['thrift', 'python3-thrift'], `Apache Thrift Python peer (seed ${SEED})`, () => {
   const schema = fc.sample(schemaArbitrary(STRUCTS, limits), { seed: SEED, numRuns: 1 })[0]!;
   const doc = parse(schema.idl, { filename: schema.filename });
   const values = schema.structs.map((s, k) => fc.sample(valueArbitrary(schema, s.name, limits), { seed: SEED + k, numRuns: VALUES_PER_STRUCT }));

@@ -10,7 +10,8 @@ import { encodeFrame } from '../../src-ts/transport/frame-writer.js';
 import type { Frame } from '../../src-ts/transport/frame.js';
 import { MetaInfo } from '../../src-ts/transport/metainfo.js';
 import { peekThriftMessageHeader } from '../../src-ts/transport/thrift-binary-scan.js';
-import { buildCaptureProgram, findGo, recordCaptures, startLiveServers, type LiveServers } from './helpers/kitex-capture.js';
+import { describeWithPeers } from '../helpers/peers.js';
+import { buildCaptureProgram, recordCaptures, startLiveServers, type LiveServers } from './helpers/kitex-capture.js';
 import { checkCapture, loadCaptures } from './helpers/kitex-fixtures.js';
 import { thriftMessage } from './helpers/thrift-values.js';
 
@@ -37,88 +38,81 @@ describe('Kitex recordings kept as fixtures', () => {
 
 // The same checks against a fresh recording, and live calls from heddle into a Kitex server,
 // whenever Go is installed: the Go program builds from the module proxy (cached per source hash).
-const go = findGo();
-if (go === undefined) {
-  describe('Kitex live peer', () => {
-    it.skip('skipped: no `go` command (set GO or install Go); the fixture tests above still ran', () => {});
+describeWithPeers(['go'], 'Kitex live peer', () => {
+  let binary = '';
+  let servers: LiveServers | undefined;
+
+  beforeAll(async () => {
+    binary = buildCaptureProgram();
+    servers = await startLiveServers(binary);
+  }, 170_000);
+  afterAll(() => servers?.stop());
+
+  it('records fresh captures that heddle parses and re-encodes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heddle-kitex-'));
+    try {
+      recordCaptures(binary, dir);
+      const index = loadCaptures(dir);
+      expect(index.scenarios.length).toBe(loadCaptures(fixtures).scenarios.length);
+      for (const capture of index.scenarios) checkCapture(dir, capture);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-} else {
-  describe('Kitex live peer', () => {
-    let binary = '';
-    let servers: LiveServers | undefined;
 
-    beforeAll(async () => {
-      binary = buildCaptureProgram();
-      servers = await startLiveServers(binary);
-    }, 170_000);
-    afterAll(() => servers?.stop());
-
-    it('records fresh captures that heddle parses and re-encodes', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'heddle-kitex-'));
-      try {
-        recordCaptures(binary, dir);
-        const index = loadCaptures(dir);
-        expect(index.scenarios.length).toBe(loadCaptures(fixtures).scenarios.length);
-        for (const capture of index.scenarios) checkCapture(dir, capture);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-
-    it('a Kitex server accepts heddle TTHeader requests with metainfo and heddle reads the reply', async () => {
-      const meta = new MetaInfo()
-        .setInt('FromService', 'heddle-node')
-        .setInt('ToService', 'EchoService')
-        .setInt('ToMethod', 'echo')
-        .setInt('MsgType', '1')
-        .setInt('TransportType', 'unframed')
-        .set('isn', 'EchoService')
-        .setTransient('trace-id', 't-node')
-        .setTransient('gdpr-token', 'node-acl')
-        .setPersistent('tenant', 'acme');
-      const request = encodeFrame({ kind: 'ttheader', header: { seqId: 5, intInfo: meta.intInfo, strInfo: meta.strInfo } }, echoArgs('report-meta', 5));
-      const reply = await roundTrip(liveAddress(servers, 'thrift'), request);
-      expect(reply.kind).toBe('ttheader');
-      if (reply.kind !== 'ttheader') return;
-      expect(reply.header.seqId).toBe(5);
-      expect(peekThriftMessageHeader(reply.payload)).toMatchObject({ name: 'echo', type: 2, seqId: 5 });
-      expect(JSON.parse(echoResultMessage(reply.payload))).toMatchObject({
-        method: 'echo',
-        seqId: 5,
-        fromService: 'heddle-node',
-        transport: 'TTHeader',
-        transient: { 'trace-id': 't-node', 'gdpr-token': 'node-acl' },
-        persistent: { tenant: 'acme' },
-      });
-    });
-
-    it('a Kitex server answers heddle Framed, TTHeaderFramed and PurePayload requests in kind', async () => {
-      const cases = [
-        { spec: { kind: 'framed' as const }, transport: 'Framed' },
-        { spec: { kind: 'ttheader-framed' as const, header: { seqId: 6 } }, transport: 'TTHeader|Framed' },
-        { spec: { kind: 'pure-payload' as const }, transport: 'PurePayload' },
-      ];
-      for (const { spec, transport } of cases) {
-        const reply = await roundTrip(liveAddress(servers, 'thrift'), encodeFrame(spec, echoArgs('report-meta', 6)));
-        expect(reply.kind).toBe(spec.kind);
-        expect(JSON.parse(echoResultMessage(reply.payload))).toMatchObject({ seqId: 6, transport });
-      }
-    });
-
-    it('a Kitex server answers a heddle Framed Kitex Protobuf request, which a Kitex client never sends', async () => {
-      const body = Buffer.concat([Buffer.from([0x0a, 11]), Buffer.from('report-meta'), Buffer.from([0x10, 42])]);
-      const request = encodeFrame({ kind: 'framed', envelope: { messageType: 1, method: 'Echo', seqId: 8 } }, body);
-      const reply = await roundTrip(liveAddress(servers, 'protobuf'), request);
-      expect(reply.kind).toBe('framed');
-      expect(reply.payloadProtocol).toBe('kitex-protobuf');
-      expect(reply.envelope).toMatchObject({ method: 'Echo', messageType: 2, seqId: 8 });
-      reply.payload.skip(reply.envelope?.size ?? 0);
-      expect(reply.payload.readByte()).toBe(0x0a);
-      const report = JSON.parse(reply.payload.readString(readVarint(reply.payload)));
-      expect(report).toMatchObject({ method: 'Echo', seqId: 8, transport: 'Framed' });
+  it('a Kitex server accepts heddle TTHeader requests with metainfo and heddle reads the reply', async () => {
+    const meta = new MetaInfo()
+      .setInt('FromService', 'heddle-node')
+      .setInt('ToService', 'EchoService')
+      .setInt('ToMethod', 'echo')
+      .setInt('MsgType', '1')
+      .setInt('TransportType', 'unframed')
+      .set('isn', 'EchoService')
+      .setTransient('trace-id', 't-node')
+      .setTransient('gdpr-token', 'node-acl')
+      .setPersistent('tenant', 'acme');
+    const request = encodeFrame({ kind: 'ttheader', header: { seqId: 5, intInfo: meta.intInfo, strInfo: meta.strInfo } }, echoArgs('report-meta', 5));
+    const reply = await roundTrip(liveAddress(servers, 'thrift'), request);
+    expect(reply.kind).toBe('ttheader');
+    if (reply.kind !== 'ttheader') return;
+    expect(reply.header.seqId).toBe(5);
+    expect(peekThriftMessageHeader(reply.payload)).toMatchObject({ name: 'echo', type: 2, seqId: 5 });
+    expect(JSON.parse(echoResultMessage(reply.payload))).toMatchObject({
+      method: 'echo',
+      seqId: 5,
+      fromService: 'heddle-node',
+      transport: 'TTHeader',
+      transient: { 'trace-id': 't-node', 'gdpr-token': 'node-acl' },
+      persistent: { tenant: 'acme' },
     });
   });
-}
+
+  it('a Kitex server answers heddle Framed, TTHeaderFramed and PurePayload requests in kind', async () => {
+    const cases = [
+      { spec: { kind: 'framed' as const }, transport: 'Framed' },
+      { spec: { kind: 'ttheader-framed' as const, header: { seqId: 6 } }, transport: 'TTHeader|Framed' },
+      { spec: { kind: 'pure-payload' as const }, transport: 'PurePayload' },
+    ];
+    for (const { spec, transport } of cases) {
+      const reply = await roundTrip(liveAddress(servers, 'thrift'), encodeFrame(spec, echoArgs('report-meta', 6)));
+      expect(reply.kind).toBe(spec.kind);
+      expect(JSON.parse(echoResultMessage(reply.payload))).toMatchObject({ seqId: 6, transport });
+    }
+  });
+
+  it('a Kitex server answers a heddle Framed Kitex Protobuf request, which a Kitex client never sends', async () => {
+    const body = Buffer.concat([Buffer.from([0x0a, 11]), Buffer.from('report-meta'), Buffer.from([0x10, 42])]);
+    const request = encodeFrame({ kind: 'framed', envelope: { messageType: 1, method: 'Echo', seqId: 8 } }, body);
+    const reply = await roundTrip(liveAddress(servers, 'protobuf'), request);
+    expect(reply.kind).toBe('framed');
+    expect(reply.payloadProtocol).toBe('kitex-protobuf');
+    expect(reply.envelope).toMatchObject({ method: 'Echo', messageType: 2, seqId: 8 });
+    reply.payload.skip(reply.envelope?.size ?? 0);
+    expect(reply.payload.readByte()).toBe(0x0a);
+    const report = JSON.parse(reply.payload.readString(readVarint(reply.payload)));
+    expect(report).toMatchObject({ method: 'Echo', seqId: 8, transport: 'Framed' });
+  });
+});
 
 function liveAddress(servers: LiveServers | undefined, which: 'thrift' | 'protobuf'): string {
   if (servers === undefined) throw new Error('Kitex servers did not start');

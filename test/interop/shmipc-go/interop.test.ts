@@ -2,16 +2,15 @@
 // both protocol versions: v2 (files under /dev/shm) and v3 (memfds over SCM_RIGHTS). The streams
 // carry Framed Thrift Binary CALLs with payloads from 1 B to 4 MiB; every byte of every echo is
 // compared, by the Go side and by heddle's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { shm } from '../../../src-ts/index.js';
 import type { ShmServer, ShmStream } from '../../../src-ts/shm/index.js';
 import {
   expectFramedEchoes, filesWithPrefix, FRAME_SIZES, framedThriftCall, nativeDisabled, payloadPattern, readFrame, sendViaAllocate, tempDir,
   uniquePrefix, waitFor,
 } from '../../shm/helpers/runtime.js';
-import { buildPeer, findGo, runPeer } from './peer.js';
-
-const go = findGo();
+import { describeWithPeers } from '../../helpers/peers.js';
+import { buildPeer, runPeer } from './peer.js';
 
 /** The fields of a Framed Thrift CALL built by framedThriftCall; throws when it is not one. */
 function parseCall(frame: Buffer): { seqId: number; payload: Buffer } {
@@ -43,7 +42,7 @@ function verifyingEcho(stream: ShmStream, verified: number[], failures: string[]
   })();
 }
 
-describe.skipIf(nativeDisabled || go === undefined)('interop with cloudwego/shmipc-go', () => {
+describeWithPeers.skipIf(nativeDisabled)(['go'], 'interop with cloudwego/shmipc-go', () => {
   let binary: string;
   const dir = tempDir('go');
   beforeAll(() => {

@@ -3,8 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { buildGoProgram } from '../../../scripts/go-programs.mjs';
 
-export { findGo } from '../../../scripts/go-programs.mjs';
-
 /** Builds the peer once per version of its sources (cached in the OS temp dir by their hash). */
 export function buildPeer(): string {
   return buildGoProgram('shmipc-go');

@@ -1,13 +1,35 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PROTOBUF_INCLUDE, type PeerName } from '../../helpers/peers.js';
 
 /** Directory of the .proto fixtures shared by the protobuf tests. */
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 
-/** Where Debian's protobuf-compiler keeps the well-known type sources. */
-export const SYSTEM_INCLUDE = '/usr/include';
+/** Where Debian's libprotobuf-dev keeps the well-known type sources. */
+export const SYSTEM_INCLUDE = PROTOBUF_INCLUDE;
+
+const IMPORT = /^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"/gm;
+
+/** The peers protoc needs to compile `sources`: itself, and the system's copies of the well-known types any of them imports. */
+export function protocPeers(...sources: string[]): PeerName[] {
+  const wellKnown = sources.some((source) => [...source.matchAll(IMPORT)].some((m) => m[1]!.startsWith('google/protobuf/')));
+  return wellKnown ? ['protoc', 'protobuf-includes'] : ['protoc'];
+}
+
+/** {@link protocPeers} of fixture files and of the fixtures they import, transitively. */
+export function fixturePeers(files: string[]): PeerName[] {
+  const sources = new Map<string, string>();
+  const visit = (file: string): void => {
+    if (sources.has(file) || !existsSync(join(FIXTURES, file))) return;
+    const source = readFileSync(join(FIXTURES, file), 'utf8');
+    sources.set(file, source);
+    for (const m of source.matchAll(IMPORT)) visit(m[1]!);
+  };
+  files.forEach(visit);
+  return protocPeers(...sources.values());
+}
 
 /** Runs `protoc --descriptor_set_out` over files under `includeDirs`; the FileDescriptorSet bytes. */
 export function protocDescriptorSet(includeDirs: string[], files: string[], includeImports = true): Uint8Array {

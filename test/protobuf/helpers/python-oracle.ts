@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PYTHON } from '../../helpers/peers.js';
 
 /** One request to Google's Python protobuf (see pb_oracle.py). */
 export type OracleCase =
@@ -9,7 +10,7 @@ export type OracleCase =
 /** Python's answer: its deterministic serialization, or the error it raised. */
 export type OracleResult = { ok: true; bytes: Uint8Array } | { ok: false; error: string };
 
-/** Runs every case in one Python process (Debian's /usr/bin/python3 with python3-protobuf). */
+/** Runs every case in one Python process (Debian's python3 with python3-protobuf). */
 export function runPythonOracle(cases: OracleCase[]): OracleResult[] {
   if (cases.length === 0) return [];
   const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -18,7 +19,7 @@ export function runPythonOracle(cases: OracleCase[]): OracleResult[] {
       ? { set: b64(c.set), type: c.type, op: c.op, data: b64(c.data) }
       : { set: b64(c.set), type: c.type, op: c.op, text: c.text })),
   };
-  const output = execFileSync('/usr/bin/python3', [join(__dirname, 'pb_oracle.py')], {
+  const output = execFileSync(PYTHON, [join(__dirname, 'pb_oracle.py')], {
     input: JSON.stringify(request),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,

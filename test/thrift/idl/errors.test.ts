@@ -1,8 +1,8 @@
 /**
  * Invalid IDL: each file directly under fixtures/invalid/ starts with a line
  *   # expect: CODE [FILE:]LINE:COLUMN message
- * naming the error heddle must throw (code, position, and a part of the message). When the
- * `thrift` compiler is on PATH, it must refuse every one of these files too.
+ * naming the error heddle must throw (code, position, and a part of the message). The `thrift`
+ * compiler (the system peer 'thrift', test/helpers/peers.ts) must refuse every one of them too.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HeddleError } from '../../../src-ts/errors.js';
 import { loadThriftModel } from '../../../src-ts/thrift/idl/index.js';
+import { describeWithPeers } from '../../helpers/peers.js';
 
 const invalidDir = join(__dirname, 'fixtures', 'invalid');
-const compiler = spawnSync('thrift', ['--version']).status === 0;
 const out = mkdtempSync(join(tmpdir(), 'heddle-thrift-invalid-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -61,12 +61,16 @@ describe('invalid Thrift IDL', () => {
       // The position is also in the message, for people reading logs.
       expect(e.message).toContain(`:${expected.line}:${expected.column})`);
     });
+  }
+});
 
-    it.skipIf(!compiler)(`${name}: the thrift compiler refuses it too${compiler ? '' : ' (skipped: no `thrift` on PATH)'}`, () => {
+describeWithPeers(['thrift'], 'invalid Thrift IDL, the thrift compiler', () => {
+  for (const name of cases) {
+    it(`refuses ${name} too`, () => {
       const dir = mkdtempSync(join(out, 'run-'));
       // The 0.17 compiler overflows its stack on include cycles and never returns from an
       // unterminated comment; a signal or the time limit counts as a refusal.
-      const run = spawnSync('thrift', ['-r', '--gen', 'json', '-out', dir, path], { encoding: 'utf8', timeout: 5000, killSignal: 'SIGKILL' });
+      const run = spawnSync('thrift', ['-r', '--gen', 'json', '-out', dir, join(invalidDir, name)], { encoding: 'utf8', timeout: 5000, killSignal: 'SIGKILL' });
       expect(run.status, `thrift accepted ${name}:\n${run.stderr}`).not.toBe(0);
     });
   }

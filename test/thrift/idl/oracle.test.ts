@@ -2,22 +2,20 @@
  * The Apache Thrift compiler is the oracle: for every valid fixture, `thrift -r --gen json` must
  * describe the same IDL as heddle's model (fields with ids, types through typedefs and includes,
  * requiredness and defaults; enums; consts; services with arguments, results, throws, oneway and
- * extends). Skipped, with the reason in its title, only when `thrift` is not on PATH.
+ * extends). Needs the system peer 'thrift' (test/helpers/peers.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { loadThriftModel } from '../../../src-ts/thrift/idl/index.js';
 import { normalizeCompilerJson, renderFile } from './compiler-json.js';
+import { describeWithPeers } from '../../helpers/peers.js';
 
 const fixtures = join(__dirname, 'fixtures');
 const validDir = join(fixtures, 'valid');
 const includeDirs = [join(validDir, 'libdir')];
-
-const version = spawnSync('thrift', ['--version'], { encoding: 'utf8' });
-const compiler = version.status === 0 ? version.stdout.trim() : undefined;
 
 function thriftFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
@@ -39,29 +37,26 @@ function compile(file: string): { ok: true; json: Map<string, unknown> } | { ok:
   return { ok: true, json };
 }
 
-describe.skipIf(compiler === undefined)(
-  compiler === undefined ? 'thrift compiler oracle (skipped: no `thrift` on PATH; apt-get install thrift-compiler)' : `thrift compiler oracle (${compiler})`,
-  () => {
-    const roots = thriftFiles(validDir);
+describeWithPeers(['thrift'], 'thrift compiler oracle', () => {
+  const roots = thriftFiles(validDir);
 
-    it('has fixtures that cover every kind of definition', () => {
-      expect(roots.length).toBeGreaterThanOrEqual(7);
+  it('has fixtures that cover every kind of definition', () => {
+    expect(roots.length).toBeGreaterThanOrEqual(7);
+  });
+
+  for (const root of roots) {
+    it(`agrees with thrift --gen json on ${relative(fixtures, root)} and its includes`, () => {
+      const result = compile(root);
+      if (!result.ok) throw new Error(`the compiler refused a valid fixture:\n${result.stderr}`);
+      const model = loadThriftModel(root, { includeDirs });
+      expect(model.files.map((f) => f.prefix).sort()).toEqual([...result.json.keys()].sort());
+      for (const file of model.files) {
+        const expected = normalizeCompilerJson(result.json.get(file.prefix) as never) as Record<string, unknown>;
+        // The compiler sometimes also makes a definition's doc the file doc (a parser lookahead
+        // artefact); heddle gives a file doc only to a first doc comment no definition took.
+        if (file.doc === undefined) delete expected.doc;
+        expect(renderFile(model, file), `${file.filename} differs from ${file.prefix}.json`).toEqual(expected);
+      }
     });
-
-    for (const root of roots) {
-      it(`agrees with thrift --gen json on ${relative(fixtures, root)} and its includes`, () => {
-        const result = compile(root);
-        if (!result.ok) throw new Error(`the compiler refused a valid fixture:\n${result.stderr}`);
-        const model = loadThriftModel(root, { includeDirs });
-        expect(model.files.map((f) => f.prefix).sort()).toEqual([...result.json.keys()].sort());
-        for (const file of model.files) {
-          const expected = normalizeCompilerJson(result.json.get(file.prefix) as never) as Record<string, unknown>;
-          // The compiler sometimes also makes a definition's doc the file doc (a parser lookahead
-          // artefact); heddle gives a file doc only to a first doc comment no definition took.
-          if (file.doc === undefined) delete expected.doc;
-          expect(renderFile(model, file), `${file.filename} differs from ${file.prefix}.json`).toEqual(expected);
-        }
-      });
-    }
-  },
-);
+  }
+});

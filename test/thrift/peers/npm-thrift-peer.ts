@@ -1,10 +1,10 @@
 /**
- * The `thrift` npm package as a peer: code generated with `thrift --gen js:node` into a temp dir
- * (its requires resolve through a node_modules link), in-memory transports for encode/decode,
- * and heddle values turned into its generated objects.
+ * The `thrift` npm package (a devDependency) as a peer: code generated with `thrift --gen js:node`
+ * (the system peer 'thrift') into a temp dir (its requires resolve through a node_modules link),
+ * in-memory transports for encode/decode, and heddle values turned into its generated objects.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +16,6 @@ const NODE_MODULES = fileURLToPath(new URL('../../../node_modules', import.meta.
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated classes are untyped */
 type GeneratedTypes = Record<string, any>;
-
-/** Why the peer cannot run here, or undefined when it can. */
-export function npmThriftMissing(): string | undefined {
-  if (!existsSync(join(NODE_MODULES, 'thrift'))) return 'the thrift npm package is not installed';
-  if (spawnSync('thrift', ['--version']).status !== 0) return 'the thrift compiler is not on PATH';
-  return undefined;
-}
 
 /** Code generated for one IDL file, loaded; call `dispose` to remove the temp dir. */
 export interface NpmThriftModule {

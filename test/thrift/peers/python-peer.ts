@@ -1,14 +1,14 @@
 /**
- * Apache Thrift's Python library as a peer: code generated with `thrift --gen py` into a temp
- * dir, every case of a test file answered by one Python process (python-driver.py).
+ * Apache Thrift's Python library as a peer (the system peers 'thrift' and 'python3-thrift'): code
+ * generated with `thrift --gen py` into a temp dir, every case of a test file answered by one
+ * Python process (python-driver.py).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const PYTHON = '/usr/bin/python3';
+import { PYTHON } from '../../helpers/peers.js';
 const DRIVER = fileURLToPath(new URL('python-driver.py', import.meta.url));
 
 /** One request to the driver. */
@@ -21,16 +21,6 @@ export interface PythonAnswer {
   id: number;
   hex?: string;
   error?: string;
-}
-
-/** Why the peer cannot run here, or undefined when it can. */
-export function pythonPeerMissing(): string | undefined {
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
-  const probe = spawnSync(PYTHON, ['-c', 'import thrift.protocol.TCompactProtocol']);
-  if (probe.status !== 0) return 'python3-thrift is not installed';
-  const compiler = spawnSync('thrift', ['--version']);
-  if (compiler.status !== 0) return 'the thrift compiler is not on PATH';
-  return undefined;
 }
 
 /** Generates Python code for `idl` (file `<module>.thrift`) and runs every case in one process. */

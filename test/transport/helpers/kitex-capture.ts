@@ -3,8 +3,6 @@ import { buildGoProgram } from '../../../scripts/go-programs.mjs';
 
 // test/interop/kitex-capture: the Go program that runs a real Kitex client and server.
 
-export { findGo } from '../../../scripts/go-programs.mjs';
-
 /** The capture program, built once per version of its sources (cached in the OS temp dir). */
 export function buildCaptureProgram(): string {
   return buildGoProgram('kitex-capture');
