@@ -3,7 +3,7 @@
 // cached in the OS temp dir by a hash of the sources) and the same addon as this process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ function runtimeSources(): string[] {
  * child processes and worker threads: `require(<dir>/shm/index.js)`). */
 export function shmRuntime(): string {
   const sources = runtimeSources();
-  const hash = createHash('sha256').update('runtime with node_modules link');
+  const hash = createHash('sha256').update('runtime');
   for (const file of sources) hash.update(file).update(readFileSync(join(root, file)));
   const out = join(tmpdir(), `heddle-shm-runtime-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(join(out, 'complete'))) return out;
@@ -36,8 +36,6 @@ export function shmRuntime(): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
-  // So the runtime's require('node-gyp-build') resolves from the temp dir, in workers too.
-  symlinkSync(join(root, 'node_modules'), join(partial, 'node_modules'));
   writeFileSync(join(partial, 'complete'), '');
   try {
     renameSync(partial, out);
