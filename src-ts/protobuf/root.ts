@@ -70,7 +70,10 @@ export class Root {
     const key = `${message.fullName}|${codecOptionsKey(resolved)}`;
     let codec = this.codecs.get(key);
     if (codec === undefined) {
-      codec = compileCodec<unknown>(message, resolved);
+      // Any's contents are looked up in this root, under the same options.
+      const lookup = (name: string): Codec<unknown> | undefined =>
+        this.types.message(stripDot(name)) === undefined ? undefined : this.codec(name, options);
+      codec = compileCodec<unknown>(message, resolved, lookup);
       this.codecs.set(key, codec);
     }
     return codec as Codec<T>;

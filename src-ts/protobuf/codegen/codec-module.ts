@@ -2,6 +2,11 @@ import { HeddleError } from '../../errors.js';
 import { jsonName } from '../descriptor/json-name.js';
 import type { FieldInfo, MessageInfo } from '../descriptor/type-info.js';
 import type { ResolvedCodecOptions } from './codec-options.js';
+import type { Codec } from './codec.js';
+import { protobufjsPropertyName, type ResolvedProtobufjs } from './object-conventions.js';
+
+/** Another message type's codec under the same options, for google.protobuf.Any's contents. */
+export type CodecLookup = (typeName: string) => Codec<unknown> | undefined;
 
 /**
  * What the encoder and decoder generators share while emitting one codec: the message types it
@@ -15,8 +20,11 @@ export class CodecModule {
   readonly constants: unknown[] = [];
   private readonly indices = new Map<MessageInfo, number>();
   private readonly propertyNames = new Map<FieldInfo, string>();
+  /** Under the protobufjs profile: the conventions; else undefined. */
+  readonly pj: ResolvedProtobufjs | undefined;
 
-  constructor(root: MessageInfo, readonly options: ResolvedCodecOptions) {
+  constructor(root: MessageInfo, readonly options: ResolvedCodecOptions, readonly lookup?: CodecLookup) {
+    this.pj = options.protobufjs;
     this.visit(root);
   }
 
@@ -39,6 +47,7 @@ export class CodecModule {
     for (const field of message.fields) {
       const name = field.extension !== undefined
         ? `[${field.extension}]`
+        : this.pj !== undefined ? protobufjsPropertyName(message.fullName, field.name, this.options.keepCase)
         : this.options.keepCase ? field.name : jsonName(field.name);
       const other = seen.get(name);
       if (other !== undefined) {
@@ -61,6 +70,17 @@ export class CodecModule {
   /** The JavaScript property that holds `field`. */
   propertyName(field: FieldInfo): string {
     return this.propertyNames.get(field)!;
+  }
+
+  /**
+   * The oneof a field belongs to as protobufjs sees it, proto3 `optional`'s synthetic one
+   * (`_name`) included, by its property name; undefined for other fields.
+   */
+  oneofProperty(message: MessageInfo, field: FieldInfo): string | undefined {
+    const proto = message.proto.field.find((f) => f.number === field.number && field.extension === undefined);
+    if (proto?.oneof_index === undefined) return undefined;
+    const declared = message.proto.oneof_decl[proto.oneof_index]!.name!;
+    return protobufjsPropertyName(message.fullName, declared, this.options.keepCase);
   }
 
   /** Registers a value the generated code needs and returns the name it is bound to. */

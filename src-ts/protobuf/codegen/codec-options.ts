@@ -1,4 +1,5 @@
 import { HeddleError } from '../../errors.js';
+import { protobufjsKey, resolveProtobufjs, type ProtobufjsConventions, type ResolvedProtobufjs } from './object-conventions.js';
 
 /** Options of `root.codec(type, options)`. */
 export interface CodecOptions {
@@ -14,10 +15,13 @@ export interface CodecOptions {
   keepUnknown?: boolean;
   /** Deepest nesting of messages and groups decode accepts; default 64. */
   maxDepth?: number;
+  /** A codec profile: protobufjs's toObject/fromObject value conventions (what @grpc/proto-loader
+   * gives) instead of heddle's. `int64` and `typedArrays` do not apply under it; `keepCase` does. */
+  protobufjs?: ProtobufjsConventions;
 }
 
 /** CodecOptions with every default applied. */
-export type ResolvedCodecOptions = Required<CodecOptions>;
+export type ResolvedCodecOptions = Required<Omit<CodecOptions, 'protobufjs'>> & { protobufjs: ResolvedProtobufjs | undefined };
 
 /** Applies defaults and checks option values (ERR_INVALID_ARGUMENT). */
 export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOptions {
@@ -29,16 +33,19 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
   if (!Number.isInteger(maxDepth) || maxDepth < 1) {
     throw new HeddleError('ERR_INVALID_ARGUMENT', `maxDepth must be a positive integer, got ${String(maxDepth)}`);
   }
+  const protobufjs = options.protobufjs === undefined ? undefined : resolveProtobufjs(options.protobufjs);
   return {
-    int64,
+    // Under the protobufjs profile, string and bigint longs take the int64 paths of the same name.
+    int64: protobufjs === undefined ? int64 : protobufjs.longs === 'bigint' ? 'bigint' : 'string',
     keepCase: options.keepCase === true,
-    typedArrays: options.typedArrays === true,
+    typedArrays: protobufjs === undefined && options.typedArrays === true,
     keepUnknown: options.keepUnknown === true,
     maxDepth,
+    protobufjs,
   };
 }
 
 /** A cache key: equal for options that generate the same code. */
 export function codecOptionsKey(options: ResolvedCodecOptions): string {
-  return `${options.int64}|${options.keepCase ? 1 : 0}|${options.typedArrays ? 1 : 0}|${options.keepUnknown ? 1 : 0}|${options.maxDepth}`;
+  return `${options.int64}|${options.keepCase ? 1 : 0}|${options.typedArrays ? 1 : 0}|${options.keepUnknown ? 1 : 0}|${options.maxDepth}|${protobufjsKey(options.protobufjs)}`;
 }

@@ -5,12 +5,14 @@ import * as kernels from '../../kernels/index.js';
 import { storeEntries } from '../../values/map-objects.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
 import { toPublicError, withPath } from './codec-fault.js';
-import { CodecModule } from './codec-module.js';
+import { CodecModule, type CodecLookup } from './codec-module.js';
 import { word32, word64 } from './int64-word.js';
 import type { ResolvedCodecOptions } from './codec-options.js';
 import * as decodeSupport from './decode-support.js';
 import { emitDecoders } from './decoder-gen.js';
 import * as encodeSupport from './encode-support.js';
+import * as objectValuesRead from './object-values-read.js';
+import * as objectValuesWrite from './object-values-write.js';
 import { emitEncoders } from './encoder-gen.js';
 import { SourceBuilder } from './source-builder.js';
 import { copyBytes } from './byte-pool.js';
@@ -52,6 +54,8 @@ const RUNTIME: Record<string, unknown> = {
   ...wireWrite,
   ...decodeSupport,
   ...encodeSupport,
+  ...objectValuesRead,
+  ...objectValuesWrite,
   withPath,
   copyBytes,
   storeEntries,
@@ -81,9 +85,12 @@ const RUNTIME: Record<string, unknown> = {
 };
 const RUNTIME_NAMES = Object.keys(RUNTIME);
 
-/** Generates, compiles and wraps the codec for `message` under `options`. */
-export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOptions): Codec<T> {
-  const mod = new CodecModule(message, options);
+/**
+ * Generates, compiles and wraps the codec for `message` under `options`; `lookup` finds the
+ * codecs google.protobuf.Any values name, under the protobufjs profile.
+ */
+export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOptions, lookup?: CodecLookup): Codec<T> {
+  const mod = new CodecModule(message, options, lookup);
   const body = new SourceBuilder();
   body.line('"use strict";');
   body.line(`const { ${RUNTIME_NAMES.join(', ')} } = rt;`);

@@ -1,7 +1,9 @@
 import { MapShapes } from '../../values/map-objects.js';
 import { is64Bit, type FieldInfo, type FieldKind, type MessageInfo, type ScalarType } from '../descriptor/type-info.js';
 import type { CodecModule } from './codec-module.js';
+import { anyToObjectHook } from './object-any.js';
 import { property, type SourceBuilder } from './source-builder.js';
+import { pjDefaultValue, pjEnumNames, pjZeroValue } from './object-defaults.js';
 
 /**
  * Emits one decoder per message type: `d<i>(buf, pos, end, depth, m, endTag)` reads the fields in
@@ -56,7 +58,7 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
   const names: Record<number, readonly [string, boolean]> = {};
   for (const f of message.fields) names[f.number] = [mod.propertyName(f), f.repeated];
   const namesConst = mod.constant(names);
-  const defaults = defaultsPrototype(mod, message);
+  const defaults = mod.pj === undefined ? defaultsPrototype(mod, message) : undefined;
   const oneofIndex = new Map<string, number>();
   message.oneofs.forEach((o, k) => oneofIndex.set(o.name, k));
 
@@ -64,7 +66,7 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
   out.block(`function d${i}(buf, pos, end, depth, m, endTag) {`, () => {
     out.line(`if (depth > ${mod.options.maxDepth}) throw tooDeep(pos);`);
     const init = message.fields.flatMap((f) => {
-      const value = initialValue(mod, f, typed(f));
+      const value = mod.pj === undefined ? initialValue(mod, f, typed(f)) : pjInitialValue(mod, message, f);
       return value === undefined ? [] : [`${JSON.stringify(mod.propertyName(f))}: ${value}`];
     });
     if (defaults !== undefined) init.unshift(`__proto__: ${mod.constant(defaults)}`);
@@ -107,7 +109,8 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
     for (const f of maps) {
       const p = property('m', mod.propertyName(f));
       const shapes = mod.constant(new MapShapes());
-      out.line(`if (keys${f.number} !== undefined) ${p} = fresh ? ${shapes}.build(keys${f.number}, values${f.number}) : storeEntries(${p}, keys${f.number}, values${f.number});`);
+      const target = mod.pj === undefined ? p : `${p} ?? {}`;
+      out.line(`if (keys${f.number} !== undefined) ${p} = fresh ? ${shapes}.build(keys${f.number}, values${f.number}) : storeEntries(${target}, keys${f.number}, values${f.number});`);
     }
     for (const f of message.fields) {
       if (!f.required) continue;
@@ -115,7 +118,9 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
       out.line(`if (!hasOwn(m, ${JSON.stringify(name)})) throw missingRequired(${JSON.stringify(name)});`);
     }
     if (isGroup) out.line('cursor.pos = pos;');
-    out.line('return m;');
+    if (mod.pj?.json && message.fullName === 'google.protobuf.Any' && mod.lookup !== undefined) {
+      out.line(`return ${mod.constant(anyToObjectHook(mod.lookup))}(m);`);
+    } else out.line('return m;');
   });
 }
 
@@ -128,6 +133,19 @@ function initialValue(mod: CodecModule, field: FieldInfo, typedName: string | un
   if (field.kind === 'enum') return '0';
   if (field.kind !== 'scalar') return undefined;
   return zeroValue(mod, field.scalar);
+}
+
+/**
+ * The initial value of a field under the protobufjs profile: only what its options ask for
+ * (`arrays`, `objects`, `defaults`); oneof members and proto3 `optional` fields start absent.
+ */
+function pjInitialValue(mod: CodecModule, message: MessageInfo, field: FieldInfo): string | undefined {
+  const pj = mod.pj!;
+  if (field.kind === 'map') return pj.objects || pj.defaults ? '{}' : undefined;
+  if (field.repeated) return pj.arrays || pj.defaults ? '[]' : undefined;
+  if (!pj.defaults || mod.oneofProperty(message, field) !== undefined || field.extension !== undefined) return undefined;
+  if (field.kind === 'message') return 'null';
+  return mod.constant(pjDefaultValue(mod, field));
 }
 
 /** The zero value of a scalar type as JavaScript source. */
@@ -179,18 +197,18 @@ function emitFieldCases(
     out.block(`case ${native}: {`, () => {
       if (field.group) {
         const endTag = tagOf(4);
-        if (field.repeated) out.line(`${p}.push(${d}(buf, pos, end, depth + 1, undefined, ${endTag}));`);
+        if (field.repeated) out.line(`${list(mod, p)}.push(${d}(buf, pos, end, depth + 1, undefined, ${endTag}));`);
         else {
           emitOneofSwitch(mod, message, field, out, oneofIndex);
-          out.line(`${p} = ${d}(buf, pos, end, depth + 1, ${p}, ${endTag});`);
+          out.line(`${p} = ${d}(buf, pos, end, depth + 1, ${merged(mod, p)}, ${endTag});`);
         }
         out.line('pos = cursor.pos;');
       } else {
         emitLength(out);
-        if (field.repeated) out.line(`${p}.push(${d}(buf, pos, pos + len, depth + 1, undefined, -1));`);
+        if (field.repeated) out.line(`${list(mod, p)}.push(${d}(buf, pos, pos + len, depth + 1, undefined, -1));`);
         else {
           emitOneofSwitch(mod, message, field, out, oneofIndex);
-          out.line(`${p} = ${d}(buf, pos, pos + len, depth + 1, ${p}, -1);`);
+          out.line(`${p} = ${d}(buf, pos, pos + len, depth + 1, ${merged(mod, p)}, -1);`);
         }
         out.line('pos += len;');
       }
@@ -214,6 +232,16 @@ function emitFieldCases(
   }
 }
 
+/** A repeated field's array to push onto: under the protobufjs profile it may not exist yet. */
+function list(mod: CodecModule, p: string): string {
+  return mod.pj === undefined ? p : `(${p} ??= [])`;
+}
+
+/** A message field's value to merge into: under the protobufjs profile `defaults` makes it null. */
+function merged(mod: CodecModule, p: string): string {
+  return mod.pj?.defaults ? `${p} || undefined` : p;
+}
+
 /** Reads a length prefix into `len` and checks it against the bytes left before `limit`. */
 function emitLength(out: SourceBuilder, limit = 'end'): void {
   out.line('len = buf[pos++];');
@@ -224,6 +252,49 @@ function emitLength(out: SourceBuilder, limit = 'end'): void {
 
 /** Reads one value of a scalar or enum field into `v`. */
 function emitRead(mod: CodecModule, field: FieldInfo & { kind: 'scalar' | 'enum' }, out: SourceBuilder, limit = 'end'): void {
+  if (mod.pj !== undefined && emitProfileRead(mod, field, out, limit)) return;
+  emitWireRead(mod, field, out, limit);
+}
+
+/**
+ * Reads under the protobufjs profile where its forms differ from heddle's: Long or rounded
+ * 64-bit integers, Buffer/base64/array bytes, enum names, json's non-finite floats. Returns
+ * false where the value is read as heddle reads it.
+ */
+function emitProfileRead(mod: CodecModule, field: FieldInfo & { kind: 'scalar' | 'enum' }, out: SourceBuilder, limit: string): boolean {
+  const pj = mod.pj!;
+  if (field.kind === 'enum') {
+    emitWireRead(mod, field, out, limit);
+    if (pj.enums === 'string') out.line(`{ const name = ${mod.constant(pjEnumNames(field.enum))}[v]; if (name !== undefined) v = name; }`);
+    return true;
+  }
+  const scalar = field.scalar;
+  if (is64Bit(scalar) && (pj.longs === 'long' || pj.longs === 'number')) {
+    const long = pj.longs === 'long' ? mod.constant(pj.Long) : '';
+    if (scalar === 'fixed64' || scalar === 'sfixed64') {
+      const signed = scalar === 'sfixed64';
+      out.line(long !== '' ? `v = readFixedLong(buf, pos, ${signed}, ${long});` : `v = readFixedRounded(buf, pos, ${signed});`, 'pos += 8;');
+    } else {
+      out.line(long !== '' ? `v = readVarintLong(buf, pos, "${scalar}", ${long});` : `v = readVarintRounded(buf, pos, "${scalar}");`, 'pos = cursor.pos;');
+    }
+    return true;
+  }
+  if (scalar === 'bytes') {
+    emitLength(out, limit);
+    const reader = pj.bytes === 'buffer' ? 'readBuffer' : pj.bytes === 'base64' ? 'readBase64' : 'readByteArray';
+    out.line(`v = ${reader}(buf, pos, pos + len);`, 'pos += len;');
+    return true;
+  }
+  if (pj.json && (scalar === 'double' || scalar === 'float')) {
+    emitWireRead(mod, field, out, limit);
+    out.line('if (v - v !== 0) v = String(v);');
+    return true;
+  }
+  return false;
+}
+
+/** Reads one value as it is on the wire, 64-bit integers in the `int64` option's form. */
+function emitWireRead(mod: CodecModule, field: FieldInfo & { kind: 'scalar' | 'enum' }, out: SourceBuilder, limit: string): void {
   const scalar: ScalarType = field.kind === 'enum' ? 'int32' : field.scalar;
   const mode = mod.options.int64;
   const varint32 = (suffix = ''): void => {
@@ -302,13 +373,13 @@ function emitStore(
   const store = (): void => {
     if (field.repeated) {
       if (typedName !== undefined) out.line(`(acc${field.number} ??= []).push(v);`);
-      else out.line(`${p}.push(v);`);
+      else out.line(`${list(mod, p)}.push(v);`);
     } else {
       emitOneofSwitch(mod, message, field, out, oneofIndex);
       out.line(`${p} = v;`);
     }
   };
-  if (field.kind === 'enum' && field.enum.closed) {
+  if (field.kind === 'enum' && field.enum.closed && mod.pj === undefined) {
     const known = mod.constant(new Set(field.enum.names.keys()));
     out.block(`if (${known}.has(v)) {`, store, '}');
     if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(copyBytes(buf, start, pos));');
@@ -324,6 +395,10 @@ function emitOneofSwitch(
   out: SourceBuilder,
   oneofIndex: Map<string, number>,
 ): void {
+  if (mod.pj?.oneofs) {
+    const virtual = mod.oneofProperty(message, field);
+    if (virtual !== undefined) out.line(`${property('m', virtual)} = ${JSON.stringify(mod.propertyName(field))};`);
+  }
   if (field.oneof === undefined) return;
   const k = oneofIndex.get(field.oneof)!;
   const oneof = message.oneofs[k]!;
@@ -353,16 +428,17 @@ function emitPacked(
     out.line('pos += len;');
     return;
   }
-  if (ARRAY_KERNEL_SCALARS.has(scalar)) {
+  // The profile's json option turns non-finite floats into strings, one by one.
+  if (ARRAY_KERNEL_SCALARS.has(scalar) && !(mod.pj?.json && (scalar === 'double' || scalar === 'float'))) {
     // A long run of number-valued fixed-width elements: one kernel call, then a fill by index.
     out.block(`if (len >= ${ARRAY_KERNEL_MIN_ELEMENTS * width}) {`, () => {
-      out.line(`${p} = appendNumbers(${p}, ${packedKernelCall(scalar as TypedScalar, width)});`, 'pos += len;', 'break;');
+      out.line(`${p} = appendNumbers(${mod.pj === undefined ? p : `${p} ?? []`}, ${packedKernelCall(scalar as TypedScalar, width)});`, 'pos += len;', 'break;');
     });
   }
-  out.line('const limit = pos + len;', `const list = ${p};`);
+  out.line('const limit = pos + len;', `const list = ${list(mod, p)};`);
   out.block('while (pos < limit) {', () => {
     emitRead(mod, field, out);
-    if (field.kind === 'enum' && field.enum.closed) {
+    if (field.kind === 'enum' && field.enum.closed && mod.pj === undefined) {
       const known = mod.constant(new Set(field.enum.names.keys()));
       out.line(`if (${known}.has(v)) list.push(v);`);
       if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(unknownVarint(' + field.number + ', v));');
@@ -439,13 +515,14 @@ function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, out:
   out.line('if (pos !== limit) throw truncated(start);');
   const valueZero = valueInfo.kind === 'message'
     ? `d${mod.index(valueInfo.message())}(buf, 0, 0, depth + 1, undefined, -1)`
+    : mod.pj !== undefined ? mod.constant(pjZeroValue(mod, valueInfo as FieldInfo & { kind: 'scalar' | 'enum' }))
     : valueInfo.kind === 'enum' ? '0' : zeroValue(mod, (valueInfo as { scalar: ScalarType }).scalar);
   out.line(`if (value === undefined) value = ${valueZero};`);
   const keyText = field.key === 'string' ? 'key' : field.key === 'bool' ? '(key ? "true" : "false")' : 'String(key)';
   // Entries are collected and the object built after the message's last field (see emitDecoder).
   const n = field.number;
   const collect = `{ (keys${n} ??= []).push(${keyText}); (values${n} ??= []).push(value); }`;
-  if (valueInfo.kind === 'enum' && valueInfo.enum.closed) {
+  if (valueInfo.kind === 'enum' && valueInfo.enum.closed && mod.pj === undefined) {
     const known = mod.constant(new Set(valueInfo.enum.names.keys()));
     out.line(`if (${known}.has(value)) ${collect}`);
     if (mod.options.keepUnknown) out.line('else (m.$unknown ??= []).push(copyBytes(buf, start, pos));');

@@ -4,6 +4,7 @@ import { wireType } from './decoder-gen.js';
 import { property, varintBytes, type SourceBuilder } from './source-builder.js';
 import { HIGH, LOW } from './int64-word.js';
 import { ASCII_LOOP_MAX } from './wire-write.js';
+import { anyFromObjectHook } from './object-any.js';
 
 /**
  * Emits one encoder per message type: `e<i>(m, pos)` writes `m`'s fields in field-number order
@@ -59,7 +60,8 @@ class EncoderWriter {
   value(kind: FieldKind & { kind: 'scalar' | 'enum' }, x: string): void {
     const out = this.out;
     if (kind.kind === 'enum') {
-      if (kind.enum.closed) {
+      // Lenient, the protobufjs profile writes any number, as fromObject passes it on.
+      if (kind.enum.closed && (this.mod.pj === undefined || this.mod.pj.strict)) {
         const known = this.mod.constant(new Set(kind.enum.names.keys()));
         out.line(`if (!${known}.has(${x})) throw badEnum(${x}, ${JSON.stringify(kind.enum.fullName)});`);
       } else {
@@ -132,6 +134,46 @@ class EncoderWriter {
           out.line(`pos = writeBytes(pos, ${x});`);
           this.reload();
         });
+        return;
+    }
+  }
+
+  /**
+   * Under the protobufjs profile, converts `x` (a variable) to the field's own type when it is not
+   * already of it, as object-values-write.ts says. Enum and bytes values may become undefined:
+   * the field (or map entry) is then not written.
+   */
+  coerce(kind: FieldKind & { kind: 'scalar' | 'enum' }, x: string, repeated: boolean): void {
+    const strict = this.mod.pj!.strict;
+    const out = this.out;
+    if (kind.kind === 'enum') {
+      const numbers = this.mod.constant(kind.enum.numbers);
+      out.line(`if (typeof ${x} !== "number" || (${x} | 0) !== ${x}) ${x} = toEnum(${x}, ${numbers}, ${kind.enum.closed}, ${repeated}, ${strict});`);
+      return;
+    }
+    const scalar = kind.scalar;
+    if (is64Bit(scalar)) {
+      out.line(`if (typeof ${x} !== "bigint") ${x} = toInt64(${x}, ${scalar === 'uint64' || scalar === 'fixed64'}, ${strict});`);
+      return;
+    }
+    switch (scalar) {
+      case 'int32': case 'sint32': case 'sfixed32':
+        out.line(`if ((${x} | 0) !== ${x}) ${x} = toInt32(${x}, ${strict});`);
+        return;
+      case 'uint32': case 'fixed32':
+        out.line(`if ((${x} >>> 0) !== ${x}) ${x} = toUint32(${x}, ${strict});`);
+        return;
+      case 'bool':
+        out.line(`if (typeof ${x} !== "boolean") ${x} = toBool(${x}, ${strict});`);
+        return;
+      case 'double': case 'float':
+        out.line(`if (typeof ${x} !== "number") ${x} = toDouble(${x}, ${strict});`);
+        return;
+      case 'string':
+        out.line(`if (typeof ${x} !== "string") ${x} = toText(${x}, ${strict});`);
+        return;
+      case 'bytes':
+        out.line(`if (!(${x} instanceof Uint8Array)) ${x} = toBytes(${x}, ${strict});`);
         return;
     }
   }
@@ -211,10 +253,14 @@ function emitEncoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
   const props = mod.constant(message.fields.map((f) => mod.propertyName(f)));
   out.line(`// ${message.fullName}`);
   out.block(`function e${i}(m, pos) {`, () => {
+    if (mod.pj !== undefined && message.fullName === 'google.protobuf.Any' && mod.lookup !== undefined) {
+      out.line(`if (m["@type"]) m = ${mod.constant(anyFromObjectHook(mod.lookup))}(m);`);
+    }
     out.line(withView ? 'let buf = output.buf, view = output.view;' : 'let buf = output.buf;');
     out.line('let v, fi = -1, ix, start = 0;');
     out.block('try {', () => {
-      for (const oneof of message.oneofs) {
+      // Lenient, the protobufjs profile writes every member that is set, as protobufjs does.
+      for (const oneof of mod.pj === undefined || mod.pj.strict ? message.oneofs : []) {
         const present = oneof.fields.map((name) => {
           const p = property('m', mod.propertyName(message.fields.find((f) => f.name === name)!));
           return `(${p} !== undefined && ${p} !== null ? 1 : 0)`;
@@ -237,24 +283,38 @@ function emitField(w: EncoderWriter, field: FieldInfo, index: number): void {
   const name = mod.propertyName(field);
   out.line(`fi = ${index};`, `v = ${property('m', name)};`);
   if (field.required) out.line('if (v === undefined || v === null) throw missingRequiredOnEncode();');
+  // protobufjs's fromObject skips a falsy repeated or map value rather than rejecting it.
+  const present = mod.pj !== undefined && !mod.pj.strict ? 'if (v) {' : 'if (v !== undefined && v !== null) {';
   if (field.kind === 'map') {
-    out.block('if (v !== undefined && v !== null) {', () => emitMap(w, field));
+    out.block(present, () => emitMap(w, field));
     return;
   }
   if (field.repeated) {
-    out.block('if (v !== undefined && v !== null) {', () => {
+    out.block(present, () => {
       out.line('if (!isList(v)) throw badScalar(v, "an array");');
       out.line('const n = v.length;');
       out.block('if (n !== 0) {', () => {
         if (field.packed) emitPacked(w, field as FieldInfo & { kind: 'scalar' | 'enum' });
         else {
           out.block('for (let i = 0; i < n; i++) {', () => {
-            out.line('ix = i;', 'const x = v[i];');
+            out.line('ix = i;', 'let x = v[i];');
+            if (mod.pj !== undefined && field.kind !== 'message') w.coerce(field as FieldInfo & { kind: 'scalar' | 'enum' }, 'x', true);
             w.element(field, field as FieldInfo & { kind: 'scalar' | 'enum' | 'message' }, 'x');
           });
         }
         out.line('ix = undefined;');
       });
+    });
+    return;
+  }
+  if (mod.pj !== undefined) {
+    // Under the protobufjs profile every value that is set is written, zeros included.
+    out.block('if (v !== undefined && v !== null) {', () => {
+      if (field.kind === 'message') w.element(field, field, 'v');
+      else {
+        w.coerce(field as FieldInfo & { kind: 'scalar' | 'enum' }, 'v', false);
+        out.block('if (v !== undefined) {', () => w.element(field, field as FieldInfo & { kind: 'scalar' | 'enum' }, 'v'));
+      }
     });
     return;
   }
@@ -288,7 +348,8 @@ function emitPacked(w: EncoderWriter, field: FieldInfo & { kind: 'scalar' | 'enu
     : scalar === 'float' || scalar === 'fixed32' || scalar === 'sfixed32' ? 4 : 0;
   const loop = (): void => {
     out.block('for (let i = 0; i < n; i++) {', () => {
-      out.line('ix = i;', 'const x = v[i];');
+      out.line('ix = i;', 'let x = v[i];');
+      if (w.mod.pj !== undefined) w.coerce(field, 'x', true);
       w.value(field, 'x');
     });
   };
@@ -363,9 +424,13 @@ function emitMap(w: EncoderWriter, field: FieldInfo & { kind: 'map' }): void {
   if (walk === 'entries') out.line('const entries = Object.entries(v);');
   if (walk === 'keys') out.line('const keys = Object.keys(v);');
   out.block(walk === 'for-in' ? 'for (const k in v) {' : `for (let j = 0; j < ${walk}.length; j++) {`, () => {
-    if (walk === 'for-in') out.line('if (!hasOwnProperty.call(v, k)) continue;', 'ix = k;', 'const x = v[k];');
-    if (walk === 'keys') out.line('const k = keys[j];', 'ix = k;', 'const x = v[k];', 'if (x === undefined && !hasOwnProperty.call(v, k)) continue;');
-    if (walk === 'entries') out.line('const entry = entries[j];', 'const k = entry[0];', 'ix = k;', 'const x = entry[1];');
+    if (walk === 'for-in') out.line('if (!hasOwnProperty.call(v, k)) continue;', 'ix = k;', 'let x = v[k];');
+    if (walk === 'keys') out.line('const k = keys[j];', 'ix = k;', 'let x = v[k];', 'if (x === undefined && !hasOwnProperty.call(v, k)) continue;');
+    if (walk === 'entries') out.line('const entry = entries[j];', 'const k = entry[0];', 'ix = k;', 'let x = entry[1];');
+    if (mod.pj !== undefined && field.value.kind !== 'message') {
+      w.coerce(field.value, 'x', false);
+      out.line('if (x === undefined) continue;');
+    }
     // Entry tag, length placeholder, key tag and the largest non-string key.
     w.ensure(17);
     w.tag(field.number, 2);
@@ -405,6 +470,7 @@ function emitMapKey(w: EncoderWriter, key: ScalarType): void {
     w.value({ kind: 'scalar', scalar: key }, 'k');
     return;
   }
-  out.line('const kn = k === "" ? NaN : Number(k);');
+  out.line('let kn = k === "" ? NaN : Number(k);');
+  if (w.mod.pj !== undefined) w.coerce({ kind: 'scalar', scalar: key }, 'kn', false);
   w.value({ kind: 'scalar', scalar: key }, 'kn');
 }
