@@ -51,6 +51,10 @@ export const ErrorCode = {
   /** The remote side answered with an application-level error (a Thrift TApplicationException, a
    * non-zero gRPC status). `err.remote` holds the peer's type and message. */
   ERR_REMOTE: 'ERR_REMOTE',
+  /** The remote handler failed with a business status (Kitex's BizStatusError: `biz-status`,
+   * `biz-message`, `biz-extra` in the TTHeader reply). `err.bizStatus` holds code, message and
+   * extra; the call ran, and the status is the service's answer, not a transport failure. */
+  ERR_BIZ_STATUS: 'ERR_BIZ_STATUS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,10 +1,9 @@
 import { ErrorCode, HeddleError } from '../errors.js';
-import type { CodecOptions } from '../thrift/codec-options.js';
-import type { ThriftDocument } from '../thrift/document.js';
-import { decodeMessageHeader, type DecodedMessageHeader } from '../thrift/message.js';
-import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
+import { MessageType } from '../thrift/wire-types.js';
 import { IntKey, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { parseAddress, type RpcAddress } from './address.js';
+import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from './binding.js';
+import { bizStatusError, readBizStatus } from './biz-status.js';
 import { checkBusyPollMicros } from './busy-poll.js';
 import { describeAddress, dial, resolveIoPath, type IoPath } from './connect.js';
 import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
@@ -14,22 +13,26 @@ import { connect as shmConnect, type ShmClient } from '../shm/client.js';
 import type { ShmConnectOptions } from '../shm/options.js';
 import { ShmFrameConnection } from './shm-connection.js';
 import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
-import { frameChunks, messageOf, TTHeaderTemplate, ttheaderProtocolId, type TransportName } from './wire.js';
+import { messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
+import { frameChunks, messageOf, TTHeaderTemplate, wireTransport, type TransportName } from './wire.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
-  /** The IDL, from `thrift.parse` or `thrift.load`. */
-  idl: ThriftDocument;
-  /** The service to call (its `extends` chain included). */
+  /** The IDL: a Thrift document (`thrift.parse`, `thrift.load`) or a Protobuf root (`protobuf.parse`, ...). */
+  idl: ServiceIdl;
+  /** The service to call: a Thrift service (its `extends` chain included) or a Protobuf
+   * service's full name (`echo.v1.Echo`), called over Kitex Protobuf. */
   service: string;
   /** `tcp://host:port`, `unix:///path.sock` or `shm:///path/control.sock`. */
   address: string;
-  /** Default `ttheader`. */
+  /** Default `ttheader`. Protobuf services go over TTHeaderFramed for `ttheader` (as Kitex's own
+   * client sends them) and cannot go `buffered`. */
   transport?: TransportName;
-  /** Thrift protocol of the messages. Default `binary`; Kitex speaks only Binary. */
+  /** Thrift protocol of the messages. Default `binary`; Kitex speaks only Binary. Not for Protobuf services. */
   protocol?: 'binary' | 'compact';
-  /** Value mapping of arguments and results (i64, map, set, typedArrays). */
-  codec?: Omit<CodecOptions, 'protocol'>;
+  /** Value mapping of arguments and results: Thrift codec options (i64, map, set, typedArrays)
+   * or Protobuf ones (int64, keepCase, ...). */
+  codec?: BindingCodecOptions;
   /** Per-call deadline, covering connecting, sending and the reply. Default 3000 ms; 0 for none. */
   timeoutMs?: number;
   /** Default 1000 ms. */
@@ -77,7 +80,7 @@ export interface CallOptions {
 
 interface PendingCall {
   readonly seqId: number;
-  readonly method: MethodDescriptor;
+  readonly method: MethodBinding;
   readonly ctx: CallContext;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
@@ -132,15 +135,20 @@ class Channel {
 let nextClientId = 1;
 
 /**
- * A Kitex-compatible RPC client. Create with {@link createClient}; `call(method, args)` resolves
- * to the method's result, rejects with a `thrift.Exception` for a declared exception, or with a
- * HeddleError (ERR_TIMEOUT, ERR_CONNECTION, ERR_REMOTE for a TApplicationException, ...).
+ * A Kitex-compatible RPC client of one service binding (Thrift or Protobuf). Create with
+ * {@link createClient}; `call(method, request)` resolves to the method's result, rejects with a
+ * `thrift.Exception` for a declared exception, or with a HeddleError (ERR_TIMEOUT,
+ * ERR_CONNECTION, ERR_REMOTE for an application exception, ERR_BIZ_STATUS, ...).
  */
 export class RpcClient {
-  readonly service: ServiceDescriptor;
+  /** The service's method table. */
+  readonly service: ServiceBinding;
   readonly address: RpcAddress;
+  /** The transport calls go out on (`ttheader-framed` where `ttheader` was asked for Kitex Protobuf). */
   readonly transport: TransportName;
+  /** The Thrift protocol; `binary` for Protobuf services, where it does not apply. */
   readonly protocol: 'binary' | 'compact';
+  private readonly format: MessageFormat;
   private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'fromService' | 'idl' | 'service' | 'address' | 'shm'>>;
   private readonly io: 'native' | 'net';
   private readonly invoke: Invoke;
@@ -160,13 +168,11 @@ export class RpcClient {
 
   /** @internal Use {@link createClient}. */
   constructor(options: ClientOptions) {
-    if (options.idl === undefined || typeof options.idl.service !== 'function') {
-      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: idl must be a document from thrift.parse or thrift.load');
-    }
+    this.service = bindService(options.idl, options.service, { protocol: options.protocol, codec: options.codec }, 'createClient');
     this.protocol = options.protocol ?? 'binary';
-    this.service = options.idl.service(options.service, { ...options.codec, protocol: this.protocol });
+    this.format = messageFormatOf(this.service);
     this.address = parseAddress(options.address);
-    this.transport = options.transport ?? 'ttheader';
+    this.transport = wireTransport(options.transport ?? 'ttheader', this.format);
     const multiplexed = options.multiplexed ?? false;
     this.options = {
       transport: this.transport,
@@ -197,12 +203,18 @@ export class RpcClient {
     return this.io;
   }
 
-  /** Calls `method` with `args` (keyed by IDL parameter name) and resolves to its result. */
-  call(method: string, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+  /**
+   * Calls `method` and resolves to its result. `request` is, for Thrift, the arguments keyed by IDL
+   * parameter name, and for Protobuf the request message.
+   */
+  call(method: string, request: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
     if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
-    let descriptor: MethodDescriptor;
+    let descriptor: MethodBinding;
     try {
       descriptor = this.service.method(method);
+      if (descriptor.streaming !== 'unary') {
+        throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${method} is a ${descriptor.streaming}-streaming method: ${this.transport} carries only unary calls`);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -212,7 +224,7 @@ export class RpcClient {
       for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
       for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
     }
-    const result = this.invoke(ctx, args);
+    const result = this.invoke(ctx, request);
     if (options.onContext === undefined) return result;
     const report = () => options.onContext!(ctx);
     return result.finally(report);
@@ -235,14 +247,14 @@ export class RpcClient {
     return this.seq;
   }
 
-  private send(rpcContext: RpcContext, args: Record<string, unknown>): Promise<unknown> {
+  private send(rpcContext: RpcContext, request: Record<string, unknown>): Promise<unknown> {
     const ctx = rpcContext as CallContext;
     const method = this.service.method(ctx.method);
     const seqId = this.nextSeqId();
     ctx.seqId = seqId;
     let chunks: Uint8Array[];
     try {
-      const message = method.encodeCall(args, seqId);
+      const message = this.format.encodeCall(method, request, seqId);
       chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method), this.options.maxFrameSize, seqId);
     } catch (error) {
       return Promise.reject(error);
@@ -260,7 +272,7 @@ export class RpcClient {
     });
   }
 
-  private requestHeader(ctx: CallContext, method: MethodDescriptor): TTHeaderInit | TTHeaderTemplate {
+  private requestHeader(ctx: CallContext, method: MethodBinding): TTHeaderInit | TTHeaderTemplate {
     if (this.transport !== 'ttheader' && this.transport !== 'ttheader-framed') return {};
     // Kitex sends the call's configured timeout, not what is left of it.
     const timeoutMs = ctx.timeoutMs;
@@ -278,19 +290,19 @@ export class RpcClient {
 
   /** The keys a Kitex client writes (cloudwego/kitex pkg/transmeta): who calls whom, which
    * method, the message type, the timeout; `isn` names the IDL service. */
-  private headerInit(method: MethodDescriptor, timeoutMs: number | undefined, ctx: CallContext | undefined): TTHeaderInit {
+  private headerInit(method: MethodBinding, timeoutMs: number | undefined, ctx: CallContext | undefined): TTHeaderInit {
     const intInfo = new Map<number, string>();
     if (this.fromService !== '') intInfo.set(IntKey.FromService, this.fromService);
-    intInfo.set(IntKey.ToService, this.service.name);
+    intInfo.set(IntKey.ToService, this.service.kitexName);
     intInfo.set(IntKey.ToMethod, method.name);
     intInfo.set(IntKey.MsgType, method.oneway ? '4' : '1');
     if (timeoutMs !== undefined) intInfo.set(IntKey.RPCTimeout, String(timeoutMs));
-    const strInfo = new Map<string, string>([['isn', this.service.name]]);
+    const strInfo = new Map<string, string>([['isn', this.service.kitexName]]);
     if (ctx !== undefined) {
       for (const [key, value] of ctx.metainfo.strInfo) strInfo.set(key, value);
       for (const [key, value] of ctx.metainfo.intInfo) intInfo.set(key, value);
     }
-    return { protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
+    return { protocolId: this.format.ttheaderProtocolId, intInfo, strInfo };
   }
 
   private dispatch(channel: Channel, pending: PendingCall, chunks: Uint8Array[]): void {
@@ -320,10 +332,10 @@ export class RpcClient {
     const header = frame.kind === 'ttheader' || frame.kind === 'ttheader-framed' ? frame.header : undefined;
     if (header?.strInfo.get(CONNECTION_RESET_KEY) !== undefined) channel.retiring = true;
     let message: Uint8Array;
-    let envelope: DecodedMessageHeader;
+    let envelope: MessageEnvelope;
     try {
       message = messageOf(frame);
-      envelope = decodeMessageHeader(message, this.protocol);
+      envelope = this.format.envelope(frame, message);
     } catch (error) {
       this.failChannel(channel, error);
       return;
@@ -339,7 +351,10 @@ export class RpcClient {
     let failure: unknown;
     let failed = false;
     try {
-      value = pending.method.unwrap(pending.method.decodeReply(message, envelope).result);
+      // A business status in the header is the answer, whatever the (empty) body says.
+      const status = header === undefined || envelope.type !== MessageType.REPLY ? undefined : readBizStatus(header.strInfo);
+      if (status !== undefined) throw bizStatusError(status.code, status.message, status.extra);
+      value = pending.method.unwrap(this.format.decodeReply(pending.method, message, envelope));
     } catch (error) {
       failure = error;
       failed = true;

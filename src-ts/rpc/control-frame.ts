@@ -1,6 +1,7 @@
 import type { TTHeader } from '../transport/index.js';
 import { IntKey } from '../transport/index.js';
-import { frameChunks, ttheaderProtocolId } from './wire.js';
+import type { MessageFormat } from './message-format.js';
+import { frameChunks } from './wire.js';
 
 /**
  * Kitex's connection-reset signal: a server shutting down marks replies with the TTHeader string
@@ -14,23 +15,16 @@ export function isControlFrame(seqId: number, header: TTHeader | undefined): boo
   return seqId === 0 && header !== undefined && header.strInfo.has(CONNECTION_RESET_KEY);
 }
 
-/** The message inside the control frame: a REPLY for method "none", seqId 0, empty struct. */
-function controlMessage(protocol: 'binary' | 'compact'): Uint8Array {
-  const name = [0x6e, 0x6f, 0x6e, 0x65]; // "none"
-  if (protocol === 'binary') {
-    return Uint8Array.from([0x80, 0x01, 0x00, 0x02, 0, 0, 0, 4, ...name, 0, 0, 0, 0, 0x00]);
-  }
-  // Compact: protocol id, version | type << 5, varint seqId, varint name length, name, STOP.
-  return Uint8Array.from([0x82, 0x41, 0x00, 0x04, ...name, 0x00]);
-}
-
-/** The chunks of the control frame, as a Kitex server writes it during graceful shutdown. */
-export function controlFrameChunks(protocol: 'binary' | 'compact', maxFrameSize: number): Uint8Array[] {
+/**
+ * The chunks of the control frame, as a Kitex server writes it during graceful shutdown: a REPLY
+ * for method "none" with an empty body in `format`, on the connection's TTHeader `transport`.
+ */
+export function controlFrameChunks(format: MessageFormat, transport: 'ttheader' | 'ttheader-framed', maxFrameSize: number): Uint8Array[] {
   // frameChunks puts seqId 0 in it.
   const header = {
-    protocolId: ttheaderProtocolId(protocol),
+    protocolId: format.ttheaderProtocolId,
     intInfo: new Map([[IntKey.MsgType, '2']]),
     strInfo: new Map([[CONNECTION_RESET_KEY, '1']]),
   };
-  return frameChunks('ttheader', controlMessage(protocol), header, maxFrameSize);
+  return frameChunks(transport, [format.controlMessage()], header, maxFrameSize);
 }

@@ -1,8 +1,10 @@
 /**
- * Kitex-compatible RPC over TCP and Unix sockets: `createServer` and `createClient` from a Thrift
- * IDL, with TTHeader, Framed and buffered transports, a pool of long connections or multiplexed
- * calls, middleware, timeouts and graceful shutdown, on the native epoll/readv/writev path when
- * the addon is loaded.
+ * Kitex-compatible RPC over TCP, Unix sockets and shared memory: `createServer` and
+ * `createClient` from a Thrift IDL or a Protobuf root, with TTHeader, Framed and buffered
+ * transports (Thrift messages or Kitex Protobuf), a pool of long connections or multiplexed
+ * calls, middleware, timeouts, business status errors and graceful shutdown, on the native
+ * epoll/readv/writev path when the addon is loaded. The core works from service bindings
+ * (method tables), never from an IDL.
  */
 export { createClient, RpcClient } from './client.js';
 export type { CallOptions, ClientOptions } from './client.js';
@@ -13,3 +15,7 @@ export { formatAddress, parseAddress } from './address.js';
 export type { RpcAddress } from './address.js';
 export type { IoPath } from './connect.js';
 export type { TransportName } from './wire.js';
+export { bindService } from './binding.js';
+export type { BindingCodecOptions, BindingEncoding, BodyCodec, MethodBinding, ServiceBinding, ServiceIdl, StreamingKind } from './binding.js';
+export { bizStatusError, isBizStatusError } from './biz-status.js';
+export type { BizStatus, BizStatusError } from './biz-status.js';

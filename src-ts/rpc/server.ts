@@ -1,14 +1,12 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
-import { ApplicationExceptionType, encodeApplicationException } from '../thrift/application-exception.js';
-import type { CodecOptions } from '../thrift/codec-options.js';
-import type { ThriftDocument } from '../thrift/document.js';
-import { decodeMessageHeader, type DecodedMessageHeader } from '../thrift/message.js';
-import type { MethodDescriptor, ServiceDescriptor } from '../thrift/service.js';
+import { ApplicationExceptionType } from '../thrift/application-exception.js';
 import { MessageType } from '../thrift/wire-types.js';
 import { IntKey, MetaInfo, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { formatAddress, parseAddress, type RpcAddress } from './address.js';
+import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from './binding.js';
+import { isBizStatusError, writeBizStatus } from './biz-status.js';
 import { checkBusyPollMicros } from './busy-poll.js';
 import { adoptSocket, resolveIoPath, type IoPath } from './connect.js';
 import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
@@ -19,12 +17,16 @@ import type { ShmListenOptions } from '../shm/options.js';
 import type { ShmStream } from '../shm/stream.js';
 import { ShmFrameConnection } from './shm-connection.js';
 import { Outbox } from './outbox.js';
-import { frameChunks, messageOf, transportOf, TTHeaderTemplate, ttheaderProtocolId, type TransportName } from './wire.js';
+import { foreignFormat, messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
+import { frameChunks, messageOf, transportOf, TTHeaderTemplate, type TransportName } from './wire.js';
 
 /**
- * A method implementation: decoded arguments (an object keyed by IDL parameter name) in, the
- * result value out, or a thrown `thrift.Exception`. `args` is `any` so handlers can declare the
- * shape they destructure (`async ({ req }: { req: Request }) => ...`).
+ * A method implementation: the decoded request in, the result value out. For Thrift the request
+ * is the arguments (an object keyed by IDL parameter name) and a declared exception is thrown as
+ * a `thrift.Exception`; for Protobuf it is the request message and the value the response message.
+ * Either may throw `rpc.bizStatusError(code, message, extra)` to answer with a Kitex business
+ * status. `args` is `any` so handlers can declare the shape they destructure
+ * (`async ({ req }: { req: Request }) => ...`).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (args: any, ctx: RpcContext) => unknown;
@@ -39,13 +41,17 @@ export interface ServerLogEntry {
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
-  idl: ThriftDocument;
+  /** A Thrift document (`thrift.parse`, `thrift.load`) or a Protobuf root (`protobuf.parse`, ...). */
+  idl: ServiceIdl;
+  /** The service: its Thrift name, or a Protobuf service's full name (`echo.v1.Echo`). */
   service: string;
   /** One handler per method name; methods without one answer UNKNOWN_METHOD. */
   handlers: Record<string, Handler>;
-  /** Thrift protocol the server reads and writes. Default `binary`. */
+  /** Thrift protocol the server reads and writes. Default `binary`. Not for Protobuf services,
+   * which speak Kitex Protobuf. */
   protocol?: 'binary' | 'compact';
-  codec?: Omit<CodecOptions, 'protocol'>;
+  /** Value mapping: Thrift codec options (i64, map, set, ...) or Protobuf ones (int64, keepCase, ...). */
+  codec?: BindingCodecOptions;
   /** Server middleware, outermost first. */
   middleware?: Middleware[];
   /** Default `auto`: the native I/O path when the addon is loaded. */
@@ -91,18 +97,25 @@ interface ServerConnection {
   readonly closed: Promise<void>;
 }
 
+/** Added to a message type to key reply templates of a foreign format (see foreignFormat). */
+const FOREIGN = 16;
+
 const defaultLog = (entry: ServerLogEntry) => {
   process.stderr.write(`heddle rpc server ${entry.level} ${entry.code}${entry.peer ? ` (${entry.peer})` : ''}: ${entry.message}\n`);
 };
 
 /**
- * A Kitex-compatible RPC server. Detects each connection's transport (TTHeader, TTHeaderFramed,
- * Framed, buffered) and protocol, answers in kind, and serves every other connection when one
- * misbehaves.
+ * A Kitex-compatible RPC server for one service binding (Thrift or Protobuf). Detects each
+ * connection's transport (TTHeader, TTHeaderFramed, Framed, buffered), answers in kind, and
+ * serves every other connection when one misbehaves.
  */
 export class RpcServer {
-  readonly service: ServiceDescriptor;
+  /** The service's method table. */
+  readonly service: ServiceBinding;
+  /** The Thrift protocol; `binary` for Protobuf services, where it does not apply. */
   readonly protocol: 'binary' | 'compact';
+  /** How calls and replies are written inside frames: Thrift messages or Kitex Protobuf. */
+  private readonly format: MessageFormat;
   private readonly invoke: Invoke;
   private readonly io: 'native' | 'net';
   /** Where the server listens; `close` stops accepting there (and resolves once it has). */
@@ -116,7 +129,7 @@ export class RpcServer {
   private readonly handlers: Record<string, Handler>;
   private readonly shmOptions: ShmListenOptions;
   private readonly busyPollMicros: number;
-  /** Reply TTHeaders by message type, for replies without metainfo. */
+  /** Reply TTHeaders by message type (plus FOREIGN for another format's), for replies without metainfo. */
   private readonly replyTemplates = new Map<number, TTHeaderTemplate>();
   private readTimer: ReturnType<typeof setInterval> | undefined;
   private shuttingDown = false;
@@ -125,11 +138,9 @@ export class RpcServer {
 
   /** @internal Use {@link createServer}. */
   constructor(options: ServerOptions) {
-    if (options.idl === undefined || typeof options.idl.service !== 'function') {
-      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createServer: idl must be a document from thrift.parse or thrift.load');
-    }
+    this.service = bindService(options.idl, options.service, { protocol: options.protocol, codec: options.codec }, 'createServer');
     this.protocol = options.protocol ?? 'binary';
-    this.service = options.idl.service(options.service, { ...options.codec, protocol: this.protocol });
+    this.format = messageFormatOf(this.service);
     this.handlers = options.handlers ?? {};
     for (const name of Object.keys(this.handlers)) {
       this.service.method(name); // a handler for a method the IDL lacks is a mistake worth failing on
@@ -231,7 +242,7 @@ export class RpcServer {
     // that after cutting them below.
     const listenersClosed = Promise.all(this.listeners.map((listener) => listener.close()));
     for (const conn of this.connections) {
-      if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.protocol, this.maxFrameSize));
+      if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.format, conn.transport, this.maxFrameSize));
     }
     if (this.inflightTotal > 0) {
       await new Promise<void>((resolve) => {
@@ -306,13 +317,16 @@ export class RpcServer {
   }
 
   private onFrame(conn: ServerConnection, frame: Frame): void {
+    // A Kitex Protobuf call to a Thrift server (or the other way round) is answered in its own format.
+    const foreign = foreignFormat(frame, this.format);
+    const format = foreign ?? this.format;
     let transport: TransportName;
     let message: Uint8Array;
-    let envelope: DecodedMessageHeader;
+    let envelope: MessageEnvelope;
     try {
       transport = transportOf(frame);
       message = messageOf(frame);
-      envelope = decodeMessageHeader(message, this.protocol);
+      envelope = format.envelope(frame, message);
     } catch (error) {
       const failure = asHeddleError(error, ErrorCode.ERR_BAD_FRAME);
       this.log({ level: 'warn', code: failure.code, message: `closing connection: ${failure.message}`, peer: conn.peer });
@@ -321,22 +335,30 @@ export class RpcServer {
     }
     conn.transport ??= transport;
     const { name, seqId, type } = envelope;
+    if (foreign !== undefined) {
+      this.replyException(conn, transport, format, name, seqId, ApplicationExceptionType.INVALID_PROTOCOL, `${this.service.name} speaks ${this.format.payload}, not ${format.payload}`);
+      return;
+    }
     const header = frame.kind === 'ttheader' || frame.kind === 'ttheader-framed' ? frame.header : undefined;
     const method = this.service.methods.get(name);
     if (type !== MessageType.CALL && type !== MessageType.ONEWAY) {
-      this.replyException(conn, transport, name, seqId, ApplicationExceptionType.INVALID_MESSAGE_TYPE, `message type ${type} is not a call`);
+      this.replyException(conn, transport, format, name, seqId, ApplicationExceptionType.INVALID_MESSAGE_TYPE, `message type ${type} is not a call`);
       return;
     }
     if (method === undefined || this.handlers[name] === undefined) {
-      this.replyException(conn, transport, name, seqId, ApplicationExceptionType.UNKNOWN_METHOD, `unknown method ${name}`);
+      this.replyException(conn, transport, format, name, seqId, ApplicationExceptionType.UNKNOWN_METHOD, `unknown method ${name}`);
       return;
     }
-    let args: Record<string, unknown>;
+    if (method.streaming !== 'unary') {
+      this.replyException(conn, transport, format, name, seqId, ApplicationExceptionType.INVALID_PROTOCOL, `${name} is a ${method.streaming}-streaming method: call it over a streaming transport (gRPC)`);
+      return;
+    }
+    let args: unknown;
     try {
-      args = method.decodeCall(message, envelope).args;
+      args = format.decodeCall(method, message, envelope);
     } catch (error) {
       const failure = asHeddleError(error, ErrorCode.ERR_BAD_VALUE);
-      this.replyException(conn, transport, name, seqId, ApplicationExceptionType.PROTOCOL_ERROR, failure.message);
+      this.replyException(conn, transport, format, name, seqId, ApplicationExceptionType.PROTOCOL_ERROR, failure.message);
       return;
     }
     const timeout = header === undefined ? undefined : Number(header.intInfo.get(IntKey.RPCTimeout) ?? 0);
@@ -345,7 +367,7 @@ export class RpcServer {
     this.track(conn, +1);
     let result: Promise<unknown>;
     try {
-      result = this.invoke(ctx, args);
+      result = this.invoke(ctx, args as Record<string, unknown>);
     } catch (error) {
       result = Promise.reject(error);
     }
@@ -359,67 +381,84 @@ export class RpcServer {
     return this.handlers[ctx.method]!(args, ctx);
   }
 
-  private replySuccess(conn: ServerConnection, method: MethodDescriptor, ctx: CallContext, value: unknown): void {
+  private replySuccess(conn: ServerConnection, method: MethodBinding, ctx: CallContext, value: unknown): void {
     this.track(conn, -1);
     if (method.oneway) return;
-    let reply: Uint8Array;
+    let reply: Uint8Array[];
     try {
-      reply = method.encodeReply(method.success(value), ctx.seqId);
+      reply = this.format.encodeReply(method, method.success(value), ctx.seqId);
     } catch (error) {
       const failure = asHeddleError(error, ErrorCode.ERR_BAD_VALUE);
       this.log({ level: 'error', code: failure.code, message: `${method.name} returned a value that does not encode: ${failure.message}`, peer: conn.peer });
-      this.replyException(conn, ctx.transport, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, failure.message);
+      this.replyException(conn, ctx.transport, this.format, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, failure.message);
       return;
     }
-    this.send(conn, ctx.transport, reply, this.replyHeader(ctx, MessageType.REPLY), ctx.seqId);
+    this.send(conn, ctx.transport, reply, this.replyHeader(ctx, MessageType.REPLY, this.format), ctx.seqId);
   }
 
-  private replyFailure(conn: ServerConnection, method: MethodDescriptor, ctx: CallContext, error: unknown): void {
+  private replyFailure(conn: ServerConnection, method: MethodBinding, ctx: CallContext, error: unknown): void {
     this.track(conn, -1);
     if (method.oneway) return;
     const declared = method.failure(error);
     if (declared !== undefined) {
-      this.send(conn, ctx.transport, method.encodeReply(declared, ctx.seqId), this.replyHeader(ctx, MessageType.REPLY), ctx.seqId);
+      this.send(conn, ctx.transport, this.format.encodeReply(method, declared, ctx.seqId), this.replyHeader(ctx, MessageType.REPLY, this.format), ctx.seqId);
+      return;
+    }
+    // A business status travels in the TTHeader over an empty reply, as Kitex sends it; Framed and
+    // buffered replies have no header, so there it becomes an application exception.
+    if (isBizStatusError(error) && (ctx.transport === 'ttheader' || ctx.transport === 'ttheader-framed')) {
+      writeBizStatus(ctx.responseMetainfo.strInfo, error.bizStatus);
+      this.send(conn, ctx.transport, this.format.encodeEmptyReply(method, ctx.seqId), this.replyHeader(ctx, MessageType.REPLY, this.format), ctx.seqId);
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    this.log({ level: 'error', code: error instanceof HeddleError ? error.code : 'HANDLER_ERROR', message: `${method.name} failed: ${message}`, peer: conn.peer });
-    this.replyException(conn, ctx.transport, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, message);
+    if (!isBizStatusError(error)) {
+      this.log({ level: 'error', code: error instanceof HeddleError ? error.code : 'HANDLER_ERROR', message: `${method.name} failed: ${message}`, peer: conn.peer });
+    }
+    this.replyException(conn, ctx.transport, this.format, method.name, ctx.seqId, ApplicationExceptionType.INTERNAL_ERROR, message);
   }
 
-  private replyException(conn: ServerConnection, transport: TransportName, name: string, seqId: number, type: number, message: string): void {
-    const bytes = encodeApplicationException(name, seqId, { type, message }, this.protocol);
-    this.send(conn, transport, bytes, this.replyHeader(undefined, MessageType.EXCEPTION), seqId);
+  private replyException(conn: ServerConnection, transport: TransportName, format: MessageFormat, name: string, seqId: number, type: number, message: string): void {
+    let bytes: Uint8Array[];
+    try {
+      bytes = format.encodeException(name, seqId, { type, message });
+    } catch (error) {
+      // Only a method name that is not valid UTF-8 text could get here; the caller gets nothing back.
+      this.log({ level: 'error', code: asHeddleError(error, ErrorCode.ERR_BAD_VALUE).code, message: `cannot encode an exception for '${name}': ${String(error)}`, peer: conn.peer });
+      return;
+    }
+    this.send(conn, transport, bytes, this.replyHeader(undefined, MessageType.EXCEPTION, format), seqId);
   }
 
   /** What a Kitex server writes back: the message type, backward metainfo, and `crrst` while
    * shutting down so clients retire the connection. Plain replies stamp a cached template; `send`
    * puts the call's seqID in either kind. */
-  private replyHeader(ctx: CallContext | undefined, type: number): TTHeaderInit | TTHeaderTemplate {
+  private replyHeader(ctx: CallContext | undefined, type: number, format: MessageFormat): TTHeaderInit | TTHeaderTemplate {
     const plain = !this.shuttingDown && (ctx === undefined || !ctx.hasResponseMetainfo);
     if (plain) {
-      let template = this.replyTemplates.get(type);
+      const key = format === this.format ? type : type + FOREIGN;
+      let template = this.replyTemplates.get(key);
       if (template === undefined) {
-        template = new TTHeaderTemplate(this.replyHeaderInit(undefined, type));
-        this.replyTemplates.set(type, template);
+        template = new TTHeaderTemplate(this.replyHeaderInit(undefined, type, format));
+        this.replyTemplates.set(key, template);
       }
       return template;
     }
-    return this.replyHeaderInit(ctx, type);
+    return this.replyHeaderInit(ctx, type, format);
   }
 
-  private replyHeaderInit(ctx: CallContext | undefined, type: number): TTHeaderInit {
+  private replyHeaderInit(ctx: CallContext | undefined, type: number, format: MessageFormat): TTHeaderInit {
     const intInfo = new Map<number, string>([[IntKey.MsgType, String(type)]]);
     const strInfo = new Map<string, string>();
     if (ctx?.hasResponseMetainfo) for (const [key, value] of ctx.responseMetainfo.strInfo) strInfo.set(key, value);
     if (this.shuttingDown) strInfo.set(CONNECTION_RESET_KEY, '1');
-    return { protocolId: ttheaderProtocolId(this.protocol), intInfo, strInfo };
+    return { protocolId: format.ttheaderProtocolId, intInfo, strInfo };
   }
 
-  private send(conn: ServerConnection, transport: TransportName, message: Uint8Array, header: TTHeaderInit | TTHeaderTemplate, seqId: number): void {
+  private send(conn: ServerConnection, transport: TransportName, parts: Uint8Array[], header: TTHeaderInit | TTHeaderTemplate, seqId: number): void {
     let chunks: Uint8Array[];
     try {
-      chunks = frameChunks(transport, message, header, this.maxFrameSize, seqId);
+      chunks = frameChunks(transport, parts, header, this.maxFrameSize, seqId);
     } catch (error) {
       this.log({ level: 'error', code: error instanceof HeddleError ? error.code : 'ERR_SIZE_LIMIT', message: String(error), peer: conn.peer });
       return;

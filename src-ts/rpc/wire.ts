@@ -1,7 +1,8 @@
 import { LinkBuffer } from '../buffer/index.js';
 import { ErrorCode, HeddleError } from '../errors.js';
-import { TTHeaderProtocol, writeTTHeader, type Frame, type TTHeaderInit } from '../transport/index.js';
+import { writeTTHeader, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { TTHeaderLayout as L } from '../transport/ttheader-layout.js';
+import type { MessageFormat } from './message-format.js';
 
 /**
  * How RPC messages are framed on a connection. `ttheader` is Kitex's TTHeader (metainfo travels
@@ -23,7 +24,7 @@ export function transportOf(frame: Frame): TransportName {
     case 'pure-payload':
       return 'buffered';
     case 'grpc':
-      throw new HeddleError(ErrorCode.ERR_BAD_FRAME, 'gRPC frames are not Thrift RPC messages', { offset: frame.offset });
+      throw new HeddleError(ErrorCode.ERR_BAD_FRAME, 'gRPC frames are not Kitex RPC messages', { offset: frame.offset });
   }
 }
 
@@ -94,29 +95,45 @@ export class TTHeaderTemplate {
 }
 
 /**
- * The chunks that put `message` on the wire with `transport`, written in one writev: framing
- * prefixes are separate small chunks, so the message itself is never copied. `header` is the
- * TTHeader to encode or a template; either way the frame carries `seqId`.
+ * The chunks that put a message (its `parts`, in order) on the wire with `transport`, written in
+ * one writev: framing prefixes are separate small chunks, so the message is never copied. `header`
+ * is the TTHeader to encode or a template; either way the frame carries `seqId`.
  */
 export function frameChunks(
   transport: TransportName,
-  message: Uint8Array,
+  parts: readonly Uint8Array[],
   header: TTHeaderInit | TTHeaderTemplate,
   maxFrameSize: number,
   seqId = 0,
 ): Uint8Array[] {
+  let length = 0;
+  for (const part of parts) length += part.length;
   switch (transport) {
     case 'buffered':
-      if (message.length > maxFrameSize) throw sizeError(message.length, maxFrameSize);
-      return [message];
+      if (length > maxFrameSize) throw sizeError(length, maxFrameSize);
+      return parts.slice();
     case 'framed':
-      if (message.length + 4 > maxFrameSize) throw sizeError(message.length + 4, maxFrameSize);
-      return [u32(message.length), message];
+      if (length + 4 > maxFrameSize) throw sizeError(length + 4, maxFrameSize);
+      return [u32(length), ...parts];
     case 'ttheader':
-      return [headerBytes(header, message.length, maxFrameSize, seqId), message];
+      return [headerBytes(header, length, maxFrameSize, seqId), ...parts];
     case 'ttheader-framed':
-      return [headerBytes(header, message.length + 4, maxFrameSize, seqId), u32(message.length), message];
+      return [headerBytes(header, length + 4, maxFrameSize, seqId), u32(length), ...parts];
   }
+}
+
+/**
+ * The transport a message in `format` really uses when a client asks for `transport`: Kitex reads
+ * Kitex Protobuf only Framed, so TTHeader carries it as TTHeaderFramed (as Kitex's own client
+ * does) and bare messages are refused with ERR_INVALID_ARGUMENT.
+ */
+export function wireTransport(transport: TransportName, format: MessageFormat): TransportName {
+  if (!format.requiresFraming) return transport;
+  if (transport === 'ttheader') return 'ttheader-framed';
+  if (transport === 'buffered') {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `transport 'buffered' cannot carry ${format.payload} messages: use 'ttheader' or 'framed'`);
+  }
+  return transport;
 }
 
 function headerBytes(header: TTHeaderInit | TTHeaderTemplate, bodyLength: number, maxFrameSize: number, seqId: number): Uint8Array {
@@ -126,9 +143,4 @@ function headerBytes(header: TTHeaderInit | TTHeaderTemplate, bodyLength: number
 
 function sizeError(size: number, max: number): HeddleError {
   return new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `frame of ${size} bytes exceeds the ${max}-byte frame limit`);
-}
-
-/** TTHeader PROTOCOL ID for a Thrift protocol. */
-export function ttheaderProtocolId(protocol: 'binary' | 'compact'): number {
-  return protocol === 'binary' ? TTHeaderProtocol.THRIFT_BINARY : TTHeaderProtocol.THRIFT_COMPACT;
 }
