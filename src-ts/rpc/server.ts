@@ -3,7 +3,7 @@ import net from 'node:net';
 import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { ApplicationExceptionType } from '../thrift/application-exception.js';
 import { MessageType } from '../thrift/wire-types.js';
-import { IntKey, MetaInfo, type Frame, type TTHeaderInit } from '../transport/index.js';
+import { IntKey, metaInfoOf, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { formatAddress, parseAddress, type RpcAddress } from './address.js';
 import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from './binding.js';
 import { isBizStatusError, writeBizStatus } from './biz-status.js';
@@ -362,7 +362,7 @@ export class RpcServer {
       return;
     }
     const timeout = header === undefined ? undefined : Number(header.intInfo.get(IntKey.RPCTimeout) ?? 0);
-    const ctx = new CallContext('server', this.service.name, name, conn.peer, transport, timeout, header === undefined ? undefined : new MetaInfo(header.intInfo, header.strInfo));
+    const ctx = new CallContext('server', this.service.name, name, conn.peer, transport, timeout, header === undefined ? undefined : metaInfoOf(header));
     ctx.seqId = seqId;
     this.track(conn, +1);
     let result: Promise<unknown>;

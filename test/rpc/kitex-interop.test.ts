@@ -1,5 +1,4 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { HeddleError } from '../../src-ts/errors.js';
@@ -8,6 +7,7 @@ import type { TransportName } from '../../src-ts/rpc/wire.js';
 import { ThriftException } from '../../src-ts/thrift/index.js';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
+import { useGoServer } from './go-peer.js';
 import { echoDoc, echoHandlers } from './echo-fixture.js';
 
 // A real CloudWeGo Kitex server and client (test/interop/kitex-echo, Kitex v0.15.2 with code
@@ -19,22 +19,10 @@ beforeAll(() => {
 }, 600_000);
 
 describeWithPeers(['go'], 'heddle client -> Kitex server', () => {
-  let server: ChildProcess;
-  let address = '';
-  beforeAll(async () => {
-    server = spawn(binary, ['server'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    let output = '';
-    server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    for (let i = 0; i < 200 && !/LISTENING (\S+)/.test(output); i++) await new Promise((r) => setTimeout(r, 25));
-    address = `tcp://${/LISTENING (\S+)/.exec(output)![1]}`;
-  }, 30_000);
-  afterAll(async () => {
-    server.stdin!.end('\n');
-    await once(server, 'exit');
-  });
+  const peer = useGoServer(() => binary);
 
   it.each(['ttheader', 'framed'] as TransportName[])('calls, exceptions, metainfo and timeouts over %s', async (transport) => {
-    const client = createClient({ idl: echoDoc, service: 'EchoService', address, transport });
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: peer.address, transport });
     try {
       expect(await client.call('echo', { req: { action: 'echo', msg: 'hello kitex' } })).toEqual({ action: 'echo', msg: 'hello kitex' });
       const big = 'k'.repeat(1 << 20);
