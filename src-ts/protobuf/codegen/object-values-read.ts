@@ -32,8 +32,6 @@ export function readVarintLong(buf: Uint8Array, pos: number, kind: string, Long:
 
 /** A 64-bit varint as the nearest number; `cursor.pos` is set past it. */
 export function readVarintRounded(buf: Uint8Array, pos: number, kind: string): number {
-  readVarint64(buf, pos);
-  if (cursor.hi === 0) return cursor.lo;
   readVarintHalves(buf, pos, kind);
   return halvesToNumber(cursor.lo, cursor.hi, kind !== 'uint64');
 }

@@ -1,0 +1,71 @@
+import { HeddleError } from '../../errors.js';
+import type { CodecOptions } from '../../protobuf/index.js';
+import type { LongClass, ProtobufjsConventions } from '../../protobuf/codegen/object-conventions.js';
+
+/**
+ * @grpc/proto-loader's options, which are protobufjs's conversion options plus `includeDirs`,
+ * with one of heddle's own: `strict`.
+ */
+export interface Options {
+  /** Keep .proto field names; default: protobufjs's camelCase. */
+  keepCase?: boolean;
+  /** `String`, `Number` or `BigInt`: the form of decoded 64-bit integers; default `Long` objects. */
+  longs?: Function;
+  /** `String`: decode enums to value names; default numbers. */
+  enums?: Function;
+  /** `String` (base64) or `Array`: the form of decoded bytes; default Buffer. */
+  bytes?: Function;
+  /** Decode unset fields to their defaults. */
+  defaults?: boolean;
+  /** Decode unset repeated fields to `[]`. */
+  arrays?: boolean;
+  /** Decode unset map fields to `{}`. */
+  objects?: boolean;
+  /** Set virtual oneof properties to the name of the member that is set. */
+  oneofs?: boolean;
+  /** Non-finite floats as strings; google.protobuf.Any unpacked with `@type`. */
+  json?: boolean;
+  /** Directories imports (and relative file names) are searched in. */
+  includeDirs?: string[];
+  /** heddle only: refuse protobufjs's silent coercions when serializing (ERR_BAD_VALUE). */
+  strict?: boolean;
+  [key: string]: unknown;
+}
+
+let longClass: LongClass | undefined;
+
+/**
+ * The `long` package, an optional peer: only the default `longs` form needs it, and grpc-js
+ * installs it with protobufjs. Loaded on first use, so other forms work without it.
+ */
+function loadLong(): LongClass {
+  if (longClass !== undefined) return longClass;
+  try {
+    longClass = require('long') as LongClass;
+  } catch (error) {
+    throw new HeddleError('ERR_INVALID_ARGUMENT',
+      'decoding 64-bit integers to Long objects (the default longs option) needs the "long" package: npm install long, or pass longs: String, Number or BigInt',
+      { cause: error });
+  }
+  return longClass;
+}
+
+/** The heddle codec options (the protobufjs profile) that give proto-loader's values for `options`. */
+export function codecOptions(options: Options): CodecOptions {
+  const { longs, enums, bytes, defaults, arrays, objects, oneofs, json, strict } = options;
+  const protobufjs: ProtobufjsConventions = {
+    longs: longs === String ? 'string' : longs === Number ? 'number' : longs === BigInt ? 'bigint' : 'long',
+    enums: enums === String ? 'string' : 'number',
+    bytes: bytes === String ? 'base64' : bytes === Array ? 'array' : 'buffer',
+    defaults, arrays, objects, oneofs, json, strict,
+  };
+  if (protobufjs.longs === 'long') protobufjs.Long = loadLong();
+  return { keepCase: options.keepCase === true, protobufjs };
+}
+
+/** Checks the options proto-loader checks itself. */
+export function checkOptions(options: Options): void {
+  if (options.includeDirs !== undefined && !Array.isArray(options.includeDirs)) {
+    throw new HeddleError('ERR_INVALID_ARGUMENT', 'The includeDirs option must be an array');
+  }
+}
