@@ -40,3 +40,22 @@ service EchoService {
   Response echo(1: Request req) throws (1: EchoError err)
 }
 `;
+
+/** The same echo as a Protobuf service, which `heddle demo` calls over Kitex Protobuf. */
+export const demoProto = `syntax = "proto3";
+package heddle.demo;
+
+message EchoRequest {
+  string action = 1;
+  string msg = 2;
+}
+
+message EchoResponse {
+  string action = 1;
+  string msg = 2;
+}
+
+service Echo {
+  rpc Echo(EchoRequest) returns (EchoResponse);
+}
+`;

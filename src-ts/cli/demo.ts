@@ -4,10 +4,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { native } from '../native.js';
 import { MAX_BUSY_POLL_MICROS } from '../rpc/busy-poll.js';
-import { createClient } from '../rpc/client.js';
+import * as protobuf from '../protobuf/index.js';
+import { isBizStatusError } from '../rpc/biz-status.js';
+import { createClient, type RpcClient } from '../rpc/client.js';
 import * as shm from '../shm/index.js';
 import * as thrift from '../thrift/index.js';
-import { demoIdl } from './demo-idl.js';
+import { demoIdl, demoProto } from './demo-idl.js';
+import type { DemoListen, DemoServerData } from './demo-server.js';
 
 type Print = (line: string) => void;
 
@@ -94,48 +97,83 @@ function codecRoundTrips(doc: thrift.ThriftDocument, print: Print): boolean {
   return ok;
 }
 
-async function rpcRoundTrips(doc: thrift.ThriftDocument, settings: DemoSettings, print: Print): Promise<boolean> {
-  const socketPath = join(tmpdir(), `heddle-demo-${process.pid}.sock`);
-  const controlPath = join(tmpdir(), `heddle-demo-${process.pid}-shm.sock`);
-  const fallback = `unix://${join(tmpdir(), `heddle-demo-${process.pid}-shm-fallback.sock`)}`;
-  const worker = new Worker(join(__dirname, 'demo-server.js'), {
-    workerData: {
-      idl: demoIdl,
-      addresses: ['tcp://127.0.0.1:0', `unix://${socketPath}`, `shm://${controlPath}`],
-      shmFallback: fallback,
-      busyPollMicros: settings.busyPollMicros,
-    },
+/** Where the demo's servers listen: TCP, a Unix socket and shared memory (with its socket fallback). */
+function demoListen(name: string): DemoListen & { fallback: string } {
+  const base = join(tmpdir(), `heddle-demo-${process.pid}-${name}`);
+  const fallback = `unix://${base}-shm-fallback.sock`;
+  return { addresses: ['tcp://127.0.0.1:0', `unix://${base}.sock`, `shm://${base}-shm.sock`], shmFallback: fallback, fallback };
+}
+
+/** One way of calling the demo echo: which IDL, and how a call and a failing call look. */
+interface EchoFlavour {
+  label: string;
+  client: (address: string, fallback: string, concurrency: number) => RpcClient;
+  echo: (client: RpcClient, msg: string) => Promise<string>;
+  /** Calls with action "fail": true when the error is the one the server raises. */
+  failsAsDeclared: (client: RpcClient) => Promise<boolean>;
+}
+
+function flavours(doc: thrift.ThriftDocument, root: protobuf.Root, settings: DemoSettings): EchoFlavour[] {
+  const options = (address: string, fallback: string, concurrency: number) => ({
+    address,
+    multiplexed: concurrency > 1,
+    maxConnections: concurrency > 1 ? 2 : 1,
+    shm: { fallback },
+    busyPollMicros: settings.busyPollMicros,
   });
-  const started = await new Promise<{ addresses: string[]; io: string }>((resolve, reject) => {
+  return [
+    {
+      label: 'Thrift',
+      client: (address, fallback, concurrency) => createClient({ idl: doc, service: 'EchoService', ...options(address, fallback, concurrency) }),
+      echo: async (client, msg) => ((await client.call('echo', { req: { action: 'echo', msg } })) as { msg: string }).msg,
+      failsAsDeclared: async (client) => {
+        const error = await client.call('echo', { req: { action: 'fail', msg: 'declared exception' } }).catch((e: unknown) => e);
+        return error instanceof thrift.Exception && error.type === 'EchoError';
+      },
+    },
+    {
+      label: 'Kitex PB',
+      client: (address, fallback, concurrency) => createClient({ idl: root, service: 'heddle.demo.Echo', ...options(address, fallback, concurrency) }),
+      echo: async (client, msg) => ((await client.call('Echo', { action: 'echo', msg })) as { msg: string }).msg,
+      failsAsDeclared: async (client) => {
+        const error = await client.call('Echo', { action: 'fail', msg: 'biz status' }).catch((e: unknown) => e);
+        return isBizStatusError(error) && error.bizStatus.code === 7;
+      },
+    },
+  ];
+}
+
+async function rpcRoundTrips(doc: thrift.ThriftDocument, root: protobuf.Root, settings: DemoSettings, print: Print): Promise<boolean> {
+  const listens = { thrift: demoListen('thrift'), protobuf: demoListen('protobuf') };
+  const workerData: DemoServerData = { idl: demoIdl, proto: demoProto, thrift: listens.thrift, protobuf: listens.protobuf, busyPollMicros: settings.busyPollMicros };
+  const worker = new Worker(join(__dirname, 'demo-server.js'), { workerData });
+  const started = await new Promise<{ thrift: string[]; protobuf: string[]; io: string }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
   const polling = settings.busyPollMicros > 0 ? `, busy-polling ${settings.busyPollMicros} µs after each write` : '';
-  print(`EchoService served from a worker thread (${started.io} I/O${polling}), called over TTHeader, 1 KiB messages, ${settings.rowMs / 1000} s per row:`);
+  print(
+    `EchoService (Thrift) and heddle.demo.Echo (Protobuf, over Kitex Protobuf) served from a worker thread (${started.io} I/O${polling}), called over TTHeader, 1 KiB messages, ${settings.rowMs / 1000} s per row:`,
+  );
   if (!shm.available) print(`  (shared memory unavailable: ${shm.unavailableReason}; shm:// calls use the server's Unix-socket fallback)`);
-  print(`  ${'transport'.padEnd(12)} ${'callers'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}`);
+  print(`  ${'transport'.padEnd(12)} ${'protocol'.padEnd(9)} ${'callers'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}`);
   let ok = true;
   const msg = 'x'.repeat(1024);
   try {
-    const shmLabel = shm.available ? 'shared mem' : 'shm→socket';
-    for (const [label, address] of [['TCP', started.addresses[0]!], ['Unix socket', started.addresses[1]!], [shmLabel, started.addresses[2]!]] as const) {
-      for (const concurrency of [1, 64]) {
-        const client = createClient({
-          idl: doc,
-          service: 'EchoService',
-          address,
-          multiplexed: concurrency > 1,
-          maxConnections: concurrency > 1 ? 2 : 1,
-          shm: { fallback },
-          busyPollMicros: settings.busyPollMicros,
-        });
-        const reply = (await client.call('echo', { req: { action: 'echo', msg } })) as { msg: string };
-        ok &&= reply.msg === msg;
-        const declared = await client.call('echo', { req: { action: 'fail', msg: 'declared exception' } }).catch((e: unknown) => e);
-        ok &&= declared instanceof thrift.Exception && declared.type === 'EchoError';
-        const result = await drive(() => client.call('echo', { req: { action: 'echo', msg } }), concurrency, settings.rowMs);
-        await client.close();
-        print(`  ${label.padEnd(12)} ${String(concurrency).padStart(7)} ${Math.round(result.rate).toLocaleString('en-US').padStart(9)} ${micros(result.p50).padStart(9)} ${micros(result.p99).padStart(9)}`);
+    const labels = ['TCP', 'Unix socket', shm.available ? 'shared mem' : 'shm→socket'];
+    for (const [at, label] of labels.entries()) {
+      for (const flavour of flavours(doc, root, settings)) {
+        const served = flavour.label === 'Thrift' ? { addresses: started.thrift, fallback: listens.thrift.fallback } : { addresses: started.protobuf, fallback: listens.protobuf.fallback };
+        for (const concurrency of [1, 64]) {
+          const client = flavour.client(served.addresses[at]!, served.fallback, concurrency);
+          ok &&= (await flavour.echo(client, msg)) === msg;
+          ok &&= await flavour.failsAsDeclared(client);
+          const result = await drive(() => flavour.echo(client, msg), concurrency, settings.rowMs);
+          await client.close();
+          print(
+            `  ${label.padEnd(12)} ${flavour.label.padEnd(9)} ${String(concurrency).padStart(7)} ${Math.round(result.rate).toLocaleString('en-US').padStart(9)} ${micros(result.p50).padStart(9)} ${micros(result.p99).padStart(9)}`,
+          );
+        }
       }
     }
   } finally {
@@ -195,8 +233,10 @@ export async function runDemo(args: readonly string[], print: Print): Promise<nu
   const doc = thrift.parse(demoIdl, { filename: 'demo.thrift' });
   const echo = doc.service('EchoService');
   print(`loaded demo.thrift at run time, no code generation step: service EchoService { ${[...echo.methods.keys()].join(', ')} }`);
+  const root = protobuf.parse(demoProto, { filename: 'demo.proto' });
+  print(`loaded demo.proto the same way: service heddle.demo.Echo { ${[...root.lookupService('heddle.demo.Echo').methods.map((m) => m.name)].join(', ')} }`);
   let ok = codecRoundTrips(doc, print);
-  ok = (await rpcRoundTrips(doc, settings, print)) && ok;
+  ok = (await rpcRoundTrips(doc, root, settings, print)) && ok;
   print(ok ? 'every round trip matched' : 'SOME ROUND TRIPS DID NOT MATCH');
   return ok ? 0 : 1;
 }

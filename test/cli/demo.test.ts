@@ -12,12 +12,13 @@ function demo(...args: string[]) {
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
-/** The RPC table's rows: transport, callers, calls/s. */
+/** The RPC table's rows: transport, protocol, callers, calls/s. */
 function rows(out: string) {
-  return [...out.matchAll(/^ {2}(TCP|Unix socket|shared mem|shm→socket) +(\d+) +([\d,]+) +/gm)].map((m) => ({
+  return [...out.matchAll(/^ {2}(TCP|Unix socket|shared mem|shm→socket) +(Thrift|Kitex PB) +(\d+) +([\d,]+) +/gm)].map((m) => ({
     transport: m[1],
-    callers: Number(m[2]),
-    rate: Number(m[3]!.replaceAll(',', '')),
+    protocol: m[2],
+    callers: Number(m[3]),
+    rate: Number(m[4]!.replaceAll(',', '')),
   }));
 }
 
@@ -29,11 +30,12 @@ describe('heddle demo', () => {
     expect(out).toMatch(/Order as Thrift binary +\d+ bytes .* round trip equal/);
     expect(out).toMatch(/Order as Thrift compact +\d+ bytes .* round trip equal/);
     const table = rows(out);
-    expect(table.map((r) => `${r.transport} ${r.callers}`)).toEqual([
-      'TCP 1', 'TCP 64', 'Unix socket 1', 'Unix socket 64',
-      // Without shared memory (no addon) the shm:// client takes the server's Unix-socket fallback.
-      ...(out.includes('shared memory unavailable') ? ['shm→socket 1', 'shm→socket 64'] : ['shared mem 1', 'shared mem 64']),
-    ]);
+    // Without shared memory (no addon) the shm:// client takes the server's Unix-socket fallback.
+    const shmLabel = out.includes('shared memory unavailable') ? 'shm→socket' : 'shared mem';
+    expect(table.map((r) => `${r.transport} ${r.protocol} ${r.callers}`)).toEqual(
+      ['TCP', 'Unix socket', shmLabel].flatMap((transport) => ['Thrift', 'Kitex PB'].flatMap((protocol) => [1, 64].map((n) => `${transport} ${protocol} ${n}`))),
+    );
+    expect(out).toContain('loaded demo.proto the same way: service heddle.demo.Echo { Echo }');
     for (const row of table) expect(row.rate).toBeGreaterThan(0);
     expect(out).toContain('every round trip matched');
   });
@@ -42,7 +44,7 @@ describe('heddle demo', () => {
     const { code, out } = demo('--busy-poll', '100', '--row-ms', '100');
     expect(code).toBe(0);
     expect(out).toContain('busy-polling 100 µs after each write');
-    expect(rows(out)).toHaveLength(6);
+    expect(rows(out)).toHaveLength(12);
     expect(out).toContain('every round trip matched');
   });
 
