@@ -1,9 +1,11 @@
 // bench/rpc: kitex-benchmark's echo (Request{action, msg} with a 1 KiB msg), client in this
 // process, server in another, at concurrency 1 and 100, over TCP and a Unix socket. heddle (native
 // and net I/O) against the `thrift` package (Framed, Binary), @grpc/grpc-js unary, and a Go Kitex
-// server driven by the same heddle client. QPS and p50/p99 latency per row; the ratio column is
-// heddle's QPS over the row's. Over the Unix socket, RPC echo over shmipc shared memory is shown
-// beside it.
+// server driven by the same heddle client. The same echo as a Protobuf service over Kitex Protobuf
+// (heddle client and server, on TTHeader as Kitex sends it: TTHeaderFramed) sits beside heddle's
+// Thrift row, and a Go Kitex Protobuf server driven by the heddle client for reference. QPS and
+// p50/p99 latency per row; the ratio column is heddle's (Thrift) QPS over the row's. Over the Unix
+// socket, RPC echo over shmipc shared memory is shown beside it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import heddle from '../../dist/index.js';
 import { buildGoProgram, goUnavailableReason } from '../../scripts/go-programs.mjs';
-import { echoThrift, grpcClient, thriftClient } from './peers.mjs';
+import { echoProto, echoThrift, grpcClient, thriftClient } from './peers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.HEDDLE_BENCH_QUICK === '1';
@@ -40,7 +42,7 @@ function startServer(kind, address, busyPollMicros = 0) {
 }
 
 /** Runs `concurrency` callers of `call` for the duration; returns QPS and latency percentiles. */
-async function drive(call, concurrency) {
+async function drive(call, concurrency, measureMs = durationMs, warmMs = warmupMs) {
   let stop = false;
   let measuring = false;
   const latencies = [];
@@ -52,10 +54,10 @@ async function drive(call, concurrency) {
     }
   };
   const workers = Array.from({ length: concurrency }, worker);
-  await new Promise((r) => setTimeout(r, warmupMs));
+  await new Promise((r) => setTimeout(r, warmMs));
   measuring = true;
   const start = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, durationMs));
+  await new Promise((r) => setTimeout(r, measureMs));
   measuring = false;
   const elapsed = Number(process.hrtime.bigint() - start);
   stop = true;
@@ -72,15 +74,25 @@ function heddleClient(address, options) {
   return { ready: client.call('ping'), call: (req) => client.call('echo', { req }), close: () => client.close() };
 }
 
+const echoRoot = heddle.protobuf.parse(readFileSync(echoProto, 'utf8'), { filename: 'echo.proto' });
+
+/** The heddle client of the Protobuf echo, over Kitex Protobuf. */
+function heddleProtobufClient(address, options) {
+  const client = heddle.rpc.createClient({ idl: echoRoot, service: 'echo.EchoService', address, timeoutMs: 10_000, ...options });
+  return { ready: client.call('Echo', request), call: (req) => client.call('Echo', req), close: () => client.close() };
+}
+
 export async function run(bench) {
   const dir = mkdtempSync(join(tmpdir(), 'heddle-bench-rpc-'));
   const servers = [];
   try {
-    const kitexBinary = goUnavailableReason() === undefined ? buildGoProgram('kitex-echo', { kitexIdl: 'echo.thrift' }) : undefined;
+    const goAvailable = goUnavailableReason() === undefined;
+    const kitexBinary = goAvailable ? buildGoProgram('kitex-echo', { kitexIdl: 'echo.thrift' }) : undefined;
+    const kitexProtobufBinary = goAvailable ? buildGoProgram('kitex-protobuf-echo', { kitexIdl: 'echo.proto' }) : undefined;
     for (const network of ['tcp', 'unix']) {
       const addressFor = (name) => (network === 'tcp' ? 'tcp://127.0.0.1:0' : `unix://${join(dir, `${name}.sock`)}`);
       const started = {};
-      const kinds = heddle.native.loaded ? ['heddle-native', 'heddle-net', 'thrift-framed', 'grpc'] : ['heddle-net', 'thrift-framed', 'grpc'];
+      const kinds = [...(heddle.native.loaded ? ['heddle-native', 'heddle-net'] : ['heddle-net']), 'heddle-kitex-protobuf', 'thrift-framed', 'grpc'];
       for (const kind of kinds) {
         started[kind] = await startServer(kind, addressFor(kind));
         servers.push(started[kind]);
@@ -93,9 +105,11 @@ export async function run(bench) {
         servers.push(started['heddle-shm']);
       }
       let kitex;
+      let kitexProtobuf;
       if (network === 'tcp' && kitexBinary !== undefined) {
         kitex = await startKitexServer(kitexBinary);
-        servers.push(kitex);
+        kitexProtobuf = await startKitexServer(kitexProtobufBinary);
+        servers.push(kitex, kitexProtobuf);
       }
       for (const concurrency of [1, 100]) {
         const title = `echo 1KiB ${network} c=${concurrency}`;
@@ -103,6 +117,7 @@ export async function run(bench) {
         const io = heddle.native.loaded ? 'native' : 'net';
         const heddleOptions = concurrency === 1 ? {} : { multiplexed: true, maxConnections: 4 };
         cases.push(['heddle', () => heddleClient(started[heddleKind].address, { io, ...heddleOptions })]);
+        cases.push(['heddle Kitex Protobuf', () => heddleProtobufClient(started['heddle-kitex-protobuf'].address, { io, ...heddleOptions })]);
         if (concurrency === 1) {
           cases.push([`heddle, busy-poll ${busyPollMicros} µs`, () => heddleClient(started['heddle-busy-poll'].address, { io, busyPollMicros })]);
         }
@@ -110,6 +125,9 @@ export async function run(bench) {
         cases.push(['thrift npm (framed)', () => thriftClient(started['thrift-framed'].address)]);
         cases.push(['grpc-js', () => grpcClient(started.grpc.address)]);
         if (kitex !== undefined) cases.push(['Kitex server, heddle client', () => heddleClient(kitex.address, { io, ...heddleOptions })]);
+        if (kitexProtobuf !== undefined) {
+          cases.push(['Kitex Protobuf server, heddle client', () => heddleProtobufClient(kitexProtobuf.address, { io, ...heddleOptions })]);
+        }
         if (started['heddle-shm'] !== undefined) cases.push(['heddle over shm (shmipc)', () => heddleClient(started['heddle-shm'].address, heddleOptions)]);
         let subjectQps;
         for (const [name, make] of cases) {
@@ -130,11 +148,37 @@ export async function run(bench) {
           process.stderr.write(`  ${title} ${name}: ${Math.round(result.qps)} qps, p50 ${(result.p50 / 1e3).toFixed(0)} µs, p99 ${(result.p99 / 1e3).toFixed(0)} µs\n`);
         }
       }
+      for (const concurrency of [1, 100]) await protobufAgainstThrift(bench, network, concurrency, started[heddleKind].address, started['heddle-kitex-protobuf'].address);
       for (const s of servers.splice(0)) await s.stop();
     }
   } finally {
     for (const s of servers) await s.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * heddle's Kitex Protobuf echo against its Thrift echo on the same network, in alternating rounds
+ * (each round runs both, in turn first), so load from other processes falls on both alike. Records
+ * the median QPS of each and, in the ratio column, Thrift QPS over Protobuf QPS.
+ */
+async function protobufAgainstThrift(bench, network, concurrency, thriftAddress, protobufAddress) {
+  const rounds = quick ? 5 : 9;
+  const options = { io: heddle.native.loaded ? 'native' : 'net', ...(concurrency === 1 ? {} : { multiplexed: true, maxConnections: 4 }) };
+  const clients = [heddleClient(thriftAddress, options), heddleProtobufClient(protobufAddress, options)];
+  await Promise.all(clients.map((c) => c.ready));
+  const runs = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) runs[which].push(await drive(() => clients[which].call(request), concurrency, durationMs / 3, warmupMs / 3));
+  }
+  await Promise.all(clients.map((c) => c.close()));
+  const median = (results, key) => results.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
+  const title = `echo 1KiB ${network} c=${concurrency}, Kitex Protobuf vs Thrift, ${rounds} alternating rounds`;
+  const thriftQps = median(runs[0], 'qps');
+  for (const [which, name] of [[0, 'heddle Thrift (TTHeader)'], [1, 'heddle Kitex Protobuf (TTHeaderFramed)']]) {
+    const qps = median(runs[which], 'qps');
+    bench.record({ title, name, baseline: 'heddle Thrift (TTHeader)', medianNs: median(runs[which], 'p50'), p99Ns: median(runs[which], 'p99'), opsPerSec: qps, ratio: thriftQps / qps });
+    process.stderr.write(`  ${title} ${name}: median ${Math.round(qps)} qps (rounds: ${runs[which].map((r) => Math.round(r.qps)).join(' ')})\n`);
   }
 }
 

@@ -1,9 +1,10 @@
 // One RPC server in its own process, so the benchmark's client and server never share an event
 // loop: `node server-process.mjs <kind> <address>` prints "READY <bound address>" and exits when
-// its stdin closes. Kinds: heddle-native, heddle-net, heddle-shm, thrift-framed, thrift-buffered, grpc.
+// its stdin closes. Kinds: heddle-native, heddle-net, heddle-shm, heddle-kitex-protobuf, thrift-framed,
+// thrift-buffered, grpc.
 // `node server-process.mjs heddle-native <address> <micros>` serves with busy polling.
 import { readFileSync } from 'node:fs';
-import { echoThrift, startGrpcServer, startThriftServer } from './peers.mjs';
+import { echoProto, echoThrift, startGrpcServer, startThriftServer } from './peers.mjs';
 
 const [kind, address, busyPollArg] = process.argv.slice(2);
 // heddle servers only: microseconds to keep polling after each reply (ServerOptions.busyPollMicros).
@@ -22,6 +23,13 @@ if (kind in ioOf) {
     busyPollMicros,
     handlers: { echo: async ({ req }) => ({ action: req.action, msg: req.msg }), ping: async () => 'pong' },
   });
+  await server.listen(address);
+  bound = server.address;
+} else if (kind === 'heddle-kitex-protobuf') {
+  // The same echo as a Protobuf service, over Kitex Protobuf, on the default I/O path.
+  const { default: heddle } = await import('../../dist/index.js');
+  const root = heddle.protobuf.parse(readFileSync(echoProto, 'utf8'), { filename: 'echo.proto' });
+  const server = heddle.rpc.createServer({ idl: root, service: 'echo.EchoService', busyPollMicros, handlers: { Echo: async (req) => req } });
   await server.listen(address);
   bound = server.address;
 } else if (kind === 'thrift-framed' || kind === 'thrift-buffered') {
