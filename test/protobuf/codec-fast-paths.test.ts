@@ -29,6 +29,38 @@ describe('strings', () => {
     );
   });
 
+  it('decode mixed text of every length with one bad sequence spliced in: the error, at the field', () => {
+    // Text past the ASCII paths is decoded by Node's replacing decoder and accepted only without a
+    // U+FFFD; each of these must still be refused, wherever it sits.
+    const bad = [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe0, 0x80, 0x80], [0x80], [0xff], [0xe5, 0x8c]];
+    const text = new TextEncoder().encode('北京市朝阳区 Patriots Path, 上海 07945 '.repeat(8));
+    for (const sequence of bad) {
+      for (const length of [13, 20, 33, 64, 65, 100, 300]) {
+        const bytes = new Uint8Array([...text.subarray(0, length), ...sequence, ...text.subarray(0, 5)]);
+        expect(() => scalars.decode(wire().delimited(9, bytes).build()), `${sequence} after ${length}`)
+          .toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'fString' }));
+      }
+    }
+  });
+
+  it('decode a real U+FFFD and a leading U+FEFF as the chars they are, in text of every length', () => {
+    for (const length of [0, 5, 13, 40, 70, 500]) {
+      for (const text of ['\uFFFD' + '中'.repeat(length), 'a'.repeat(length) + '\uFFFD', '\uFEFF' + 'b'.repeat(length) + 'é']) {
+        const input = wire().delimited(9, new TextEncoder().encode(text)).build();
+        expect(scalars.decode(input).fString).toBe(text);
+      }
+    }
+  });
+
+  it('decode any text as TextEncoder encoded it, up to 2,000 chars', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 10, maxLength: 2000 }), (text) => {
+        expect(scalars.decode(wire().delimited(9, new TextEncoder().encode(text)).build()).fString).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('encode any text as TextEncoder does, whatever its length and the width of its prefix', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.constantFrom('é'.repeat(70), '€'.repeat(50), '😀'.repeat(40))), (text) => {

@@ -112,15 +112,15 @@ function methodOptions(method: MethodInfo): MethodOptions {
 }
 
 /**
- * grpc-js copies what a serializer returns into its frame, so the encoded bytes are handed over
- * as a Buffer viewing them, not copied again.
+ * grpc-js copies what a serializer returns into its frame; under the protobufjs profile the codec
+ * already encodes to a Buffer (a view into a pooled slab), which is handed over as it is.
  */
 function serializer(codec: Codec<unknown>): (value: object) => Buffer {
   return (value) => {
     if (Array.isArray(value)) {
       throw new HeddleError('ERR_INVALID_ARGUMENT', `Failed to serialize message: expected object with ${codec.typeName} structure, got array instead`);
     }
-    return asBuffer(codec.encode(value));
+    return codec.encode(value) as Buffer;
   };
 }
 

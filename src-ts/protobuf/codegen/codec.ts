@@ -23,7 +23,8 @@ import * as wireWrite from './wire-write.js';
 export interface Codec<T = Record<string, unknown>> {
   /** The message type's full name. */
   readonly typeName: string;
-  /** Encodes `value` in canonical field order; fails with ERR_BAD_VALUE, ERR_REQUIRED_FIELD. */
+  /** Encodes `value` in canonical field order; fails with ERR_BAD_VALUE, ERR_REQUIRED_FIELD. Under
+   * the protobufjs profile the bytes are a Node Buffer, as protobufjs's `encode().finish()` gives. */
   encode(value: T): Uint8Array;
   /** Decodes `bytes`; fails with ERR_TRUNCATED, ERR_BAD_TYPE, ERR_BAD_VALUE, ERR_DEPTH_LIMIT,
    * ERR_SIZE_LIMIT or ERR_REQUIRED_FIELD, with the field path and byte offset. */
@@ -110,6 +111,8 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
       throw new HeddleError('ERR_INVALID_ARGUMENT', `${what} expects a message object for ${message.fullName}`);
     }
   };
+  // The protobufjs profile encodes to a Buffer, as protobufjs's encode().finish() does in Node.
+  const takeOutput = options.protobufjs === undefined ? wireWrite.takeOutput : wireWrite.takeOutputBuffer;
   /** Size of the last `encodeTo` result: what the next one probably needs. */
   let lastEncodedSize = 0;
   const codec: Codec<T> = {
@@ -118,7 +121,7 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     encode(value: T): Uint8Array {
       checkMessage(value, 'encode');
       try {
-        return wireWrite.takeOutput(encode(value, 0));
+        return takeOutput(encode(value, 0));
       } catch (error) {
         throw toPublicError(error);
       }

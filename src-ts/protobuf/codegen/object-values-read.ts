@@ -1,4 +1,5 @@
 import { cursor, readFixed64, readVarint64 } from './wire-read.js';
+import { copyToBuffer } from './byte-pool.js';
 import type { LongClass } from './object-conventions.js';
 
 /**
@@ -50,12 +51,10 @@ export function readFixedRounded(buf: Uint8Array, pos: number, signed: boolean):
 
 const EMPTY_BUFFER = Buffer.alloc(0);
 
-/** A copy of buf[start, end) as a Buffer (pooled by Node for small sizes, as protobufjs's are views of the input). */
+/** A copy of buf[start, end) as a Buffer (a view into a shared slab when small, as protobufjs's are views of the input). */
 export function readBuffer(buf: Uint8Array, start: number, end: number): Buffer {
   if (start === end) return EMPTY_BUFFER;
-  const out = Buffer.allocUnsafe(end - start);
-  out.set(buf.subarray(start, end));
-  return out;
+  return copyToBuffer(buf, start, end) as Buffer;
 }
 
 /** buf[start, end) in standard base64 with padding. */

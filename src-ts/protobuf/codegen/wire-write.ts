@@ -1,4 +1,4 @@
-import { copyBytes } from './byte-pool.js';
+import { copyBytes, copyToBuffer } from './byte-pool.js';
 import { loneSurrogateAt, writeUtf8 } from '../../text/utf8-write.js';
 import { CodecFault } from './codec-fault.js';
 import { HIGH, LOW, word32, word64 } from './int64-word.js';
@@ -61,12 +61,21 @@ export function restoreScratch(): void {
 /** Copies the encoded bytes out and shrinks the scratch buffer if one message made it huge. */
 export function takeOutput(end: number): Uint8Array {
   const result = copyBytes(output.buf, 0, end);
-  if (output.buf.length > RETAIN_LIMIT) {
-    const fresh = createOutput(INITIAL_SIZE);
-    output.buf = fresh.buf;
-    output.view = fresh.view;
-  }
+  if (output.buf.length > RETAIN_LIMIT) shrinkOutput();
   return result;
+}
+
+/** {@link takeOutput}, as a Node Buffer (the protobufjs profile's encode result). */
+export function takeOutputBuffer(end: number): Uint8Array {
+  const result = copyToBuffer(output.buf, 0, end);
+  if (output.buf.length > RETAIN_LIMIT) shrinkOutput();
+  return result;
+}
+
+function shrinkOutput(): void {
+  const fresh = createOutput(INITIAL_SIZE);
+  output.buf = fresh.buf;
+  output.view = fresh.view;
 }
 
 /** Bytes a varint takes for a uint32. */
