@@ -55,6 +55,9 @@ export const ErrorCode = {
    * `biz-message`, `biz-extra` in the TTHeader reply). `err.bizStatus` holds code, message and
    * extra; the call ran, and the status is the service's answer, not a transport failure. */
   ERR_BIZ_STATUS: 'ERR_BIZ_STATUS',
+  /** The call was cancelled: the caller aborted it (AbortSignal), or the peer reset the stream
+   * (gRPC CANCELLED). Nothing to fix; the work was abandoned on purpose. */
+  ERR_CANCELLED: 'ERR_CANCELLED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -11,4 +11,5 @@ export * as thrift from './thrift/index.js';
 export * as protobuf from './protobuf/index.js';
 export * as transport from './transport/index.js';
 export * as rpc from './rpc/index.js';
+export * as grpc from './grpc/index.js';
 export * as shm from './shm/index.js';

@@ -19,6 +19,7 @@ constexpr size_t kMinReadSpace = 4 * 1024;
 constexpr int kMaxReadsPerWake = 16;  // bounds one connection's turn on the event loop
 constexpr uint32_t kSpansPerCallback = 256;
 constexpr int kMaxIovecs = 64;
+constexpr char kHttp2PrefaceStart[4] = {'P', 'R', 'I', ' '};  // the HTTP/2 client preface
 
 #define HEDDLE_CHECK_THIS(info)                                     \
   if (!CheckTag((info).Env(), (info).This(), kNativeSocketTag)) { \
@@ -191,6 +192,7 @@ void NativeSocket::HandleReadable(bool until_closed) {
       return;
     }
     const size_t got = static_cast<size_t>(n);
+    if (sniffing_ && HandOffHttp2(got, space)) return;
     if (got <= space) {
       slab.filled += got;
       if (!ScanFrames()) return;
@@ -211,6 +213,31 @@ void NativeSocket::HandleReadable(bool until_closed) {
     if (!ScanFrames()) return;
   }
   FlushFrames();
+}
+
+bool NativeSocket::HandOffHttp2(size_t got, size_t space) {
+  Slab& slab = *slab_;
+  const size_t in_slab = std::min(got, space);
+  const size_t have = slab.filled + in_slab - slab.frame_start;
+  if (have < 4 || std::memcmp(slab.data + slab.frame_start, kHttp2PrefaceStart, 4) != 0) return false;
+  const size_t spill = got - in_slab;
+  Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::New(env_, have + spill);
+  if (env_.IsExceptionPending()) return false;
+  std::memcpy(bytes.Data(), slab.data + slab.frame_start, have);
+  if (spill > 0) std::memcpy(bytes.Data() + have, overflow_.data(), spill);
+  // libuv must stop watching the descriptor (uv_poll_stop removes it from epoll) before
+  // JavaScript opens a socket on it; the descriptor itself stays open, now JavaScript's.
+  const int fd = fd_;
+  fd_ = -1;
+  StopWatching();
+  on_event_.MakeCallback(Value(),
+                         {Napi::Number::New(env_, kHandOff), Napi::Number::New(env_, fd), Napi::Number::New(env_, 0), bytes},
+                         *async_context_);
+  if (env_.IsExceptionPending()) {
+    Napi::Error error = env_.GetAndClearPendingException();
+    napi_fatal_exception(env_, error.Value());
+  }
+  return true;
 }
 
 bool NativeSocket::ScanFrames() {
@@ -391,8 +418,7 @@ void NativeSocket::Emit(Event kind, int32_t code, double offset) {
   }
 }
 
-void NativeSocket::CloseNow() {
-  if (closing_) return;
+void NativeSocket::StopWatching() {
   closing_ = true;
   reading_ = false;
   writes_.clear();
@@ -402,6 +428,11 @@ void NativeSocket::CloseNow() {
     uv_close(reinterpret_cast<uv_handle_t*>(poll_), OnPollClosed);
     poll_ = nullptr;
   }
+}
+
+void NativeSocket::CloseNow() {
+  if (closing_) return;
+  StopWatching();
   // libuv has stopped watching the fd (uv_poll_stop), so it can be closed now.
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;

@@ -15,6 +15,7 @@ import { ShmFrameConnection } from './shm-connection.js';
 import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
 import { messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
 import { frameChunks, messageOf, TTHeaderTemplate, wireTransport, type TransportName } from './wire.js';
+import { GrpcClient, type GrpcClientOptions } from '../grpc/client.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -523,7 +524,13 @@ function checkCount(value: number, what: string): number {
   return value;
 }
 
-/** Creates a client for `options.service` at `options.address`. Connections open on first call. */
-export function createClient(options: ClientOptions): RpcClient {
-  return new RpcClient(options);
+/**
+ * Creates a client for `options.service` at `options.address`. Connections open on first call.
+ * `transport: 'grpc'` makes a gRPC client (HTTP/2) of a Protobuf service.
+ */
+export function createClient(options: GrpcClientOptions): GrpcClient;
+export function createClient(options: ClientOptions): RpcClient;
+export function createClient(options: ClientOptions | GrpcClientOptions): RpcClient | GrpcClient {
+  if (options?.transport === 'grpc') return new GrpcClient(options as GrpcClientOptions);
+  return new RpcClient(options as ClientOptions);
 }

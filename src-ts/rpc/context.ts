@@ -12,7 +12,8 @@ export interface RpcContext {
   seqId: number;
   /** The other end: `host:port` or the Unix socket path. */
   readonly peer: string;
-  readonly transport: TransportName;
+  /** The Kitex transport of the call, or `grpc` for gRPC over HTTP/2. */
+  readonly transport: TransportName | 'grpc';
   /**
    * The request's TTHeader metainfo: on a client, what will be sent (set transient/persistent
    * values here in middleware); on a server, what the caller sent.

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { FrameReader, type Frame, type FrameReaderKind } from '../transport/index.js';
 import type { TransportName } from './wire.js';
@@ -63,9 +64,20 @@ export interface FrameConnectionOptions {
   maxFrameSize?: number;
   /** How to name the peer in errors; defaults to the socket's remote address. */
   peer?: string;
+  /**
+   * Server side, sniffing: a connection whose first bytes are the HTTP/2 client preface (gRPC) is
+   * given to this callback as a `net.Socket` with those bytes put back in front, and the
+   * FrameConnection closes without an error. Without it, such a connection is a bad frame.
+   */
+  http2?: (socket: Socket) => void;
 }
 
 export const DEFAULT_MAX_FRAME_SIZE = 64 * 1024 * 1024;
+
+/** "PRI ": the first four bytes of the HTTP/2 client preface ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"). */
+export function startsHttp2Preface(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x52 && bytes[2] === 0x49 && bytes[3] === 0x20;
+}
 
 const readerKinds = { 'length-prefixed': 'auto', unframed: 'pure-payload', sniff: 'auto' } as const;
 

@@ -19,3 +19,5 @@ export { bindService } from './binding.js';
 export type { BindingCodecOptions, BindingEncoding, BodyCodec, MethodBinding, ServiceBinding, ServiceIdl, StreamingKind } from './binding.js';
 export { bizStatusError, isBizStatusError } from './biz-status.js';
 export type { BizStatus, BizStatusError } from './biz-status.js';
+export { GrpcClient, GrpcStatus, grpcStatusError, isGrpcStatusError } from '../grpc/index.js';
+export type { GrpcCallOptions, GrpcClientContext, GrpcClientOptions, GrpcContext, GrpcMetadata, GrpcResponseStream, GrpcServerOptions, GrpcStatusError } from '../grpc/index.js';

@@ -1,4 +1,5 @@
-import type { Socket } from 'node:net';
+import { closeSync } from 'node:fs';
+import { Socket as NetSocket, type Socket } from 'node:net';
 import { LinkBuffer } from '../buffer/index.js';
 import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { nativeAddon } from '../native.js';
@@ -28,7 +29,7 @@ export type NativeSocketConstructor = new (
   maxFrame: number,
   slabSize: number,
   onFrames: (slab: ArrayBuffer, spans: Int32Array, count: number) => void,
-  onEvent: (kind: number, code: number, offset: number) => void,
+  onEvent: (kind: number, code: number, offset: number, bytes?: Uint8Array) => void,
 ) => NativeSocketHandle;
 
 // Mirrors NativeSocket::Event.
@@ -39,6 +40,7 @@ const enum NativeEvent {
   BadFrame = 4,
   TooLarge = 5,
   Closed = 6,
+  HandOff = 7,
 }
 
 // Mirrors the framing codes of NativeSocket's constructor and `framing` accessor: unframed
@@ -89,6 +91,7 @@ export class NativeFrameConnection implements FrameConnection {
   // frame on a server, the one the transport uses on a client.
   private readonly parser: FrameReader;
   private streamOffset = 0;
+  private readonly http2: ((socket: Socket) => void) | undefined;
 
   constructor(socket: Socket, options: FrameConnectionOptions, sink: FrameSink) {
     const NativeSocket = nativeAddon?.NativeSocket;
@@ -104,6 +107,7 @@ export class NativeFrameConnection implements FrameConnection {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `maxFrameSize must be an integer in [8, 2^31), got ${maxFrame}`);
     }
     this.sink = sink;
+    this.http2 = options.framing === 'sniff' ? options.http2 : undefined;
     // Unframed messages never reach the parser: the addon's scan already delimited them.
     const parserKind = options.readerKind === undefined || options.readerKind === 'pure-payload' ? 'auto' : options.readerKind;
     this.parser = new FrameReader({ kind: parserKind, maxFrameSize: maxFrame });
@@ -114,7 +118,7 @@ export class NativeFrameConnection implements FrameConnection {
       maxFrame,
       SLAB_SIZE,
       (slab, spans, count) => this.onFrames(slab, spans, count),
-      (kind, code, offset) => this.onEvent(kind, code, offset),
+      (kind, code, offset, bytes) => this.onEvent(kind, code, offset, bytes),
     );
     // The addon holds its own descriptor now; closing Node's does not close the connection.
     socket.destroy();
@@ -146,6 +150,30 @@ export class NativeFrameConnection implements FrameConnection {
     if (this.finished) return;
     this.finished = true;
     this.handle.close();
+  }
+
+  /**
+   * The addon saw the HTTP/2 preface and gave back the descriptor and the bytes it read: the
+   * connection goes to the HTTP/2 server as a Node socket (kClosed follows for this one).
+   */
+  private handOff(fd: number, bytes: Uint8Array): void {
+    this.finished = true;
+    if (this.http2 === undefined) {
+      closeSync(fd);
+      this.pendingError = new HeddleError(ErrorCode.ERR_BAD_FRAME, `${this.remoteAddress} sent the HTTP/2 preface, and this server does not serve gRPC`, { offset: 0 });
+      return;
+    }
+    let socket: Socket;
+    try {
+      socket = new NetSocket({ fd, readable: true, writable: true });
+    } catch (error) {
+      closeSync(fd);
+      this.pendingError = asHeddleError(error, ErrorCode.ERR_CONNECTION);
+      return;
+    }
+    socket.pause();
+    socket.unshift(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.http2(socket);
   }
 
   private fail(error: HeddleError): void {
@@ -181,8 +209,11 @@ export class NativeFrameConnection implements FrameConnection {
     this.sink.frames(batch);
   }
 
-  private onEvent(kind: number, code: number, offset: number): void {
+  private onEvent(kind: number, code: number, offset: number, bytes?: Uint8Array): void {
     switch (kind) {
+      case NativeEvent.HandOff:
+        this.handOff(code, bytes ?? new Uint8Array(0));
+        return;
       case NativeEvent.Drained:
         this.sink.drain();
         return;

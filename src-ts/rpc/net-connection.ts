@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Frame } from '../transport/index.js';
-import { ChunkFramer, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
+import { ChunkFramer, startsHttp2Preface, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
 
 /**
  * The pure-TypeScript connection: a `net.Socket` whose chunks go through the transport
@@ -14,6 +14,11 @@ export class NetFrameConnection implements FrameConnection {
   private readonly framer: ChunkFramer;
   private finished = false;
   private failure: HeddleError | undefined;
+  /** Server side: the first bytes, held until there are four to tell an HTTP/2 preface by. */
+  private sniffed: Buffer | undefined;
+  private readonly http2: ((socket: Socket) => void) | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly listeners: Array<[string, (...args: any[]) => void]> = [];
 
   constructor(
     private readonly socket: Socket,
@@ -22,14 +27,16 @@ export class NetFrameConnection implements FrameConnection {
   ) {
     this.remoteAddress = options.peer ?? (socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`);
     this.framer = new ChunkFramer(options);
+    this.http2 = options.framing === 'sniff' ? options.http2 : undefined;
+    if (this.http2 !== undefined) this.sniffed = Buffer.alloc(0);
     socket.setNoDelay?.(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.sink.drain());
-    socket.on('end', () => this.onEnd());
-    socket.on('error', (error: NodeJS.ErrnoException) => {
+    this.listen('data', (chunk: Buffer) => this.onData(chunk));
+    this.listen('drain', () => this.sink.drain());
+    this.listen('end', () => this.onEnd());
+    this.listen('error', (error: NodeJS.ErrnoException) => {
       this.failure ??= new HeddleError(ErrorCode.ERR_CONNECTION, `connection to ${this.remoteAddress} failed: ${error.code ?? error.message}`, { cause: error });
     });
-    socket.on('close', () => {
+    this.listen('close', () => {
       this.finished = true;
       this.sink.closed(this.failure);
     });
@@ -68,7 +75,36 @@ export class NetFrameConnection implements FrameConnection {
     return this.framer.buffered;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private listen(event: string, listener: (...args: any[]) => void): void {
+    this.listeners.push([event, listener]);
+    this.socket.on(event, listener);
+  }
+
+  /** Gives the socket, preface put back, to the HTTP/2 server; this connection closes quietly. */
+  private handOff(prefix: Buffer): void {
+    this.socket.pause();
+    for (const [event, listener] of this.listeners) this.socket.off(event, listener);
+    this.finished = true;
+    this.socket.unshift(prefix);
+    this.sink.closed();
+    this.http2!(this.socket);
+  }
+
   private onData(chunk: Buffer): void {
+    if (this.sniffed !== undefined) {
+      const head = this.sniffed.length === 0 ? chunk : Buffer.concat([this.sniffed, chunk]);
+      if (head.length < 4) {
+        this.sniffed = head;
+        return;
+      }
+      this.sniffed = undefined;
+      if (startsHttp2Preface(head)) {
+        this.handOff(head);
+        return;
+      }
+      chunk = head;
+    }
     let frames: Frame[];
     try {
       frames = this.framer.push(chunk);

@@ -19,6 +19,7 @@ import { ShmFrameConnection } from './shm-connection.js';
 import { Outbox } from './outbox.js';
 import { foreignFormat, messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
 import { frameChunks, messageOf, transportOf, TTHeaderTemplate, type TransportName } from './wire.js';
+import { GrpcServerCore, type GrpcServerOptions } from '../grpc/server.js';
 
 /**
  * A method implementation: the decoded request in, the result value out. For Thrift the request
@@ -73,6 +74,9 @@ export interface ServerOptions {
    * a busy connection is read without a thread wake-up; see ClientOptions.busyPollMicros. Default 0.
    */
   busyPollMicros?: number;
+  /** gRPC (HTTP/2) on the same port, for Protobuf services: message limits, compression,
+   * keepalive. Connections that open with the HTTP/2 preface are served as gRPC. */
+  grpc?: GrpcServerOptions;
 }
 
 /** Options of {@link RpcServer.close}. */
@@ -129,6 +133,9 @@ export class RpcServer {
   private readonly handlers: Record<string, Handler>;
   private readonly shmOptions: ShmListenOptions;
   private readonly busyPollMicros: number;
+  /** The gRPC side, for Protobuf services: made when the first HTTP/2 connection arrives. */
+  private grpcCore: GrpcServerCore | undefined;
+  private readonly grpcOptions: GrpcServerOptions;
   /** Reply TTHeaders by message type (plus FOREIGN for another format's), for replies without metainfo. */
   private readonly replyTemplates = new Map<number, TTHeaderTemplate>();
   private readTimer: ReturnType<typeof setInterval> | undefined;
@@ -155,6 +162,29 @@ export class RpcServer {
     this.shmOptions = options.shm ?? {};
     this.busyPollMicros = checkBusyPollMicros(options.busyPollMicros);
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.callHandler(ctx, args));
+    this.grpcOptions = options.grpc ?? {};
+    // Check the gRPC options now rather than on the first connection.
+    if (options.grpc !== undefined && this.service.encoding === 'protobuf') this.grpc();
+  }
+
+  private grpc(): GrpcServerCore {
+    return (this.grpcCore ??= new GrpcServerCore(
+      this.service,
+      (method) => this.handlers[method] !== undefined,
+      this.invoke,
+      (level, code, message, peer) => this.log({ level, code, message, ...(peer === undefined ? {} : { peer }) }),
+      this.grpcOptions,
+    ));
+  }
+
+  /** A connection that opened with the HTTP/2 preface: gRPC, for a Protobuf service. */
+  private serveHttp2(socket: net.Socket, peer: string): void {
+    if (this.service.encoding !== 'protobuf' || this.shuttingDown) {
+      if (!this.shuttingDown) this.log({ level: 'warn', code: ErrorCode.ERR_BAD_FRAME, message: `HTTP/2 (gRPC) connection to ${this.service.name}, a Thrift service: closed`, peer });
+      socket.destroy();
+      return;
+    }
+    this.grpc().accept(socket);
   }
 
   /** Which I/O path accepted connections use. */
@@ -241,6 +271,7 @@ export class RpcServer {
     // net.Server#close only calls back once every connection it accepted is gone, so wait for
     // that after cutting them below.
     const listenersClosed = Promise.all(this.listeners.map((listener) => listener.close()));
+    const grpcClosed = this.grpcCore?.close(timeoutMs);
     for (const conn of this.connections) {
       if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.format, conn.transport, this.maxFrameSize));
     }
@@ -260,6 +291,7 @@ export class RpcServer {
       conn.connection.destroy();
     }
     await Promise.all([...this.connections].map((c) => c.closed));
+    await grpcClosed;
     await listenersClosed;
     if (this.readTimer !== undefined) clearInterval(this.readTimer);
     for (const { address } of this.listeners) {
@@ -269,7 +301,8 @@ export class RpcServer {
 
   private accept(socket: net.Socket): void {
     const peer = socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
-    this.adopt(peer, (sink) => adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer }, sink), () => socket.destroy());
+    const http2 = (handed: net.Socket) => this.serveHttp2(handed, peer);
+    this.adopt(peer, (sink) => adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer, http2 }, sink), () => socket.destroy());
   }
 
   /** Serves a new connection, built by `open` around the server's frame sink. */

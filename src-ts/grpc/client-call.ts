@@ -1,0 +1,250 @@
+import http2, { type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import { ErrorCode, HeddleError } from '../errors.js';
+import type { MethodBinding } from '../rpc/binding.js';
+import { GrpcMessageReader, encodingOf, frameMessage } from './message-framing.js';
+import { MessageQueue } from './message-queue.js';
+import { headerText, readMetadata, type GrpcMetadata } from './metadata.js';
+import { decodeGrpcMessage, GrpcStatus, grpcStatusError, statusOfHttp, type GrpcStatusError } from './status.js';
+import { waitForDrain } from './stream-write.js';
+
+const { NGHTTP2_CANCEL } = http2.constants;
+
+/** Response messages a caller may leave unread before the stream stops being read. */
+const QUEUE_HIGH_WATER = 32;
+
+/** What a client call needs from its client. */
+export interface ClientCallEnv {
+  readonly maxReceiveMessageLength: number;
+  readonly maxSendMessageLength: number;
+  readonly gzip: boolean;
+  readonly peer: string;
+}
+
+/** How a call ended. */
+export interface CallOutcome {
+  headers: GrpcMetadata;
+  trailers: GrpcMetadata;
+}
+
+/**
+ * One gRPC call on the client: writes the request messages (one, or an iterable's, honouring
+ * flow control), reads the response messages into a {@link MessageQueue}, and settles with the
+ * status from the trailers. Deadlines and AbortSignals reset the stream (RST_STREAM CANCEL).
+ */
+export class ClientCall {
+  readonly responses: MessageQueue<unknown> | undefined;
+  private unaryResponse: unknown;
+  private received = 0;
+  private reader: GrpcMessageReader | undefined;
+  private responseHeaders: IncomingHttpHeaders | undefined;
+  private trailerHeaders: IncomingHttpHeaders | undefined;
+  private settled = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly result: Promise<unknown>;
+  private resolveResult!: (value: unknown) => void;
+  private rejectResult!: (error: unknown) => void;
+  private abortListener: (() => void) | undefined;
+  /** Called once with how the call ended (for onContext, metadata promises). */
+  onOutcome: ((outcome: CallOutcome, error: GrpcStatusError | HeddleError | undefined) => void) | undefined;
+
+  constructor(
+    private readonly env: ClientCallEnv,
+    private readonly stream: ClientHttp2Stream,
+    private readonly method: MethodBinding,
+    private readonly where: string,
+    deadlineMs: number | undefined,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.result = new Promise((resolve, reject) => {
+      this.resolveResult = resolve;
+      this.rejectResult = reject;
+    });
+    if (method.streaming === 'server' || method.streaming === 'bidi') {
+      // The outcome reaches the caller through the response iterable; this promise is not theirs.
+      this.result.catch(() => {});
+      this.responses = new MessageQueue(
+        QUEUE_HIGH_WATER,
+        () => stream.pause(),
+        () => stream.resume(),
+        () => this.cancel(new HeddleError(ErrorCode.ERR_CANCELLED, `${where}: the caller stopped reading the responses`), false),
+      );
+    }
+    if (deadlineMs !== undefined) {
+      this.timer = setTimeout(() => this.onDeadline(deadlineMs), Math.max(0, deadlineMs));
+    }
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        queueMicrotask(() => this.onAbort());
+      } else {
+        this.abortListener = () => this.onAbort();
+        signal.addEventListener('abort', this.abortListener, { once: true });
+      }
+    }
+    stream.on('response', (headers) => this.onResponse(headers));
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('trailers', (trailers) => (this.trailerHeaders = trailers));
+    stream.on('close', () => this.onClose());
+    stream.on('error', () => {
+      // Reported through 'close' (rstCode, or the session's failure).
+    });
+  }
+
+  /** The unary or client-streaming result; rejects with the call's status error. */
+  get promise(): Promise<unknown> {
+    return this.result;
+  }
+
+  /** Sends the one request message and half-closes. */
+  sendOne(value: unknown): void {
+    let bytes: Buffer;
+    try {
+      bytes = frameMessage(this.method.request.encode(value), this.env.gzip, this.env.maxSendMessageLength);
+    } catch (error) {
+      this.cancel(error, true);
+      return;
+    }
+    this.stream.end(bytes);
+  }
+
+  /** Sends every message of `source`, waiting for HTTP/2 flow control, then half-closes. A source
+   * that throws cancels the call with its error. */
+  async sendAll(source: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
+    if (source === null || source === undefined || (typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function' && typeof (source as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
+      this.cancel(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${this.where}: a ${this.method.streaming}-streaming call takes an iterable or async iterable of requests`), true);
+      return;
+    }
+    try {
+      for await (const value of source) {
+        if (this.settled || this.stream.closed) break;
+        const bytes = frameMessage(this.method.request.encode(value), this.env.gzip, this.env.maxSendMessageLength);
+        if (!this.stream.write(bytes)) await waitForDrain(this.stream);
+      }
+    } catch (error) {
+      this.cancel(error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_CANCELLED, `${this.where}: the request stream failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }), true);
+      return;
+    }
+    if (!this.stream.closed && !this.stream.writableEnded) this.stream.end();
+  }
+
+  /** Resets the stream (RST_STREAM CANCEL) and settles with `error`. */
+  cancel(error: unknown, report: boolean): void {
+    if (this.settled) return;
+    if (!this.stream.closed) this.stream.close(NGHTTP2_CANCEL);
+    this.settle(error as HeddleError, report);
+  }
+
+  private onAbort(): void {
+    const reason = this.signal?.reason;
+    this.cancel(grpcStatusError(GrpcStatus.CANCELLED, `${this.where}: cancelled by the caller${reason instanceof Error ? `: ${reason.message}` : ''}`, { local: true, cause: reason }), true);
+  }
+
+  private onDeadline(ms: number): void {
+    this.cancel(grpcStatusError(GrpcStatus.DEADLINE_EXCEEDED, `${this.where}: deadline of ${Math.round(ms)} ms exceeded`, { local: true }), true);
+  }
+
+  private onResponse(headers: IncomingHttpHeaders): void {
+    this.responseHeaders = headers;
+    const encodingHeader = headerText(headers, 'grpc-encoding');
+    const encoding = encodingOf(encodingHeader);
+    if (encoding === undefined) {
+      this.cancel(grpcStatusError(GrpcStatus.INTERNAL, `${this.where}: the server compressed with '${encodingHeader}', which heddle does not decode`, { local: true }), true);
+      return;
+    }
+    this.reader = new GrpcMessageReader(this.env.maxReceiveMessageLength, encoding);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.settled) return;
+    if (this.reader === undefined) this.reader = new GrpcMessageReader(this.env.maxReceiveMessageLength, 'identity');
+    let messages: Uint8Array[];
+    try {
+      messages = this.reader.push(chunk);
+    } catch (error) {
+      this.cancel(error, true);
+      return;
+    }
+    for (const bytes of messages) {
+      let value: unknown;
+      try {
+        value = this.method.unwrap(this.method.response.decode(bytes));
+      } catch (error) {
+        this.cancel(grpcStatusError(GrpcStatus.INTERNAL, `${this.where}: cannot decode the response: ${(error as Error).message}`, { local: true, cause: error }), true);
+        return;
+      }
+      this.received++;
+      if (this.responses !== undefined) this.responses.push(value);
+      else if (this.received === 1) this.unaryResponse = value;
+      else {
+        this.cancel(grpcStatusError(GrpcStatus.INTERNAL, `${this.where}: the server sent more than one response message`, { local: true }), true);
+        return;
+      }
+    }
+  }
+
+  private onClose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.settled) return;
+    const stream = this.stream;
+    // Trailers-Only responses carry the status in the headers.
+    const statusSource = this.trailerHeaders ?? (this.responseHeaders?.['grpc-status'] !== undefined ? this.responseHeaders : undefined);
+    if (statusSource === undefined) {
+      const httpStatus = Number(this.responseHeaders?.[':status'] ?? 0);
+      if (this.responseHeaders !== undefined && httpStatus !== 200) {
+        this.settle(grpcStatusError(statusOfHttp(httpStatus), `${this.where}: HTTP status ${httpStatus} without a gRPC status`), true);
+        return;
+      }
+      const rst = stream.rstCode;
+      if (rst === NGHTTP2_CANCEL) {
+        this.settle(grpcStatusError(GrpcStatus.CANCELLED, `${this.where}: the server cancelled the stream`), true);
+      } else {
+        const session = stream.session;
+        const gone = session === undefined || session.destroyed || session.closed;
+        this.settle(
+          grpcStatusError(GrpcStatus.UNAVAILABLE, `${this.where}: ${gone ? 'the connection closed' : `the stream closed (HTTP/2 code ${rst ?? 'none'})`} before the call completed`, { local: true }),
+          true,
+        );
+      }
+      return;
+    }
+    const status = Number(headerText(statusSource, 'grpc-status'));
+    const trailers = readMetadata(statusSource);
+    if (status === GrpcStatus.OK) {
+      try {
+        this.reader?.finish();
+      } catch (error) {
+        this.settle(error as HeddleError, true);
+        return;
+      }
+      if (this.responses === undefined && this.received !== 1) {
+        this.settle(grpcStatusError(GrpcStatus.INTERNAL, `${this.where}: the server sent ${this.received} response messages for a call that takes one`, { local: true }), true);
+        return;
+      }
+      this.settle(undefined, true, trailers);
+      return;
+    }
+    const message = decodeGrpcMessage(headerText(statusSource, 'grpc-message') ?? '');
+    const detailsText = headerText(statusSource, 'grpc-status-details-bin');
+    const details = detailsText === undefined ? undefined : new Uint8Array(Buffer.from(detailsText, 'base64'));
+    this.settle(
+      grpcStatusError(Number.isInteger(status) && status > 0 ? status : GrpcStatus.UNKNOWN, message, { ...(details ? { details } : {}), metadata: trailers }),
+      true,
+      trailers,
+    );
+  }
+
+  private settle(error: HeddleError | undefined, report: boolean, trailers: GrpcMetadata = {}): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.abortListener !== undefined) this.signal?.removeEventListener('abort', this.abortListener);
+    const outcome: CallOutcome = { headers: this.responseHeaders === undefined ? {} : readMetadata(this.responseHeaders), trailers };
+    this.onOutcome?.(outcome, error);
+    if (this.responses !== undefined) {
+      if (error === undefined) this.responses.end();
+      else if (report) this.responses.end(error);
+      else this.responses.end();
+    }
+    if (error === undefined) this.resolveResult(this.unaryResponse);
+    else this.rejectResult(error);
+  }
+}

@@ -1,0 +1,365 @@
+import http2, { type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
+import net from 'node:net';
+import { ErrorCode, HeddleError } from '../errors.js';
+import { parseAddress, type RpcAddress } from '../rpc/address.js';
+import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from '../rpc/binding.js';
+import { composeMiddleware, type Invoke, type Middleware, type RpcContext } from '../rpc/context.js';
+import { MetaInfo } from '../transport/index.js';
+import { ClientCall, type CallOutcome } from './client-call.js';
+import { HTTP_PERSISTENT_PREFIX, HTTP_TRANSIENT_PREFIX, metainfoHeaderKey } from './context.js';
+import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
+import { ACCEPT_ENCODING, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH } from './message-framing.js';
+import type { MessageQueue } from './message-queue.js';
+import { writeMetadata, type GrpcMetadata } from './metadata.js';
+import { GrpcStatus, grpcStatusError } from './status.js';
+import { encodeGrpcTimeout } from './timeout.js';
+
+/** Options of a gRPC client (`rpc.createClient({ ..., transport: 'grpc' })`). */
+export interface GrpcClientOptions extends KeepaliveOptions {
+  /** A Protobuf root (`protobuf.parse`, `protobuf.load`, `protobuf.fromDescriptorSet`). */
+  idl: ServiceIdl;
+  /** The service's full name, `echo.v1.Echo`. */
+  service: string;
+  /** `tcp://host:port` or `unix:///path.sock`. */
+  address: string;
+  transport: 'grpc';
+  /** Protobuf codec options (int64, keepCase, ...). */
+  codec?: BindingCodecOptions;
+  /** Per-call deadline, sent as grpc-timeout. Default 3000 ms; 0 for none. */
+  timeoutMs?: number;
+  /** How long connecting may take before calls fail with UNAVAILABLE. Default 1000 ms. */
+  connectTimeoutMs?: number;
+  /** `gzip` compresses every request message. Default `identity`. */
+  compression?: 'identity' | 'gzip';
+  /** Largest response message accepted. Default 4 MiB (RESOURCE_EXHAUSTED past it). */
+  maxReceiveMessageLength?: number;
+  /** Largest request message sent. Default 2^31-1 (RESOURCE_EXHAUSTED past it). */
+  maxSendMessageLength?: number;
+  /** HTTP/2 connections to spread calls over. Default 1 (gRPC multiplexes streams on one). */
+  maxConnections?: number;
+  /** Client middleware, outermost first; it sees unary and streaming calls alike. */
+  middleware?: Middleware[];
+  /** Metadata sent with every call. */
+  metadata?: GrpcMetadata;
+}
+
+/** Options of one gRPC call. */
+export interface GrpcCallOptions {
+  /** Overrides the client's timeoutMs. */
+  timeoutMs?: number;
+  /** Request metadata (custom headers; `-bin` keys carry bytes). */
+  metadata?: GrpcMetadata;
+  /** Cancels the call: RST_STREAM CANCEL to the server, ERR_CANCELLED (gRPC CANCELLED) here. */
+  signal?: AbortSignal;
+  /** Metainfo sent as `rpc-transit-*` / `rpc-persist-*` headers, as Kitex reads it over gRPC. */
+  metainfo?: { transient?: Record<string, string>; persistent?: Record<string, string> };
+  /** Receives the call's context once it completes: `responseHeaders`, `responseTrailers`. */
+  onContext?: (ctx: GrpcClientContext) => void;
+}
+
+/** A gRPC client call's context: what middleware sees and `onContext` receives. */
+export interface GrpcClientContext extends RpcContext {
+  readonly transport: 'grpc';
+  /** Request metadata; middleware may add to it. */
+  readonly metadata: GrpcMetadata;
+  /** Response header metadata, once the call completed. */
+  responseHeaders: GrpcMetadata;
+  /** Trailer metadata, once the call completed. */
+  responseTrailers: GrpcMetadata;
+}
+
+/**
+ * The response messages of a server- or bidi-streaming call: iterate it with `for await`. It ends
+ * when the server ends the call with OK and throws the call's status error otherwise; leaving the
+ * loop early cancels the call. Unread messages hold back the server (HTTP/2 flow control).
+ */
+export interface GrpcResponseStream<T = unknown> extends AsyncIterable<T> {
+  /** Response header metadata (empty if the call failed before any). */
+  readonly headers: Promise<GrpcMetadata>;
+  /** Trailer metadata (empty if the call failed without trailers). */
+  readonly trailers: Promise<GrpcMetadata>;
+  /** Cancels the call: RST_STREAM CANCEL; iteration then throws ERR_CANCELLED. */
+  cancel(): void;
+}
+
+class ClientContext implements GrpcClientContext {
+  readonly side = 'client';
+  readonly transport = 'grpc';
+  seqId = 0;
+  readonly deadline: number | undefined;
+  metadata: GrpcMetadata;
+  responseHeaders: GrpcMetadata = {};
+  responseTrailers: GrpcMetadata = {};
+  private request: MetaInfo | undefined;
+  private response: MetaInfo | undefined;
+
+  constructor(
+    readonly service: string,
+    readonly method: string,
+    readonly peer: string,
+    readonly timeoutMs: number | undefined,
+    metadata: GrpcMetadata | undefined,
+  ) {
+    this.deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    this.metadata = metadata ?? {};
+  }
+
+  get metainfo(): MetaInfo {
+    return (this.request ??= new MetaInfo());
+  }
+
+  get responseMetainfo(): MetaInfo {
+    return (this.response ??= new MetaInfo());
+  }
+
+  get hasMetainfo(): boolean {
+    return this.request !== undefined && this.request.strInfo.size > 0;
+  }
+}
+
+interface Connection {
+  session: ClientHttp2Session;
+  active: number;
+  retiring: boolean;
+}
+
+/** Arguments middleware sees for a gRPC call: the request (a message, or an iterable of them). */
+interface CallArgs {
+  request: unknown;
+  options: GrpcCallOptions;
+}
+
+function checkMs(value: number, what: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${what} must be a non-negative number of milliseconds, got ${value}`);
+  return value;
+}
+
+/**
+ * A gRPC client of one Protobuf service over HTTP/2 (node:http2). `call(method, request)`:
+ * - unary: resolves to the response message;
+ * - client streaming: `request` is an iterable or async iterable of messages; resolves to the response;
+ * - server streaming: returns a {@link GrpcResponseStream} of response messages;
+ * - bidi: `request` is an iterable of messages; returns a {@link GrpcResponseStream}.
+ * Failures are HeddleErrors with `grpcStatus` (ERR_REMOTE, ERR_TIMEOUT, ERR_CANCELLED, ...).
+ */
+export class GrpcClient {
+  readonly service: ServiceBinding;
+  readonly address: RpcAddress;
+  readonly transport = 'grpc';
+  private readonly authority: string;
+  private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly gzip: boolean;
+  private readonly maxReceive: number;
+  private readonly maxSend: number;
+  private readonly maxConnections: number;
+  private readonly keepalive: KeepaliveOptions;
+  private readonly defaultMetadata: GrpcMetadata | undefined;
+  private readonly invoke: Invoke;
+  private readonly connections: Connection[] = [];
+  private readonly paths = new Map<string, string>();
+  private readonly peer: string;
+  private closed = false;
+
+  /** @internal Use `rpc.createClient({ transport: 'grpc', ... })`. */
+  constructor(options: GrpcClientOptions) {
+    this.service = bindService(options.idl, options.service, { codec: options.codec }, 'createClient');
+    if (this.service.encoding !== 'protobuf') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `createClient: transport 'grpc' carries Protobuf services; ${options.service} is a Thrift service`);
+    }
+    this.address = parseAddress(options.address);
+    if (this.address.scheme === 'shm') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, "createClient: transport 'grpc' runs over tcp:// or unix:// addresses, not shm://");
+    this.authority = this.address.scheme === 'tcp' ? `${this.address.host.includes(':') ? `[${this.address.host}]` : this.address.host}:${this.address.port}` : 'localhost';
+    this.peer = this.address.scheme === 'tcp' ? `${this.address.host}:${this.address.port}` : this.address.path;
+    this.timeoutMs = checkMs(options.timeoutMs ?? 3000, 'timeoutMs');
+    this.connectTimeoutMs = checkMs(options.connectTimeoutMs ?? 1000, 'connectTimeoutMs');
+    if (options.compression !== undefined && options.compression !== 'gzip' && options.compression !== 'identity') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `compression must be 'identity' or 'gzip', got ${String(options.compression)}`);
+    }
+    this.gzip = options.compression === 'gzip';
+    this.maxReceive = options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH;
+    this.maxSend = options.maxSendMessageLength ?? DEFAULT_MAX_SEND_MESSAGE_LENGTH;
+    for (const [what, value] of [['maxReceiveMessageLength', this.maxReceive], ['maxSendMessageLength', this.maxSend]] as const) {
+      if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${what} must be an integer in [0, 2^31), got ${value}`);
+    }
+    this.maxConnections = options.maxConnections ?? 1;
+    if (!Number.isInteger(this.maxConnections) || this.maxConnections < 1) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `maxConnections must be a positive integer, got ${this.maxConnections}`);
+    this.keepalive = options;
+    if (options.metadata !== undefined) writeMetadata({}, options.metadata); // fail early on bad metadata
+    this.defaultMetadata = options.metadata;
+    this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.start(ctx as ClientContext, args as unknown as CallArgs));
+  }
+
+  /** Calls `method`; see the class comment for what each streaming kind takes and returns. */
+  call(method: string, request?: unknown, options?: GrpcCallOptions): Promise<unknown>;
+  call(method: string, request: unknown = {}, options: GrpcCallOptions = {}): Promise<unknown> | GrpcResponseStream {
+    let binding: MethodBinding;
+    let ctx: ClientContext;
+    try {
+      if (this.closed) throw new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed');
+      binding = this.service.method(method);
+      const timeoutMs = options.timeoutMs === undefined ? this.timeoutMs : checkMs(options.timeoutMs, 'timeoutMs');
+      const metadata = this.defaultMetadata === undefined ? options.metadata : { ...this.defaultMetadata, ...options.metadata };
+      ctx = new ClientContext(this.service.name, binding.name, this.peer, timeoutMs > 0 ? timeoutMs : undefined, metadata);
+      if (options.metainfo !== undefined) {
+        for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
+        for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const streamingResponse = binding.streaming === 'server' || binding.streaming === 'bidi';
+    const result = this.invoke(ctx, { request, options } as unknown as Record<string, unknown>);
+    if (streamingResponse) return result as unknown as GrpcResponseStream;
+    if (options.onContext === undefined) return result;
+    const report = () => options.onContext!(ctx);
+    return result.finally(report);
+  }
+
+  /** The final step under the middleware: opens the stream and runs the call. For streaming
+   * responses the "promise" is the response stream itself (middleware passes it through). */
+  private start(ctx: ClientContext, args: CallArgs): Promise<unknown> {
+    const method = this.service.method(ctx.method);
+    const { request, options } = args;
+    const headers: OutgoingHttpHeaders = {
+      ':method': 'POST',
+      ':path': this.pathOf(method.name),
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'grpc-accept-encoding': ACCEPT_ENCODING,
+      'user-agent': 'heddle-grpc/0.1',
+    };
+    if (this.gzip) headers['grpc-encoding'] = 'gzip';
+    const timeoutMs = ctx.deadline === undefined ? undefined : ctx.deadline - Date.now();
+    if (timeoutMs !== undefined) headers['grpc-timeout'] = encodeGrpcTimeout(timeoutMs);
+    const streamingResponse = method.streaming === 'server' || method.streaming === 'bidi';
+    let call: ClientCall;
+    let connection: Connection;
+    try {
+      writeMetadata(headers, ctx.metadata);
+      if (ctx.hasMetainfo) {
+        for (const [key, value] of ctx.metainfo.transient()) headers[metainfoHeaderKey(HTTP_TRANSIENT_PREFIX, key)] = value;
+        for (const [key, value] of ctx.metainfo.persistent()) headers[metainfoHeaderKey(HTTP_PERSISTENT_PREFIX, key)] = value;
+      }
+      connection = this.connection();
+      const stream = connection.session.request(headers);
+      connection.active++;
+      call = new ClientCall(
+        { maxReceiveMessageLength: this.maxReceive, maxSendMessageLength: this.maxSend, gzip: this.gzip, peer: this.peer },
+        stream,
+        method,
+        `${this.service.name}/${method.name} to ${this.peer}`,
+        timeoutMs,
+        options.signal,
+      );
+      ctx.seqId = stream.id ?? 0;
+    } catch (error) {
+      const failure = error instanceof HeddleError ? error : grpcStatusError(GrpcStatus.UNAVAILABLE, `cannot start ${method.name} on ${this.peer}: ${(error as Error).message}`, { local: true, cause: error });
+      if (streamingResponse) return failedStream(failure) as unknown as Promise<unknown>;
+      return Promise.reject(failure);
+    }
+    let resolveHeaders!: (m: GrpcMetadata) => void;
+    let resolveTrailers!: (m: GrpcMetadata) => void;
+    const headersPromise = streamingResponse ? new Promise<GrpcMetadata>((resolve) => (resolveHeaders = resolve)) : undefined;
+    const trailersPromise = streamingResponse ? new Promise<GrpcMetadata>((resolve) => (resolveTrailers = resolve)) : undefined;
+    call.onOutcome = (outcome: CallOutcome) => {
+      connection.active--;
+      ctx.responseHeaders = outcome.headers;
+      ctx.responseTrailers = outcome.trailers;
+      resolveHeaders?.(outcome.headers);
+      resolveTrailers?.(outcome.trailers);
+      if (connection.retiring && connection.active === 0) connection.session.close();
+      if (streamingResponse) options.onContext?.(ctx);
+    };
+    if (method.streaming === 'client' || method.streaming === 'bidi') void call.sendAll(request as AsyncIterable<unknown>);
+    else call.sendOne(request);
+    if (!streamingResponse) return call.promise;
+    const responses = call.responses as MessageQueue<unknown>;
+    const stream: GrpcResponseStream = {
+      headers: headersPromise!,
+      trailers: trailersPromise!,
+      cancel: () => call.cancel(grpcStatusError(GrpcStatus.CANCELLED, `${this.service.name}/${method.name}: cancelled by the caller`, { local: true }), true),
+      [Symbol.asyncIterator]: () => responses[Symbol.asyncIterator](),
+    };
+    return stream as unknown as Promise<unknown>;
+  }
+
+  private pathOf(method: string): string {
+    let path = this.paths.get(method);
+    if (path === undefined) {
+      path = `/${this.service.name}/${method}`;
+      this.paths.set(method, path);
+    }
+    return path;
+  }
+
+  /** The least busy open connection, or a new one while fewer than maxConnections are open. */
+  private connection(): Connection {
+    let best: Connection | undefined;
+    for (const connection of this.connections) {
+      if (connection.retiring || connection.session.destroyed || connection.session.closed) continue;
+      if (best === undefined || connection.active < best.active) best = connection;
+    }
+    if (best !== undefined && (best.active === 0 || this.connections.length >= this.maxConnections)) return best;
+    return this.open();
+  }
+
+  private open(): Connection {
+    const address = this.address;
+    const session = http2.connect(`http://${this.authority}`, {
+      createConnection: () => (address.scheme === 'unix' ? net.connect(address.path) : net.connect({ host: (address as { host: string }).host, port: (address as { port: number }).port, noDelay: true })),
+      settings: { enablePush: false },
+      maxSessionMemory: 64,
+    });
+    const connection: Connection = { session, active: 0, retiring: false };
+    this.connections.push(connection);
+    const drop = () => {
+      const at = this.connections.indexOf(connection);
+      if (at >= 0) this.connections.splice(at, 1);
+    };
+    const connectTimer = setTimeout(() => {
+      session.destroy(grpcStatusError(GrpcStatus.UNAVAILABLE, `connecting to ${this.peer} took longer than ${this.connectTimeoutMs} ms`, { local: true }));
+    }, this.connectTimeoutMs);
+    connectTimer.unref();
+    session.once('connect', () => clearTimeout(connectTimer));
+    session.on('error', () => {
+      // Streams report the failure; the session is dropped on 'close'.
+    });
+    session.on('goaway', () => {
+      // The server is going away: streams it accepted finish here, new calls go elsewhere.
+      connection.retiring = true;
+      drop();
+      if (connection.active === 0) session.close();
+    });
+    session.on('close', () => {
+      clearTimeout(connectTimer);
+      drop();
+    });
+    startKeepalive(session, this.keepalive, () => {});
+    // An idle client does not hold the process open.
+    session.unref();
+    return connection;
+  }
+
+  /** Closes every connection; calls in flight fail with ERR_CONNECTION (UNAVAILABLE). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const sessions = this.connections.splice(0).map((c) => c.session);
+    await Promise.all(sessions.map((session) => new Promise<void>((resolve) => {
+      if (session.destroyed) return resolve();
+      session.once('close', () => resolve());
+      session.destroy();
+    })));
+  }
+}
+
+/** A response stream that fails at once (the call could not start). */
+function failedStream(error: HeddleError): GrpcResponseStream {
+  return {
+    headers: Promise.resolve({}),
+    trailers: Promise.resolve({}),
+    cancel: () => {},
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+  };
+}

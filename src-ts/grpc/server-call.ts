@@ -1,0 +1,284 @@
+import http2, { type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { ErrorCode, HeddleError } from '../errors.js';
+import type { MethodBinding } from '../rpc/binding.js';
+import type { Invoke } from '../rpc/context.js';
+import { cancelledError, GrpcServerContext } from './context.js';
+import { GrpcMessageReader, frameMessage, type GrpcEncoding } from './message-framing.js';
+import { MessageQueue } from './message-queue.js';
+import { writeMetadata, type GrpcMetadata } from './metadata.js';
+import { encodeGrpcMessage, GrpcStatus, grpcStatusError, statusOfError } from './status.js';
+import { waitForDrain } from './stream-write.js';
+
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
+
+/** Incoming messages a streaming handler may leave unread before the stream stops being read. */
+const QUEUE_HIGH_WATER = 32;
+/** How long a client may keep its side of a stream open after the status went out. */
+const CLOSE_AFTER_STATUS_MS = 1000;
+
+/** What a server call needs from its server. */
+export interface ServerCallEnv {
+  readonly invoke: Invoke;
+  readonly maxReceiveMessageLength: number;
+  readonly maxSendMessageLength: number;
+  /** A handler failed with something that is not a status the caller chose: log it. */
+  readonly logFailure: (ctx: GrpcServerContext, error: unknown) => void;
+  readonly finished: (call: ServerCall) => void;
+}
+
+/** The headers and trailers of an answer with status `status`, metadata added. */
+function statusHeaders(headers: OutgoingHttpHeaders, status: number, message: string, details: Uint8Array | undefined, metadata: GrpcMetadata | undefined): OutgoingHttpHeaders {
+  try {
+    writeMetadata(headers, metadata);
+  } catch {
+    // Metadata the handler set is invalid: the status still goes out, without it.
+  }
+  headers['grpc-status'] = String(status);
+  if (message !== '') headers['grpc-message'] = encodeGrpcMessage(message);
+  if (details !== undefined) headers['grpc-status-details-bin'] = Buffer.from(details.buffer, details.byteOffset, details.byteLength).toString('base64');
+  return headers;
+}
+
+/**
+ * One gRPC call on the server: reads the request messages off its HTTP/2 stream, runs the handler
+ * (through the server's middleware) and writes the response messages and the status. Streaming
+ * both ways goes through async iterables that honour HTTP/2 flow control.
+ */
+export class ServerCall {
+  private readonly reader: GrpcMessageReader;
+  private queue: MessageQueue<unknown> | undefined;
+  private unaryRequest: unknown;
+  private received = 0;
+  private done = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private started = false;
+
+  constructor(
+    private readonly env: ServerCallEnv,
+    private readonly stream: ServerHttp2Stream,
+    private readonly method: MethodBinding,
+    readonly ctx: GrpcServerContext,
+    encoding: GrpcEncoding,
+    /** Compress response messages with gzip. */
+    private readonly gzip: boolean,
+    timeoutMs: number | undefined,
+  ) {
+    this.reader = new GrpcMessageReader(env.maxReceiveMessageLength, encoding);
+    const streamingRequests = method.streaming === 'client' || method.streaming === 'bidi';
+    if (streamingRequests) {
+      this.queue = new MessageQueue(
+        QUEUE_HIGH_WATER,
+        () => stream.pause(),
+        () => stream.resume(),
+      );
+    }
+    if (timeoutMs !== undefined) {
+      this.timer = setTimeout(() => this.onDeadline(timeoutMs), Math.max(0, timeoutMs));
+    }
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('end', () => this.onEnd());
+    stream.on('close', () => this.onClose());
+    stream.on('error', () => {
+      // Reported through 'close' and its rstCode.
+    });
+    // Streaming requests start the handler at once: it reads the messages as they come.
+    if (streamingRequests) this.start(this.queue);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.done) return;
+    let messages: Uint8Array[];
+    try {
+      messages = this.reader.push(chunk);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    for (const bytes of messages) {
+      let value: unknown;
+      try {
+        value = this.method.request.decode(bytes);
+      } catch (error) {
+        this.fail(grpcStatusError(GrpcStatus.INTERNAL, `cannot decode the ${this.method.name} request: ${(error as Error).message}`, { local: true, cause: error }));
+        return;
+      }
+      this.received++;
+      if (this.queue !== undefined) {
+        this.queue.push(value);
+      } else if (this.received === 1) {
+        this.unaryRequest = value;
+        // grpc-go serves a unary call on its one message without waiting for END_STREAM.
+        this.start(value);
+      } else {
+        this.fail(grpcStatusError(GrpcStatus.INTERNAL, `${this.method.name} takes one request message, the client sent more`, { local: true }));
+        return;
+      }
+    }
+  }
+
+  private onEnd(): void {
+    if (this.done) return;
+    try {
+      this.reader.finish();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (this.queue !== undefined) this.queue.end();
+    else if (this.received === 0) this.fail(grpcStatusError(GrpcStatus.INTERNAL, `${this.method.name} takes one request message, the client sent none`, { local: true }));
+  }
+
+  private onClose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (!this.done) {
+      // The client reset the stream, or the connection went away, before the answer was complete.
+      this.done = true;
+      const reason =
+        this.stream.rstCode === NGHTTP2_CANCEL || this.stream.rstCode === NGHTTP2_NO_ERROR
+          ? cancelledError(`the client cancelled ${this.ctx.service}/${this.ctx.method}`)
+          : new HeddleError(ErrorCode.ERR_CONNECTION, `the stream of ${this.ctx.service}/${this.ctx.method} closed (HTTP/2 code ${this.stream.rstCode})`);
+      this.ctx.abort(reason);
+      this.queue?.fail(reason);
+    }
+    this.env.finished(this);
+  }
+
+  /** The server is shutting down and the drain deadline passed: UNAVAILABLE, the handler aborted. */
+  shutdown(): void {
+    this.fail(grpcStatusError(GrpcStatus.UNAVAILABLE, 'the server is shutting down', { local: true }));
+  }
+
+  private onDeadline(timeoutMs: number): void {
+    if (this.done) return;
+    const error = grpcStatusError(GrpcStatus.DEADLINE_EXCEEDED, `deadline of ${Math.round(timeoutMs)} ms exceeded`, { local: true });
+    this.ctx.abort(error);
+    this.queue?.fail(error);
+    this.finish(GrpcStatus.DEADLINE_EXCEEDED, error.grpcMessage, undefined, undefined);
+  }
+
+  private start(input: unknown): void {
+    if (this.started) return;
+    this.started = true;
+    let result: Promise<unknown>;
+    try {
+      result = this.env.invoke(this.ctx, input as Record<string, unknown>);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    if (this.method.streaming === 'server' || this.method.streaming === 'bidi') {
+      result.then(
+        (iterable) => this.sendStream(iterable),
+        (error) => this.fail(error),
+      );
+    } else {
+      result.then(
+        (value) => this.sendUnary(value),
+        (error) => this.fail(error),
+      );
+    }
+  }
+
+  /** Response headers, sent before the first message. */
+  private sendHeaders(): void {
+    if (this.ctx.headersSent) return;
+    this.ctx.headersSent = true;
+    const headers: OutgoingHttpHeaders = { ':status': 200, 'content-type': 'application/grpc' };
+    if (this.gzip) headers['grpc-encoding'] = 'gzip';
+    if (this.ctx.headerMetadata !== undefined) {
+      try {
+        writeMetadata(headers, this.ctx.headerMetadata);
+      } catch (error) {
+        this.env.logFailure(this.ctx, error);
+      }
+    }
+    this.stream.respond(headers, { waitForTrailers: true });
+  }
+
+  private encode(value: unknown): Buffer {
+    return frameMessage(this.method.response.encode(this.method.success(value)), this.gzip, this.env.maxSendMessageLength);
+  }
+
+  private sendUnary(value: unknown): void {
+    if (this.done) return;
+    let bytes: Buffer;
+    try {
+      bytes = this.encode(value);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.sendHeaders();
+    this.stream.write(bytes);
+    this.finish(GrpcStatus.OK, '', undefined, undefined);
+  }
+
+  private async sendStream(iterable: unknown): Promise<void> {
+    if (this.done) return;
+    const source = iterable as AsyncIterable<unknown> | Iterable<unknown> | undefined;
+    if (source === undefined || source === null || (typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function' && typeof (source as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
+      this.fail(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `the ${this.method.name} handler must return an async iterable (an async generator) of responses`));
+      return;
+    }
+    try {
+      for await (const value of source) {
+        if (this.done) break;
+        const bytes = this.encode(value);
+        this.sendHeaders();
+        if (!this.stream.write(bytes)) await waitForDrain(this.stream);
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.finish(GrpcStatus.OK, '', undefined, undefined);
+  }
+
+  private fail(error: unknown): void {
+    if (this.done) return;
+    const status = statusOfError(error);
+    if (!(error instanceof HeddleError && 'grpcStatus' in error)) this.env.logFailure(this.ctx, error);
+    this.ctx.abort(error instanceof HeddleError ? error : cancelledError(status.message));
+    this.queue?.fail(error);
+    this.finish(status.status, status.message, status.details, status.metadata);
+  }
+
+  /** Ends the call with a status: trailers after the messages, or Trailers-Only when nothing was
+   * sent. A client still sending is then told to stop (RST_STREAM NO_ERROR). */
+  private finish(status: number, message: string, details: Uint8Array | undefined, metadata: GrpcMetadata | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const stream = this.stream;
+    if (stream.destroyed || stream.closed) return;
+    const trailerMetadata = metadata === undefined ? this.ctx.trailerMetadata : { ...this.ctx.trailerMetadata, ...metadata };
+    if (!this.ctx.headersSent) {
+      this.ctx.headersSent = true;
+      const headers: OutgoingHttpHeaders = { ':status': 200, 'content-type': 'application/grpc' };
+      if (this.ctx.headerMetadata !== undefined) {
+        try {
+          writeMetadata(headers, this.ctx.headerMetadata);
+        } catch {
+          // Logged when set; the status matters more.
+        }
+      }
+      stream.respond(statusHeaders(headers, status, message, details, trailerMetadata), { endStream: true });
+    } else {
+      const trailers = statusHeaders({}, status, message, details, trailerMetadata);
+      stream.once('wantTrailers', () => stream.sendTrailers(trailers));
+      stream.end();
+    }
+    if (!stream.readableEnded) {
+      // The request side is still open (a failed or deadline-cut stream): what still comes is
+      // dropped, and a client that keeps sending after the status is reset shortly after it.
+      stream.resume();
+      setTimeout(() => {
+        if (!stream.closed) stream.close(NGHTTP2_NO_ERROR);
+      }, CLOSE_AFTER_STATUS_MS).unref();
+    }
+  }
+
+  /** @internal For tests: the decoded unary request. */
+  get request(): unknown {
+    return this.unaryRequest;
+  }
+}

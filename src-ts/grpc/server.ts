@@ -1,0 +1,235 @@
+import http2, { type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Duplex } from 'node:stream';
+import { ErrorCode, HeddleError } from '../errors.js';
+import type { ServiceBinding } from '../rpc/binding.js';
+import type { Invoke } from '../rpc/context.js';
+import { GrpcServerContext } from './context.js';
+import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
+import { ACCEPT_ENCODING, acceptsGzip, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH, encodingOf } from './message-framing.js';
+import { headerText } from './metadata.js';
+import { ServerCall } from './server-call.js';
+import { encodeGrpcMessage, GrpcStatus, isGrpcStatusError } from './status.js';
+import { parseGrpcTimeout } from './timeout.js';
+
+const { NGHTTP2_NO_ERROR } = http2.constants;
+
+/** gRPC options of a heddle server (`createServer({ grpc: {...} })`). */
+export interface GrpcServerOptions extends KeepaliveOptions {
+  /** Largest request message accepted (after decompression). Default 4 MiB; larger ones end the
+   * call with RESOURCE_EXHAUSTED. */
+  maxReceiveMessageLength?: number;
+  /** Largest response message sent. Default 2^31-1; larger ones end the call with RESOURCE_EXHAUSTED. */
+  maxSendMessageLength?: number;
+  /** `gzip`: compress responses to every client that accepts gzip. Default `identity`: compress
+   * only responses to calls whose requests were compressed. */
+  compression?: 'identity' | 'gzip';
+  /** Streams one connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
+   * Default 1000. */
+  maxConcurrentStreams?: number;
+}
+
+/** What the gRPC part of a server logs through. */
+export type GrpcLog = (level: 'warn' | 'error', code: string, message: string, peer?: string) => void;
+
+interface SessionState {
+  readonly session: ServerHttp2Session;
+  readonly peer: string;
+  lastStreamId: number;
+  stopKeepalive: () => void;
+}
+
+function checkLength(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `grpc.${what} must be an integer in [0, 2^31), got ${value}`);
+  return value;
+}
+
+/**
+ * gRPC over HTTP/2 for one service binding, inside a heddle RPC server: the server hands it the
+ * connections whose first bytes are the HTTP/2 preface, and it serves them with node:http2.
+ */
+export class GrpcServerCore {
+  private readonly http2: Http2Server;
+  private readonly sessions = new Set<SessionState>();
+  private readonly calls = new Set<ServerCall>();
+  private readonly maxReceive: number;
+  private readonly maxSend: number;
+  private readonly gzipAlways: boolean;
+  private readonly keepalive: KeepaliveOptions;
+  private inflight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private closing = false;
+  private readonly callEnv;
+
+  constructor(
+    private readonly service: ServiceBinding,
+    private readonly hasHandler: (method: string) => boolean,
+    invoke: Invoke,
+    private readonly log: GrpcLog,
+    options: GrpcServerOptions = {},
+  ) {
+    this.maxReceive = checkLength(options.maxReceiveMessageLength, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, 'maxReceiveMessageLength');
+    this.maxSend = checkLength(options.maxSendMessageLength, DEFAULT_MAX_SEND_MESSAGE_LENGTH, 'maxSendMessageLength');
+    if (options.compression !== undefined && options.compression !== 'gzip' && options.compression !== 'identity') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `grpc.compression must be 'identity' or 'gzip', got ${String(options.compression)}`);
+    }
+    this.gzipAlways = options.compression === 'gzip';
+    this.keepalive = options;
+    this.http2 = http2.createServer({
+      settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000 },
+      // A busy connection can hold many streams' headers at once.
+      maxSessionMemory: 64,
+    });
+    this.http2.on('session', (session) => this.onSession(session));
+    this.http2.on('stream', (stream, headers) => this.onStream(stream, headers));
+    this.callEnv = {
+      invoke,
+      maxReceiveMessageLength: this.maxReceive,
+      maxSendMessageLength: this.maxSend,
+      logFailure: (ctx: GrpcServerContext, error: unknown) => {
+        const code = error instanceof HeddleError ? error.code : 'HANDLER_ERROR';
+        this.log('error', code, `${ctx.method} failed: ${error instanceof Error ? error.message : String(error)}`, ctx.peer);
+      },
+      finished: (call: ServerCall) => {
+        this.calls.delete(call);
+        this.track(-1);
+      },
+    };
+  }
+
+  /** Calls being served. */
+  get inflightCalls(): number {
+    return this.inflight;
+  }
+
+  /** Serves `socket` (its first bytes the HTTP/2 preface, still unread or put back) as an HTTP/2
+   * connection. */
+  accept(socket: Duplex): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    this.http2.emit('connection', socket);
+  }
+
+  private onSession(session: ServerHttp2Session): void {
+    const socket = session.socket;
+    const peer = socket?.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
+    const state: SessionState = { session, peer, lastStreamId: 0, stopKeepalive: () => {} };
+    this.sessions.add(state);
+    state.stopKeepalive = startKeepalive(session, this.keepalive, () => this.log('warn', ErrorCode.ERR_TIMEOUT, 'keepalive ping unanswered: connection closed', peer));
+    (session as unknown as { heddleState: SessionState }).heddleState = state;
+    session.on('error', (error: NodeJS.ErrnoException) => this.log('warn', ErrorCode.ERR_CONNECTION, `HTTP/2 session failed: ${error.code ?? error.message}`, peer));
+    session.on('close', () => {
+      state.stopKeepalive();
+      this.sessions.delete(state);
+    });
+    if (this.closing) this.goaway(state);
+  }
+
+  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    const state = (stream.session as unknown as { heddleState?: SessionState } | undefined)?.heddleState;
+    const streamId = stream.id ?? 0;
+    if (state !== undefined && streamId > state.lastStreamId) state.lastStreamId = streamId;
+    stream.on('error', () => {
+      // Reset streams report through 'close'; nothing to add here.
+    });
+    const peer = state?.peer ?? 'peer';
+    const contentType = headerText(headers, 'content-type');
+    if (contentType === undefined || !contentType.startsWith('application/grpc')) {
+      // Not gRPC at all: an HTTP answer, as grpc-go gives one.
+      stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: false });
+      stream.end(`heddle serves gRPC here; content-type ${contentType ?? '(none)'} is not application/grpc`);
+      return;
+    }
+    if (headers[':method'] !== 'POST') {
+      this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, `gRPC calls are POST requests, not ${String(headers[':method'])}`);
+      return;
+    }
+    const path = headerText(headers, ':path') ?? '';
+    const slash = path.lastIndexOf('/');
+    const serviceName = path.slice(1, slash);
+    const methodName = path.slice(slash + 1);
+    if (path[0] !== '/' || slash <= 0 || serviceName !== this.service.name) {
+      this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, `unknown service ${serviceName || path}`);
+      return;
+    }
+    const method = this.service.methods.get(methodName);
+    if (method === undefined || !this.hasHandler(methodName)) {
+      this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, `unknown method ${methodName} for service ${serviceName}`);
+      return;
+    }
+    const encodingHeader = headerText(headers, 'grpc-encoding');
+    const encoding = encodingOf(encodingHeader);
+    if (encoding === undefined) {
+      this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, `message encoding '${encodingHeader}' is not supported`, { 'grpc-accept-encoding': ACCEPT_ENCODING });
+      return;
+    }
+    let timeoutMs: number | undefined;
+    const timeoutHeader = headerText(headers, 'grpc-timeout');
+    if (timeoutHeader !== undefined) {
+      try {
+        timeoutMs = parseGrpcTimeout(timeoutHeader);
+      } catch (error) {
+        this.trailersOnly(stream, GrpcStatus.INTERNAL, isGrpcStatusError(error) ? error.grpcMessage : String(error));
+        return;
+      }
+    }
+    const gzip = encoding === 'gzip' || this.gzipAlways ? acceptsGzip(headerText(headers, 'grpc-accept-encoding')) : false;
+    const ctx = new GrpcServerContext(this.service.name, methodName, peer, streamId, timeoutMs, headers);
+    this.track(+1);
+    this.calls.add(new ServerCall(this.callEnv, stream, method, ctx, encoding, gzip, timeoutMs));
+  }
+
+  private trailersOnly(stream: ServerHttp2Stream, status: number, message: string, extra: Record<string, string> = {}): void {
+    if (stream.closed || stream.destroyed) return;
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...extra, 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) }, { endStream: true });
+    // Whatever the client still sends on this stream is not wanted.
+    stream.resume();
+  }
+
+  private track(delta: number): void {
+    this.inflight += delta;
+    if (this.inflight === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** GOAWAY with the last stream this server saw: streams up to it run to completion, the client
+   * opens a new connection for anything else. */
+  private goaway(state: SessionState): void {
+    if (state.session.closed || state.session.destroyed) return;
+    try {
+      state.session.goaway(NGHTTP2_NO_ERROR, state.lastStreamId);
+    } catch {
+      // The session is already going away.
+    }
+    state.session.close();
+  }
+
+  /**
+   * Graceful shutdown: GOAWAY on every connection, in-flight calls drain until `timeoutMs`; calls
+   * still running then end with UNAVAILABLE (their signal aborts) and every connection is cut.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    this.closing = true;
+    for (const state of this.sessions) this.goaway(state);
+    if (this.inflight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    // Calls still running end with UNAVAILABLE (their handlers see the signal abort), and the last
+    // trailers get a moment to reach the socket before the connections are cut.
+    for (const call of [...this.calls]) call.shutdown();
+    await new Promise((resolve) => setTimeout(resolve, this.calls.size > 0 || this.inflight > 0 ? 20 : 0));
+    const closed = [...this.sessions].map((state) => new Promise<void>((resolve) => {
+      if (state.session.destroyed) return resolve();
+      state.session.once('close', () => resolve());
+      state.session.destroy();
+    }));
+    await Promise.all(closed);
+  }
+}
