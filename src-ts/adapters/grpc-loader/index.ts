@@ -16,12 +16,19 @@ import { descriptorRoot } from '../../protobuf/root.js';
 import { fromDescriptorSet } from '../../protobuf/index.js';
 import { fromProtobufjsJson, type ProtobufjsNamespace } from './from-json.js';
 import { loadRoot } from './load-root.js';
-import { checkOptions, codecOptions, type Options } from './options.js';
+import { checkOptions, codecOptions, longPackage, type Options } from './options.js';
 import { createPackageDefinition } from './package-definition.js';
-import type { PackageDefinition } from './types.js';
+import type { LongConstructor, PackageDefinition } from './types.js';
 
 export * from './types.js';
 export type { Options } from './options.js';
+
+/**
+ * The `long` package's class, which @grpc/proto-loader re-exports (its default `longs` form
+ * decodes 64-bit integers to instances of it). `long` is an optional peer of heddle: where it is
+ * not installed this is undefined, and only `longs: String`, `Number` or `BigInt` work.
+ */
+export const Long = longPackage as LongConstructor;
 
 /** Loads .proto files (a name or several) and resolves with their PackageDefinition. */
 export async function load(filename: string | string[], options: Options = {}): Promise<PackageDefinition> {
@@ -34,10 +41,14 @@ export function loadSync(filename: string | string[], options: Options = {}): Pa
   return createPackageDefinition(loadRoot(filename, options.includeDirs), codecOptions(options));
 }
 
-/** The PackageDefinition of a protobufjs JSON namespace (`root.toJSON()`, pbjs -t json). */
+/**
+ * The PackageDefinition of a protobufjs JSON namespace (`root.toJSON()`, pbjs -t json). Its field
+ * names are the property names, as protobufjs takes them: `keepCase` applied when the JSON was
+ * written from .proto files, so it is not applied again.
+ */
 export function fromJSON(json: ProtobufjsNamespace, options: Options = {}): PackageDefinition {
   checkOptions(options);
-  return createPackageDefinition(fromProtobufjsJson(json), codecOptions(options));
+  return createPackageDefinition(fromProtobufjsJson(json), { ...codecOptions(options), keepCase: true });
 }
 
 /** The PackageDefinition of a serialized FileDescriptorSet (protoc --descriptor_set_out). */

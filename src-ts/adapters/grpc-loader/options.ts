@@ -32,22 +32,28 @@ export interface Options {
   [key: string]: unknown;
 }
 
-let longClass: LongClass | undefined;
+/** Why `long` could not be loaded, when it could not. */
+let longMissing: unknown;
 
 /**
- * The `long` package, an optional peer: only the default `longs` form needs it, and grpc-js
- * installs it with protobufjs. Loaded on first use, so other forms work without it.
+ * The `long` package, an optional peer (grpc-js installs it with protobufjs): the class
+ * proto-loader re-exports as `Long`, and what the default `longs` form decodes to. Undefined when
+ * it is not installed; the other `longs` forms work without it.
  */
-function loadLong(): LongClass {
-  if (longClass !== undefined) return longClass;
+export const longPackage: LongClass | undefined = (() => {
   try {
-    longClass = require('long') as LongClass;
+    return require('long') as LongClass;
   } catch (error) {
-    throw new HeddleError('ERR_INVALID_ARGUMENT',
-      'decoding 64-bit integers to Long objects (the default longs option) needs the "long" package: npm install long, or pass longs: String, Number or BigInt',
-      { cause: error });
+    longMissing = error;
+    return undefined;
   }
-  return longClass;
+})();
+
+function loadLong(): LongClass {
+  if (longPackage !== undefined) return longPackage;
+  throw new HeddleError('ERR_INVALID_ARGUMENT',
+    'decoding 64-bit integers to Long objects (the default longs option) needs the "long" package: npm install long, or pass longs: String, Number or BigInt',
+    { cause: longMissing });
 }
 
 /** The heddle codec options (the protobufjs profile) that give proto-loader's values for `options`. */

@@ -98,3 +98,27 @@ export interface AnyExtension {
 export function isAnyExtension(obj: object): obj is AnyExtension {
   return '@type' in obj && typeof (obj as { '@type': unknown })['@type'] === 'string';
 }
+
+/** A `long` package instance, as the default `longs` form decodes 64-bit integers. */
+export interface LongValue {
+  low: number;
+  high: number;
+  unsigned: boolean;
+  toString(radix?: number): string;
+  toNumber(): number;
+  toBigInt?(): bigint;
+}
+
+/**
+ * The `long` package's class, typed by the members heddle and common proto-loader code use (the
+ * package itself stays an optional peer, so its own declarations are not required to compile).
+ */
+export interface LongConstructor {
+  new (low: number, high?: number, unsigned?: boolean): LongValue;
+  fromBits(low: number, high: number, unsigned?: boolean): LongValue;
+  fromInt(value: number, unsigned?: boolean): LongValue;
+  fromNumber(value: number, unsigned?: boolean): LongValue;
+  fromString(text: string, unsigned?: boolean, radix?: number): LongValue;
+  fromValue(value: LongValue | number | string | { low: number; high: number; unsigned: boolean }, unsigned?: boolean): LongValue;
+  isLong(value: unknown): value is LongValue;
+}

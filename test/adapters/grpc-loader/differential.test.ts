@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as heddleLoader from '../../../src-ts/adapters/grpc-loader/index.js';
 import type { MessageTypeDefinition, PackageDefinition, ServiceDefinition } from '../../../src-ts/adapters/grpc-loader/index.js';
-import { decimalMapKeys, OPTION_SETS, PROTOS } from './helpers.js';
+import { decimalMapKeys, int64KeyedMaps, OPTION_SETS, PROTOS } from './helpers.js';
 import { stressArbitraries } from './stress-values.js';
 
 // Differential tests against the real @grpc/proto-loader: the same PackageDefinition shape, and
@@ -53,9 +53,7 @@ describe.each(Object.entries(OPTION_SETS))('heddle/grpc-loader against @grpc/pro
   const theirs = load(protoLoader, CORPUS[3]!, options);
   const ours = load(heddleLoader, CORPUS[3]!, options);
   const values = stressArbitraries(keepCase, true);
-  const n = (name: string) => (keepCase ? name : name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
-  const bigKeyed = new Set([n('names_by_big_id'), n('items_by_id')]);
-  const unsignedKeyed = new Set([n('items_by_id')]);
+  const { all: bigKeyed, unsigned: unsignedKeyed } = int64KeyedMaps(keepCase);
 
   it.each(['Scalars', 'Lists', 'Maps', 'Choices', 'Names', 'Wkt', 'Nested', 'Everything'] as const)(
     'serializes %s values (coercions included) to the same bytes and deserializes them to equal values',

@@ -32,3 +32,9 @@ export function decimalMapKeys(value: unknown, fields: ReadonlySet<string>, unsi
   }
   return out;
 }
+
+/** stress.proto's maps with 64-bit keys, by property name under `keepCase`: all, and the unsigned ones. */
+export function int64KeyedMaps(keepCase: boolean): { all: ReadonlySet<string>; unsigned: ReadonlySet<string> } {
+  const n = (name: string) => (keepCase ? name : name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+  return { all: new Set([n('names_by_big_id'), n('items_by_id')]), unsigned: new Set([n('items_by_id')]) };
+}
