@@ -194,11 +194,13 @@ export class ClientCall {
         return;
       }
       const rst = stream.rstCode;
-      if (rst === NGHTTP2_CANCEL) {
+      const session = stream.session;
+      // A connection torn down (socket gone, GOAWAY and close) is UNAVAILABLE whatever code its
+      // streams were reset with; a single stream reset with CANCEL is the server cancelling.
+      const gone = session === undefined || session.destroyed || session.closed;
+      if (rst === NGHTTP2_CANCEL && !gone) {
         this.settle(grpcStatusError(GrpcStatus.CANCELLED, `${this.where}: the server cancelled the stream`), true);
       } else {
-        const session = stream.session;
-        const gone = session === undefined || session.destroyed || session.closed;
         this.settle(
           grpcStatusError(GrpcStatus.UNAVAILABLE, `${this.where}: ${gone ? 'the connection closed' : `the stream closed (HTTP/2 code ${rst ?? 'none'})`} before the call completed`, { local: true }),
           true,
