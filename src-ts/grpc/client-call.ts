@@ -54,6 +54,9 @@ export class ClientCall {
     private readonly where: string,
     deadlineMs: number | undefined,
     private readonly signal: AbortSignal | undefined,
+    /** For streams whose requests stay open: the controller of the signal the stream was opened
+     * with, which resets it without ending the requests first. */
+    private readonly resetController?: AbortController,
   ) {
     this.result = new Promise((resolve, reject) => {
       this.resolveResult = resolve;
@@ -129,7 +132,13 @@ export class ClientCall {
   /** Resets the stream (RST_STREAM CANCEL) and settles with `error`. */
   cancel(error: unknown, report: boolean): void {
     if (this.settled) return;
-    if (!this.stream.closed) this.stream.close(NGHTTP2_CANCEL);
+    if (!this.stream.closed) {
+      // Http2Stream#close ends an open writable side first, and the server would read that
+      // END_STREAM as the end of the requests before the reset; aborting the stream's own signal
+      // resets it without one.
+      if (this.resetController !== undefined && !this.stream.writableEnded) this.resetController.abort();
+      else this.stream.close(NGHTTP2_CANCEL);
+    }
     this.settle(error as HeddleError, report);
   }
 

@@ -233,6 +233,8 @@ export class GrpcClient {
     const timeoutMs = ctx.deadline === undefined ? undefined : ctx.deadline - Date.now();
     if (timeoutMs !== undefined) headers['grpc-timeout'] = encodeGrpcTimeout(timeoutMs);
     const streamingResponse = method.streaming === 'server' || method.streaming === 'bidi';
+    const streamingRequest = method.streaming === 'client' || method.streaming === 'bidi';
+    const resetController = streamingRequest ? new AbortController() : undefined;
     let call: ClientCall;
     let connection: Connection;
     try {
@@ -242,7 +244,7 @@ export class GrpcClient {
         for (const [key, value] of ctx.metainfo.persistent()) headers[metainfoHeaderKey(HTTP_PERSISTENT_PREFIX, key)] = value;
       }
       connection = this.connection();
-      const stream = connection.session.request(headers);
+      const stream = connection.session.request(headers, resetController === undefined ? undefined : { signal: resetController.signal });
       connection.active++;
       call = new ClientCall(
         { maxReceiveMessageLength: this.maxReceive, maxSendMessageLength: this.maxSend, gzip: this.gzip, peer: this.peer },
@@ -251,6 +253,7 @@ export class GrpcClient {
         `${this.service.name}/${method.name} to ${this.peer}`,
         timeoutMs,
         options.signal,
+        resetController,
       );
       ctx.seqId = stream.id ?? 0;
     } catch (error) {
@@ -271,7 +274,7 @@ export class GrpcClient {
       if (connection.retiring && connection.active === 0) connection.session.close();
       if (streamingResponse) options.onContext?.(ctx);
     };
-    if (method.streaming === 'client' || method.streaming === 'bidi') void call.sendAll(request as AsyncIterable<unknown>);
+    if (streamingRequest) void call.sendAll(request as AsyncIterable<unknown>);
     else call.sendOne(request);
     if (!streamingResponse) return call.promise;
     const responses = call.responses as MessageQueue<unknown>;

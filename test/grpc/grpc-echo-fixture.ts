@@ -7,6 +7,21 @@ export const grpcEchoProtoPath = new URL('../interop/grpc-go-echo/echo.proto', i
 export const grpcEchoRoot = protobuf.parse(readFileSync(grpcEchoProtoPath, 'utf8'), { filename: 'echo.proto' });
 export const SERVICE = 'grpcecho.v1.Echo';
 
+/** google.rpc.Status and Any, wire-compatible: what every peer sends as grpc-status-details-bin
+ * (grpc-go parses that header as a Status, so the details must be one). */
+const statusRoot = protobuf.parse(`
+  syntax = "proto3";
+  package heddle.test;
+  message Any { string type_url = 1; bytes value = 2; }
+  message Status { int32 code = 1; string message = 2; repeated Any details = 3; }
+`);
+export const statusCodec = statusRoot.codec<{ code: number; message: string; details: Array<{ typeUrl: string; value: Uint8Array }> }>('heddle.test.Status');
+export const DETAIL_TYPE = 'type.googleapis.com/heddle.test.Detail';
+/** The details a failing echo call carries for `code` and `message`. */
+export function statusDetails(code: number, message: string): Uint8Array {
+  return statusCodec.encode({ code, message, details: [{ typeUrl: DETAIL_TYPE, value: new Uint8Array([1, 2, 3]) }] });
+}
+
 export interface EchoRequest {
   msg: string;
   count: number;
@@ -54,7 +69,7 @@ function echoMetadata(ctx: GrpcContext): void {
 
 function failIf(req: EchoRequest): void {
   if (req.status !== 0) {
-    throw grpcStatusError(req.status, req.msg, { details: new Uint8Array([1, 2, 3]), metadata: { 'x-error': 'yes' } });
+    throw grpcStatusError(req.status, req.msg, { details: statusDetails(req.status, req.msg), metadata: { 'x-error': 'yes' } });
   }
 }
 

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { grpcEchoProtoPath } from './grpc-echo-fixture.js';
+import { grpcEchoProtoPath, statusDetails } from './grpc-echo-fixture.js';
 
 /** The echo service loaded the way grpc-js users load it: proto-loader, longs as strings. */
 export const grpcJsEcho = (() => {
@@ -50,7 +50,7 @@ function statusOf(req: JsRequest): grpc.ServiceError | undefined {
   if (req.status === 0) return undefined;
   const md = new grpc.Metadata();
   md.set('x-error', 'yes');
-  md.set('grpc-status-details-bin', Buffer.from([1, 2, 3]));
+  md.set('grpc-status-details-bin', Buffer.from(statusDetails(req.status, req.msg)));
   return Object.assign(new Error(req.msg), { code: req.status, details: req.msg, metadata: md }) as grpc.ServiceError;
 }
 

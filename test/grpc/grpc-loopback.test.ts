@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { native } from '../../src-ts/native.js';
 import { createClient, createServer, GrpcStatus, type GrpcClient, type GrpcClientContext, type GrpcResponseStream, type RpcServer, type ServerLogEntry } from '../../src-ts/rpc/index.js';
 import { echoProtoHandlers, echoRoot } from '../rpc/protobuf-echo-fixture.js';
-import { cancelledCalls, collect, grpcEchoRoot, heddleEchoHandlers, rejection, SERVICE, type EchoRequest, type EchoResponse } from './grpc-echo-fixture.js';
+import { cancelledCalls, collect, DETAIL_TYPE, grpcEchoRoot, heddleEchoHandlers, rejection, SERVICE, statusCodec, type EchoRequest, type EchoResponse } from './grpc-echo-fixture.js';
 
 const ioPaths = native.loaded ? (['native', 'net'] as const) : (['net'] as const);
 const req = (fields: Partial<EchoRequest>): Partial<EchoRequest> => ({ msg: '', ...fields });
@@ -92,7 +92,8 @@ describe.each(ioPaths)('gRPC between a heddle client and a heddle server, %s I/O
 
   it('reports a handler status with its message, details and trailers', async () => {
     const error = await rejection(client.call('Unary', req({ msg: 'no such thing: 100% ünicode', status: GrpcStatus.NOT_FOUND })));
-    expect(error).toMatchObject({ code: 'ERR_REMOTE', grpcStatus: 5, grpcMessage: 'no such thing: 100% ünicode', details: new Uint8Array([1, 2, 3]) });
+    expect(error).toMatchObject({ code: 'ERR_REMOTE', grpcStatus: 5, grpcMessage: 'no such thing: 100% ünicode' });
+    expect(statusCodec.decode(error.details as Uint8Array)).toEqual({ code: 5, message: 'no such thing: 100% ünicode', details: [{ typeUrl: DETAIL_TYPE, value: new Uint8Array([1, 2, 3]) }] });
     expect((error.metadata as Record<string, unknown>)['x-error']).toBe('yes');
     const streamError = await rejection(collect(client.call('ServerStream', req({ msg: 'late', count: 2, status: GrpcStatus.ABORTED })) as unknown as GrpcResponseStream));
     expect(streamError).toMatchObject({ code: 'ERR_REMOTE', grpcStatus: 10, grpcMessage: 'late' });
@@ -133,6 +134,25 @@ describe.each(ioPaths)('gRPC between a heddle client and a heddle server, %s I/O
       if (reply.index === 2) break;
     }
     await waitFor(() => cancelledCalls.some((c) => c.method === 'ServerStream'));
+  });
+
+  it('a cancelled bidi call reaches the handler as a cancel, not as the end of its requests', async () => {
+    cancelledCalls.length = 0;
+    const controller = new AbortController();
+    async function* requests() {
+      yield req({ msg: 'one' });
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    }
+    const seen: string[] = [];
+    const failure = rejection((async () => {
+      for await (const reply of client.call('Bidi', requests(), { signal: controller.signal, timeoutMs: 0 }) as unknown as GrpcResponseStream<EchoResponse>) {
+        seen.push(reply.msg);
+        controller.abort();
+      }
+    })());
+    expect(await failure).toMatchObject({ code: 'ERR_CANCELLED' });
+    expect(seen).toEqual(['one']);
+    await waitFor(() => cancelledCalls.some((c) => c.method === 'Bidi' && c.reason === 'ERR_CANCELLED'));
   });
 
   it('compresses with gzip both ways', async () => {
