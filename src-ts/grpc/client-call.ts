@@ -1,6 +1,7 @@
 import http2, { type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
+import { bizStatusError, readBizStatus, type BizStatus } from '../rpc/biz-status.js';
 import { GrpcMessageReader, encodingOf, frameMessage } from './message-framing.js';
 import { MessageQueue } from './message-queue.js';
 import { headerText, readMetadata, type GrpcMetadata } from './metadata.js';
@@ -234,6 +235,11 @@ export class ClientCall {
       return;
     }
     const message = decodeGrpcMessage(headerText(statusSource, 'grpc-message') ?? '');
+    const biz = bizStatusOf(trailers);
+    if (biz !== undefined) {
+      this.settle(Object.assign(bizStatusError(biz.code, biz.message, biz.extra), { grpcStatus: status, grpcMessage: message, metadata: trailers }), true, trailers);
+      return;
+    }
     const detailsText = headerText(statusSource, 'grpc-status-details-bin');
     const details = detailsText === undefined ? undefined : new Uint8Array(Buffer.from(detailsText, 'base64'));
     this.settle(
@@ -257,5 +263,21 @@ export class ClientCall {
     }
     if (error === undefined) this.resolveResult(this.unaryResponse);
     else this.rejectResult(error);
+  }
+}
+
+/** A Kitex business status in trailers (`biz-status`, `biz-message`, `biz-extra`), if any; a
+ * malformed one is ignored and the gRPC status stands. */
+function bizStatusOf(trailers: GrpcMetadata): BizStatus | undefined {
+  if (typeof trailers['biz-status'] !== 'string') return undefined;
+  const fields = new Map<string, string>();
+  for (const key of ['biz-status', 'biz-message', 'biz-extra']) {
+    const value = trailers[key];
+    if (typeof value === 'string') fields.set(key, value);
+  }
+  try {
+    return readBizStatus(fields);
+  } catch {
+    return undefined;
   }
 }

@@ -6,7 +6,8 @@ import { cancelledError, GrpcServerContext } from './context.js';
 import { GrpcMessageReader, frameMessage, type GrpcEncoding } from './message-framing.js';
 import { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
-import { encodeGrpcMessage, GrpcStatus, grpcStatusError, statusOfError } from './status.js';
+import { isBizStatusError } from '../rpc/biz-status.js';
+import { encodeGrpcMessage, GrpcStatus, grpcStatusError, isGrpcStatusError, statusOfError } from './status.js';
 import { waitForDrain } from './stream-write.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
@@ -236,7 +237,8 @@ export class ServerCall {
   private fail(error: unknown): void {
     if (this.done) return;
     const status = statusOfError(error);
-    if (!(error instanceof HeddleError && 'grpcStatus' in error)) this.env.logFailure(this.ctx, error);
+    // A status or business status is the handler's answer; anything else is a failure worth a log line.
+    if (!isGrpcStatusError(error) && !isBizStatusError(error)) this.env.logFailure(this.ctx, error);
     this.ctx.abort(error instanceof HeddleError ? error : cancelledError(status.message));
     this.queue?.fail(error);
     this.finish(status.status, status.message, status.details, status.metadata);

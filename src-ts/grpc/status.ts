@@ -1,4 +1,5 @@
 import { ErrorCode, HeddleError } from '../errors.js';
+import { isBizStatusError, writeBizStatus } from '../rpc/biz-status.js';
 import type { GrpcMetadata } from './metadata.js';
 
 /** gRPC status codes (grpc/grpc doc/statuscodes.md). */
@@ -100,6 +101,13 @@ export function statusOfError(error: unknown): { status: number; message: string
     return { status: error.grpcStatus, message: error.grpcMessage, ...(error.details ? { details: error.details } : {}), ...(error.metadata ? { metadata: error.metadata } : {}) };
   }
   const message = error instanceof Error ? error.message : String(error);
+  if (isBizStatusError(error)) {
+    // Kitex's business status keys, as trailers beside an UNKNOWN status (heddle clients turn
+    // them back into ERR_BIZ_STATUS; other gRPC clients see UNKNOWN with the message).
+    const fields = new Map<string, string>();
+    writeBizStatus(fields, error.bizStatus);
+    return { status: GrpcStatus.UNKNOWN, message: error.bizStatus.message, metadata: Object.fromEntries(fields) };
+  }
   if (!(error instanceof HeddleError)) return { status: GrpcStatus.UNKNOWN, message };
   switch (error.code) {
     case ErrorCode.ERR_TIMEOUT:
