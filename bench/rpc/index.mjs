@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import heddle from '../../dist/index.js';
 import { buildGoProgram, goUnavailableReason } from '../../scripts/go-programs.mjs';
 import { echoProto, echoThrift, grpcClient, thriftClient } from './peers.mjs';
+import { drive as driveCallers, startProcess } from './processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.HEDDLE_BENCH_QUICK === '1';
@@ -25,46 +26,12 @@ const busyPollMicros = 200;
 const request = { action: 'echo', msg };
 
 function startServer(kind, address, busyPollMicros = 0) {
-  const args = [join(here, 'server-process.mjs'), kind, address, String(busyPollMicros)];
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /READY (\S+)/.exec(out);
-      if (m) {
-        child.removeAllListeners('exit');
-        resolve({ address: m[1], stop: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) });
-      }
-    });
-  });
+  return startProcess(process.execPath, [join(here, 'server-process.mjs'), kind, address, String(busyPollMicros)], /READY (\S+)/, `${kind} server`);
 }
 
 /** Runs `concurrency` callers of `call` for the duration; returns QPS and latency percentiles. */
-async function drive(call, concurrency, measureMs = durationMs, warmMs = warmupMs) {
-  let stop = false;
-  let measuring = false;
-  const latencies = [];
-  const worker = async () => {
-    while (!stop) {
-      const t0 = process.hrtime.bigint();
-      await call();
-      if (measuring) latencies.push(Number(process.hrtime.bigint() - t0));
-    }
-  };
-  const workers = Array.from({ length: concurrency }, worker);
-  await new Promise((r) => setTimeout(r, warmMs));
-  measuring = true;
-  const start = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, measureMs));
-  measuring = false;
-  const elapsed = Number(process.hrtime.bigint() - start);
-  stop = true;
-  await Promise.all(workers);
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { qps: (latencies.length * 1e9) / elapsed, p50: at(0.5), p99: at(0.99) };
+function drive(call, concurrency, measureMs = durationMs, warmMs = warmupMs) {
+  return driveCallers(call, concurrency, measureMs, warmMs);
 }
 
 const echoDoc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });

@@ -1,5 +1,5 @@
 /**
- * The echo services of `heddle demo` (Thrift, and Protobuf over Kitex Protobuf), run in a worker
+ * The echo services of `heddle demo` (Thrift, and Protobuf over Kitex Protobuf and gRPC), run in a worker
  * thread so server and client each have an event loop, as they would in two processes.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -104,13 +104,18 @@ function demoListen(name: string): DemoListen & { fallback: string } {
   return { addresses: ['tcp://127.0.0.1:0', `unix://${base}.sock`, `shm://${base}-shm.sock`], shmFallback: fallback, fallback };
 }
 
+/** What the demo needs of a client: Kitex transports and gRPC alike. */
+type EchoClient = Pick<RpcClient, 'close'> & { call(method: string, request: Record<string, unknown>): Promise<unknown> };
+
 /** One way of calling the demo echo: which IDL, and how a call and a failing call look. */
 interface EchoFlavour {
   label: string;
-  client: (address: string, fallback: string, concurrency: number) => RpcClient;
-  echo: (client: RpcClient, msg: string) => Promise<string>;
+  /** gRPC runs over TCP and Unix sockets, not shared memory. */
+  socketsOnly?: boolean;
+  client: (address: string, fallback: string, concurrency: number) => EchoClient;
+  echo: (client: EchoClient, msg: string) => Promise<string>;
   /** Calls with action "fail": true when the error is the one the server raises. */
-  failsAsDeclared: (client: RpcClient) => Promise<boolean>;
+  failsAsDeclared: (client: EchoClient) => Promise<boolean>;
 }
 
 function flavours(doc: thrift.ThriftDocument, root: protobuf.Root, settings: DemoSettings): EchoFlavour[] {
@@ -140,6 +145,18 @@ function flavours(doc: thrift.ThriftDocument, root: protobuf.Root, settings: Dem
         return isBizStatusError(error) && error.bizStatus.code === 7;
       },
     },
+    {
+      // The same Protobuf server: gRPC connections are told apart by the HTTP/2 preface.
+      label: 'gRPC PB',
+      socketsOnly: true,
+      client: (address, _fallback, concurrency) =>
+        createClient({ idl: root, service: 'heddle.demo.Echo', address, transport: 'grpc', maxConnections: concurrency > 1 ? 2 : 1 }),
+      echo: async (client, msg) => ((await client.call('Echo', { action: 'echo', msg })) as { msg: string }).msg,
+      failsAsDeclared: async (client) => {
+        const error = await client.call('Echo', { action: 'fail', msg: 'biz status' }).catch((e: unknown) => e);
+        return isBizStatusError(error) && error.bizStatus.code === 7;
+      },
+    },
   ];
 }
 
@@ -153,7 +170,7 @@ async function rpcRoundTrips(doc: thrift.ThriftDocument, root: protobuf.Root, se
   });
   const polling = settings.busyPollMicros > 0 ? `, busy-polling ${settings.busyPollMicros} µs after each write` : '';
   print(
-    `EchoService (Thrift) and heddle.demo.Echo (Protobuf, over Kitex Protobuf) served from a worker thread (${started.io} I/O${polling}), called over TTHeader, 1 KiB messages, ${settings.rowMs / 1000} s per row:`,
+    `EchoService (Thrift) and heddle.demo.Echo (Protobuf, over Kitex Protobuf and gRPC on the same port) served from a worker thread (${started.io} I/O${polling}), called over TTHeader and HTTP/2, 1 KiB messages, ${settings.rowMs / 1000} s per row:`,
   );
   if (!shm.available) print(`  (shared memory unavailable: ${shm.unavailableReason}; shm:// calls use the server's Unix-socket fallback)`);
   print(`  ${'transport'.padEnd(12)} ${'protocol'.padEnd(9)} ${'callers'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50'.padStart(9)} ${'p99'.padStart(9)}`);
@@ -163,6 +180,7 @@ async function rpcRoundTrips(doc: thrift.ThriftDocument, root: protobuf.Root, se
     const labels = ['TCP', 'Unix socket', shm.available ? 'shared mem' : 'shm→socket'];
     for (const [at, label] of labels.entries()) {
       for (const flavour of flavours(doc, root, settings)) {
+        if (flavour.socketsOnly && label !== 'TCP' && label !== 'Unix socket') continue;
         const served = flavour.label === 'Thrift' ? { addresses: started.thrift, fallback: listens.thrift.fallback } : { addresses: started.protobuf, fallback: listens.protobuf.fallback };
         for (const concurrency of [1, 64]) {
           const client = flavour.client(served.addresses[at]!, served.fallback, concurrency);

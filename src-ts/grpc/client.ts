@@ -14,6 +14,9 @@ import { writeMetadata, type GrpcMetadata } from './metadata.js';
 import { GrpcStatus, grpcStatusError } from './status.js';
 import { encodeGrpcTimeout } from './timeout.js';
 
+/** The HTTP/2 connection-level receive window heddle opens on both sides. */
+export const CONNECTION_WINDOW = 8 * 1024 * 1024;
+
 /** Options of a gRPC client (`rpc.createClient({ ..., transport: 'grpc' })`). */
 export interface GrpcClientOptions extends KeepaliveOptions {
   /** A Protobuf root (`protobuf.parse`, `protobuf.load`, `protobuf.fromDescriptorSet`). */
@@ -245,7 +248,8 @@ export class GrpcClient {
       }
       connection = this.connection();
       const stream = connection.session.request(headers, resetController === undefined ? undefined : { signal: resetController.signal });
-      connection.active++;
+      // Calls in flight keep the process alive; an idle connection does not.
+      if (connection.active++ === 0) connection.session.ref();
       call = new ClientCall(
         { maxReceiveMessageLength: this.maxReceive, maxSendMessageLength: this.maxSend, gzip: this.gzip, peer: this.peer },
         stream,
@@ -266,7 +270,7 @@ export class GrpcClient {
     const headersPromise = streamingResponse ? new Promise<GrpcMetadata>((resolve) => (resolveHeaders = resolve)) : undefined;
     const trailersPromise = streamingResponse ? new Promise<GrpcMetadata>((resolve) => (resolveTrailers = resolve)) : undefined;
     call.onOutcome = (outcome: CallOutcome) => {
-      connection.active--;
+      if (--connection.active === 0 && !connection.session.destroyed) connection.session.unref();
       ctx.responseHeaders = outcome.headers;
       ctx.responseTrailers = outcome.trailers;
       resolveHeaders?.(outcome.headers);
@@ -324,7 +328,12 @@ export class GrpcClient {
       session.destroy(grpcStatusError(GrpcStatus.UNAVAILABLE, `connecting to ${this.peer} took longer than ${this.connectTimeoutMs} ms`, { local: true }));
     }, this.connectTimeoutMs);
     connectTimer.unref();
-    session.once('connect', () => clearTimeout(connectTimer));
+    session.once('connect', () => {
+      clearTimeout(connectTimer);
+      // The connection-level window starts at 64 KiB, which 100 callers' 1 KiB messages exceed:
+      // widen it, and let each stream's own 64 KiB window bound what one stream may buffer.
+      session.setLocalWindowSize(CONNECTION_WINDOW);
+    });
     session.on('error', () => {
       // Streams report the failure; the session is dropped on 'close'.
     });

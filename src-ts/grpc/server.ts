@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { ServiceBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
+import { CONNECTION_WINDOW } from './client.js';
 import { GrpcServerContext } from './context.js';
 import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { ACCEPT_ENCODING, acceptsGzip, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH, encodingOf } from './message-framing.js';
@@ -117,6 +118,8 @@ export class GrpcServerCore {
     const peer = socket?.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
     const state: SessionState = { session, peer, lastStreamId: 0, stopKeepalive: () => {} };
     this.sessions.add(state);
+    // As the client does: a wide connection window, each stream still bounded by its own.
+    session.setLocalWindowSize(CONNECTION_WINDOW);
     state.stopKeepalive = startKeepalive(session, this.keepalive, () => this.log('warn', ErrorCode.ERR_TIMEOUT, 'keepalive ping unanswered: connection closed', peer));
     (session as unknown as { heddleState: SessionState }).heddleState = state;
     session.on('error', (error: NodeJS.ErrnoException) => this.log('warn', ErrorCode.ERR_CONNECTION, `HTTP/2 session failed: ${error.code ?? error.message}`, peer));

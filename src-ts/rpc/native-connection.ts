@@ -172,6 +172,8 @@ export class NativeFrameConnection implements FrameConnection {
       return;
     }
     socket.pause();
+    // A socket made from a descriptor starts with Nagle on: small HTTP/2 frames would wait on ACKs.
+    socket.setNoDelay(true);
     socket.unshift(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.http2(socket);
   }

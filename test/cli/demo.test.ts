@@ -14,7 +14,7 @@ function demo(...args: string[]) {
 
 /** The RPC table's rows: transport, protocol, callers, calls/s. */
 function rows(out: string) {
-  return [...out.matchAll(/^ {2}(TCP|Unix socket|shared mem|shm→socket) +(Thrift|Kitex PB) +(\d+) +([\d,]+) +/gm)].map((m) => ({
+  return [...out.matchAll(/^ {2}(TCP|Unix socket|shared mem|shm→socket) +(Thrift|Kitex PB|gRPC PB) +(\d+) +([\d,]+) +/gm)].map((m) => ({
     transport: m[1],
     protocol: m[2],
     callers: Number(m[3]),
@@ -23,7 +23,7 @@ function rows(out: string) {
 }
 
 describe('heddle demo', () => {
-  it('round-trips codecs and drives the echo service over TCP, a Unix socket and shared memory', () => {
+  it('round-trips codecs and drives the echo service over TCP, a Unix socket and shared memory, gRPC over the sockets', () => {
     const { code, out, err } = demo('--row-ms', '150');
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -33,7 +33,10 @@ describe('heddle demo', () => {
     // Without shared memory (no addon) the shm:// client takes the server's Unix-socket fallback.
     const shmLabel = out.includes('shared memory unavailable') ? 'shm→socket' : 'shared mem';
     expect(table.map((r) => `${r.transport} ${r.protocol} ${r.callers}`)).toEqual(
-      ['TCP', 'Unix socket', shmLabel].flatMap((transport) => ['Thrift', 'Kitex PB'].flatMap((protocol) => [1, 64].map((n) => `${transport} ${protocol} ${n}`))),
+      ['TCP', 'Unix socket', shmLabel].flatMap((transport) =>
+        // gRPC runs over sockets only; the same Protobuf server answers it on the same port.
+        (transport === shmLabel ? ['Thrift', 'Kitex PB'] : ['Thrift', 'Kitex PB', 'gRPC PB']).flatMap((protocol) => [1, 64].map((n) => `${transport} ${protocol} ${n}`)),
+      ),
     );
     expect(out).toContain('loaded demo.proto the same way: service heddle.demo.Echo { Echo }');
     for (const row of table) expect(row.rate).toBeGreaterThan(0);
@@ -44,7 +47,7 @@ describe('heddle demo', () => {
     const { code, out } = demo('--busy-poll', '100', '--row-ms', '100');
     expect(code).toBe(0);
     expect(out).toContain('busy-polling 100 µs after each write');
-    expect(rows(out)).toHaveLength(12);
+    expect(rows(out)).toHaveLength(16);
     expect(out).toContain('every round trip matched');
   });
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -321,6 +322,25 @@ describe.each(ioPaths)('gRPC between a heddle client and a heddle server, %s I/O
     } finally {
       await c.close();
     }
+  });
+
+  it('a call in flight keeps the process alive (an idle connection does not)', async () => {
+    // A process whose only handle is the client's connection: it must wait for the reply, then exit.
+    const script = `
+      const heddle = require(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).pathname)});
+      const root = heddle.protobuf.parse(require('node:fs').readFileSync(${JSON.stringify(new URL('../interop/grpc-go-echo/echo.proto', import.meta.url).pathname)}, 'utf8'));
+      const client = heddle.rpc.createClient({ idl: root, service: '${SERVICE}', address: '${server.address}', transport: 'grpc' });
+      client.call('Unary', { msg: 'kept alive', sleepMs: 300 }).then((r) => process.stdout.write(r.msg));
+    `;
+    // Spawned, not spawnSync: the server answering it lives in this process's event loop.
+    const child = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      proc.on('exit', (status) => resolve({ status, stdout }));
+    });
+    expect(child.stdout).toBe('kept alive');
+    expect(child.status).toBe(0);
   });
 
   it('logged nothing unexpected', () => {

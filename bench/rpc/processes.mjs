@@ -1,0 +1,51 @@
+// What the bench/rpc drivers share: servers in their own processes, and closed-loop callers.
+import { spawn } from 'node:child_process';
+
+/**
+ * Starts `command args` and resolves once its stdout matches `ready` (whose first group is the
+ * address it serves), to `{ address, stop }`; `stop` closes its stdin and waits for it to exit.
+ */
+export function startProcess(command, args, ready = /READY (\S+)/, label = args[0]) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`${label} exited with ${code}`)));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) {
+        child.removeAllListeners('exit');
+        resolve({ address: m[1], stop: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) });
+      }
+    });
+  });
+}
+
+/**
+ * Runs `concurrency` callers of `call`: `warmMs` unmeasured, then `measureMs` measured. Returns
+ * QPS over the measured wall time and latency percentiles in nanoseconds.
+ */
+export async function drive(call, concurrency, measureMs, warmMs = 0) {
+  let stop = false;
+  let measuring = false;
+  const latencies = [];
+  const worker = async () => {
+    while (!stop) {
+      const t0 = process.hrtime.bigint();
+      await call();
+      if (measuring) latencies.push(Number(process.hrtime.bigint() - t0));
+    }
+  };
+  const workers = Array.from({ length: concurrency }, worker);
+  if (warmMs > 0) await new Promise((r) => setTimeout(r, warmMs));
+  measuring = true;
+  const start = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, measureMs));
+  measuring = false;
+  const elapsed = Number(process.hrtime.bigint() - start);
+  stop = true;
+  await Promise.all(workers);
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { qps: (latencies.length * 1e9) / elapsed, p50: at(0.5), p99: at(0.99) };
+}
