@@ -153,7 +153,7 @@ class EncoderWriter {
     }
     const scalar = kind.scalar;
     if (is64Bit(scalar)) {
-      out.line(`if (typeof ${x} !== "bigint") ${x} = toInt64(${x}, ${scalar === 'uint64' || scalar === 'fixed64'}, ${strict});`);
+      out.line(`if (typeof ${x} !== "bigint") ${x} = toInt64Number(${x}, ${scalar === 'uint64' || scalar === 'fixed64'}, ${strict});`);
       return;
     }
     switch (scalar) {
@@ -297,7 +297,7 @@ function emitField(w: EncoderWriter, field: FieldInfo, index: number): void {
         if (field.packed) emitPacked(w, field as FieldInfo & { kind: 'scalar' | 'enum' });
         else {
           out.block('for (let i = 0; i < n; i++) {', () => {
-            out.line('ix = i;', 'let x = v[i];');
+            out.line('ix = i;', `${binding(mod)} x = v[i];`);
             if (mod.pj !== undefined && field.kind !== 'message') w.coerce(field as FieldInfo & { kind: 'scalar' | 'enum' }, 'x', true);
             w.element(field, field as FieldInfo & { kind: 'scalar' | 'enum' | 'message' }, 'x');
           });
@@ -348,7 +348,7 @@ function emitPacked(w: EncoderWriter, field: FieldInfo & { kind: 'scalar' | 'enu
     : scalar === 'float' || scalar === 'fixed32' || scalar === 'sfixed32' ? 4 : 0;
   const loop = (): void => {
     out.block('for (let i = 0; i < n; i++) {', () => {
-      out.line('ix = i;', 'let x = v[i];');
+      out.line('ix = i;', `${binding(w.mod)} x = v[i];`);
       if (w.mod.pj !== undefined) w.coerce(field, 'x', true);
       w.value(field, 'x');
     });
@@ -424,9 +424,9 @@ function emitMap(w: EncoderWriter, field: FieldInfo & { kind: 'map' }): void {
   if (walk === 'entries') out.line('const entries = Object.entries(v);');
   if (walk === 'keys') out.line('const keys = Object.keys(v);');
   out.block(walk === 'for-in' ? 'for (const k in v) {' : `for (let j = 0; j < ${walk}.length; j++) {`, () => {
-    if (walk === 'for-in') out.line('if (!hasOwnProperty.call(v, k)) continue;', 'ix = k;', 'let x = v[k];');
-    if (walk === 'keys') out.line('const k = keys[j];', 'ix = k;', 'let x = v[k];', 'if (x === undefined && !hasOwnProperty.call(v, k)) continue;');
-    if (walk === 'entries') out.line('const entry = entries[j];', 'const k = entry[0];', 'ix = k;', 'let x = entry[1];');
+    if (walk === 'for-in') out.line('if (!hasOwnProperty.call(v, k)) continue;', 'ix = k;', `${binding(mod)} x = v[k];`);
+    if (walk === 'keys') out.line('const k = keys[j];', 'ix = k;', `${binding(mod)} x = v[k];`, 'if (x === undefined && !hasOwnProperty.call(v, k)) continue;');
+    if (walk === 'entries') out.line('const entry = entries[j];', 'const k = entry[0];', 'ix = k;', `${binding(mod)} x = entry[1];`);
     if (mod.pj !== undefined && field.value.kind !== 'message') {
       w.coerce(field.value, 'x', false);
       out.line('if (x === undefined) continue;');
@@ -470,7 +470,12 @@ function emitMapKey(w: EncoderWriter, key: ScalarType): void {
     w.value({ kind: 'scalar', scalar: key }, 'k');
     return;
   }
-  out.line('let kn = k === "" ? NaN : Number(k);');
+  out.line(`${binding(w.mod)} kn = k === "" ? NaN : Number(k);`);
   if (w.mod.pj !== undefined) w.coerce({ kind: 'scalar', scalar: key }, 'kn', false);
   w.value({ kind: 'scalar', scalar: key }, 'kn');
+}
+
+/** How a value about to be written is bound: the protobufjs profile may coerce (reassign) it. */
+function binding(mod: CodecModule): 'const' | 'let' {
+  return mod.pj === undefined ? 'const' : 'let';
 }

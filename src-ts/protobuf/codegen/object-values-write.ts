@@ -1,4 +1,4 @@
-import { badScalar } from './wire-write.js';
+import { badScalar, parseSafeDecimal } from './wire-write.js';
 
 /**
  * Encoding coercions of the protobufjs profile (object-conventions.ts), called by generated
@@ -72,6 +72,22 @@ export function toEnum(x: unknown, numbers: ReadonlyMap<string, number>, closed:
   }
   if (strict) throw badScalar(x, `a value of the enum (${[...numbers.keys()].slice(0, 4).join(', ')}...)`);
   return repeated ? 0 : undefined;
+}
+
+/**
+ * {@link toInt64} for a value that is not a bigint, answered without bigint arithmetic for the
+ * forms `longs: String` and `Number` decode to: a safe integer, or a decimal string of up to 15
+ * digits, comes back as the number it is (the int64 writers split numbers into words directly),
+ * where toInt64 would parse it into a bigint first. Everything else goes to toInt64.
+ */
+export function toInt64Number(x: unknown, unsigned: boolean, strict: boolean): number | bigint {
+  if (typeof x === 'number') {
+    if (Number.isSafeInteger(x) && (x >= 0 || !unsigned)) return x;
+  } else if (typeof x === 'string') {
+    const n = parseSafeDecimal(x);
+    if (n === n && (n >= 0 || !unsigned)) return n;
+  }
+  return toInt64(x, unsigned, strict);
 }
 
 const INT64_MIN = -(2n ** 63n);

@@ -222,7 +222,7 @@ function splitBig(big: bigint, original: unknown, signed: boolean): void {
 }
 
 /** A decimal string of at most 15 digits (optionally negative) as a number, else NaN. */
-function parseSafeDecimal(text: string): number {
+export function parseSafeDecimal(text: string): number {
   const negative = text.charCodeAt(0) === 45;
   const first = negative ? 1 : 0;
   const length = text.length;
