@@ -6,7 +6,7 @@ import { GrpcMessageReader, encodingOf, frameMessage } from './message-framing.j
 import { MessageQueue } from './message-queue.js';
 import { headerText, readMetadata, type GrpcMetadata } from './metadata.js';
 import { decodeGrpcMessage, GrpcStatus, grpcStatusError, statusOfHttp, type GrpcStatusError } from './status.js';
-import { waitForDrain } from './stream-write.js';
+import { BatchedWriter } from './stream-write.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
@@ -117,13 +117,17 @@ export class ClientCall {
       this.cancel(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${this.where}: a ${this.method.streaming}-streaming call takes an iterable or async iterable of requests`), true);
       return;
     }
+    const writer = new BatchedWriter(this.stream);
     try {
       for await (const value of source) {
         if (this.settled || this.stream.closed) break;
         const bytes = frameMessage(this.method.request.encode(value), this.env.gzip, this.env.maxSendMessageLength);
-        if (!this.stream.write(bytes)) await waitForDrain(this.stream);
+        const wait = writer.write(bytes);
+        if (wait !== undefined) await wait;
       }
+      writer.flush();
     } catch (error) {
+      writer.flush();
       this.cancel(error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_CANCELLED, `${this.where}: the request stream failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }), true);
       return;
     }

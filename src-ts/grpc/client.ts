@@ -16,6 +16,10 @@ import { encodeGrpcTimeout } from './timeout.js';
 
 /** The HTTP/2 connection-level receive window heddle opens on both sides. */
 export const CONNECTION_WINDOW = 8 * 1024 * 1024;
+/** Each stream's receive window (SETTINGS_INITIAL_WINDOW_SIZE): what a peer may send on one stream
+ * before its reader consumes anything, so the most one slow stream makes heddle buffer. HTTP/2's
+ * 64 KiB default stalls a fast stream on WINDOW_UPDATE round trips. */
+export const STREAM_WINDOW = 512 * 1024;
 
 /** Options of a gRPC client (`rpc.createClient({ ..., transport: 'grpc' })`). */
 export interface GrpcClientOptions extends KeepaliveOptions {
@@ -315,7 +319,7 @@ export class GrpcClient {
     const address = this.address;
     const session = http2.connect(`http://${this.authority}`, {
       createConnection: () => (address.scheme === 'unix' ? net.connect(address.path) : net.connect({ host: (address as { host: string }).host, port: (address as { port: number }).port, noDelay: true })),
-      settings: { enablePush: false },
+      settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
       maxSessionMemory: 64,
     });
     const connection: Connection = { session, active: 0, retiring: false };

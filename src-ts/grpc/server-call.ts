@@ -8,7 +8,7 @@ import { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
 import { isBizStatusError } from '../rpc/biz-status.js';
 import { encodeGrpcMessage, GrpcStatus, grpcStatusError, isGrpcStatusError, statusOfError } from './status.js';
-import { waitForDrain } from './stream-write.js';
+import { BatchedWriter } from './stream-write.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
 
@@ -220,17 +220,21 @@ export class ServerCall {
       this.fail(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `the ${this.method.name} handler must return an async iterable (an async generator) of responses`));
       return;
     }
+    const writer = new BatchedWriter(this.stream);
     try {
       for await (const value of source) {
         if (this.done) break;
         const bytes = this.encode(value);
         this.sendHeaders();
-        if (!this.stream.write(bytes)) await waitForDrain(this.stream);
+        const wait = writer.write(bytes);
+        if (wait !== undefined) await wait;
       }
     } catch (error) {
+      writer.flush();
       this.fail(error);
       return;
     }
+    writer.flush();
     this.finish(GrpcStatus.OK, '', undefined, undefined);
   }
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { ServiceBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
-import { CONNECTION_WINDOW } from './client.js';
+import { CONNECTION_WINDOW, STREAM_WINDOW } from './client.js';
 import { GrpcServerContext } from './context.js';
 import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { ACCEPT_ENCODING, acceptsGzip, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH, encodingOf } from './message-framing.js';
@@ -77,7 +77,7 @@ export class GrpcServerCore {
     this.gzipAlways = options.compression === 'gzip';
     this.keepalive = options;
     this.http2 = http2.createServer({
-      settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000 },
+      settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, initialWindowSize: STREAM_WINDOW },
       // A busy connection can hold many streams' headers at once.
       maxSessionMemory: 64,
     });
@@ -134,13 +134,11 @@ export class GrpcServerCore {
     const state = (stream.session as unknown as { heddleState?: SessionState } | undefined)?.heddleState;
     const streamId = stream.id ?? 0;
     if (state !== undefined && streamId > state.lastStreamId) state.lastStreamId = streamId;
-    stream.on('error', () => {
-      // Reset streams report through 'close'; nothing to add here.
-    });
     const peer = state?.peer ?? 'peer';
     const contentType = headerText(headers, 'content-type');
     if (contentType === undefined || !contentType.startsWith('application/grpc')) {
       // Not gRPC at all: an HTTP answer, as grpc-go gives one.
+      stream.on('error', () => {});
       stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: false });
       stream.end(`heddle serves gRPC here; content-type ${contentType ?? '(none)'} is not application/grpc`);
       return;
@@ -185,6 +183,8 @@ export class GrpcServerCore {
   }
 
   private trailersOnly(stream: ServerHttp2Stream, status: number, message: string, extra: Record<string, string> = {}): void {
+    // A reset stream reports through 'close'; the error event needs a listener all the same.
+    stream.on('error', () => {});
     if (stream.closed || stream.destroyed) return;
     stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...extra, 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) }, { endStream: true });
     // Whatever the client still sends on this stream is not wanted.
