@@ -239,7 +239,7 @@ export class ClientCall {
       return;
     }
     const message = decodeGrpcMessage(headerText(statusSource, 'grpc-message') ?? '');
-    const biz = bizStatusOf(trailers);
+    const biz = bizStatusOf(trailers, message);
     if (biz !== undefined) {
       this.settle(Object.assign(bizStatusError(biz.code, biz.message, biz.extra), { grpcStatus: status, grpcMessage: message, metadata: trailers }), true, trailers);
       return;
@@ -270,12 +270,13 @@ export class ClientCall {
   }
 }
 
-/** A Kitex business status in trailers (`biz-status`, `biz-message`, `biz-extra`), if any; a
- * malformed one is ignored and the gRPC status stands. */
-function bizStatusOf(trailers: GrpcMetadata): BizStatus | undefined {
+/** A Kitex business status in trailers (`biz-status`, `biz-extra`; the message is the status
+ * message, as Kitex's gRPC server sends it), if any; a malformed one is ignored and the gRPC status
+ * stands. */
+function bizStatusOf(trailers: GrpcMetadata, message: string): BizStatus | undefined {
   if (typeof trailers['biz-status'] !== 'string') return undefined;
-  const fields = new Map<string, string>();
-  for (const key of ['biz-status', 'biz-message', 'biz-extra']) {
+  const fields = new Map<string, string>([['biz-message', message]]);
+  for (const key of ['biz-status', 'biz-extra']) {
     const value = trailers[key];
     if (typeof value === 'string') fields.set(key, value);
   }

@@ -1,5 +1,5 @@
 import { ErrorCode, HeddleError } from '../errors.js';
-import { isBizStatusError, writeBizStatus } from '../rpc/biz-status.js';
+import { isBizStatusError } from '../rpc/biz-status.js';
 import type { GrpcMetadata } from './metadata.js';
 
 /** gRPC status codes (grpc/grpc doc/statuscodes.md). */
@@ -102,11 +102,12 @@ export function statusOfError(error: unknown): { status: number; message: string
   }
   const message = error instanceof Error ? error.message : String(error);
   if (isBizStatusError(error)) {
-    // Kitex's business status keys, as trailers beside an UNKNOWN status (heddle clients turn
-    // them back into ERR_BIZ_STATUS; other gRPC clients see UNKNOWN with the message).
-    const fields = new Map<string, string>();
-    writeBizStatus(fields, error.bizStatus);
-    return { status: GrpcStatus.UNKNOWN, message: error.bizStatus.message, metadata: Object.fromEntries(fields) };
+    // As Kitex's gRPC server sends one: INTERNAL with the business message, and `biz-status` and
+    // `biz-extra` (JSON, non-ASCII escaped so it fits a header) as trailers.
+    const { code, message: bizMessage, extra } = error.bizStatus;
+    const metadata: GrpcMetadata = { 'biz-status': String(code) };
+    if (extra !== undefined) metadata['biz-extra'] = JSON.stringify(extra).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return { status: GrpcStatus.INTERNAL, message: bizMessage, metadata };
   }
   if (!(error instanceof HeddleError)) return { status: GrpcStatus.UNKNOWN, message };
   switch (error.code) {

@@ -113,13 +113,13 @@ describe.each(ioPaths)('gRPC between a heddle client and a heddle server, %s I/O
     }
   });
 
-  it('carries a Kitex business status as biz-* trailers beside UNKNOWN, back to ERR_BIZ_STATUS', async () => {
+  it('carries a Kitex business status as Kitex does over gRPC (INTERNAL, biz-* trailers), back to ERR_BIZ_STATUS', async () => {
     const s = createServer({ idl: echoRoot, service: 'echo.v1.Echo', io, handlers: echoProtoHandlers });
     await s.listen('tcp://127.0.0.1:0');
     const c = createClient({ idl: echoRoot, service: 'echo.v1.Echo', address: s.address, transport: 'grpc' });
     try {
       const error = await rejection(c.call('Echo', { action: 'biz', msg: 'quota exceeded' }));
-      expect(error).toMatchObject({ code: 'ERR_BIZ_STATUS', grpcStatus: GrpcStatus.UNKNOWN, bizStatus: { code: 1001, message: 'quota exceeded', extra: { reason: 'quota' } } });
+      expect(error).toMatchObject({ code: 'ERR_BIZ_STATUS', grpcStatus: GrpcStatus.INTERNAL, bizStatus: { code: 1001, message: 'quota exceeded', extra: { reason: 'quota' } } });
     } finally {
       await c.close();
       await s.close();

@@ -6,6 +6,8 @@
 //	kitex-protobuf-echo client -addr host:port runs every scenario against a heddle server, one
 //	                                           JSON line per scenario (a Kitex client always
 //	                                           sends Protobuf over TTHeaderFramed)
+//	kitex-protobuf-echo client -addr host:port -transport grpc
+//	                                           the same over Kitex's gRPC transport (nphttp2)
 //
 // The handler's behaviour is chosen by EchoRequest.action: "echo" echoes, "biz" answers with
 // business status 1001 (message msg, extra {"reason": "quota"}), "fail" returns a plain error,
@@ -33,6 +35,7 @@ import (
 	"github.com/cloudwego/kitex/pkg/remote"
 	"github.com/cloudwego/kitex/pkg/transmeta"
 	"github.com/cloudwego/kitex/server"
+	"github.com/cloudwego/kitex/transport"
 
 	echov1 "heddle/kitex-protobuf-echo/kitex_gen/echov1"
 	"heddle/kitex-protobuf-echo/kitex_gen/echov1/echo"
@@ -98,12 +101,14 @@ type result struct {
 	Backward map[string]string `json:"backward,omitempty"`
 }
 
-func runClient(addr string) {
-	cli, err := echo.NewClient("heddle-under-test",
-		client.WithHostPorts(addr),
-		client.WithMetaHandler(transmeta.ClientTTHeaderHandler),
-		client.WithRPCTimeout(3*time.Second),
-	)
+func runClient(addr string, overGRPC bool) {
+	options := []client.Option{client.WithHostPorts(addr), client.WithRPCTimeout(3 * time.Second)}
+	if overGRPC {
+		options = append(options, client.WithTransportProtocol(transport.GRPC), client.WithMetaHandler(transmeta.ClientHTTP2Handler))
+	} else {
+		options = append(options, client.WithMetaHandler(transmeta.ClientTTHeaderHandler))
+	}
+	cli, err := echo.NewClient("heddle-under-test", options...)
 	if err != nil {
 		panic(err)
 	}
@@ -168,12 +173,13 @@ func main() {
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	addr := flags.String("addr", "", "heddle server address (client mode)")
+	trans := flags.String("transport", "ttheader", "ttheader or grpc (client mode)")
 	_ = flags.Parse(os.Args[2:])
 	switch os.Args[1] {
 	case "server":
 		runServer()
 	case "client":
-		runClient(*addr)
+		runClient(*addr, *trans == "grpc")
 	default:
 		fmt.Fprintln(os.Stderr, "usage: kitex-protobuf-echo server|client [flags]")
 		os.Exit(2)
