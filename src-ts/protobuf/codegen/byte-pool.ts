@@ -77,7 +77,9 @@ export function copyToBuffer(src: Uint8Array, start: number, end: number): Uint8
   if (length <= 24) {
     for (let i = 0; i < length; i++) out[i] = src[start + i]!;
   } else {
-    out.set(src.subarray(start, end));
+    // A plain view, not src.subarray: when src is a Buffer (grpc-js hands deserializers Buffers)
+    // subarray goes through Buffer's species constructor, about twice the cost.
+    out.set(new Uint8Array(src.buffer, src.byteOffset + start, length));
   }
   return out;
 }
