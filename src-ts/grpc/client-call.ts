@@ -21,11 +21,46 @@ export interface ClientCallEnv {
   readonly peer: string;
 }
 
-/** How a call ended. */
-export interface CallOutcome {
-  headers: GrpcMetadata;
-  trailers: GrpcMetadata;
+/** How a call ended: its response headers and trailers as metadata, parsed only when asked for
+ * (most calls never look). */
+export class CallOutcome {
+  private parsedHeaders: GrpcMetadata | undefined;
+  private parsedTrailers: GrpcMetadata | undefined;
+
+  constructor(
+    private readonly rawHeaders: IncomingHttpHeaders | undefined,
+    private readonly rawTrailers: IncomingHttpHeaders | undefined,
+    trailers?: GrpcMetadata,
+  ) {
+    this.parsedTrailers = trailers;
+  }
+
+  get headers(): GrpcMetadata {
+    return (this.parsedHeaders ??= this.rawHeaders === undefined ? {} : readMetadata(this.rawHeaders));
+  }
+
+  get trailers(): GrpcMetadata {
+    return (this.parsedTrailers ??= this.rawTrailers === undefined ? {} : readMetadata(this.rawTrailers));
+  }
 }
+
+const CALL = Symbol('heddle.grpc.call');
+type StreamWithCall = ClientHttp2Stream & { [CALL]: ClientCall };
+
+function onStreamResponse(this: StreamWithCall, headers: IncomingHttpHeaders): void {
+  this[CALL].onResponse(headers);
+}
+function onStreamData(this: StreamWithCall, chunk: Buffer): void {
+  this[CALL].onData(chunk);
+}
+function onStreamTrailers(this: StreamWithCall, trailers: IncomingHttpHeaders): void {
+  this[CALL].trailerHeaders = trailers;
+}
+function onStreamClose(this: StreamWithCall): void {
+  this[CALL].onClose();
+}
+/** Errors are reported through 'close' (rstCode, or the session's failure). */
+function ignoreError(): void {}
 
 /**
  * One gRPC call on the client: writes the request messages (one, or an iterable's, honouring
@@ -38,7 +73,8 @@ export class ClientCall {
   private received = 0;
   private reader: GrpcMessageReader | undefined;
   private responseHeaders: IncomingHttpHeaders | undefined;
-  private trailerHeaders: IncomingHttpHeaders | undefined;
+  /** @internal */
+  trailerHeaders: IncomingHttpHeaders | undefined;
   private settled = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly result: Promise<unknown>;
@@ -84,13 +120,13 @@ export class ClientCall {
         signal.addEventListener('abort', this.abortListener, { once: true });
       }
     }
-    stream.on('response', (headers) => this.onResponse(headers));
-    stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('trailers', (trailers) => (this.trailerHeaders = trailers));
-    stream.on('close', () => this.onClose());
-    stream.on('error', () => {
-      // Reported through 'close' (rstCode, or the session's failure).
-    });
+    // Shared listeners find the call on the stream: no closures per call.
+    (stream as StreamWithCall)[CALL] = this;
+    stream.on('response', onStreamResponse);
+    stream.on('data', onStreamData);
+    stream.on('trailers', onStreamTrailers);
+    stream.on('close', onStreamClose);
+    stream.on('error', ignoreError);
   }
 
   /** The unary or client-streaming result; rejects with the call's status error. */
@@ -156,7 +192,8 @@ export class ClientCall {
     this.cancel(grpcStatusError(GrpcStatus.DEADLINE_EXCEEDED, `${this.where}: deadline of ${Math.round(ms)} ms exceeded`, { local: true }), true);
   }
 
-  private onResponse(headers: IncomingHttpHeaders): void {
+  /** @internal */
+  onResponse(headers: IncomingHttpHeaders): void {
     this.responseHeaders = headers;
     const encodingHeader = headerText(headers, 'grpc-encoding');
     const encoding = encodingOf(encodingHeader);
@@ -167,7 +204,8 @@ export class ClientCall {
     this.reader = new GrpcMessageReader(this.env.maxReceiveMessageLength, encoding);
   }
 
-  private onData(chunk: Buffer): void {
+  /** @internal */
+  onData(chunk: Buffer): void {
     if (this.settled) return;
     if (this.reader === undefined) this.reader = new GrpcMessageReader(this.env.maxReceiveMessageLength, 'identity');
     let messages: Uint8Array[];
@@ -195,7 +233,8 @@ export class ClientCall {
     }
   }
 
-  private onClose(): void {
+  /** @internal */
+  onClose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.settled) return;
     const stream = this.stream;
@@ -223,7 +262,6 @@ export class ClientCall {
       return;
     }
     const status = Number(headerText(statusSource, 'grpc-status'));
-    const trailers = readMetadata(statusSource);
     if (status === GrpcStatus.OK) {
       try {
         this.reader?.finish();
@@ -235,13 +273,14 @@ export class ClientCall {
         this.settle(grpcStatusError(GrpcStatus.INTERNAL, `${this.where}: the server sent ${this.received} response messages for a call that takes one`, { local: true }), true);
         return;
       }
-      this.settle(undefined, true, trailers);
+      this.settle(undefined, true, statusSource);
       return;
     }
+    const trailers = readMetadata(statusSource);
     const message = decodeGrpcMessage(headerText(statusSource, 'grpc-message') ?? '');
     const biz = bizStatusOf(trailers, message);
     if (biz !== undefined) {
-      this.settle(Object.assign(bizStatusError(biz.code, biz.message, biz.extra), { grpcStatus: status, grpcMessage: message, metadata: trailers }), true, trailers);
+      this.settle(Object.assign(bizStatusError(biz.code, biz.message, biz.extra), { grpcStatus: status, grpcMessage: message, metadata: trailers }), true, statusSource, trailers);
       return;
     }
     const detailsText = headerText(statusSource, 'grpc-status-details-bin');
@@ -249,17 +288,17 @@ export class ClientCall {
     this.settle(
       grpcStatusError(Number.isInteger(status) && status > 0 ? status : GrpcStatus.UNKNOWN, message, { ...(details ? { details } : {}), metadata: trailers }),
       true,
+      statusSource,
       trailers,
     );
   }
 
-  private settle(error: HeddleError | undefined, report: boolean, trailers: GrpcMetadata = {}): void {
+  private settle(error: HeddleError | undefined, report: boolean, rawTrailers?: IncomingHttpHeaders, trailers?: GrpcMetadata): void {
     if (this.settled) return;
     this.settled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.abortListener !== undefined) this.signal?.removeEventListener('abort', this.abortListener);
-    const outcome: CallOutcome = { headers: this.responseHeaders === undefined ? {} : readMetadata(this.responseHeaders), trailers };
-    this.onOutcome?.(outcome, error);
+    this.onOutcome?.(new CallOutcome(this.responseHeaders, rawTrailers, trailers), error);
     if (this.responses !== undefined) {
       if (error === undefined) this.responses.end();
       else if (report) this.responses.end(error);

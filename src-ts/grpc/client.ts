@@ -70,9 +70,9 @@ export interface GrpcClientContext extends RpcContext {
   /** Request metadata; middleware may add to it. */
   readonly metadata: GrpcMetadata;
   /** Response header metadata, once the call completed. */
-  responseHeaders: GrpcMetadata;
+  readonly responseHeaders: GrpcMetadata;
   /** Trailer metadata, once the call completed. */
-  responseTrailers: GrpcMetadata;
+  readonly responseTrailers: GrpcMetadata;
 }
 
 /**
@@ -95,8 +95,8 @@ class ClientContext implements GrpcClientContext {
   seqId = 0;
   readonly deadline: number | undefined;
   metadata: GrpcMetadata;
-  responseHeaders: GrpcMetadata = {};
-  responseTrailers: GrpcMetadata = {};
+  /** @internal How the call ended; its metadata is parsed when read. */
+  outcome: CallOutcome | undefined;
   private request: MetaInfo | undefined;
   private response: MetaInfo | undefined;
 
@@ -109,6 +109,14 @@ class ClientContext implements GrpcClientContext {
   ) {
     this.deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     this.metadata = metadata ?? {};
+  }
+
+  get responseHeaders(): GrpcMetadata {
+    return this.outcome?.headers ?? {};
+  }
+
+  get responseTrailers(): GrpcMetadata {
+    return this.outcome?.trailers ?? {};
   }
 
   get metainfo(): MetaInfo {
@@ -275,8 +283,7 @@ export class GrpcClient {
     const trailersPromise = streamingResponse ? new Promise<GrpcMetadata>((resolve) => (resolveTrailers = resolve)) : undefined;
     call.onOutcome = (outcome: CallOutcome) => {
       if (--connection.active === 0 && !connection.session.destroyed) connection.session.unref();
-      ctx.responseHeaders = outcome.headers;
-      ctx.responseTrailers = outcome.trailers;
+      ctx.outcome = outcome;
       resolveHeaders?.(outcome.headers);
       resolveTrailers?.(outcome.trailers);
       if (connection.retiring && connection.active === 0) connection.session.close();

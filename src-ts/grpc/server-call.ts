@@ -40,6 +40,21 @@ function statusHeaders(headers: OutgoingHttpHeaders, status: number, message: st
   return headers;
 }
 
+const CALL = Symbol('heddle.grpc.call');
+type StreamWithCall = ServerHttp2Stream & { [CALL]: ServerCall };
+
+function onStreamData(this: StreamWithCall, chunk: Buffer): void {
+  this[CALL].onData(chunk);
+}
+function onStreamEnd(this: StreamWithCall): void {
+  this[CALL].onEnd();
+}
+function onStreamClose(this: StreamWithCall): void {
+  this[CALL].onClose();
+}
+/** Errors are reported through 'close' and its rstCode. */
+function ignoreError(): void {}
+
 /**
  * One gRPC call on the server: reads the request messages off its HTTP/2 stream, runs the handler
  * (through the server's middleware) and writes the response messages and the status. Streaming
@@ -76,17 +91,18 @@ export class ServerCall {
     if (timeoutMs !== undefined) {
       this.timer = setTimeout(() => this.onDeadline(timeoutMs), Math.max(0, timeoutMs));
     }
-    stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('end', () => this.onEnd());
-    stream.on('close', () => this.onClose());
-    stream.on('error', () => {
-      // Reported through 'close' and its rstCode.
-    });
+    // Shared listeners find the call on the stream: no closures per call.
+    (stream as StreamWithCall)[CALL] = this;
+    stream.on('data', onStreamData);
+    stream.on('end', onStreamEnd);
+    stream.on('close', onStreamClose);
+    stream.on('error', ignoreError);
     // Streaming requests start the handler at once: it reads the messages as they come.
     if (streamingRequests) this.start(this.queue);
   }
 
-  private onData(chunk: Buffer): void {
+  /** @internal */
+  onData(chunk: Buffer): void {
     if (this.done) return;
     let messages: Uint8Array[];
     try {
@@ -117,7 +133,8 @@ export class ServerCall {
     }
   }
 
-  private onEnd(): void {
+  /** @internal */
+  onEnd(): void {
     if (this.done) return;
     try {
       this.reader.finish();
@@ -129,7 +146,8 @@ export class ServerCall {
     else if (this.received === 0) this.fail(grpcStatusError(GrpcStatus.INTERNAL, `${this.method.name} takes one request message, the client sent none`, { local: true }));
   }
 
-  private onClose(): void {
+  /** @internal */
+  onClose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (!this.done) {
       // The client reset the stream, or the connection went away, before the answer was complete.

@@ -1,7 +1,7 @@
 import http2, { type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { ErrorCode, HeddleError } from '../errors.js';
-import type { ServiceBinding } from '../rpc/binding.js';
+import type { MethodBinding, ServiceBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
 import { CONNECTION_WINDOW, STREAM_WINDOW } from './client.js';
 import { GrpcServerContext } from './context.js';
@@ -53,6 +53,8 @@ export class GrpcServerCore {
   private readonly http2: Http2Server;
   private readonly sessions = new Set<SessionState>();
   private readonly calls = new Set<ServerCall>();
+  /** `/pkg.Service/Method` -> the method, for every method with a handler. */
+  private readonly routes = new Map<string, MethodBinding>();
   private readonly maxReceive: number;
   private readonly maxSend: number;
   private readonly gzipAlways: boolean;
@@ -64,7 +66,7 @@ export class GrpcServerCore {
 
   constructor(
     private readonly service: ServiceBinding,
-    private readonly hasHandler: (method: string) => boolean,
+    hasHandler: (method: string) => boolean,
     invoke: Invoke,
     private readonly log: GrpcLog,
     options: GrpcServerOptions = {},
@@ -81,6 +83,9 @@ export class GrpcServerCore {
       // A busy connection can hold many streams' headers at once.
       maxSessionMemory: 64,
     });
+    for (const method of service.methods.values()) {
+      if (hasHandler(method.name)) this.routes.set(`/${service.name}/${method.name}`, method);
+    }
     this.http2.on('session', (session) => this.onSession(session));
     this.http2.on('stream', (stream, headers) => this.onStream(stream, headers));
     this.callEnv = {
@@ -148,18 +153,15 @@ export class GrpcServerCore {
       return;
     }
     const path = headerText(headers, ':path') ?? '';
-    const slash = path.lastIndexOf('/');
-    const serviceName = path.slice(1, slash);
-    const methodName = path.slice(slash + 1);
-    if (path[0] !== '/' || slash <= 0 || serviceName !== this.service.name) {
-      this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, `unknown service ${serviceName || path}`);
+    const method = this.routes.get(path);
+    if (method === undefined) {
+      const slash = path.lastIndexOf('/');
+      const serviceName = path.slice(1, slash);
+      const known = path[0] === '/' && slash > 0 && serviceName === this.service.name;
+      this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, known ? `unknown method ${path.slice(slash + 1)} for service ${serviceName}` : `unknown service ${serviceName || path}`);
       return;
     }
-    const method = this.service.methods.get(methodName);
-    if (method === undefined || !this.hasHandler(methodName)) {
-      this.trailersOnly(stream, GrpcStatus.UNIMPLEMENTED, `unknown method ${methodName} for service ${serviceName}`);
-      return;
-    }
+    const methodName = method.name;
     const encodingHeader = headerText(headers, 'grpc-encoding');
     const encoding = encodingOf(encodingHeader);
     if (encoding === undefined) {
