@@ -110,20 +110,20 @@ export class GrpcMessageReader {
   /** The stream ended: bytes of an incomplete message are an INTERNAL error. */
   finish(): void {
     if (this.partBytes > 0) {
-      throw grpcStatusError(GrpcStatus.INTERNAL, `stream ended inside a message: ${this.partBytes} bytes of it at stream byte ${this.offset}`, { local: true });
+      throw grpcStatusError(GrpcStatus.INTERNAL, `stream ended inside a message: ${this.partBytes} bytes of it at stream byte ${this.offset}`, { local: true, offset: this.offset });
     }
   }
 
   private checkFlag(flag: number): void {
-    if (flag > 1) throw grpcStatusError(GrpcStatus.INTERNAL, `gRPC compressed flag ${flag} is neither 0 nor 1 (stream byte ${this.offset})`, { local: true });
+    if (flag > 1) throw grpcStatusError(GrpcStatus.INTERNAL, `gRPC compressed flag ${flag} is neither 0 nor 1 (stream byte ${this.offset})`, { local: true, offset: this.offset });
     if (flag === 1 && this.encoding === 'identity') {
-      throw grpcStatusError(GrpcStatus.INTERNAL, `compressed message (stream byte ${this.offset}) on a stream without grpc-encoding`, { local: true });
+      throw grpcStatusError(GrpcStatus.INTERNAL, `compressed message (stream byte ${this.offset}) on a stream without grpc-encoding`, { local: true, offset: this.offset });
     }
   }
 
   private checkLength(length: number): void {
     if (length > this.maxLength) {
-      throw grpcStatusError(GrpcStatus.RESOURCE_EXHAUSTED, `message of ${length} bytes exceeds the ${this.maxLength}-byte receive limit (stream byte ${this.offset})`, { local: true });
+      throw grpcStatusError(GrpcStatus.RESOURCE_EXHAUSTED, `message of ${length} bytes exceeds the ${this.maxLength}-byte receive limit (stream byte ${this.offset})`, { local: true, offset: this.offset });
     }
   }
 
@@ -132,9 +132,9 @@ export class GrpcMessageReader {
       return gunzipSync(body, { maxOutputLength: Math.max(1, this.maxLength) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || (error as Error) instanceof RangeError) {
-        throw grpcStatusError(GrpcStatus.RESOURCE_EXHAUSTED, `decompressed message exceeds the ${this.maxLength}-byte receive limit (stream byte ${this.offset})`, { local: true, cause: error });
+        throw grpcStatusError(GrpcStatus.RESOURCE_EXHAUSTED, `decompressed message exceeds the ${this.maxLength}-byte receive limit (stream byte ${this.offset})`, { local: true, cause: error, offset: this.offset });
       }
-      throw grpcStatusError(GrpcStatus.INTERNAL, `cannot gunzip the message at stream byte ${this.offset}: ${(error as Error).message}`, { local: true, cause: error });
+      throw grpcStatusError(GrpcStatus.INTERNAL, `cannot gunzip the message at stream byte ${this.offset}: ${(error as Error).message}`, { local: true, cause: error, offset: this.offset });
     }
   }
 }

@@ -39,6 +39,8 @@ export interface GrpcStatusInit {
   /** Trailers to send (server) or received (client) with the status. */
   metadata?: GrpcMetadata;
   cause?: unknown;
+  /** Where in the stream's bytes the problem is, for errors found in received bytes. */
+  offset?: number;
 }
 
 /** A HeddleError that carries a gRPC status: thrown by handlers to answer with it, and what a
@@ -79,7 +81,8 @@ export function grpcStatusError(status: number, message: string, init: GrpcStatu
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `gRPC status must be a positive integer (1..16 are defined), got ${status}`);
   }
   if (typeof message !== 'string') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'gRPC status message must be a string');
-  const error = new HeddleError(errorCodeOf(status, init.local !== true), `gRPC status ${grpcStatusName(status)} (${status}): ${message}`, init.cause === undefined ? {} : { cause: init.cause });
+  const where = { ...(init.cause === undefined ? {} : { cause: init.cause }), ...(init.offset === undefined ? {} : { offset: init.offset }) };
+  const error = new HeddleError(errorCodeOf(status, init.local !== true), `gRPC status ${grpcStatusName(status)} (${status}): ${message}`, where);
   return Object.assign(error, {
     grpcStatus: status,
     grpcMessage: message,
