@@ -33,7 +33,7 @@ describe('NestJS gRPC microservice on heddle/grpc-loader', () => {
     mkdirSync(modules);
     symlinkSync(resolve(here, '../../..'), join(modules, 'heddle'), 'dir');
     port = await freePort();
-    app = spawn(process.execPath, [join(here, 'nest', 'greeter-app.cjs'), join(PROTOS, 'helloworld.proto'), String(port)], {
+    app = spawn(process.execPath, [join(here, 'nest', 'greeter-app.mjs'), join(PROTOS, 'helloworld.proto'), String(port)], {
       env: { ...process.env, NODE_PATH: modules },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,9 +1,11 @@
 // A NestJS gRPC microservice configured with protoLoader: 'heddle/grpc-loader', written with
 // decorators applied by hand (plain JavaScript). Prints "listening <port>" once it serves.
-require('reflect-metadata');
-const { Module, Controller } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { GrpcMethod, Transport } = require('@nestjs/microservices');
+// An ES module because NestJS 12 is one: a CommonJS app would need require(esm), which Node 20
+// has unflagged only from 20.19 (the x64 musl Node in CI is 20.18).
+import 'reflect-metadata';
+import { Module, Controller } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { GrpcMethod, Transport } from '@nestjs/microservices';
 
 class GreeterController {
   sayHello(request) {
