@@ -16,6 +16,8 @@ const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
 const QUEUE_HIGH_WATER = 32;
 /** How long a client may keep its side of a stream open after the status went out. */
 const CLOSE_AFTER_STATUS_MS = 1000;
+/** How long after a deadline the server sends DEADLINE_EXCEEDED itself. */
+const DEADLINE_GRACE_MS = 250;
 
 /** What a server call needs from its server. */
 export interface ServerCallEnv {
@@ -68,6 +70,8 @@ export class ServerCall {
   private done = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
+  /** The deadline passed; the status follows after DEADLINE_GRACE_MS. */
+  private expired = false;
 
   constructor(
     private readonly env: ServerCallEnv,
@@ -167,12 +171,20 @@ export class ServerCall {
     this.fail(grpcStatusError(GrpcStatus.UNAVAILABLE, 'the server is shutting down', { local: true }));
   }
 
+  /**
+   * The deadline passed: the handler's signal aborts now, and what it still returns is dropped. The
+   * DEADLINE_EXCEEDED status goes out a little later: the client keeps the same deadline and should
+   * report its own timeout (a Kitex client tells ErrRPCTimeout from a remote status), so the server's
+   * answer is only for a client that stopped counting.
+   */
   private onDeadline(timeoutMs: number): void {
-    if (this.done) return;
+    if (this.done || this.expired) return;
+    this.expired = true;
     const error = grpcStatusError(GrpcStatus.DEADLINE_EXCEEDED, `deadline of ${Math.round(timeoutMs)} ms exceeded`, { local: true });
     this.ctx.abort(error);
     this.queue?.fail(error);
-    this.finish(GrpcStatus.DEADLINE_EXCEEDED, error.grpcMessage, undefined, undefined);
+    this.timer = setTimeout(() => this.finish(GrpcStatus.DEADLINE_EXCEEDED, error.grpcMessage, undefined, undefined), DEADLINE_GRACE_MS);
+    this.timer.unref();
   }
 
   private start(input: unknown): void {
@@ -218,7 +230,7 @@ export class ServerCall {
   }
 
   private sendUnary(value: unknown): void {
-    if (this.done) return;
+    if (this.done || this.expired) return;
     let bytes: Buffer;
     try {
       bytes = this.encode(value);
@@ -232,7 +244,7 @@ export class ServerCall {
   }
 
   private async sendStream(iterable: unknown): Promise<void> {
-    if (this.done) return;
+    if (this.done || this.expired) return;
     const source = iterable as AsyncIterable<unknown> | Iterable<unknown> | undefined;
     if (source === undefined || source === null || (typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function' && typeof (source as Iterable<unknown>)[Symbol.iterator] !== 'function')) {
       this.fail(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `the ${this.method.name} handler must return an async iterable (an async generator) of responses`));
@@ -241,7 +253,7 @@ export class ServerCall {
     const writer = new BatchedWriter(this.stream);
     try {
       for await (const value of source) {
-        if (this.done) break;
+        if (this.done || this.expired) break;
         const bytes = this.encode(value);
         this.sendHeaders();
         const wait = writer.write(bytes);
@@ -253,11 +265,12 @@ export class ServerCall {
       return;
     }
     writer.flush();
-    this.finish(GrpcStatus.OK, '', undefined, undefined);
+    // A stream cut short by its deadline gets DEADLINE_EXCEEDED from the grace timer, not OK.
+    if (!this.expired) this.finish(GrpcStatus.OK, '', undefined, undefined);
   }
 
   private fail(error: unknown): void {
-    if (this.done) return;
+    if (this.done || this.expired) return;
     const status = statusOfError(error);
     // A status or business status is the handler's answer; anything else is a failure worth a log line.
     if (!isGrpcStatusError(error) && !isBizStatusError(error)) this.env.logFailure(this.ctx, error);

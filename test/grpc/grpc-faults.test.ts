@@ -90,6 +90,14 @@ describe.each(ioPaths)('malformed gRPC from a raw HTTP/2 peer, %s I/O', (io) => 
     expect(await raw(server.address, message({ msg: 'after' }))).toMatchObject({ grpcStatus: '0' });
   });
 
+  it('a client that stops counting still gets DEADLINE_EXCEEDED from the server, shortly after its deadline', async () => {
+    const started = Date.now();
+    const answer = await raw(server.address, message({ msg: 'slow', sleepMs: 5000 }), { 'grpc-timeout': '100m' });
+    expect(answer).toMatchObject({ httpStatus: 200, grpcStatus: '4' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   it('answers a non-gRPC request with HTTP 415', async () => {
     const answer = await raw(server.address, Buffer.from('{}'), { 'content-type': 'application/json' });
     expect(answer.httpStatus).toBe(415);
