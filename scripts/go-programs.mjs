@@ -31,8 +31,18 @@ export function goUnavailableReason() {
   return findGo() === undefined ? 'the go toolchain is not on this machine' : undefined;
 }
 
-function goEnv() {
-  return { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/local/go/bin`, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' };
+/**
+ * The architecture Go peers are built for: the running Node's, so under an emulated arm64 Node
+ * (scripts/ci-runtimes) they run emulated beside it. GOARCH overrides.
+ */
+const goArch = process.env.GOARCH || ({ x64: 'amd64', ia32: '386' }[process.arch] ?? process.arch);
+
+/** For programs the tests run (`target`), or for tools that run here on the build machine. */
+function goEnv(target = true) {
+  const env = { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/local/go/bin`, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' };
+  if (target) env.GOARCH = goArch;
+  else delete env.GOARCH;
+  return env;
 }
 
 function hashDir(dir) {
@@ -52,8 +62,8 @@ function kitexTool(go) {
   try {
     writeFileSync(join(work, 'go.mod'), `module kitextool\n\ngo 1.24\n\nrequire github.com/cloudwego/kitex ${KITEX_VERSION}\n`);
     writeFileSync(join(work, 'tools.go'), '//go:build tools\npackage tools\n\nimport _ "github.com/cloudwego/kitex/tool/cmd/kitex"\n');
-    execFileSync(go, ['mod', 'tidy'], { cwd: work, env: goEnv(), stdio: 'pipe' });
-    execFileSync(go, ['build', '-o', 'kitex', 'github.com/cloudwego/kitex/tool/cmd/kitex'], { cwd: work, env: goEnv(), stdio: 'pipe' });
+    execFileSync(go, ['mod', 'tidy'], { cwd: work, env: goEnv(false), stdio: 'pipe' });
+    execFileSync(go, ['build', '-o', 'kitex', 'github.com/cloudwego/kitex/tool/cmd/kitex'], { cwd: work, env: goEnv(false), stdio: 'pipe' });
     mkdirSync(dirname(binary), { recursive: true });
     renameSync(join(work, 'kitex'), binary);
   } finally {
@@ -72,7 +82,7 @@ export function buildGoProgram(name, options = {}) {
   const go = findGo();
   if (go === undefined) throw new Error('go is not installed');
   const source = join(root, 'test', 'interop', name);
-  const binary = join(cacheRoot, `${name}-${hashDir(source)}`);
+  const binary = join(cacheRoot, `${name}-${goArch}-${hashDir(source)}`);
   if (existsSync(binary)) return binary;
   mkdirSync(cacheRoot, { recursive: true });
   const work = mkdtempSync(join(cacheRoot, `${name}-build-`));

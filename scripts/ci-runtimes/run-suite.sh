@@ -69,14 +69,8 @@ if [ "$rt" = x64-musl ]; then
   # that without a flag from 20.19 on, and this runtime is 20.18.
   env_vars+=("NODE_OPTIONS=${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-require-module --disable-warning=ExperimentalWarning")
 fi
-if [ "$arch" = arm64 ]; then
-  # The shmipc-go and Kitex peers are built for arm64 (static, so for both C libraries) and run
-  # through qemu like node. scripts/go-programs.mjs caches the Go programs in the OS temp dir
-  # without keying them by architecture, so arm64 runs get a temp dir of their own.
-  tmp=${TMPDIR:-/tmp}/heddle-arm64
-  mkdir -p "$tmp"
-  env_vars+=(GOARCH=arm64 "TMPDIR=$tmp")
-fi
+# Under the arm64 runtimes, scripts/go-programs.mjs builds the Go peers (shmipc-go, Kitex) for
+# arm64 (process.arch), so they run through qemu like node; the Kitex code generator stays native.
 
 addon=
 if [ "${HEDDLE_NO_NATIVE:-}" = 1 ]; then
@@ -85,9 +79,7 @@ elif [ -n "${HEDDLE_ADDON_PATH:-}" ]; then
   addon=$HEDDLE_ADDON_PATH
   env_vars+=(HEDDLE_EXPECT_NATIVE=1)
 else
-  for name in "heddle.$libc.node" "heddle.napi.$libc.node"; do
-    if [ -f "$repo/prebuilds/linux-$arch/$name" ]; then addon=$repo/prebuilds/linux-$arch/$name; break; fi
-  done
+  if [ -f "$repo/prebuilds/linux-$arch/heddle.$libc.node" ]; then addon=$repo/prebuilds/linux-$arch/heddle.$libc.node; fi
   if [ -n "$addon" ]; then
     env_vars+=("HEDDLE_ADDON_PATH=$addon" HEDDLE_EXPECT_NATIVE=1)
   elif [ "${HEDDLE_REQUIRE_PREBUILD:-}" = 1 ]; then

@@ -130,8 +130,13 @@ describe.each(ioPaths)('RPC faults, %s I/O', (io) => {
       hog.write(prefix);
       hog.write(call);
     }
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const served = handled - before;
+    // Wait until the server has stopped serving (no new call for 300 ms), however slow the
+    // machine, then check it stays stopped while the peer keeps not reading.
+    let served = -1;
+    for (const deadline = Date.now() + 20_000; handled - before !== served && Date.now() < deadline; ) {
+      served = handled - before;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The server stopped reading once its replies backed up: it served far fewer than were sent,
     // and nothing more while the peer kept not reading.

@@ -44,7 +44,8 @@ describe.each(ioPaths)('heddle client and server, %s I/O', (io) => {
   });
 
   it.each([false, true])('serves 500 concurrent calls (multiplexed: %s) and matches every reply', async (multiplexed) => {
-    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, multiplexed, maxConnections: multiplexed ? 2 : 50 });
+    // Correctness under load, not deadlines: an emulated arm64 machine needs more than the 3 s default.
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, multiplexed, maxConnections: multiplexed ? 2 : 50, timeoutMs: 30_000 });
     const results = await Promise.all(Array.from({ length: 500 }, (_, i) => client.call('echo', { req: { action: 'echo', msg: `m${i}` } })));
     expect(results).toEqual(Array.from({ length: 500 }, (_, i) => ({ action: 'echo', msg: `m${i}` })));
     await client.close();

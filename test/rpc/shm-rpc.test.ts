@@ -55,7 +55,8 @@ describe('RPC over shared memory (shm://), with the socket fallback', () => {
 
   it('serves many concurrent calls, pooled and multiplexed', async () => {
     for (const multiplexed of [false, true]) {
-      const client = createClient({ idl: echoDoc, service: 'EchoService', address: `shm://${control}`, multiplexed, maxConnections: multiplexed ? 2 : 32, shm: { fallback } });
+      // Correctness under load, not deadlines: an emulated arm64 machine needs more than the 3 s default.
+      const client = createClient({ idl: echoDoc, service: 'EchoService', address: `shm://${control}`, multiplexed, maxConnections: multiplexed ? 2 : 32, shm: { fallback }, timeoutMs: 30_000 });
       const replies = await Promise.all(Array.from({ length: 300 }, (_, i) => client.call('echo', { req: { action: 'echo', msg: `c${i}` } })));
       expect(replies).toEqual(Array.from({ length: 300 }, (_, i) => ({ action: 'echo', msg: `c${i}` })));
       await client.close();
