@@ -1,4 +1,4 @@
-import http2, { type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import http2, { type Http2Session, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
@@ -64,6 +64,7 @@ function ignoreError(): void {}
  */
 export class ServerCall {
   private readonly reader: GrpcMessageReader;
+  private readonly session: Http2Session | undefined;
   private queue: MessageQueue<unknown> | undefined;
   private unaryRequest: unknown;
   private received = 0;
@@ -84,6 +85,8 @@ export class ServerCall {
     timeoutMs: number | undefined,
   ) {
     this.reader = new GrpcMessageReader(env.maxReceiveMessageLength, encoding);
+    // Kept: a closed stream no longer knows its session.
+    this.session = stream.session;
     const streamingRequests = method.streaming === 'client' || method.streaming === 'bidi';
     if (streamingRequests) {
       this.queue = new MessageQueue(
@@ -140,6 +143,9 @@ export class ServerCall {
   /** @internal */
   onEnd(): void {
     if (this.done) return;
+    // Node ends the readable side of every stream of a connection that went away, too: that is
+    // not the client's END_STREAM, and 'close' reports it (a torn-off upload must not look complete).
+    if (this.stream.destroyed || this.session?.destroyed !== false) return;
     try {
       this.reader.finish();
     } catch (error) {
@@ -156,10 +162,16 @@ export class ServerCall {
     if (!this.done) {
       // The client reset the stream, or the connection went away, before the answer was complete.
       this.done = true;
+      const connectionGone = this.session?.destroyed !== false;
       const reason =
-        this.stream.rstCode === NGHTTP2_CANCEL || this.stream.rstCode === NGHTTP2_NO_ERROR
+        !connectionGone && (this.stream.rstCode === NGHTTP2_CANCEL || this.stream.rstCode === NGHTTP2_NO_ERROR)
           ? cancelledError(`the client cancelled ${this.ctx.service}/${this.ctx.method}`)
-          : new HeddleError(ErrorCode.ERR_CONNECTION, `the stream of ${this.ctx.service}/${this.ctx.method} closed (HTTP/2 code ${this.stream.rstCode})`);
+          : new HeddleError(
+              ErrorCode.ERR_CONNECTION,
+              connectionGone
+                ? `the connection of ${this.ctx.service}/${this.ctx.method} went away mid-call`
+                : `the stream of ${this.ctx.service}/${this.ctx.method} closed (HTTP/2 code ${this.stream.rstCode})`,
+            );
       this.ctx.abort(reason);
       this.queue?.fail(reason);
     }

@@ -98,6 +98,43 @@ describe.each(ioPaths)('malformed gRPC from a raw HTTP/2 peer, %s I/O', (io) => 
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
+  it('a client vanishing mid-stream fails the handler\'s request iterable with ERR_CONNECTION', async () => {
+    let failure: unknown;
+    const s = createServer({
+      idl: grpcEchoRoot,
+      service: SERVICE,
+      io,
+      log: () => {},
+      handlers: {
+        ClientStream: async (requests: AsyncIterable<unknown>) => {
+          try {
+            for await (const r of requests) void r;
+          } catch (error) {
+            failure = error;
+          }
+          return { msg: '' };
+        },
+      },
+    });
+    await s.listen('tcp://127.0.0.1:0');
+    try {
+      const { hostname, port } = new URL(s.address.replace('tcp://', 'http://'));
+      const socket = net.connect({ host: hostname, port: Number(port) });
+      const session = http2.connect(`http://${hostname}:${port}`, { createConnection: () => socket });
+      session.on('error', () => {});
+      const stream = session.request({ ':method': 'POST', ':path': `/${SERVICE}/ClientStream`, 'content-type': 'application/grpc', te: 'trailers' });
+      stream.on('error', () => {});
+      stream.write(message({ msg: 'first' }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      socket.destroy();
+      const until = Date.now() + 5000;
+      while (failure === undefined && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(failure).toMatchObject({ code: 'ERR_CONNECTION' });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('answers a non-gRPC request with HTTP 415', async () => {
     const answer = await raw(server.address, Buffer.from('{}'), { 'content-type': 'application/json' });
     expect(answer.httpStatus).toBe(415);
