@@ -58,6 +58,14 @@ export const ErrorCode = {
   /** The call was cancelled: the caller aborted it (AbortSignal), or the peer reset the stream
    * (gRPC CANCELLED). Nothing to fix; the work was abandoned on purpose. */
   ERR_CANCELLED: 'ERR_CANCELLED',
+  /** Service discovery found no instance to call: the resolver's list for the service is empty
+   * (none registered, all deregistered or expired, every weight filtered out). Start or register
+   * an instance; the client picks it up on its next refresh. */
+  ERR_NO_INSTANCE: 'ERR_NO_INSTANCE',
+  /** The registry or resolver backend failed: etcd unreachable, a lease that could not be granted,
+   * the optional `etcd3` package not installed. `cause` holds the backend's error; check the
+   * endpoints and that the backend runs. */
+  ERR_DISCOVERY: 'ERR_DISCOVERY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

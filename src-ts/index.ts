@@ -13,3 +13,5 @@ export * as transport from './transport/index.js';
 export * as rpc from './rpc/index.js';
 export * as grpc from './grpc/index.js';
 export * as shm from './shm/index.js';
+export * as discovery from './discovery/index.js';
+export * as governance from './governance/index.js';

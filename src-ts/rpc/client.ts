@@ -16,6 +16,7 @@ import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
 import { messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
 import { frameChunks, messageOf, TTHeaderTemplate, wireTransport, type TransportName } from './wire.js';
 import { GrpcClient, type GrpcClientOptions } from '../grpc/client.js';
+import { DiscoveryClient, type DiscoveryClientOptions } from './discovery-client.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -526,11 +527,15 @@ function checkCount(value: number, what: string): number {
 
 /**
  * Creates a client for `options.service` at `options.address`. Connections open on first call.
- * `transport: 'grpc'` makes a gRPC client (HTTP/2) of a Protobuf service.
+ * `transport: 'grpc'` makes a gRPC client (HTTP/2) of a Protobuf service; `resolver` and
+ * `destService` instead of `address` make a {@link DiscoveryClient} over the service's instances.
  */
 export function createClient(options: GrpcClientOptions): GrpcClient;
+export function createClient(options: DiscoveryClientOptions): DiscoveryClient;
 export function createClient(options: ClientOptions): RpcClient;
-export function createClient(options: ClientOptions | GrpcClientOptions): RpcClient | GrpcClient {
+export function createClient(options: ClientOptions | GrpcClientOptions | DiscoveryClientOptions): RpcClient | GrpcClient | DiscoveryClient {
   if (options?.transport === 'grpc') return new GrpcClient(options as GrpcClientOptions);
+  // With a resolver, instances come from discovery and each call picks one (discovery-client.ts).
+  if ((options as DiscoveryClientOptions)?.resolver !== undefined) return new DiscoveryClient(options as DiscoveryClientOptions);
   return new RpcClient(options as ClientOptions);
 }

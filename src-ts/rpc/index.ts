@@ -8,6 +8,9 @@
  */
 export { createClient, RpcClient } from './client.js';
 export type { CallOptions, ClientOptions } from './client.js';
+export { DiscoveryClient } from './discovery-client.js';
+export type { DiscoveryCallOptions, DiscoveryClientOptions } from './discovery-client.js';
+export type { ServerRegistrationOptions } from './server-registration.js';
 export { createServer, RpcServer } from './server.js';
 export type { CloseOptions, Handler, ServerLogEntry, ServerOptions } from './server.js';
 export type { Invoke, Middleware, RpcContext } from './context.js';

@@ -20,6 +20,7 @@ import { Outbox } from './outbox.js';
 import { foreignFormat, messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
 import { frameChunks, messageOf, transportOf, TTHeaderTemplate, type TransportName } from './wire.js';
 import { GrpcServerCore, type GrpcServerOptions } from '../grpc/server.js';
+import { ServerRegistration, type ServerRegistrationOptions } from './server-registration.js';
 
 /**
  * A method implementation: the decoded request in, the result value out. For Thrift the request
@@ -40,8 +41,9 @@ export interface ServerLogEntry {
   peer?: string;
 }
 
-/** Options of {@link createServer}. */
-export interface ServerOptions {
+/** Options of {@link createServer}; `registry`, `serviceName`, `weight` and `tags` publish the
+ * server in service discovery once it listens (see server-registration.ts). */
+export interface ServerOptions extends ServerRegistrationOptions {
   /** A Thrift document (`thrift.parse`, `thrift.load`) or a Protobuf root (`protobuf.parse`, ...). */
   idl: ServiceIdl;
   /** The service: its Thrift name, or a Protobuf service's full name (`echo.v1.Echo`). */
@@ -142,6 +144,7 @@ export class RpcServer {
   private shuttingDown = false;
   private inflightTotal = 0;
   private idleWaiters: Array<() => void> = [];
+  private readonly registration: ServerRegistration | undefined;
 
   /** @internal Use {@link createServer}. */
   constructor(options: ServerOptions) {
@@ -163,6 +166,7 @@ export class RpcServer {
     this.busyPollMicros = checkBusyPollMicros(options.busyPollMicros);
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.callHandler(ctx, args));
     this.grpcOptions = options.grpc ?? {};
+    this.registration = ServerRegistration.from(options);
     // Check the gRPC options now rather than on the first connection.
     if (options.grpc !== undefined && this.service.encoding === 'protobuf') this.grpc();
   }
@@ -253,6 +257,8 @@ export class RpcServer {
     }
     this.listeners.push({ address: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     this.startReadTimer();
+    // Published only once it accepts; a registry failure rejects listen (the server still listens).
+    await this.registration?.add(bound);
   }
 
   private startReadTimer(): void {
@@ -268,6 +274,8 @@ export class RpcServer {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     const timeoutMs = options.timeoutMs ?? 5000;
+    // Withdrawn from discovery before anything stops, so clients stop picking this server first.
+    await this.registration?.withdraw((error) => this.log({ level: 'warn', code: ErrorCode.ERR_DISCOVERY, message: `deregistering failed: ${(error as Error)?.message}` }));
     // net.Server#close only calls back once every connection it accepted is gone, so wait for
     // that after cutting them below.
     const listenersClosed = Promise.all(this.listeners.map((listener) => listener.close()));

@@ -1,7 +1,7 @@
 /**
  * The system programs and files some suites compare heddle against: protoc and the well-known
  * .proto files, the Thrift compiler, Google's and Apache's Python libraries, Go (for the Kitex and
- * shmipc-go peers) and a C++ compiler with sanitizers. Each is probed once per worker process, when
+ * shmipc-go peers), the etcd server and a C++ compiler with sanitizers. Each is probed once per worker process, when
  * a suite first asks for it.
  *
  * A suite registered with {@link describeWithPeers} or {@link itWithPeers} runs when its peers are
@@ -20,6 +20,9 @@ import { appendPeerSkip, PEER_SKIP_DIR, type MissingPeer } from './peer-skips.js
 
 /** Debian's Python, which python3-protobuf and python3-thrift install into. */
 export const PYTHON = '/usr/bin/python3';
+
+/** Debian's etcd-server, which the discovery suites start on free loopback ports (helpers/etcd.ts). */
+export const ETCD = '/usr/bin/etcd';
 
 /** Where libprotobuf-dev puts google/protobuf/*.proto. */
 export const PROTOBUF_INCLUDE = '/usr/include';
@@ -62,6 +65,10 @@ const PEERS = {
   go: {
     probe: () => (findGo() === undefined ? 'no go in $GO, on PATH or in /usr/local/go/bin' : undefined),
     install: 'install Go 1.24+ from https://go.dev/dl, or set GO',
+  },
+  etcd: {
+    probe: () => (existsSync(ETCD) ? undefined : `no ${ETCD}`),
+    install: 'apt install etcd-server',
   },
   'c++': {
     probe: () => (sanitizingCompiler() === undefined ? 'neither clang++ nor g++ links with -fsanitize=address,undefined' : undefined),

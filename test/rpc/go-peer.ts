@@ -10,9 +10,9 @@ export interface GoServer {
   stop(): Promise<void>;
 }
 
-/** Starts `binary server` and waits for its "LISTENING host:port" line. */
-export async function startGoServer(binary: string): Promise<GoServer> {
-  const child = spawn(binary, ['server'], { stdio: ['pipe', 'pipe', 'ignore'] });
+/** Starts `binary server ...args` and waits for its "LISTENING host:port" line. */
+export async function startGoServer(binary: string, args: readonly string[] = []): Promise<GoServer> {
+  const child = spawn(binary, ['server', ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   for (let i = 0; i < 200 && !/LISTENING (\S+)/.test(output); i++) await new Promise((r) => setTimeout(r, 25));

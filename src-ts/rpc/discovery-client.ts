@@ -1,0 +1,170 @@
+import { ErrorCode, HeddleError } from '../errors.js';
+import type { Resolver, ServiceInstance } from '../discovery/types.js';
+import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
+import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
+
+/** Options of {@link createClient} for a service found through a resolver instead of one address. */
+export interface DiscoveryClientOptions extends Omit<ClientOptions, 'address' | 'shm'> {
+  /** Where instances come from: `discovery.etcd(...)`, `discovery.static([...])` or your own. */
+  resolver: Resolver;
+  /** The service name instances are registered under (Kitex's destService). */
+  destService: string;
+  /** Default `weighted-round-robin`, Kitex's default. `consistent-hash` needs `hashKey` on every call. */
+  loadBalancer?: LoadBalancerName;
+  /** How often the instance list is read again, besides the resolver's own change notices.
+   * Default 5000 ms, as Kitex. */
+  refreshIntervalMs?: number;
+}
+
+/** Options of one call through a {@link DiscoveryClient}. */
+export interface DiscoveryCallOptions extends CallOptions {
+  /** The consistent-hash load balancer's key: calls with the same key go to the same instance
+   * while the instance list is unchanged. */
+  hashKey?: string;
+}
+
+interface InstanceClient {
+  readonly client: RpcClient;
+  inflight: number;
+  /** Gone from the instance list: closed once its last call settles. */
+  retired: boolean;
+}
+
+/**
+ * A client of every instance of `destService`: each call picks an instance with the load
+ * balancer and goes out on that instance's connections (one {@link RpcClient} per instance,
+ * opened on first use). The context passed to `onContext` has `peer` set to the instance that
+ * served the call (`host:port`). Calls fail with ERR_NO_INSTANCE while the list is empty, and
+ * with ERR_DISCOVERY when the first read of the registry fails; a later failed read keeps the
+ * last list.
+ */
+export class DiscoveryClient {
+  readonly destService: string;
+  readonly loadBalancer: LoadBalancerName;
+  private readonly resolver: Resolver;
+  private readonly base: ClientOptions;
+  private readonly refreshIntervalMs: number;
+  private list: readonly ServiceInstance[] = [];
+  private listKey = '';
+  private picker: Picker<ServiceInstance> | undefined;
+  private readonly clients = new Map<string, InstanceClient>();
+  private started: Promise<void> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private unwatch: (() => void) | undefined;
+  private closed = false;
+
+  /** @internal Use {@link createClient}. */
+  constructor(options: DiscoveryClientOptions) {
+    const { resolver, destService, loadBalancer, refreshIntervalMs, ...base } = options;
+    if (typeof resolver?.resolve !== 'function') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: resolver must have a resolve(service) method');
+    if (typeof destService !== 'string' || destService === '') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: destService must be a non-empty string');
+    this.loadBalancer = loadBalancer ?? 'weighted-round-robin';
+    if (!['weighted-round-robin', 'weighted-random', 'consistent-hash'].includes(this.loadBalancer)) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `unknown loadBalancer ${JSON.stringify(loadBalancer)}: use weighted-round-robin, weighted-random or consistent-hash`);
+    }
+    this.refreshIntervalMs = refreshIntervalMs ?? 5000;
+    if (!Number.isInteger(this.refreshIntervalMs) || this.refreshIntervalMs < 1) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `refreshIntervalMs must be a positive integer, got ${refreshIntervalMs}`);
+    }
+    this.resolver = resolver;
+    this.destService = destService;
+    this.base = { ...base, address: 'tcp://127.0.0.1:1' };
+    // Validates the remaining options now rather than at the first call; opens nothing.
+    new RpcClient(this.base);
+  }
+
+  /** The instances the last successful read found. */
+  get instances(): readonly ServiceInstance[] {
+    return this.list;
+  }
+
+  /** Picks an instance and calls `method` on it; see {@link RpcClient.call}. */
+  async call(method: string, request: Record<string, unknown> = {}, options: DiscoveryCallOptions = {}): Promise<unknown> {
+    if (this.closed) throw new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed');
+    await (this.started ??= this.start());
+    if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
+    const instance = this.picker.pick(options.hashKey);
+    const entry = this.clientOf(instance);
+    entry.inflight++;
+    try {
+      return await entry.client.call(method, request, options);
+    } finally {
+      entry.inflight--;
+      if (entry.retired && entry.inflight === 0) void entry.client.close();
+    }
+  }
+
+  /** Reads the instance list now, starting the watch and the periodic reads if no call has yet
+   * (the list is also read every `refreshIntervalMs` and on the resolver's change notices). */
+  async refresh(): Promise<void> {
+    if (this.started === undefined) return (this.started = this.start());
+    this.apply(await this.read());
+  }
+
+  /** Stops watching and closes every instance's connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.unwatch?.();
+    await Promise.all([...this.clients.values()].map((entry) => entry.client.close()));
+    this.clients.clear();
+  }
+
+  private async start(): Promise<void> {
+    try {
+      this.apply(await this.read());
+    } catch (error) {
+      this.started = undefined;
+      throw error;
+    }
+    if (this.closed) return;
+    this.unwatch = this.resolver.watch?.(this.destService, (list) => this.apply(list));
+    this.timer = setInterval(() => this.read().then((list) => this.apply(list), () => undefined), this.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  private async read(): Promise<ServiceInstance[]> {
+    try {
+      return await this.resolver.resolve(this.destService);
+    } catch (error) {
+      if (error instanceof HeddleError) throw error;
+      throw new HeddleError(ErrorCode.ERR_DISCOVERY, `resolving ${this.destService} failed: ${(error as Error)?.message}`, { cause: error });
+    }
+  }
+
+  /** Takes a new list; the picker is rebuilt only when the list changed, so round robin keeps its place. */
+  private apply(list: readonly ServiceInstance[]): void {
+    if (this.closed) return;
+    const key = JSON.stringify(list.map((i) => [i.network, i.address, i.weight, i.tags]).sort());
+    if (key === this.listKey) return;
+    this.listKey = key;
+    this.list = list;
+    try {
+      this.picker = createPicker(this.loadBalancer, list);
+    } catch {
+      this.picker = undefined;
+    }
+    const live = new Set(list.map(addressOf));
+    for (const [address, entry] of this.clients) {
+      if (live.has(address)) continue;
+      this.clients.delete(address);
+      entry.retired = true;
+      if (entry.inflight === 0) void entry.client.close();
+    }
+  }
+
+  private clientOf(instance: ServiceInstance): InstanceClient {
+    const address = addressOf(instance);
+    let entry = this.clients.get(address);
+    if (entry === undefined) {
+      entry = { client: new RpcClient({ ...this.base, address }), inflight: 0, retired: false };
+      this.clients.set(address, entry);
+    }
+    return entry;
+  }
+}
+
+function addressOf(instance: ServiceInstance): string {
+  return instance.network === 'unix' ? `unix://${instance.address}` : `tcp://${instance.address}`;
+}

@@ -1,0 +1,221 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { discovery, ErrorCode, rpc, type HeddleError } from '../../src-ts/index.js';
+import { buildGoProgram } from '../../scripts/go-programs.mjs';
+import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { describeWithPeers, hasPeers } from '../helpers/peers.js';
+import { startGoServer, type GoServer } from '../rpc/go-peer.js';
+import { echoDoc } from '../rpc/echo-fixture.js';
+
+// A real etcd (Debian's etcd-server) on free loopback ports, and real Kitex v0.15.2 programs
+// registering and resolving through github.com/kitex-contrib/registry-etcd v0.2.6
+// (test/interop/kitex-etcd). Every test uses its own service name, so none sees another's instances.
+
+let etcd: EtcdServer | undefined;
+let raw: Etcd3 | undefined;
+let goBinary = '';
+let serviceCount = 0;
+const servers: rpc.RpcServer[] = [];
+const goServers: GoServer[] = [];
+const closers: Array<{ close(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  if (!hasPeers(['etcd'])) return;
+  etcd = await startEtcd();
+  raw = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+  if (hasPeers(['go'])) goBinary = buildGoProgram('kitex-etcd', { kitexIdl: 'echo.thrift' });
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(goServers.map((s) => s.stop()));
+  await Promise.all(servers.map((s) => s.close({ timeoutMs: 100 })));
+  await Promise.all(closers.map((c) => c.close()));
+  raw?.close();
+  await etcd?.stop();
+}, 60_000);
+
+function newService(): string {
+  return `echo-${process.pid}-${++serviceCount}`;
+}
+
+function etcdDiscovery(options: Partial<discovery.EtcdDiscoveryOptions> = {}): discovery.EtcdDiscovery {
+  const d = discovery.etcd({ endpoints: [etcd!.endpoint], ...options });
+  closers.push(d);
+  return d;
+}
+
+/** A heddle echo server registered as `serviceName`; its echo answers `heddle@host:port`. */
+async function heddleServer(registry: discovery.Registry, serviceName: string, weight?: number): Promise<{ server: rpc.RpcServer; address: string }> {
+  let name = '';
+  const server = rpc.createServer({
+    idl: echoDoc,
+    service: 'EchoService',
+    handlers: { echo: async ({ req }: { req: { action: string } }) => ({ action: req.action, msg: name }) },
+    registry,
+    serviceName,
+    ...(weight === undefined ? {} : { weight }),
+  });
+  servers.push(server);
+  await server.listen('tcp://127.0.0.1:0');
+  const address = server.address.slice('tcp://'.length);
+  name = `heddle@${address}`;
+  return { server, address };
+}
+
+async function kitexServer(serviceName: string, weight: number): Promise<string> {
+  const server = await startGoServer(goBinary, ['-etcd', etcd!.endpoint, '-service', serviceName, '-weight', String(weight)]);
+  goServers.push(server);
+  const address = server.address.slice('tcp://'.length);
+  // Kitex registers one second after it starts listening.
+  await until(async () => (await raw!.get(`kitex/registry-etcd/${serviceName}/${address}`).string()) !== null, 15_000);
+  return address;
+}
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** 400 sequential calls from a heddle client; counts by the instance the context names and checks the reply agrees. */
+async function heddleCalls(serviceName: string, calls = 400): Promise<Record<string, number>> {
+  const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: etcdDiscovery(), destService: serviceName });
+  closers.push(client);
+  const served: Record<string, number> = {};
+  for (let i = 0; i < calls; i++) {
+    let peer = '';
+    const reply = (await client.call('echo', { req: { action: 'echo', msg: 'who' } }, { onContext: (ctx) => (peer = ctx.peer) })) as { msg: string };
+    expect(reply.msg.endsWith(`@${peer}`)).toBe(true);
+    served[reply.msg] = (served[reply.msg] ?? 0) + 1;
+  }
+  return served;
+}
+
+async function kitexCalls(serviceName: string, calls = 400): Promise<{ served: Record<string, number>; failed: number; lastError: string }> {
+  const { stdout } = await promisify(execFile)(goBinary, ['client', '-etcd', etcd!.endpoint, '-service', serviceName, '-calls', String(calls)], { timeout: 60_000 });
+  return JSON.parse(stdout);
+}
+
+describeWithPeers(['etcd'], 'discovery.etcd on a real etcd', () => {
+  it("registers a heddle server under registry-etcd's exact key and value, on a 60 s lease, and deletes the key on close", async () => {
+    const serviceName = newService();
+    const saved = process.env.KITEX_ETCD_REGISTRY_LEASE_TTL;
+    delete process.env.KITEX_ETCD_REGISTRY_LEASE_TTL;
+    const registry = etcdDiscovery();
+    if (saved !== undefined) process.env.KITEX_ETCD_REGISTRY_LEASE_TTL = saved;
+    const { server, address } = await heddleServer(registry, serviceName, 30);
+    const key = `kitex/registry-etcd/${serviceName}/${address}`;
+    const all = await raw!.getAll().prefix(`kitex/registry-etcd/${serviceName}/`).strings();
+    expect(all).toEqual({ [key]: `{"network":"tcp","address":"${address}","weight":30,"tags":null}` });
+    const [kv] = (await raw!.get(key).exec()).kvs;
+    const lease = await raw!.leaseClient.leaseTimeToLive({ ID: kv!.lease });
+    expect(Number(lease.grantedTTL)).toBe(60);
+    await server.close({ timeoutMs: 100 });
+    expect(await raw!.get(key).string()).toBeNull();
+  });
+
+  it('spreads 400 heddle calls 100/300 over heddle servers weighted 10 and 30, and names the instance that served each', async () => {
+    const serviceName = newService();
+    const light = await heddleServer(etcdDiscovery(), serviceName, 10);
+    const heavy = await heddleServer(etcdDiscovery(), serviceName, 30);
+    expect(await heddleCalls(serviceName)).toEqual({ [`heddle@${light.address}`]: 100, [`heddle@${heavy.address}`]: 300 });
+  });
+
+  it('fails calls with ERR_NO_INSTANCE while nothing is registered, and finds an instance through the watch', async () => {
+    const serviceName = newService();
+    // A periodic read this slow never happens within the test: only the watch can bring the instance.
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: etcdDiscovery(), destService: serviceName, refreshIntervalMs: 600_000 });
+    closers.push(client);
+    const error = (await client.call('echo', { req: { action: 'echo', msg: '' } }).catch((e: unknown) => e)) as HeddleError;
+    expect(error.code).toBe(ErrorCode.ERR_NO_INSTANCE);
+    expect(error.message).toBe(`no instance of ${serviceName} in the registry`);
+    const { address } = await heddleServer(etcdDiscovery(), serviceName);
+    await until(() => client.instances.length === 1, 15_000);
+    expect(await client.call('echo', { req: { action: 'echo', msg: '' } })).toEqual({ action: 'echo', msg: `heddle@${address}` });
+  });
+
+  it('skips malformed values, reporting each key with its reason', async () => {
+    const serviceName = newService();
+    const prefix = `kitex/registry-etcd/${serviceName}/`;
+    await raw!.put(`${prefix}bad-json`).value('{not json');
+    await raw!.put(`${prefix}bad-address`).value('{"network":"tcp","address":"nohost","weight":10,"tags":null}');
+    await raw!.put(`${prefix}127.0.0.1:1`).value('{"network":"tcp","address":"127.0.0.1:1","weight":10,"tags":null}');
+    const skipped: Array<[string, string]> = [];
+    const resolver = etcdDiscovery({ onSkip: (key, reason) => skipped.push([key, reason]) });
+    expect(await resolver.resolve(serviceName)).toEqual([{ network: 'tcp', address: '127.0.0.1:1', weight: 10, tags: null }]);
+    expect(skipped.sort()).toEqual([
+      [`${prefix}bad-address`, 'address "nohost" is not host:port'],
+      [`${prefix}bad-json`, expect.stringMatching(/^not JSON: /)],
+    ]);
+    await raw!.delete().prefix(prefix);
+  });
+
+  it('grants a new lease and writes the key again when etcd drops the lease', async () => {
+    const serviceName = newService();
+    const { address } = await heddleServer(etcdDiscovery({ leaseTtlSeconds: 3 }), serviceName);
+    const key = `kitex/registry-etcd/${serviceName}/${address}`;
+    const [before] = (await raw!.get(key).exec()).kvs;
+    await raw!.leaseClient.leaseRevoke({ ID: before!.lease });
+    expect(await raw!.get(key).string()).toBeNull();
+    await until(async () => (await raw!.get(key).exec()).kvs.length === 1, 20_000);
+    const [after] = (await raw!.get(key).exec()).kvs;
+    expect(after!.lease).not.toBe(before!.lease);
+    expect(after!.value.toString()).toBe(`{"network":"tcp","address":"${address}","weight":10,"tags":null}`);
+  }, 30_000);
+
+  it('rejects a registry without serviceName, and a bad weight', () => {
+    const registry = etcdDiscovery();
+    expect(() => rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: {}, registry })).toThrow(expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT }));
+    expect(() => rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: {}, registry, serviceName: 'x', weight: 0 })).toThrow(
+      expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT }),
+    );
+  });
+});
+
+describeWithPeers(['etcd', 'go'], 'registry-etcd interop with Go Kitex', () => {
+  it('a heddle client resolves Kitex servers weighted 10 and 30 and lands 400 calls 100/300; Kitex writes the bytes heddle writes', async () => {
+    const serviceName = newService();
+    const light = await kitexServer(serviceName, 10);
+    const heavy = await kitexServer(serviceName, 30);
+    expect(await raw!.get(`kitex/registry-etcd/${serviceName}/${light}`).string()).toBe(discovery.encodeInstanceValue('tcp', light, { weight: 10, tags: null }));
+    expect(await raw!.get(`kitex/registry-etcd/${serviceName}/${heavy}`).string()).toBe(`{"network":"tcp","address":"${heavy}","weight":30,"tags":null}`);
+    expect(await heddleCalls(serviceName)).toEqual({ [`kitex@${light}`]: 100, [`kitex@${heavy}`]: 300 });
+  }, 60_000);
+
+  // Kitex v0.15.2's default balancer is smooth weighted round robin (NewWeightedBalancer returns
+  // NewWeightedRoundRobinBalancer), so its split is exact too.
+  it('a Kitex client resolves heddle servers weighted 10 and 30 and lands 400 calls 100/300', async () => {
+    const serviceName = newService();
+    const light = await heddleServer(etcdDiscovery(), serviceName, 10);
+    const heavy = await heddleServer(etcdDiscovery(), serviceName, 30);
+    expect(await kitexCalls(serviceName)).toEqual({ served: { [`heddle@${light.address}`]: 100, [`heddle@${heavy.address}`]: 300 }, failed: 0, lastError: '' });
+  }, 60_000);
+
+  it('a mixed pool (heddle weighted 10, Kitex weighted 30) under one name is reached 100/300 by both clients', async () => {
+    const serviceName = newService();
+    const heddle = await heddleServer(etcdDiscovery(), serviceName, 10);
+    const kitex = await kitexServer(serviceName, 30);
+    const expected = { [`heddle@${heddle.address}`]: 100, [`kitex@${kitex}`]: 300 };
+    expect(await heddleCalls(serviceName)).toEqual(expected);
+    expect(await kitexCalls(serviceName)).toEqual({ served: expected, failed: 0, lastError: '' });
+  }, 60_000);
+
+  it('a stopped Kitex server deregisters, and the heddle client stops picking it', async () => {
+    const serviceName = newService();
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: etcdDiscovery(), destService: serviceName, refreshIntervalMs: 600_000 });
+    closers.push(client);
+    const kitex = await startGoServer(goBinary, ['-etcd', etcd!.endpoint, '-service', serviceName, '-weight', '10']);
+    const kitexAddress = kitex.address.slice('tcp://'.length);
+    await until(async () => (await raw!.get(`kitex/registry-etcd/${serviceName}/${kitexAddress}`).string()) !== null, 15_000);
+    const heddle = await heddleServer(etcdDiscovery(), serviceName, 10);
+    await until(async () => (await client.refresh(), client.instances.length === 2), 15_000);
+    await kitex.stop();
+    expect(await raw!.get(`kitex/registry-etcd/${serviceName}/${kitexAddress}`).string()).toBeNull();
+    await until(() => client.instances.length === 1, 15_000);
+    for (let i = 0; i < 20; i++) expect(await client.call('echo', { req: { action: 'echo', msg: '' } })).toEqual({ action: 'echo', msg: `heddle@${heddle.address}` });
+  }, 60_000);
+});
