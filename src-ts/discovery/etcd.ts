@@ -111,8 +111,10 @@ export class EtcdDiscovery implements Registry, Resolver {
       .then((created) => {
         watcher = created;
         if (stopped) void created.cancel();
-        // An error or reconnect may have missed events: read again, the client's periodic read backs this up.
+        // A reconnect may have missed events: read again, the client's periodic read backs this up.
         created.on('put', reread).on('delete', reread).on('connected', reread).on('error', () => undefined);
+        // Changes made between the caller's first read and the watch taking hold were not seen.
+        reread();
       }, () => undefined);
     return () => {
       stopped = true;
@@ -151,7 +153,9 @@ export class EtcdDiscovery implements Registry, Resolver {
   private etcd(): Promise<Etcd3> {
     if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_DISCOVERY, 'discovery.etcd: closed'));
     this.client ??= import('etcd3').then(
-      (module) => new module.Etcd3({ hosts: [...this.endpoints], dialTimeout: 3000 }),
+      // Unary calls get registry-etcd's 3 s deadline, so an etcd that drops packets fails a
+      // register or read instead of hanging it; watches and keepalives are streams, left open.
+      (module) => new module.Etcd3({ hosts: [...this.endpoints], dialTimeout: 3000, defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + 3000 }) }),
       (error) => {
         this.client = undefined;
         throw new HeddleError(ErrorCode.ERR_DISCOVERY, 'discovery.etcd needs the etcd3 package: npm install etcd3', { cause: error });
