@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -217,5 +218,37 @@ describeWithPeers(['etcd', 'go'], 'registry-etcd interop with Go Kitex', () => {
     expect(await raw!.get(`kitex/registry-etcd/${serviceName}/${kitexAddress}`).string()).toBeNull();
     await until(() => client.instances.length === 1, 15_000);
     for (let i = 0; i < 20; i++) expect(await client.call('echo', { req: { action: 'echo', msg: '' } })).toEqual({ action: 'echo', msg: `heddle@${heddle.address}` });
+  }, 60_000);
+
+  it('a killed Kitex server leaves the pool when its lease (KITEX_ETCD_REGISTRY_LEASE_TTL=3) expires, and calls go to the rest', async () => {
+    const serviceName = newService();
+    const child = spawn(goBinary, ['server', '-etcd', etcd!.endpoint, '-service', serviceName, '-weight', '10'], {
+      env: { ...process.env, KITEX_ETCD_REGISTRY_LEASE_TTL: '3' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const exited = once(child, 'exit');
+    try {
+      let output = '';
+      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      await until(() => /LISTENING (\S+)/.test(output), 15_000);
+      const kitexAddress = /LISTENING (\S+)/.exec(output)![1]!;
+      const key = `kitex/registry-etcd/${serviceName}/${kitexAddress}`;
+      await until(async () => (await raw!.get(key).string()) !== null, 15_000);
+      const [kv] = (await raw!.get(key).exec()).kvs;
+      expect(Number((await raw!.leaseClient.leaseTimeToLive({ ID: kv!.lease })).grantedTTL)).toBe(3);
+      const heddle = await heddleServer(etcdDiscovery(), serviceName, 10);
+      const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: etcdDiscovery(), destService: serviceName, refreshIntervalMs: 600_000 });
+      closers.push(client);
+      await client.refresh();
+      expect(client.instances.map((i) => i.address).sort()).toEqual([heddle.address, kitexAddress].sort());
+      process.kill(child.pid!, 'SIGKILL');
+      await exited;
+      // Nothing deregisters a killed server: its key goes when etcd expires the lease, and the watch reports it.
+      await until(() => client.instances.length === 1, 20_000);
+      expect(await raw!.get(key).string()).toBeNull();
+      for (let i = 0; i < 20; i++) expect(await client.call('echo', { req: { action: 'echo', msg: '' } })).toEqual({ action: 'echo', msg: `heddle@${heddle.address}` });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+    }
   }, 60_000);
 });
