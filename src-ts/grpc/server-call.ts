@@ -16,6 +16,8 @@ const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
 const QUEUE_HIGH_WATER = 32;
 /** How long a client may keep its side of a stream open after the status went out. */
 const CLOSE_AFTER_STATUS_MS = 1000;
+/** The trailers of most calls (node:http2 copies headers it is given, so one object serves all). */
+const OK_TRAILERS: OutgoingHttpHeaders = Object.freeze({ 'grpc-status': '0' });
 /** How long after a deadline the server sends DEADLINE_EXCEEDED itself. */
 const DEADLINE_GRACE_MS = 250;
 
@@ -251,8 +253,8 @@ export class ServerCall {
       return;
     }
     this.sendHeaders();
-    this.stream.write(bytes);
-    this.finish(GrpcStatus.OK, '', undefined, undefined);
+    // The message goes with the end of the stream: one write, then the trailers.
+    this.finish(GrpcStatus.OK, '', undefined, undefined, bytes);
   }
 
   private async sendStream(iterable: unknown): Promise<void> {
@@ -293,7 +295,7 @@ export class ServerCall {
 
   /** Ends the call with a status: trailers after the messages, or Trailers-Only when nothing was
    * sent. A client still sending is then told to stop (RST_STREAM NO_ERROR). */
-  private finish(status: number, message: string, details: Uint8Array | undefined, metadata: GrpcMetadata | undefined): void {
+  private finish(status: number, message: string, details: Uint8Array | undefined, metadata: GrpcMetadata | undefined, last?: Buffer): void {
     if (this.done) return;
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -312,9 +314,10 @@ export class ServerCall {
       }
       stream.respond(statusHeaders(headers, status, message, details, trailerMetadata), { endStream: true });
     } else {
-      const trailers = statusHeaders({}, status, message, details, trailerMetadata);
+      const trailers = status === GrpcStatus.OK && trailerMetadata === undefined ? OK_TRAILERS : statusHeaders({}, status, message, details, trailerMetadata);
       stream.once('wantTrailers', () => stream.sendTrailers(trailers));
-      stream.end();
+      if (last === undefined) stream.end();
+      else stream.end(last);
     }
     if (!stream.readableEnded) {
       // The request side is still open (a failed or deadline-cut stream): what still comes is
