@@ -142,12 +142,22 @@ export class EtcdDiscovery implements Registry, Resolver {
     // A lease etcd no longer knows (expired while partitioned, revoked by someone) is granted
     // again and the key written again, as registry-etcd does when it finds its key gone.
     lease.on('lost', () => {
-      if (registration.stopped || registration.lease !== lease) return;
-      setTimeout(() => {
-        if (!registration.stopped && registration.lease === lease) this.grantAndPut(registration).catch(() => undefined);
-      }, 1000).unref();
+      if (!registration.stopped && registration.lease === lease) this.regrant(registration, lease, 1000);
     });
     await backend(`registering ${registration.key}`, lease.put(registration.key).value(registration.value).exec());
+  }
+
+  /** Grants a new lease and writes the key again after `delayMs`; while etcd refuses, tries again
+   * with the delay doubled up to 10 s, until it succeeds or the registration is withdrawn. */
+  private regrant(registration: Registration, lost: Lease, delayMs: number): void {
+    setTimeout(() => {
+      if (registration.stopped || registration.lease !== lost || this.closed) return;
+      this.grantAndPut(registration).catch(() => {
+        const failed = registration.lease;
+        failed?.release();
+        if (failed !== undefined) this.regrant(registration, failed, Math.min(delayMs * 2, 10_000));
+      });
+    }, delayMs).unref();
   }
 
   private etcd(): Promise<Etcd3> {

@@ -168,6 +168,42 @@ describeWithPeers(['etcd'], 'discovery.etcd on a real etcd', () => {
     expect(after!.value.toString()).toBe(`{"network":"tcp","address":"${address}","weight":10,"tags":null}`);
   }, 30_000);
 
+  it('keeps serving the last list while etcd is down, and registers again in a fresh etcd', async () => {
+    // An etcd of its own: this test takes it down.
+    let own = await startEtcd();
+    try {
+      const serviceName = newService();
+      const registry = discovery.etcd({ endpoints: [own.endpoint], leaseTtlSeconds: 3 });
+      const resolver = discovery.etcd({ endpoints: [own.endpoint] });
+      closers.push(registry, resolver);
+      const { server, address } = await heddleServer(registry, serviceName);
+      const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver, destService: serviceName, refreshIntervalMs: 200 });
+      closers.push(client);
+      const call = () => client.call('echo', { req: { action: 'echo', msg: '' } });
+      expect(await call()).toEqual({ action: 'echo', msg: `heddle@${address}` });
+      await own.stop();
+      // Periodic reads fail now; the client keeps its list.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await call()).toEqual({ action: 'echo', msg: `heddle@${address}` });
+      // A new etcd with no data where the old one was: the lease is unknown there, so the server
+      // is granted a new one and writes its key again.
+      own = await startEtcd({ clientPort: own.clientPort, peerPort: own.peerPort });
+      const fresh = new Etcd3({ hosts: `http://${own.endpoint}` });
+      try {
+        const key = `kitex/registry-etcd/${serviceName}/${address}`;
+        await until(async () => (await fresh.get(key).string().catch(() => null)) !== null, 30_000);
+        expect(await fresh.get(key).string()).toBe(`{"network":"tcp","address":"${address}","weight":10,"tags":null}`);
+        expect(await call()).toEqual({ action: 'echo', msg: `heddle@${address}` });
+        await server.close({ timeoutMs: 100 });
+        expect(await fresh.get(key).string()).toBeNull();
+      } finally {
+        fresh.close();
+      }
+    } finally {
+      await own.stop();
+    }
+  }, 90_000);
+
   it('rejects a registry without serviceName, and a bad weight', () => {
     const registry = etcdDiscovery();
     expect(() => rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: {}, registry })).toThrow(expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT }));

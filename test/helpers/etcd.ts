@@ -15,6 +15,8 @@ export interface EtcdServer {
   /** `127.0.0.1:port`, for heddle's `discovery.etcd({ endpoints })` and registry-etcd alike. */
   readonly endpoint: string;
   readonly pid: number;
+  readonly clientPort: number;
+  readonly peerPort: number;
   /** Sends SIGTERM to its pid (SIGKILL after 5 s), waits for the exit, removes the data dir. */
   stop(): Promise<void>;
 }
@@ -28,11 +30,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts etcd and resolves once it answers on its client port (within 30 s on a loaded machine). */
-export async function startEtcd(): Promise<EtcdServer> {
+/**
+ * Starts etcd, with an empty data directory, and resolves once it answers on its client port
+ * (within 30 s on a loaded machine). Pass the ports of a stopped one to bring up a fresh etcd
+ * where clients expect the old one.
+ */
+export async function startEtcd(ports: { clientPort?: number; peerPort?: number } = {}): Promise<EtcdServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'heddle-etcd-'));
-  const clientPort = await freePort();
-  const peerPort = await freePort();
+  const clientPort = ports.clientPort ?? (await freePort());
+  const peerPort = ports.peerPort ?? (await freePort());
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const child: ChildProcess = spawn(
@@ -75,7 +81,7 @@ export async function startEtcd(): Promise<EtcdServer> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { endpoint: `127.0.0.1:${clientPort}`, pid: child.pid!, stop };
+  return { endpoint: `127.0.0.1:${clientPort}`, pid: child.pid!, clientPort, peerPort, stop };
 }
 
 async function healthy(port: number): Promise<boolean> {
