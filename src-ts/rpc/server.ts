@@ -28,10 +28,13 @@ import { ServerRegistration, type ServerRegistrationOptions } from './server-reg
  * a `thrift.Exception`; for Protobuf it is the request message and the value the response message.
  * Either may throw `rpc.bizStatusError(code, message, extra)` to answer with a Kitex business
  * status. `args` is `any` so handlers can declare the shape they destructure
- * (`async ({ req }: { req: Request }) => ...`).
+ * (`async ({ req }: { req: Request }) => ...`). Over gRPC, `ctx` is an `rpc.GrpcContext`, and a
+ * streaming method's handler takes and returns async iterables. (Declared through a method
+ * signature, whose parameters TypeScript checks bivariantly, so a handler may type its context as
+ * the richer `rpc.GrpcContext`.)
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Handler = (args: any, ctx: RpcContext) => unknown;
+export type Handler = { handle(args: any, ctx: RpcContext): unknown }['handle'];
 
 /** Something the server logs: a connection it closed, a handler that failed. */
 export interface ServerLogEntry {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import * as protobuf from '../../src-ts/protobuf/index.js';
-import { grpcStatusError, type GrpcContext } from '../../src-ts/rpc/index.js';
+import { grpcStatusError, type GrpcClient, type GrpcClientContext, type GrpcContext, type GrpcResponseStream } from '../../src-ts/rpc/index.js';
 
 /** The echo service every gRPC peer implements (heddle, grpc-js, grpc-go): see its comments. */
 export const grpcEchoProtoPath = new URL('../interop/grpc-go-echo/echo.proto', import.meta.url).pathname;
@@ -131,4 +132,36 @@ export async function rejection(promise: Promise<unknown>): Promise<Record<strin
     return error as Record<string, unknown> & Error;
   }
   throw new Error('expected a rejection');
+}
+
+/** Polls `condition` until it holds; fails after `ms`. */
+export async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** What every echo peer must do for a heddle client: unary with metadata both ways and an exact
+ * int64, then a server, a client and a bidi stream. */
+export async function expectEchoPeer(client: GrpcClient): Promise<void> {
+  let ctx!: GrpcClientContext;
+  const reply = await client.call('Unary', { msg: 'héllo', id: -9007199254740993n, blob: new Uint8Array([9, 8]) }, {
+    metadata: { 'x-echo': 'from heddle', 'x-echo-bin': new Uint8Array([0, 1, 2, 255]) },
+    onContext: (c) => (ctx = c),
+  });
+  expect(reply).toEqual({ msg: 'héllo', index: 0, blob: new Uint8Array([9, 8]), id: -9007199254740993n });
+  expect(ctx.responseHeaders['x-echo']).toBe('from heddle');
+  expect(ctx.responseHeaders['x-echo-bin']).toEqual(new Uint8Array([0, 1, 2, 255]));
+  expect(ctx.responseTrailers['x-trailer']).toBe('done');
+
+  const replies = await collect(client.call('ServerStream', { msg: 's', count: 20 }) as unknown as GrpcResponseStream<EchoResponse>);
+  expect(replies.map((r) => r.index)).toEqual([...Array(20).keys()]);
+  async function* requests() {
+    for (const msg of ['a', 'b', 'c']) yield { msg };
+  }
+  expect(await client.call('ClientStream', requests())).toMatchObject({ msg: 'a,b,c', index: 3 });
+  const echoed = await collect(client.call('Bidi', [{ msg: 'x' }, { msg: 'y' }]) as unknown as GrpcResponseStream<EchoResponse>);
+  expect(echoed.map((r) => [r.msg, r.index])).toEqual([['x', 0], ['y', 1]]);
 }

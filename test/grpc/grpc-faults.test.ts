@@ -46,7 +46,7 @@ function prefix(flag: number, length: number): Buffer {
   return out;
 }
 
-function message(value: object): Buffer {
+function message(value: Record<string, unknown>): Buffer {
   const body = requestCodec.encode(value);
   return Buffer.concat([prefix(0, body.length), body]);
 }

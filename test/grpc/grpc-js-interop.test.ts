@@ -4,20 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { native } from '../../src-ts/native.js';
-import { createClient, createServer, GrpcStatus, type GrpcClient, type GrpcClientContext, type GrpcResponseStream, type RpcServer } from '../../src-ts/rpc/index.js';
-import { cancelledCalls, collect, grpcEchoRoot, heddleEchoHandlers, rejection, SERVICE, statusDetails, type EchoResponse } from './grpc-echo-fixture.js';
+import { createClient, createServer, GrpcStatus, type GrpcClient, type GrpcResponseStream, type RpcServer } from '../../src-ts/rpc/index.js';
+import { cancelledCalls, collect, expectEchoPeer, grpcEchoRoot, heddleEchoHandlers, rejection, SERVICE, statusDetails, waitFor, type EchoResponse } from './grpc-echo-fixture.js';
 import { grpcJsCancelled, grpcJsEcho, startGrpcJsServer } from './grpc-js-peer.js';
 
 const ioPaths = native.loaded ? (['native', 'net'] as const) : (['net'] as const);
 const allCodes = Array.from({ length: 16 }, (_, i) => i + 1);
 
-async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 type JsClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 type JsResponse = { msg: string; index: number; blob: Buffer; id: string };
@@ -170,28 +163,7 @@ describe('a heddle client against a grpc-js server', () => {
     server.forceShutdown();
   });
 
-  it('unary, with metadata both ways and int64 intact', async () => {
-    let ctx!: GrpcClientContext;
-    const reply = await client.call('Unary', { msg: 'héllo', id: -9007199254740993n, blob: new Uint8Array([9, 8]) }, {
-      metadata: { 'x-echo': 'from heddle', 'x-echo-bin': new Uint8Array([0, 1, 2, 255]) },
-      onContext: (c) => (ctx = c),
-    });
-    expect(reply).toEqual({ msg: 'héllo', index: 0, blob: new Uint8Array([9, 8]), id: -9007199254740993n });
-    expect(ctx.responseHeaders['x-echo']).toBe('from heddle');
-    expect(ctx.responseHeaders['x-echo-bin']).toEqual(new Uint8Array([0, 1, 2, 255]));
-    expect(ctx.responseTrailers['x-trailer']).toBe('done');
-  });
-
-  it('server, client and bidi streaming', async () => {
-    const replies = await collect(client.call('ServerStream', { msg: 's', count: 20 }) as unknown as GrpcResponseStream<EchoResponse>);
-    expect(replies.map((r) => r.index)).toEqual([...Array(20).keys()]);
-    async function* requests() {
-      for (const msg of ['a', 'b', 'c']) yield { msg };
-    }
-    expect(await client.call('ClientStream', requests())).toMatchObject({ msg: 'a,b,c', index: 3 });
-    const echoed = await collect(client.call('Bidi', [{ msg: 'x' }, { msg: 'y' }]) as unknown as GrpcResponseStream<EchoResponse>);
-    expect(echoed.map((r) => [r.msg, r.index])).toEqual([['x', 0], ['y', 1]]);
-  });
+  it('unary with metadata both ways, int64 intact; server, client and bidi streaming', () => expectEchoPeer(client));
 
   it('every status code, with message, details and trailers', async () => {
     for (const code of allCodes) {

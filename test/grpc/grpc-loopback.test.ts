@@ -6,18 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { native } from '../../src-ts/native.js';
 import { createClient, createServer, GrpcStatus, type GrpcClient, type GrpcClientContext, type GrpcResponseStream, type RpcServer, type ServerLogEntry } from '../../src-ts/rpc/index.js';
 import { echoProtoHandlers, echoRoot } from '../rpc/protobuf-echo-fixture.js';
-import { cancelledCalls, collect, DETAIL_TYPE, grpcEchoRoot, heddleEchoHandlers, rejection, SERVICE, statusCodec, type EchoRequest, type EchoResponse } from './grpc-echo-fixture.js';
+import { cancelledCalls, collect, DETAIL_TYPE, grpcEchoRoot, heddleEchoHandlers, rejection, SERVICE, statusCodec, waitFor, type EchoRequest, type EchoResponse } from './grpc-echo-fixture.js';
 
 const ioPaths = native.loaded ? (['native', 'net'] as const) : (['net'] as const);
 const req = (fields: Partial<EchoRequest>): Partial<EchoRequest> => ({ msg: '', ...fields });
 
-async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe.each(ioPaths)('gRPC between a heddle client and a heddle server, %s I/O', (io) => {
   let server: RpcServer;

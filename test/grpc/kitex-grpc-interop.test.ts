@@ -65,7 +65,7 @@ describeWithPeers(['go'], 'Kitex gRPC client (transport.GRPC) -> heddle server',
         const r = JSON.parse(line) as { scenario: string };
         return [r.scenario, r];
       }),
-    ) as Record<string, { ok: boolean; error?: string; msg?: string; id?: number; tags?: string[]; code?: number; extra?: Record<string, string> }>;
+    ) as unknown as Record<string, { ok: boolean; error?: string; msg?: string; id?: number; tags?: string[]; code?: number; extra?: Record<string, string> }>;
     expect(results.echo).toMatchObject({ ok: true, msg: 'hello from kitex', tags: ['a', 'β'] });
     expect(results['echo-1MiB']).toMatchObject({ ok: true });
     expect(results.biz).toMatchObject({ ok: true, code: 1001, msg: 'biz said no', extra: { reason: 'quota' } });
