@@ -1,4 +1,4 @@
-import http2, { type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import http2, { type ClientHttp2Stream, type Http2Session, type IncomingHttpHeaders } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
 import { bizStatusError, readBizStatus, type BizStatus } from '../rpc/biz-status.js';
@@ -10,6 +10,8 @@ import { BatchedWriter } from './stream-write.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
+/** A server reset this close to the deadline is the deadline, not a cancel (timers run late). */
+const DEADLINE_SLACK_MS = 20;
 /** Response messages a caller may leave unread before the stream stops being read. */
 const QUEUE_HIGH_WATER = 32;
 
@@ -81,6 +83,9 @@ export class ClientCall {
   private resolveResult!: (value: unknown) => void;
   private rejectResult!: (error: unknown) => void;
   private abortListener: (() => void) | undefined;
+  private readonly session: Http2Session | undefined;
+  /** When the call's deadline passes (ms since the epoch), if it has one. */
+  private deadlineAt: number | undefined;
   /** Called once with how the call ended (for onContext, metadata promises). */
   onOutcome: ((outcome: CallOutcome, error: GrpcStatusError | HeddleError | undefined) => void) | undefined;
 
@@ -109,7 +114,9 @@ export class ClientCall {
         () => this.cancel(new HeddleError(ErrorCode.ERR_CANCELLED, `${where}: the caller stopped reading the responses`), false),
       );
     }
+    this.session = stream.session;
     if (deadlineMs !== undefined) {
+      this.deadlineAt = Date.now() + deadlineMs;
       this.timer = setTimeout(() => this.onDeadline(deadlineMs), Math.max(0, deadlineMs));
     }
     if (signal !== undefined) {
@@ -247,11 +254,14 @@ export class ClientCall {
         return;
       }
       const rst = stream.rstCode;
-      const session = stream.session;
       // A connection torn down (socket gone, GOAWAY and close) is UNAVAILABLE whatever code its
-      // streams were reset with; a single stream reset with CANCEL is the server cancelling.
-      const gone = session === undefined || session.destroyed || session.closed;
-      if (rst === NGHTTP2_CANCEL && !gone) {
+      // streams were reset with; a single stream reset with CANCEL is the server cancelling, or
+      // giving up at the deadline the call carried. (The session kept at construction: a closed
+      // stream no longer knows it.)
+      const gone = this.session === undefined || this.session.destroyed || this.session.closed;
+      if (rst === NGHTTP2_CANCEL && !gone && this.deadlineAt !== undefined && Date.now() >= this.deadlineAt - DEADLINE_SLACK_MS) {
+        this.settle(grpcStatusError(GrpcStatus.DEADLINE_EXCEEDED, `${this.where}: deadline exceeded (the server reset the stream at it)`, { local: true }), true);
+      } else if (rst === NGHTTP2_CANCEL && !gone) {
         this.settle(grpcStatusError(GrpcStatus.CANCELLED, `${this.where}: the server cancelled the stream`), true);
       } else {
         this.settle(

@@ -51,7 +51,8 @@ describeWithPeers(['go'], 'heddle client -> grpc-go server', () => {
   });
 
   it('deadlines and cancellation reach the Go handler', async () => {
-    expect(await rejection(client.call('Unary', { msg: 'slow', sleepMs: 5000 }, { timeoutMs: 200 }))).toMatchObject({ code: 'ERR_TIMEOUT', grpcStatus: 4 });
+    const slow = await rejection(client.call('Unary', { msg: 'slow', sleepMs: 5000 }, { timeoutMs: 200 }));
+    expect(slow, slow.message).toMatchObject({ code: 'ERR_TIMEOUT', grpcStatus: 4 });
     await waitFor(() => output.includes('CANCELLED Unary'));
     for await (const reply of client.call('ServerStream', { msg: 'endless', count: 100000, sleepMs: 5 }) as unknown as GrpcResponseStream<EchoResponse>) {
       if (reply.index === 2) break;
