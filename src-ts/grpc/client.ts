@@ -205,7 +205,24 @@ export class GrpcClient {
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.start(ctx as ClientContext, args as unknown as CallArgs));
   }
 
-  /** Calls `method`; see the class comment for what each streaming kind takes and returns. */
+  /**
+   * A server- or bidi-streaming call, typed as what it returns: the response stream. `request` is
+   * the request message (server streaming) or an iterable of them (bidi). A unary or
+   * client-streaming method is ERR_INVALID_ARGUMENT (through the stream's iteration): use `call`.
+   */
+  stream<T = unknown>(method: string, request: unknown, options: GrpcCallOptions = {}): GrpcResponseStream<T> {
+    const binding = this.service.methods.get(method);
+    if (binding !== undefined && binding.streaming !== 'server' && binding.streaming !== 'bidi') {
+      return failedStream(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${method} is a ${binding.streaming} method: call it with call(), which resolves to its response`)) as GrpcResponseStream<T>;
+    }
+    const result = this.call(method, request, options) as unknown;
+    // An unknown method or a closed client comes back as a rejected promise: make it a stream that fails.
+    if (result instanceof Promise) return failedStreamFrom(result) as GrpcResponseStream<T>;
+    return result as GrpcResponseStream<T>;
+  }
+
+  /** Calls `method`; see the class comment for what each streaming kind takes and returns. For
+   * server and bidi streams `stream()` gives the same call its proper type. */
   call(method: string, request?: unknown, options?: GrpcCallOptions): Promise<unknown>;
   call(method: string, request: unknown = {}, options: GrpcCallOptions = {}): Promise<unknown> | GrpcResponseStream {
     let binding: MethodBinding;
@@ -375,6 +392,20 @@ export class GrpcClient {
       session.destroy();
     })));
   }
+}
+
+/** A response stream that fails with what `rejected` rejects with. */
+function failedStreamFrom(rejected: Promise<unknown>): GrpcResponseStream {
+  const failure = rejected.then(
+    () => new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'not a streaming call'),
+    (error: unknown) => error,
+  );
+  return {
+    headers: Promise.resolve({}),
+    trailers: Promise.resolve({}),
+    cancel: () => {},
+    [Symbol.asyncIterator]: () => ({ next: () => failure.then((error) => Promise.reject(error)) }),
+  };
 }
 
 /** A response stream that fails at once (the call could not start). */

@@ -39,6 +39,14 @@ describe.each(ioPaths)('gRPC between a heddle client and a heddle server, %s I/O
     expect(replies.every((r) => r.msg === 's')).toBe(true);
   });
 
+  it('stream() types server and bidi calls as their response stream, and refuses the others', async () => {
+    const replies = await collect(client.stream<EchoResponse>('ServerStream', req({ msg: 't', count: 3 })));
+    expect(replies.map((r) => r.index)).toEqual([0, 1, 2]);
+    expect((await collect(client.stream<EchoResponse>('Bidi', [req({ msg: 'b' })]))).map((r) => r.msg)).toEqual(['b']);
+    expect(await rejection(collect(client.stream('Unary', req({}))))).toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(await rejection(collect(client.stream('Nope', req({}))))).toMatchObject({ code: 'ERR_UNKNOWN_TYPE' });
+  });
+
   it('takes client streams from async generators and plain iterables', async () => {
     async function* requests() {
       for (const msg of ['a', 'b', 'c']) yield req({ msg });
