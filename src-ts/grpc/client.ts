@@ -5,7 +5,7 @@ import { parseAddress, type RpcAddress } from '../rpc/address.js';
 import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from '../rpc/binding.js';
 import { composeMiddleware, type Invoke, type Middleware, type RpcContext } from '../rpc/context.js';
 import { MetaInfo } from '../transport/index.js';
-import { ClientCall, type CallOutcome } from './client-call.js';
+import { ClientCall, type CallOutcome, type ClientCallEnv } from './client-call.js';
 import { HTTP_PERSISTENT_PREFIX, HTTP_TRANSIENT_PREFIX, metainfoHeaderKey } from './context.js';
 import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { ACCEPT_ENCODING, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH } from './message-framing.js';
@@ -13,6 +13,9 @@ import type { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
 import { GrpcStatus, grpcStatusError } from './status.js';
 import { encodeGrpcTimeout } from './timeout.js';
+
+/** The options of a call given none (shared: calls never write to it). */
+const NO_OPTIONS: GrpcCallOptions = Object.freeze({});
 
 /** The HTTP/2 connection-level receive window heddle opens on both sides. */
 export const CONNECTION_WINDOW = 8 * 1024 * 1024;
@@ -173,6 +176,9 @@ export class GrpcClient {
   private readonly invoke: Invoke;
   private readonly connections: Connection[] = [];
   private readonly paths = new Map<string, string>();
+  private readonly descriptions = new Map<string, string>();
+  /** What every call shares of the client's settings. */
+  private callEnv: ClientCallEnv | undefined;
   private readonly peer: string;
   private closed = false;
 
@@ -224,7 +230,7 @@ export class GrpcClient {
   /** Calls `method`; see the class comment for what each streaming kind takes and returns. For
    * server and bidi streams `stream()` gives the same call its proper type. */
   call(method: string, request?: unknown, options?: GrpcCallOptions): Promise<unknown>;
-  call(method: string, request: unknown = {}, options: GrpcCallOptions = {}): Promise<unknown> | GrpcResponseStream {
+  call(method: string, request: unknown = {}, options: GrpcCallOptions = NO_OPTIONS): Promise<unknown> | GrpcResponseStream {
     let binding: MethodBinding;
     let ctx: ClientContext;
     try {
@@ -280,10 +286,10 @@ export class GrpcClient {
       // Calls in flight keep the process alive; an idle connection does not.
       if (connection.active++ === 0) connection.session.ref();
       call = new ClientCall(
-        { maxReceiveMessageLength: this.maxReceive, maxSendMessageLength: this.maxSend, gzip: this.gzip, peer: this.peer },
+        (this.callEnv ??= { maxReceiveMessageLength: this.maxReceive, maxSendMessageLength: this.maxSend, gzip: this.gzip, peer: this.peer }),
         stream,
         method,
-        `${this.service.name}/${method.name} to ${this.peer}`,
+        this.describe(method.name),
         timeoutMs,
         options.signal,
         resetController,
@@ -317,6 +323,16 @@ export class GrpcClient {
       [Symbol.asyncIterator]: () => responses[Symbol.asyncIterator](),
     };
     return stream as unknown as Promise<unknown>;
+  }
+
+  /** How errors name a call of `method`: `pkg.Service/Method to host:port`. */
+  private describe(method: string): string {
+    let text = this.descriptions.get(method);
+    if (text === undefined) {
+      text = `${this.service.name}/${method} to ${this.peer}`;
+      this.descriptions.set(method, text);
+    }
+    return text;
   }
 
   private pathOf(method: string): string {
