@@ -163,21 +163,27 @@ export class ServerCall {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (!this.done) {
       // The client reset the stream, or the connection went away, before the answer was complete.
+      // When the connection goes away, Node 20.18 closes its streams with CANCEL before it marks
+      // the session destroyed (20.20 marks it first): tell the two apart once that teardown ran.
       this.done = true;
-      const connectionGone = this.session?.destroyed !== false;
-      const reason =
-        !connectionGone && (this.stream.rstCode === NGHTTP2_CANCEL || this.stream.rstCode === NGHTTP2_NO_ERROR)
-          ? cancelledError(`the client cancelled ${this.ctx.service}/${this.ctx.method}`)
-          : new HeddleError(
-              ErrorCode.ERR_CONNECTION,
-              connectionGone
-                ? `the connection of ${this.ctx.service}/${this.ctx.method} went away mid-call`
-                : `the stream of ${this.ctx.service}/${this.ctx.method} closed (HTTP/2 code ${this.stream.rstCode})`,
-            );
-      this.ctx.abort(reason);
-      this.queue?.fail(reason);
+      setImmediate(() => this.abortUnfinished());
     }
     this.env.finished(this);
+  }
+
+  private abortUnfinished(): void {
+    const connectionGone = this.session?.destroyed !== false;
+    const reason =
+      !connectionGone && (this.stream.rstCode === NGHTTP2_CANCEL || this.stream.rstCode === NGHTTP2_NO_ERROR)
+        ? cancelledError(`the client cancelled ${this.ctx.service}/${this.ctx.method}`)
+        : new HeddleError(
+            ErrorCode.ERR_CONNECTION,
+            connectionGone
+              ? `the connection of ${this.ctx.service}/${this.ctx.method} went away mid-call`
+              : `the stream of ${this.ctx.service}/${this.ctx.method} closed (HTTP/2 code ${this.stream.rstCode})`,
+          );
+    this.ctx.abort(reason);
+    this.queue?.fail(reason);
   }
 
   /** The server is shutting down and the drain deadline passed: UNAVAILABLE, the handler aborted. */
