@@ -16,9 +16,12 @@ export interface ElfDependencies {
   needed: string[];
   /** Required symbol versions by library, e.g. { 'libc.so.6': ['GLIBC_2.2.5', 'GLIBC_2.28'] }. */
   versions: Record<string, string[]>;
+  /** Section names, e.g. .dynsym, .text (a stripped file has no .symtab). */
+  sections: string[];
 }
 
 interface Section {
+  name: number;
   type: number;
   offset: number;
   size: number;
@@ -37,6 +40,7 @@ export function readElfDependencies(file: string): ElfDependencies {
   for (let i = 0; i < sectionCount; i++) {
     const at = sectionTable + i * sectionEntrySize;
     sections.push({
+      name: elf.readUInt32LE(at),
       type: elf.readUInt32LE(at + 4),
       offset: Number(elf.readBigUInt64LE(at + 24)),
       size: Number(elf.readBigUInt64LE(at + 32)),
@@ -80,7 +84,8 @@ export function readElfDependencies(file: string): ElfDependencies {
       need += next;
     }
   }
-  return { machine, needed, versions };
+  const names = sections[elf.readUInt16LE(62)]!;
+  return { machine, needed, versions, sections: sections.map((section) => stringAt(names, section.name)) };
 }
 
 /** Orders GLIBC_2.3 before GLIBC_2.28. */
