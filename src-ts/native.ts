@@ -106,8 +106,7 @@ function elfInterpreter(file: string): string | undefined {
  * The files the loader tries, in order: a local build (`npm run build:native`, or the install
  * script's fallback build), then the prebuild for this platform, architecture and C library.
  */
-export function addonCandidates(root: string = packageRoot): string[] {
-  const libc = runningLibc();
+export function addonCandidates(root: string = packageRoot, libc: 'glibc' | 'musl' | undefined = runningLibc()): string[] {
   const prebuild = join(root, 'prebuilds', `${process.platform}-${process.arch}`, libc === undefined ? 'heddle.node' : `heddle.${libc}.node`);
   return [join(root, 'build', 'Release', 'heddle.node'), prebuild];
 }
@@ -117,10 +116,11 @@ function loadAddon(): { addon?: NativeAddon; status: NativeStatus } {
     return { status: { loaded: false, features: [], reason: 'disabled by HEDDLE_NO_NATIVE=1' } };
   }
   // HEDDLE_ADDON_PATH selects a specific build, e.g. the sanitizer build of `npm run test:asan`.
-  const override = process.env.HEDDLE_ADDON_PATH;
-  const candidates = override !== undefined && override !== '' ? [override] : addonCandidates().filter((file) => existsSync(file));
+  const override = process.env.HEDDLE_ADDON_PATH || undefined;
+  const libc = override === undefined ? runningLibc() : undefined;
+  const candidates = override !== undefined ? [override] : addonCandidates(packageRoot, libc).filter((file) => existsSync(file));
   if (candidates.length === 0) {
-    const target = `${process.platform}-${process.arch}${runningLibc() === undefined ? '' : ` (${runningLibc()})`}`;
+    const target = `${process.platform}-${process.arch}${libc === undefined ? '' : ` (${libc})`}`;
     const reason = `no prebuild for ${target} and no local build: run \`npm run build:native\` (needs a C++20 compiler)`;
     return { status: { loaded: false, features: [], reason } };
   }
