@@ -30,6 +30,8 @@ wants() { local rt; for rt in "${runtimes[@]}"; do [[ $rt == $1 ]] && return 0; 
 install_apt() {
   local packages=() missing=() p update=0
   command -v curl >/dev/null || packages+=(curl ca-certificates)
+  # The fallback musl lookup unpacks trixie's Packages.xz.
+  command -v xz >/dev/null || packages+=(xz-utils)
   command -v python3 >/dev/null || packages+=(python3)
   if wants '*-musl'; then packages+=(patchelf); fi
   if wants 'arm64-*'; then packages+=(qemu-user-static); fi
