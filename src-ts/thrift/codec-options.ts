@@ -7,9 +7,19 @@ export interface CodecOptions {
   protocol?: 'binary' | 'compact';
   /**
    * JS form of i64 values: `'bigint'` (default), `'number'` (decode fails with ERR_BAD_VALUE on
-   * values beyond Number.MAX_SAFE_INTEGER) or `'string'` (decimal).
+   * values beyond Number.MAX_SAFE_INTEGER), `'string'` (decimal) or `'node-int64'` (objects of the
+   * `node-int64` package, as the `thrift` npm package's generated code uses; encoders then take them,
+   * safe-integer numbers or bigints). `'node-int64'` needs that package installed.
    */
-  i64?: 'bigint' | 'number' | 'string';
+  i64?: 'bigint' | 'number' | 'string' | 'node-int64';
+  /**
+   * Fields a decoded struct lacks: `'absent'` (default; not own properties of the object) or
+   * `'null'` (present with value `null`, as `thrift --gen js:node` code leaves them). Encoders
+   * skip `null` and `undefined` fields whatever this says.
+   */
+  unset?: 'absent' | 'null';
+  /** JS form of decoded `binary` values: `'Uint8Array'` (default) or `'Buffer'`. Both views of the input. */
+  binary?: 'Uint8Array' | 'Buffer';
   /**
    * JS form of decoded maps: `'map'` (a Map, default) or `'object'` (a plain object whose keys are
    * the keys' string forms; only for maps whose keys are strings, numbers, bools, enums or uuids).
@@ -41,7 +51,9 @@ export interface CodecOptions {
 /** {@link CodecOptions} with every default applied. */
 export interface ResolvedCodecOptions {
   readonly protocol: 'binary' | 'compact';
-  readonly i64: 'bigint' | 'number' | 'string';
+  readonly i64: 'bigint' | 'number' | 'string' | 'node-int64';
+  readonly unset: 'absent' | 'null';
+  readonly binary: 'Uint8Array' | 'Buffer';
   readonly map: 'map' | 'object';
   readonly set: 'array' | 'set';
   readonly typedArrays: boolean;
@@ -84,7 +96,9 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
   }
   return Object.freeze({
     protocol: oneOf('protocol', options.protocol, ['binary', 'compact'] as const, 'binary'),
-    i64: oneOf('i64', options.i64, ['bigint', 'number', 'string'] as const, 'bigint'),
+    i64: oneOf('i64', options.i64, ['bigint', 'number', 'string', 'node-int64'] as const, 'bigint'),
+    unset: oneOf('unset', options.unset, ['absent', 'null'] as const, 'absent'),
+    binary: oneOf('binary', options.binary, ['Uint8Array', 'Buffer'] as const, 'Uint8Array'),
     map: oneOf('map', options.map, ['map', 'object'] as const, 'map'),
     set: oneOf('set', options.set, ['array', 'set'] as const, 'array'),
     typedArrays: flag('typedArrays', options.typedArrays),
@@ -97,6 +111,6 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
 
 /** A string identifying a resolved option set, for caches. */
 export function optionsKey(options: ResolvedCodecOptions): string {
-  const { protocol, i64, map, set, typedArrays, fieldOrder, maxDepth, maxSize, debug } = options;
-  return `${protocol}/${i64}/${map}/${set}/${typedArrays ? 'ta' : '-'}/${fieldOrder}/${maxDepth}/${maxSize}/${debug ? 'debug' : '-'}`;
+  const { protocol, i64, unset, binary, map, set, typedArrays, fieldOrder, maxDepth, maxSize, debug } = options;
+  return `${protocol}/${i64}/${unset}/${binary}/${map}/${set}/${typedArrays ? 'ta' : '-'}/${fieldOrder}/${maxDepth}/${maxSize}/${debug ? 'debug' : '-'}`;
 }

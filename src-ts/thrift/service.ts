@@ -137,10 +137,11 @@ export class MethodDescriptor {
   unwrap(result: Record<string, unknown>): unknown {
     for (const declared of this.exceptions) {
       const value = result[declared.field];
-      if (value !== undefined) throw new ThriftException(declared.type, value as object);
+      // null too: codecs with `unset: 'null'` decode every absent field as null.
+      if (value != null) throw new ThriftException(declared.type, value as object);
     }
     if (this.returnsVoid) return undefined;
-    if (result.success === undefined) {
+    if (result.success == null) {
       throw remoteError({ type: ApplicationExceptionType.MISSING_RESULT, message: `${this.name} failed: unknown result` }, this.name);
     }
     return result.success;

@@ -91,6 +91,7 @@ function baseExpression(
       const n = integer(type, value, loc, 64);
       if (ctx.options.i64 === 'bigint') return `${n}n`;
       if (ctx.options.i64 === 'string') return JSON.stringify(n.toString());
+      if (ctx.options.i64 === 'node-int64') return `nodeInt64Of(${JSON.stringify(n.toString())})`;
       if (!Number.isSafeInteger(Number(n))) throw invalid(type, value, loc);
       return String(n);
     }
@@ -103,7 +104,7 @@ function baseExpression(
       return JSON.stringify(value.value);
     case 'binary':
       if (value.kind !== 'string') throw invalid(type, value, loc);
-      return `utf8Bytes(${JSON.stringify(value.value)})`;
+      return ctx.options.binary === 'Buffer' ? `Buffer.from(utf8Bytes(${JSON.stringify(value.value)}))` : `utf8Bytes(${JSON.stringify(value.value)})`;
     case 'uuid':
       if (value.kind !== 'string' || !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(value.value)) {
         throw invalid(type, value, loc);

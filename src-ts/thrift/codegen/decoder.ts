@@ -47,7 +47,7 @@ export function emitStructDecoder(out: SourceWriter, name: string, struct: Struc
   out.close();
   emitChecksAndDefaults(out, struct, locals, ctx);
   out.line('r.pos = pos;');
-  emitResult(out, struct, locals);
+  emitResult(out, struct, locals, ctx.options.unset === 'null');
   out.close();
   out.line('');
 }
@@ -167,11 +167,13 @@ function alwaysPresent(struct: StructDef, field: FieldDef): boolean {
   return struct.kind !== 'union' && (field.requiredness === 'required' || field.default !== undefined);
 }
 
-function emitResult(out: SourceWriter, struct: StructDef, locals: readonly string[]): void {
+/** Returns the object; with `unsetAsNull` every field is there, `null` when unset (gen-nodejs's shape). */
+function emitResult(out: SourceWriter, struct: StructDef, locals: readonly string[], unsetAsNull: boolean): void {
   const fields = struct.fields;
   const literal = `{ ${fields.map((f, i) => `${literalKey(f.name)}: ${locals[i]}`).join(', ')} }`;
   const maybeAbsent = fields.map((f, i) => (alwaysPresent(struct, f) ? undefined : locals[i])).filter((l) => l !== undefined);
-  if (maybeAbsent.length === 0) {
+  if (unsetAsNull) for (const local of maybeAbsent) out.line(`if (${local} === undefined) ${local} = null;`);
+  if (maybeAbsent.length === 0 || unsetAsNull) {
     out.line(`return ${literal};`);
     return;
   }

@@ -68,7 +68,7 @@ export function fixed(size: number, ...code: (string | undefined)[]): Fixed {
 }
 
 /** The suffix of the runtime's i64 helpers for each JS form (`writeI64BinaryBigint`, ...). */
-export const I64_SUFFIX = { bigint: 'Bigint', number: 'Number', string: 'String' } as const;
+export const I64_SUFFIX = { bigint: 'Bigint', number: 'Number', string: 'String', 'node-int64': 'NodeInt64' } as const;
 
 /** Statements writing a string or binary with the runtime helper of `protocol`, which grows `buf`. */
 export function growingWrite(protocol: 'Binary' | 'Compact', type: ThriftType, value: string): string[] {
@@ -86,6 +86,7 @@ export function readSharedScalar(
   checked: boolean,
   access: InputAccess,
   lengthPrefixed: (target: string, read: string) => string[],
+  binaryForm: 'Uint8Array' | 'Buffer' = 'Uint8Array',
 ): string[] | undefined {
   switch (name) {
     case 'i8':
@@ -96,7 +97,7 @@ export function readSharedScalar(
       return lengthPrefixed(target, 'readText(r, pos, pos + len)');
     case 'binary':
       // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species.
-      return lengthPrefixed(target, 'new Uint8Array(buf.buffer, buf.byteOffset + pos, len)');
+      return lengthPrefixed(target, `${binaryForm === 'Buffer' ? 'Buffer.from' : 'new Uint8Array'}(buf.buffer, buf.byteOffset + pos, len)`);
     default:
       return undefined;
   }

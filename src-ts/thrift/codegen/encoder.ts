@@ -152,7 +152,7 @@ function keyFromName(type: ThriftType, name: string, ctx: GenerationContext): st
     case 'integer':
       return `integerKey(${name})`;
     case 'i64':
-      return ctx.options.i64 === 'bigint' ? `bigintKey(${name})` : ctx.options.i64 === 'number' ? `integerKey(${name})` : name;
+      return ctx.options.i64 === 'bigint' ? `bigintKey(${name})` : ctx.options.i64 === 'string' ? name : `integerKey(${name})`;
     case 'double':
       return `doubleKey(${name})`;
     case 'bool':

@@ -16,6 +16,7 @@ import {
 } from './codec-failure.js';
 import { isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
 import * as i64 from './i64-wire.js';
+import { nodeInt64Of } from './node-int64.js';
 import { readDoubleBE, readDoubleLE } from './int64.js';
 import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
@@ -56,6 +57,7 @@ export const runtime = {
   writeBytesBinary,
   writeBytesCompact,
   ...i64,
+  nodeInt64Of,
   // varints and skipping
   readVarint32,
   readZigzag16,

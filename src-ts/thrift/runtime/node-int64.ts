@@ -1,0 +1,71 @@
+/**
+ * i64 values as objects of the `node-int64` package (what the `thrift` npm package's generated
+ * code reads and writes): 8 big-endian bytes in a Buffer at an offset. The package is an optional
+ * peer, loaded when a codec with `i64: 'node-int64'` is first compiled.
+ */
+import { ErrorCode, HeddleError } from '../../errors.js';
+import { wrongValue } from './codec-failure.js';
+import { halves, splitBigint, splitNumber } from './int64.js';
+
+/** The node-int64 class, as far as heddle uses it. */
+export interface NodeInt64Class {
+  new (buffer: Buffer, offset?: number): NodeInt64;
+  new (hi: number, lo: number): NodeInt64;
+}
+
+/** A node-int64 object: its value is `buffer[offset .. offset + 8]`, big-endian. */
+export interface NodeInt64 {
+  buffer: Uint8Array;
+  offset: number;
+  toNumber(allowImprecise?: boolean): number;
+  toOctetString(): string;
+}
+
+let loaded: NodeInt64Class | undefined;
+
+/** The node-int64 class; ERR_INVALID_ARGUMENT naming the package when it is not installed. */
+export function nodeInt64Class(): NodeInt64Class {
+  if (loaded !== undefined) return loaded;
+  try {
+    loaded = require('node-int64') as NodeInt64Class;
+    return loaded;
+  } catch (cause) {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, "i64: 'node-int64' needs the node-int64 package (the thrift package depends on it): npm install node-int64", { cause });
+  }
+}
+
+function isNodeInt64(value: unknown): value is NodeInt64 {
+  return typeof value === 'object' && value !== null && (value as NodeInt64).buffer instanceof Uint8Array && typeof (value as NodeInt64).offset === 'number';
+}
+
+/**
+ * Splits a node-int64 object, a safe-integer number or an i64 bigint into `halves` (the forms the
+ * thrift package's writeI64 takes, without its silent rounding of unsafe numbers).
+ */
+export function splitNodeInt64(value: unknown): void {
+  if (isNodeInt64(value)) {
+    const b = value.buffer;
+    const o = value.offset;
+    if (o < 0 || o + 8 > b.length) throw wrongValue('an i64 as a node-int64 object with 8 bytes at its offset', value);
+    halves[1] = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    halves[0] = (b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!;
+    return;
+  }
+  if (typeof value === 'bigint') return splitBigint(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return splitNumber(value);
+  throw wrongValue('an i64 as a node-int64 object, a safe integer number or a bigint', value);
+}
+
+/** The node-int64 object whose halves are (lo, hi), over a fresh 8-byte Buffer. */
+export function joinNodeInt64(lo: number, hi: number, _offset?: number): NodeInt64 {
+  const bytes = Buffer.allocUnsafe(8);
+  bytes.writeInt32BE(hi, 0);
+  bytes.writeInt32BE(lo, 4);
+  return new (nodeInt64Class())(bytes);
+}
+
+/** A node-int64 object for an IDL constant given in decimal. */
+export function nodeInt64Of(decimal: string): NodeInt64 {
+  const n = BigInt.asUintN(64, BigInt(decimal));
+  return joinNodeInt64(Number(n & 0xffffffffn) | 0, Number(n >> 32n) | 0);
+}

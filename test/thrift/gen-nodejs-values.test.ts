@@ -1,0 +1,76 @@
+import Int64 from 'node-int64';
+import { describe, expect, it } from 'vitest';
+import { thrift } from '../../src-ts/index.js';
+
+// The value options that give `thrift --gen js:node`'s shapes: i64 as node-int64 objects, unset
+// fields null, binary as Buffer, maps as plain objects, sets as arrays.
+
+const doc = thrift.parse(`
+  struct Inner { 1: i32 n }
+  struct Values {
+    1: i64 big
+    2: optional string name
+    3: binary blob
+    4: map<string, i64> counts
+    5: set<i32> ids
+    6: list<Inner> inners
+    7: i32 withDefault = 5
+    8: optional Inner inner
+    9: map<i64, string> byId
+  }
+  union Choice { 1: string a, 2: i32 b }
+`, { filename: 'values.thrift' });
+
+const GEN_NODEJS = { i64: 'node-int64', unset: 'null', binary: 'Buffer', map: 'object', set: 'array' } as const;
+
+describe.each(['binary', 'compact'] as const)('gen-nodejs value options, %s', (protocol) => {
+  const codec = doc.codec('Values', { ...GEN_NODEJS, protocol });
+  const plain = doc.codec('Values', { protocol });
+
+  it('decodes i64 as node-int64 objects, binary as Buffer, maps as objects, unset fields as null', () => {
+    const bytes = plain.encode({ big: -(2n ** 62n) - 3n, blob: new Uint8Array([1, 2, 3]), counts: new Map([['a', 2n ** 40n]]), ids: [3, 1], inners: [{ n: 1 }, {}] });
+    const value = codec.decode(bytes);
+    expect(value.big).toBeInstanceOf(Int64);
+    expect(value.big.toOctetString()).toBe('bffffffffffffffd');
+    expect(Buffer.isBuffer(value.blob)).toBe(true);
+    expect([...value.blob]).toEqual([1, 2, 3]);
+    expect(Object.getPrototypeOf(value.counts)).toBe(Object.prototype);
+    expect(Object.keys(value.counts)).toEqual(['a']);
+    expect(value.counts.a.toNumber()).toBe(2 ** 40);
+    expect(value.ids).toEqual([3, 1]);
+    expect(value.inners).toEqual([{ n: 1 }, { n: null }]);
+    expect(value.name).toBeNull();
+    expect(value.inner).toBeNull();
+    expect(value.byId).toBeNull();
+    expect(value.withDefault).toBe(5);
+    expect(Object.keys(value)).toEqual(['big', 'name', 'blob', 'counts', 'ids', 'inners', 'withDefault', 'inner', 'byId']);
+  });
+
+  it('encodes node-int64 objects, safe numbers and bigints to the same bytes, skipping null fields', () => {
+    const viaInt64 = codec.encode({ big: new Int64(0x12345, 0x6789abcd), name: null, counts: { k: new Int64(7) }, byId: { '9': 'nine' } }).slice();
+    const viaBigint = plain.encode({ big: 0x123456789abcdn, counts: new Map([['k', 7n]]), byId: new Map([[9n, 'nine']]) }).slice();
+    expect(Buffer.from(viaInt64).toString('hex')).toBe(Buffer.from(viaBigint).toString('hex'));
+    expect(Buffer.from(codec.encode({ big: 0x123456789abcd, counts: { k: 7n }, byId: { '9': 'nine' } })).toString('hex')).toBe(Buffer.from(viaBigint).toString('hex'));
+    const back = codec.decode(viaInt64);
+    expect(back.big.toNumber()).toBe(0x123456789abcd);
+    expect(back.byId).toEqual({ '9': 'nine' });
+  });
+
+  it('a wrong-typed i64 is an error naming the field, not a silent coercion', () => {
+    expect(() => codec.encode({ big: '12' })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'Values.big' }));
+    expect(() => codec.encode({ big: 2 ** 60 })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'Values.big' }));
+    expect(() => codec.encode({ counts: { k: 1.5 } })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'Values.counts[0].value' }));
+  });
+
+  it('unions decode with every other member null', () => {
+    const choice = doc.codec('Choice', { ...GEN_NODEJS, protocol });
+    expect(choice.decode(choice.encode({ a: null, b: 4 }))).toEqual({ a: null, b: 4 });
+  });
+});
+
+it('the options are checked and cached apart', () => {
+  expect(() => doc.codec('Values', { unset: 'nil' as never })).toThrow(/option unset must be one of 'absent', 'null'/);
+  expect(() => doc.codec('Values', { binary: 'Blob' as never })).toThrow(/option binary must be one of/);
+  expect(doc.codec('Values', GEN_NODEJS)).not.toBe(doc.codec('Values', { ...GEN_NODEJS, unset: 'absent' }));
+  expect(doc.codec('Values', GEN_NODEJS).source).toContain('unset fields null, binary as Buffer');
+});
