@@ -1,7 +1,7 @@
 /**
  * The system programs and files some suites compare heddle against: protoc and the well-known
  * .proto files, the Thrift compiler, Google's and Apache's Python libraries, Go (for the Kitex and
- * shmipc-go peers), the etcd server and a C++ compiler with sanitizers. Each is probed once per worker process, when
+ * shmipc-go peers), the etcd server, a DNS server (dnsmasq) and a C++ compiler with sanitizers. Each is probed once per worker process, when
  * a suite first asks for it.
  *
  * A suite registered with {@link describeWithPeers} or {@link itWithPeers} runs when its peers are
@@ -23,6 +23,9 @@ export const PYTHON = '/usr/bin/python3';
 
 /** Debian's etcd-server, which the discovery suites start on free loopback ports (helpers/etcd.ts). */
 export const ETCD = '/usr/bin/etcd';
+
+/** Debian's dnsmasq-base: a real DNS server for discovery.dns, on a free loopback port (helpers/dnsmasq.ts). */
+export const DNSMASQ = '/usr/sbin/dnsmasq';
 
 /** Where libprotobuf-dev puts google/protobuf/*.proto. */
 export const PROTOBUF_INCLUDE = '/usr/include';
@@ -69,6 +72,10 @@ const PEERS = {
   etcd: {
     probe: () => (existsSync(ETCD) ? undefined : `no ${ETCD}`),
     install: 'apt install etcd-server',
+  },
+  dnsmasq: {
+    probe: () => (existsSync(DNSMASQ) ? undefined : `no ${DNSMASQ}`),
+    install: 'apt install dnsmasq-base',
   },
   'c++': {
     probe: () => (sanitizingCompiler() === undefined ? 'neither clang++ nor g++ links with -fsanitize=address,undefined' : undefined),
