@@ -66,6 +66,11 @@ export const ErrorCode = {
    * the optional `etcd3` package not installed. `cause` holds the backend's error; check the
    * endpoints and that the backend runs. */
   ERR_DISCOVERY: 'ERR_DISCOVERY',
+  /** A circuit breaker refused the call without sending it: the service-level breaker of this
+   * from/to/method is open (its error rate passed the threshold), or the instance-level breaker
+   * of every instance is open (connections to them kept failing). Back off or fail over; the
+   * breaker lets probes through after its cooling time (default 5 s) and closes when they succeed. */
+  ERR_CIRCUIT_OPEN: 'ERR_CIRCUIT_OPEN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
