@@ -17,6 +17,9 @@ import { messageFormatOf, type MessageEnvelope, type MessageFormat } from './mes
 import { frameChunks, messageOf, TTHeaderTemplate, wireTransport, type TransportName } from './wire.js';
 import { GrpcClient, type GrpcClientOptions } from '../grpc/client.js';
 import { DiscoveryClient, type DiscoveryClientOptions } from './discovery-client.js';
+import { currentServerCall } from './call-scope.js';
+import { Governor, type CircuitBreakerConfig } from './governed-call.js';
+import type { RetryConfig } from '../governance/retry-policy.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -68,6 +71,11 @@ export interface ClientOptions {
    * virtual machines, at the price of a busy core while waiting. Default 0 (off); at most 100 000.
    */
   busyPollMicros?: number;
+  /** Failure retry or backup requests, Kitex's semantics and defaults, with per-method
+   * overrides under `methods` (docs/governance.md). Default none. */
+  retry?: RetryConfig;
+  /** Service- and instance-level circuit breakers (`true` for Kitex's defaults). Default none. */
+  circuitBreaker?: CircuitBreakerConfig | boolean;
 }
 
 /** Options of one call. */
@@ -78,6 +86,10 @@ export interface CallOptions {
   metainfo?: { transient?: Record<string, string>; persistent?: Record<string, string> };
   /** Receives the call's context once it completes (e.g. to read `responseMetainfo`). */
   onContext?: (ctx: RpcContext) => void;
+  /** The server call being served, when this call is made by its handler: the call carries its
+   * persistent metainfo, and does not retry if it is a retry (Kitex's chain stop). Found without
+   * this option too while a client with `retry` exists in the process. */
+  parent?: RpcContext;
 }
 
 interface PendingCall {
@@ -151,7 +163,7 @@ export class RpcClient {
   /** The Thrift protocol; `binary` for Protobuf services, where it does not apply. */
   readonly protocol: 'binary' | 'compact';
   private readonly format: MessageFormat;
-  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'fromService' | 'idl' | 'service' | 'address' | 'shm'>>;
+  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'fromService' | 'idl' | 'service' | 'address' | 'shm' | 'retry' | 'circuitBreaker'>>;
   private readonly io: 'native' | 'net';
   private readonly invoke: Invoke;
   private readonly channels = new Set<Channel>();
@@ -166,6 +178,7 @@ export class RpcClient {
   private readonly headerTemplates = new Map<string, TTHeaderTemplate>();
   private readonly shmOptions: ShmConnectOptions;
   private shmClient: Promise<ShmClient> | undefined;
+  private readonly governor: Governor | undefined;
   readonly id = nextClientId++;
 
   /** @internal Use {@link createClient}. */
@@ -193,6 +206,18 @@ export class RpcClient {
     this.peer = describeAddress(this.address);
     this.shmOptions = options.shm ?? {};
     this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.send(ctx, args));
+    if (options.retry !== undefined || (options.circuitBreaker !== undefined && options.circuitBreaker !== false)) {
+      this.governor = new Governor(options.retry, options.circuitBreaker, this.fromService, this.service.kitexName, this.options.timeoutMs, (method, request, callOptions, choice) => {
+        if (!choice.allowed(this.peer)) return Promise.reject(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of ${this.peer} is open`));
+        choice.chosen(this.peer);
+        return this.attempt(method, request, callOptions);
+      });
+    }
+  }
+
+  /** The per-call timeout calls get without their own `timeoutMs`. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
   }
 
   /** @internal The budget each channel's outbox polls for after a write. */
@@ -210,6 +235,12 @@ export class RpcClient {
    * parameter name, and for Protobuf the request message.
    */
   call(method: string, request: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+    if (this.governor !== undefined) return this.governor.call(method, request, options);
+    return this.attempt(method, request, options);
+  }
+
+  /** @internal One attempt of a call, without retry or breakers. */
+  attempt(method: string, request: Record<string, unknown>, options: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
     let descriptor: MethodBinding;
     try {
@@ -225,6 +256,11 @@ export class RpcClient {
     if (options.metainfo !== undefined) {
       for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
       for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
+    }
+    // Persistent metainfo of the call being served goes on down the chain, as Kitex's does.
+    const parent = options.parent ?? currentServerCall();
+    if (parent !== undefined && parent.side === 'server') {
+      for (const [name, value] of parent.metainfo.persistent()) if (ctx.metainfo.getPersistent(name) === undefined) ctx.metainfo.setPersistent(name, value);
     }
     const result = this.invoke(ctx, request);
     if (options.onContext === undefined) return result;

@@ -26,6 +26,9 @@ export interface RpcContext {
   readonly responseMetainfo: MetaInfo;
   /** Milliseconds since the epoch by which the call must finish, when it has a timeout. */
   readonly deadline?: number;
+  /** On a client, the attempts the call took, retries and backup requests included (1 without
+   * any); the context passed to `onContext` is the deciding attempt's, `peer` its instance. */
+  readonly attempts?: number;
 }
 
 /** A call as middleware sees it: context and arguments in, result out. */
@@ -48,6 +51,7 @@ export function composeMiddleware(middleware: readonly Middleware[], last: Invok
  */
 export class CallContext implements RpcContext {
   seqId: number;
+  attempts = 1;
   /** When the call started (ms since the epoch); the deadline counts from here. */
   readonly startedAt: number;
   private request: MetaInfo | undefined;

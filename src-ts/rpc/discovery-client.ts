@@ -2,6 +2,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
 import type { Resolver, ServiceInstance } from '../discovery/types.js';
 import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
+import { Governor, type InstanceChoice } from './governed-call.js';
 
 /** Options of {@link createClient} for a service found through a resolver instead of one address. */
 export interface DiscoveryClientOptions extends Omit<ClientOptions, 'address' | 'shm'> {
@@ -34,9 +35,11 @@ interface InstanceClient {
  * A client of every instance of `destService`: each call picks an instance with the load
  * balancer and goes out on that instance's connections (one {@link RpcClient} per instance,
  * opened on first use). The context passed to `onContext` has `peer` set to the instance that
- * served the call (`host:port`). Calls fail with ERR_NO_INSTANCE while the list is empty, and
- * with ERR_DISCOVERY when the first read of the registry fails; a later failed read keeps the
- * last list.
+ * served the call (`host:port`) and `attempts` to the attempts it took. Calls fail with
+ * ERR_NO_INSTANCE while the list is empty, and with ERR_DISCOVERY when the first read of the
+ * registry fails; a later failed read keeps the last list. With `retry`, a retry goes to another
+ * instance than the one that failed when there is one; with `circuitBreaker`, instances whose
+ * breaker is open are skipped.
  */
 export class DiscoveryClient {
   readonly destService: string;
@@ -52,10 +55,11 @@ export class DiscoveryClient {
   private timer: ReturnType<typeof setInterval> | undefined;
   private unwatch: (() => void) | undefined;
   private closed = false;
+  private readonly governor: Governor | undefined;
 
   /** @internal Use {@link createClient}. */
   constructor(options: DiscoveryClientOptions) {
-    const { resolver, destService, loadBalancer, refreshIntervalMs, ...base } = options;
+    const { resolver, destService, loadBalancer, refreshIntervalMs, retry, circuitBreaker, ...base } = options;
     if (typeof resolver?.resolve !== 'function') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: resolver must have a resolve(service) method');
     if (typeof destService !== 'string' || destService === '') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: destService must be a non-empty string');
     this.loadBalancer = loadBalancer ?? 'weighted-round-robin';
@@ -70,7 +74,12 @@ export class DiscoveryClient {
     this.destService = destService;
     this.base = { ...base, address: 'tcp://127.0.0.1:1' };
     // Validates the remaining options now rather than at the first call; opens nothing.
-    new RpcClient(this.base);
+    const probe = new RpcClient(this.base);
+    if (retry !== undefined || (circuitBreaker !== undefined && circuitBreaker !== false)) {
+      this.governor = new Governor(retry, circuitBreaker, base.fromService ?? '', destService, probe.timeoutMs, (method, request, callOptions, choice) =>
+        this.attempt(method, request, callOptions, choice),
+      );
+    }
   }
 
   /** The instances the last successful read found. */
@@ -82,16 +91,46 @@ export class DiscoveryClient {
   async call(method: string, request: Record<string, unknown> = {}, options: DiscoveryCallOptions = {}): Promise<unknown> {
     if (this.closed) throw new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed');
     await (this.started ??= this.start());
+    if (this.governor !== undefined) return this.governor.call(method, request, options);
+    return this.attempt(method, request, options, undefined);
+  }
+
+  /** One attempt on one instance: the balancer's pick, or under `choice` (a retry, breakers)
+   * the first acceptable instance. */
+  private async attempt(method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, choice: InstanceChoice | undefined): Promise<unknown> {
     if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
-    const instance = this.picker.pick(options.hashKey);
+    const instance = choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, options.hashKey, choice);
+    choice?.chosen(addressOf(instance));
     const entry = this.clientOf(instance);
     entry.inflight++;
     try {
-      return await entry.client.call(method, request, options);
+      return await entry.client.attempt(method, request, options);
     } finally {
       entry.inflight--;
       if (entry.retired && entry.inflight === 0) void entry.client.close();
     }
+  }
+
+  /**
+   * The balancer's pick when acceptable: not the previous attempt's instance (unless
+   * retry-same-node, or no other will do) and its breaker allowing it. Otherwise a few more picks,
+   * then the list in order (a consistent hash picks the same instance every time).
+   */
+  private choose(picker: Picker<ServiceInstance>, hashKey: string | undefined, choice: InstanceChoice): ServiceInstance {
+    if (choice.sameNode && choice.previous !== undefined) {
+      const same = this.list.find((i) => addressOf(i) === choice.previous);
+      if (same !== undefined && choice.allowed(choice.previous)) return same;
+    }
+    for (const avoidPrevious of choice.previous === undefined || choice.sameNode ? [false] : [true, false]) {
+      const acceptable = (i: ServiceInstance): boolean => i.weight > 0 && !(avoidPrevious && addressOf(i) === choice.previous) && choice.allowed(addressOf(i));
+      for (let tries = 0; tries < 3; tries++) {
+        const picked = picker.pick(hashKey);
+        if (acceptable(picked)) return picked;
+      }
+      const found = this.list.find(acceptable);
+      if (found !== undefined) return found;
+    }
+    throw new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of every instance of ${this.destService} is open`);
   }
 
   /** Reads the instance list now, starting the watch and the periodic reads if no call has yet
@@ -149,6 +188,7 @@ export class DiscoveryClient {
     for (const [address, entry] of this.clients) {
       if (live.has(address)) continue;
       this.clients.delete(address);
+      this.governor?.forgetInstance(address);
       entry.retired = true;
       if (entry.inflight === 0) void entry.client.close();
     }

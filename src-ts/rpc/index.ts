@@ -14,6 +14,8 @@ export type { ServerRegistrationOptions } from './server-registration.js';
 export { createServer, RpcServer } from './server.js';
 export type { CloseOptions, Handler, ServerLogEntry, ServerOptions } from './server.js';
 export type { Invoke, Middleware, RpcContext } from './context.js';
+export type { CircuitBreakerConfig } from './governed-call.js';
+export { enableCallScope } from './call-scope.js';
 export { formatAddress, parseAddress } from './address.js';
 export type { RpcAddress } from './address.js';
 export type { IoPath } from './connect.js';

@@ -21,6 +21,7 @@ import { foreignFormat, messageFormatOf, type MessageEnvelope, type MessageForma
 import { frameChunks, messageOf, transportOf, TTHeaderTemplate, type TransportName } from './wire.js';
 import { GrpcServerCore, type GrpcServerOptions } from '../grpc/server.js';
 import { ServerRegistration, type ServerRegistrationOptions } from './server-registration.js';
+import { invokeInScope } from './call-scope.js';
 
 /**
  * A method implementation: the decoded request in, the result value out. For Thrift the request
@@ -411,7 +412,7 @@ export class RpcServer {
     this.track(conn, +1);
     let result: Promise<unknown>;
     try {
-      result = this.invoke(ctx, args as Record<string, unknown>);
+      result = invokeInScope(ctx, this.invoke, args as Record<string, unknown>);
     } catch (error) {
       result = Promise.reject(error);
     }
