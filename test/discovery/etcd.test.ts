@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(goServers.map((s) => s.stop()));
-  await Promise.all(servers.map((s) => s.close({ timeoutMs: 100 })));
+  await Promise.all(servers.map((s) => s.close({ timeoutMs: 100, exitWaitMs: 0 })));
   await Promise.all(closers.map((c) => c.close()));
   raw?.close();
   await etcd?.stop();
@@ -96,6 +96,52 @@ async function heddleCalls(serviceName: string, calls = 400): Promise<Record<str
   return served;
 }
 
+interface CallRecord {
+  /** When the call started, ms since the epoch. */
+  at: number;
+  served: string;
+  error: string;
+}
+
+/** A Kitex client making `calls` calls `intervalMs` apart, reporting each as it completes. */
+function kitexCallStream(serviceName: string, calls: number, intervalMs: number) {
+  const child = spawn(goBinary, ['client', '-etcd', etcd!.endpoint, '-service', serviceName, '-calls', String(calls), '-interval', `${intervalMs}ms`, '-stream'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const records: CallRecord[] = [];
+  let summary: { served: Record<string, number>; failed: number; lastError: string } | undefined;
+  let pending = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => {
+    pending += d.toString();
+    let newline: number;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = JSON.parse(pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+      if ('at' in line) records.push(line as CallRecord);
+      else summary = line;
+    }
+  });
+  const done = once(child, 'exit').then(([code]) => {
+    if (code !== 0 || summary === undefined) throw new Error(`the Kitex client exited with ${code}: ${stderr}`);
+    return { records, summary };
+  });
+  const kill = () => {
+    // Killed on purpose: its exit is not a failure of the test.
+    done.catch(() => undefined);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  return { records, done, kill };
+}
+
+/** How many of `records` each server answered. */
+function servedBy(records: readonly CallRecord[]): Record<string, number> {
+  const served: Record<string, number> = {};
+  for (const r of records) if (r.error === '') served[r.served] = (served[r.served] ?? 0) + 1;
+  return served;
+}
+
 async function kitexCalls(serviceName: string, calls = 400): Promise<{ served: Record<string, number>; failed: number; lastError: string }> {
   const { stdout } = await promisify(execFile)(goBinary, ['client', '-etcd', etcd!.endpoint, '-service', serviceName, '-calls', String(calls)], { timeout: 60_000 });
   return JSON.parse(stdout);
@@ -115,8 +161,15 @@ describeWithPeers(['etcd'], 'discovery.etcd on a real etcd', () => {
     const [kv] = (await raw!.get(key).exec()).kvs;
     const lease = await raw!.leaseClient.leaseTimeToLive({ ID: kv!.lease });
     expect(Number(lease.grantedTTL)).toBe(60);
-    await server.close({ timeoutMs: 100 });
-    expect(await raw!.get(key).string()).toBeNull();
+    // Closing deregisters first, then serves through the exit wait (told here, 1.5 s), then stops.
+    const direct = rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address });
+    closers.push(direct);
+    const closing = server.close({ exitWaitMs: 1500 });
+    await until(async () => (await raw!.get(key).string()) === null, 1000);
+    expect(await direct.call('echo', { req: { action: 'echo', msg: '' } })).toEqual({ action: 'echo', msg: `heddle@${address}` });
+    await closing;
+    const error = (await direct.call('echo', { req: { action: 'echo', msg: '' } }).catch((e: unknown) => e)) as HeddleError;
+    expect(error.code).toBe(ErrorCode.ERR_CONNECTION);
   });
 
   it('spreads 400 heddle calls 100/300 over heddle servers weighted 10 and 30, and names the instance that served each', async () => {
@@ -194,7 +247,7 @@ describeWithPeers(['etcd'], 'discovery.etcd on a real etcd', () => {
         await until(async () => (await fresh.get(key).string().catch(() => null)) !== null, 30_000);
         expect(await fresh.get(key).string()).toBe(`{"network":"tcp","address":"${address}","weight":10,"tags":null}`);
         expect(await call()).toEqual({ action: 'echo', msg: `heddle@${address}` });
-        await server.close({ timeoutMs: 100 });
+        await server.close({ timeoutMs: 100, exitWaitMs: 0 });
         expect(await fresh.get(key).string()).toBeNull();
       } finally {
         fresh.close();
@@ -254,6 +307,99 @@ describeWithPeers(['etcd', 'go'], 'registry-etcd interop with Go Kitex', () => {
     expect(await raw!.get(`kitex/registry-etcd/${serviceName}/${kitexAddress}`).string()).toBeNull();
     await until(() => client.instances.length === 1, 15_000);
     for (let i = 0; i < 20; i++) expect(await client.call('echo', { req: { action: 'echo', msg: '' } })).toEqual({ action: 'echo', msg: `heddle@${heddle.address}` });
+  }, 60_000);
+
+  it("a heddle server's graceful stop during a Kitex client's calls loses no call: it deregisters, serves through its 5 s exit wait, then closes", async () => {
+    const serviceName = newService();
+    const stopping = await heddleServer(etcdDiscovery(), serviceName, 10);
+    const staying = await heddleServer(etcdDiscovery(), serviceName, 10);
+    const calls = kitexCallStream(serviceName, 1000, 10);
+    try {
+      await until(() => Object.keys(servedBy(calls.records)).length === 2, 20_000);
+      const closeStarted = Date.now();
+      await stopping.server.close();
+      const closedAt = Date.now();
+      // Kitex's exit wait by default, for a registered server.
+      expect(closedAt - closeStarted).toBeGreaterThanOrEqual(5000);
+      const { records, summary } = await calls.done;
+      expect(summary.failed).toBe(0);
+      expect(summary.lastError).toBe('');
+      expect(summary.served[`heddle@${stopping.address}`]).toBeGreaterThan(0);
+      const after = records.filter((r) => r.at > closedAt);
+      expect(after.length).toBeGreaterThan(50);
+      expect(servedBy(after)).toEqual({ [`heddle@${staying.address}`]: after.length });
+    } finally {
+      calls.kill();
+    }
+  }, 90_000);
+
+  it('a killed heddle server (kill -9) leaves the pool when its 3 s lease expires, and a Kitex client moves its calls to the other', async () => {
+    const serviceName = newService();
+    const child = spawn(process.execPath, [new URL('./fixtures/registered-echo-server.mjs', import.meta.url).pathname, etcd!.endpoint, serviceName, '10'], {
+      env: { ...process.env, KITEX_ETCD_REGISTRY_LEASE_TTL: '3' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(child, 'exit');
+    let calls: ReturnType<typeof kitexCallStream> | undefined;
+    try {
+      let output = '';
+      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      await until(() => /LISTENING (\S+)/.test(output), 20_000);
+      const killedAddress = /LISTENING (\S+)/.exec(output)![1]!;
+      const key = `kitex/registry-etcd/${serviceName}/${killedAddress}`;
+      const [kv] = (await raw!.get(key).exec()).kvs;
+      expect(Number((await raw!.leaseClient.leaseTimeToLive({ ID: kv!.lease })).grantedTTL)).toBe(3);
+      const staying = await heddleServer(etcdDiscovery(), serviceName, 10);
+      calls = kitexCallStream(serviceName, 2500, 10);
+      await until(() => Object.keys(servedBy(calls!.records)).length === 2, 20_000);
+      process.kill(child.pid!, 'SIGKILL');
+      await exited;
+      await until(async () => (await raw!.get(key).string()) === null, 20_000);
+      // Kitex clients read the registry again every 5 s; from then on no call goes to the dead one.
+      const settled = Date.now() + 5500;
+      await until(() => calls!.records.filter((r) => r.at > settled).length >= 100, 40_000);
+      const after = calls.records.filter((r) => r.at > settled);
+      expect(servedBy(after)).toEqual({ [`heddle@${staying.address}`]: after.length });
+    } finally {
+      calls?.kill();
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+    }
+  }, 90_000);
+
+  it("a Kitex server's graceful stop during a heddle client's calls (4 at a time) loses no call", async () => {
+    const serviceName = newService();
+    const stopping = await startGoServer(goBinary, ['-etcd', etcd!.endpoint, '-service', serviceName, '-weight', '10', '-exit-wait', '5s']);
+    goServers.push(stopping);
+    const stoppingAddress = stopping.address.slice('tcp://'.length);
+    await until(async () => (await raw!.get(`kitex/registry-etcd/${serviceName}/${stoppingAddress}`).string()) !== null, 15_000);
+    const staying = await kitexServer(serviceName, 10);
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: etcdDiscovery(), destService: serviceName });
+    closers.push(client);
+    const records: CallRecord[] = [];
+    let running = true;
+    const worker = async () => {
+      while (running) {
+        const at = Date.now();
+        try {
+          const { msg } = (await client.call('echo', { req: { action: 'echo', msg: '' } })) as { msg: string };
+          records.push({ at, served: msg, error: '' });
+        } catch (error) {
+          records.push({ at, served: '', error: String(error) });
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    const workers = Promise.all([worker(), worker(), worker(), worker()]);
+    await until(() => Object.keys(servedBy(records)).length === 2, 20_000);
+    await stopping.stop();
+    const stoppedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 500));
+    running = false;
+    await workers;
+    expect(records.filter((r) => r.error !== '')).toEqual([]);
+    const after = records.filter((r) => r.at > stoppedAt);
+    expect(after.length).toBeGreaterThan(10);
+    expect(servedBy(after)).toEqual({ [`kitex@${staying}`]: after.length });
   }, 60_000);
 
   it('a killed Kitex server leaves the pool when its lease (KITEX_ETCD_REGISTRY_LEASE_TTL=3) expires, and calls go to the rest', async () => {

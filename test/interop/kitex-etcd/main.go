@@ -1,13 +1,16 @@
 // kitex-etcd is a real CloudWeGo Kitex peer registered in, and resolving from, etcd through
 // github.com/kitex-contrib/registry-etcd, for heddle's discovery interop tests.
 //
-//	kitex-etcd server -etcd host:port -service name -weight n
+//	kitex-etcd server -etcd host:port -service name -weight n [-exit-wait d]
 //	        serves EchoService on 127.0.0.1:0, registers it in etcd, prints "LISTENING host:port",
-//	        and on stdin closing stops (which deregisters) and exits
-//	kitex-etcd client -etcd host:port -service name -calls n
+//	        and on stdin closing stops (which deregisters, then waits up to the exit wait, 100ms
+//	        by default, for calls in flight) and exits
+//	kitex-etcd client -etcd host:port -service name -calls n [-interval d] [-stream]
 //	        resolves name in etcd, makes n echo calls one after another with Kitex's default load
-//	        balancer, and prints one JSON object: how many calls each server answered (by the
-//	        name its echo reply carries), and how many failed
+//	        balancer (pausing -interval between calls), and prints one JSON object: how many calls
+//	        each server answered (by the name its echo reply carries), and how many failed; with
+//	        -stream, first one JSON line per call as it completes: {"at": unix ms when it started,
+//	        "served": reply name, "error": text}
 //
 // The server's echo answers msg "kitex@host:port", so a caller can tell which instance served it.
 package main
@@ -34,7 +37,6 @@ import (
 
 type handler struct{ name string }
 
-
 func (h *handler) Echo(ctx context.Context, req *echo.Request) (*echo.Response, error) {
 	return &echo.Response{Action: req.Action, Msg: h.name}, nil
 }
@@ -49,19 +51,22 @@ func main() {
 	service := flags.String("service", "echo", "service name in the registry")
 	weight := flags.Int("weight", 10, "registered weight (server)")
 	calls := flags.Int("calls", 400, "calls to make (client)")
+	interval := flags.Duration("interval", 0, "pause between calls (client)")
+	stream := flags.Bool("stream", false, "print a line per call (client)")
+	exitWait := flags.Duration("exit-wait", 100*time.Millisecond, "Kitex exit wait on stop (server)")
 	_ = flags.Parse(os.Args[2:])
 	switch os.Args[1] {
 	case "server":
-		runServer(*endpoint, *service, *weight)
+		runServer(*endpoint, *service, *weight, *exitWait)
 	case "client":
-		runClient(*endpoint, *service, *calls)
+		runClient(*endpoint, *service, *calls, *interval, *stream)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown mode", os.Args[1])
 		os.Exit(2)
 	}
 }
 
-func runServer(endpoint, service string, weight int) {
+func runServer(endpoint, service string, weight int, exitWait time.Duration) {
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fail(err)
@@ -76,7 +81,7 @@ func runServer(endpoint, service string, weight int) {
 		server.WithServerBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: service}),
 		server.WithRegistry(registryClient),
 		server.WithRegistryInfo(&registry.Info{ServiceName: service, Weight: weight}),
-		server.WithExitWaitTime(100*time.Millisecond),
+		server.WithExitWaitTime(exitWait),
 	)
 	done := make(chan error, 1)
 	go func() { done <- svr.Run() }()
@@ -88,7 +93,13 @@ func runServer(endpoint, service string, weight int) {
 	<-done
 }
 
-func runClient(endpoint, service string, calls int) {
+type callRecord struct {
+	At     int64  `json:"at"`
+	Served string `json:"served"`
+	Error  string `json:"error"`
+}
+
+func runClient(endpoint, service string, calls int, interval time.Duration, stream bool) {
 	resolver, err := etcd.NewEtcdResolver([]string{endpoint})
 	if err != nil {
 		fail(err)
@@ -100,14 +111,25 @@ func runClient(endpoint, service string, calls int) {
 	served := map[string]int{}
 	failed := 0
 	var lastError string
+	lines := json.NewEncoder(os.Stdout)
 	for i := 0; i < calls; i++ {
+		if i > 0 && interval > 0 {
+			time.Sleep(interval)
+		}
+		at := time.Now().UnixMilli()
 		resp, err := cli.Echo(context.Background(), &echo.Request{Action: "echo", Msg: "who"})
+		record := callRecord{At: at}
 		if err != nil {
 			failed++
 			lastError = err.Error()
-			continue
+			record.Error = lastError
+		} else {
+			served[resp.Msg]++
+			record.Served = resp.Msg
 		}
-		served[resp.Msg]++
+		if stream {
+			_ = lines.Encode(record)
+		}
 	}
 	out, _ := json.Marshal(map[string]any{"served": served, "failed": failed, "lastError": lastError})
 	fmt.Println(string(out))
