@@ -15,3 +15,4 @@ export * as grpc from './grpc/index.js';
 export * as shm from './shm/index.js';
 export * as discovery from './discovery/index.js';
 export * as governance from './governance/index.js';
+export * as log from './log/index.js';

@@ -13,6 +13,7 @@ import type { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
 import { GrpcStatus, grpcStatusError } from './status.js';
 import { encodeGrpcTimeout } from './timeout.js';
+import { spanServiceName, withTelemetry, type TelemetrySetting } from '../telemetry/index.js';
 
 /** The options of a call given none (shared: calls never write to it). */
 const NO_OPTIONS: GrpcCallOptions = Object.freeze({});
@@ -49,6 +50,8 @@ export interface GrpcClientOptions extends KeepaliveOptions {
   maxConnections?: number;
   /** Client middleware, outermost first; it sees unary and streaming calls alike. */
   middleware?: Middleware[];
+  /** OpenTelemetry spans and metrics (docs/observability.md). Default: on when an SDK is registered. */
+  telemetry?: TelemetrySetting;
   /** Metadata sent with every call. */
   metadata?: GrpcMetadata;
 }
@@ -208,7 +211,8 @@ export class GrpcClient {
     this.keepalive = options;
     if (options.metadata !== undefined) writeMetadata({}, options.metadata); // fail early on bad metadata
     this.defaultMetadata = options.metadata;
-    this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.start(ctx as ClientContext, args as unknown as CallArgs));
+    const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
+    this.invoke = composeMiddleware(withTelemetry(options.middleware, options.telemetry, telemetry), (ctx, args) => this.start(ctx as ClientContext, args as unknown as CallArgs));
   }
 
   /**

@@ -17,6 +17,7 @@ import { messageFormatOf, type MessageEnvelope, type MessageFormat } from './mes
 import { frameChunks, messageOf, TTHeaderTemplate, wireTransport, type TransportName } from './wire.js';
 import { GrpcClient, type GrpcClientOptions } from '../grpc/client.js';
 import { DiscoveryClient, type DiscoveryClientOptions } from './discovery-client.js';
+import { spanServiceName, withTelemetry, type TelemetrySetting } from '../telemetry/index.js';
 import { currentServerCall } from './call-scope.js';
 import { Governor, type CircuitBreakerConfig } from './governed-call.js';
 import type { RetryConfig } from '../governance/retry-policy.js';
@@ -57,6 +58,8 @@ export interface ClientOptions {
   maxFrameSize?: number;
   /** Client middleware, outermost first. */
   middleware?: Middleware[];
+  /** OpenTelemetry spans and metrics (docs/observability.md). Default: on when an SDK is registered. */
+  telemetry?: TelemetrySetting;
   /** The caller's service name, sent as TTHeader FromService. */
   fromService?: string;
   /**
@@ -163,7 +166,7 @@ export class RpcClient {
   /** The Thrift protocol; `binary` for Protobuf services, where it does not apply. */
   readonly protocol: 'binary' | 'compact';
   private readonly format: MessageFormat;
-  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'fromService' | 'idl' | 'service' | 'address' | 'shm' | 'retry' | 'circuitBreaker'>>;
+  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'telemetry' | 'fromService' | 'idl' | 'service' | 'address' | 'shm' | 'retry' | 'circuitBreaker'>>;
   private readonly io: 'native' | 'net';
   private readonly invoke: Invoke;
   private readonly channels = new Set<Channel>();
@@ -205,7 +208,8 @@ export class RpcClient {
     this.fromService = options.fromService ?? '';
     this.peer = describeAddress(this.address);
     this.shmOptions = options.shm ?? {};
-    this.invoke = composeMiddleware(options.middleware ?? [], (ctx, args) => this.send(ctx, args));
+    const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
+    this.invoke = composeMiddleware(withTelemetry(options.middleware, options.telemetry, telemetry), (ctx, args) => this.send(ctx, args));
     if (options.retry !== undefined || (options.circuitBreaker !== undefined && options.circuitBreaker !== false)) {
       this.governor = new Governor(options.retry, options.circuitBreaker, this.fromService, this.service.kitexName, this.options.timeoutMs, (method, request, callOptions, choice) => {
         if (!choice.allowed(this.peer)) return Promise.reject(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of ${this.peer} is open`));
@@ -379,11 +383,7 @@ export class RpcClient {
       return;
     }
     const seqId = envelope.seqId;
-    if (isControlFrame(seqId, header)) {
-      // The server is going away: an idle connection goes now, a busy one after its last reply.
-      if (channel.inflight.size === 0) channel.connection?.destroy();
-      return;
-    }
+    if (isControlFrame(seqId, header)) return;
     const pending = channel.inflight.get(seqId);
     // A reply nobody waits for belongs to a call that timed out: drop it.
     if (pending === undefined) return;
