@@ -383,7 +383,11 @@ export class RpcClient {
       return;
     }
     const seqId = envelope.seqId;
-    if (isControlFrame(seqId, header)) return;
+    if (isControlFrame(seqId, header)) {
+      // The server is going away: an idle connection goes now, a busy one after its last reply.
+      if (channel.inflight.size === 0) channel.connection?.destroy();
+      return;
+    }
     const pending = channel.inflight.get(seqId);
     // A reply nobody waits for belongs to a call that timed out: drop it.
     if (pending === undefined) return;

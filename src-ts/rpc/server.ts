@@ -85,6 +85,13 @@ export interface ServerOptions extends ServerRegistrationOptions {
    * a busy connection is read without a thread wake-up; see ClientOptions.busyPollMicros. Default 0.
    */
   busyPollMicros?: number;
+  /**
+   * On close, how long the server keeps accepting and serving after withdrawing from its registry,
+   * every TTHeader reply telling the caller to drop the connection (Kitex's `crrst`), so callers
+   * that have not yet re-read the registry lose no call. Default 5000 ms (Kitex's exit wait) when
+   * the server has a `registry`, 0 otherwise.
+   */
+  exitWaitMs?: number;
   /** gRPC (HTTP/2) on the same port, for Protobuf services: message limits, compression,
    * keepalive. Connections that open with the HTTP/2 preface are served as gRPC. */
   grpc?: GrpcServerOptions;
@@ -94,6 +101,8 @@ export interface ServerOptions extends ServerRegistrationOptions {
 export interface CloseOptions {
   /** How long in-flight calls may take to finish before connections are cut. Default 5000 ms. */
   timeoutMs?: number;
+  /** Overrides the server's `exitWaitMs` for this close. */
+  exitWaitMs?: number;
 }
 
 interface ServerConnection {
@@ -114,6 +123,14 @@ interface ServerConnection {
 
 /** Added to a message type to key reply templates of a foreign format (see foreignFormat). */
 const FOREIGN = 16;
+
+/** Kitex's default exit wait, used when the server is registered in discovery. */
+const DEFAULT_EXIT_WAIT_MS = 5000;
+
+function checkExitWait(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${name} must be a non-negative integer of milliseconds, got ${value}`);
+  return value;
+}
 
 const defaultLog = (entry: ServerLogEntry) => (entry.level === 'error' ? logError : logWarn)(entry.code, entry.message, entry.peer);
 
@@ -149,6 +166,11 @@ export class RpcServer {
   private readonly replyTemplates = new Map<number, TTHeaderTemplate>();
   private readTimer: ReturnType<typeof setInterval> | undefined;
   private shuttingDown = false;
+  /** Set from close until the server is gone: TTHeader replies carry `crrst` so callers drop
+   * their connections (during the exit wait the server still accepts and serves). */
+  private resetting = false;
+  private closing: Promise<void> | undefined;
+  private readonly exitWaitMs: number;
   private inflightTotal = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly registration: ServerRegistration | undefined;
@@ -175,6 +197,7 @@ export class RpcServer {
     this.invoke = composeMiddleware(withTelemetry(options.middleware, options.telemetry, telemetry), (ctx, args) => this.callHandler(ctx, args));
     this.grpcOptions = options.grpc ?? {};
     this.registration = ServerRegistration.from(options);
+    this.exitWaitMs = checkExitWait(options.exitWaitMs ?? (this.registration === undefined ? 0 : DEFAULT_EXIT_WAIT_MS), 'exitWaitMs');
     // Check the gRPC options now rather than on the first connection.
     if (options.grpc !== undefined && this.service.encoding === 'protobuf') this.grpc();
   }
@@ -275,22 +298,38 @@ export class RpcServer {
   }
 
   /**
-   * Graceful shutdown: stops accepting, sends Kitex's seqID-0 control frame (with `crrst`) on
-   * every TTHeader connection, lets in-flight calls finish until `timeoutMs`, then closes.
+   * Graceful shutdown, in Kitex's order: withdraws the server from its registry; for the exit
+   * wait keeps accepting and serving while every TTHeader reply carries `crrst` (and each
+   * TTHeader connection gets Kitex's seqID-0 control frame), so callers drop their connections and
+   * pick other instances once their next registry read no longer lists this one; then stops
+   * accepting, lets in-flight calls finish until `timeoutMs`, and closes. Calling it again returns
+   * the same promise.
    */
-  async close(options: CloseOptions = {}): Promise<void> {
-    if (this.shuttingDown) return;
-    this.shuttingDown = true;
-    const timeoutMs = options.timeoutMs ?? 5000;
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    let exitWaitMs: number;
+    try {
+      exitWaitMs = options.exitWaitMs === undefined ? this.exitWaitMs : checkExitWait(options.exitWaitMs, 'close: exitWaitMs');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return (this.closing = this.shutDown(options.timeoutMs ?? 5000, exitWaitMs));
+  }
+
+  private async shutDown(timeoutMs: number, exitWaitMs: number): Promise<void> {
+    this.resetting = true;
     // Withdrawn from discovery before anything stops, so clients stop picking this server first.
     await this.registration?.withdraw((error) => this.log({ level: 'warn', code: ErrorCode.ERR_DISCOVERY, message: `deregistering failed: ${(error as Error)?.message}` }));
+    if (exitWaitMs > 0) {
+      this.sendConnectionResets();
+      await new Promise((resolve) => setTimeout(resolve, exitWaitMs));
+    }
+    this.shuttingDown = true;
     // net.Server#close only calls back once every connection it accepted is gone, so wait for
     // that after cutting them below.
     const listenersClosed = Promise.all(this.listeners.map((listener) => listener.close()));
     const grpcClosed = this.grpcCore?.close(timeoutMs);
-    for (const conn of this.connections) {
-      if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.format, conn.transport, this.maxFrameSize));
-    }
+    this.sendConnectionResets();
     if (this.inflightTotal > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
@@ -312,6 +351,13 @@ export class RpcServer {
     if (this.readTimer !== undefined) clearInterval(this.readTimer);
     for (const { address } of this.listeners) {
       if (address.scheme === 'unix' && existsSync(address.path)) unlinkSync(address.path);
+    }
+  }
+
+  /** Kitex's seqID-0 control frame on every TTHeader connection: callers retire it. */
+  private sendConnectionResets(): void {
+    for (const conn of this.connections) {
+      if (conn.transport === 'ttheader' || conn.transport === 'ttheader-framed') conn.outbox.push(controlFrameChunks(this.format, conn.transport, this.maxFrameSize));
     }
   }
 
@@ -483,7 +529,7 @@ export class RpcServer {
    * shutting down so clients retire the connection. Plain replies stamp a cached template; `send`
    * puts the call's seqID in either kind. */
   private replyHeader(ctx: CallContext | undefined, type: number, format: MessageFormat): TTHeaderInit | TTHeaderTemplate {
-    const plain = !this.shuttingDown && (ctx === undefined || !ctx.hasResponseMetainfo);
+    const plain = !this.resetting && (ctx === undefined || !ctx.hasResponseMetainfo);
     if (plain) {
       const key = format === this.format ? type : type + FOREIGN;
       let template = this.replyTemplates.get(key);
@@ -500,7 +546,7 @@ export class RpcServer {
     const intInfo = new Map<number, string>([[IntKey.MsgType, String(type)]]);
     const strInfo = new Map<string, string>();
     if (ctx?.hasResponseMetainfo) for (const [key, value] of ctx.responseMetainfo.strInfo) strInfo.set(key, value);
-    if (this.shuttingDown) strInfo.set(CONNECTION_RESET_KEY, '1');
+    if (this.resetting) strInfo.set(CONNECTION_RESET_KEY, '1');
     return { protocolId: format.ttheaderProtocolId, intInfo, strInfo };
   }
 
