@@ -71,10 +71,10 @@ export const PEER_METAINFO: ReadonlyArray<readonly [resource: string, peer: stri
   ['deployment.environment', Attr.PeerDeploymentEnvironment],
 ];
 
-/** Kitex's `transport.Protocol.String()` for each heddle transport. */
+/** Kitex's `transport.Protocol.String()` for each heddle transport (flags joined by `|`, v0.15.2). */
 export const REQUEST_PROTOCOL: Readonly<Record<string, string>> = {
   ttheader: 'TTHeader',
-  'ttheader-framed': 'TTHeaderFramed',
+  'ttheader-framed': 'TTHeader|Framed',
   framed: 'Framed',
   buffered: 'PurePayload',
   grpc: 'GRPC',

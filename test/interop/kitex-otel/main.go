@@ -38,7 +38,7 @@ import (
 
 type handler struct{}
 
-func (handler) Echo(ctx context.Context, req *echo.Request) (*echo.Response, error) {
+func (*handler) Echo(ctx context.Context, req *echo.Request) (*echo.Response, error) {
 	return &echo.Response{Action: req.Action, Msg: req.Msg}, nil
 }
 
@@ -96,7 +96,7 @@ func runServer() {
 	if err != nil {
 		fail(err)
 	}
-	svr := echoservice.NewServer(handler{},
+	svr := echoservice.NewServer(&handler{},
 		server.WithListener(listener),
 		server.WithServerBasicInfo(&rpcinfo.EndpointBasicInfo{ServiceName: "kitex-otel-server"}),
 		server.WithSuite(tracing.NewServerSuite()),
