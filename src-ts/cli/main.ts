@@ -1,4 +1,5 @@
 import { native } from '../native.js';
+import { runCall } from './call.js';
 import { runDemo } from './demo.js';
 
 const usage = `usage: heddle <command>
@@ -6,6 +7,8 @@ const usage = `usage: heddle <command>
 commands:
   demo      run heddle's main job on built-in defaults and print what it did
             (heddle demo --help for its options)
+  call      call one method of a Kitex, Thrift or gRPC service with a JSON request
+            (heddle call --help)
   info      print the version and whether the native addon is loaded
   help      print this text`;
 
@@ -16,6 +19,8 @@ export async function main(args: readonly string[]): Promise<number> {
   switch (command) {
     case 'demo':
       return runDemo(rest, out);
+    case 'call':
+      return runCall(rest, { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), stdin: readStdin });
     case 'info': {
       const { version } = require('../../package.json') as { version: string };
       out(`heddle ${version}, node ${process.version}`);
@@ -32,4 +37,12 @@ export async function main(args: readonly string[]): Promise<number> {
       process.stderr.write(`heddle: unknown command '${command}'\n${usage}\n`);
       return 2;
   }
+}
+
+/** All of stdin as text, or undefined when it is a terminal (nothing was piped). */
+async function readStdin(): Promise<string | undefined> {
+  if (process.stdin.isTTY) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
