@@ -68,8 +68,8 @@ export class CircuitBreaker {
 
   /** Whether a call may go now; a refused call must not be reported back. */
   allow(): boolean {
-    const now = this.now();
     if (this.current === 'closed') return true;
+    const now = this.now();
     if (this.current === 'open') {
       if (now - this.openedAt < this.coolingMs) return false;
       this.move('half-open');

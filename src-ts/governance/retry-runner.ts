@@ -64,35 +64,34 @@ function mayRetry(run: RetryRun, policy: RetryPolicy, sent: number, timers: Time
   return run.budget === undefined || run.budget.allowRetry(run.budgetKey);
 }
 
-function start(run: RetryRun, n: number, timers: Timers): Promise<{ ok: boolean; value?: unknown; error?: unknown }> {
+/** Records attempt `n` in the budget and makes it. */
+function send(run: RetryRun, n: number, timers: Timers): Promise<unknown> {
   run.budget?.recordAttempt(run.budgetKey, n > 0);
   const timeLeft = run.limit === undefined ? undefined : Math.max(1, run.limit - timers.now());
-  let attempt: Promise<unknown>;
   try {
-    attempt = run.attempt(n, timeLeft);
+    return run.attempt(n, timeLeft);
   } catch (error) {
-    attempt = Promise.reject(error);
+    return Promise.reject(error);
   }
-  return attempt.then(
-    (value) => ({ ok: true, value }),
-    (error: unknown) => ({ ok: false, error }),
-  );
 }
 
-async function runFailure(run: RetryRun, timers: Timers): Promise<RetryOutcome> {
-  const policy = run.policy;
-  for (let n = 0; ; n++) {
-    const result = await start(run, n, timers);
-    const done = { ...result, winner: n, attempts: n + 1 };
-    if (result.ok || policy === undefined || !isRetryableError(policy, result.error, run.method)) return done;
-    if (!mayRetry(run, policy, n + 1, timers)) return done;
-    const wait = backoffMs(policy.backoff, timers.random);
-    if (wait > 0) {
-      // A wait that would reach the limit leaves no time for the attempt after it.
-      if (run.limit !== undefined && timers.now() + wait >= run.limit) return done;
-      await new Promise<void>((resolve) => timers.setTimer(resolve, wait));
-    }
-  }
+/** Failure retry as a promise chain: a call that succeeds first time costs one `then`. */
+function runFailure(run: RetryRun, timers: Timers): Promise<RetryOutcome> {
+  const next = (n: number): Promise<RetryOutcome> =>
+    send(run, n, timers).then(
+      (value) => ({ ok: true, value, winner: n, attempts: n + 1 }),
+      (error: unknown) => {
+        const done: RetryOutcome = { ok: false, error, winner: n, attempts: n + 1 };
+        const policy = run.policy;
+        if (policy === undefined || !isRetryableError(policy, error, run.method) || !mayRetry(run, policy, n + 1, timers)) return done;
+        const wait = backoffMs(policy.backoff, timers.random);
+        if (wait <= 0) return next(n + 1);
+        // A wait that would reach the limit leaves no time for the attempt after it.
+        if (run.limit !== undefined && timers.now() + wait >= run.limit) return done;
+        return new Promise<RetryOutcome>((resolve) => timers.setTimer(() => resolve(next(n + 1)), wait));
+      },
+    );
+  return next(0);
 }
 
 function runBackup(run: RetryRun, policy: RetryPolicy, timers: Timers): Promise<RetryOutcome> {
@@ -100,23 +99,27 @@ function runBackup(run: RetryRun, policy: RetryPolicy, timers: Timers): Promise<
     let sent = 0;
     let settled = false;
     let cancel: (() => void) | undefined;
-    const send = (): void => {
+    const fire = (): void => {
       const n = sent++;
-      void start(run, n, timers).then((result) => {
+      const settle = (ok: boolean, value: unknown, error: unknown): void => {
         // The first reply, success or error, is the call's; later ones are abandoned.
         if (settled) return;
         settled = true;
         cancel?.();
-        resolve({ ...result, winner: n, attempts: sent });
-      });
+        resolve({ ok, value, error, winner: n, attempts: sent });
+      };
+      send(run, n, timers).then(
+        (value) => settle(true, value, undefined),
+        (error: unknown) => settle(false, undefined, error),
+      );
       arm();
     };
     const arm = (): void => {
       cancel = timers.setTimer(() => {
         cancel = undefined;
-        if (!settled && mayRetry(run, policy, sent, timers)) send();
+        if (!settled && mayRetry(run, policy, sent, timers)) fire();
       }, policy.delayMs);
     };
-    send();
+    fire();
   });
 }

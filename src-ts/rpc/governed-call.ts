@@ -53,6 +53,7 @@ export interface GovernedCallOptions {
 export class Governor {
   private readonly policies: RetryPolicies | undefined;
   private readonly budgets = new Map<RetryPolicy, RetryBudget>();
+  private readonly methods = new Map<string, MethodGovernance>();
   private readonly servicePanels = new Map<string, BreakerPanel | undefined>();
   private readonly instancePanel: BreakerPanel | undefined;
   private readonly breakerOptions: CircuitBreakerConfig | undefined;
@@ -84,54 +85,58 @@ export class Governor {
   }
 
   /** Makes the call: attempts under the method's retry policy, each through the breakers. */
-  async call(method: string, request: Record<string, unknown>, options: GovernedCallOptions): Promise<unknown> {
+  call(method: string, request: Record<string, unknown>, options: GovernedCallOptions): Promise<unknown> {
+    const m = this.methodOf(method);
     const parent = options.parent ?? currentServerCall();
-    const policy = this.policies?.policyFor(method);
-    const key = serviceBreakerKey(this.fromService, this.toService, method);
-    const breaker = this.servicePanelFor(method)?.get(key);
-    const contexts: Array<CallContext | undefined> = [];
-    const limit = this.limitOf(policy, parent);
-    let previous: string | undefined;
-    const outcome = await runWithRetry(
+    const choice = new Choice(this.instancePanel, m.policy?.retrySameNode ?? false);
+    // Without a retry policy (breakers only) a call is one attempt: no run, no contexts to keep.
+    if (m.policy === undefined) return this.attempt(m, request, options, choice);
+    return this.retried(m, request, options, parent, choice);
+  }
+
+  private retried(m: MethodGovernance, request: Record<string, unknown>, options: GovernedCallOptions, parent: RpcContext | undefined, choice: Choice): Promise<unknown> {
+    // Each attempt's context is kept only when someone will read the deciding one.
+    const report = options.onContext;
+    const contexts: Array<CallContext | undefined> | undefined = report === undefined ? undefined : [];
+    const run = runWithRetry(
       {
-        policy,
-        method,
-        budget: this.budgetOf(policy),
-        budgetKey: key,
+        policy: m.policy,
+        method: m.method,
+        budget: m.budget,
+        budgetKey: m.key,
         servingRetry: parent?.side === 'server' && parent.metainfo.getPersistent(RETRY_TRANSIT_KEY) !== undefined,
-        limit,
-        attempt: async (n, timeLeftMs) => {
-          if (breaker !== undefined && !breaker.allow()) {
-            throw new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `circuit breaker ${key} is open: calls fail fast until it lets a probe through`);
-          }
-          let chosen: string | undefined;
-          const choice: InstanceChoice = {
-            previous,
-            sameNode: policy?.retrySameNode ?? false,
-            allowed: (address) => this.instancePanel?.peek(address)?.allow() ?? true,
-            chosen: (address) => {
-              chosen = previous = address;
-            },
-          };
-          try {
-            const value = await this.sender(method, request, this.attemptOptions(options, parent, n, timeLeftMs, (ctx) => (contexts[n] = ctx)), choice);
-            this.recordOutcome(breaker, chosen, undefined, false);
-            return value;
-          } catch (error) {
-            this.recordOutcome(breaker, chosen, error, true);
-            throw error;
-          }
-        },
+        limit: this.limitOf(m.policy, parent),
+        attempt: (n, timeLeftMs) => this.attempt(m, request, this.attemptOptions(options, parent, n, timeLeftMs, contexts), choice),
       },
       this.timers,
     );
-    const ctx = contexts[outcome.winner];
-    if (ctx !== undefined) {
-      ctx.attempts = outcome.attempts;
-      options.onContext?.(ctx);
+    return run.then((outcome) => {
+      const ctx = contexts?.[outcome.winner];
+      if (ctx !== undefined) {
+        ctx.attempts = outcome.attempts;
+        report!(ctx);
+      }
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    });
+  }
+
+  /** One attempt through the service breaker, to an instance the sender picks under `choice`. */
+  private attempt(m: MethodGovernance, request: Record<string, unknown>, options: GovernedCallOptions, choice: Choice): Promise<unknown> {
+    if (m.breaker !== undefined && !m.breaker.allow()) {
+      return Promise.reject(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `circuit breaker ${m.key} is open: calls fail fast until it lets a probe through`));
     }
-    if (!outcome.ok) throw outcome.error;
-    return outcome.value;
+    choice.current = undefined;
+    return this.sender(m.method, request, options, choice).then(
+      (value) => {
+        this.recordOutcome(m.breaker, choice.current, undefined, false);
+        return value;
+      },
+      (error: unknown) => {
+        this.recordOutcome(m.breaker, choice.current, error, true);
+        throw error;
+      },
+    );
   }
 
   /** Drops the instance breaker of an address that left the instance list. */
@@ -145,14 +150,28 @@ export class Governor {
     if (instance !== undefined && this.instancePanel !== undefined) this.instancePanel.get(instance).record(instanceOutcome(error, failed));
   }
 
-  private attemptOptions(options: GovernedCallOptions, parent: RpcContext | undefined, n: number, timeLeftMs: number | undefined, onContext: (ctx: CallContext) => void): GovernedCallOptions {
-    const attempt: GovernedCallOptions = { ...options, parent, onContext: onContext as (ctx: RpcContext) => void };
+  private attemptOptions(options: GovernedCallOptions, parent: RpcContext | undefined, n: number, timeLeftMs: number | undefined, contexts: Array<CallContext | undefined> | undefined): GovernedCallOptions {
+    if (n === 0 && timeLeftMs === undefined && contexts === undefined && parent === options.parent) return options;
+    // The parent goes along explicitly: a backoff timer or a backup's may run outside its scope.
+    const attempt: GovernedCallOptions = { ...options, parent, onContext: contexts && ((ctx: RpcContext) => (contexts[n] = ctx as CallContext)) };
     if (n > 0) attempt.metainfo = { transient: options.metainfo?.transient, persistent: { ...options.metainfo?.persistent, [RETRY_TRANSIT_KEY]: String(n) } };
     if (timeLeftMs !== undefined) {
       const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
       attempt.timeoutMs = timeoutMs === 0 ? Math.ceil(timeLeftMs) : Math.min(timeoutMs, Math.ceil(timeLeftMs));
     }
     return attempt;
+  }
+
+  /** The method's key, breaker, policy and budget, worked out on its first call. */
+  private methodOf(method: string): MethodGovernance {
+    let m = this.methods.get(method);
+    if (m === undefined) {
+      const key = serviceBreakerKey(this.fromService, this.toService, method);
+      const policy = this.policies?.policyFor(method);
+      m = { method, key, breaker: this.servicePanelFor(method)?.get(key), policy, budget: this.budgetOf(policy) };
+      this.methods.set(method, m);
+    }
+    return m;
   }
 
   /** When attempts must end: the policy's maxDurationMs and the served call's deadline. */
@@ -190,6 +209,35 @@ export class Governor {
   private reporter(level: 'service' | 'instance'): ((t: BreakerTransition) => void) | undefined {
     const report = this.breakerOptions?.onStateChange;
     return report && ((transition) => report({ ...transition, level }));
+  }
+}
+
+interface MethodGovernance {
+  readonly method: string;
+  /** Kitex's service breaker key, `from/to/method`, which also keys the retry budget. */
+  readonly key: string;
+  readonly breaker: CircuitBreaker | undefined;
+  readonly policy: RetryPolicy | undefined;
+  readonly budget: RetryBudget | undefined;
+}
+
+/** The {@link InstanceChoice} of one call: remembers the instance each attempt went to. */
+class Choice implements InstanceChoice {
+  previous: string | undefined;
+  /** The instance of the attempt in progress. */
+  current: string | undefined;
+
+  constructor(
+    private readonly panel: BreakerPanel | undefined,
+    readonly sameNode: boolean,
+  ) {}
+
+  allowed(address: string): boolean {
+    return this.panel?.peek(address)?.allow() ?? true;
+  }
+
+  chosen(address: string): void {
+    this.current = this.previous = address;
   }
 }
 
