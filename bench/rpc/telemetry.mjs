@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { echoThrift } from './peers.mjs';
 import { drive, startProcess } from './processes.mjs';
 
-const MODES = ['disabled', 'no-sdk', 'sdk'];
+// HEDDLE_BENCH_MODES=disabled,no-sdk,disabled-again checks the spread between identical pairs.
+const MODES = (process.env.HEDDLE_BENCH_MODES ?? 'disabled,no-sdk,sdk').split(',');
 
 async function heddleFor(mode) {
   if (mode === 'sdk') {
@@ -26,7 +27,7 @@ async function heddleFor(mode) {
   }
   const { default: heddle } = await import('../../dist/index.js');
   const doc = heddle.thrift.parse(readFileSync(echoThrift, 'utf8'), { filename: 'echo.thrift' });
-  return { heddle, doc, telemetry: mode === 'disabled' ? false : undefined };
+  return { heddle, doc, telemetry: mode.startsWith('disabled') ? false : undefined };
 }
 
 if (process.argv[2] === 'server') {
