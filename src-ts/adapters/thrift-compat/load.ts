@@ -1,0 +1,63 @@
+/**
+ * `load(idlPath)` / `parse(source)`: what `thrift --gen js:node` would write for an IDL file, made
+ * at run time. The result has the file's types module (`types`, as `<file>_types.js`), its service
+ * modules (`services.Calculator`, also as `Calculator`, as `Calculator.js`), and the same for each
+ * included file under `includes.<prefix>`.
+ */
+import { load as loadDocument, parse as parseDocument } from '../../thrift/index.js';
+import type { ThriftDocument } from '../../thrift/document.js';
+import type { LoadOptions, ParseOptions } from '../../thrift/idl/index.js';
+import { serviceModule, type ServiceModule } from './service-module.js';
+import { StructClasses, typesModule } from './types-module.js';
+
+/** One IDL file's generated-style modules. */
+export interface CompatModule {
+  /** The `<file>_types.js` module: struct, union and exception classes, enums, constants. */
+  readonly types: Record<string, any>;
+  /** The `<Service>.js` modules by service name. */
+  readonly services: Record<string, ServiceModule>;
+  /** The modules of the files this one includes, by include prefix (`shared`). */
+  readonly includes: Record<string, CompatModule>;
+  /** The heddle document behind them, for heddle's own codecs and RPC. */
+  readonly document: ThriftDocument;
+  /** Service modules are also here by name. */
+  readonly [service: string]: unknown;
+}
+
+/** Loads an IDL file (includes resolved from disk) as gen-nodejs-shaped modules. */
+export function load(idlPath: string, options?: LoadOptions): CompatModule {
+  return modulesOf(loadDocument(idlPath, options));
+}
+
+/** Parses IDL source (includes given as `options.includes`) as gen-nodejs-shaped modules. */
+export function parse(source: string, options?: ParseOptions): CompatModule {
+  return modulesOf(parseDocument(source, options));
+}
+
+/** The modules of every file of `doc`, the root's returned with the others under `includes`. */
+export function modulesOf(doc: ThriftDocument): CompatModule {
+  const model = doc.model;
+  const classes = new StructClasses(model);
+  const made = new Map<string, CompatModule>();
+  const fileModule = (prefix: string): CompatModule => {
+    const existing = made.get(prefix);
+    if (existing !== undefined) return existing;
+    const file = model.files.find((f) => f.prefix === prefix)!;
+    const services: Record<string, ServiceModule> = {};
+    const includes: Record<string, CompatModule> = {};
+    const module: Record<string, unknown> = { types: typesModule(model, prefix, classes), services, includes, document: doc };
+    made.set(prefix, module as CompatModule);
+    for (const key of file.definitions) {
+      const def = model.services.get(key);
+      if (def === undefined) continue;
+      services[def.name] = serviceModule(doc, key, classes);
+      if (!(def.name in module)) module[def.name] = services[def.name];
+    }
+    for (const include of file.includes) {
+      const base = include.split('/').pop()!.replace(/\.thrift$/, '');
+      if (model.files.some((f) => f.prefix === base)) includes[base] = fileModule(base);
+    }
+    return module as CompatModule;
+  };
+  return fileModule(model.root.prefix);
+}
