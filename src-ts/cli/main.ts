@@ -1,6 +1,7 @@
 import { native } from '../native.js';
 import { runCall } from './call.js';
 import { runDemo } from './demo.js';
+import { runTypes } from './types.js';
 
 const usage = `usage: heddle <command>
 
@@ -9,6 +10,8 @@ commands:
             (heddle demo --help for its options)
   call      call one method of a Kitex, Thrift or gRPC service with a JSON request
             (heddle call --help)
+  types     write TypeScript declarations for Thrift IDL and .proto files
+            (heddle types --help)
   info      print the version and whether the native addon is loaded
   help      print this text`;
 
@@ -21,6 +24,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return runDemo(rest, out);
     case 'call':
       return runCall(rest, { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), stdin: readStdin });
+    case 'types':
+      return runTypes(rest, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
     case 'info': {
       const { version } = require('../../package.json') as { version: string };
       out(`heddle ${version}, node ${process.version}`);

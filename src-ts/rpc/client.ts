@@ -21,6 +21,7 @@ import { spanServiceName, withTelemetry, type TelemetrySetting } from '../teleme
 import { currentServerCall } from './call-scope.js';
 import { Governor, type CircuitBreakerConfig } from './governed-call.js';
 import type { RetryConfig } from '../governance/retry-policy.js';
+import type { TypedClient, TypedGrpcClient } from './typed.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -573,11 +574,13 @@ function checkCount(value: number, what: string): number {
  * Creates a client for `options.service` at `options.address`. Connections open on first call.
  * `transport: 'grpc'` makes a gRPC client (HTTP/2) of a Protobuf service; `resolver` and
  * `destService` instead of `address` make a {@link DiscoveryClient} over the service's instances.
+ * With a service type from `heddle types` (`createClient<EchoService>(...)`), calls are checked
+ * against it (typed.ts).
  */
-export function createClient(options: GrpcClientOptions): GrpcClient;
-export function createClient(options: DiscoveryClientOptions): DiscoveryClient;
-export function createClient(options: ClientOptions): RpcClient;
-export function createClient(options: ClientOptions | GrpcClientOptions | DiscoveryClientOptions): RpcClient | GrpcClient | DiscoveryClient {
+export function createClient<S = never>(options: GrpcClientOptions): TypedGrpcClient<GrpcClient, S>;
+export function createClient<S = never>(options: DiscoveryClientOptions): TypedClient<DiscoveryClient, S>;
+export function createClient<S = never>(options: ClientOptions): TypedClient<RpcClient, S>;
+export function createClient(options: ClientOptions | GrpcClientOptions | DiscoveryClientOptions): unknown {
   if (options?.transport === 'grpc') return new GrpcClient(options as GrpcClientOptions);
   // With a resolver, instances come from discovery and each call picks one (discovery-client.ts).
   if ((options as DiscoveryClientOptions)?.resolver !== undefined) return new DiscoveryClient(options as DiscoveryClientOptions);

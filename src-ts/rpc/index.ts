@@ -14,6 +14,7 @@ export type { ServerRegistrationOptions } from './server-registration.js';
 export { createServer, RpcServer } from './server.js';
 export type { CloseOptions, Handler, ServerLogEntry, ServerOptions } from './server.js';
 export type { Invoke, Middleware, RpcContext } from './context.js';
+export type { CallRequest, MethodTypes, ServiceTypes, TypedClient, TypedGrpcClient, TypedHandlers } from './typed.js';
 export type { CircuitBreakerConfig } from './governed-call.js';
 export { enableCallScope } from './call-scope.js';
 export { formatAddress, parseAddress } from './address.js';

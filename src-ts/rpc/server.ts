@@ -15,6 +15,7 @@ import { DEFAULT_MAX_FRAME_SIZE, type FrameConnection, type FrameSink } from './
 import { listen as shmListen } from '../shm/server.js';
 import type { ShmListenOptions } from '../shm/options.js';
 import type { ShmStream } from '../shm/stream.js';
+import type { TypedHandlers } from './typed.js';
 import { ShmFrameConnection } from './shm-connection.js';
 import { Outbox } from './outbox.js';
 import { foreignFormat, messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
@@ -609,7 +610,8 @@ async function removeStaleSocket(path: string): Promise<void> {
   unlinkSync(path);
 }
 
-/** Creates a server for `options.service`; call `listen(address)` to serve. */
-export function createServer(options: ServerOptions): RpcServer {
-  return new RpcServer(options);
+/** Creates a server for `options.service`; call `listen(address)` to serve. With a service type
+ * from `heddle types` (`createServer<EchoService>(...)`), the handlers are checked against it. */
+export function createServer<S = never>(options: [S] extends [never] ? ServerOptions : Omit<ServerOptions, 'handlers'> & { handlers: TypedHandlers<S> }): RpcServer {
+  return new RpcServer(options as ServerOptions);
 }
