@@ -13,6 +13,13 @@ import { onlySpan, TestSdk } from './otel-sdk.js';
 // (test/interop/kitex-otel), its spans exported to memory and printed as JSON, against heddle
 // traced by the OpenTelemetry JS SDK into memory: one trace id across the hop, the right parents.
 
+interface GoPoint {
+  name: string;
+  unit: string;
+  attributes: Record<string, string>;
+  count: number;
+}
+
 interface GoSpan {
   name: string;
   kind: string;
@@ -35,10 +42,10 @@ afterAll(() => TestSdk.unregister());
 afterEach(() => sdk.spans.reset());
 
 /** Runs the Kitex client against `address` and returns what it printed. */
-async function kitexClient(address: string, propagator: 'tracecontext' | 'b3'): Promise<{ spans: GoSpan[]; msg?: string; error?: string }> {
+async function kitexClient(address: string, propagator: 'tracecontext' | 'b3'): Promise<{ spans: GoSpan[]; metrics: GoPoint[]; msg?: string; error?: string }> {
   const hostPort = address.replace('tcp://', '');
   const { stdout } = await promisify(execFile)(goBinary, ['client', '-addr', hostPort, '-propagator', propagator], { timeout: 20_000 });
-  return JSON.parse(stdout) as { spans: GoSpan[]; msg?: string; error?: string };
+  return JSON.parse(stdout) as { spans: GoSpan[]; metrics: GoPoint[]; msg?: string; error?: string };
 }
 
 describeWithPeers(['go'], 'OpenTelemetry across heddle and Kitex (obs-opentelemetry)', () => {
@@ -58,6 +65,11 @@ describeWithPeers(['go'], 'OpenTelemetry across heddle and Kitex (obs-openteleme
       expect(serverSpan.parentSpanContext?.spanId).toBe(kitexClientSpan.spanId);
       // obs-opentelemetry's client sends its service.name in metainfo; heddle names its peer with it.
       expect(serverSpan.attributes).toMatchObject({ 'rpc.system': 'kitex', 'rpc.method': 'echo', 'request.protocol': 'TTHeader|Framed', 'peer.service': 'kitex-otel-client' });
+      // Kitex's client histogram and heddle's server histogram: same metric family, same attribute keys.
+      expect(out.metrics.map((p) => [p.name, p.count])).toEqual([['rpc.client.duration', 1]]);
+      const heddlePoint = (await sdk.histogram('rpc.server.duration'))!.points.find((p) => p.attributes['peer.service'] === 'kitex-otel-client')!;
+      expect(heddlePoint.attributes).toMatchObject({ 'rpc.system': 'kitex', 'rpc.method': 'echo', 'request.protocol': 'TTHeader|Framed', 'service.name': 'heddle-otel-interop', 'status.code': 'Unset' });
+      expect(Object.keys(heddlePoint.attributes).sort()).toEqual([...Object.keys(out.metrics[0]!.attributes), 'peer.service'].sort());
     } finally {
       await server.close();
     }
@@ -98,7 +110,8 @@ describeWithPeers(['go'], 'OpenTelemetry across heddle and Kitex (obs-openteleme
       child.stdin.end('\n');
       if (child.exitCode === null) await once(child, 'exit');
     }
-    const kitexSpans = (JSON.parse(output.slice(output.indexOf('{'))) as { spans: GoSpan[] }).spans;
+    const printed = JSON.parse(output.slice(output.indexOf('{'))) as { spans: GoSpan[]; metrics: GoPoint[] };
+    const kitexSpans = printed.spans;
     const clientSpan = onlySpan(await sdk.finished(), SPAN, SpanKind.CLIENT);
     expect(clientSpan.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
     expect(kitexSpans).toHaveLength(1);
@@ -114,5 +127,12 @@ describeWithPeers(['go'], 'OpenTelemetry across heddle and Kitex (obs-openteleme
     // Both sides put the same attribute keys on their spans, bar the payload sizes heddle does not measure.
     const kitexKeys = Object.keys(kitexSpans[0]!.attributes).filter((k) => !k.startsWith('kitex.')).sort();
     expect(Object.keys(clientSpan.attributes).sort()).toEqual(kitexKeys.filter((k) => k !== 'peer.service'));
+    // The Kitex server's histogram and heddle's client histogram carry the same attribute keys
+    // (the server's adds peer.service), and the same values where both sides see the same thing.
+    expect(printed.metrics).toHaveLength(1);
+    expect(printed.metrics[0]).toMatchObject({ name: 'rpc.server.duration', count: 1 });
+    expect(printed.metrics[0]!.attributes).toMatchObject({ 'rpc.system': 'kitex', 'rpc.method': 'echo', 'request.protocol': 'TTHeader', 'peer.service': 'heddle-otel-interop', 'status.code': 'Unset', 'service.name': 'kitex-otel-server' });
+    const heddlePoint = (await sdk.histogram('rpc.client.duration'))!.points.find((p) => p.attributes['request.protocol'] === 'TTHeader')!;
+    expect([...Object.keys(heddlePoint.attributes), 'peer.service'].sort()).toEqual(Object.keys(printed.metrics[0]!.attributes).sort());
   }, 30_000);
 });

@@ -8,6 +8,9 @@
 //	kitex-otel client -addr host:port [-propagator tracecontext|b3]
 //	        starts a root span "kitex-root", makes one echo call under it with obs-opentelemetry's
 //	        client suite (TTHeader), and prints {"spans":[...],"error":"..."}
+//
+// Both print "metrics" too: each histogram data point obs-opentelemetry recorded (name, unit,
+// attributes, count), read from a manual reader.
 package main
 
 import (
@@ -27,6 +30,8 @@ import (
 	"go.opentelemetry.io/contrib/propagators/b3"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -40,6 +45,13 @@ type handler struct{}
 
 func (*handler) Echo(ctx context.Context, req *echo.Request) (*echo.Response, error) {
 	return &echo.Response{Action: req.Action, Msg: req.Msg}, nil
+}
+
+type jsonPoint struct {
+	Name       string            `json:"name"`
+	Unit       string            `json:"unit"`
+	Attributes map[string]string `json:"attributes"`
+	Count      uint64            `json:"count"`
 }
 
 type jsonSpan struct {
@@ -68,6 +80,11 @@ func main() {
 		sdktrace.WithResource(resource.NewSchemaless(semconv.ServiceNameKey.String(serviceName))),
 	)
 	otel.SetTracerProvider(provider)
+	reader := sdkmetric.NewManualReader()
+	otel.SetMeterProvider(sdkmetric.NewMeterProvider(
+		sdkmetric.WithReader(reader),
+		sdkmetric.WithResource(resource.NewSchemaless(semconv.ServiceNameKey.String(serviceName))),
+	))
 	switch *propagator {
 	case "b3":
 		otel.SetTextMapPropagator(b3.New())
@@ -87,6 +104,7 @@ func main() {
 	}
 	_ = provider.ForceFlush(context.Background())
 	result["spans"] = spansOf(exporter.GetSpans())
+	result["metrics"] = pointsOf(reader)
 	out, _ := json.Marshal(result)
 	fmt.Println(string(out))
 }
@@ -156,6 +174,30 @@ func spansOf(stubs tracetest.SpanStubs) []jsonSpan {
 		})
 	}
 	return spans
+}
+
+func pointsOf(reader *sdkmetric.ManualReader) []jsonPoint {
+	var collected metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &collected); err != nil {
+		fail(err)
+	}
+	points := []jsonPoint{}
+	for _, scope := range collected.ScopeMetrics {
+		for _, m := range scope.Metrics {
+			histogram, ok := m.Data.(metricdata.Histogram[float64])
+			if !ok {
+				continue
+			}
+			for _, p := range histogram.DataPoints {
+				attrs := map[string]string{}
+				for _, kv := range p.Attributes.ToSlice() {
+					attrs[string(kv.Key)] = kv.Value.Emit()
+				}
+				points = append(points, jsonPoint{Name: m.Name, Unit: m.Unit, Attributes: attrs, Count: p.Count})
+			}
+		}
+	}
+	return points
 }
 
 func fail(err error) {
