@@ -60,6 +60,35 @@ describe('setLogger', () => {
   });
 });
 
+describe('a server logging through setLogger', () => {
+  it('logs a failed handler as an error with its HeddleError code (or HANDLER_ERROR) and the caller', async () => {
+    const logger = recordingLogger();
+    log.setLogger(logger, { rateLimitMs: 0 });
+    const server = rpc.createServer({
+      idl: echoDoc,
+      service: 'EchoService',
+      handlers: { echo: async ({ req }: { req: { action: string } }) => {
+        if (req.action === 'heddle') throw new HeddleError(ErrorCode.ERR_BAD_VALUE, 'no such item');
+        throw new Error('database down');
+      } },
+    });
+    await server.listen('tcp://127.0.0.1:0');
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address });
+    try {
+      await client.call('echo', { req: { action: 'heddle', msg: '' } }).catch(() => undefined);
+      await client.call('echo', { req: { action: 'plain', msg: '' } }).catch(() => undefined);
+      expect(logger.lines.map(([level, fields, message]) => [level, fields['code'], typeof fields['peer'], message])).toEqual([
+        ['error', 'ERR_BAD_VALUE', 'string', 'echo failed: no such item'],
+        ['error', 'HANDLER_ERROR', 'string', 'echo failed: database down'],
+      ]);
+      expect(logger.lines[0]![1]['peer']).toMatch(/^127\.0\.0\.1:\d+$/);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});
+
 describe('a server under 2,000 hostile connections', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
   afterEach(() => vi.useRealTimers());
