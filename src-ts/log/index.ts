@@ -3,7 +3,6 @@
  * anything with `error`/`warn`/`info`/`debug` plugs in with {@link setLogger}), silent below `warn`
  * unless asked, with repeated warnings and errors rate-limited per code (see rate-limit.ts).
  */
-import { HeddleError } from '../errors.js';
 import { checkLevel, checkLogger, levelEnabled, stderrLogger, type LogFields, type Logger, type LogLevel } from './logger.js';
 import { RateLimiter } from './rate-limit.js';
 
@@ -71,11 +70,4 @@ export function logInfo(code: string, message: string, peer?: string): void {
 /** @internal Logs detail for debugging; never rate-limited. */
 export function logDebug(code: string, message: string, peer?: string): void {
   if (levelEnabled('debug', threshold)) current.debug(peer === undefined ? { code } : { code, peer }, message);
-}
-
-/** @internal Logs `error` at `level` with its HeddleError code (or `fallbackCode`) and cause. */
-export function logFailure(level: 'error' | 'warn', error: unknown, fallbackCode: string, what: string, peer?: string): void {
-  const code = error instanceof HeddleError ? error.code : fallbackCode;
-  const message = error instanceof Error ? error.message : String(error);
-  limited(level, code, `${what}: ${message}`, peer, undefined);
 }

@@ -15,11 +15,11 @@ describe('setLogger', () => {
     log.logDebug('ERR_X', 'debug detail');
     log.logInfo('ERR_X', 'info detail');
     log.logWarn(ErrorCode.ERR_BAD_FRAME, 'bad magic', '127.0.0.1:5000');
-    log.logFailure('error', new HeddleError(ErrorCode.ERR_BAD_VALUE, 'no encode'), ErrorCode.ERR_REMOTE, 'echo failed', '127.0.0.1:5001');
-    log.logFailure('error', new Error('plain'), ErrorCode.ERR_REMOTE, 'echo failed');
+    log.logError(ErrorCode.ERR_BAD_VALUE, 'echo failed: no encode', '127.0.0.1:5001', { method: 'echo' });
+    log.logError(ErrorCode.ERR_REMOTE, 'echo failed: plain');
     expect(logger.lines).toEqual([
       ['warn', { code: 'ERR_BAD_FRAME', peer: '127.0.0.1:5000' }, 'bad magic'],
-      ['error', { code: 'ERR_BAD_VALUE', peer: '127.0.0.1:5001' }, 'echo failed: no encode'],
+      ['error', { code: 'ERR_BAD_VALUE', peer: '127.0.0.1:5001', method: 'echo' }, 'echo failed: no encode'],
       ['error', { code: 'ERR_REMOTE' }, 'echo failed: plain'],
     ]);
   });
