@@ -145,9 +145,13 @@ class CallTelemetry {
     } catch (error) {
       result = Promise.reject(error);
     }
-    // A streaming gRPC call hands back its response stream, not a promise: the span covers opening it.
     if (typeof (result as Partial<Promise<unknown>>)?.then !== 'function') {
-      this.finish(span, histogram, attributes, started, undefined);
+      // A server- or bidi-streaming gRPC call hands back its response stream: the call ends when
+      // its trailers arrive (they resolve, empty, on failure too, so the status is not known here).
+      const trailers = (result as { trailers?: Promise<unknown> } | undefined)?.trailers;
+      const end = () => this.finish(span, histogram, attributes, started, undefined);
+      if (typeof trailers?.then === 'function') trailers.then(end, end);
+      else end();
       return result;
     }
     return result.then(

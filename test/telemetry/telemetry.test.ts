@@ -209,6 +209,31 @@ describe('tracing with an SDK registered', () => {
     }
   });
 
+  it('a server-streaming gRPC call\'s client span ends when the stream does, not when it opens', async () => {
+    const server = rpc.createServer({
+      idl: grpcEchoRoot,
+      service: GRPC_SERVICE,
+      handlers: { ServerStream: async function* (req: { msg: string }) {
+        for (let i = 0; i < 3; i++) yield { msg: `${req.msg}${i}`, index: i };
+      } },
+    });
+    await server.listen('tcp://127.0.0.1:0');
+    const client = rpc.createClient({ idl: grpcEchoRoot, service: GRPC_SERVICE, address: server.address, transport: 'grpc' });
+    try {
+      const stream = client.stream<{ msg: string }>('ServerStream', { msg: 'm' });
+      expect((await sdk.finished()).filter((s) => s.kind === SpanKind.CLIENT)).toEqual([]);
+      const messages: string[] = [];
+      for await (const message of stream) messages.push(message.msg);
+      await stream.trailers;
+      expect(messages).toEqual(['m0', 'm1', 'm2']);
+      const clientSpan = onlySpan(await sdk.finished(), 'grpcecho.v1.Echo/ServerStream', SpanKind.CLIENT);
+      expect(clientSpan.ended).toBe(true);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it('a client call made inside an active span is its child; telemetry: false makes no span', async () => {
     const server = await echoServer({ telemetry: false });
     const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address });
