@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discovery, ErrorCode, rpc, type HeddleError } from '../../src-ts/index.js';
 import { echoDoc } from './echo-fixture.js';
+import { echoRoot } from './protobuf-echo-fixture.js';
 
 // Circuit breakers in front of real heddle servers on loopback: a service whose handler fails,
 // and an instance whose port refuses connections.
@@ -141,5 +142,27 @@ describe('instance-level circuit breaker', () => {
     } finally {
       await Promise.all([client.close(), onlyDead.close()]);
     }
+  });
+});
+
+describe('options', () => {
+  it('a fixed-address client has an instance breaker too', async () => {
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', address: `tcp://${dead}`, circuitBreaker: { service: false, instance: { minSamples: 2 } } });
+    try {
+      const codes: string[] = [];
+      for (let i = 0; i < 3; i++) codes.push(await codeOf(client.call('echo', request)));
+      expect(codes).toEqual([ErrorCode.ERR_CONNECTION, ErrorCode.ERR_CONNECTION, ErrorCode.ERR_CIRCUIT_OPEN]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('rejects bad thresholds at createClient, and retry or breakers on a gRPC client', () => {
+    expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { errorRate: 2 } })).toThrow(/circuitBreaker errorRate must be in \(0, 1\]/);
+    expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { methods: { echo: { minSamples: 0 } } } })).toThrow(/minSamples must be a positive integer/);
+    expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, retry: { maxRetries: 9 } })).toThrow(/maxRetries must be an integer from 0 to 5/);
+    expect(() => rpc.createClient({ idl: echoRoot, service: 'echo.v1.Echo', address: server.address, transport: 'grpc', retry: {} } as never)).toThrow(
+      expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT, message: expect.stringMatching(/not supported on gRPC clients/) }),
+    );
   });
 });
