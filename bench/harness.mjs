@@ -9,6 +9,8 @@ const quick = process.env.HEDDLE_BENCH_QUICK === '1';
 /** Interleaved measuring rounds per case, and the CPU time each round takes at least. */
 const ROUNDS = quick ? 3 : 7;
 const ROUND_CPU_NS = (quick ? 20 : 80) * 1e6;
+/** Wall time of each sustained-throughput round. */
+const SUSTAINED_ROUND_MS = quick ? 150 : 600;
 
 function medianOf(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -75,6 +77,64 @@ export class Bench {
       if (options.bytes !== undefined) {
         row.bytes = options.bytes;
         row.mbPerSec = options.bytes / median * 1e3;
+      }
+      this.rows.push(row);
+    });
+  }
+
+  /**
+   * Sustained throughput: each case runs flat out for a round of wall time (SUSTAINED_ROUND_MS),
+   * in interleaved rounds as in `compare`, and its figure is operations over wall time, garbage
+   * collection and everything else included. Medians of short samples can hide the cost of the
+   * garbage a decoder leaves; this cannot. The row's `medianNs` is wall time per operation, its
+   * ratio the median of the per-round ratios (peer time over heddle time, as in `compare`).
+   *
+   * @param {string} title
+   * @param {Record<string, () => unknown>} cases first key is the subject, the rest its peers
+   * @param {{ bytes?: number }} [options]
+   */
+  async sustained(title, cases, options = {}) {
+    const entries = Object.entries(cases);
+    for (const [, fn] of entries) fn();
+    /** @type {number[][]} per case, ns per operation in each round */
+    const rounds = entries.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < entries.length; k++) {
+        const index = (round + k) % entries.length;
+        const fn = entries[index][1];
+        // Start each round with the previous case's garbage collected, when gc is exposed, so no
+        // case pays for another's.
+        globalThis.gc?.();
+        let ops = 0;
+        const start = process.hrtime.bigint();
+        const end = start + BigInt(SUSTAINED_ROUND_MS * 1e6);
+        let now = start;
+        while (now < end) {
+          for (let i = 0; i < 16; i++) do_not_optimize(fn());
+          ops += 16;
+          now = process.hrtime.bigint();
+        }
+        rounds[index].push(Number(now - start) / ops);
+      }
+    }
+    const subject = rounds[0];
+    entries.forEach(([name], index) => {
+      const own = rounds[index];
+      const perOp = medianOf(own);
+      /** @type {Row} */
+      const row = {
+        suite: this.suite,
+        title: `${title} (sustained)`,
+        name,
+        medianNs: perOp,
+        opsPerSec: 1e9 / perOp,
+        baseline: entries[0][0],
+        ratio: index === 0 ? 1 : medianOf(own.map((ns, i) => ns / subject[i])),
+        sustained: true,
+      };
+      if (options.bytes !== undefined) {
+        row.bytes = options.bytes;
+        row.mbPerSec = (options.bytes / perOp) * 1e3;
       }
       this.rows.push(row);
     });

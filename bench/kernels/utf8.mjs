@@ -11,6 +11,8 @@ const OFFSET = 7;
 const SAMPLES = {
   ascii: 'The quick brown fox jumps over the lazy dog; 0123456789. ',
   mixed: 'Grüße, 東京 — naïve café 🚀 Ελληνικά Кириллица ',
+  // Product-title text: what the multi-byte routing (text/utf8-read.ts) is for.
+  chinese: '华为Mate60 Pro雅川青 12GB+512GB 卫星通话 官方旗舰店正品保障，支持移动联通电信5G双卡双待手机',
 };
 
 /** `size` bytes of the sample text, cut back to a character boundary. */
@@ -40,10 +42,16 @@ export async function run(crossover) {
         native: () => native.nativeDecodeUtf8(src, OFFSET, end),
         ts: () => twin.decodeUtf8(src, OFFSET, end),
         'js loop': () => twin.decodeUtf8Short(src, OFFSET, end),
+        'js units loop': () => twin.decodeUtf8Units(src, OFFSET, end),
         'TextDecoder fatal': () => fatal.decode(src.subarray(OFFSET, end)),
         'ts validate+utf8Slice': () => {
           if (twin.validateUtf8(src, OFFSET, end) !== -1) throw new Error('invalid');
           return Buffer.prototype.utf8Slice.call(src, OFFSET, end);
+        },
+        'utf8Slice+U+FFFD scan': () => {
+          const text = Buffer.prototype.utf8Slice.call(src, OFFSET, end);
+          if (text.indexOf('\uFFFD') !== -1) throw new Error('invalid');
+          return text;
         },
       }, end - OFFSET);
     }

@@ -1,11 +1,13 @@
 // Thrift codecs: heddle against the `thrift` npm package (its generated js:node code, Binary and
 // Compact) and protobufjs (the equivalent messages of baseline.proto), encode and decode, on
-// Simple, Nesting and Order, plus 10k-element list<double> and list<i64> as TypedArrays.
+// Simple, Nesting and Order, plus 10k-element list<double> and list<i64> as TypedArrays, and streams
+// of realistic e-commerce orders (bench/realistic).
 // ratio = peer time / heddle time: above 1, heddle is faster.
 import { readFileSync } from 'node:fs';
 import heddle from '../../dist/index.js';
 import * as messages from './messages.mjs';
 import { loadProtobufjs, loadThriftPackage, thriftIdl, toProtobufjs, toThriftPackage } from './peers.mjs';
+import { thriftRealisticRows } from '../realistic/rows.mjs';
 
 const { thrift } = heddle;
 
@@ -44,4 +46,6 @@ export async function run(bench) {
   } finally {
     pkg.dispose();
   }
+  // E-commerce orders that look like production (bench/realistic), per-operation and sustained.
+  await thriftRealisticRows(bench, heddle);
 }

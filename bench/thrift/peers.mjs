@@ -17,13 +17,13 @@ export const thriftIdl = join(here, 'fixtures', 'baseline.thrift');
 const sharedProto = join(here, '..', '..', '..', 'shared', 'bench', 'baseline.proto');
 export const protoFile = existsSync(sharedProto) ? sharedProto : join(here, '..', '..', 'test', 'protobuf', 'fixtures', 'baseline.proto');
 
-/** Loads the thrift package and code generated for baseline.thrift; `dispose` removes it. */
-export function loadThriftPackage() {
+/** Loads the thrift package and code generated for `idl` (baseline.thrift by default); `dispose` removes it. */
+export function loadThriftPackage(idl = thriftIdl, typesFile = 'baseline_types.js') {
   const dir = mkdtempSync(join(tmpdir(), 'heddle-bench-'));
-  execFileSync('thrift', ['--gen', 'js:node', '-out', dir, thriftIdl]);
+  execFileSync('thrift', ['--gen', 'js:node', '-out', dir, idl]);
   symlinkSync(nodeModules, join(dir, 'node_modules'));
   const thrift = require(join(nodeModules, 'thrift'));
-  const types = require(join(dir, 'baseline_types.js'));
+  const types = require(join(dir, typesFile));
   const protocols = { binary: thrift.TBinaryProtocol, compact: thrift.TCompactProtocol };
   return {
     thrift,

@@ -83,3 +83,18 @@ export const VALIDATE_UTF8_NATIVE_FROM_BYTES = 128;
  * TypeScript.
  */
 export const UTF8_JS_LOOP_MAX_BYTES = 12;
+
+/**
+ * Text that is not ASCII decodes with a JavaScript loop rather than Buffer#utf8Slice (plus the
+ * U+FFFD scan that makes it strict) up to {@link UTF8_UNITS_MAX_BYTES}: up to this many bytes the
+ * concatenating loop (decodeUtf8Short), above it the loop into a Uint16Array (decodeUtf8Units).
+ * Chinese text, ns per string with the string flattened (Node 20, shared machine), utf8Slice+scan
+ * / concatenating loop / units loop: 12 B 121/52/106, 18 B 162/76/114, 24 B 194/105/149, 30 B
+ * 290/172/213, 48 B 277/235/192, 99 B 463/478/304, 255 B 1120/1236/718, 600 B 2553/4009/1692,
+ * 2000 B 8680/13382/7076. On text that is mostly ASCII with a few multi-byte characters the loops
+ * lose (utf8Slice copies ASCII runs with SIMD): 0.55-0.94x, hence {@link looksMultibyte}.
+ * Figures: `node bench/run.mjs kernels` (HEDDLE_BENCH_KERNELS=utf8), rows "decodeUtf8 chinese".
+ */
+export const UTF8_CONCAT_MAX_BYTES = 24;
+/** See {@link UTF8_CONCAT_MAX_BYTES}; above this the units loop's lead shrinks (1.23x at 2000 B) and its scratch grows. */
+export const UTF8_UNITS_MAX_BYTES = 4096;
