@@ -87,11 +87,10 @@ export class Governor {
   /** Makes the call: attempts under the method's retry policy, each through the breakers. */
   call(method: string, request: Record<string, unknown>, options: GovernedCallOptions): Promise<unknown> {
     const m = this.methodOf(method);
-    const parent = options.parent ?? currentServerCall();
     const choice = new Choice(this.instancePanel, m.policy?.retrySameNode ?? false);
     // Without a retry policy (breakers only) a call is one attempt: no run, no contexts to keep.
     if (m.policy === undefined) return this.attempt(m, request, options, choice);
-    return this.retried(m, request, options, parent, choice);
+    return this.retried(m, request, options, options.parent ?? currentServerCall(), choice);
   }
 
   private retried(m: MethodGovernance, request: Record<string, unknown>, options: GovernedCallOptions, parent: RpcContext | undefined, choice: Choice): Promise<unknown> {
