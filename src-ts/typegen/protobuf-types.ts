@@ -65,7 +65,8 @@ export function protobufTypes(root: Root, options: ProtobufTypeOptions = {}, sou
   const fieldType = (f: FieldInfo): string => {
     if (f.kind === 'map') return `Record<string, ${single(f.value)}>`;
     if (f.repeated) {
-      const typed = o.typedArrays && f.kind === 'scalar' && (!is64Bit(f.scalar) || o.int64 === 'bigint') ? TYPED[f.scalar] : undefined;
+      // 64-bit lists decode into BigInt64Array/BigUint64Array whatever int64 says.
+      const typed = o.typedArrays && f.kind === 'scalar' ? TYPED[f.scalar] : undefined;
       return typed ?? `Array<${single(f)}>`;
     }
     return single(f);

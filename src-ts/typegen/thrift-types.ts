@@ -65,7 +65,7 @@ export function thriftTypes(doc: ThriftDocument, options: ThriftTypeOptions = {}
         out += `/** A value of enum ${e.name}; decoders keep numbers the IDL does not name. */\nexport type ${name(key)} = (typeof ${name(key)})[keyof typeof ${name(key)}] | (number & {});\n`;
       }
       const s = model.structs.get(key);
-      if (s !== undefined) out += `\n${structDecl(s, name(key), field, type)}`;
+      if (s !== undefined) out += `\n${structDecl(s, name(key), field, type, o.unset === 'null' ? 'null' : 'never')}`;
       const c = model.consts.get(key);
       if (c !== undefined) out += `\n${docComment(c.doc)}export const ${name(key)}: ${type(c.type)} = ${constValue(c.value, c.type, model, o, type)};\n`;
       const svc = model.services.get(key);
@@ -85,11 +85,12 @@ export function thriftTypes(doc: ThriftDocument, options: ThriftTypeOptions = {}
   return out;
 }
 
-function structDecl(s: StructDef, tsName: string, field: (f: FieldDef) => string, type: (t: ThriftType) => string): string {
+function structDecl(s: StructDef, tsName: string, field: (f: FieldDef) => string, type: (t: ThriftType) => string, unsetType: 'never' | 'null'): string {
   const doc = docComment(s.doc) || `/** ${s.kind} ${s.name} */\n`;
   if (s.kind === 'union') {
-    // Decoders produce exactly one member; encoders reject zero or several.
-    return `${doc}export type ${tsName} =\n  | ${exactlyOne(s.fields.map((f) => [propertyKey(f.name), type(f.type)] as const))};\n`;
+    // Decoders produce exactly one member (the others absent, or null with unset 'null'); encoders
+    // reject zero or several.
+    return `${doc}export type ${tsName} =\n  | ${exactlyOne(s.fields.map((f) => [propertyKey(f.name), type(f.type)] as const), unsetType)};\n`;
   }
   return `${doc}export interface ${tsName} {\n${s.fields.map((f) => `${docComment(f.doc, '  ')}  ${field(f)};\n`).join('')}}\n`;
 }

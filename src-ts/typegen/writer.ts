@@ -35,10 +35,11 @@ export function header(sources: readonly string[], mapping: string): string {
   );
 }
 
-/** A union of object types each with exactly one of `members` set (the others absent). */
-export function exactlyOne(members: ReadonlyArray<readonly [key: string, type: string]>): string {
+/** A union of object types each with exactly one of `members` set; the others absent, or
+ * `null` where decoders fill unset fields with null (`unsetType` 'null'). */
+export function exactlyOne(members: ReadonlyArray<readonly [key: string, type: string]>, unsetType: 'never' | 'null' = 'never'): string {
   if (members.length === 0) return 'Record<string, never>';
   return members
-    .map(([key, type]) => `{ ${[`${key}: ${type}`, ...members.filter(([k]) => k !== key).map(([k]) => `${k}?: never`)].join('; ')} }`)
+    .map(([key, type]) => `{ ${[`${key}: ${type}`, ...members.filter(([k]) => k !== key).map(([k]) => `${k}?: ${unsetType}`)].join('; ')} }`)
     .join('\n  | ');
 }
