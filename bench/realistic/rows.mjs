@@ -54,6 +54,7 @@ export async function protobufRealisticRows(bench, heddle) {
   const source = readFileSync(realisticProto, 'utf8');
   const root = heddle.protobuf.parse(source, { filename: 'ecommerce.proto' });
   const codec = root.codec('ecommerce.Order');
+  const viewCodec = root.codec('ecommerce.Order', { bytes: 'view' });
   const list = orders(COUNT);
   const wires = list.map((o) => codec.encode(o));
   console.log(`realistic Protobuf stream: ${describe(list, wires.map((w) => w.length))}`);
@@ -79,6 +80,8 @@ export async function protobufRealisticRows(bench, heddle) {
     protobufjs: rotating(buffers, (b) => pbjsType.decode(b)),
     '@bufbuild/protobuf': rotating(wires, (w) => fromBinary(desc, w)),
     pbf: rotating(wires, (w) => pbf.readOrder(new PbfReader(w))),
+    // heddle returning views for `bytes` fields, as protobufjs does on Buffer input.
+    "heddle bytes:'view'": rotating(wires, (w) => viewCodec.decode(w)),
   };
   const encoders = {
     heddle: rotating(list, (o) => codec.encode(o)),

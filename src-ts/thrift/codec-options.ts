@@ -18,8 +18,14 @@ export interface CodecOptions {
    * skip `null` and `undefined` fields whatever this says.
    */
   unset?: 'absent' | 'null';
-  /** JS form of decoded `binary` values: `'Uint8Array'` (default) or `'Buffer'`. Both views of the input. */
+  /** JS form of decoded `binary` values: `'Uint8Array'` (default) or `'Buffer'`. */
   binary?: 'Uint8Array' | 'Buffer';
+  /**
+   * Decoded `binary` values: `'view'` (default) are views into the input, no copy; they show
+   * whatever the input's bytes are, so keep the input unchanged while you use them (a pooled
+   * network buffer that is reused would change them). `'copy'` gives each value bytes of its own.
+   */
+  bytes?: 'view' | 'copy';
   /**
    * JS form of decoded maps: `'map'` (a Map, default) or `'object'` (a plain object whose keys are
    * the keys' string forms; only for maps whose keys are strings, numbers, bools, enums or uuids).
@@ -54,6 +60,7 @@ export interface ResolvedCodecOptions {
   readonly i64: 'bigint' | 'number' | 'string' | 'node-int64';
   readonly unset: 'absent' | 'null';
   readonly binary: 'Uint8Array' | 'Buffer';
+  readonly bytes: 'view' | 'copy';
   readonly map: 'map' | 'object';
   readonly set: 'array' | 'set';
   readonly typedArrays: boolean;
@@ -99,6 +106,7 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
     i64: oneOf('i64', options.i64, ['bigint', 'number', 'string', 'node-int64'] as const, 'bigint'),
     unset: oneOf('unset', options.unset, ['absent', 'null'] as const, 'absent'),
     binary: oneOf('binary', options.binary, ['Uint8Array', 'Buffer'] as const, 'Uint8Array'),
+    bytes: oneOf('bytes', options.bytes, ['view', 'copy'] as const, 'view'),
     map: oneOf('map', options.map, ['map', 'object'] as const, 'map'),
     set: oneOf('set', options.set, ['array', 'set'] as const, 'array'),
     typedArrays: flag('typedArrays', options.typedArrays),
@@ -111,6 +119,6 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
 
 /** A string identifying a resolved option set, for caches. */
 export function optionsKey(options: ResolvedCodecOptions): string {
-  const { protocol, i64, unset, binary, map, set, typedArrays, fieldOrder, maxDepth, maxSize, debug } = options;
-  return `${protocol}/${i64}/${unset}/${binary}/${map}/${set}/${typedArrays ? 'ta' : '-'}/${fieldOrder}/${maxDepth}/${maxSize}/${debug ? 'debug' : '-'}`;
+  const { protocol, i64, unset, binary, bytes, map, set, typedArrays, fieldOrder, maxDepth, maxSize, debug } = options;
+  return `${protocol}/${i64}/${unset}/${binary}/${bytes}/${map}/${set}/${typedArrays ? 'ta' : '-'}/${fieldOrder}/${maxDepth}/${maxSize}/${debug ? 'debug' : '-'}`;
 }

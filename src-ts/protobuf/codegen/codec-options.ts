@@ -11,6 +11,13 @@ export interface CodecOptions {
   /** Decode repeated numeric fields into TypedArrays (Float64Array, Int32Array, BigInt64Array,
    * ...). bool and enum fields stay arrays. Encode accepts both forms whatever this says. */
   typedArrays?: boolean;
+  /**
+   * Decoded `bytes` fields: `'copy'` (default) gives each value bytes of its own; `'view'` makes
+   * them views into the input, no copy, which show whatever the input's bytes are: keep the input
+   * unchanged while you use them (a pooled network buffer that is reused would change them).
+   * Not under the `protobufjs` profile.
+   */
+  bytes?: 'copy' | 'view';
   /** Keep unknown fields on decode (as raw bytes in `$unknown`) and write them back on encode. */
   keepUnknown?: boolean;
   /** Deepest nesting of messages and groups decode accepts; default 64. */
@@ -34,12 +41,15 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
     throw new HeddleError('ERR_INVALID_ARGUMENT', `maxDepth must be a positive integer, got ${String(maxDepth)}`);
   }
   const protobufjs = options.protobufjs === undefined ? undefined : resolveProtobufjs(options.protobufjs);
+  const bytes = options.bytes ?? 'copy';
+  if (bytes !== 'copy' && bytes !== 'view') throw new HeddleError('ERR_INVALID_ARGUMENT', `bytes must be 'copy' or 'view', got ${String(bytes)}`);
   return {
     // Under the protobufjs profile, string and bigint longs take the int64 paths of the same name.
     int64: protobufjs === undefined ? int64 : protobufjs.longs === 'bigint' ? 'bigint' : 'string',
     keepCase: options.keepCase === true,
     typedArrays: protobufjs === undefined && options.typedArrays === true,
     keepUnknown: options.keepUnknown === true,
+    bytes: protobufjs === undefined ? bytes : 'copy',
     maxDepth,
     protobufjs,
   };
@@ -47,5 +57,5 @@ export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOp
 
 /** A cache key: equal for options that generate the same code. */
 export function codecOptionsKey(options: ResolvedCodecOptions): string {
-  return `${options.int64}|${options.keepCase ? 1 : 0}|${options.typedArrays ? 1 : 0}|${options.keepUnknown ? 1 : 0}|${options.maxDepth}|${protobufjsKey(options.protobufjs)}`;
+  return `${options.int64}|${options.keepCase ? 1 : 0}|${options.typedArrays ? 1 : 0}|${options.keepUnknown ? 1 : 0}|${options.bytes}|${options.maxDepth}|${protobufjsKey(options.protobufjs)}`;
 }

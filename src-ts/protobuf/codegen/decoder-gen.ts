@@ -348,7 +348,8 @@ function emitWireRead(mod: CodecModule, field: FieldInfo & { kind: 'scalar' | 'e
     case 'string':
     case 'bytes':
       emitLength(out, limit);
-      if (scalar === 'bytes') out.line('v = copyBytes(buf, pos, pos + len);');
+      // A view made by the Uint8Array constructor, not subarray, which goes through Buffer's species.
+      if (scalar === 'bytes') out.line(mod.options.bytes === 'view' ? 'v = new Uint8Array(buf.buffer, buf.byteOffset + pos, len);' : 'v = copyBytes(buf, pos, pos + len);');
       else out.line(`v = ${stringReader(field)}(buf, pos, pos + len);`);
       out.line('pos += len;');
       return;

@@ -120,7 +120,7 @@ export function binaryDecodeDialect(options: ResolvedCodecOptions, access: Input
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleBE(buf, pos);`, 'pos += 8;'];
         default:
-          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options.binary)!;
+          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options)!;
       }
     },
     listHeader(level: number, element: ThriftType): string[] {

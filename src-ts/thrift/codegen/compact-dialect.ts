@@ -152,7 +152,7 @@ export function compactDecodeDialect(options: ResolvedCodecOptions, access: Inpu
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleLE(buf, pos);`, 'pos += 8;'];
         default:
-          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options.binary)!;
+          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options)!;
       }
     },
     listHeader(level: number, element: ThriftType): string[] {

@@ -112,6 +112,6 @@ function generateModule(root: StructDef, lookupStruct: (key: string) => StructDe
 
 function describeOptions(options: ResolvedCodecOptions): string {
   return `protocol ${options.protocol}, fields in ${options.fieldOrder} order, i64 as ${options.i64}, maps as ${options.map}, sets as ${options.set}` +
-    `${options.unset === 'null' ? ', unset fields null' : ''}${options.binary === 'Buffer' ? ', binary as Buffer' : ''}` +
+    `${options.unset === 'null' ? ', unset fields null' : ''}${options.binary === 'Buffer' ? ', binary as Buffer' : ''}${options.bytes === 'copy' ? ', binary copied' : ''}` +
     `${options.typedArrays ? ', numeric lists as TypedArrays' : ''}, maxDepth ${options.maxDepth}`;
 }

@@ -86,7 +86,7 @@ export function readSharedScalar(
   checked: boolean,
   access: InputAccess,
   lengthPrefixed: (target: string, read: string) => string[],
-  binaryForm: 'Uint8Array' | 'Buffer' = 'Uint8Array',
+  binaryForm: { readonly binary: 'Uint8Array' | 'Buffer'; readonly bytes: 'view' | 'copy' } = { binary: 'Uint8Array', bytes: 'view' },
 ): string[] | undefined {
   switch (name) {
     case 'i8':
@@ -96,8 +96,9 @@ export function readSharedScalar(
     case 'string':
       return lengthPrefixed(target, 'readText(r, pos, pos + len)');
     case 'binary':
+      if (binaryForm.bytes === 'copy') return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'copyToBuffer' : 'copyBytes'}(buf, pos, pos + len)`);
       // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species.
-      return lengthPrefixed(target, `${binaryForm === 'Buffer' ? 'Buffer.from' : 'new Uint8Array'}(buf.buffer, buf.byteOffset + pos, len)`);
+      return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'Buffer.from' : 'new Uint8Array'}(buf.buffer, buf.byteOffset + pos, len)`);
     default:
       return undefined;
   }

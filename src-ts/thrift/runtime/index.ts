@@ -24,6 +24,7 @@ import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringComp
 import { readText } from './read-text.js';
 import { readVarintRunInPieces } from './segmented-read-state.js';
 import { readUuid, writeUuid } from './uuid.js';
+import { copyBytes, copyToBuffer } from '../../protobuf/codegen/byte-pool.js';
 import { readVarint32, readZigzag16, readZigzag32, writeVarint32 } from './varint.js';
 
 /** The runtime object handed to every generated module. */
@@ -48,6 +49,8 @@ export const runtime = {
   doubleKey,
   boolKey,
   readText,
+  copyBytes,
+  copyToBuffer,
   readUuid,
   writeUuid,
   readDoubleBE,
