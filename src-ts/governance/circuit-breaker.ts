@@ -166,7 +166,14 @@ export function instanceOutcome(error: unknown, failed: boolean): Outcome {
   return failed && error instanceof HeddleError && error.code === ErrorCode.ERR_CONNECTION ? 'failure' : 'success';
 }
 
+/** The threshold fields: a misspelt one is an error, not a silent default. */
+export const BREAKER_OPTION_NAMES: ReadonlySet<string> = new Set(['errorRate', 'minSamples', 'coolingMs', 'detectMs', 'halfOpenSuccesses', 'bucketMs', 'buckets']);
+
 function normalizeBreakerOptions(options: CircuitBreakerOptions): Required<Omit<CircuitBreakerOptions, keyof WindowOptions>> {
+  if (options === null || typeof options !== 'object') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'circuit breaker options must be an object');
+  for (const name of Object.keys(options)) {
+    if (!BREAKER_OPTION_NAMES.has(name)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `unknown circuit breaker option ${JSON.stringify(name)}`);
+  }
   const errorRate = options.errorRate ?? 0.5;
   if (!(errorRate > 0 && errorRate <= 1)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `circuitBreaker errorRate must be in (0, 1], got ${options.errorRate}`);
   const minSamples = options.minSamples ?? 200;

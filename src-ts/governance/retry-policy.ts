@@ -27,6 +27,9 @@ export interface RetryOptions {
   retryOnCodes?: readonly string[];
   /** Failure retry: retry when this returns true for a failed attempt's error (besides the above). */
   shouldRetry?: (error: unknown, method: string) => boolean;
+  /** Failure retry: retry when a reply's result makes this return true (Kitex's RespRetry), e.g.
+   * a result that says "try elsewhere". Default none. */
+  shouldRetryResult?: (result: unknown, method: string) => boolean;
   /** Failure retry: wait before each retry. Default none. */
   backoff?: RetryBackoff;
   /** Send retries to the instance that failed rather than another one. Default false. */
@@ -54,6 +57,7 @@ export interface RetryPolicy {
   readonly retryOnTimeout: boolean;
   readonly retryOnCodes: ReadonlySet<string>;
   readonly shouldRetry: ((error: unknown, method: string) => boolean) | undefined;
+  readonly shouldRetryResult: ((result: unknown, method: string) => boolean) | undefined;
   readonly backoff: RetryBackoff;
   readonly retrySameNode: boolean;
   readonly maxDurationMs: number;
@@ -72,6 +76,9 @@ export class RetryPolicies {
     const { methods, ...base } = config;
     this.base = checkRetryOptions(base, 'retry');
     for (const [method, options] of Object.entries(methods ?? {})) {
+      if (options !== false && (options === null || typeof options !== 'object')) {
+        throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `retry.methods.${method}: must be an object of retry options or false`);
+      }
       this.methods.set(method, options === false ? undefined : checkRetryOptions({ ...base, ...options }, `retry.methods.${method}`));
     }
   }
@@ -109,10 +116,15 @@ export function backoffMs(backoff: RetryBackoff, random: () => number = Math.ran
   }
 }
 
+/** The fields a retry option may have: a misspelt one is an error, not a silent default. */
+const RETRY_OPTION_NAMES = new Set(['type', 'maxRetries', 'delayMs', 'retryOnTimeout', 'retryOnCodes', 'shouldRetry', 'shouldRetryResult', 'backoff', 'retrySameNode', 'maxDurationMs', 'budget', 'disableChainStop']);
+
 function checkRetryOptions(options: RetryOptions, where: string): RetryPolicy {
   const fail = (message: string): never => {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${where}: ${message}`);
   };
+  if (options === null || typeof options !== 'object') fail('must be an object of retry options or false');
+  for (const name of Object.keys(options)) if (!RETRY_OPTION_NAMES.has(name)) fail(`unknown option ${JSON.stringify(name)}`);
   const type = options.type ?? 'failure';
   if (type !== 'failure' && type !== 'backup') fail(`type must be 'failure' or 'backup', got ${JSON.stringify(options.type)}`);
   const most = type === 'failure' ? 5 : 2;
@@ -125,7 +137,9 @@ function checkRetryOptions(options: RetryOptions, where: string): RetryPolicy {
   const codes = options.retryOnCodes ?? [];
   const known = new Set<string>(Object.values(ErrorCode));
   for (const code of codes) if (!known.has(code)) fail(`retryOnCodes has unknown code ${JSON.stringify(code)}`);
-  if (options.shouldRetry !== undefined && typeof options.shouldRetry !== 'function') fail('shouldRetry must be a function');
+  for (const name of ['shouldRetry', 'shouldRetryResult'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`);
+  }
   const backoff = options.backoff ?? { type: 'none' };
   if (backoff.type === 'fixed') {
     if (!(Number.isFinite(backoff.ms) && backoff.ms >= 0)) fail(`backoff.ms must be a non-negative number, got ${backoff.ms}`);
@@ -143,6 +157,7 @@ function checkRetryOptions(options: RetryOptions, where: string): RetryPolicy {
     retryOnTimeout: options.retryOnTimeout ?? true,
     retryOnCodes: new Set(codes),
     shouldRetry: options.shouldRetry,
+    shouldRetryResult: options.shouldRetryResult,
     backoff,
     retrySameNode: options.retrySameNode ?? false,
     maxDurationMs,

@@ -79,18 +79,21 @@ function send(run: RetryRun, n: number, timers: Timers): Promise<unknown> {
 function runFailure(run: RetryRun, timers: Timers): Promise<RetryOutcome> {
   const next = (n: number): Promise<RetryOutcome> =>
     send(run, n, timers).then(
-      (value) => ({ ok: true, value, winner: n, attempts: n + 1 }),
-      (error: unknown) => {
-        const done: RetryOutcome = { ok: false, error, winner: n, attempts: n + 1 };
-        const policy = run.policy;
-        if (policy === undefined || !isRetryableError(policy, error, run.method) || !mayRetry(run, policy, n + 1, timers)) return done;
-        const wait = backoffMs(policy.backoff, timers.random);
-        if (wait <= 0) return next(n + 1);
-        // A wait that would reach the limit leaves no time for the attempt after it.
-        if (run.limit !== undefined && timers.now() + wait >= run.limit) return done;
-        return new Promise<RetryOutcome>((resolve) => timers.setTimer(() => resolve(next(n + 1)), wait));
-      },
+      (value) => decide(n, true, value, undefined),
+      (error: unknown) => decide(n, false, undefined, error),
     );
+  const decide = (n: number, ok: boolean, value: unknown, error: unknown): RetryOutcome | Promise<RetryOutcome> => {
+    const done: RetryOutcome = { ok, value, error, winner: n, attempts: n + 1 };
+    const policy = run.policy;
+    if (policy === undefined) return done;
+    const again = ok ? policy.shouldRetryResult?.(value, run.method) === true : isRetryableError(policy, error, run.method);
+    if (!again || !mayRetry(run, policy, n + 1, timers)) return done;
+    const wait = backoffMs(policy.backoff, timers.random);
+    if (wait <= 0) return next(n + 1);
+    // A wait that would reach the limit leaves no time for the attempt after it.
+    if (run.limit !== undefined && timers.now() + wait >= run.limit) return done;
+    return new Promise<RetryOutcome>((resolve) => timers.setTimer(() => resolve(next(n + 1)), wait));
+  };
   return next(0);
 }
 

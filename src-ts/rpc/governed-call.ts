@@ -1,5 +1,5 @@
 import { ErrorCode, HeddleError } from '../errors.js';
-import { BreakerPanel, CircuitBreaker, instanceOutcome, serviceBreakerKey, serviceOutcome, type BreakerTransition, type CircuitBreakerOptions } from '../governance/circuit-breaker.js';
+import { BREAKER_OPTION_NAMES, BreakerPanel, CircuitBreaker, instanceOutcome, serviceBreakerKey, serviceOutcome, type BreakerTransition, type CircuitBreakerOptions } from '../governance/circuit-breaker.js';
 import { RetryBudget } from '../governance/retry-budget.js';
 import { RETRY_TRANSIT_KEY, RetryPolicies, type RetryConfig, type RetryPolicy } from '../governance/retry-policy.js';
 import { realTimers, runWithRetry, type Timers } from '../governance/retry-runner.js';
@@ -75,6 +75,11 @@ export class Governor {
     if (circuitBreaker !== undefined && circuitBreaker !== false) {
       const config = circuitBreaker === true ? {} : circuitBreaker;
       if (config === null || typeof config !== 'object') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'circuitBreaker must be true, false or an object of breaker options');
+      for (const name of Object.keys(config)) {
+        if (!BREAKER_OPTION_NAMES.has(name) && !['service', 'instance', 'methods', 'onStateChange'].includes(name)) {
+          throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `unknown circuitBreaker option ${JSON.stringify(name)}`);
+        }
+      }
       this.breakerOptions = config;
       const { instance } = config;
       if (instance !== false) this.instancePanel = new BreakerPanel({ ...thresholds(config), ...(instance === true || instance === undefined ? {} : instance) }, timers.now, this.reporter('instance'));

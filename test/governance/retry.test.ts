@@ -67,6 +67,8 @@ describe('retry policies', () => {
     bad({ methods: { echo: { type: 'backup', delayMs: 5, maxRetries: 3 } } }, /retry.methods.echo: maxRetries must be an integer from 0 to 2/);
     bad({ retryOnCodes: ['ERR_NOPE'] }, /unknown code "ERR_NOPE"/);
     bad({ backoff: { type: 'random', minMs: 10, maxMs: 5 } }, /0 <= minMs <= maxMs/);
+    bad({ maxRetry: 1 }, /retry: unknown option "maxRetry"/);
+    bad({ methods: { echo: 3 } }, /retry.methods.echo: must be an object of retry options or false/);
   });
 
   it('retries timeouts by default, other codes and predicates when asked, never an open breaker', () => {
@@ -98,6 +100,13 @@ describe('runWithRetry: failure retry', () => {
     }));
     expect(outcome).toMatchObject({ ok: true, value: 'ok', winner: 2, attempts: 3 });
     expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('retries a reply whose result shouldRetryResult rejects, and returns the last reply when retries run out', async () => {
+    const policy = new RetryPolicies({ shouldRetryResult: (result) => result === 'busy' }).policyFor('echo');
+    const replies = ['busy', 'busy', 'done'];
+    expect(await runWithRetry(run(policy, async (n) => replies[n]))).toMatchObject({ ok: true, value: 'done', attempts: 3 });
+    expect(await runWithRetry(run(policy, async () => 'busy'))).toMatchObject({ ok: true, value: 'busy', attempts: 3 });
   });
 
   it('gives up after maxRetries with the last error', async () => {
