@@ -6,7 +6,8 @@
 //   npm run build && node bench/rpc/governance.mjs        (HEDDLE_BENCH_QUICK=1 for short rounds)
 //
 // Rows: plain client -> plain server (the baseline); plain client -> scoped server (the scope's
-// cost on the server); client with retry + circuitBreaker -> plain server (the client side's).
+// cost on the server); client with retry + circuitBreaker -> plain server (the client side's);
+// a resolver + load balancer + circuitBreaker client of the same server.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { drive, startProcess } from './processes.mjs';
@@ -39,6 +40,11 @@ if (process.argv[2] === 'server') {
     ['plain client -> plain server', heddle.rpc.createClient({ ...base, address: plain.address })],
     ['plain client -> scoped server', heddle.rpc.createClient({ ...base, address: scoped.address })],
     ['retry + circuitBreaker client -> plain server', heddle.rpc.createClient({ ...base, address: plain.address, retry: {}, circuitBreaker: true })],
+    // The comparison: resolver + load balancer + breakers against the fixed address.
+    [
+      'static resolver + round robin + circuitBreaker -> plain server',
+      heddle.rpc.createClient({ ...base, resolver: heddle.discovery.static([plain.address.slice('tcp://'.length)]), destService: 'echo', circuitBreaker: true }),
+    ],
   ];
   const request = { req: { action: 'echo', msg: 'x'.repeat(1024) } };
   const results = rows.map(() => ({ qps: [], cpuNsPerCall: [], clientNsPerCall: [] }));
