@@ -7,8 +7,10 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
+import * as discovery from '../../src-ts/discovery/index.js';
 import { createServer, type RpcServer } from '../../src-ts/rpc/index.js';
 import * as thrift from '../../src-ts/thrift/index.js';
+import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
 import { useGoServer } from '../rpc/go-peer.js';
 
@@ -162,6 +164,52 @@ describe('heddle call -> heddle server (Thrift)', () => {
       expect(run.out).toContain(flag);
     }
     expect(run.out).toMatch(/\nexamples:\n {2}heddle call /);
+  });
+});
+
+describe('heddle call --protocol compact -> a heddle server speaking Thrift Compact', () => {
+  let server: RpcServer;
+  beforeAll(async () => {
+    server = createServer({ idl: ledger, service: 'Ledger', protocol: 'compact', log: () => {}, handlers: { post: async ({ entry }: { entry: { id: bigint } }) => ({ id: -entry.id }) } });
+    await server.listen('tcp://127.0.0.1:0');
+  });
+  afterAll(() => server.close());
+
+  it('calls in Compact when asked, and a Binary call to it fails as a transport error', async () => {
+    const compact = await call([server.address, 'Ledger.post', '{"entry":{"id":-9223372036854775807}}', '--idl', ledgerIdl, '--protocol', 'compact', '--timeout', '1s']);
+    expect(compact.err).toBe('');
+    expect(compact.out).toBe('{\n  "id": 9223372036854775807\n}\n');
+    const binary = await call([server.address, 'Ledger.post', '{"entry":{"id":1}}', '--idl', ledgerIdl, '--timeout', '1s']);
+    // The server drops a connection whose messages are not in its protocol.
+    expect(binary.code).toBe(1);
+    expect(binary.out).toBe('');
+    expect(binary.err).toMatch(/^heddle call: ERR_CONNECTION: connection to .* closed with 1 call\(s\) in flight\n$/);
+  });
+});
+
+describeWithPeers(['etcd'], 'heddle call --resolver etcd:// -> a heddle server registered in etcd', () => {
+  let etcd: EtcdServer;
+  let registry: discovery.EtcdDiscovery;
+  let server: RpcServer;
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    registry = discovery.etcd({ endpoints: [etcd.endpoint] });
+    server = createServer({ idl: ledger, service: 'Ledger', registry, serviceName: 'ledger-cli-test', log: () => {}, handlers: { meta: async ({ what }: { what: string }) => `found ${what}` } });
+    await server.listen('tcp://127.0.0.1:0');
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await registry?.close();
+    await etcd?.stop();
+  });
+
+  it('resolves the service name to the registered instance, and exits 1 for a name with no instance', async () => {
+    const run = await call(['--resolver', `etcd://${etcd.endpoint}`, '--service-name', 'ledger-cli-test', 'Ledger.meta', '{"what":"via etcd"}', '--idl', ledgerIdl]);
+    expect(run.err).toBe('');
+    expect([run.code, run.out]).toEqual([0, '"found via etcd"\n']);
+    const none = await call(['--resolver', `etcd://${etcd.endpoint}`, '--service-name', 'nobody', 'Ledger.meta', '{}', '--idl', ledgerIdl]);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/^heddle call: ERR_NO_INSTANCE: .*'nobody'/);
   });
 });
 
