@@ -112,8 +112,9 @@ export function createServer(service: unknown, handler?: object, options: Server
     handlers[name] = (args: Record<string, unknown>) => {
       const positional = params.map((p) => args[p]);
       if (method.oneway) {
-        // Nobody waits for a oneway call: a callback-style handler need never call back.
-        callHandler(fn as AnyFunction, impl, positional).catch((error: unknown) => options.log?.({ level: 'error', code: 'HANDLER_ERROR', message: `${name} failed: ${String(error)}` }));
+        // As the generated processor: the arguments alone, no callback, nothing awaited.
+        new Promise((resolve) => resolve((fn as AnyFunction).apply(impl, positional))).catch((error: unknown) =>
+          options.log?.({ level: 'error', code: 'HANDLER_ERROR', message: `${name} failed: ${String(error)}` }));
         return undefined;
       }
       return withTimeout(callHandler(fn as AnyFunction, impl, positional), timeout, `handler ${name}`).catch((error: unknown) => Promise.reject(asDeclared(info, method, error)));
