@@ -66,6 +66,8 @@ export function thriftTypes(doc: ThriftDocument, options: ThriftTypeOptions = {}
       }
       const s = model.structs.get(key);
       if (s !== undefined) out += `\n${structDecl(s, name(key), field, type, o.unset === 'null' ? 'null' : 'never')}`;
+      const td = model.typedefs.get(key);
+      if (td !== undefined) out += `\n${docComment(td.doc)}export type ${name(key)} = ${type(td.type)};\n`;
       const c = model.consts.get(key);
       if (c !== undefined) out += `\n${docComment(c.doc)}export const ${name(key)}: ${type(c.type)} = ${constValue(c.value, c.type, model, o, type)};\n`;
       const svc = model.services.get(key);

@@ -288,6 +288,12 @@ describe('heddle call -> grpc-js server', () => {
         for (let i = 0; i < call.request.count; i++) call.write({ id: (BigInt(call.request.firstId) + BigInt(i)).toString(), name: `item ${i}` });
         call.end();
       },
+      sum: (call: grpc.ServerReadableStream<{ id: string }, unknown>, done: grpc.sendUnaryData<unknown>) => {
+        let total = 0n;
+        let count = 0;
+        call.on('data', (item: { id: string }) => ((total += BigInt(item.id)), count++));
+        call.on('end', () => done(null, { id: total.toString(), name: `${count} items` }));
+      },
     });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
@@ -311,6 +317,15 @@ describe('heddle call -> grpc-js server', () => {
     expect(run.code).toBe(0);
     const ids = [...run.out.matchAll(/"id": (\d+)/g)].map((m) => m[1]);
     expect(ids).toEqual(['9007199254740993', '9007199254740994', '9007199254740995']);
+  });
+
+  it('sends a JSON array as a client stream', async () => {
+    const run = await call([address, 'Items.Sum', '[{"id":9007199254740993},{"id":"1"},{"id":-2}]', '--idl', idl, '--transport', 'grpc']);
+    expect(run.err).toBe('');
+    expect(run.out).toBe('{\n  "id": 9007199254740992,\n  "name": "3 items",\n  "blob": "",\n  "counts": {}\n}\n');
+    const overKitex = await call([address, 'Items.Sum', '[]', '--idl', idl]);
+    expect(overKitex.code).toBe(2);
+    expect(overKitex.err).toMatch(/Items\.Sum is a client-streaming method: call it with --transport grpc/);
   });
 
   it('exits 64 + the gRPC status, grpcurl-style', async () => {

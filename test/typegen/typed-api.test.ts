@@ -13,8 +13,8 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 const thriftDecl = thriftTypes(thrift.load(fixture('shapes.thrift')));
 const protoDecl = protobufTypes(protobuf.load(fixture('shapes.proto')));
 
-const prelude = `import { protobuf, rpc, thrift } from ${JSON.stringify(HEDDLE)};
-import { Color, type Everything, type Point, type Shape, type Shapes } from './shapes-thrift.js';
+const prelude = `import { discovery, protobuf, rpc, thrift } from ${JSON.stringify(HEDDLE)};
+import { Color, type Everything, type Millis, type Point, type Shape, type Shapes } from './shapes-thrift.js';
 import type * as pb from './shapes-proto.js';
 const doc = thrift.load('shapes.thrift');
 const root = protobuf.load('shapes.proto');
@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   const v: string = await client.call('version');
   const s: Shape = await client.call('draw', { shape: { polygon: [{ x: 1, y: 2 }] } });
   const nothing: undefined = await client.call('forget', { id: 3n });
+  const found = rpc.createClient<Shapes>({ idl: doc, service: 'Shapes', resolver: discovery.static([]), destService: 'shapes' });
+  const viaDiscovery: Everything = await found.call('get', { id: 2n });
+  const at: Millis | undefined = viaDiscovery.at;
   rpc.createServer<Shapes>({
     idl: doc,
     service: 'Shapes',
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   const untyped = rpc.createClient({ idl: doc, service: 'Shapes', address });
   const anything: unknown = await untyped.call('whatever', { a: 1 });
   rpc.createServer({ idl: doc, service: 'Shapes', handlers: { whatever: async (args: { a: number }) => args.a } });
-  void [e, v, s, nothing, p, got, recorded, decoded, anything];
+  void [e, v, s, nothing, at, p, got, recorded, decoded, anything];
 }
 // Every always-present field at its zero value, and no oneof member.
 function empty() {
