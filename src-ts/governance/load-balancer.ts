@@ -47,24 +47,48 @@ export class SmoothWeightedRoundRobin<T extends Weighted> implements Picker<T> {
   private readonly items: T[];
   private readonly current: Float64Array;
   private readonly total: number;
+  /**
+   * The picks of one whole cycle, when the weights are integers adding up to at most
+   * SCHEDULE_MAX: the algorithm's scores return to where they started after `total` picks, so the
+   * cycle repeats exactly and a pick is one array read (3 ns instead of 350 ns at 100 instances,
+   * bench/rpc/discovery.mjs).
+   */
+  private readonly schedule: Uint32Array | undefined;
+  private next = 0;
 
   constructor(items: readonly T[], random: Random = Math.random) {
     const offset = Math.floor(random() * items.length) % items.length;
     this.items = [...items.slice(offset), ...items.slice(0, offset)];
     this.current = new Float64Array(items.length);
     this.total = items.reduce((sum, item) => sum + item.weight, 0);
+    if (this.total <= SCHEDULE_MAX && this.items.every((item) => Number.isInteger(item.weight))) {
+      const schedule = new Uint32Array(this.total);
+      for (let i = 0; i < this.total; i++) schedule[i] = this.step();
+      this.schedule = schedule;
+    }
   }
 
   pick(): T {
+    if (this.schedule === undefined) return this.items[this.step()]!;
+    const index = this.schedule[this.next]!;
+    this.next = this.next + 1 === this.schedule.length ? 0 : this.next + 1;
+    return this.items[index]!;
+  }
+
+  /** One step of the algorithm: the index picked. */
+  private step(): number {
     let best = 0;
     for (let i = 0; i < this.items.length; i++) {
       this.current[i]! += this.items[i]!.weight;
       if (this.current[i]! > this.current[best]!) best = i;
     }
     this.current[best]! -= this.total;
-    return this.items[best]!;
+    return best;
   }
 }
+
+/** Longest smooth-round-robin cycle kept as a schedule: 256 KiB of indices. */
+const SCHEDULE_MAX = 65536;
 
 /** Weighted random: each pick lands on an item with probability weight / total. */
 export class WeightedRandom<T extends Weighted> implements Picker<T> {
