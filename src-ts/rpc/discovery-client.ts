@@ -55,6 +55,8 @@ export class DiscoveryClient {
   private timer: ReturnType<typeof setInterval> | undefined;
   private unwatch: (() => void) | undefined;
   private closed = false;
+  /** The first read of the registry succeeded. */
+  private ready = false;
   private readonly governor: Governor | undefined;
 
   /** @internal Use {@link createClient}. */
@@ -88,9 +90,10 @@ export class DiscoveryClient {
   }
 
   /** Picks an instance and calls `method` on it; see {@link RpcClient.call}. */
-  async call(method: string, request: Record<string, unknown> = {}, options: DiscoveryCallOptions = {}): Promise<unknown> {
-    if (this.closed) throw new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed');
-    await (this.started ??= this.start());
+  call(method: string, request: Record<string, unknown> = {}, options: DiscoveryCallOptions = {}): Promise<unknown> {
+    if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
+    // Once the first read is done, calls go straight out, without waiting a turn for it.
+    if (!this.ready) return (this.started ??= this.start()).then(() => this.call(method, request, options));
     if (this.governor !== undefined) return this.governor.call(method, request, options);
     return this.attempt(method, request, options, undefined);
   }
@@ -121,6 +124,8 @@ export class DiscoveryClient {
       const same = this.list.find((i) => addressOf(i) === choice.previous);
       if (same !== undefined && choice.allowed(choice.previous)) return same;
     }
+    const first = picker.pick(hashKey);
+    if (first.weight > 0 && addressOf(first) !== choice.previous && choice.allowed(addressOf(first))) return first;
     for (const avoidPrevious of choice.previous === undefined || choice.sameNode ? [false] : [true, false]) {
       const acceptable = (i: ServiceInstance): boolean => i.weight > 0 && !(avoidPrevious && addressOf(i) === choice.previous) && choice.allowed(addressOf(i));
       for (let tries = 0; tries < 3; tries++) {
@@ -158,6 +163,7 @@ export class DiscoveryClient {
       throw error;
     }
     if (this.closed) return;
+    this.ready = true;
     this.unwatch = this.resolver.watch?.(this.destService, (list) => this.apply(list));
     this.timer = setInterval(() => this.read().then((list) => this.apply(list), () => undefined), this.refreshIntervalMs);
     this.timer.unref();
