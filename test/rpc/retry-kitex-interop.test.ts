@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ErrorCode, rpc, type HeddleError } from '../../src-ts/index.js';
+import { discovery, ErrorCode, rpc, type HeddleError } from '../../src-ts/index.js';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
 import { useGoServer } from './go-peer.js';
@@ -43,6 +43,37 @@ describeWithPeers(['go'], 'a heddle retry, as a Kitex handler sees it', () => {
         { retry: false, retryReq: '', persistent: null },
         { retry: true, retryReq: '1', persistent: { RetryReq: '1' } },
       ]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describeWithPeers(['go'], 'a heddle retry across two Kitex instances', () => {
+  const first = useGoServer(() => binary);
+  const second = useGoServer(() => binary);
+
+  it('goes to the other instance, which sees it as a retry; the one that timed out saw a first try', async () => {
+    const hostPort = (address: string) => address.slice('tcp://'.length);
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: discovery.static([hostPort(first.address), hostPort(second.address)]), destService: 'echo', timeoutMs: 300, retry: {} });
+    const logOf = async (address: string) => {
+      const direct = rpc.createClient({ idl: echoDoc, service: 'EchoService', address });
+      try {
+        return (JSON.parse(((await direct.call('echo', { req: { action: 'log', msg: '' } })) as { msg: string }).msg) ?? []) as KitexSeen[];
+      } finally {
+        await direct.close();
+      }
+    };
+    try {
+      let peer = '';
+      let attempts = 0;
+      const reply = (await client.call('echo', { req: { action: 'slow-first', msg: '1000' } }, { onContext: (c) => ((peer = c.peer), (attempts = c.attempts!)) })) as { msg: string };
+      expect(attempts).toBe(2);
+      expect(JSON.parse(reply.msg)).toMatchObject({ retry: true, retryReq: '1' });
+      const served = peer === hostPort(first.address) ? first : second;
+      const timedOut = served === first ? second : first;
+      expect(await logOf(served.address)).toEqual([{ retry: true, retryReq: '1', persistent: { RetryReq: '1' } }]);
+      expect(await logOf(timedOut.address)).toEqual([{ retry: false, retryReq: '', persistent: null }]);
     } finally {
       await client.close();
     }
