@@ -28,6 +28,7 @@ export const CallExit = {
   GRPC_STATUS_BASE: 64,
 } as const;
 
+/** The text `heddle call --help` prints. */
 export const CALL_USAGE = `usage: heddle call [flags] <address> <Service.method> [json]
        heddle call [flags] --resolver <url> --service-name <name> <Service.method> [json]
 

@@ -75,9 +75,10 @@ class Parser {
       this.space();
       Object.defineProperty(out, key, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
       this.space();
-      const c = this.text[this.at++];
+      const c = this.text[this.at];
+      if (c !== ',' && c !== '}') this.fail("expected ',' or '}'");
+      this.at++;
       if (c === '}') return out;
-      if (c !== ',') this.fail("expected ',' or '}'");
     }
   }
 
@@ -93,9 +94,10 @@ class Parser {
       this.space();
       out.push(this.value(depth + 1));
       this.space();
-      const c = this.text[this.at++];
+      const c = this.text[this.at];
+      if (c !== ',' && c !== ']') this.fail("expected ',' or ']'");
+      this.at++;
       if (c === ']') return out;
-      if (c !== ',') this.fail("expected ',' or ']'");
     }
   }
 

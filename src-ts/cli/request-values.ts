@@ -83,11 +83,10 @@ export function thriftValue(model: ThriftModel, type: ThriftType, value: JsonVal
       if (!Array.isArray(value)) throw bad(path, 'an array', value);
       return value.map((item, i) => thriftValue(model, type.element, item, `${path}[${i}]`));
     case 'map': {
-      const entries: Array<[JsonValue, JsonValue]> = isObject(value)
-        ? Object.entries(value)
-        : Array.isArray(value) && value.every((e) => Array.isArray(e) && e.length === 2)
-          ? (value as Array<[JsonValue, JsonValue]>)
-          : (() => { throw bad(path, 'an object (or an array of [key, value] pairs)', value); })();
+      // An object for keys JSON can spell as property names; [key, value] pairs for any key type.
+      const pairs = Array.isArray(value) && value.every((e) => Array.isArray(e) && e.length === 2);
+      if (!isObject(value) && !pairs) throw bad(path, 'an object (or an array of [key, value] pairs)', value);
+      const entries = isObject(value) ? Object.entries(value) : (value as Array<[JsonValue, JsonValue]>);
       return new Map(entries.map(([k, v]) => [thriftValue(model, type.key, thriftKey(type.key, k), `${path}.<key>`), thriftValue(model, type.value, v, `${path}[${JSON.stringify(k)}]`)]));
     }
     case 'enum': {

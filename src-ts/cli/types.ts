@@ -11,6 +11,7 @@ import { Root } from '../protobuf/root.js';
 import { loadIdl } from './call-target.js';
 import { flagChoice, flagValue, parseFlags, UsageError, type FlagSpec } from './flags.js';
 
+/** The text `heddle types --help` prints. */
 export const TYPES_USAGE = `usage: heddle types [flags] <idl files...>
 
 Writes TypeScript declarations for the structs, unions, exceptions, enums, consts and services of

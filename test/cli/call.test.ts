@@ -129,7 +129,7 @@ describe('heddle call -> heddle server (Thrift)', () => {
     const refused = await call(['127.0.0.1:1', 'Ledger.reset', '--idl', ledgerIdl]);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/^heddle call: ERR_CONNECTION: /);
-  });
+  }, 60_000);
 
   it('exits 2 without sending on a wrong field, value, method or flag', async () => {
     const cases: Array<[string[], RegExp]> = [
@@ -148,7 +148,7 @@ describe('heddle call -> heddle server (Thrift)', () => {
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.out).toBe('');
     }
-  });
+  }, 60_000);
 
   it('finds the server through --resolver dns:// and --service-name', async () => {
     const run = await call(['--resolver', 'dns://', '--service-name', address, 'Ledger.post', '{"entry":{"id":5}}', '--idl', ledgerIdl]);
