@@ -89,6 +89,8 @@ export function encodeMessage<T>(header: MessageHeader, bodyCodec: Codec<T>, bod
     bodyCodec.writeInto(writer, body);
     return writer.finish(bodyCodec.options.maxSize);
   } catch (error) {
+    // The body's errors already name their field (`add_args.num1`): keep that path.
+    if (error instanceof HeddleError && error.path !== undefined) throw error;
     throw toHeddleError(error, `message '${header.name}'`);
   } finally {
     releaseWriteBuffer(writer);

@@ -19,8 +19,9 @@ const root = resolve(here, '..', '..', '..');
 export function generateNodeCode(): { es6: string; classic: string } {
   const generate = (generator: string): string => {
     const out = mkdtempSync(join(tmpdir(), 'heddle-thrift-compat-gen-'));
-    for (const idl of ['calculator.thrift', 'ThriftTest.thrift']) {
-      execFileSync('thrift', ['-r', '--gen', generator, '-out', out, join(here, 'idl', idl)], { stdio: 'ignore' });
+    // calculator.thrift lives with the Go Kitex client that calls it too.
+    for (const idl of [join(root, 'test', 'interop', 'kitex-thrift-compat', 'calculator.thrift'), join(here, 'idl', 'ThriftTest.thrift')]) {
+      execFileSync('thrift', ['-r', '--gen', generator, '-out', out, idl], { stdio: 'ignore' });
     }
     return out;
   };

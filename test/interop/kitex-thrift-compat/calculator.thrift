@@ -1,4 +1,5 @@
-// A calculator service extending shared.SharedService, in the shape of Apache Thrift's tutorial.
+// A calculator service extending shared.SharedService, in the shape of Apache Thrift's tutorial: served by
+// heddle/thrift-compat and the thrift package in test/adapters/thrift-compat, called by main.go.
 include "shared.thrift"
 
 namespace go calculator

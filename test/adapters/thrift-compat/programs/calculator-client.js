@@ -2,7 +2,7 @@
 // the environment). VARIANT=promise awaits each call, VARIANT=callback nests callbacks.
 const heddle = process.env.THRIFT_LIB === 'heddle';
 const thrift = heddle ? require('heddle/thrift-compat') : require('thrift');
-const idl = heddle && thrift.load(`${__dirname}/../idl/calculator.thrift`);
+const idl = heddle && thrift.load(`${__dirname}/../../../interop/kitex-thrift-compat/calculator.thrift`);
 const Calculator = heddle ? idl.Calculator : require(`${process.env.GEN_DIR}/Calculator`);
 const ttypes = heddle ? idl.types : require(`${process.env.GEN_DIR}/calculator_types`);
 

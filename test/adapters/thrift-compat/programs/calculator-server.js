@@ -3,7 +3,7 @@
 // the requires. VARIANT=promise|callback picks the handler style; PORT, TRANSPORT, PROTOCOL as named.
 const heddle = process.env.THRIFT_LIB === 'heddle';
 const thrift = heddle ? require('heddle/thrift-compat') : require('thrift');
-const idl = heddle && thrift.load(`${__dirname}/../idl/calculator.thrift`);
+const idl = heddle && thrift.load(`${__dirname}/../../../interop/kitex-thrift-compat/calculator.thrift`);
 const Calculator = heddle ? idl.Calculator : require(`${process.env.GEN_DIR}/Calculator`);
 const ttypes = heddle ? idl.types : require(`${process.env.GEN_DIR}/calculator_types`);
 const SharedStruct = heddle ? idl.includes.shared.types.SharedStruct : require(`${process.env.GEN_DIR}/shared_types`).SharedStruct;
