@@ -192,11 +192,17 @@ describe.each(stacks)('compat client and server, %s %s', (_t, _p, transport, pro
   });
 });
 
+/** A loopback port nothing listens on (it did a moment ago). */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)));
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 describe('connection events and retries', () => {
   it('a refused connection emits error then close; calls fail with ERR_CONNECTION', async () => {
-    const probe = net.createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)));
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await closedPort();
     const connection = compat.createConnection('127.0.0.1', port);
     const events: string[] = [];
     connection.on('error', (e: HeddleError) => events.push(`error ${e.code}`));
@@ -208,9 +214,7 @@ describe('connection events and retries', () => {
   });
 
   it('with max_attempts it reconnects, and calls made while down are sent once connected', async () => {
-    const probe = net.createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)));
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await closedPort();
     const connection = compat.createConnection('127.0.0.1', port, { max_attempts: 5, retry_max_delay: 200 });
     let errors = 0;
     connection.on('error', () => errors++);
@@ -229,9 +233,7 @@ describe('connection events and retries', () => {
   });
 
   it('gives up after max_attempts with close', async () => {
-    const probe = net.createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port)));
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await closedPort();
     const connection = compat.createConnection('127.0.0.1', port, { max_attempts: 2, retry_max_delay: 50 });
     let errors = 0;
     connection.on('error', () => errors++);
