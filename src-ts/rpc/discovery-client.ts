@@ -211,6 +211,14 @@ export class DiscoveryClient {
   }
 }
 
+/** Each instance's address URL, made once: calls look it up several times (balancer, breakers, connections). */
+const addresses = new WeakMap<ServiceInstance, string>();
+
 function addressOf(instance: ServiceInstance): string {
-  return instance.network === 'unix' ? `unix://${instance.address}` : `tcp://${instance.address}`;
+  let address = addresses.get(instance);
+  if (address === undefined) {
+    address = instance.network === 'unix' ? `unix://${instance.address}` : `tcp://${instance.address}`;
+    addresses.set(instance, address);
+  }
+  return address;
 }
