@@ -82,11 +82,12 @@ function fieldArbitrary(field: FieldInfo, depth: number): fc.Arbitrary<unknown> 
 }
 
 /** Protobuf message values under heddle's default conventions (lowerCamelCase properties);
- * each oneof gets at most one member. */
+ * each oneof gets at most one member, proto2 required fields always. */
 export function protobufArbitrary(message: MessageInfo, depth = 0): fc.Arbitrary<Record<string, unknown>> {
-  if (depth > 3) return fc.constant({});
-  const plain = message.fields.filter((f) => f.oneof === undefined && f.extension === undefined);
-  const base = fc.record(Object.fromEntries(plain.map((f) => [jsonName(f.name), fieldArbitrary(f, depth)])), { requiredKeys: [] });
+  // Deep down, message-typed fields are left out (recursive types end there).
+  const nests = (f: FieldInfo) => f.kind === 'message' || (f.kind === 'map' && f.value.kind === 'message');
+  const plain = message.fields.filter((f) => f.oneof === undefined && f.extension === undefined && (depth < 3 || f.required || !nests(f)));
+  const base = fc.record(Object.fromEntries(plain.map((f) => [jsonName(f.name), fieldArbitrary(f, depth)])), { requiredKeys: plain.filter((f) => f.required).map((f) => jsonName(f.name)) });
   const oneofs = message.oneofs.map((group) => {
     const members = group.fields.map((name) => message.fields.find((f) => f.name === name)!);
     return fc.oneof(fc.constant({}), ...members.map((f) => fieldArbitrary(f, depth).map((v) => ({ [jsonName(f.name)]: v }))));

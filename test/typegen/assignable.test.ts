@@ -18,6 +18,7 @@ import { valueLiteral } from './value-literal.js';
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const doc = thrift.load(fixture('shapes.thrift'));
 const root = protobuf.load(fixture('shapes.proto'));
+const legacy = protobuf.load(fixture('legacy.proto'));
 const SAMPLES = 25;
 
 const thriftVariants: Record<string, Omit<ThriftCodecOptions, 'protocol'>> = {
@@ -59,6 +60,15 @@ describe('every decoded value is assignable to its generated type', () => {
         samples.forEach((value, i) => (values += `export const ${name}${i}: T.${name} = ${valueLiteral(reader.decode(writer.encode(value)))};\n`));
       }
       files[`proto-${variant}-values.ts`] = values;
+
+      // proto2: required fields, defaults, closed enums.
+      files[`legacy-${variant}-types.ts`] = protobufTypes(legacy, options);
+      const writer = legacy.codec('legacy.v1.Account');
+      const reader = legacy.codec('legacy.v1.Account', options);
+      const accounts = fc.sample(protobufArbitrary(legacy.lookupMessage('legacy.v1.Account')), { numRuns: SAMPLES, seed });
+      files[`legacy-${variant}-values.ts`] =
+        `import type * as T from './legacy-${variant}-types.js';\n` +
+        accounts.map((value, i) => `export const Account${i}: T.Account = ${valueLiteral(reader.decode(writer.encode(value)))};\n`).join('');
     }
     const diagnostics = typeCheck(files);
     expect(diagnostics, `seed ${seed}`).toEqual([]);

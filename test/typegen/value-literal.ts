@@ -24,6 +24,11 @@ export function valueLiteral(v: unknown): string {
   if (v instanceof Map) return `new Map([${[...v].map(([k, x]) => `[${valueLiteral(k)}, ${valueLiteral(x)}]`).join(', ')}])`;
   if (v instanceof Set) return `new Set([${[...v].map(valueLiteral).join(', ')}])`;
   if (Array.isArray(v)) return `[${v.map(valueLiteral).join(', ')}]`;
-  if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) throw new Error(`no literal for a ${(v as object).constructor.name}`);
-  return `{ ${Object.entries(v as object).map(([k, x]) => `${JSON.stringify(k)}: ${valueLiteral(x)}`).join(', ')} }`;
+  // proto2 decoders keep [default = ...] values on a shared plain prototype: they are what a
+  // reader sees, so they are written out too.
+  const proto = Object.getPrototypeOf(v) as object | null;
+  if (proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== Object.prototype) throw new Error(`no literal for a ${(v as object).constructor.name}`);
+  const keys: string[] = [];
+  for (const key in v as object) keys.push(key);
+  return `{ ${keys.map((k) => `${JSON.stringify(k)}: ${valueLiteral((v as Record<string, unknown>)[k])}`).join(', ')} }`;
 }
