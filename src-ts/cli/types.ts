@@ -71,9 +71,9 @@ export async function runTypes(args: readonly string[], out: (text: string) => v
     const includes = flags.values.get('include') ?? [];
     const parts = flags.positional.map((file) => {
       const idl = loadIdl(file, includes);
-      return idl instanceof Root ? protobufTypes(idl, protobufOptions, [file]) : thriftTypes(idl, thriftOptions, [file]);
+      return { file, text: idl instanceof Root ? protobufTypes(idl, protobufOptions, [file]) : thriftTypes(idl, thriftOptions, [file]) };
     });
-    const text = parts.join('\n');
+    const text = mergeDeclarations(parts);
     const target = flagValue(flags, 'out');
     if (target === undefined) out(text);
     else writeFileSync(target, text);
@@ -86,4 +86,31 @@ export async function runTypes(args: readonly string[], out: (text: string) => v
     err(`heddle types: ${error instanceof HeddleError ? `${error.code}: ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * One module from the declarations of several IDL files: a declaration two files share (an include
+ * both use) is written once; two different declarations of one name are an error, since one module
+ * cannot hold both.
+ */
+export function mergeDeclarations(parts: ReadonlyArray<{ file: string; text: string }>): string {
+  if (parts.length === 1) return parts[0]!.text;
+  const seen = new Map<string, { file: string; block: string }>();
+  const blocks: string[] = [];
+  for (const { file, text } of parts) {
+    // Each declaration is one block after a blank line; the first block is the file's header.
+    const [head, ...declarations] = text.trimEnd().split('\n\n');
+    blocks.push(head!);
+    for (const block of declarations) {
+      const name = /^export (?:interface|type|const) ([A-Za-z0-9_$]+)/m.exec(block)?.[1] ?? block;
+      const earlier = seen.get(name);
+      if (earlier === undefined) {
+        seen.set(name, { file, block });
+        blocks.push(block);
+      } else if (earlier.block !== block) {
+        throw new UsageError(`${file} and ${earlier.file} both declare '${name}', differently: generate them into separate --out files`);
+      }
+    }
+  }
+  return blocks.join('\n\n') + '\n';
 }

@@ -53,6 +53,17 @@ describe('heddle types', () => {
     expect(run.out).toContain('export interface Timestamp {\n  seconds: bigint;\n  nanos: number;\n}');
   });
 
+  it('writes a declaration two files share once, and refuses two different ones of one name', () => {
+    const run = types(fixture('orders.thrift'), fixture('billing.thrift'));
+    expect(run.code).toBe(0);
+    expect(run.out.match(/export interface money_Money \{/g)).toHaveLength(1);
+    expect(run.out).toContain('export interface Order {\n  total: money_Money;\n}');
+    expect(run.out).toContain('export interface Invoice {\n  due: money_Money;\n}');
+    const clash = types(fixture('shapes.thrift'), fixture('shapes.proto'));
+    expect(clash.code).toBe(2);
+    expect(clash.err).toMatch(/shapes\.proto and .*shapes\.thrift both declare 'Color', differently: generate them into separate --out files/);
+  });
+
   it('exits 2 on a bad flag or no file, 1 on an IDL that does not load', () => {
     expect(types(fixture('shapes.thrift'), '--i64', 'long')).toMatchObject({ code: 2, err: expect.stringMatching(/--i64 must be one of bigint, string, number; got 'long'/) });
     expect(types()).toMatchObject({ code: 2, err: expect.stringMatching(/expected at least one IDL file/) });
