@@ -2,6 +2,7 @@
  * What `heddle call` calls: the IDL loaded from disk, the method found in it, the request built
  * from JSON, and the address (given, or resolved through etcd or DNS).
  */
+import { readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { dns as dnsResolver, etcd as etcdDiscovery } from '../discovery/index.js';
 import type { Resolver } from '../discovery/types.js';
@@ -20,8 +21,15 @@ export type CallTarget =
   | { kind: 'thrift'; idl: thrift.ThriftDocument; service: string; method: string; fn: FunctionDef; model: ThriftModel }
   | { kind: 'protobuf'; idl: protobuf.Root; service: string; method: string; input: MessageInfo; streaming: StreamingKind };
 
-/** Loads `file` (`.proto` is Protobuf, anything else Thrift) with import directories `includes`. */
+/** Descriptor-set files (`protoc --descriptor_set_out`, `buf build -o`, grpcurl's protosets). */
+const DESCRIPTOR_SET_EXTENSIONS = new Set(['.pb', '.binpb', '.protoset', '.desc']);
+
+/**
+ * Loads `file` with import directories `includes`: `.proto` source, a serialized
+ * FileDescriptorSet (`.pb`, `.binpb`, `.protoset`, `.desc`), or else Thrift IDL.
+ */
 export function loadIdl(file: string, includes: readonly string[]): thrift.ThriftDocument | protobuf.Root {
+  if (DESCRIPTOR_SET_EXTENSIONS.has(extname(file))) return protobuf.fromDescriptorSet(readFileSync(file));
   if (extname(file) === '.proto') {
     // As protoc: the -I directories in order; the file's own directory when none is given.
     return protobuf.load(file, { includeDirs: includes.length > 0 ? [...includes, dirname(file)] : [dirname(file)] });

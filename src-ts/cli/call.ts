@@ -4,8 +4,7 @@
  * reply is printed as JSON with 64-bit integers exact, and the exit status says what went wrong.
  */
 import { ErrorCode, HeddleError } from '../errors.js';
-import { isGrpcStatusError } from '../grpc/status.js';
-import { grpcStatusName } from '../grpc/status.js';
+import { grpcStatusName, isGrpcStatusError } from '../grpc/status.js';
 import { createClient } from '../rpc/client.js';
 import type { GrpcMetadata } from '../grpc/index.js';
 import { ThriftException } from '../thrift/exception.js';
@@ -40,7 +39,8 @@ take an array of messages. 64-bit integers are exact both ways; bytes are base64
 names or numbers. <address> is host:port, tcp://host:port or unix:///path.sock.
 
 flags:
-  --idl <file>              Thrift IDL or .proto file that declares the service (required)
+  --idl <file>              Thrift IDL, .proto file or descriptor set (.pb, .protoset) that
+                            declares the service (required)
   -I, --include <dir>       directory to search for includes/imports (repeatable)
   --transport <name>        ttheader (default), framed, buffered (Thrift only), grpc (.proto only);
                             a .proto service over ttheader/framed speaks Kitex Protobuf

@@ -15,7 +15,8 @@ import { flagChoice, flagValue, parseFlags, UsageError, type FlagSpec } from './
 export const TYPES_USAGE = `usage: heddle types [flags] <idl files...>
 
 Writes TypeScript declarations for the structs, unions, exceptions, enums, consts and services of
-Thrift IDL files, and the messages, enums and services of .proto files (with what they import).
+Thrift IDL files, and the messages, enums and services of .proto files (with what they import)
+and of descriptor sets (.pb, .binpb, .protoset, .desc).
 Give the codec options your code uses, so the types are exactly what the codecs decode.
 
 flags:

@@ -2,12 +2,16 @@
 // against a heddle server, the Go Kitex servers in test/interop and a grpc-js server, checking
 // what it prints and the exit status of every kind of failure.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
 import * as discovery from '../../src-ts/discovery/index.js';
+import * as protobuf from '../../src-ts/protobuf/index.js';
 import { createServer, type RpcServer } from '../../src-ts/rpc/index.js';
 import * as thrift from '../../src-ts/thrift/index.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
@@ -310,6 +314,19 @@ describe('heddle call -> grpc-js server', () => {
     expect(run.out).toBe(
       ['{', '  "id": 9223372036854775807,', '  "name": "n|user=7",', '  "blob": "3q2+7w==",', '  "counts": {', '    "x": -9007199254740993,', '    "next": -9223372036854775808', '  }', '}', ''].join('\n'),
     );
+  });
+
+  it('takes a descriptor set (protoc --descriptor_set_out) as --idl', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heddle-call-'));
+    try {
+      const protoset = join(dir, 'items.protoset');
+      writeFileSync(protoset, protobuf.load(idl).toDescriptorSet());
+      const run = await call([address, 'calltest.v1.Items/Get', '{"id":1,"name":"set"}', '--idl', protoset, '--transport', 'grpc']);
+      expect(run.err).toBe('');
+      expect(JSON.parse(run.out)).toMatchObject({ id: 1, name: 'set|user=-' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints each message of a server stream', async () => {
