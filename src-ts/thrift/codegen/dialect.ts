@@ -98,7 +98,7 @@ export function readSharedScalar(
     case 'binary':
       if (binaryForm.bytes === 'copy') return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'copyToBuffer' : 'copyBytes'}(buf, pos, pos + len)`);
       // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species.
-      return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'Buffer.from' : 'new Uint8Array'}(buf.buffer, buf.byteOffset + pos, len)`);
+      return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'new BufferView' : 'new Uint8Array'}(buf.buffer, buf.byteOffset + pos, len)`);
     default:
       return undefined;
   }

@@ -14,7 +14,7 @@ import {
   withPath,
   wrongValue,
 } from './codec-failure.js';
-import { isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
+import { BufferView, isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
 import * as i64 from './i64-wire.js';
 import { nodeInt64Of } from './node-int64.js';
 import { readDoubleBE, readDoubleLE } from './int64.js';
@@ -41,6 +41,7 @@ export const runtime = {
   levelPath,
   // values
   isPlainObject,
+  BufferView,
   utf8Bytes,
   defineOwn,
   MapShapes,

@@ -56,12 +56,32 @@ export function splitNodeInt64(value: unknown): void {
   throw wrongValue('an i64 as a node-int64 object, a safe integer number or a bigint', value);
 }
 
-/** The node-int64 object whose halves are (lo, hi), over a fresh 8-byte Buffer. */
+/** Bytes carved into 8-byte values: one Buffer per 512 decoded i64s, not one per value. */
+const SLAB_SIZE = 4096;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabPos = SLAB_SIZE;
+
+/**
+ * The node-int64 object whose halves are (lo, hi). Its 8 bytes are its own, at `offset` in a
+ * Buffer shared with other decoded values (node-int64 reads and writes only those 8 bytes).
+ */
 export function joinNodeInt64(lo: number, hi: number, _offset?: number): NodeInt64 {
-  const bytes = Buffer.allocUnsafe(8);
-  bytes.writeInt32BE(hi, 0);
-  bytes.writeInt32BE(lo, 4);
-  return new (nodeInt64Class())(bytes);
+  if (slabPos === SLAB_SIZE) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slabPos = 0;
+  }
+  const o = slabPos;
+  slabPos = o + 8;
+  const b = slab;
+  b[o] = hi >>> 24;
+  b[o + 1] = hi >>> 16;
+  b[o + 2] = hi >>> 8;
+  b[o + 3] = hi;
+  b[o + 4] = lo >>> 24;
+  b[o + 5] = lo >>> 16;
+  b[o + 6] = lo >>> 8;
+  b[o + 7] = lo;
+  return new (loaded ?? nodeInt64Class())(b, o);
 }
 
 /** A node-int64 object for an IDL constant given in decimal. */
