@@ -3,6 +3,7 @@
  * grpcurl make them, with the IDL read at run time. The request is JSON (argument or stdin), the
  * reply is printed as JSON with 64-bit integers exact, and the exit status says what went wrong.
  */
+import { readFileSync } from 'node:fs';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { grpcStatusName, isGrpcStatusError } from '../grpc/status.js';
 import { createClient } from '../rpc/client.js';
@@ -32,7 +33,7 @@ export const CALL_USAGE = `usage: heddle call [flags] <address> <Service.method>
        heddle call [flags] --resolver <url> --service-name <name> <Service.method> [json]
 
 Calls one method of a Kitex, Thrift or gRPC service and prints the reply as JSON.
-The request is the JSON argument, or stdin when it is '-' or absent ({} when stdin is empty).
+The request is the JSON argument (or -d), or stdin when it is '-' or absent ({} when stdin is empty).
 Thrift: an object keyed by parameter name ({"req": {...}}), or the value of the only parameter.
 Protobuf: the request message, lowerCamelCase or .proto field names; client and bidi streams
 take an array of messages. 64-bit integers are exact both ways; bytes are base64; enums take
@@ -45,6 +46,7 @@ flags:
   --transport <name>        ttheader (default), framed, buffered (Thrift only), grpc (.proto only);
                             a .proto service over ttheader/framed speaks Kitex Protobuf
   --protocol <name>         Thrift protocol: binary (default) or compact
+  -d, --data <json|@file>   the request, instead of the json argument (@file reads a file)
   --meta <k=v>              transient metainfo, reaches the next hop (repeatable)
   --persist <k=v>           persistent metainfo, travels the whole call chain (repeatable)
   -H, --header <'k: v'>     gRPC request metadata (repeatable)
@@ -77,6 +79,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'timeout' },
   { name: 'resolver' },
   { name: 'service-name' },
+  { name: 'data', short: 'd' },
   { name: 'help', short: 'h', boolean: true },
 ];
 
@@ -154,7 +157,13 @@ async function prepare(flags: ReturnType<typeof parseFlags>, io: CallIo) {
     throw new UsageError(`${methodName} is a ${target.streaming}-streaming method: call it with --transport grpc`);
   }
 
-  const json = positional[0] === undefined || positional[0] === '-' ? ((await io.stdin()) ?? '').trim() || '{}' : positional[0];
+  const data = flagValue(flags, 'data');
+  if (data !== undefined && positional[0] !== undefined) throw new UsageError('give the request once: as the json argument or with -d');
+  const given = data ?? positional[0];
+  let json: string;
+  if (given === undefined || given === '-') json = ((await io.stdin()) ?? '').trim() || '{}';
+  else if (given.startsWith('@')) json = readRequestFile(given.slice(1));
+  else json = given;
   const request = buildRequest(target, parseJson(json));
   const where = address ?? (await resolveAddress(resolver!, serviceName!));
   const url = /^[a-z]+:\/\//.test(where) ? where : `tcp://${where}`;
@@ -183,6 +192,15 @@ async function prepare(flags: ReturnType<typeof parseFlags>, io: CallIo) {
       io.out(stringifyJson(result === undefined ? null : result) + '\n');
     },
   };
+}
+
+/** The request JSON in file `path` (`-d @path`, as curl reads it). */
+function readRequestFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the request from ${path}: ${(error as Error).message}`);
+  }
 }
 
 /** Prints why the call failed and picks the exit status. */

@@ -100,11 +100,23 @@ describe('heddle call -> heddle server (Thrift)', () => {
     expect(run.out).toBe(bigReply);
   });
 
-  it('reads the request from stdin and takes the only parameter alone; a void method prints null', async () => {
+  it('reads the request from stdin, -d or -d @file, takes the only parameter alone; a void method prints null', async () => {
     const run = await call([`tcp://${address}`, 'Ledger.post', '--idl', ledgerIdl], '{"id": 42, "refs": []}');
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toEqual({ id: 42, refs: [41, 42] });
+    const dir = mkdtempSync(join(tmpdir(), 'heddle-call-'));
+    try {
+      writeFileSync(join(dir, 'request.json'), '{"entry": {"id": 9007199254740993}}');
+      const fromFile = await call([address, 'Ledger.post', '-d', `@${join(dir, 'request.json')}`, '--idl', ledgerIdl]);
+      expect(fromFile.out).toBe('{\n  "id": 9007199254740993,\n  "refs": [\n    9007199254740992,\n    9007199254740993\n  ]\n}\n');
+      const inline = await call([address, 'Ledger.post', '--data', '{"id": 7}', '--idl', ledgerIdl]);
+      expect(JSON.parse(inline.out)).toEqual({ id: 7, refs: [6, 7] });
+      const twice = await call([address, 'Ledger.post', '{}', '-d', '{}', '--idl', ledgerIdl]);
+      expect([twice.code, twice.err]).toEqual([2, 'heddle call: give the request once: as the json argument or with -d\n(heddle call --help for usage)\n']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const voidRun = await call([address, 'Ledger.reset', '--idl', ledgerIdl]);
     expect([voidRun.code, voidRun.out]).toEqual([0, 'null\n']);
   });
