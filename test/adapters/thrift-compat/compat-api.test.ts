@@ -241,3 +241,23 @@ describe('connection events and retries', () => {
     expect(errors).toBe(2);
   });
 });
+
+describe('docs/thrift-compat.md', () => {
+  it('its example program runs and prints what the page says', async () => {
+    const { runProgram } = await import('./run-programs.js');
+    const output = await runProgram('docs-example.js', { THRIFT_LIB: 'heddle', GEN_DIR: '', TRANSPORT: 'framed', PROTOCOL: 'binary', VARIANT: '' });
+    expect(output).toBe('1+1 = 2\ntrue InvalidOperation Cannot divide by 0\n');
+  });
+
+  it('createServer takes a Processor made from the service module', async () => {
+    const server = compat.createServer(new Calculator.Processor({ add: (a: number, b: number) => a * 100 + b }));
+    const port = await listen(server);
+    const connection = await connect(port);
+    try {
+      expect(await compat.createClient(Calculator, connection).add(4, 2)).toBe(402);
+    } finally {
+      connection.end();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
