@@ -18,7 +18,7 @@ import { TApplicationException, TApplicationExceptionType, TException } from './
 import { serviceInfoOf } from './service-module.js';
 
 export { load, parse, modulesOf } from './load.js';
-export type { CompatModule } from './load.js';
+export type { CompatModule, ValueOptions } from './load.js';
 export { createConnection, Connection } from './connection.js';
 export type { ConnectionOptions } from './connection.js';
 export { createServer, Server } from './server.js';

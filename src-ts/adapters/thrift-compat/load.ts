@@ -9,6 +9,8 @@ import type { ThriftDocument } from '../../thrift/document.js';
 import type { LoadOptions, ParseOptions } from '../../thrift/idl/index.js';
 import { serviceModule, type ServiceModule } from './service-module.js';
 import { StructClasses, typesModule } from './types-module.js';
+import type { I64Form } from './const-values.js';
+import { ErrorCode, HeddleError } from '../../errors.js';
 
 /** One IDL file's generated-style modules. */
 export interface CompatModule {
@@ -24,20 +26,32 @@ export interface CompatModule {
   readonly [service: string]: unknown;
 }
 
+/** Value options of compat modules beyond gen-nodejs's fixed ones. */
+export interface ValueOptions {
+  /** JS form of i64 values in constants, calls and replies: `'node-int64'` (default, as gen-nodejs), `'bigint'`, `'number'`, `'string'`. */
+  i64?: I64Form;
+}
+
 /** Loads an IDL file (includes resolved from disk) as gen-nodejs-shaped modules. */
-export function load(idlPath: string, options?: LoadOptions): CompatModule {
-  return modulesOf(loadDocument(idlPath, options));
+export function load(idlPath: string, options: LoadOptions & ValueOptions = {}): CompatModule {
+  const { i64, ...parse } = options;
+  return modulesOf(loadDocument(idlPath, parse), { i64 });
 }
 
 /** Parses IDL source (includes given as `options.includes`) as gen-nodejs-shaped modules. */
-export function parse(source: string, options?: ParseOptions): CompatModule {
-  return modulesOf(parseDocument(source, options));
+export function parse(source: string, options: ParseOptions & ValueOptions = {}): CompatModule {
+  const { i64, ...rest } = options;
+  return modulesOf(parseDocument(source, rest), { i64 });
 }
 
 /** The modules of every file of `doc`, the root's returned with the others under `includes`. */
-export function modulesOf(doc: ThriftDocument): CompatModule {
+export function modulesOf(doc: ThriftDocument, options: ValueOptions = {}): CompatModule {
   const model = doc.model;
-  const classes = new StructClasses(model);
+  const i64 = options.i64 ?? 'node-int64';
+  if (!['node-int64', 'bigint', 'number', 'string'].includes(i64)) {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option i64 must be one of 'node-int64', 'bigint', 'number', 'string', got ${JSON.stringify(i64)}`);
+  }
+  const classes = new StructClasses(model, i64);
   const made = new Map<string, CompatModule>();
   const fileModule = (prefix: string): CompatModule => {
     const existing = made.get(prefix);

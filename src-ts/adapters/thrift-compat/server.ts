@@ -9,7 +9,7 @@ import type { Handler, ServerLogEntry } from '../../rpc/server.js';
 import { createServer as createRpcServer, type RpcServer } from '../../rpc/server.js';
 import type { ThriftMethodBinding } from '../../rpc/thrift-binding.js';
 import { ThriftException } from '../../thrift/exception.js';
-import { GEN_NODEJS_VALUES, optionalMs, protocolOf } from './options.js';
+import { optionalMs, protocolOf } from './options.js';
 import { serviceInfoOf, type ServiceInfo } from './service-module.js';
 
 /** Options of {@link createServer}: the `thrift` package's, plus heddle's. */
@@ -120,6 +120,6 @@ export function createServer(service: unknown, handler?: object, options: Server
       return withTimeout(callHandler(fn as AnyFunction, impl, positional), timeout, `handler ${name}`).catch((error: unknown) => Promise.reject(asDeclared(info, method, error)));
     };
   }
-  const rpc = createRpcServer({ idl: info.doc, service: info.key, handlers, protocol, codec: GEN_NODEJS_VALUES, log: options.log ?? (() => {}) });
+  const rpc = createRpcServer({ idl: info.doc, service: info.key, handlers, protocol, codec: info.values, log: options.log ?? (() => {}) });
   return new Server(rpc);
 }

@@ -3,6 +3,7 @@
  * method, inherited ones included, positional arguments, a callback when one is given and a
  * Promise otherwise) and `Processor` (holds the handler `createServer` serves).
  */
+import type { CodecOptions } from '../../thrift/codec-options.js';
 import type { ThriftDocument } from '../../thrift/document.js';
 import { ThriftException } from '../../thrift/exception.js';
 import { ErrorCode, HeddleError } from '../../errors.js';
@@ -16,13 +17,18 @@ import type { StructClasses } from './types-module.js';
 export class ServiceInfo {
   private readonly bindings = new Map<string, ThriftServiceBinding>();
 
-  constructor(readonly doc: ThriftDocument, readonly key: string, readonly classes: StructClasses) {}
+  /** The codec value options of the service's messages: gen-nodejs's, with the module's i64 form. */
+  readonly values: Omit<CodecOptions, 'protocol'>;
+
+  constructor(readonly doc: ThriftDocument, readonly key: string, readonly classes: StructClasses) {
+    this.values = { ...GEN_NODEJS_VALUES, i64: classes.i64 };
+  }
 
   /** The service's binding in `protocol`, with gen-nodejs values. */
   binding(protocol: 'binary' | 'compact'): ThriftServiceBinding {
     let binding = this.bindings.get(protocol);
     if (binding === undefined) {
-      binding = thriftBinding(this.doc, this.key, protocol, GEN_NODEJS_VALUES);
+      binding = thriftBinding(this.doc, this.key, protocol, this.values);
       this.bindings.set(protocol, binding);
     }
     return binding;

@@ -4,17 +4,17 @@
  * TException with `name` set, enums as objects of numbers, constants as values.
  */
 import type { StructDef, ThriftModel } from '../../thrift/model.js';
-import { constToValue } from './const-values.js';
+import { constToValue, type ConstContext, type I64Form } from './const-values.js';
 import { TException } from './exceptions.js';
 
 /** A generated-style struct or exception class: `new Work({ num1: 1 })`. */
 export type StructClass = new (args?: Record<string, unknown> | null) => Record<string, unknown>;
 
 /** The classes of every struct, union and exception of a model, by key; made on first use. */
-export class StructClasses {
+export class StructClasses implements ConstContext {
   private readonly classes = new Map<string, StructClass>();
 
-  constructor(private readonly model: ThriftModel) {}
+  constructor(readonly model: ThriftModel, readonly i64: I64Form = 'node-int64') {}
 
   /** The class of struct `key` (`prefix.Name`). */
   of(key: string): StructClass {
@@ -30,12 +30,10 @@ export class StructClasses {
   readonly instance = (key: string, fields: Record<string, unknown>): unknown => new (this.of(key))(fields);
 
   private make(def: StructDef): StructClass {
-    const model = this.model;
-    const instance = this.instance;
     const fields = def.fields.map((field) => ({
       name: field.name,
       required: field.requiredness === 'required',
-      initial: field.default === undefined ? () => null : () => constToValue(field.type, field.default!, model, instance),
+      initial: field.default === undefined ? () => null : () => constToValue(field.type, field.default!, this),
       // gen-nodejs wraps a struct-typed argument in its class, so nested values have methods too.
       nested: field.type.kind === 'struct' ? field.type.key : undefined,
     }));
@@ -85,7 +83,7 @@ export function typesModule(model: ThriftModel, prefix: string, classes: StructC
     const enumDef = model.enums.get(key);
     if (enumDef !== undefined) types[enumDef.name] = Object.fromEntries(enumDef.values.map((v) => [v.name, v.value]));
     const constDef = model.consts.get(key);
-    if (constDef !== undefined) types[constDef.name] = constToValue(constDef.type, constDef.value, model, classes.instance);
+    if (constDef !== undefined) types[constDef.name] = constToValue(constDef.type, constDef.value, classes);
   }
   return types;
 }

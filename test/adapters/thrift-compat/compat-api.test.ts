@@ -261,3 +261,27 @@ describe('docs/thrift-compat.md', () => {
     }
   });
 });
+
+describe('the i64 option of load and parse', () => {
+  it.each([
+    ['bigint', 4611686018427387904n, 7n],
+    ['string', '4611686018427387904', '7'],
+    ['number', 2 ** 62, 7],
+  ] as const)('i64: %s gives constants and call results in that form', async (i64, big, seven) => {
+    const modules = compat.parse(CALC, { filename: 'calc.thrift', includes: { 'shared.thrift': SHARED }, i64 });
+    expect(modules.types.BIG).toStrictEqual(big);
+    const server = compat.createServer(modules.Calculator, { big: (n: unknown) => n });
+    const port = await listen(server);
+    const connection = await connect(port);
+    try {
+      expect(await compat.createClient(modules.Calculator, connection).big(seven)).toStrictEqual(seven);
+    } finally {
+      connection.end();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('refuses other forms', () => {
+    expect(() => compat.parse(CALC, { includes: { 'shared.thrift': SHARED }, i64: 'long' as never })).toThrow(/option i64 must be one of 'node-int64', 'bigint', 'number', 'string'/);
+  });
+});
