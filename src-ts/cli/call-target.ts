@@ -19,7 +19,7 @@ import { protobufMessage, thriftStruct } from './request-values.js';
 /** The method to call, found in the IDL. */
 export type CallTarget =
   | { kind: 'thrift'; idl: thrift.ThriftDocument; service: string; method: string; fn: FunctionDef; model: ThriftModel }
-  | { kind: 'protobuf'; idl: protobuf.Root; service: string; method: string; input: MessageInfo; streaming: StreamingKind };
+  | { kind: 'protobuf'; idl: protobuf.Root; service: string; method: string; input: MessageInfo; output: MessageInfo; streaming: StreamingKind };
 
 /** Descriptor-set files (`protoc --descriptor_set_out`, `buf build -o`, grpcurl's protosets). */
 const DESCRIPTOR_SET_EXTENSIONS = new Set(['.pb', '.binpb', '.protoset', '.desc']);
@@ -49,7 +49,7 @@ export function findTarget(idl: thrift.ThriftDocument | protobuf.Root, name: str
     const info = service.methods.find((m) => m.name === method);
     if (info === undefined) throw new UsageError(`service ${service.fullName} has no method '${method}' (methods: ${service.methods.map((m) => m.name).join(', ')})`);
     const streaming: StreamingKind = info.clientStreaming ? (info.serverStreaming ? 'bidi' : 'client') : info.serverStreaming ? 'server' : 'unary';
-    return { kind: 'protobuf', idl, service: service.fullName, method, input: idl.lookupMessage(info.inputType), streaming };
+    return { kind: 'protobuf', idl, service: service.fullName, method, input: idl.lookupMessage(info.inputType), output: idl.lookupMessage(info.outputType), streaming };
   }
   const model = idl.model;
   let def: ServiceDef | undefined = idl.serviceDef(serviceName);

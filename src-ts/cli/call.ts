@@ -12,6 +12,7 @@ import { ThriftException } from '../thrift/exception.js';
 import { buildRequest, findTarget, loadIdl, resolveAddress } from './call-target.js';
 import { flagChoice, flagPairs, flagValue, parseFlags, UsageError, type FlagSpec } from './flags.js';
 import { parseJson, stringifyJson } from './json-text.js';
+import { protobufReply } from './reply-values.js';
 
 /** Exit statuses of `heddle call`. A gRPC status ends the command with 64 + its code, as grpcurl does. */
 export const CallExit = {
@@ -36,8 +37,9 @@ Calls one method of a Kitex, Thrift or gRPC service and prints the reply as JSON
 The request is the JSON argument (or -d), or stdin when it is '-' or absent ({} when stdin is empty).
 Thrift: an object keyed by parameter name ({"req": {...}}), or the value of the only parameter.
 Protobuf: the request message, lowerCamelCase or .proto field names; client and bidi streams
-take an array of messages. 64-bit integers are exact both ways; bytes are base64; enums take
-names or numbers. <address> is host:port, tcp://host:port or unix:///path.sock.
+take an array of messages; well-known types (Timestamp, Duration, wrappers, Struct) take
+ProtoJSON's forms. 64-bit integers are exact both ways; bytes are base64; enums take names or
+numbers. <address> is host:port, tcp://host:port or unix:///path.sock.
 
 flags:
   --idl <file>              Thrift IDL, .proto file or descriptor set (.pb, .protoset) that
@@ -169,6 +171,8 @@ async function prepare(flags: ReturnType<typeof parseFlags>, io: CallIo) {
   const url = /^[a-z]+:\/\//.test(where) ? where : `tcp://${where}`;
   const metainfo = transient === undefined && persistent === undefined ? undefined : { ...(transient && { transient }), ...(persistent && { persistent }) };
   const common = { idl, service: target.service, address: url, timeoutMs, telemetry: false as const };
+  // Protobuf replies print well-known types in their JSON form, as grpcurl does.
+  const print = (reply: unknown) => io.out(stringifyJson(target.kind === 'protobuf' ? protobufReply(target.output, reply) : reply) + '\n');
 
   if (transport === 'grpc') {
     const client = createClient({ ...common, transport: 'grpc', ...(headers && { metadata: headers as GrpcMetadata }) });
@@ -177,9 +181,9 @@ async function prepare(flags: ReturnType<typeof parseFlags>, io: CallIo) {
       run: async () => {
         const options = metainfo === undefined ? {} : { metainfo };
         if (target.kind === 'protobuf' && (target.streaming === 'server' || target.streaming === 'bidi')) {
-          for await (const message of client.stream(target.method, request, options)) io.out(stringifyJson(message) + '\n');
+          for await (const message of client.stream(target.method, request, options)) print(message);
         } else {
-          io.out(stringifyJson(await client.call(target.method, request, options)) + '\n');
+          print(await client.call(target.method, request, options));
         }
       },
     };
@@ -189,7 +193,7 @@ async function prepare(flags: ReturnType<typeof parseFlags>, io: CallIo) {
     close: () => client.close(),
     run: async () => {
       const result = await client.call(target.method, request as Record<string, unknown>, metainfo === undefined ? {} : { metainfo });
-      io.out(stringifyJson(result === undefined ? null : result) + '\n');
+      print(result === undefined ? null : result);
     },
   };
 }

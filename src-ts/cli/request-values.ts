@@ -9,6 +9,7 @@ import { jsonName } from '../protobuf/descriptor/json-name.js';
 import { is64Bit, type FieldInfo, type FieldKind, type MessageInfo, type ScalarType } from '../protobuf/descriptor/type-info.js';
 import type { StructDef, ThriftModel, ThriftType } from '../thrift/model.js';
 import type { JsonValue } from './json-text.js';
+import { wellKnownFromJson } from './well-known-json.js';
 
 function bad(path: string, what: string, value: unknown): HeddleError {
   const shown = typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
@@ -171,6 +172,9 @@ function protobufSingle(kind: Exclude<FieldKind, { kind: 'map' }>, value: JsonVa
 
 /** Protobuf: a JSON object as a message value; fields by JSON name or .proto name. */
 export function protobufMessage(message: MessageInfo, value: JsonValue, path: string): Record<string, unknown> {
+  const wrapped = message.fields[0];
+  const known = wellKnownFromJson(message.fullName, value, path, (v) => protobufSingle(wrapped as Exclude<FieldKind, { kind: 'map' }> & FieldInfo, v, `${path}.value`));
+  if (known !== undefined) return known;
   if (!isObject(value)) throw bad(path, `an object (message ${message.fullName})`, value);
   const out: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(value)) {
