@@ -150,6 +150,11 @@ export class Connection extends EventEmitter {
     });
   }
 
+  /** Emits `error` when someone listens: calls fail with the error anyway, and an unheard 'error' would end the process. */
+  private report(error: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
   private get where(): string {
     return `${this.host}:${this.port}`;
   }
@@ -196,7 +201,7 @@ export class Connection extends EventEmitter {
         this.emit('connect');
       },
       (error: HeddleError) => {
-        this.emit('error', error);
+        this.report(error);
         this.gone(error);
       },
     );
@@ -213,7 +218,7 @@ export class Connection extends EventEmitter {
         envelope = this.format.envelope(frame, message);
         seqId = envelope.seqId;
       } catch (error) {
-        this.emit('error', error);
+        this.report(error);
         this.frames?.destroy();
         return;
       }
@@ -237,7 +242,7 @@ export class Connection extends EventEmitter {
   private onClosed(error?: HeddleError): void {
     this.frames = undefined;
     this.connected = false;
-    if (error !== undefined) this.emit('error', error);
+    if (error !== undefined) this.report(error);
     const failure = new HeddleError(ErrorCode.ERR_CONNECTION, `the connection to ${this.where} closed before the reply came`, error === undefined ? undefined : { cause: error });
     for (const call of this.pending.values()) {
       if (call.timer !== undefined) clearTimeout(call.timer);

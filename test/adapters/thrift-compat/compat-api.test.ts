@@ -232,6 +232,12 @@ describe('connection events and retries', () => {
     }
   });
 
+  it('without an error listener a refused connection fails its calls and does not throw', async () => {
+    const connection = compat.createConnection('127.0.0.1', await closedPort());
+    const failed = await compat.createClient(Calculator, connection).add(1, 2).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'ERR_CONNECTION' });
+  });
+
   it('gives up after max_attempts with close', async () => {
     const port = await closedPort();
     const connection = compat.createConnection('127.0.0.1', port, { max_attempts: 2, retry_max_delay: 50 });
