@@ -1,5 +1,5 @@
-// Renders bench/results.json as SVG charts, one per benchmark family (suite): for every case, how
-// many times slower each peer is than heddle (the ratio column of the tables; above 1 heddle is
+// Renders bench/results.json as SVG charts, one per benchmark family (suite): for every case and
+// peer, how many times slower the peer is than heddle (the ratio column of the tables; above 1 heddle is
 // faster), on a log scale with a rule at 1. Writes bench/charts/<family>.svg.
 //
 // Vega-Lite compiles a short declarative spec to Vega, whose View renders SVG headless in Node
@@ -17,15 +17,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The Vega-Lite spec of one family's chart: a bar per (case, peer), ratios on a log axis. */
 export function familySpec(family, rows, meta) {
   const peers = [...new Set(rows.map((r) => r.name))];
-  const cases = [...new Set(rows.map((r) => r.title))];
   const ratios = rows.map((r) => r.ratio);
   const low = Math.min(0.5, ...ratios) * 0.8;
   const high = Math.max(2, ...ratios) * 1.25;
-  // One band per case, one bar per peer inside it; the rule at 1 spans the whole chart.
-  const byCase = {
-    y: { field: 'case', type: 'nominal', sort: cases, title: null, axis: { labelLimit: 640 } },
-    yOffset: { field: 'peer', type: 'nominal', sort: peers },
-  };
+  // One row per (case, peer), in the order the suite ran them, named by both when a family has
+  // several peers (a case does not have every peer, so bands split per peer would leave gaps).
+  const rowName = (r) => (peers.length > 1 ? `${r.title} · ${r.name}` : r.title);
+  const byCase = { y: { field: 'row', type: 'nominal', sort: rows.map(rowName), title: null, axis: { labelLimit: 640 } } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
@@ -34,9 +32,9 @@ export function familySpec(family, rows, meta) {
       anchor: 'start',
     },
     // Labels sit right of the bar's end or of the 1 line, whichever is further right.
-    data: { values: rows.map((r) => ({ case: r.title, peer: r.name, ratio: r.ratio, at: Math.max(1, r.ratio), label: `${r.ratio.toFixed(2)}×` })) },
+    data: { values: rows.map((r) => ({ row: rowName(r), case: r.title, peer: r.name, ratio: r.ratio, at: Math.max(1, r.ratio), label: `${r.ratio.toFixed(2)}×` })) },
     width: 560,
-    height: { step: Math.max(12, 22 / Math.max(1, peers.length)) },
+    height: { step: 16 },
     layer: [
       {
         mark: { type: 'bar', height: { band: 0.9 } },
@@ -44,7 +42,7 @@ export function familySpec(family, rows, meta) {
           ...byCase,
           x: { field: 'ratio', type: 'quantitative', scale: { type: 'log', domain: [low, high], nice: false }, title: 'ratio (log scale)' },
           x2: { datum: 1 },
-          color: { field: 'peer', type: 'nominal', sort: peers, legend: { orient: 'bottom', title: 'peer' } },
+          color: { field: 'peer', type: 'nominal', sort: peers, legend: { orient: 'bottom', title: 'peer', labelLimit: 400, columns: 2 } },
         },
       },
       {

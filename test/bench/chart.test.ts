@@ -36,8 +36,13 @@ describe('bench/chart.mjs', () => {
       for (const text of ['Simple encode', 'Order decode', 'thrift (npm)', 'Go Kitex', 'native avx2']) expect(svg).toContain(text);
       // The heddle rows are the rule at 1, not bars.
       expect(svg).not.toContain('1.00×');
-      const bars = [...svg.matchAll(/<path aria-label="ratio \(log scale\): ([\d.]+); case: ([^;]+); peer: ([^"]+)" role="graphics-symbol" aria-roledescription="bar"/g)].map((m) => `${m[2]} / ${m[3]} = ${m[1]}`);
-      expect(bars.sort()).toEqual(['Order decode / Go Kitex = 1.75', 'Order decode / thrift (npm) = 7.5', 'Simple encode / Go Kitex = 0.5', 'Simple encode / thrift (npm) = 3.25']);
+      // One row per case and peer, in the order the rows came, each bar at its ratio.
+      const bars = [...svg.matchAll(/<path aria-label="ratio \(log scale\): ([\d.]+); row: ([^;]+); peer: ([^"]+)" role="graphics-symbol" aria-roledescription="bar" d="M[\d.]+,([\d.]+)/g)];
+      expect(bars.map((m) => `${m[2]} = ${m[1]}`)).toEqual(['Simple encode · thrift (npm) = 3.25', 'Simple encode · Go Kitex = 0.5', 'Order decode · thrift (npm) = 7.5', 'Order decode · Go Kitex = 1.75']);
+      const tops = bars.map((m) => Number(m[4]));
+      expect([...tops].sort((a, b) => a - b)).toEqual(tops);
+      // A family with one peer names rows by case alone.
+      expect(readFileSync(join(dir, 'protobuf.svg'), 'utf8')).toContain('row: Simple decode; peer: protobufjs');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
