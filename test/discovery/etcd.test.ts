@@ -5,7 +5,7 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discovery, ErrorCode, rpc, type HeddleError } from '../../src-ts/index.js';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
-import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { freePort, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
 import { startGoServer, type GoServer } from '../rpc/go-peer.js';
 import { echoDoc } from '../rpc/echo-fixture.js';
@@ -256,6 +256,32 @@ describeWithPeers(['etcd'], 'discovery.etcd on a real etcd', () => {
       await own.stop();
     }
   }, 90_000);
+
+  it('with etcd unreachable at start, calls fail with ERR_DISCOVERY and the client reads again on later calls, finding etcd once it is up', async () => {
+    const clientPort = await freePort();
+    const peerPort = await freePort();
+    const resolver = discovery.etcd({ endpoints: [`127.0.0.1:${clientPort}`] });
+    closers.push(resolver);
+    const serviceName = newService();
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver, destService: serviceName });
+    closers.push(client);
+    const call = () => client.call('echo', { req: { action: 'echo', msg: '' } });
+    const error = (await call().catch((e: unknown) => e)) as HeddleError;
+    expect(error.code).toBe(ErrorCode.ERR_DISCOVERY);
+    expect(error.message).toMatch(/^etcd: reading echo-\d+-\d+ failed: /);
+    const late = await startEtcd({ clientPort, peerPort });
+    try {
+      const registry = discovery.etcd({ endpoints: [late.endpoint] });
+      closers.push(registry);
+      const { address } = await heddleServer(registry, serviceName);
+      // etcd3's own breaker holds a failed host back for 5 s before trying it again.
+      await until(() => call().then(() => true, () => false), 20_000);
+      expect(await call()).toEqual({ action: 'echo', msg: `heddle@${address}` });
+    } finally {
+      await Promise.all(servers.splice(-1).map((s) => s.close({ timeoutMs: 100, exitWaitMs: 0 })));
+      await late.stop();
+    }
+  }, 60_000);
 
   it('rejects a registry without serviceName, and a bad weight', () => {
     const registry = etcdDiscovery();
