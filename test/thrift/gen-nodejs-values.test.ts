@@ -56,6 +56,14 @@ describe.each(['binary', 'compact'] as const)('gen-nodejs value options, %s', (p
     expect(back.byId).toEqual({ '9': 'nine' });
   });
 
+  it('i64 map keys are exact decimal property names both ways, beyond 2^53 too', () => {
+    const bytes = plain.encode({ byId: new Map([[-(2n ** 62n) - 1n, 'low'], [2n ** 53n + 1n, 'high'], [5n, 'five']]) }).slice();
+    const value = codec.decode(bytes);
+    expect(value.byId).toEqual({ '-4611686018427387905': 'low', '9007199254740993': 'high', '5': 'five' });
+    // Objects list integer-like keys first, so compare values rather than bytes.
+    expect(plain.decode(codec.encode(value).slice()).byId).toEqual(new Map([[5n, 'five'], [-(2n ** 62n) - 1n, 'low'], [2n ** 53n + 1n, 'high']]));
+  });
+
   it('a wrong-typed i64 is an error naming the field, not a silent coercion', () => {
     expect(() => codec.encode({ big: '12' })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'Values.big' }));
     expect(() => codec.encode({ big: 2 ** 60 })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'Values.big' }));

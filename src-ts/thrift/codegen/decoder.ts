@@ -134,7 +134,7 @@ function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: 
   out.line(`p${level} = 2;`);
   emitRead(out, type.value, val, level, checked, ctx);
   if (!asObject) out.line(`${map}.set(${key}, ${val});`);
-  else out.line(`${names}.push(${form === 'string' ? key : `String(${key})`});`, `${values}.push(${val});`);
+  else out.line(`${names}.push(${form === 'string' ? key : form === 'i64' && ctx.options.i64 === 'node-int64' ? `nodeInt64Name(${key})` : `String(${key})`});`, `${values}.push(${val});`);
   out.close();
   out.line(`${i} = -1;`);
   if (asObject) out.line(`${target} = ${ctx.moduleConstant('mapShapes', 'new MapShapes()')}.build(${names}, ${values});`);

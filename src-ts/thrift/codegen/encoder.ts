@@ -152,7 +152,8 @@ function keyFromName(type: ThriftType, name: string, ctx: GenerationContext): st
     case 'integer':
       return `integerKey(${name})`;
     case 'i64':
-      return ctx.options.i64 === 'bigint' ? `bigintKey(${name})` : ctx.options.i64 === 'string' ? name : `integerKey(${name})`;
+      // node-int64 keys go through bigint: exact beyond 2^53, and its writer takes bigints.
+      return ctx.options.i64 === 'bigint' || ctx.options.i64 === 'node-int64' ? `bigintKey(${name})` : ctx.options.i64 === 'string' ? name : `integerKey(${name})`;
     case 'double':
       return `doubleKey(${name})`;
     case 'bool':

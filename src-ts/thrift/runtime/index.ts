@@ -16,7 +16,7 @@ import {
 } from './codec-failure.js';
 import { BufferView, isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
 import * as i64 from './i64-wire.js';
-import { nodeInt64Of } from './node-int64.js';
+import { nodeInt64Name, nodeInt64Of } from './node-int64.js';
 import { readDoubleBE, readDoubleLE } from './int64.js';
 import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
@@ -62,6 +62,7 @@ export const runtime = {
   writeBytesCompact,
   ...i64,
   nodeInt64Of,
+  nodeInt64Name,
   // varints and skipping
   readVarint32,
   readZigzag16,

@@ -89,3 +89,19 @@ export function nodeInt64Of(decimal: string): NodeInt64 {
   const n = BigInt.asUintN(64, BigInt(decimal));
   return joinNodeInt64(Number(n & 0xffffffffn) | 0, Number(n >> 32n) | 0);
 }
+
+const TWO_POW_32 = 4294967296;
+
+/**
+ * The exact decimal form of a node-int64 object, as a map key's property name (`String(int64)`
+ * would go through its toNumber, which gives Infinity beyond 2^53).
+ */
+export function nodeInt64Name(value: NodeInt64): string {
+  const b = value.buffer;
+  const o = value.offset;
+  const hi = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+  const lo = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
+  const n = hi * TWO_POW_32 + lo;
+  if (Number.isSafeInteger(n)) return String(n);
+  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
