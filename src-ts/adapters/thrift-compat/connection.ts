@@ -98,17 +98,25 @@ export class Connection extends EventEmitter {
     this.open();
   }
 
-  /** Closes the connection once queued frames are written; calls waiting for replies fail. */
+  /**
+   * Closes the connection once queued frames are written and the calls in flight have their
+   * replies (or time out): as the package's half-close, which still reads replies.
+   */
   end(): void {
     this.ended = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.outbox.flush();
-    const frames = this.frames;
-    if (frames === undefined) {
+    if (this.frames === undefined) {
       this.closeForGood();
       return;
     }
-    // Let the socket take what was queued (a oneway call just made) before closing it.
+    this.closeWhenIdle();
+  }
+
+  /** After `end()`: closes once nothing is in flight, letting the socket take what was queued first. */
+  private closeWhenIdle(): void {
+    const frames = this.frames;
+    if (!this.ended || frames === undefined || this.pending.size > 0) return;
     setImmediate(() => frames.destroy());
   }
 
@@ -141,6 +149,7 @@ export class Connection extends EventEmitter {
       if (timeout !== undefined && timeout > 0) {
         call.timer = setTimeout(() => {
           this.pending.delete(seqId);
+          this.closeWhenIdle();
           this.emit('timeout');
           reject(new HeddleError(ErrorCode.ERR_TIMEOUT, `call ${binding.name}.${method.name} to ${this.where} timed out after ${timeout} ms`));
         }, timeout);
@@ -227,6 +236,7 @@ export class Connection extends EventEmitter {
       // A reply to a call that timed out: nobody waits for it.
       if (call === undefined) continue;
       this.pending.delete(seqId);
+      this.closeWhenIdle();
       if (call.timer !== undefined) clearTimeout(call.timer);
       let value: unknown;
       try {

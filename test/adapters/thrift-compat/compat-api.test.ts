@@ -238,6 +238,22 @@ describe('connection events and retries', () => {
     expect(failed).toMatchObject({ code: 'ERR_CONNECTION' });
   });
 
+  it('end() lets calls in flight have their replies, then closes', async () => {
+    const server = compat.createServer(Calculator, { add: (a: number, b: number) => new Promise((resolve) => setTimeout(() => resolve(a + b), 50)) });
+    const port = await listen(server);
+    const connection = await connect(port);
+    try {
+      const sum = compat.createClient(Calculator, connection).add(1, 2);
+      connection.end();
+      const closed = new Promise((resolve) => connection.once('close', resolve));
+      expect(await sum).toBe(3);
+      await closed;
+      expect(connection.connected).toBe(false);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('gives up after max_attempts with close', async () => {
     const port = await closedPort();
     const connection = compat.createConnection('127.0.0.1', port, { max_attempts: 2, retry_max_delay: 50 });
