@@ -42,7 +42,7 @@ export async function run(bench) {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const bench = new Bench('thrift-compat');
   await run(bench);
   console.log(formatTable(bench.rows));

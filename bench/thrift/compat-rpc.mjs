@@ -69,7 +69,7 @@ export async function measureCompatRpc(transport = 'framed', protocol = 'binary'
   return rows;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [transport = 'framed', protocol = 'binary'] = process.argv.slice(2);
   for (const row of await measureCompatRpc(transport, protocol)) {
     console.log(`${row.call.padEnd(9)} ${row.transport}/${row.protocol}  heddle/thrift-compat ${Math.round(row.heddle)} QPS  thrift ${Math.round(row.thrift)} QPS  ratio ${row.ratio.toFixed(2)}x`);

@@ -8,6 +8,7 @@ import heddle from '../../dist/index.js';
 import * as messages from './messages.mjs';
 import { loadProtobufjs, loadThriftPackage, thriftIdl, toProtobufjs, toThriftPackage } from './peers.mjs';
 import { thriftRealisticRows } from '../realistic/rows.mjs';
+import { run as runCompatCodec } from './compat-codec.mjs';
 
 const { thrift } = heddle;
 
@@ -48,4 +49,6 @@ export async function run(bench) {
   }
   // E-commerce orders that look like production (bench/realistic), per-operation and sustained.
   await thriftRealisticRows(bench, heddle);
+  // heddle/thrift-compat: the gen-nodejs value options against the package's generated code.
+  await runCompatCodec(bench);
 }
