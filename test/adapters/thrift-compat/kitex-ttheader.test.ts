@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildGoProgram } from '../../../scripts/go-programs.mjs';
+import * as compat from '../../../src-ts/adapters/thrift-compat/index.js';
+import { startGoServer } from '../../rpc/go-peer.js';
 import { itWithPeers } from '../../helpers/peers.js';
 import { runProgram, startServerProgram, type ProgramEnv } from './run-programs.js';
 
@@ -42,4 +44,28 @@ describe.each(['promise', 'callback'])('Calculator on heddle/thrift-compat, %s h
     expect(ttheader).toContain('Check log: 5 {"key":1,"value":"5"}\n');
     expect(ttheader).toBe(buffered);
   }, 60_000);
+});
+
+describe('compat client -> Go Kitex server', () => {
+  itWithPeers(['go'], 'calls the kitex-echo server over TTHeader and Framed: results, inherited methods, declared exceptions', async () => {
+    const server = await startGoServer(buildGoProgram('kitex-echo', { kitexIdl: 'echo.thrift' }));
+    const echo = compat.load(`${__dirname}/../../interop/kitex-echo/echo.thrift`);
+    try {
+      for (const transport of ['ttheader', 'framed'] as const) {
+        const connection = compat.createConnection('127.0.0.1', Number(server.address.split(':').pop()), { transport: transport === 'framed' ? compat.TFramedTransport : 'ttheader', timeout: 5000 });
+        const client = compat.createClient(echo.EchoService, connection);
+        try {
+          expect(await client.echo(new echo.types.Request({ action: 'echo', msg: `over ${transport}` }))).toEqual({ action: 'echo', msg: `over ${transport}` });
+          expect(await client.ping()).toBe('pong');
+          const thrown = await client.echo({ action: 'throw', msg: 'declared' }).catch((e: unknown) => e);
+          expect(thrown).toBeInstanceOf(echo.types.EchoError);
+          expect(thrown).toMatchObject({ name: 'EchoError', code: 7, message: 'declared' });
+        } finally {
+          connection.end();
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 300_000);
 });
