@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { MethodBinding } from '../../rpc/binding.js';
+import type { RpcAddress } from '../../rpc/address.js';
 import { dial, resolveIoPath, type IoPath } from '../../rpc/connect.js';
 import { isControlFrame } from '../../rpc/control-frame.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection, type FrameSink } from '../../rpc/frame-connection.js';
@@ -80,11 +81,17 @@ export class Connection extends EventEmitter {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closedForGood = false;
 
-  constructor(host: string | undefined, port: number, options: ConnectionOptions = {}) {
+  /** Where it connects: a TCP host and port, or a Unix socket path (`createUDSConnection`). */
+  private readonly address: RpcAddress;
+
+  constructor(host: string | undefined, port: number, options: ConnectionOptions = {}, path?: string) {
     super();
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `port must be an integer 0-65535, got ${String(port)}`);
+    if (path === undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `port must be an integer 0-65535, got ${String(port)}`);
+    }
     this.host = host ?? 'localhost';
     this.port = port;
+    this.address = path === undefined ? { scheme: 'tcp', host: this.host, port } : { scheme: 'unix', path };
     this.transport = transportOf(options.transport);
     this.protocol = protocolOf(options.protocol);
     this.format = thriftFormat(this.protocol);
@@ -165,7 +172,7 @@ export class Connection extends EventEmitter {
   }
 
   private get where(): string {
-    return `${this.host}:${this.port}`;
+    return this.address.scheme === 'tcp' ? `${this.host}:${this.port}` : this.address.path;
   }
 
   private send(chunks: Uint8Array[]): void {
@@ -195,7 +202,7 @@ export class Connection extends EventEmitter {
     };
     const framing = this.transport === 'buffered' ? 'unframed' : 'length-prefixed';
     const options = { framing, readerKind: replyReaderKind(this.transport), protocol: this.protocol, maxFrameSize: this.maxFrameSize } as const;
-    dial({ scheme: 'tcp', host: this.host, port: this.port }, this.io, this.connectTimeout ?? 10_000, options, sink).then(
+    dial(this.address, this.io, this.connectTimeout ?? 10_000, options, sink).then(
       (frames) => {
         if (this.ended) {
           frames.destroy();
@@ -304,4 +311,10 @@ export class Connection extends EventEmitter {
 /** `thrift.createConnection(host, port, options)`. */
 export function createConnection(host: string | undefined, port: number, options?: ConnectionOptions): Connection {
   return new Connection(host, port, options);
+}
+
+/** `thrift.createUDSConnection(path, options)`: the same over a Unix domain socket. */
+export function createUDSConnection(path: string, options?: ConnectionOptions): Connection {
+  if (typeof path !== 'string' || path === '') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createUDSConnection: path must be a socket path');
+  return new Connection(undefined, 0, options, path);
 }

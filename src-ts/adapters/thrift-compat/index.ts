@@ -19,7 +19,7 @@ import { serviceInfoOf } from './service-module.js';
 
 export { load, parse, modulesOf } from './load.js';
 export type { CompatModule, ValueOptions } from './load.js';
-export { createConnection, Connection } from './connection.js';
+export { createConnection, createUDSConnection, Connection } from './connection.js';
 export type { ConnectionOptions } from './connection.js';
 export { createServer, Server } from './server.js';
 export type { ServerOptions } from './server.js';

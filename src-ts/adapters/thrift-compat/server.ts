@@ -59,11 +59,15 @@ export class Server extends EventEmitter {
     super();
   }
 
-  /** Listens on `port` (all interfaces unless `host` is given); `callback` runs once listening. */
-  listen(port: number, host?: string | (() => void), callback?: () => void): this {
+  /**
+   * Listens on `port` (all interfaces unless `host` is given), or on a Unix socket when `port` is a
+   * path, as net.Server does; `callback` runs once listening.
+   */
+  listen(port: number | string, host?: string | (() => void), callback?: () => void): this {
     const done = typeof host === 'function' ? host : callback;
     const where = typeof host === 'string' ? host : '::';
-    this.rpc.listen(`tcp://${where.includes(':') ? `[${where}]` : where}:${port}`).then(
+    const address = typeof port === 'string' ? `unix://${port}` : `tcp://${where.includes(':') ? `[${where}]` : where}:${port}`;
+    this.rpc.listen(address).then(
       () => {
         this.emit('listening');
         done?.();
@@ -73,8 +77,9 @@ export class Server extends EventEmitter {
     return this;
   }
 
-  /** The bound address, as net.Server's `address()`. */
-  address(): { address: string; port: number; family: string } {
+  /** The bound address, as net.Server's `address()` (the path for a Unix socket). */
+  address(): { address: string; port: number; family: string } | string {
+    if (this.rpc.address.startsWith('unix://')) return decodeURI(this.rpc.address.slice('unix://'.length));
     const match = /^tcp:\/\/\[?([^\]]*)\]?:(\d+)$/.exec(this.rpc.address)!;
     return { address: match[1]!, port: Number(match[2]), family: match[1]!.includes(':') ? 'IPv6' : 'IPv4' };
   }

@@ -1,4 +1,7 @@
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Int64 from 'node-int64';
 import * as thriftPackage from 'thrift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +75,7 @@ describe('generated-style modules', () => {
 });
 
 function listen(server: compat.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 }
 
 function connect(port: number, options: compat.ConnectionOptions = {}): Promise<compat.Connection> {
@@ -277,6 +280,22 @@ describe('docs/thrift-compat.md', () => {
     const connection = await connect(port);
     try {
       expect(await compat.createClient(Calculator, connection).add(4, 2)).toBe(402);
+    } finally {
+      connection.end();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('Unix sockets', () => {
+  it('createUDSConnection reaches a server listening on a path', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'heddle-compat-')), 'calc.sock');
+    const server = compat.createServer(Calculator, { add: (a: number, b: number) => a - b }, { protocol: compat.TCompactProtocol });
+    await new Promise((resolve) => server.listen(path, () => resolve(undefined)));
+    expect(server.address()).toBe(path);
+    const connection = compat.createUDSConnection(path, { transport: compat.TFramedTransport, protocol: compat.TCompactProtocol });
+    try {
+      expect(await compat.createClient(Calculator, connection).add(10, 4)).toBe(6);
     } finally {
       connection.end();
       await new Promise((resolve) => server.close(resolve));
