@@ -100,18 +100,34 @@ export class DiscoveryClient {
 
   /** One attempt on one instance: the balancer's pick, or under `choice` (a retry, breakers)
    * the first acceptable instance. */
-  private async attempt(method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, choice: InstanceChoice | undefined): Promise<unknown> {
-    if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
-    const instance = choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, options.hashKey, choice);
-    choice?.chosen(addressOf(instance));
-    const entry = this.clientOf(instance);
-    entry.inflight++;
+  private attempt(method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, choice: InstanceChoice | undefined): Promise<unknown> {
+    let entry: InstanceClient;
     try {
-      return await entry.client.attempt(method, request, options);
-    } finally {
-      entry.inflight--;
-      if (entry.retired && entry.inflight === 0) void entry.client.close();
+      if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
+      const instance = choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, options.hashKey, choice);
+      choice?.chosen(addressOf(instance));
+      entry = this.clientOf(instance);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    entry.inflight++;
+    // Plain callbacks rather than an async function: no extra promise hop on every call.
+    return entry.client.attempt(method, request, options).then(
+      (value) => {
+        this.settled(entry);
+        return value;
+      },
+      (error: unknown) => {
+        this.settled(entry);
+        throw error;
+      },
+    );
+  }
+
+  /** A call on `entry` is over: a retired instance's connections close with its last call. */
+  private settled(entry: InstanceClient): void {
+    entry.inflight--;
+    if (entry.retired && entry.inflight === 0) void entry.client.close();
   }
 
   /**
