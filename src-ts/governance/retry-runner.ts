@@ -56,11 +56,19 @@ export function runWithRetry(run: RetryRun, timers: Timers = realTimers): Promis
   return runFailure(run, timers);
 }
 
+/**
+ * Least time left for which another attempt starts. Deadlines are whole milliseconds (Date.now)
+ * and Node's timers may fire up to a millisecond before a performance.now() reading says they
+ * should, so an attempt that timed out at the limit can find one or two milliseconds apparently
+ * left: an attempt in them would only time out again.
+ */
+const MIN_ATTEMPT_MS = 3;
+
 /** Whether one more attempt may start now: retries left, no chain stop, budget and time left. */
 function mayRetry(run: RetryRun, policy: RetryPolicy, sent: number, timers: Timers): boolean {
   if (sent > policy.maxRetries) return false;
   if (run.servingRetry && !policy.disableChainStop) return false;
-  if (run.limit !== undefined && timers.now() >= run.limit) return false;
+  if (run.limit !== undefined && timers.now() >= run.limit - MIN_ATTEMPT_MS) return false;
   return run.budget === undefined || run.budget.allowRetry(run.budgetKey);
 }
 
@@ -91,7 +99,7 @@ function runFailure(run: RetryRun, timers: Timers): Promise<RetryOutcome> {
     const wait = backoffMs(policy.backoff, timers.random);
     if (wait <= 0) return next(n + 1);
     // A wait that would reach the limit leaves no time for the attempt after it.
-    if (run.limit !== undefined && timers.now() + wait >= run.limit) return done;
+    if (run.limit !== undefined && timers.now() + wait >= run.limit - MIN_ATTEMPT_MS) return done;
     return new Promise<RetryOutcome>((resolve) => timers.setTimer(() => resolve(next(n + 1)), wait));
   };
   return next(0);
