@@ -42,7 +42,9 @@ export async function startDnsmasq(hosts: Record<string, string[]> = {}): Promis
         // Authoritative for heddle.test: names missing from the file are NXDOMAIN, not REFUSED.
         '--local=/heddle.test/',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // Without the sanitizer run's LD_PRELOAD (scripts/test-asan.sh): with the ASan runtime
+      // preloaded, dnsmasq starts but never answers.
+      { stdio: ['ignore', 'ignore', 'pipe'], env: withoutPreload(process.env) },
     );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -97,4 +99,10 @@ export async function startDnsmasq(hosts: Record<string, string[]> = {}): Promis
       },
     };
   }
+}
+
+/** The environment minus what preloads the sanitizer runtime into child processes. */
+function withoutPreload(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, ...rest } = env;
+  return rest;
 }
