@@ -1,6 +1,6 @@
 // Reads what a dynamic linker needs from a 64-bit little-endian ELF shared object: the machine,
-// the DT_NEEDED libraries and the symbol versions it requires (.gnu.version_r). Written here
-// rather than run through objdump so the check reads arm64 files on any host the same way.
+// the DT_NEEDED libraries and the symbol versions it requires (.gnu.version_r). Parsed here, with
+// no binutils tool, so the check reads arm64 files on any host the same way.
 import { readFileSync } from 'node:fs';
 
 const SHT_DYNAMIC = 6;
