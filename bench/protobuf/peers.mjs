@@ -83,19 +83,19 @@ export function rotatingPeerDecoders(source, descriptorSet, typeName, wires) {
 }
 
 /** protobufjs's reflected type, with proto3's packed default applied (see protobufjsPeer). */
-function protobufjsType(source, typeName) {
+export function protobufjsType(source, typeName) {
   const root = protobufjs.parse(source, { keepCase: false }).root;
   root.resolveAll();
   return root.lookupType(typeName);
 }
 
 /** @bufbuild's descriptor of one message, from a FileDescriptorSet. */
-function bufbuildDescriptor(descriptorSet, typeName) {
+export function bufbuildDescriptor(descriptorSet, typeName) {
   return createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet)).getMessage(typeName);
 }
 
 /** pbf's compiled reader and writer of one message. */
-function pbfCode(source, typeName) {
+export function pbfCode(source, typeName) {
   const compiled = compile(schema.parse(source));
   const name = typeName.split('.').pop();
   return { read: compiled[`read${name}`], write: compiled[`write${name}`] };

@@ -6,12 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { create, createFileRegistry, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { PbfReader, PbfWriter } from 'pbf';
-import { compile } from 'pbf/compile';
-import protobufjs from 'protobufjs';
-import schema from 'protocol-buffers-schema';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { PbfWriter } from 'pbf';
+import { bufbuildDescriptor, pbfCode, protobufjsType, rotatingPeerDecoders } from '../protobuf/peers.mjs';
 import { loadThriftPackage } from '../thrift/peers.mjs';
 import { describe, orders } from './records.mjs';
 
@@ -60,14 +57,12 @@ export async function protobufRealisticRows(bench, heddle) {
   console.log(`realistic Protobuf stream: ${describe(list, wires.map((w) => w.length))}`);
   const meanBytes = wires.reduce((n, w) => n + w.length, 0) / wires.length;
 
-  const pbjsRoot = protobufjs.parse(source, { keepCase: false }).root;
-  pbjsRoot.resolveAll();
-  const pbjsType = pbjsRoot.lookupType('ecommerce.Order');
+  const descriptorSet = root.toDescriptorSet();
+  const pbjsType = protobufjsType(source, 'ecommerce.Order');
   const pbjsMessages = list.map((o) => pbjsType.fromObject(forProtobufjs(o)));
-  const buffers = wires.map((w) => Buffer.from(w.buffer, w.byteOffset, w.length));
-  const desc = createFileRegistry(fromBinary(FileDescriptorSetSchema, root.toDescriptorSet())).getMessage('ecommerce.Order');
+  const desc = bufbuildDescriptor(descriptorSet, 'ecommerce.Order');
   const bufMessages = list.map((o) => create(desc, o));
-  const pbf = compile(schema.parse(source));
+  const pbf = pbfCode(source, 'ecommerce.Order');
   const pbfValues = list.map(forPbf);
   // Every peer must read and write what heddle does.
   for (const i of [0, 1, COUNT - 1]) {
@@ -77,9 +72,7 @@ export async function protobufRealisticRows(bench, heddle) {
 
   const decoders = {
     heddle: rotating(wires, (w) => codec.decode(w)),
-    protobufjs: rotating(buffers, (b) => pbjsType.decode(b)),
-    '@bufbuild/protobuf': rotating(wires, (w) => fromBinary(desc, w)),
-    pbf: rotating(wires, (w) => pbf.readOrder(new PbfReader(w))),
+    ...rotatingPeerDecoders(source, descriptorSet, 'ecommerce.Order', wires),
     // heddle returning views for `bytes` fields, as protobufjs does on Buffer input.
     "heddle bytes:'view'": rotating(wires, (w) => viewCodec.decode(w)),
   };
@@ -89,7 +82,7 @@ export async function protobufRealisticRows(bench, heddle) {
     '@bufbuild/protobuf': rotating(bufMessages, (m) => toBinary(desc, m)),
     pbf: rotating(pbfValues, (v) => {
       const out = new PbfWriter();
-      pbf.writeOrder(v, out);
+      pbf.write(v, out);
       return out.finish();
     }),
   };
@@ -122,9 +115,7 @@ export async function thriftRealisticRows(bench, heddle) {
   const doc = heddle.thrift.parse(readFileSync(realisticThrift, 'utf8'), { filename: 'ecommerce.thrift' });
   // protobufjs on the same records as Protobuf, the other reference a Thrift decoder is held to.
   const protoSource = readFileSync(realisticProto, 'utf8');
-  const pbjsRoot = protobufjs.parse(protoSource, { keepCase: false }).root;
-  pbjsRoot.resolveAll();
-  const pbjsType = pbjsRoot.lookupType('ecommerce.Order');
+  const pbjsType = protobufjsType(protoSource, 'ecommerce.Order');
   const protoCodec = heddle.protobuf.parse(protoSource, { filename: 'ecommerce.proto' }).codec('ecommerce.Order');
   const pkg = loadThriftPackage(realisticThrift, 'ecommerce_types.js');
   try {

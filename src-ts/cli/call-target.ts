@@ -12,6 +12,8 @@ import type { MessageInfo } from '../protobuf/descriptor/type-info.js';
 import * as thrift from '../thrift/index.js';
 import type { FunctionDef, ServiceDef, ThriftModel } from '../thrift/model.js';
 import type { StreamingKind } from '../rpc/binding.js';
+import { streamingKind } from '../rpc/protobuf-binding.js';
+import { addressOf } from '../rpc/discovery-client.js';
 import { UsageError } from './flags.js';
 import type { JsonValue } from './json-text.js';
 import { protobufMessage, thriftStruct } from './request-values.js';
@@ -48,8 +50,7 @@ export function findTarget(idl: thrift.ThriftDocument | protobuf.Root, name: str
     const service = protobufService(idl, serviceName);
     const info = service.methods.find((m) => m.name === method);
     if (info === undefined) throw new UsageError(`service ${service.fullName} has no method '${method}' (methods: ${service.methods.map((m) => m.name).join(', ')})`);
-    const streaming: StreamingKind = info.clientStreaming ? (info.serverStreaming ? 'bidi' : 'client') : info.serverStreaming ? 'server' : 'unary';
-    return { kind: 'protobuf', idl, service: service.fullName, method, input: idl.lookupMessage(info.inputType), output: idl.lookupMessage(info.outputType), streaming };
+    return { kind: 'protobuf', idl, service: service.fullName, method, input: idl.lookupMessage(info.inputType), output: idl.lookupMessage(info.outputType), streaming: streamingKind(info) };
   }
   const model = idl.model;
   let def: ServiceDef | undefined = idl.serviceDef(serviceName);
@@ -116,7 +117,7 @@ export async function resolveAddress(resolver: string, serviceName: string): Pro
     const instances = await source.resolve(serviceName);
     const first = instances[0];
     if (first === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `${resolver} has no instance of '${serviceName}'`);
-    return first.network === 'unix' ? `unix://${first.address}` : `tcp://${first.address}`;
+    return addressOf(first);
   } finally {
     await close();
   }

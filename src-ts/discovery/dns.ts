@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { promises as dnsPromises } from 'node:dns';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Resolver, ServiceInstance } from './types.js';
+import { hostPort } from '../rpc/address.js';
 
 /** Options of {@link dnsResolver}. */
 export interface DnsDiscoveryOptions {
@@ -71,7 +72,7 @@ export function dnsResolver(target?: string, options: DnsDiscoveryOptions = {}):
       const unique = [...new Set(addresses)].sort();
       if (unique.length === 0) throw new HeddleError(ErrorCode.ERR_DISCOVERY, `discovery.dns: ${host} has no address`);
       return unique.map((address) =>
-        Object.freeze({ network: 'tcp' as const, address: `${address.includes(':') ? `[${address}]` : address}:${port}`, weight, tags: null }),
+        Object.freeze({ network: 'tcp' as const, address: hostPort(address, port), weight, tags: null }),
       );
     },
   };

@@ -3,6 +3,7 @@ import type { Etcd3, Lease, Watcher } from 'etcd3';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { decodeInstanceValue, encodeInstanceValue, instanceKey, KITEX_ETCD_PREFIX, serviceKeyPrefix } from './kitex-etcd-format.js';
 import type { Registry, RegistryInfo, Resolver, ServiceInstance } from './types.js';
+import { hostPort } from '../rpc/address.js';
 
 /** Options of {@link etcd}. */
 export interface EtcdDiscoveryOptions {
@@ -208,7 +209,7 @@ export function addressToRegister(bound: string, env: NodeJS.ProcessEnv = proces
   if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `cannot register port ${JSON.stringify(port)}`);
   }
-  return `${host.includes(':') ? `[${host}]` : host}:${portNumber}`;
+  return hostPort(host, portNumber);
 }
 
 function localIPv4(): string {

@@ -1,4 +1,4 @@
-import type { Clock } from './sliding-window.js';
+import { monotonicNow, type Clock } from './sliding-window.js';
 import type { RetryBudget } from './retry-budget.js';
 import { backoffMs, isRetryableError, type RetryPolicy } from './retry-policy.js';
 
@@ -12,7 +12,7 @@ export interface Timers {
 
 /** Real timers over the monotonic clock. */
 export const realTimers: Timers = {
-  now: () => performance.now(),
+  now: monotonicNow,
   setTimer(fn, ms) {
     const timer = setTimeout(fn, ms);
     return () => clearTimeout(timer);

@@ -88,7 +88,7 @@ const UNITS_PER_CALL = 8192;
  * with String.fromCharCode over it: one flat string, where {@link decodeUtf8Short}'s concatenation
  * leaves a rope for the next reader to flatten. Faster than Buffer#utf8Slice (which does not even
  * validate) on non-ASCII text of medium length, the product titles, addresses and notes of real
- * messages; see {@link UTF8_UNITS_MIN_BYTES}. Throws ERR_BAD_VALUE on invalid UTF-8.
+ * messages; see UTF8_CONCAT_MAX_BYTES in thresholds.ts. Throws ERR_BAD_VALUE on invalid UTF-8.
  */
 export function decodeUtf8Units(src: Uint8Array, start: number, end: number): string {
   // A UTF-8 input never has more UTF-16 units than bytes.

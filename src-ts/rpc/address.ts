@@ -25,8 +25,13 @@ export function parseAddress(url: string): RpcAddress {
   return { scheme: 'tcp', host, port };
 }
 
+/** `host:port`, an IPv6 host in brackets (`[::1]:8888`). */
+export function hostPort(host: string, port: number | string): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** The URL form of an address, as `server.address` reports it. */
 export function formatAddress(address: RpcAddress): string {
-  if (address.scheme === 'tcp') return `tcp://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+  if (address.scheme === 'tcp') return `tcp://${hostPort(address.host, address.port)}`;
   return `${address.scheme}://${encodeURI(address.path)}`;
 }

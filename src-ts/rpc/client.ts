@@ -1,6 +1,6 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import { MessageType } from '../thrift/wire-types.js';
-import { IntKey, type Frame, type TTHeaderInit } from '../transport/index.js';
+import { IntKey, PERSISTENT_PREFIX, type Frame, type TTHeaderInit } from '../transport/index.js';
 import { parseAddress, type RpcAddress } from './address.js';
 import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from './binding.js';
 import { bizStatusError, readBizStatus } from './biz-status.js';
@@ -19,7 +19,7 @@ import { GrpcClient, type GrpcClientOptions } from '../grpc/client.js';
 import { DiscoveryClient, type DiscoveryClientOptions } from './discovery-client.js';
 import { spanServiceName, withTelemetry, type TelemetrySetting } from '../telemetry/index.js';
 import { currentServerCall } from './call-scope.js';
-import { Governor, type CircuitBreakerConfig } from './governed-call.js';
+import { Governor, isGoverned, type CircuitBreakerConfig } from './governed-call.js';
 import type { RetryConfig } from '../governance/retry-policy.js';
 import type { TypedClient, TypedGrpcClient } from './typed.js';
 
@@ -211,7 +211,7 @@ export class RpcClient {
     this.shmOptions = options.shm ?? {};
     const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
     this.invoke = composeMiddleware(withTelemetry(options.middleware, options.telemetry, telemetry), (ctx, args) => this.send(ctx, args));
-    if (options.retry !== undefined || (options.circuitBreaker !== undefined && options.circuitBreaker !== false)) {
+    if (isGoverned(options)) {
       this.governor = new Governor(options.retry, options.circuitBreaker, this.fromService, this.service.kitexName, this.options.timeoutMs, (method, request, callOptions, choice) => {
         if (!choice.allowed(this.peer)) return Promise.reject(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of ${this.peer} is open`));
         choice.chosen(this.peer);
@@ -265,7 +265,8 @@ export class RpcClient {
     // Persistent metainfo of the call being served goes on down the chain, as Kitex's does.
     const parent = options.parent ?? currentServerCall();
     if (parent !== undefined && parent.side === 'server') {
-      for (const [name, value] of parent.metainfo.persistent()) if (ctx.metainfo.getPersistent(name) === undefined) ctx.metainfo.setPersistent(name, value);
+      // Straight from the wire keys: no prefix stripped into a new Map and added back per call.
+      for (const [key, value] of parent.metainfo.strInfo) if (key.startsWith(PERSISTENT_PREFIX) && !ctx.metainfo.strInfo.has(key)) ctx.metainfo.set(key, value);
     }
     const result = this.invoke(ctx, request);
     if (options.onContext === undefined) return result;
@@ -583,7 +584,7 @@ export function createClient<S = never>(options: ClientOptions): TypedClient<Rpc
 export function createClient(options: ClientOptions | GrpcClientOptions | DiscoveryClientOptions): unknown {
   if (options?.transport === 'grpc') {
     const governed = options as { retry?: unknown; circuitBreaker?: unknown };
-    if (governed.retry !== undefined || (governed.circuitBreaker !== undefined && governed.circuitBreaker !== false)) {
+    if (isGoverned(governed)) {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, "retry and circuitBreaker are not supported on gRPC clients yet: use a Kitex transport (ttheader, framed) for them");
     }
     return new GrpcClient(options as GrpcClientOptions);

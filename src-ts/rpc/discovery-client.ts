@@ -2,7 +2,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
 import type { Resolver, ServiceInstance } from '../discovery/types.js';
 import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
-import { Governor, type InstanceChoice } from './governed-call.js';
+import { Governor, isGoverned, type InstanceChoice } from './governed-call.js';
 
 /** Options of {@link createClient} for a service found through a resolver instead of one address. */
 export interface DiscoveryClientOptions extends Omit<ClientOptions, 'address' | 'shm'> {
@@ -77,7 +77,7 @@ export class DiscoveryClient {
     this.base = { ...base, address: 'tcp://127.0.0.1:1' };
     // Validates the remaining options now rather than at the first call; opens nothing.
     const probe = new RpcClient(this.base);
-    if (retry !== undefined || (circuitBreaker !== undefined && circuitBreaker !== false)) {
+    if (isGoverned({ retry, circuitBreaker })) {
       this.governor = new Governor(retry, circuitBreaker, base.fromService ?? '', destService, probe.timeoutMs, (method, request, callOptions, choice) =>
         this.attempt(method, request, callOptions, choice),
       );
@@ -141,7 +141,7 @@ export class DiscoveryClient {
       if (same !== undefined && choice.allowed(choice.previous)) return same;
     }
     const first = picker.pick(hashKey);
-    if (first.weight > 0 && addressOf(first) !== choice.previous && choice.allowed(addressOf(first))) return first;
+    if (addressOf(first) !== choice.previous && choice.allowed(addressOf(first))) return first;
     for (const avoidPrevious of choice.previous === undefined || choice.sameNode ? [false] : [true, false]) {
       const acceptable = (i: ServiceInstance): boolean => i.weight > 0 && !(avoidPrevious && addressOf(i) === choice.previous) && choice.allowed(addressOf(i));
       for (let tries = 0; tries < 3; tries++) {
@@ -230,7 +230,7 @@ export class DiscoveryClient {
 /** Each instance's address URL, made once: calls look it up several times (balancer, breakers, connections). */
 const addresses = new WeakMap<ServiceInstance, string>();
 
-function addressOf(instance: ServiceInstance): string {
+export function addressOf(instance: ServiceInstance): string {
   let address = addresses.get(instance);
   if (address === undefined) {
     address = instance.network === 'unix' ? `unix://${instance.address}` : `tcp://${instance.address}`;

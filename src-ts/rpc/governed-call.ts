@@ -245,9 +245,12 @@ class Choice implements InstanceChoice {
   }
 }
 
+/** The threshold fields of a breaker config (the names BREAKER_OPTION_NAMES lists), set ones only. */
 function thresholds(config: CircuitBreakerConfig): CircuitBreakerOptions {
-  const { errorRate, minSamples, coolingMs, detectMs, halfOpenSuccesses, bucketMs, buckets } = config;
-  const picked: CircuitBreakerOptions = { errorRate, minSamples, coolingMs, detectMs, halfOpenSuccesses, bucketMs, buckets };
-  for (const name of Object.keys(picked) as Array<keyof CircuitBreakerOptions>) if (picked[name] === undefined) delete picked[name];
-  return picked;
+  return Object.fromEntries(Object.entries(config).filter(([name, value]) => BREAKER_OPTION_NAMES.has(name) && value !== undefined));
+}
+
+/** Whether client options ask for retries or circuit breakers, which put a Governor around calls. */
+export function isGoverned(options: { retry?: unknown; circuitBreaker?: unknown }): boolean {
+  return options.retry !== undefined || (options.circuitBreaker !== undefined && options.circuitBreaker !== false);
 }

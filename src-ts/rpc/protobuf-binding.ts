@@ -4,7 +4,8 @@ import type { MethodInfo, Root } from '../protobuf/root.js';
 import { MethodTable } from './method-table.js';
 import type { MethodBinding, ServiceBinding, StreamingKind } from './binding.js';
 
-function streamingKind(method: MethodInfo): StreamingKind {
+/** The streaming kind of a .proto method, from its stream flags. */
+export function streamingKind(method: MethodInfo): StreamingKind {
   if (method.clientStreaming) return method.serverStreaming ? 'bidi' : 'client';
   return method.serverStreaming ? 'server' : 'unary';
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Registry, RegistryInfo } from '../discovery/types.js';
-import type { RpcAddress } from './address.js';
+import { hostPort, type RpcAddress } from './address.js';
 
 /** The discovery options of a server (see ServerOptions). */
 export interface ServerRegistrationOptions {
@@ -54,8 +54,7 @@ export class ServerRegistration {
   /** Registers a bound TCP address; other schemes are not registered (nothing remote can reach them). */
   async add(bound: RpcAddress): Promise<void> {
     if (bound.scheme !== 'tcp') return;
-    const host = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
-    const info: RegistryInfo = { serviceName: this.serviceName, address: `${host}:${bound.port}`, weight: this.weight, tags: this.tags };
+    const info: RegistryInfo = { serviceName: this.serviceName, address: hostPort(bound.host, bound.port), weight: this.weight, tags: this.tags };
     await this.registry.register(info);
     this.registered.push(info);
   }

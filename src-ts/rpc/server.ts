@@ -167,9 +167,8 @@ export class RpcServer {
   private readonly replyTemplates = new Map<number, TTHeaderTemplate>();
   private readTimer: ReturnType<typeof setInterval> | undefined;
   private shuttingDown = false;
-  /** Set from close until the server is gone: TTHeader replies carry `crrst` so callers drop
-   * their connections (during the exit wait the server still accepts and serves). */
-  private resetting = false;
+  /** Set by close: from then on TTHeader replies carry `crrst` so callers drop their
+   * connections (during the exit wait the server still accepts and serves). */
   private closing: Promise<void> | undefined;
   private readonly exitWaitMs: number;
   private inflightTotal = 0;
@@ -318,7 +317,6 @@ export class RpcServer {
   }
 
   private async shutDown(timeoutMs: number, exitWaitMs: number): Promise<void> {
-    this.resetting = true;
     // Withdrawn from discovery before anything stops, so clients stop picking this server first.
     await this.registration?.withdraw((error) => this.log({ level: 'warn', code: ErrorCode.ERR_DISCOVERY, message: `deregistering failed: ${(error as Error)?.message}` }));
     if (exitWaitMs > 0) {
@@ -530,7 +528,7 @@ export class RpcServer {
    * shutting down so clients retire the connection. Plain replies stamp a cached template; `send`
    * puts the call's seqID in either kind. */
   private replyHeader(ctx: CallContext | undefined, type: number, format: MessageFormat): TTHeaderInit | TTHeaderTemplate {
-    const plain = !this.resetting && (ctx === undefined || !ctx.hasResponseMetainfo);
+    const plain = this.closing === undefined && (ctx === undefined || !ctx.hasResponseMetainfo);
     if (plain) {
       const key = format === this.format ? type : type + FOREIGN;
       let template = this.replyTemplates.get(key);
@@ -547,7 +545,7 @@ export class RpcServer {
     const intInfo = new Map<number, string>([[IntKey.MsgType, String(type)]]);
     const strInfo = new Map<string, string>();
     if (ctx?.hasResponseMetainfo) for (const [key, value] of ctx.responseMetainfo.strInfo) strInfo.set(key, value);
-    if (this.resetting) strInfo.set(CONNECTION_RESET_KEY, '1');
+    if (this.closing !== undefined) strInfo.set(CONNECTION_RESET_KEY, '1');
     return { protocolId: format.ttheaderProtocolId, intInfo, strInfo };
   }
 

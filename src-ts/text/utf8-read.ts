@@ -5,9 +5,7 @@
  * kernels/thresholds.ts (UTF8_CONCAT_MAX_BYTES).
  */
 import { decodeUtf8Short, decodeUtf8Units } from '../kernels/utf8.js';
-import { UTF8_CONCAT_MAX_BYTES, UTF8_UNITS_MAX_BYTES } from '../kernels/thresholds.js';
-
-export { UTF8_UNITS_MAX_BYTES };
+import { UTF8_CONCAT_MAX_BYTES } from '../kernels/thresholds.js';
 
 /**
  * Decodes buf[start, end), known to hold a byte of 0x80 or more, strictly; for short strings
@@ -20,11 +18,9 @@ export function decodeShortNonAscii(buf: Uint8Array, start: number, end: number)
 /**
  * Whether buf[start, end) looks like text made mostly of multi-byte characters: two of three
  * sampled bytes (first, middle, last) are 0x80 or more. Three loads, no scan; a wrong guess
- * costs only speed, never correctness.
+ * costs only speed, never correctness. Such text up to UTF8_UNITS_MAX_BYTES goes to
+ * decodeUtf8Units.
  */
 export function looksMultibyte(buf: Uint8Array, start: number, end: number): boolean {
   return (buf[start]! >> 7) + (buf[(start + end) >> 1]! >> 7) + (buf[end - 1]! >> 7) >= 2;
 }
-
-/** Strict decode of multi-byte text of any length up to UTF8_UNITS_MAX_BYTES (see looksMultibyte). */
-export const decodeMultibyte = decodeUtf8Units;

@@ -10,6 +10,7 @@ import { is64Bit, type EnumInfo, type FieldInfo, type FieldKind, type MessageInf
 import type { CodecOptions } from '../protobuf/codegen/codec-options.js';
 import type { Root } from '../protobuf/root.js';
 import { docComment, header, propertyKey, typeName } from './writer.js';
+import { streamingKind } from '../rpc/protobuf-binding.js';
 
 /** The options that change the shape of decoded Protobuf values. */
 export type ProtobufTypeOptions = Pick<CodecOptions, 'int64' | 'keepCase' | 'typedArrays'>;
@@ -104,7 +105,7 @@ export function protobufTypes(root: Root, options: ProtobufTypeOptions = {}, sou
   for (const s of services) {
     out += `\n/** Methods of service ${s.fullName}, for rpc.createClient<${name(s.fullName)}>() and rpc.createServer<${name(s.fullName)}>(). */\nexport interface ${name(s.fullName)} {\n`;
     for (const m of s.methods) {
-      const streaming = m.clientStreaming ? (m.serverStreaming ? 'bidi' : 'client') : m.serverStreaming ? 'server' : 'unary';
+      const streaming = streamingKind(m);
       out += `  ${propertyKey(m.name)}: { request: ${name(m.inputType)}; response: ${name(m.outputType)}; streaming: '${streaming}'; oneway: false; throws: never };\n`;
     }
     out += '}\n';

@@ -6,6 +6,7 @@
  */
 import { load as loadDocument, parse as parseDocument } from '../../thrift/index.js';
 import type { ThriftDocument } from '../../thrift/document.js';
+import { programName } from '../../thrift/idl/source-file.js';
 import type { LoadOptions, ParseOptions } from '../../thrift/idl/index.js';
 import { serviceModule, type ServiceModule } from './service-module.js';
 import { StructClasses, typesModule } from './types-module.js';
@@ -68,7 +69,7 @@ export function modulesOf(doc: ThriftDocument, options: ValueOptions = {}): Comp
       if (!(def.name in module)) module[def.name] = services[def.name];
     }
     for (const include of file.includes) {
-      const base = include.split('/').pop()!.replace(/\.thrift$/, '');
+      const base = programName(include);
       if (model.files.some((f) => f.prefix === base)) includes[base] = fileModule(base);
     }
     return module as CompatModule;

@@ -11,6 +11,7 @@ import type { ThriftMethodBinding } from '../../rpc/thrift-binding.js';
 import { ThriftException } from '../../thrift/exception.js';
 import { optionalMs, protocolOf } from './options.js';
 import { serviceInfoOf, type ServiceInfo } from './service-module.js';
+import { hostPort } from '../../rpc/address.js';
 
 /** Options of {@link createServer}: the `thrift` package's, plus heddle's. */
 export interface ServerOptions {
@@ -66,7 +67,7 @@ export class Server extends EventEmitter {
   listen(port: number | string, host?: string | (() => void), callback?: () => void): this {
     const done = typeof host === 'function' ? host : callback;
     const where = typeof host === 'string' ? host : '::';
-    const address = typeof port === 'string' ? `unix://${port}` : `tcp://${where.includes(':') ? `[${where}]` : where}:${port}`;
+    const address = typeof port === 'string' ? `unix://${port}` : `tcp://${hostPort(where, port)}`;
     this.rpc.listen(address).then(
       () => {
         this.emit('listening');

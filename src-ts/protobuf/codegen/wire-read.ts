@@ -1,5 +1,7 @@
 import { decodeUtf8 } from '../../kernels/index.js';
-import { decodeMultibyte, decodeShortNonAscii, looksMultibyte, UTF8_UNITS_MAX_BYTES } from '../../text/utf8-read.js';
+import { decodeUtf8Units } from '../../kernels/utf8.js';
+import { UTF8_UNITS_MAX_BYTES } from '../../kernels/thresholds.js';
+import { decodeShortNonAscii, looksMultibyte } from '../../text/utf8-read.js';
 import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
 import { isAscii } from '../../text/is-ascii.js';
 import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
@@ -298,7 +300,7 @@ export function readStringStrict(buf: Uint8Array, start: number, end: number): s
     return cachedAscii(buf, start, end) ?? decodeShortNonAscii(buf, start, end);
   }
   if (length <= ASCII_SCAN_MAX && latin1Slice !== undefined && isAscii(buf, start, end)) return latin1Slice.call(buf, start, end);
-  if (length <= UTF8_UNITS_MAX_BYTES && looksMultibyte(buf, start, end)) return decodeMultibyte(buf, start, end);
+  if (length <= UTF8_UNITS_MAX_BYTES && looksMultibyte(buf, start, end)) return decodeUtf8Units(buf, start, end);
   if (utf8Slice !== undefined) {
     const text = utf8Slice.call(buf, start, end);
     if (text.indexOf('\uFFFD') === -1) return text;

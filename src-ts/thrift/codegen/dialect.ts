@@ -7,6 +7,7 @@
  * level L has its count in `nL` and its element type in `tL`.
  */
 import type { FieldDef, ThriftType } from '../model.js';
+import type { ResolvedCodecOptions } from '../codec-options.js';
 import type { InputAccess } from './input-access.js';
 
 /** Code that writes at most `size` bytes at `pos`, after the caller has made room for them. */
@@ -86,7 +87,7 @@ export function readSharedScalar(
   checked: boolean,
   access: InputAccess,
   lengthPrefixed: (target: string, read: string) => string[],
-  binaryForm: { readonly binary: 'Uint8Array' | 'Buffer'; readonly bytes: 'view' | 'copy' } = { binary: 'Uint8Array', bytes: 'view' },
+  binaryForm: Pick<ResolvedCodecOptions, 'binary' | 'bytes'>,
 ): string[] | undefined {
   switch (name) {
     case 'i8':

@@ -22,7 +22,9 @@ import type { HeddleError } from '../../errors.js';
 import { validateUtf8 } from '../../kernels/index.js';
 import { isAscii } from '../../text/is-ascii.js';
 import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
-import { decodeMultibyte, decodeShortNonAscii, looksMultibyte, UTF8_UNITS_MAX_BYTES } from '../../text/utf8-read.js';
+import { decodeUtf8Units } from '../../kernels/utf8.js';
+import { UTF8_UNITS_MAX_BYTES } from '../../kernels/thresholds.js';
+import { decodeShortNonAscii, looksMultibyte } from '../../text/utf8-read.js';
 import { badValue } from './codec-failure.js';
 import type { ReadState } from './read-state.js';
 
@@ -42,7 +44,7 @@ const WINDOW_BYTES = 1024;
 export function readUtf8(buf: Uint8Array, start: number, end: number): string {
   const length = end - start;
   if (length <= CACHED_ASCII_BYTES) return cachedAscii(buf, start, end) ?? strictly(decodeShortNonAscii, buf, start, end);
-  if (length <= UTF8_UNITS_MAX_BYTES && looksMultibyte(buf, start, end)) return strictly(decodeMultibyte, buf, start, end);
+  if (length <= UTF8_UNITS_MAX_BYTES && looksMultibyte(buf, start, end)) return strictly(decodeUtf8Units, buf, start, end);
   const text = utf8Slice.call(buf, start, end);
   if (text.length === length && text.indexOf('\ufffd') < 0) return text;
   const invalid = validateUtf8(buf, start, end);
