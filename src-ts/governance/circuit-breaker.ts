@@ -82,19 +82,20 @@ export class CircuitBreaker {
     return true;
   }
 
-  /** Reports the outcome of a call {@link allow} let through. */
-  record(outcome: Outcome): void {
+  /** Reports the outcome of a call {@link allow} let through; `now` saves a clock reading when
+   * the caller has one. */
+  record(outcome: Outcome, now?: number): void {
     if (outcome === 'success') {
-      if (this.current === 'closed') this.window.record('success');
+      if (this.current === 'closed') this.window.record('success', now);
       else if (this.current === 'half-open' && ++this.probeSuccesses >= this.halfOpenSuccesses) {
         this.window.reset();
         this.move('closed');
       }
       return;
     }
-    this.window.record(outcome);
+    this.window.record(outcome, now);
     if (this.current === 'half-open' || (this.current === 'closed' && this.window.samples >= this.minSamples && this.window.errorRate >= this.errorRate)) {
-      this.openedAt = this.now();
+      this.openedAt = now ?? this.now();
       this.move('open');
     }
   }

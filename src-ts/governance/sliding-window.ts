@@ -48,8 +48,9 @@ export class SlidingWindow {
     return this.bucketMs * this.buckets;
   }
 
-  record(outcome: Outcome): void {
-    const slot = this.advance() * 3;
+  /** Counts `outcome` at `now` (the window's clock when not given). */
+  record(outcome: Outcome, now: number = this.now()): void {
+    const slot = this.advance(now) * 3;
     if (outcome === 'success') {
       this.counts[slot]!++;
       this.successTotal++;
@@ -98,8 +99,8 @@ export class SlidingWindow {
   }
 
   /** Drops buckets that fell out of the window and returns the ring slot of the current one. */
-  private advance(): number {
-    const current = Math.floor(this.now() / this.bucketMs);
+  private advance(now: number = this.now()): number {
+    const current = Math.floor(now / this.bucketMs);
     if (current > this.latest) {
       // Only the slots reused since the last outcome can hold expired counts; at most all of them.
       const from = Math.max(this.latest + 1, current - this.buckets + 1);

@@ -29,8 +29,9 @@ export interface InstanceChoice {
   readonly sameNode: boolean;
   /** Whether the instance-level breaker of `address` lets a call through now. */
   allowed(address: string): boolean;
-  /** The sender names the instance it chose, before sending. */
-  chosen(address: string): void;
+  /** The sender names the instance it chose, before sending, and what to run when the attempt
+   * settles (the governor already waits for it: the sender needs no promise hop of its own). */
+  chosen(address: string, onSettled?: () => void): void;
 }
 
 /** Sends one attempt to one instance it picks under `choice`. */
@@ -131,13 +132,19 @@ export class Governor {
       return Promise.reject(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `circuit breaker ${m.key} is open: calls fail fast until it lets a probe through`));
     }
     choice.current = undefined;
-    return this.sender(m.method, request, options, choice).then(
+    choice.onSettled = undefined;
+    const sent = this.sender(m.method, request, options, choice);
+    // The sender chose synchronously; a backup attempt sent meanwhile chooses anew, so this
+    // attempt's instance and bookkeeping are taken now.
+    const instance = choice.current;
+    const onSettled = choice.onSettled;
+    return sent.then(
       (value) => {
-        this.recordOutcome(m.breaker, choice.current, undefined, false);
+        this.settled(m.breaker, instance, onSettled, undefined, false);
         return value;
       },
       (error: unknown) => {
-        this.recordOutcome(m.breaker, choice.current, error, true);
+        this.settled(m.breaker, instance, onSettled, error, true);
         throw error;
       },
     );
@@ -148,10 +155,13 @@ export class Governor {
     this.instancePanel?.delete(address);
   }
 
-  private recordOutcome(breaker: CircuitBreaker | undefined, instance: string | undefined, error: unknown, failed: boolean): void {
+  private settled(breaker: CircuitBreaker | undefined, instance: string | undefined, onSettled: (() => void) | undefined, error: unknown, failed: boolean): void {
+    onSettled?.();
     const outcome = serviceOutcome(error, failed);
-    if (breaker !== undefined && outcome !== undefined) breaker.record(outcome);
-    if (instance !== undefined && this.instancePanel !== undefined) this.instancePanel.get(instance).record(instanceOutcome(error, failed));
+    // One clock reading serves both breakers' windows.
+    const now = this.timers.now();
+    if (breaker !== undefined && outcome !== undefined) breaker.record(outcome, now);
+    if (instance !== undefined && this.instancePanel !== undefined) this.instancePanel.get(instance).record(instanceOutcome(error, failed), now);
   }
 
   private attemptOptions(options: GovernedCallOptions, parent: RpcContext | undefined, n: number, timeLeftMs: number | undefined, contexts: Array<CallContext | undefined> | undefined): GovernedCallOptions {
@@ -230,6 +240,8 @@ class Choice implements InstanceChoice {
   previous: string | undefined;
   /** The instance of the attempt in progress. */
   current: string | undefined;
+  /** The sender's own bookkeeping for the attempt in progress. */
+  onSettled: (() => void) | undefined;
 
   constructor(
     private readonly panel: BreakerPanel | undefined,
@@ -240,8 +252,9 @@ class Choice implements InstanceChoice {
     return this.panel?.peek(address)?.allow() ?? true;
   }
 
-  chosen(address: string): void {
+  chosen(address: string, onSettled?: () => void): void {
     this.current = this.previous = address;
+    this.onSettled = onSettled;
   }
 }
 
