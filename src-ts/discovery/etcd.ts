@@ -2,7 +2,7 @@ import { networkInterfaces } from 'node:os';
 import type { Etcd3, Lease, Watcher } from 'etcd3';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { decodeInstanceValue, encodeInstanceValue, instanceKey, KITEX_ETCD_PREFIX, serviceKeyPrefix } from './kitex-etcd-format.js';
-import type { Registry, RegistryInfo, Resolver, ServiceInstance } from './types.js';
+import type { CallerInfo, CallerRegistry, Registry, RegistryInfo, Resolver, ServiceInstance } from './types.js';
 import { hostPort } from '../rpc/address.js';
 
 /** Options of {@link etcd}. */
@@ -14,6 +14,9 @@ export interface EtcdDiscoveryOptions {
   /** Lease TTL of each registration, in seconds. Default `KITEX_ETCD_REGISTRY_LEASE_TTL` from the
    * environment, else 60, as registry-etcd. */
   leaseTtlSeconds?: number;
+  /** Where caller-only entries (merged deployment) go. Default `<prefix>-callers`: registry-etcd's
+   * resolver reads `<prefix>/<service>` by prefix, so they must sit outside `<prefix>/`. */
+  callerPrefix?: string;
   /** Called for each registry value the resolver skips, with the key and why (not JSON, no
    * address, ...). Default: skipped silently. */
   onSkip?: (key: string, reason: string) => void;
@@ -34,9 +37,10 @@ interface Registration {
  *
  * Needs the `etcd3` package (an optional peer dependency), loaded on first use.
  */
-export class EtcdDiscovery implements Registry, Resolver {
+export class EtcdDiscovery implements Registry, Resolver, CallerRegistry {
   readonly endpoints: readonly string[];
   readonly prefix: string;
+  readonly callerPrefix: string;
   readonly leaseTtlSeconds: number;
   private readonly onSkip: ((key: string, reason: string) => void) | undefined;
   private client: Promise<Etcd3> | undefined;
@@ -51,6 +55,10 @@ export class EtcdDiscovery implements Registry, Resolver {
     this.prefix = options.prefix ?? KITEX_ETCD_PREFIX;
     if (typeof this.prefix !== 'string' || this.prefix.endsWith('/')) {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `discovery.etcd: prefix must be a string without a trailing slash, got ${JSON.stringify(this.prefix)}`);
+    }
+    this.callerPrefix = options.callerPrefix ?? `${this.prefix}-callers`;
+    if (typeof this.callerPrefix !== 'string' || this.callerPrefix.endsWith('/') || `${this.callerPrefix}/`.startsWith(`${this.prefix}/`)) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `discovery.etcd: callerPrefix must be a string without a trailing slash, outside ${this.prefix}/, got ${JSON.stringify(this.callerPrefix)}`);
     }
     this.leaseTtlSeconds = options.leaseTtlSeconds ?? ttlFromEnvironment();
     if (!Number.isInteger(this.leaseTtlSeconds) || this.leaseTtlSeconds < 1) {
@@ -68,15 +76,51 @@ export class EtcdDiscovery implements Registry, Resolver {
   async register(info: RegistryInfo): Promise<void> {
     const address = addressToRegister(info.address);
     const key = instanceKey(this.prefix, checkServiceName(info.serviceName), address);
-    const registration: Registration = { key, value: encodeInstanceValue('tcp', address, info), lease: undefined, stopped: false };
+    await this.putLeased(key, encodeInstanceValue('tcp', address, info));
+  }
+
+  /** Deletes the instance's key and revokes its lease. */
+  async deregister(info: RegistryInfo): Promise<void> {
+    await this.deleteLeased(instanceKey(this.prefix, checkServiceName(info.serviceName), addressToRegister(info.address)));
+  }
+
+  /** Writes a caller-only entry, `<callerPrefix>/<service>/<id>` with the caller's tags as a JSON
+   * object, under a lease kept alive like an instance's. */
+  async registerCaller(info: CallerInfo): Promise<void> {
+    await this.putLeased(instanceKey(this.callerPrefix, checkServiceName(info.serviceName), checkServiceName(info.id)), JSON.stringify(info.tags));
+  }
+
+  /** Deletes a caller-only entry and revokes its lease. */
+  async deregisterCaller(info: CallerInfo): Promise<void> {
+    await this.deleteLeased(instanceKey(this.callerPrefix, checkServiceName(info.serviceName), checkServiceName(info.id)));
+  }
+
+  /** The tags of every caller-only entry of `service`; values that are not objects of strings are skipped. */
+  async resolveCallers(service: string): Promise<Array<Readonly<Record<string, string>>>> {
+    const client = await this.etcd();
+    const entries = await backend(`reading callers of ${service}`, client.getAll().prefix(serviceKeyPrefix(this.callerPrefix, checkServiceName(service))).strings());
+    const callers: Array<Record<string, string>> = [];
+    for (const [key, value] of Object.entries(entries)) {
+      let tags: unknown;
+      try {
+        tags = JSON.parse(value);
+      } catch {
+        tags = undefined;
+      }
+      if (typeof tags === 'object' && tags !== null && !Array.isArray(tags) && Object.values(tags).every((v) => typeof v === 'string')) callers.push(tags as Record<string, string>);
+      else this.onSkip?.(key, 'a caller entry is not a JSON object of strings');
+    }
+    return callers;
+  }
+
+  private async putLeased(key: string, value: string): Promise<void> {
+    const registration: Registration = { key, value, lease: undefined, stopped: false };
     this.registrations.get(key)?.lease?.release();
     this.registrations.set(key, registration);
     await this.grantAndPut(registration);
   }
 
-  /** Deletes the instance's key and revokes its lease. */
-  async deregister(info: RegistryInfo): Promise<void> {
-    const key = instanceKey(this.prefix, checkServiceName(info.serviceName), addressToRegister(info.address));
+  private async deleteLeased(key: string): Promise<void> {
     const registration = this.registrations.get(key);
     this.registrations.delete(key);
     if (registration !== undefined) registration.stopped = true;

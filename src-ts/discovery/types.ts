@@ -45,3 +45,25 @@ export interface Resolver {
    */
   watch?(service: string, onChange: (instances: ServiceInstance[]) => void): () => void;
 }
+
+/** A caller-only registration (merged deployment): a process that calls services under
+ * `serviceName` without serving it, counted for the local/remote split and never routed to. */
+export interface CallerInfo {
+  readonly serviceName: string;
+  /** The process's own token (`heddle.proc`), unique per process. */
+  readonly id: string;
+  /** At least `heddle.host`, the host identity. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Optional part of a backend for merged deployment: caller-only entries live apart from the
+ * instances clients route to (etcd: under `<prefix>-callers/`, a prefix registry-etcd's resolver
+ * never reads), so a Go Kitex client never picks one.
+ */
+export interface CallerRegistry {
+  registerCaller(info: CallerInfo): Promise<void>;
+  deregisterCaller(info: CallerInfo): Promise<void>;
+  /** The tags of every caller-only entry of `service`. */
+  resolveCallers(service: string): Promise<Array<Readonly<Record<string, string>>>>;
+}

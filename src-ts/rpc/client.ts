@@ -258,20 +258,7 @@ export class RpcClient {
     }
     const timeoutMs = options.timeoutMs === undefined ? this.options.timeoutMs : checkMs(options.timeoutMs, 'timeoutMs');
     const ctx = new CallContext('client', this.service.name, descriptor.name, this.peer, this.transport, timeoutMs > 0 ? timeoutMs : undefined);
-    if (options.metainfo !== undefined) {
-      for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
-      for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
-    }
-    // Persistent metainfo of the call being served goes on down the chain, as Kitex's does.
-    const parent = options.parent ?? currentServerCall();
-    if (parent !== undefined && parent.side === 'server') {
-      // Straight from the wire keys: no prefix stripped into a new Map and added back per call.
-      for (const [key, value] of parent.metainfo.strInfo) if (key.startsWith(PERSISTENT_PREFIX) && !ctx.metainfo.strInfo.has(key)) ctx.metainfo.set(key, value);
-    }
-    const result = this.invoke(ctx, request);
-    if (options.onContext === undefined) return result;
-    const report = () => options.onContext!(ctx);
-    return result.finally(report);
+    return runClientCall(this.invoke, ctx, request, options);
   }
 
   /** Closes every connection; calls in flight fail with ERR_CONNECTION. */
@@ -561,7 +548,28 @@ export class RpcClient {
   }
 }
 
-function checkMs(value: number, what: string): number {
+/**
+ * Runs a client call through `invoke` (middleware, then the transport): the call's metainfo
+ * options, the persistent metainfo of the server call being served (as Kitex's goes on down the
+ * chain), then `onContext` once it settles. Shared by connection and inline clients.
+ */
+export function runClientCall(invoke: Invoke, ctx: CallContext<TransportName | 'inline'>, request: Record<string, unknown>, options: CallOptions): Promise<unknown> {
+  if (options.metainfo !== undefined) {
+    for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
+    for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
+  }
+  const parent = options.parent ?? currentServerCall();
+  if (parent !== undefined && parent.side === 'server') {
+    // Straight from the wire keys: no prefix stripped into a new Map and added back per call.
+    for (const [key, value] of parent.metainfo.strInfo) if (key.startsWith(PERSISTENT_PREFIX) && !ctx.metainfo.strInfo.has(key)) ctx.metainfo.set(key, value);
+  }
+  const result = invoke(ctx, request);
+  if (options.onContext === undefined) return result;
+  const report = () => options.onContext!(ctx);
+  return result.finally(report);
+}
+
+export function checkMs(value: number, what: string): number {
   if (!Number.isFinite(value) || value < 0) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${what} must be a non-negative number of milliseconds, got ${value}`);
   return value;
 }

@@ -12,8 +12,9 @@ export interface RpcContext {
   seqId: number;
   /** The other end: `host:port` or the Unix socket path. */
   readonly peer: string;
-  /** The Kitex transport of the call, or `grpc` for gRPC over HTTP/2. */
-  readonly transport: TransportName | 'grpc';
+  /** The Kitex transport of the call, `grpc` for gRPC over HTTP/2, or `inline` for a call to a
+   * server of the same process made without a connection (merged deployment). */
+  readonly transport: TransportName | 'grpc' | 'inline';
   /**
    * The request's TTHeader metainfo: on a client, what will be sent (set transient/persistent
    * values here in middleware); on a server, what the caller sent.
@@ -49,7 +50,7 @@ export function composeMiddleware(middleware: readonly Middleware[], last: Invok
  * (and their maps) are only made when first read; `hasMetainfo` tells the hot path whether a
  * request header needs anything beyond the fixed keys.
  */
-export class CallContext implements RpcContext {
+export class CallContext<T extends TransportName | 'inline' = TransportName> implements RpcContext {
   seqId: number;
   attempts = 1;
   /** When the call started (ms since the epoch); the deadline counts from here. */
@@ -62,7 +63,7 @@ export class CallContext implements RpcContext {
     readonly service: string,
     readonly method: string,
     readonly peer: string,
-    readonly transport: TransportName,
+    readonly transport: T,
     /** The call's time budget in ms, when it has one. */
     readonly timeoutMs: number | undefined,
     metainfo?: MetaInfo,

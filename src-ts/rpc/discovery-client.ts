@@ -3,6 +3,10 @@ import type { Resolver, ServiceInstance } from '../discovery/types.js';
 import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
 import { Governor, isGoverned, type InstanceChoice } from './governed-call.js';
+import { InlineClient } from './inline-call.js';
+import { inlineServer } from './inline-services.js';
+import { LocalRouter, type LocalFirstOptions, type RouteSide, type RouteTable } from './local-routing.js';
+import { logWarn } from '../log/index.js';
 
 /** Options of {@link createClient} for a service found through a resolver instead of one address. */
 export interface DiscoveryClientOptions extends Omit<ClientOptions, 'address' | 'shm'> {
@@ -15,6 +19,14 @@ export interface DiscoveryClientOptions extends Omit<ClientOptions, 'address' | 
   /** How often the instance list is read again, besides the resolver's own change notices.
    * Default 5000 ms, as Kitex. */
   refreshIntervalMs?: number;
+  /**
+   * Merged deployment (docs/merged-deployment.md): instances registered with the same host
+   * identity are called first, a server of this process inline, others over shared memory or
+   * their Unix socket, splitting local and remote calls by the whitepaper's K rule. Default on
+   * (`true`): without merged-deployment tags in the registry, every instance is remote and nothing
+   * changes; when the host identity cannot be found, off. `false` turns it off.
+   */
+  localFirst?: boolean | LocalFirstOptions;
 }
 
 /** Options of one call through a {@link DiscoveryClient}. */
@@ -25,7 +37,7 @@ export interface DiscoveryCallOptions extends CallOptions {
 }
 
 interface InstanceClient {
-  readonly client: RpcClient;
+  readonly client: Pick<RpcClient, 'attempt' | 'close'>;
   inflight: number;
   /** Gone from the instance list: closed once its last call settles. */
   retired: boolean;
@@ -58,10 +70,12 @@ export class DiscoveryClient {
   /** The first read of the registry succeeded. */
   private ready = false;
   private readonly governor: Governor | undefined;
+  private readonly router: LocalRouter | undefined;
+  private routes: RouteTable | undefined;
 
   /** @internal Use {@link createClient}. */
   constructor(options: DiscoveryClientOptions) {
-    const { resolver, destService, loadBalancer, refreshIntervalMs, retry, circuitBreaker, ...base } = options;
+    const { resolver, destService, loadBalancer, refreshIntervalMs, retry, circuitBreaker, localFirst, ...base } = options;
     if (typeof resolver?.resolve !== 'function') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: resolver must have a resolve(service) method');
     if (typeof destService !== 'string' || destService === '') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createClient: destService must be a non-empty string');
     this.loadBalancer = loadBalancer ?? 'weighted-round-robin';
@@ -77,11 +91,19 @@ export class DiscoveryClient {
     this.base = { ...base, address: 'tcp://127.0.0.1:1' };
     // Validates the remaining options now rather than at the first call; opens nothing.
     const probe = new RpcClient(this.base);
+    this.router = routerOf(localFirst, base.fromService);
     if (isGoverned({ retry, circuitBreaker })) {
       this.governor = new Governor(retry, circuitBreaker, base.fromService ?? '', destService, probe.timeoutMs, (method, request, callOptions, choice) =>
         this.attempt(method, request, callOptions, choice),
       );
     }
+  }
+
+  /** Local-first routing's view: the host identity, the instance counts and the share of calls
+   * going local; undefined when `localFirst` is off. */
+  get localRouting(): { host: string; localShare: number; counts: LocalRouter['counts'] } | undefined {
+    const router = this.router;
+    return router === undefined ? undefined : { host: router.host, localShare: router.localShare, counts: router.counts };
   }
 
   /** The instances the last successful read found. */
@@ -104,7 +126,8 @@ export class DiscoveryClient {
     let entry: InstanceClient;
     try {
       if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
-      const instance = choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, options.hashKey, choice);
+      const instance =
+        this.routes !== undefined ? this.routed(this.routes, options.hashKey, choice) : choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, this.list, options.hashKey, choice);
       choice?.chosen(addressOf(instance));
       entry = this.clientOf(instance);
     } catch (error) {
@@ -135,9 +158,9 @@ export class DiscoveryClient {
    * retry-same-node, or no other will do) and its breaker allowing it. Otherwise a few more picks,
    * then the list in order (a consistent hash picks the same instance every time).
    */
-  private choose(picker: Picker<ServiceInstance>, hashKey: string | undefined, choice: InstanceChoice): ServiceInstance {
+  private choose(picker: Picker<ServiceInstance>, list: readonly ServiceInstance[], hashKey: string | undefined, choice: InstanceChoice): ServiceInstance {
     if (choice.sameNode && choice.previous !== undefined) {
-      const same = this.list.find((i) => addressOf(i) === choice.previous);
+      const same = list.find((i) => addressOf(i) === choice.previous);
       if (same !== undefined && choice.allowed(choice.previous)) return same;
     }
     const first = picker.pick(hashKey);
@@ -148,10 +171,40 @@ export class DiscoveryClient {
         const picked = picker.pick(hashKey);
         if (acceptable(picked)) return picked;
       }
-      const found = this.list.find(acceptable);
+      const found = list.find(acceptable);
       if (found !== undefined) return found;
     }
     throw new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of every instance of ${this.destService} is open`);
+  }
+
+  /**
+   * Local-first: the splitter says whether this call goes local; the chosen side is tried first
+   * (on the local side a server of this process before any other), the other side when it has no
+   * acceptable instance, so a failing or broken local instance sends its calls remote.
+   */
+  private routed(routes: RouteTable, hashKey: string | undefined, choice: InstanceChoice | undefined): ServiceInstance {
+    const local = this.router!.nextIsLocal();
+    let refused: unknown;
+    for (const side of local ? [routes.local, routes.remote] : [routes.remote, routes.local]) {
+      if (side.picker === undefined) continue;
+      const inline = side === routes.local ? routes.inline : undefined;
+      if (inline !== undefined && inlineServer(this.destService) !== undefined && (choice === undefined || this.acceptable(inline, choice))) return inline;
+      try {
+        return this.pickOn(side, hashKey, choice);
+      } catch (error) {
+        refused = error;
+      }
+    }
+    throw refused ?? new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
+  }
+
+  private pickOn(side: RouteSide, hashKey: string | undefined, choice: InstanceChoice | undefined): ServiceInstance {
+    return choice === undefined ? side.picker!.pick(hashKey) : this.choose(side.picker!, side.list, hashKey, choice);
+  }
+
+  private acceptable(instance: ServiceInstance, choice: InstanceChoice): boolean {
+    const address = addressOf(instance);
+    return (choice.sameNode || address !== choice.previous) && choice.allowed(address);
   }
 
   /** Reads the instance list now, starting the watch and the periodic reads if no call has yet
@@ -169,10 +222,12 @@ export class DiscoveryClient {
     this.unwatch?.();
     await Promise.all([...this.clients.values()].map((entry) => entry.client.close()));
     this.clients.clear();
+    await this.router?.deregisterCaller(this.resolver).catch((error: unknown) => logWarn(ErrorCode.ERR_DISCOVERY, `withdrawing the caller entry failed: ${(error as Error)?.message}`));
   }
 
   private async start(): Promise<void> {
     try {
+      if (this.router !== undefined) await this.startRouter(this.router);
       this.apply(await this.read());
     } catch (error) {
       this.started = undefined;
@@ -181,8 +236,18 @@ export class DiscoveryClient {
     if (this.closed) return;
     this.ready = true;
     this.unwatch = this.resolver.watch?.(this.destService, (list) => this.apply(list));
-    this.timer = setInterval(() => this.read().then((list) => this.apply(list), () => undefined), this.refreshIntervalMs);
+    this.timer = setInterval(() => {
+      void this.router?.readCallers(this.resolver).then(() => this.apply(this.list, true), () => undefined);
+      this.read().then((list) => this.apply(list), () => undefined);
+    }, this.refreshIntervalMs);
     this.timer.unref();
+  }
+
+  /** Registers this caller and reads the caller counts; a registry that refuses costs only the
+   * counts (the client then counts as the only caller). */
+  private async startRouter(router: LocalRouter): Promise<void> {
+    await router.registerCaller(this.resolver).catch((error: unknown) => logWarn(ErrorCode.ERR_DISCOVERY, `registering as a caller failed: ${(error as Error)?.message}`));
+    await router.readCallers(this.resolver).catch(() => undefined);
   }
 
   private async read(): Promise<ServiceInstance[]> {
@@ -195,10 +260,10 @@ export class DiscoveryClient {
   }
 
   /** Takes a new list; the picker is rebuilt only when the list changed, so round robin keeps its place. */
-  private apply(list: readonly ServiceInstance[]): void {
+  private apply(list: readonly ServiceInstance[], countsChanged = false): void {
     if (this.closed) return;
     const key = JSON.stringify(list.map((i) => [i.network, i.address, i.weight, i.tags]).sort());
-    if (key === this.listKey) return;
+    if (key === this.listKey && !countsChanged) return;
     this.listKey = key;
     this.list = list;
     try {
@@ -206,25 +271,63 @@ export class DiscoveryClient {
     } catch {
       this.picker = undefined;
     }
-    const live = new Set(list.map(addressOf));
-    for (const [address, entry] of this.clients) {
-      if (live.has(address)) continue;
-      this.clients.delete(address);
-      this.governor?.forgetInstance(address);
+    this.routes = this.router?.table(list, this.loadBalancer);
+    const live = new Set(list.map((i) => this.routeOf(i).key));
+    const liveAddresses = new Set(list.map(addressOf));
+    for (const [routeKey, entry] of this.clients) {
+      if (live.has(routeKey)) continue;
+      this.clients.delete(routeKey);
       entry.retired = true;
       if (entry.inflight === 0) void entry.client.close();
     }
+    for (const address of this.forgettable(liveAddresses)) this.governor?.forgetInstance(address);
+  }
+
+  /** Instance addresses seen before and gone now, whose breakers can go. */
+  private forgettable(live: ReadonlySet<string>): string[] {
+    const gone = [...this.seen].filter((address) => !live.has(address));
+    this.seen = new Set(live);
+    return gone;
+  }
+
+  private seen = new Set<string>();
+
+  /** How an instance is reached: by its registered address, or local-first's choice. */
+  private routeOf(instance: ServiceInstance): { key: string; address: string; shm?: ClientOptions['shm'] } {
+    const address = addressOf(instance);
+    return this.router === undefined ? { key: address, address } : this.router.route(instance, address, inlineServer(this.destService) !== undefined);
   }
 
   private clientOf(instance: ServiceInstance): InstanceClient {
-    const address = addressOf(instance);
-    let entry = this.clients.get(address);
+    const route = this.routeOf(instance);
+    let entry = this.clients.get(route.key);
     if (entry === undefined) {
-      entry = { client: new RpcClient({ ...this.base, address }), inflight: 0, retired: false };
-      this.clients.set(address, entry);
+      const client =
+        route.address === 'inline'
+          ? new InlineClient(this.base, this.destService, instance.address, this.router!.clone)
+          : new RpcClient({ ...this.base, address: route.address, ...(route.shm === undefined ? {} : { shm: route.shm }) });
+      entry = { client, inflight: 0, retired: false };
+      this.clients.set(route.key, entry);
     }
     return entry;
   }
+}
+
+/** The router of a `localFirst` option; the default gives up quietly where no host identity is found. */
+function routerOf(option: boolean | LocalFirstOptions | undefined, fromService: string | undefined): LocalRouter | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined && option !== true && (typeof option !== 'object' || option === null)) {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'localFirst must be true, false or an object of options');
+  }
+  if (option === undefined) {
+    try {
+      return new LocalRouter({}, fromService);
+    } catch (error) {
+      if (error instanceof HeddleError && error.code === ErrorCode.ERR_DISCOVERY) return undefined;
+      throw error;
+    }
+  }
+  return new LocalRouter(option === true ? {} : option, fromService);
 }
 
 /** Each instance's address URL, made once: calls look it up several times (balancer, breakers, connections). */

@@ -1,6 +1,14 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Registry, RegistryInfo } from '../discovery/types.js';
+import { hostIdentityOf, MergedTag, PROCESS_TOKEN } from '../discovery/host-identity.js';
 import { hostPort, type RpcAddress } from './address.js';
+
+/** The `mergedDeployment` option of a server: what it registers for local-first clients. */
+export interface MergedServerOptions {
+  /** This host's identity (the whitepaper's "combine key"). Default: the Kubernetes node name or
+   * host IP from the environment, else the machine id (discovery/host-identity.ts). */
+  hostIdentity?: string;
+}
 
 /** The discovery options of a server (see ServerOptions). */
 export interface ServerRegistrationOptions {
@@ -12,27 +20,44 @@ export interface ServerRegistrationOptions {
   weight?: number;
   /** Registered tags. Default none (registry-etcd writes `null`). */
   tags?: Record<string, string>;
+  /**
+   * Merged deployment (docs/merged-deployment.md): the registered tags also carry the host
+   * identity, this process, and the same-host endpoints the server listens on (`shm://` control
+   * socket, `unix://` socket), so local-first clients on this host use them, and clients in this
+   * process call the handlers directly. Go Kitex clients see the same instance, extra tags
+   * ignored. Default off.
+   */
+  mergedDeployment?: boolean | MergedServerOptions;
 }
 
 /**
  * Publishes each TCP address a server listens on, and withdraws them all first thing on close, so
- * clients stop picking the server before it stops answering.
+ * clients stop picking the server before it stops answering. With merged deployment, same-host
+ * endpoints join the tags of every registered address as the server opens them.
  */
 export class ServerRegistration {
   private readonly registered: RegistryInfo[] = [];
+  /** Host identity, process and same-host endpoint tags; undefined without merged deployment. */
+  private readonly merged: Record<string, string> | undefined;
 
   private constructor(
     private readonly registry: Registry,
-    private readonly serviceName: string,
+    readonly serviceName: string,
     private readonly weight: number,
     private readonly tags: Record<string, string> | null,
-  ) {}
+    merged: MergedServerOptions | undefined,
+  ) {
+    if (merged !== undefined) {
+      const uid = process.getuid?.();
+      this.merged = { [MergedTag.host]: hostIdentityOf(merged.hostIdentity, 'createServer'), [MergedTag.proc]: PROCESS_TOKEN, ...(uid === undefined ? {} : { [MergedTag.uid]: String(uid) }) };
+    }
+  }
 
   /** Checks the options; undefined when the server has no registry. */
   static from(options: ServerRegistrationOptions): ServerRegistration | undefined {
     if (options.registry === undefined) {
-      if (options.serviceName !== undefined || options.weight !== undefined || options.tags !== undefined) {
-        throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createServer: serviceName, weight and tags need a registry');
+      if (options.serviceName !== undefined || options.weight !== undefined || options.tags !== undefined || options.mergedDeployment !== undefined) {
+        throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createServer: serviceName, weight, tags and mergedDeployment need a registry');
       }
       return undefined;
     }
@@ -48,20 +73,56 @@ export class ServerRegistration {
     if (tags !== null && (typeof tags !== 'object' || Object.values(tags).some((v) => typeof v !== 'string'))) {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createServer: tags must be an object of strings');
     }
-    return new ServerRegistration(options.registry, options.serviceName, weight, tags);
+    const merged = options.mergedDeployment;
+    if (merged !== undefined && typeof merged !== 'boolean' && (typeof merged !== 'object' || merged === null)) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'createServer: mergedDeployment must be true, false or an object');
+    }
+    return new ServerRegistration(options.registry, options.serviceName, weight, tags, merged === true ? {} : merged || undefined);
   }
 
-  /** Registers a bound TCP address; other schemes are not registered (nothing remote can reach them). */
+  /** True when the server takes part in merged deployment (and so may be called inline). */
+  get isMerged(): boolean {
+    return this.merged !== undefined;
+  }
+
+  /**
+   * Registers a bound TCP address. A Unix socket is not registered as an instance (nothing
+   * remote can reach it) but, with merged deployment, becomes the `heddle.unix` tag of the TCP
+   * instances, registered again with it.
+   */
   async add(bound: RpcAddress): Promise<void> {
+    if (bound.scheme === 'unix') return this.addSameHost(MergedTag.unix, bound.path);
     if (bound.scheme !== 'tcp') return;
-    const info: RegistryInfo = { serviceName: this.serviceName, address: hostPort(bound.host, bound.port), weight: this.weight, tags: this.tags };
+    const info: RegistryInfo = { serviceName: this.serviceName, address: hostPort(bound.host, bound.port), weight: this.weight, tags: this.tagsNow() };
     await this.registry.register(info);
     this.registered.push(info);
+  }
+
+  /** A shmipc listener's control socket, and its fallback when that is a Unix socket. */
+  async addShm(controlPath: string, fallback: string | undefined): Promise<void> {
+    if (fallback?.startsWith('unix://')) await this.addSameHost(MergedTag.unix, fallback.slice('unix://'.length));
+    await this.addSameHost(MergedTag.shm, controlPath);
   }
 
   /** Deregisters every address; failures are reported to `onError`, and the rest still go. */
   async withdraw(onError: (error: unknown) => void): Promise<void> {
     const all = this.registered.splice(0);
     await Promise.all(all.map((info) => this.registry.deregister(info).catch(onError)));
+  }
+
+  /** The first endpoint of each kind is the one advertised; registered instances are written again. */
+  private async addSameHost(tag: string, path: string): Promise<void> {
+    if (this.merged === undefined || this.merged[tag] !== undefined) return;
+    this.merged[tag] = path;
+    const tags = this.tagsNow();
+    for (const [i, info] of this.registered.entries()) {
+      const updated = { ...info, tags };
+      await this.registry.register(updated);
+      this.registered[i] = updated;
+    }
+  }
+
+  private tagsNow(): Record<string, string> | null {
+    return this.merged === undefined ? this.tags : { ...this.tags, ...this.merged };
   }
 }

@@ -25,6 +25,7 @@ import { ServerRegistration, type ServerRegistrationOptions } from './server-reg
 import { spanServiceName, withTelemetry, type TelemetrySetting } from '../telemetry/index.js';
 import { logError, logWarn } from '../log/index.js';
 import { invokeInScope } from './call-scope.js';
+import { publishInline, withdrawInline, type InlineTarget } from './inline-services.js';
 
 /**
  * A method implementation: the decoded request in, the result value out. For Thrift the request
@@ -140,7 +141,7 @@ const defaultLog = (entry: ServerLogEntry) => (entry.level === 'error' ? logErro
  * connection's transport (TTHeader, TTHeaderFramed, Framed, buffered), answers in kind, and
  * serves every other connection when one misbehaves.
  */
-export class RpcServer {
+export class RpcServer implements InlineTarget {
   /** The service's method table. */
   readonly service: ServiceBinding;
   /** The Thrift protocol; `binary` for Protobuf services, where it does not apply. */
@@ -266,6 +267,8 @@ export class RpcServer {
       });
       this.listeners.push({ address: parsed, close: () => shmServer.close(), fallback: shmServer.fallbackAddress });
       this.startReadTimer();
+      await this.registration?.addShm(parsed.path, shmServer.fallbackAddress);
+      this.publishInline();
       return;
     }
     const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
@@ -290,6 +293,44 @@ export class RpcServer {
     this.startReadTimer();
     // Published only once it accepts; a registry failure rejects listen (the server still listens).
     await this.registration?.add(bound);
+    this.publishInline();
+  }
+
+  /** A merged-deployment server is callable inline by clients of this process while it serves. */
+  private publishInline(): void {
+    if (this.registration?.isMerged && this.closing === undefined) publishInline(this.registration.serviceName, this);
+  }
+
+  /** @internal Whether a same-process caller finds a handler for `method`. */
+  handles(method: string): boolean {
+    return this.handlers[method] !== undefined && this.service.methods.get(method)?.streaming === 'unary';
+  }
+
+  /** @internal A call from a client of this process (inline-call.ts): middleware and handler, no
+   * connection or encoding; counted in flight so close waits for it. */
+  serveInline(ctx: CallContext<'inline'>, args: Record<string, unknown>): Promise<unknown> {
+    this.countInflight(+1);
+    let result: Promise<unknown>;
+    try {
+      result = invokeInScope(ctx, this.invoke, args);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    const done = () => this.countInflight(-1);
+    return result.then(
+      (value) => {
+        done();
+        return value;
+      },
+      (error: unknown) => {
+        done();
+        const method = this.service.methods.get(ctx.method);
+        if (method !== undefined && method.failure(error) === undefined && !isBizStatusError(error)) {
+          this.log({ level: 'error', code: error instanceof HeddleError ? error.code : 'HANDLER_ERROR', message: `${ctx.method} failed: ${error instanceof Error ? error.message : String(error)}`, peer: ctx.peer });
+        }
+        throw error;
+      },
+    );
   }
 
   private startReadTimer(): void {
@@ -317,6 +358,7 @@ export class RpcServer {
   }
 
   private async shutDown(timeoutMs: number, exitWaitMs: number): Promise<void> {
+    if (this.registration !== undefined) withdrawInline(this.registration.serviceName, this);
     // Withdrawn from discovery before anything stops, so clients stop picking this server first.
     await this.registration?.withdraw((error) => this.log({ level: 'warn', code: ErrorCode.ERR_DISCOVERY, message: `deregistering failed: ${(error as Error)?.message}` }));
     if (exitWaitMs > 0) {
@@ -562,8 +604,13 @@ export class RpcServer {
 
   private track(conn: ServerConnection, delta: number): void {
     conn.inflight += delta;
-    this.inflightTotal += delta;
     this.setPaused(conn, conn.outbox.blocked);
+    this.countInflight(delta);
+  }
+
+  /** Calls in flight on the whole server; close waits for none. */
+  private countInflight(delta: number): void {
+    this.inflightTotal += delta;
     if (this.inflightTotal === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ErrorCode, HeddleError } from '../errors.js';
+
+/**
+ * Tags a merged-deployment registration adds to a registry-etcd value (extra tags only: Kitex
+ * readers keep the value and ignore tags they do not know). `host` is the host identity (the
+ * CloudWeGo whitepaper's "combine key"), `proc` the registering process, `shm` and `unix` the
+ * same-host endpoints (a shmipc control socket path, a Unix socket path), `uid` their owner.
+ */
+export const MergedTag = {
+  host: 'heddle.host',
+  proc: 'heddle.proc',
+  shm: 'heddle.shm',
+  unix: 'heddle.unix',
+  uid: 'heddle.uid',
+} as const;
+
+/** Environment variables naming the host, in order: Kubernetes node names (downward API, by the
+ * usual spellings), then host IPs. */
+export const HOST_IDENTITY_ENV = ['KUBERNETES_NODE_NAME', 'NODE_NAME', 'MY_NODE_NAME', 'HOST_IP', 'MY_HOST_IP', 'KUBERNETES_HOST_IP'] as const;
+
+/**
+ * This host's identity: the first of {@link HOST_IDENTITY_ENV} that is set, else the machine id
+ * (/etc/machine-id, then /var/lib/dbus/machine-id). Pods on one node see the same node name, so
+ * they recognise each other as co-located. Throws ERR_DISCOVERY when nothing names the host:
+ * then pass `hostIdentity` explicitly.
+ */
+export function defaultHostIdentity(env: NodeJS.ProcessEnv = process.env, machineIdFiles: readonly string[] = ['/etc/machine-id', '/var/lib/dbus/machine-id']): string {
+  for (const name of HOST_IDENTITY_ENV) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  for (const file of machineIdFiles) {
+    try {
+      const id = readFileSync(file, 'utf8').trim();
+      if (id !== '') return id;
+    } catch {
+      // Not there on this system: try the next.
+    }
+  }
+  throw new HeddleError(ErrorCode.ERR_DISCOVERY, `no host identity: set one of ${HOST_IDENTITY_ENV.join(', ')}, or give hostIdentity`);
+}
+
+/** Checks an explicit host identity, or finds the default. */
+export function hostIdentityOf(given: string | undefined, what: string): string {
+  if (given === undefined) return defaultHostIdentity();
+  if (typeof given !== 'string' || given.trim() === '') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${what}: hostIdentity must be a non-empty string`);
+  return given;
+}
+
+/** Names this process in registrations (`heddle.proc`): a pid alone repeats across containers. */
+export const PROCESS_TOKEN = `${process.pid}-${randomBytes(6).toString('hex')}`;

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { discovery, ErrorCode, rpc, thrift, type HeddleError } from '../../src-ts/index.js';
+import { echoDoc, echoHandlers } from './echo-fixture.js';
+import { MemoryRegistry } from './memory-registry.js';
+
+// Service inline (merged deployment): a client whose destService is served by a merged server of
+// this same process calls its handlers directly; what the caller sees must match a call over the
+// wire, and closing the server sends calls back to the network.
+const HOST = 'inline-test-host';
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function mergedServer(registry: MemoryRegistry, options: Partial<rpc.ServerOptions> = {}) {
+  const server = rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, registry, serviceName: 'echo', mergedDeployment: { hostIdentity: HOST }, exitWaitMs: 0, ...options });
+  await server.listen('tcp://127.0.0.1:0');
+  cleanup.push(() => server.close({ timeoutMs: 200, exitWaitMs: 0 }));
+  return server;
+}
+
+function client(registry: MemoryRegistry, options: Partial<rpc.DiscoveryClientOptions> = {}) {
+  const c = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: registry, destService: 'echo', localFirst: { hostIdentity: HOST }, ...options });
+  cleanup.push(() => c.close());
+  return c;
+}
+
+describe('service inline', () => {
+  it('calls the handler directly: transport inline, peer the registered address, values cloned both ways', async () => {
+    const registry = new MemoryRegistry();
+    let seen: { req: { action: string; msg: string; extra?: number[] } } | undefined;
+    const kept = { action: 'echo', msg: 'kept', extra: [1, 2] };
+    const server = await mergedServer(registry, {
+      handlers: {
+        echo: async (args: { req: { action: string; msg: string } }) => {
+          seen = args as typeof seen;
+          (args.req as { msg: string }).msg = 'mutated by handler';
+          return kept;
+        },
+      },
+    });
+    const c = client(registry);
+    const request = { req: { action: 'echo', msg: 'hello' } };
+    let ctx: rpc.RpcContext | undefined;
+    const reply = (await c.call('echo', request, { onContext: (x) => (ctx = x) })) as typeof kept;
+    expect(ctx!.transport).toBe('inline');
+    expect(ctx!.peer).toBe(server.address.slice('tcp://'.length));
+    expect(request.req.msg).toBe('hello');
+    expect(seen!.req.msg).toBe('mutated by handler');
+    expect(reply).toEqual({ action: 'echo', msg: 'kept', extra: [1, 2] });
+    reply.extra!.push(3);
+    expect(kept.extra).toEqual([1, 2]);
+  });
+
+  it('shares the objects when clone is false', async () => {
+    const registry = new MemoryRegistry();
+    const result = { action: 'echo', msg: 'shared' };
+    let received: unknown;
+    await mergedServer(registry, { handlers: { echo: async (args: unknown) => ((received = args), result) } });
+    const c = client(registry, { localFirst: { hostIdentity: HOST, clone: false } });
+    const request = { req: { action: 'echo', msg: 'x' } };
+    expect(await c.call('echo', request)).toBe(result);
+    expect(received).toBe(request);
+  });
+
+  it('runs client then server middleware, carries metainfo both ways, and keeps FromService/ToMethod', async () => {
+    const registry = new MemoryRegistry();
+    const order: string[] = [];
+    const serverMiddleware: rpc.Middleware = (next) => async (ctx, args) => {
+      order.push(`server:${ctx.side}:${ctx.transport}:${ctx.metainfo.getInt('FromService')}:${ctx.metainfo.getInt('ToMethod')}`);
+      return next(ctx, args);
+    };
+    await mergedServer(registry, { middleware: [serverMiddleware] });
+    const clientMiddleware: rpc.Middleware = (next) => async (ctx, args) => {
+      order.push(`client:${ctx.side}`);
+      ctx.metainfo.setTransient('from-middleware', 'yes');
+      const value = await next(ctx, args);
+      order.push('client:after');
+      return value;
+    };
+    const c = client(registry, { middleware: [clientMiddleware], fromService: 'caller' });
+    let ctx: rpc.RpcContext | undefined;
+    const reply = (await c.call('echo', { req: { action: 'meta', msg: '' } }, { metainfo: { transient: { t: '1' }, persistent: { p: '2' } }, onContext: (x) => (ctx = x) })) as { msg: string };
+    expect(JSON.parse(reply.msg)).toEqual({ transient: { t: '1', 'from-middleware': 'yes' }, persistent: { p: '2' } });
+    expect(ctx!.responseMetainfo.backward().get('served-by')).toBe('heddle');
+    expect(order).toEqual(['client:client', 'server:server:inline:caller:echo', 'client:after']);
+  });
+
+  it('rejects as over the wire: declared exception, handler crash as ERR_REMOTE, business status, timeout', async () => {
+    const registry = new MemoryRegistry();
+    const logged: rpc.ServerLogEntry[] = [];
+    await mergedServer(registry, {
+      log: (entry) => logged.push(entry),
+      handlers: {
+        ...echoHandlers,
+        ping: async () => {
+          throw rpc.bizStatusError(42, 'biz says no', { k: 'v' });
+        },
+      },
+    });
+    const c = client(registry);
+    const declared = (await c.call('echo', { req: { action: 'throw', msg: 'nope' } }).catch((e: unknown) => e)) as thrift.Exception;
+    expect(declared).toBeInstanceOf(thrift.Exception);
+    expect(declared.type).toBe('EchoError');
+    expect(declared.value).toEqual({ code: 7, message: 'nope' });
+    const crash = (await c.call('echo', { req: { action: 'crash', msg: 'boom' } }).catch((e: unknown) => e)) as HeddleError & { remote: { typeName: string } };
+    expect(crash.code).toBe(ErrorCode.ERR_REMOTE);
+    expect(crash.remote.typeName).toBe('INTERNAL_ERROR');
+    expect(crash.message).toContain('handler crashed: boom');
+    expect(logged.map((e) => e.code)).toEqual(['HANDLER_ERROR']);
+    const biz = (await c.call('ping').catch((e: unknown) => e)) as rpc.BizStatusError;
+    expect(rpc.isBizStatusError(biz)).toBe(true);
+    expect(biz.bizStatus).toEqual({ code: 42, message: 'biz says no', extra: { k: 'v' } });
+    const started = Date.now();
+    const late = (await c.call('echo', { req: { action: 'sleep', msg: '1500' } }, { timeoutMs: 100 }).catch((e: unknown) => e)) as HeddleError;
+    expect(late.code).toBe(ErrorCode.ERR_TIMEOUT);
+    expect(Date.now() - started).toBeLessThan(1400);
+  });
+
+  it('goes over the network once the server closes, without losing a call', async () => {
+    const registry = new MemoryRegistry();
+    const merged = await mergedServer(registry, { exitWaitMs: 300 });
+    // A second instance elsewhere (another host identity), reachable over TCP.
+    const remote = rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, registry, serviceName: 'echo', mergedDeployment: { hostIdentity: 'elsewhere' }, exitWaitMs: 0 });
+    await remote.listen('tcp://127.0.0.1:0');
+    cleanup.push(() => remote.close({ timeoutMs: 200 }));
+    const c = client(registry, { refreshIntervalMs: 50, retry: { type: 'failure', maxRetries: 2 } });
+    const transports: string[] = [];
+    const call = () => c.call('echo', { req: { action: 'echo', msg: 'm' } }, { onContext: (x) => transports.push(`${x.transport}@${x.peer}`) });
+    for (let i = 0; i < 20; i++) expect(await call()).toEqual({ action: 'echo', msg: 'm' });
+    expect(new Set(transports)).toEqual(new Set([`inline@${merged.address.slice(6)}`]));
+    transports.length = 0;
+    const closing = merged.close({ timeoutMs: 200 });
+    for (let i = 0; i < 20; i++) expect(await call()).toEqual({ action: 'echo', msg: 'm' });
+    await closing;
+    await new Promise((r) => setTimeout(r, 150));
+    transports.length = 0;
+    for (let i = 0; i < 10; i++) expect(await call()).toEqual({ action: 'echo', msg: 'm' });
+    expect(new Set(transports)).toEqual(new Set([`ttheader@${remote.address.slice(6)}`]));
+  });
+});
+
+describe('merged registration', () => {
+  it('registers host, process and same-host endpoints as extra tags of the TCP instance; the caller registers apart', async () => {
+    const registry = new MemoryRegistry();
+    const dir = `/tmp/heddle-inline-${process.pid}`;
+    const server = await mergedServer(registry);
+    await server.listen(`unix://${dir}.sock`);
+    const [instance] = await registry.resolve('echo');
+    expect(instance!.address).toBe(server.address.slice(6));
+    expect(instance!.tags).toEqual({
+      [discovery.MergedTag.host]: HOST,
+      [discovery.MergedTag.proc]: expect.stringMatching(new RegExp(`^${process.pid}-[0-9a-f]{12}$`)),
+      [discovery.MergedTag.uid]: String(process.getuid!()),
+      [discovery.MergedTag.unix]: `${dir}.sock`,
+    });
+    const c = client(registry, { localFirst: { hostIdentity: HOST, serviceName: 'frontend' } });
+    await c.refresh();
+    expect(await registry.resolveCallers('frontend')).toEqual([{ [discovery.MergedTag.host]: HOST, [discovery.MergedTag.proc]: instance!.tags![discovery.MergedTag.proc] }]);
+    expect(await registry.resolve('frontend')).toEqual([]);
+    await c.close();
+    expect(await registry.resolveCallers('frontend')).toEqual([]);
+  });
+
+  it('refuses mergedDeployment without a registry', () => {
+    expect(() => rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: {}, mergedDeployment: true })).toThrow(expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT }));
+  });
+});
