@@ -1,8 +1,10 @@
 #include "shm/control_message.h"
 
+#include <algorithm>
+
 namespace heddle::shm {
 namespace {
-constexpr size_t kMaxNameLength = 4096;
+constexpr uint32_t kMaxNameLength = 4096;
 
 void AppendBigEndian32(std::vector<uint8_t>* out, uint32_t v) {
   out->push_back(static_cast<uint8_t>(v >> 24));
@@ -29,13 +31,43 @@ Status ParseName(const uint8_t* body, uint32_t length, uint32_t* offset, std::st
 }
 }  // namespace
 
+uint32_t MaxControlMessageLength(MessageType type, uint32_t max_length) {
+  uint32_t body = 0;
+  switch (type) {
+    case MessageType::kFallbackData:
+      return max_length;
+    case MessageType::kShareMemoryByFilePath:
+    case MessageType::kShareMemoryByMemfd:
+      body = 2 * (2 + kMaxNameLength);
+      break;
+    case MessageType::kStreamClose:
+      body = kStreamCloseBodySize;
+      break;
+    case MessageType::kHotRestart:
+    case MessageType::kHotRestartAck:
+      body = kHotRestartBodySize;
+      break;
+    case MessageType::kPolling:
+      break;
+    case MessageType::kExchangeProtoVersion:
+    case MessageType::kAckShareMemory:
+    case MessageType::kAckReadyRecvFd:
+      // Empty in the spec; a few bytes of slack for peers that pad them, never a buffer's worth.
+      body = kSmallMessageSlack;
+      break;
+  }
+  return std::min(max_length, kControlHeaderSize + body);
+}
+
 Status ParseControlHeader(const uint8_t* bytes, uint32_t max_length, ControlHeader* out) {
   const uint32_t length = ReadBigEndian32(bytes + kControlLengthOffset);
   const uint16_t magic = static_cast<uint16_t>((bytes[kControlMagicOffset] << 8) | bytes[kControlMagicOffset + 1]);
   const uint8_t version = bytes[kControlVersionOffset];
   const uint8_t type = bytes[kControlTypeOffset];
   if (magic != kControlMagic || version == 0 || type > kMaxMessageType) return Status::kBadFrame;
-  if (length < kControlHeaderSize || length > max_length) return Status::kBadFrame;
+  if (length < kControlHeaderSize || length > MaxControlMessageLength(static_cast<MessageType>(type), max_length)) {
+    return Status::kBadFrame;
+  }
   *out = ControlHeader{length, version, static_cast<MessageType>(type)};
   return Status::kOk;
 }

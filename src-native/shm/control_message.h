@@ -18,8 +18,17 @@ struct ControlHeader {
   MessageType type;
 };
 
+// Bytes of slack allowed after the header of a message the spec leaves empty (versions, acks).
+inline constexpr uint32_t kSmallMessageSlack = 16;
+
+// The longest message of `type` accepted, header included: `max_length` (the configured
+// FallbackData limit) for FallbackData, the body the spec defines for the small control messages
+// (Polling: none; StreamClose: 4 bytes), at most `max_length` either way. A peer cannot make us
+// buffer megabytes by announcing a huge Polling message.
+uint32_t MaxControlMessageLength(MessageType type, uint32_t max_length);
+
 // Parses the 8-byte header at `bytes`. kBadFrame for a wrong magic, version 0, an unknown type, or
-// a length below the header size or above `max_length`.
+// a length below the header size or above MaxControlMessageLength(type, max_length).
 Status ParseControlHeader(const uint8_t* bytes, uint32_t max_length, ControlHeader* out);
 
 void AppendHeader(std::vector<uint8_t>* out, uint32_t length, uint8_t version, MessageType type);

@@ -59,6 +59,7 @@ Napi::Value ShmEnvironment::LastError(Napi::Env env) const { return FailureObjec
 Napi::Object FailureObject(Napi::Env env, const Outcome& outcome, const std::string& context) {
   std::string message = context.empty() ? std::string(outcome.detail) : context + ": " + outcome.detail;
   if (outcome.sys_errno != 0) message += std::string(" (") + std::strerror(outcome.sys_errno) + ")";
+  if (outcome.position != kNoPosition) message += " at control-stream byte " + std::to_string(outcome.position);
   Napi::Object failure = Napi::Object::New(env);
   failure.Set("status", static_cast<int32_t>(outcome.status));
   failure.Set("errno", outcome.sys_errno);

@@ -81,15 +81,21 @@ Outcome Session::ReadAvailable() {
     while (in_end_ - in_start_ >= kControlHeaderSize && state_ != State::kClosed) {
       ControlHeader header;
       if (ParseControlHeader(in_.data() + in_start_, options_.max_message_bytes, &header) != Status::kOk) {
-        return Outcome::Fail(Status::kBadFrame, "malformed control message header");
+        // Checked before a byte of the body is buffered: a Polling or StreamClose that claims
+        // megabytes is refused here, as a FallbackData over the limit is.
+        return Outcome::At(Status::kBadFrame, "malformed control message header (bad magic, version or type, or a length "
+                           "outside what the message type allows)", in_consumed_);
       }
       if (in_end_ - in_start_ < header.length) {
         if (header.length > in_.size()) in_.resize(std::max<size_t>(header.length, in_.size() * 2));
         break;
       }
       const uint8_t* body = in_.data() + in_start_ + kControlHeaderSize;
+      const uint64_t message_position = in_consumed_;
       in_start_ += header.length;
+      in_consumed_ += header.length;
       o = HandleMessage(header, body);
+      if (o.status == Status::kBadFrame && o.position == kNoPosition) o.position = message_position;
       if (!o.ok()) return o;
       if (state_ == State::kAwaitFds && in_start_ != in_end_) {
         return Outcome::Fail(Status::kBadFrame, "peer sent data before AckReadyRecvFD");
@@ -172,6 +178,8 @@ Outcome Session::Flush() {
 }
 
 Outcome Session::NotifyPeer() {
+  // Any Polling we send covers elements deferred sends put on the queue before it.
+  notify_pending_ = false;
   if (!send_queue_.MarkWorking()) return Outcome::Ok();
   ++stats_.polling_sent;
   scratch_message_.clear();

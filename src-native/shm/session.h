@@ -112,10 +112,14 @@ class Session {
   Outcome Guard(const Outcome& outcome) const;
 
   // Data plane; all require an established session. `*via_fallback` tells whether the bytes went
-  // through the socket (pool exhausted or queue full) instead of shared memory.
-  Outcome Send(uint32_t stream_id, const uint8_t* data, size_t length, bool* via_fallback);
+  // through the socket (pool exhausted or queue full) instead of shared memory. With
+  // `defer_notify`, a chunk put on the queue does not wake the peer yet: NotifyIfPending() does,
+  // once for a whole burst of chunks (one Polling message and one wake-up instead of several).
+  Outcome Send(uint32_t stream_id, const uint8_t* data, size_t length, bool* via_fallback, bool defer_notify = false);
   Outcome Allocate(uint64_t bytes, uint32_t* allocation_id, const std::vector<uint32_t>** slices);
-  Outcome Commit(uint32_t allocation_id, uint32_t stream_id, uint64_t bytes, bool* via_fallback);
+  Outcome Commit(uint32_t allocation_id, uint32_t stream_id, uint64_t bytes, bool* via_fallback, bool defer_notify = false);
+  // Sends the Polling message deferred sends owe the peer, if any (and if it is not working).
+  Outcome NotifyIfPending();
   Outcome Cancel(uint32_t allocation_id);
   Outcome SendFallback(uint32_t stream_id, const uint8_t* data, size_t length);
   Outcome Release(const uint32_t* slice_offsets, size_t count);
@@ -156,7 +160,7 @@ class Session {
   Outcome HandleFallback(const uint8_t* body, uint32_t length);
   // Publish the slices in chain_for_send_, `bytes` of data, to the peer: through the send queue,
   // or as FallbackData copied from the first `used` slices when the queue is full.
-  Outcome PublishChain(uint32_t stream_id, uint64_t bytes, bool* via_fallback);
+  Outcome PublishChain(uint32_t stream_id, uint64_t bytes, bool* via_fallback, bool defer_notify);
   Outcome FallbackFromSlices(uint32_t stream_id, size_t used, uint64_t bytes);
   void PushEvent(uint32_t kind, uint32_t stream, uint32_t a, uint32_t b, uint32_t c, uint32_t d);
   // Moves allocation `id`'s slices into chain_for_send_ and frees the id; false when no such
@@ -182,8 +186,10 @@ class Session {
   IoQueue send_queue_;
   IoQueue recv_queue_;
   bool drain_pending_ = false;
+  bool notify_pending_ = false;  // a deferred send put elements on the queue without notifying
 
   std::vector<uint8_t> in_;
+  uint64_t in_consumed_ = 0;  // control-stream bytes before in_[in_start_], for error positions
   size_t in_start_ = 0;
   size_t in_end_ = 0;
   std::vector<uint8_t> out_;

@@ -100,7 +100,7 @@ Outcome Session::HandleFallback(const uint8_t* body, uint32_t length) {
   return Outcome::Ok();
 }
 
-Outcome Session::Send(uint32_t stream_id, const uint8_t* data, size_t length, bool* via_fallback) {
+Outcome Session::Send(uint32_t stream_id, const uint8_t* data, size_t length, bool* via_fallback, bool defer_notify) {
   if (state_ != State::kEstablished) return NotEstablished();
   if (length == 0) return Outcome::Fail(Status::kInvalidArgument, "empty chunk");
   const Status s = buffers_.PopChain(length, &chain_for_send_);
@@ -117,7 +117,7 @@ Outcome Session::Send(uint32_t stream_id, const uint8_t* data, size_t length, bo
     if (done == length) break;
   }
   stats_.bytes_copied += length;
-  return PublishChain(stream_id, length, via_fallback);
+  return PublishChain(stream_id, length, via_fallback, defer_notify);
 }
 
 Outcome Session::Allocate(uint64_t bytes, uint32_t* allocation_id, const std::vector<uint32_t>** slices) {
@@ -140,7 +140,7 @@ Outcome Session::Allocate(uint64_t bytes, uint32_t* allocation_id, const std::ve
   return Outcome::Ok();
 }
 
-Outcome Session::Commit(uint32_t allocation_id, uint32_t stream_id, uint64_t bytes, bool* via_fallback) {
+Outcome Session::Commit(uint32_t allocation_id, uint32_t stream_id, uint64_t bytes, bool* via_fallback, bool defer_notify) {
   if (state_ != State::kEstablished) return NotEstablished();
   if (!TakeAllocation(allocation_id)) return Outcome::Fail(Status::kInvalidArgument, "unknown allocation");
   uint64_t capacity = 0;
@@ -151,7 +151,7 @@ Outcome Session::Commit(uint32_t allocation_id, uint32_t stream_id, uint64_t byt
     }
     return Outcome::Fail(Status::kInvalidArgument, "committed length is zero or exceeds the allocation");
   }
-  return PublishChain(stream_id, bytes, via_fallback);
+  return PublishChain(stream_id, bytes, via_fallback, defer_notify);
 }
 
 Outcome Session::Cancel(uint32_t allocation_id) {
@@ -171,7 +171,7 @@ bool Session::TakeAllocation(uint32_t id) {
   return true;
 }
 
-Outcome Session::PublishChain(uint32_t stream_id, uint64_t bytes, bool* via_fallback) {
+Outcome Session::PublishChain(uint32_t stream_id, uint64_t bytes, bool* via_fallback, bool defer_notify) {
   const std::vector<uint32_t>& slices = chain_for_send_;
   size_t used = 0;
   for (uint64_t covered = 0; used < slices.size() && covered < bytes; ++used) covered += buffers_.SliceCapacity(slices[used]);
@@ -194,6 +194,16 @@ Outcome Session::PublishChain(uint32_t stream_id, uint64_t bytes, bool* via_fall
   *via_fallback = false;
   ++stats_.shm_chunks_sent;
   stats_.shm_bytes_sent += bytes;
+  if (defer_notify) {
+    notify_pending_ = true;
+    return Outcome::Ok();
+  }
+  return NotifyPeer();
+}
+
+Outcome Session::NotifyIfPending() {
+  if (!notify_pending_ || state_ != State::kEstablished) return Outcome::Ok();
+  notify_pending_ = false;
   return NotifyPeer();
 }
 
@@ -224,6 +234,10 @@ Outcome Session::SendFallback(uint32_t stream_id, const uint8_t* data, size_t le
   if (queued > 0 && queued + kControlHeaderSize + kFallbackMetaSize + length > options_.max_queued_output) {
     return Outcome::Fail(Status::kOutputLimit, "the peer is not reading the control socket: FallbackData output limit reached");
   }
+  // Chunks queued with a deferred notification come first: the peer must drain them before it
+  // reads this one from the socket.
+  const Outcome notified = NotifyIfPending();
+  if (!notified.ok()) return notified;
   scratch_message_.clear();
   AppendFallbackHead(&scratch_message_, version_, stream_id, kStreamOpened, static_cast<uint32_t>(length));
   ++stats_.fallback_chunks_sent;
@@ -250,6 +264,9 @@ Outcome Session::CloseStream(uint32_t stream_id) {
   if (state_ != State::kEstablished) return NotEstablished();
   const Status s = send_queue_.Put(QueueElement{stream_id, 0, kStreamClosed});
   if (s == Status::kQueueFull) {
+    // As for FallbackData: the chunks already queued must reach the peer before the close does.
+    const Outcome notified = NotifyIfPending();
+    if (!notified.ok()) return notified;
     scratch_message_.clear();
     AppendStreamClose(&scratch_message_, version_, stream_id);
     return WriteMessage(scratch_message_);

@@ -104,14 +104,15 @@ Napi::Value ListenerClose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// shmSend(session, streamId, bytes) -> 0 through shared memory, 1 through FallbackData, < 0 failed
+// shmSend(session, streamId, bytes, deferNotify?) -> 0 through shared memory, 1 through FallbackData,
+// < 0 failed. With deferNotify the peer is woken by the next shmNotify (or any later notifying send).
 Napi::Value Send(const Napi::CallbackInfo& info) {
   SessionHandle* handle = SessionHandle::Unwrap(info[0]);
   if (handle == nullptr || !info[2].IsTypedArray()) return info.Env().Undefined();
   const Napi::Uint8Array bytes = info[2].As<Napi::Uint8Array>();
   bool via_fallback = false;
   const Outcome o = handle->session().Send(info[1].As<Napi::Number>().Uint32Value(), bytes.Data(), bytes.ByteLength(),
-                                           &via_fallback);
+                                           &via_fallback, info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value());
   const int32_t status = handle->Finish(info.Env(), o, "send");
   return Napi::Number::New(info.Env(), status == 0 && via_fallback ? 1 : status);
 }
@@ -153,15 +154,23 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), id);
 }
 
-// shmCommit(session, allocationId, streamId, bytes) -> 0 shared memory, 1 fallback, < 0 failed
+// shmCommit(session, allocationId, streamId, bytes, deferNotify?) -> 0 shared memory, 1 fallback, < 0 failed
 Napi::Value Commit(const Napi::CallbackInfo& info) {
   SessionHandle* handle = SessionHandle::Unwrap(info[0]);
   if (handle == nullptr) return info.Env().Undefined();
   bool via_fallback = false;
   const Outcome o = handle->session().Commit(info[1].As<Napi::Number>().Uint32Value(), info[2].As<Napi::Number>().Uint32Value(),
-                                             static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value()), &via_fallback);
+                                             static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value()), &via_fallback,
+                                             info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value());
   const int32_t status = handle->Finish(info.Env(), o, "commit");
   return Napi::Number::New(info.Env(), status == 0 && via_fallback ? 1 : status);
+}
+
+// shmNotify(session) -> 0, or < 0 failed: wakes the peer for chunks sent with deferNotify.
+Napi::Value Notify(const Napi::CallbackInfo& info) {
+  SessionHandle* handle = SessionHandle::Unwrap(info[0]);
+  if (handle == nullptr) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), handle->Finish(info.Env(), handle->session().NotifyIfPending(), "notify"));
 }
 
 Napi::Value Cancel(const Napi::CallbackInfo& info) {
@@ -294,6 +303,7 @@ void InitShm(Napi::Env env, Napi::Object exports) {
       {"shmSessionInfo", shm::SessionInfo}, {"shmLastError", shm::LastError},
       {"shmRemoveStaleFiles", shm::RemoveStale}, {"shmLiveCounts", shm::LiveCounts},
       {"shmLayout", shm::Layout},         {"shmPeerCredentials", shm::PeerCredentialsOf},
+      {"shmNotify", shm::Notify},
   };
   for (const auto& [name, callback] : functions) {
     exports.Set(name, Napi::Function::New(env, callback, name, environment));

@@ -27,16 +27,20 @@ enum class Status : int32_t {
 constexpr bool IsFatal(Status s) { return static_cast<int32_t>(s) < 0 && s != Status::kOutputLimit; }
 
 // A status with what failed: `detail` is static text naming the step ("mmap buffer"), `sys_errno`
-// the errno of a failed system call.
+// the errno of a failed system call, `position` where in the peer's control stream a malformed
+// message starts (kNoPosition when the failure is not about one).
+inline constexpr uint64_t kNoPosition = ~uint64_t{0};
 struct Outcome {
   Status status = Status::kOk;
   int sys_errno = 0;
   const char* detail = "";
+  uint64_t position = kNoPosition;
 
   bool ok() const { return status == Status::kOk; }
   bool fatal() const { return IsFatal(status); }
   static Outcome Ok() { return {}; }
-  static Outcome Fail(Status status, const char* detail, int sys_errno = 0) { return {status, sys_errno, detail}; }
+  static Outcome Fail(Status status, const char* detail, int sys_errno = 0) { return {status, sys_errno, detail, kNoPosition}; }
+  static Outcome At(Status status, const char* detail, uint64_t position) { return {status, 0, detail, position}; }
 };
 
 }  // namespace heddle::shm

@@ -54,11 +54,13 @@ export interface NativeShmFunctions {
   shmListen(socketPath: string, options: NativeSessionOptions, onAccept: (entries: NativeAcceptEntry[]) => void): NativeHandle | NativeFailure;
   shmListenerClose(listener: NativeHandle): void;
   /** 0: sent through shared memory; 1: sent as FallbackData; negative: failed (see shmLastError). */
-  shmSend(session: NativeHandle, streamId: number, bytes: Uint8Array): number;
+  shmSend(session: NativeHandle, streamId: number, bytes: Uint8Array, deferNotify?: boolean): number;
   shmSendFallback(session: NativeHandle, streamId: number, bytes: Uint8Array): number;
   /** An allocation id, or a negative status; `out` receives [count, (data offset, capacity)*]. */
   shmAllocate(session: NativeHandle, bytes: number, out: Uint32Array): number;
-  shmCommit(session: NativeHandle, allocationId: number, streamId: number, bytes: number): number;
+  shmCommit(session: NativeHandle, allocationId: number, streamId: number, bytes: number, deferNotify?: boolean): number;
+  /** Wakes the peer (one Polling message, unless it is working) for chunks sent with deferNotify. */
+  shmNotify(session: NativeHandle): number;
   shmCancel(session: NativeHandle, allocationId: number): number;
   shmRelease(session: NativeHandle, sliceOffsets: Uint32Array, count: number): number;
   shmCloseStream(session: NativeHandle, streamId: number): number;

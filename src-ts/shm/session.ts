@@ -60,6 +60,7 @@ export class ShmSession {
   #allocation = new Uint32Array(1 + 2 * 64);
   #releaseScratch = new Uint32Array(64);
   #minSliceCapacity = 1;
+  #notifyScheduled = false;
   #forgetOnExit: () => void;
 
   private constructor(native: NativeShmFunctions, role: 'client' | 'server') {
@@ -159,7 +160,8 @@ export class ShmSession {
 
   /** @internal */
   sendCopy(streamId: number, data: Uint8Array): void {
-    this.#check(this.#native.shmSend(this.#assertOpen(), streamId, data), 'send');
+    this.#check(this.#native.shmSend(this.#assertOpen(), streamId, data, true), 'send');
+    this.#scheduleNotify();
   }
 
   /** @internal */
@@ -185,7 +187,10 @@ export class ShmSession {
       remaining -= length;
     }
     return new ShmWriteBuffer(segments, byteLength, true, {
-      send: (n) => this.#check(this.#native.shmCommit(this.#assertOpen(), id, streamId, n), 'send'),
+      send: (n) => {
+        this.#check(this.#native.shmCommit(this.#assertOpen(), id, streamId, n, true), 'send');
+        this.#scheduleNotify();
+      },
       cancel: () => {
         if (!this.#closed) this.#check(this.#native.shmCancel(this.#handle!, id), 'cancel');
       },
@@ -264,6 +269,26 @@ export class ShmSession {
     }
     stream.receive(new ShmChunk(views, bytes, slices.length === 0 ? undefined : () => this.#releaseSlices(slices)));
   }
+
+  /**
+   * Chunks are queued without waking the peer; the wake-up (one Polling message, and none while
+   * the peer is still draining) goes out once the current job and its microtasks are done. A burst
+   * of sends (replies to a batch of calls, callers resolved together) then costs the peer one
+   * wake-up and one syscall instead of one per chunk.
+   */
+  #scheduleNotify(): void {
+    if (this.#notifyScheduled) return;
+    this.#notifyScheduled = true;
+    queueMicrotask(this.#notify);
+  }
+
+  #notify = (): void => {
+    this.#notifyScheduled = false;
+    if (this.#closed || this.#handle === undefined) return;
+    const status = this.#native.shmNotify(this.#handle);
+    // A failure here is fatal (the socket broke): end the session, as a failed send would.
+    if (status < 0) this.#terminate(nativeError('notify', this.#native.shmLastError()), true);
+  };
 
   #releaseSlices(slices: number[]): void {
     if (this.#closed || slices.length === 0) return;

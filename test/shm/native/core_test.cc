@@ -350,6 +350,35 @@ void TestControlMessages() {
   CHECK(ParseControlHeader(bad, 64, &h) == Status::kBadFrame);  // shorter than the header
   bad[3] = 65;
   CHECK(ParseControlHeader(bad, 64, &h) == Status::kBadFrame);  // over the limit
+
+  // Small control messages are bounded by their type, not by the FallbackData limit: a Polling
+  // that claims a body, or a StreamClose longer than its stream id, is refused at the header.
+  const uint32_t fallback_limit = 64u << 20;
+  uint8_t header[8] = {0, 0, 0, 0, 0x77, 0x58, 3, 0};
+  const auto parse = [&](MessageType type, uint32_t length) {
+    header[0] = static_cast<uint8_t>(length >> 24);
+    header[1] = static_cast<uint8_t>(length >> 16);
+    header[2] = static_cast<uint8_t>(length >> 8);
+    header[3] = static_cast<uint8_t>(length);
+    header[7] = static_cast<uint8_t>(type);
+    return ParseControlHeader(header, fallback_limit, &h);
+  };
+  CHECK(parse(MessageType::kPolling, 8) == Status::kOk);
+  CHECK(parse(MessageType::kPolling, 9) == Status::kBadFrame);
+  CHECK(parse(MessageType::kPolling, fallback_limit) == Status::kBadFrame);
+  CHECK(parse(MessageType::kStreamClose, 12) == Status::kOk);
+  CHECK(parse(MessageType::kStreamClose, 13) == Status::kBadFrame);
+  CHECK(parse(MessageType::kStreamClose, 0xffffffffu) == Status::kBadFrame);
+  CHECK(parse(MessageType::kHotRestart, 16) == Status::kOk);
+  CHECK(parse(MessageType::kHotRestart, 17) == Status::kBadFrame);
+  CHECK(parse(MessageType::kAckShareMemory, 8 + kSmallMessageSlack) == Status::kOk);
+  CHECK(parse(MessageType::kAckShareMemory, 9 + kSmallMessageSlack) == Status::kBadFrame);
+  CHECK(parse(MessageType::kShareMemoryByMemfd, 8 + 2 * (2 + 4096)) == Status::kOk);
+  CHECK(parse(MessageType::kShareMemoryByMemfd, 9 + 2 * (2 + 4096)) == Status::kBadFrame);
+  CHECK(parse(MessageType::kFallbackData, fallback_limit) == Status::kOk);
+  CHECK(parse(MessageType::kFallbackData, fallback_limit + 1) == Status::kBadFrame);
+  CHECK_EQ(MaxControlMessageLength(MessageType::kFallbackData, 100), 100u);
+  CHECK_EQ(MaxControlMessageLength(MessageType::kStreamClose, 10), 10u);  // never above the limit
 }
 
 // A peer truncating memory we mapped: the access that would raise SIGBUS reads zeros instead, the
