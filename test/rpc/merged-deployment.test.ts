@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discovery, rpc, shm } from '../../src-ts/index.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
@@ -83,13 +84,14 @@ function mergedClient(options: Partial<rpc.DiscoveryClientOptions> = {}) {
 }
 
 /** Calls `calls` times, `concurrency` at a time; counts replies by serving instance and how they arrived. */
-async function drive(client: rpc.DiscoveryClient, calls: number, concurrency = 8): Promise<{ byInstance: Record<string, number>; arrivals: Set<string>; failures: unknown[] }> {
+async function drive(client: rpc.DiscoveryClient, calls: number | (() => boolean), concurrency = 8): Promise<{ byInstance: Record<string, number>; arrivals: Set<string>; failures: unknown[] }> {
   const byInstance: Record<string, number> = {};
   const arrivals = new Set<string>();
   const failures: unknown[] = [];
   let next = 0;
+  const more = typeof calls === 'number' ? () => next < calls : calls;
   const worker = async () => {
-    while (next < calls) {
+    while (more()) {
       next++;
       try {
         const reply = (await client.call('echo', { req: { action: 'echo', msg: '' } })) as { msg: string };
@@ -110,6 +112,31 @@ const remotes = () => instances.filter((i) => i.host === HOST_B).map((i) => i.ad
 const sameHostPath = shm.available ? 'shm' : 'unix';
 
 describeWithPeers(['etcd'], 'merged deployment over a real etcd, several processes on two simulated hosts', () => {
+  it("keeps registry-etcd's format: instances gain tags only; caller entries sit outside the prefix Kitex reads", async () => {
+    const withdraw = await otherCallers(1, 0);
+    const client = mergedClient();
+    const raw = new Etcd3({ hosts: `http://${etcd!.endpoint}` });
+    try {
+      await client.refresh();
+      const served = await raw.getAll().prefix(`kitex/registry-etcd/${CALLEE}/`).strings();
+      expect(Object.keys(served).sort()).toEqual(instances.map((i) => `kitex/registry-etcd/${CALLEE}/${i.address}`).sort());
+      for (const value of Object.values(served)) {
+        const parsed = JSON.parse(value);
+        expect(Object.keys(parsed)).toEqual(['network', 'address', 'weight', 'tags']);
+        expect(parsed.tags).toEqual(expect.objectContaining({ [discovery.MergedTag.host]: expect.stringMatching(/^host-[ab]$/), [discovery.MergedTag.unix]: expect.stringMatching(/\.sock$/) }));
+        if (shm.available) expect(parsed.tags[discovery.MergedTag.shm]).toMatch(/-shm\.sock$/);
+      }
+      // registry-etcd's resolver reads `kitex/registry-etcd/<service>` by prefix, without a slash.
+      expect(await raw.getAll().prefix(`kitex/registry-etcd/${CALLER}`).keys()).toEqual([]);
+      const callers = await raw.getAll().prefix(`kitex/registry-etcd-callers/${CALLER}/`).strings();
+      expect(Object.values(callers).map((v) => JSON.parse(v)[discovery.MergedTag.host]).sort()).toEqual([HOST_A, HOST_A]);
+    } finally {
+      raw.close();
+      await client.close();
+      await withdraw();
+    }
+  }, 60_000);
+
   it('K = 1 (m = 4, m\' = 1, n = 4, n\' = 1): all 2000 calls stay on the host, over its same-host endpoint', async () => {
     const withdraw = await otherCallers(0, 3);
     const client = mergedClient();
@@ -161,13 +188,20 @@ describeWithPeers(['etcd'], 'merged deployment over a real etcd, several process
       const before = await drive(client, 400);
       expect(before.failures).toEqual([]);
       expect(before.byInstance).toEqual({ [local()]: 200, [second.address]: 200 });
-      const during = drive(client, 3000, 8);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Calls keep going while the second instance dies, and for 2 s after.
+      let stopAt = Infinity;
+      const during = drive(client, () => Date.now() < stopAt, 8);
+      await new Promise((resolve) => setTimeout(resolve, 500));
       second.child.kill('SIGKILL');
+      await once(second.child, 'exit');
+      stopAt = Date.now() + 2000;
       const { byInstance, failures } = await during;
       expect(failures).toEqual([]);
-      expect(Object.keys(byInstance).every((a) => a === local() || a === second.address)).toBe(true);
-      expect(byInstance[local()]).toBeGreaterThan(1500);
+      // Until the registry drops it, every call stays local (K = 1): on the survivor once it died;
+      // the split may already follow the new counts if its lease lapsed within those 2 s.
+      expect(byInstance[second.address]).toBeGreaterThan(0);
+      expect(byInstance[local()]).toBeGreaterThan(byInstance[second.address]!);
+      expect(Object.keys(byInstance).every((a) => instances.some((i) => i.address === a))).toBe(true);
       // Once its lease lapses (3 s) the registry no longer lists it, and the split follows the new
       // counts: n = 4, n' = 1 against m = 5, m' = 2 gives K = 1.6, so 1/1.6 of calls stay local.
       const deadline = Date.now() + 20_000;
