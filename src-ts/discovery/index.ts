@@ -1,11 +1,13 @@
 /**
  * Service discovery: `discovery.etcd(...)` (a registry and a resolver in
- * kitex-contrib/registry-etcd's format), `discovery.dns(host:port)` (Kubernetes headless services), `discovery.static([...])`, and the `Registry` /
+ * kitex-contrib/registry-etcd's format), `discovery.dns(host:port)` (Kubernetes headless services), `discovery.static([...])`,
+ * `discovery.memory()` (in this process), and the `Registry` /
  * `Resolver` interfaces other backends implement.
  */
 export { etcd, EtcdDiscovery } from './etcd.js';
 export type { EtcdDiscoveryOptions } from './etcd.js';
 export { staticResolver as static } from './static.js';
+export { memory, MemoryDiscovery } from './memory.js';
 export { dnsResolver as dns } from './dns.js';
 export type { DnsDiscoveryOptions } from './dns.js';
 export type { StaticInstance } from './static.js';

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { discovery, ErrorCode, rpc, thrift, type HeddleError } from '../../src-ts/index.js';
 import { echoDoc, echoHandlers } from './echo-fixture.js';
-import { MemoryRegistry } from './memory-registry.js';
 
 // Service inline (merged deployment): a client whose destService is served by a merged server of
 // this same process calls its handlers directly; what the caller sees must match a call over the
@@ -12,14 +11,14 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function mergedServer(registry: MemoryRegistry, options: Partial<rpc.ServerOptions> = {}) {
+async function mergedServer(registry: discovery.MemoryDiscovery, options: Partial<rpc.ServerOptions> = {}) {
   const server = rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, registry, serviceName: 'echo', mergedDeployment: { hostIdentity: HOST }, exitWaitMs: 0, ...options });
   await server.listen('tcp://127.0.0.1:0');
   cleanup.push(() => server.close({ timeoutMs: 200, exitWaitMs: 0 }));
   return server;
 }
 
-function client(registry: MemoryRegistry, options: Partial<rpc.DiscoveryClientOptions> = {}) {
+function client(registry: discovery.MemoryDiscovery, options: Partial<rpc.DiscoveryClientOptions> = {}) {
   const c = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: registry, destService: 'echo', localFirst: { hostIdentity: HOST }, ...options });
   cleanup.push(() => c.close());
   return c;
@@ -27,7 +26,7 @@ function client(registry: MemoryRegistry, options: Partial<rpc.DiscoveryClientOp
 
 describe('service inline', () => {
   it('calls the handler directly: transport inline, peer the registered address, values cloned both ways', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     let seen: { req: { action: string; msg: string; extra?: number[] } } | undefined;
     const kept = { action: 'echo', msg: 'kept', extra: [1, 2] };
     const server = await mergedServer(registry, {
@@ -53,7 +52,7 @@ describe('service inline', () => {
   });
 
   it('shares the objects when clone is false', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     const result = { action: 'echo', msg: 'shared' };
     let received: unknown;
     await mergedServer(registry, { handlers: { echo: async (args: unknown) => ((received = args), result) } });
@@ -64,7 +63,7 @@ describe('service inline', () => {
   });
 
   it('runs client then server middleware, carries metainfo both ways, and keeps FromService/ToMethod', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     const order: string[] = [];
     const serverMiddleware: rpc.Middleware = (next) => async (ctx, args) => {
       order.push(`server:${ctx.side}:${ctx.transport}:${ctx.metainfo.getInt('FromService')}:${ctx.metainfo.getInt('ToMethod')}`);
@@ -87,7 +86,7 @@ describe('service inline', () => {
   });
 
   it('rejects as over the wire: declared exception, handler crash as ERR_REMOTE, business status, timeout', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     const logged: rpc.ServerLogEntry[] = [];
     await mergedServer(registry, {
       log: (entry) => logged.push(entry),
@@ -118,7 +117,7 @@ describe('service inline', () => {
   });
 
   it('goes over the network once the server closes, without losing a call', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     const merged = await mergedServer(registry, { exitWaitMs: 300 });
     // A second instance elsewhere (another host identity), reachable over TCP.
     const remote = rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, registry, serviceName: 'echo', mergedDeployment: { hostIdentity: 'elsewhere' }, exitWaitMs: 0 });
@@ -142,7 +141,7 @@ describe('service inline', () => {
 
 describe('merged registration', () => {
   it('registers host, process and same-host endpoints as extra tags of the TCP instance; the caller registers apart', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     const dir = `/tmp/heddle-inline-${process.pid}`;
     const server = await mergedServer(registry);
     await server.listen(`unix://${dir}.sock`);

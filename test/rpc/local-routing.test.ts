@@ -2,9 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rpc, shm } from '../../src-ts/index.js';
+import { discovery, rpc, shm } from '../../src-ts/index.js';
 import { echoDoc } from './echo-fixture.js';
-import { MemoryRegistry } from './memory-registry.js';
 
 // How a same-host instance is reached (inline calls off, so this process's server plays an
 // instance of another process on this host): shared memory when registered and available, its
@@ -15,7 +14,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function server(registry: MemoryRegistry, listen: string[]) {
+async function server(registry: discovery.MemoryDiscovery, listen: string[]) {
   const s = rpc.createServer({
     idl: echoDoc,
     service: 'EchoService',
@@ -30,7 +29,7 @@ async function server(registry: MemoryRegistry, listen: string[]) {
   return s;
 }
 
-async function arrival(registry: MemoryRegistry, localFirst: rpc.DiscoveryClientOptions['localFirst']): Promise<string> {
+async function arrival(registry: discovery.MemoryDiscovery, localFirst: rpc.DiscoveryClientOptions['localFirst']): Promise<string> {
   const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: registry, destService: 'echo', localFirst });
   cleanup.push(() => client.close());
   const reply = (await client.call('echo', { req: { action: 'echo', msg: '' } })) as { msg: string };
@@ -41,7 +40,7 @@ const base = join(tmpdir(), `heddle-routing-${process.pid}`);
 
 describe('same-host endpoints', () => {
   it('creates the Unix socket 0600 and reaches the instance through it; TCP when local-first is off', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     await server(registry, ['tcp://127.0.0.1:0', `unix://${base}-a.sock`]);
     expect(statSync(`${base}-a.sock`).mode & 0o777).toBe(0o600);
     expect(await arrival(registry, { hostIdentity: HOST, inline: false })).toBe('unix');
@@ -50,7 +49,7 @@ describe('same-host endpoints', () => {
   });
 
   it('never follows an endpoint owned by a uid outside allowedUids: the call goes over TCP', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     await server(registry, ['tcp://127.0.0.1:0', `unix://${base}-b.sock`]);
     const stranger = process.getuid!() + 4242;
     expect(await arrival(registry, { hostIdentity: HOST, inline: false, allowedUids: [stranger] })).toBe('tcp');
@@ -58,7 +57,7 @@ describe('same-host endpoints', () => {
   });
 
   it.skipIf(!shm.available)('prefers shared memory when the instance registered a control socket', async () => {
-    const registry = new MemoryRegistry();
+    const registry = discovery.memory();
     await server(registry, ['tcp://127.0.0.1:0', `unix://${base}-c.sock`, `shm://${base}-c-shm.sock`]);
     expect(statSync(`${base}-c-shm.sock`).mode & 0o777).toBe(0o600);
     expect(await arrival(registry, { hostIdentity: HOST, inline: false })).toBe('shm');
