@@ -123,6 +123,9 @@ class Session {
   Outcome Cancel(uint32_t allocation_id);
   Outcome SendFallback(uint32_t stream_id, const uint8_t* data, size_t length);
   Outcome Release(const uint32_t* slice_offsets, size_t count);
+  // Whether [data_offset, data_offset + length) lies in the data of slice `slice_offset`, a slice
+  // delivered to JavaScript and not released: what may be handed out as its own ArrayBuffer.
+  bool HoldsDataOf(uint32_t slice_offset, uint32_t data_offset, uint32_t length) const;
   Outcome CloseStream(uint32_t stream_id);
   // Closes the socket and the queue mapping, drops this session's hold on the buffer mapping and
   // removes the files it is responsible for. Idempotent.

@@ -260,6 +260,15 @@ Outcome Session::Release(const uint32_t* slice_offsets, size_t count) {
   return result;
 }
 
+bool Session::HoldsDataOf(uint32_t slice_offset, uint32_t data_offset, uint32_t length) const {
+  if (state_ != State::kEstablished) return false;
+  const int64_t index = buffers_.SliceIndex(slice_offset);
+  if (index < 0 || !held_slices_[index] || length == 0) return false;
+  // Our own geometry bounds the range, not the slice header the peer can rewrite.
+  const uint64_t data = uint64_t{slice_offset} + kSliceHeaderSize;
+  return data_offset >= data && uint64_t{data_offset} + length <= data + buffers_.SliceCapacity(slice_offset);
+}
+
 Outcome Session::CloseStream(uint32_t stream_id) {
   if (state_ != State::kEstablished) return NotEstablished();
   const Status s = send_queue_.Put(QueueElement{stream_id, 0, kStreamClosed});

@@ -12,15 +12,80 @@ constexpr napi_type_tag kSessionTag = {0x6865646c65736d31ULL, 0x73657373696f6e31
 constexpr size_t kInitialEventWords = kEventRecordWords * 256;
 
 void FreeRegionHold(Napi::Env, void*, std::shared_ptr<MappedRegion>* hold) { delete hold; }
+
+// What a held slice's ArrayBuffer keeps alive: the mapping its bytes are in, and the way back to
+// the session that lends it.
+struct HeldSlice {
+  std::shared_ptr<SessionHandle::HoldState> state;
+  std::shared_ptr<MappedRegion> region;
+  uint32_t slice;
+  uint32_t length;
+};
 }  // namespace
 
 SessionHandle::SessionHandle(ShmEnvironment* environment, std::unique_ptr<Session> session)
     : environment_(environment), session_(std::move(session)) {
   environment_->Track(this);
+  holds_->handle = this;
 }
 
 SessionHandle::~SessionHandle() {
+  holds_->handle = nullptr;
   if (environment_ != nullptr) environment_->Untrack(this);
+}
+
+Napi::Value SessionHandle::Hold(Napi::Env env, uint32_t slice_offset, uint32_t data_offset, uint32_t length) {
+  const std::shared_ptr<MappedRegion>& region = session_->buffer_region();
+  if (closed_ || !region || !region->shared() || !session_->HoldsDataOf(slice_offset, data_offset, length) ||
+      uint64_t{data_offset} + length > region->size()) {
+    return env.Undefined();
+  }
+  auto* held = new HeldSlice{holds_, region, slice_offset, length};
+  napi_value buffer;
+  if (napi_create_external_arraybuffer(env, region->data() + data_offset, length, OnHeldFinalized, held, &buffer) != napi_ok) {
+    // Refused (a runtime without external buffers): the caller copies instead.
+    delete held;
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    napi_value ignored;
+    if (pending) napi_get_and_clear_last_exception(env, &ignored);
+    return env.Undefined();
+  }
+  ++holds_->live;
+  // The pool, not the heap, pays for these bytes: tell V8, so a burst of held slices brings the
+  // collection that gives them back.
+  int64_t adjusted = 0;
+  napi_adjust_external_memory(env, length, &adjusted);
+  return Napi::Value(env, buffer);
+}
+
+void SessionHandle::OnHeldFinalized(napi_env, void*, void* hint) {
+  // No napi calls here: this may run where JavaScript and most of napi are off limits. The slice
+  // goes back from the next loop iteration (OnDrainTimer).
+  auto* held = static_cast<HeldSlice*>(hint);
+  HoldState& state = *held->state;
+  --state.live;
+  state.collected_bytes += held->length;
+  if (state.handle != nullptr && !state.handle->closed_) {
+    state.collected.push_back(held->slice);
+    uv_timer_t* timer = state.handle->drain_timer_;
+    if (timer != nullptr && !uv_is_active(reinterpret_cast<uv_handle_t*>(timer))) uv_timer_start(timer, OnDrainTimer, 0, 0);
+  }
+  delete held;  // the last holder of a closed session's mapping unmaps it here
+}
+
+Outcome SessionHandle::ReleaseCollected() {
+  if (holds_->collected_bytes != 0 && environment_ != nullptr) {
+    int64_t adjusted = 0;
+    napi_adjust_external_memory(environment_->env(), -holds_->collected_bytes, &adjusted);
+    holds_->collected_bytes = 0;
+  }
+  std::vector<uint32_t>& collected = holds_->collected;
+  if (collected.empty()) return Outcome::Ok();
+  const Outcome o = session_->Release(collected.data(), collected.size());
+  collected.clear();
+  // A slice no longer held (the session was re-established meanwhile) is not the peer's fault.
+  return o.status == Status::kInvalidArgument ? Outcome::Ok() : o;
 }
 
 Napi::Object SessionHandle::Wrap(Napi::Env env) {
@@ -86,7 +151,9 @@ void SessionHandle::OnPoll(uv_poll_t* poll, int status, int events) {
 void SessionHandle::OnDrainTimer(uv_timer_t* timer) {
   auto* self = static_cast<SessionHandle*>(timer->data);
   if (self->closed_) return;
-  self->AfterIo(self->session_->drain_pending() ? self->session_->Drain() : Outcome::Ok());
+  Outcome o = self->ReleaseCollected();
+  if (o.ok() && self->session_->drain_pending()) o = self->session_->Drain();
+  self->AfterIo(o);
 }
 
 void SessionHandle::AfterIo(const Outcome& result) {
@@ -213,7 +280,9 @@ void SessionHandle::ReleaseMemory(napi_env env) {
     detached = napi_detach_arraybuffer(env, memory_.Value()) == napi_ok;
   }
   if (detached) {
-    exposed_region_->Unmap();
+    // Held slices' ArrayBuffers keep the mapping until the last is collected (values decoded as
+    // views of them stay valid); the last holder unmaps it.
+    if (holds_->live == 0) exposed_region_->Unmap();
   } else {
     exposed_region_->Retire();
   }
@@ -222,6 +291,13 @@ void SessionHandle::ReleaseMemory(napi_env env) {
 }
 
 void SessionHandle::DropJavaScriptState(napi_env env) {
+  holds_->handle = nullptr;
+  holds_->collected.clear();
+  if (env != nullptr && holds_->collected_bytes != 0) {
+    int64_t adjusted = 0;
+    napi_adjust_external_memory(env, -holds_->collected_bytes, &adjusted);
+  }
+  holds_->collected_bytes = 0;
   on_events_.Reset();
   event_array_.Reset();
   // Without an environment (teardown, finalizer) the async context dies with it.

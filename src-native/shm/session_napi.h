@@ -7,6 +7,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <vector>
 
 #include "shm/environment_napi.h"
 #include "shm/session.h"
@@ -15,6 +16,16 @@ namespace heddle::shm {
 
 class SessionHandle : public LoopResource {
  public:
+  // Shared with every held ArrayBuffer's finalizer: who to give the slice back to (null once the
+  // handle is closed or gone), the slices collected since the last loop iteration, their bytes
+  // (reported to V8 as external memory while held), and how many held buffers are alive.
+  struct HoldState {
+    SessionHandle* handle = nullptr;
+    std::vector<uint32_t> collected;
+    int64_t collected_bytes = 0;
+    int64_t live = 0;
+  };
+
   SessionHandle(ShmEnvironment* environment, std::unique_ptr<Session> session);
   ~SessionHandle() override;
 
@@ -34,12 +45,21 @@ class SessionHandle : public LoopResource {
   int32_t Finish(Napi::Env env, const Outcome& outcome, const char* context);
   // Closes at JavaScript's request.
   void Close(Napi::Env env);
+  // An ArrayBuffer of its own over `length` bytes at `data_offset`, in received slice
+  // `slice_offset`: the slice stays out of the pool until that ArrayBuffer is garbage collected
+  // (then it goes back on the next loop iteration), so values decoded as views of it stay valid
+  // for as long as they live, also after the session closes (the mapping is kept until then).
+  // Undefined when the slice is not held or the runtime refuses external buffers (copy instead).
+  Napi::Value Hold(Napi::Env env, uint32_t slice_offset, uint32_t data_offset, uint32_t length);
   void Teardown() override;
 
  private:
   static void OnPoll(uv_poll_t* poll, int status, int events);
   static void OnDrainTimer(uv_timer_t* timer);
   static void OnWrapperFinalized(napi_env env, void* data, void* hint);
+  static void OnHeldFinalized(napi_env env, void* data, void* hint);
+  // Returns the slices whose held ArrayBuffers were collected to the pool.
+  Outcome ReleaseCollected();
   void AfterIo(const Outcome& outcome);
   void UpdateInterest();
   // Calls JavaScript once with the events gathered (and the close notice, when `closing`).
@@ -64,6 +84,7 @@ class SessionHandle : public LoopResource {
   std::shared_ptr<MappedRegion> exposed_region_;
   napi_async_context async_context_ = nullptr;
   bool closed_ = false;
+  std::shared_ptr<HoldState> holds_ = std::make_shared<HoldState>();
 };
 
 }  // namespace heddle::shm

@@ -190,6 +190,16 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), handle->Finish(info.Env(), o, "release"));
 }
 
+// shmHold(session, sliceOffset, dataOffset, length) -> an ArrayBuffer of its own over those bytes
+// of a received slice, which goes back to the pool when the ArrayBuffer is collected (not through
+// shmRelease); undefined when that is not possible (copy instead).
+Napi::Value Hold(const Napi::CallbackInfo& info) {
+  SessionHandle* handle = SessionHandle::Unwrap(info[0]);
+  if (handle == nullptr) return info.Env().Undefined();
+  return handle->Hold(info.Env(), info[1].As<Napi::Number>().Uint32Value(), info[2].As<Napi::Number>().Uint32Value(),
+                      info[3].As<Napi::Number>().Uint32Value());
+}
+
 Napi::Value CloseStream(const Napi::CallbackInfo& info) {
   SessionHandle* handle = SessionHandle::Unwrap(info[0]);
   if (handle == nullptr) return info.Env().Undefined();
@@ -303,7 +313,7 @@ void InitShm(Napi::Env env, Napi::Object exports) {
       {"shmSessionInfo", shm::SessionInfo}, {"shmLastError", shm::LastError},
       {"shmRemoveStaleFiles", shm::RemoveStale}, {"shmLiveCounts", shm::LiveCounts},
       {"shmLayout", shm::Layout},         {"shmPeerCredentials", shm::PeerCredentialsOf},
-      {"shmNotify", shm::Notify},
+      {"shmNotify", shm::Notify},           {"shmHold", shm::Hold},
   };
   for (const auto& [name, callback] : functions) {
     exports.Set(name, Napi::Function::New(env, callback, name, environment));

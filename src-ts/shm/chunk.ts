@@ -15,12 +15,33 @@ export class ShmChunk {
   /** Total bytes over all views. */
   readonly byteLength: number;
   #release: (() => void) | undefined;
+  readonly #hold: (() => Uint8Array | undefined) | undefined;
 
-  /** @internal Built by streams; `release` returns the slices to the pool. */
-  constructor(views: readonly Uint8Array[], byteLength: number, release?: () => void) {
+  /** @internal Built by streams; `release` returns the slices to the pool; `hold` lends the one
+   * slice of a chunk as memory of its own (see {@link ShmChunk.hold}). */
+  constructor(views: readonly Uint8Array[], byteLength: number, release?: () => void, hold?: () => Uint8Array | undefined) {
     this.views = views;
     this.byteLength = byteLength;
     this.#release = release;
+    this.#hold = hold;
+  }
+
+  /**
+   * @internal For a chunk in a single shared-memory slice: its bytes as a view of an ArrayBuffer
+   * of their own, which keeps the slice out of the pool until it is garbage collected. Views of it
+   * (decoded values that point into their frame) stay valid for as long as anything references
+   * them, also after the session closes. The chunk counts as released afterwards (its `views`
+   * must not be read). Undefined when the chunk cannot be held (several slices, a socket chunk,
+   * released, or a runtime without external buffers): copy and release() instead.
+   *
+   * The peer can still write to a held slice (a hostile one could change the bytes under a value
+   * already decoded), as it can to any view of shared memory.
+   */
+  hold(): Uint8Array | undefined {
+    if (this.#hold === undefined || this.released) return undefined;
+    const held = this.#hold();
+    if (held !== undefined) this.#release = noRelease;
+    return held;
   }
 
   /** True once {@link ShmChunk.release} was called. */

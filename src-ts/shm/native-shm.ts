@@ -63,6 +63,9 @@ export interface NativeShmFunctions {
   shmNotify(session: NativeHandle): number;
   shmCancel(session: NativeHandle, allocationId: number): number;
   shmRelease(session: NativeHandle, sliceOffsets: Uint32Array, count: number): number;
+  /** An ArrayBuffer of its own over `length` bytes at `dataOffset` of received slice `sliceOffset`;
+   * the slice returns to the pool when that ArrayBuffer is collected. Undefined: copy instead. */
+  shmHold(session: NativeHandle, sliceOffset: number, dataOffset: number, length: number): ArrayBuffer | undefined;
   shmCloseStream(session: NativeHandle, streamId: number): number;
   shmClose(session: NativeHandle): void;
   shmSessionInfo(session: NativeHandle): NativeSessionInfo;

@@ -267,7 +267,17 @@ export class ShmSession {
       this.#streams.set(streamId, stream);
       this.#onStream(stream);
     }
-    stream.receive(new ShmChunk(views, bytes, slices.length === 0 ? undefined : () => this.#releaseSlices(slices)));
+    const release = slices.length === 0 ? undefined : () => this.#releaseSlices(slices);
+    const hold = slices.length === 1 ? () => this.#holdSlice(slices[0]!, views[0]!) : undefined;
+    stream.receive(new ShmChunk(views, bytes, release, hold));
+  }
+
+  /** `view` (all of a received slice's data) as a Buffer over an ArrayBuffer of its own that
+   * lends the slice until it is collected; undefined when the addon cannot. */
+  #holdSlice(slice: number, view: Uint8Array): Uint8Array | undefined {
+    if (this.#closed || this.#handle === undefined) return undefined;
+    const memory = this.#native.shmHold(this.#handle, slice, view.byteOffset, view.byteLength);
+    return memory === undefined ? undefined : Buffer.from(memory, 0, view.byteLength);
   }
 
   /**
