@@ -70,6 +70,30 @@ describe.each(['binary', 'compact'] as const)('gen-nodejs value options, %s', (p
     expect(() => codec.encode({ counts: { k: 1.5 } })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'Values.counts[0].value' }));
   });
 
+  it('decoded node-int64 objects have the package\'s shape and 8 bytes each of their own', () => {
+    const bytes = plain.encode({ big: 2n ** 60n + 5n, counts: new Map([['a', 7n], ['b', -1n]]) }).slice();
+    const first = codec.decode(bytes);
+    const second = codec.decode(bytes);
+    expect(Object.keys(first.big)).toEqual(Object.keys(new Int64(Buffer.alloc(8), 0)));
+    expect(first.big.constructor).toBe(Int64);
+    first.big.setValue(1);
+    first.counts.a.setValue(2);
+    expect(second.big.toOctetString()).toBe('1000000000000005');
+    expect([first.counts.b.toNumber(), second.counts.a.toNumber()]).toEqual([-1, 7]);
+  });
+
+  it('an i64 default is a node-int64 object of its own in every decode', () => {
+    const defaults = thrift.parse('struct D { 1: i64 a = -1234567890123, 2: i32 b }').codec('D', { ...GEN_NODEJS, protocol });
+    const empty = thrift.parse('struct D { 2: i32 b }').codec('D', { protocol }).encode({ b: 1 }).slice();
+    const first = defaults.decode(empty);
+    const second = defaults.decode(empty);
+    expect(first.a).toBeInstanceOf(Int64);
+    expect(first.a.toNumber()).toBe(-1234567890123);
+    expect(first.a).not.toBe(second.a);
+    first.a.setValue(3);
+    expect(second.a.toNumber()).toBe(-1234567890123);
+  });
+
   it('unions decode with every other member null', () => {
     const choice = doc.codec('Choice', { ...GEN_NODEJS, protocol });
     expect(choice.decode(choice.encode({ a: null, b: 4 }))).toEqual({ a: null, b: 4 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { HeddleError } from '../../src-ts/errors.js';
 import { CodecFailure } from '../../src-ts/thrift/runtime/codec-failure.js';
-import { readText, readUtf8 } from '../../src-ts/thrift/runtime/read-text.js';
+import { readKeyText, readText, readUtf8 } from '../../src-ts/thrift/runtime/read-text.js';
 import { ReadState } from '../../src-ts/thrift/runtime/read-state.js';
 
 function decode(text: string, pad = 3): string {
@@ -91,5 +91,32 @@ test('readText: invalid UTF-8 in a windowed range fails at its first bad byte', 
     readText(state, ranges[2]![0], ranges[2]![1]);
   } catch (error) {
     expect((error as CodecFailure).offset).toBe(ranges[2]![0] + 5);
+  }
+});
+
+test('readText and readKeyText: short strings of every kind, the first alone and the rest windowed, decode to themselves', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 20 })), { maxLength: 40 }),
+      fc.nat(6),
+      (texts, gap) => {
+        const { bytes, ranges } = layout(texts, gap);
+        const state = new ReadState(bytes, 0, bytes.length);
+        ranges.forEach(([start, end], i) => expect((i % 3 === 2 ? readKeyText : readText)(state, start, end)).toBe(texts[i]));
+      },
+    ),
+    { numRuns: 300, seed: 11 },
+  );
+});
+
+test('readText: a byte of 0x80 or more in any of the last four bytes of a windowed string is caught', () => {
+  for (let at = 12; at < 16; at++) {
+    const texts = ['w'.repeat(20), 'v'.repeat(16)];
+    const { bytes, ranges } = layout(texts, 1);
+    bytes[ranges[1]![0] + at] = 0xc3;
+    const state = new ReadState(bytes, 0, bytes.length);
+    readText(state, ranges[0]![0], ranges[0]![1]);
+    readText(state, ranges[0]![0], ranges[0]![1]); // opens the window over both
+    expect(() => readText(state, ranges[1]![0], ranges[1]![1])).toThrow(CodecFailure);
   }
 });

@@ -39,13 +39,15 @@ export class StructClasses implements ConstContext {
     }));
     const assign = (target: Record<string, unknown>, args: Record<string, unknown> | null | undefined): void => {
       for (const field of fields) {
-        target[field.name] = field.initial();
         const given = args == null ? undefined : args[field.name];
         if (given != null) {
           target[field.name] = field.nested !== undefined && !(given instanceof this.of(field.nested)) ? new (this.of(field.nested))(given as Record<string, unknown>) : given;
-        } else if (args != null && field.required) {
-          throw new TException(`Required field ${field.name} is unset!`);
+          continue;
         }
+        // The default is built only for a field that keeps it (a fresh value each time: defaults
+        // can be mutable objects).
+        target[field.name] = field.initial();
+        if (args != null && field.required) throw new TException(`Required field ${field.name} is unset!`);
       }
     };
     const name = def.name;

@@ -105,7 +105,7 @@ export function binaryDecodeDialect(options: ResolvedCodecOptions, access: Input
     fieldTypeTest: (type: ThriftType) => `type === ${binaryTypeOf(type)}`,
     boolFromHeader: undefined,
     skipField: 'pos = skipBinary(r, pos, type, depth + 1, MAX_DEPTH);',
-    readValue(type: ThriftType, target: string, checked: boolean): string[] {
+    readValue(type: ThriftType, target: string, checked: boolean, asKey = false): string[] {
       if (type.kind === 'enum') return [...boundsCheck(4, 'an i32', checked), `${target} = ${readI32()};`, 'pos += 4;'];
       if (type.kind !== 'base') throw new Error(`not a scalar: ${typeLabel(type)}`);
       switch (type.name) {
@@ -120,7 +120,7 @@ export function binaryDecodeDialect(options: ResolvedCodecOptions, access: Input
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleBE(buf, pos);`, 'pos += 8;'];
         default:
-          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options)!;
+          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options, asKey)!;
       }
     },
     listHeader(level: number, element: ThriftType): string[] {

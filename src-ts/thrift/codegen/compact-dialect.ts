@@ -137,7 +137,7 @@ export function compactDecodeDialect(options: ResolvedCodecOptions, access: Inpu
     fieldTypeTest: (type: ThriftType) => typeTest('type', type),
     boolFromHeader: `type === ${CompactType.BOOLEAN_TRUE}`,
     skipField: 'pos = skipCompactField(r, pos, type, depth + 1, MAX_DEPTH);',
-    readValue(type: ThriftType, target: string, checked: boolean): string[] {
+    readValue(type: ThriftType, target: string, checked: boolean, asKey = false): string[] {
       if (type.kind === 'enum') return [...access.prefetch(5), `${target} = readZigzag32(r, pos);`, 'pos = r.pos;'];
       if (type.kind !== 'base') throw new Error(`not a scalar: ${typeLabel(type)}`);
       switch (type.name) {
@@ -152,7 +152,7 @@ export function compactDecodeDialect(options: ResolvedCodecOptions, access: Inpu
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleLE(buf, pos);`, 'pos += 8;'];
         default:
-          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options)!;
+          return readSharedScalar(type.name, target, checked, access, lengthPrefixed, options, asKey)!;
       }
     },
     listHeader(level: number, element: ThriftType): string[] {

@@ -91,7 +91,11 @@ function baseExpression(
       const n = integer(type, value, loc, 64);
       if (ctx.options.i64 === 'bigint') return `${n}n`;
       if (ctx.options.i64 === 'string') return JSON.stringify(n.toString());
-      if (ctx.options.i64 === 'node-int64') return `nodeInt64Of(${JSON.stringify(n.toString())})`;
+      // A fresh object per use (node-int64 objects are mutable), from halves worked out here once.
+      if (ctx.options.i64 === 'node-int64') {
+        const bits = BigInt.asUintN(64, n);
+        return `joinNodeInt64(${Number(bits & 0xffffffffn) | 0}, ${Number(bits >> 32n) | 0})`;
+      }
       if (!Number.isSafeInteger(Number(n))) throw invalid(type, value, loc);
       return String(n);
     }

@@ -65,8 +65,8 @@ function emitFieldCase(out: SourceWriter, field: FieldDef, index: number, local:
   out.close('');
 }
 
-/** Reads a value of `type` into `target`, nested `level` containers deep. */
-function emitRead(out: SourceWriter, type: ThriftType, target: string, level: number, checked: boolean, ctx: GenerationContext): void {
+/** Reads a value of `type` into `target`, nested `level` containers deep; `asKey` for a map's keys. */
+function emitRead(out: SourceWriter, type: ThriftType, target: string, level: number, checked: boolean, ctx: GenerationContext, asKey = false): void {
   switch (type.kind) {
     case 'struct':
       out.line('r.pos = pos;', `${target} = ${ctx.decoderOf(type.key)}(r, depth + ${level + 1});`, 'pos = r.pos;', ...ctx.decoding.access.reload);
@@ -79,7 +79,7 @@ function emitRead(out: SourceWriter, type: ThriftType, target: string, level: nu
       emitMap(out, type, target, level + 1, ctx);
       return;
     default:
-      out.line(...ctx.decoding.readValue(type, target, checked));
+      out.line(...ctx.decoding.readValue(type, target, checked, asKey));
   }
 }
 
@@ -98,16 +98,29 @@ function emitList(out: SourceWriter, type: ThriftType & { kind: 'list' | 'set' }
     return;
   }
   const asSet = type.kind === 'set' && ctx.options.set === 'set';
-  out.line(`const ${items} = ${asSet ? 'new Set()' : '[]'};`);
+  out.line(`const ${items} = ${asSet ? 'new Set()' : sizedArray(n)};`);
   out.line(`p${level} = 0;`);
   out.open(`for (${i} = 0; ${i} < ${n}; ${i}++) {`);
   out.line(`let ${element};`);
   emitRead(out, type.element, element, level, ctx.decoding.fixedWidth(type.element) !== undefined, ctx);
-  out.line(asSet ? `${items}.add(${element});` : `${items}.push(${element});`);
+  out.line(asSet ? `${items}.add(${element});` : `${items}[${i}] = ${element};`);
   out.close();
   out.line(`${i} = -1;`);
   out.line(`${target} = ${items};`);
   out.close();
+}
+
+/**
+ * Counts up to this many elements get an array of their length up front; `push` from `[]` grows
+ * it to 17, 41, 77, 131, ... slots, copying each time and leaving slack for the GC to carry. A
+ * larger count, which the input's bytes back but its elements may not (they can fail to decode),
+ * grows as it fills.
+ */
+const PRESIZED_MAX = 1024;
+
+/** An array for the `n` elements of a container, filled in index order. */
+function sizedArray(n: string): string {
+  return `(${n} <= ${PRESIZED_MAX} ? new Array(${n}) : [])`;
 }
 
 function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: string, level: number, ctx: GenerationContext): void {
@@ -125,16 +138,16 @@ function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: 
   // An object is built whole from its keys and values once all are read (see MapShapes).
   const names = `mk${level}`;
   const values = `mv${level}`;
-  if (asObject) out.line(`const ${names} = [], ${values} = [];`);
+  if (asObject) out.line(`const ${names} = ${sizedArray(n)}, ${values} = ${sizedArray(n)};`);
   else out.line(`const ${map} = new Map();`);
   out.open(`for (${i} = 0; ${i} < ${n}; ${i}++) {`);
   out.line(`let ${key}, ${val};`);
   out.line(`p${level} = 1;`);
-  emitRead(out, type.key, key, level, checked, ctx);
+  emitRead(out, type.key, key, level, checked, ctx, true);
   out.line(`p${level} = 2;`);
   emitRead(out, type.value, val, level, checked, ctx);
   if (!asObject) out.line(`${map}.set(${key}, ${val});`);
-  else out.line(`${names}.push(${form === 'string' ? key : form === 'i64' && ctx.options.i64 === 'node-int64' ? `nodeInt64Name(${key})` : `String(${key})`});`, `${values}.push(${val});`);
+  else out.line(`${names}[${i}] = ${form === 'string' ? key : form === 'i64' && ctx.options.i64 === 'node-int64' ? `nodeInt64Name(${key})` : `String(${key})`};`, `${values}[${i}] = ${val};`);
   out.close();
   out.line(`${i} = -1;`);
   if (asObject) out.line(`${target} = ${ctx.moduleConstant('mapShapes', 'new MapShapes()')}.build(${names}, ${values});`);

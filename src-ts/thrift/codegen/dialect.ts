@@ -51,8 +51,9 @@ export interface DecodeDialect {
   /**
    * Statements reading a scalar, string or binary into `target`. `checked` says the bytes are known
    * to be present (a fixed-width element after the count check), so bounds checks can go.
+   * `asKey` says the value is a map key (strings then go through the short-key cache).
    */
-  readValue(type: ThriftType, target: string, checked: boolean): string[];
+  readValue(type: ThriftType, target: string, checked: boolean, asKey?: boolean): string[];
   /** Reads a list/set header at level L into `nL`, checking the element type and the count. */
   listHeader(level: number, element: ThriftType): string[];
   /** Reads a map header at level L into `nL`, checking key and value types and the count. */
@@ -88,6 +89,7 @@ export function readSharedScalar(
   access: InputAccess,
   lengthPrefixed: (target: string, read: string) => string[],
   binaryForm: Pick<ResolvedCodecOptions, 'binary' | 'bytes'>,
+  asKey = false,
 ): string[] | undefined {
   switch (name) {
     case 'i8':
@@ -95,7 +97,7 @@ export function readSharedScalar(
     case 'uuid':
       return [...access.check(16, 'a uuid', checked), `${target} = readUuid(buf, pos);`, 'pos += 16;'];
     case 'string':
-      return lengthPrefixed(target, 'readText(r, pos, pos + len)');
+      return lengthPrefixed(target, `${asKey ? 'readKeyText' : 'readText'}(r, pos, pos + len)`);
     case 'binary':
       if (binaryForm.bytes === 'copy') return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'copyToBuffer' : 'copyBytes'}(buf, pos, pos + len)`);
       // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species.

@@ -16,12 +16,12 @@ import {
 } from './codec-failure.js';
 import { BufferView, isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
 import * as i64 from './i64-wire.js';
-import { nodeInt64Name, nodeInt64Of } from './node-int64.js';
+import { joinNodeInt64, nodeInt64Name } from './node-int64.js';
 import { readDoubleBE, readDoubleLE } from './int64.js';
 import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
 import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
-import { readText } from './read-text.js';
+import { readKeyText, readText } from './read-text.js';
 import { readVarintRunInPieces } from './segmented-read-state.js';
 import { readUuid, writeUuid } from './uuid.js';
 import { copyBytes, copyToBuffer } from '../../protobuf/codegen/byte-pool.js';
@@ -50,6 +50,7 @@ export const runtime = {
   doubleKey,
   boolKey,
   readText,
+  readKeyText,
   copyBytes,
   copyToBuffer,
   readUuid,
@@ -61,7 +62,7 @@ export const runtime = {
   writeBytesBinary,
   writeBytesCompact,
   ...i64,
-  nodeInt64Of,
+  joinNodeInt64,
   nodeInt64Name,
   // varints and skipping
   readVarint32,

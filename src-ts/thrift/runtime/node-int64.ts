@@ -22,16 +22,36 @@ export interface NodeInt64 {
 }
 
 let loaded: NodeInt64Class | undefined;
+/** Makes node-int64 objects for decoders; set with {@link loaded}. */
+let made: NodeInt64Maker | undefined;
+
+type NodeInt64Maker = new (buffer: Buffer, offset: number) => NodeInt64;
 
 /** The node-int64 class; ERR_INVALID_ARGUMENT naming the package when it is not installed. */
 export function nodeInt64Class(): NodeInt64Class {
   if (loaded !== undefined) return loaded;
   try {
     loaded = require('node-int64') as NodeInt64Class;
-    return loaded;
   } catch (cause) {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, "i64: 'node-int64' needs the node-int64 package (the thrift package depends on it): npm install node-int64", { cause });
   }
+  made = makerOf(loaded);
+  return loaded;
+}
+
+/**
+ * A constructor of objects the node-int64 constructor would make from (buffer, offset): the same
+ * prototype (so `instanceof`, `constructor` and every method are node-int64's) and the same own
+ * properties in the same order, without its argument dispatch (`instanceof Buffer`, `a2 || 0`),
+ * which decoders, handing it a Buffer and an offset every time, do not need.
+ */
+function makerOf(Int64: NodeInt64Class): NodeInt64Maker {
+  function NodeInt64(this: NodeInt64, buffer: Buffer, offset: number): void {
+    this.buffer = buffer;
+    this.offset = offset;
+  }
+  NodeInt64.prototype = (Int64 as unknown as { prototype: object }).prototype;
+  return NodeInt64 as unknown as NodeInt64Maker;
 }
 
 function isNodeInt64(value: unknown): value is NodeInt64 {
@@ -61,17 +81,23 @@ const SLAB_SIZE = 4096;
 let slab = Buffer.allocUnsafeSlow(0);
 let slabPos = SLAB_SIZE;
 
-/**
- * The node-int64 object whose halves are (lo, hi). Its 8 bytes are its own, at `offset` in a
- * Buffer shared with other decoded values (node-int64 reads and writes only those 8 bytes).
- */
-export function joinNodeInt64(lo: number, hi: number, _offset?: number): NodeInt64 {
+/** The offset in `slab` of 8 bytes of its own for the next value (a new slab when it is full). */
+function claim8(): number {
   if (slabPos === SLAB_SIZE) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
     slabPos = 0;
   }
   const o = slabPos;
   slabPos = o + 8;
+  return o;
+}
+
+/**
+ * The node-int64 object whose halves are (lo, hi). Its 8 bytes are its own, at `offset` in a
+ * Buffer shared with other decoded values (node-int64 reads and writes only those 8 bytes).
+ */
+export function joinNodeInt64(lo: number, hi: number, _offset?: number): NodeInt64 {
+  const o = claim8();
   const b = slab;
   b[o] = hi >>> 24;
   b[o + 1] = hi >>> 16;
@@ -81,7 +107,28 @@ export function joinNodeInt64(lo: number, hi: number, _offset?: number): NodeInt
   b[o + 5] = lo >>> 16;
   b[o + 6] = lo >>> 8;
   b[o + 7] = lo;
-  return new (loaded ?? nodeInt64Class())(b, o);
+  if (made === undefined) nodeInt64Class();
+  return new made!(b, o);
+}
+
+/**
+ * The Binary i64 at buf[pos, pos + 8) (bounds checked by the caller) as a node-int64 object: its
+ * 8 big-endian bytes are already node-int64's layout, so they are copied as they are, with no
+ * split into halves and back.
+ */
+export function readNodeInt64BE(buf: Uint8Array, pos: number): NodeInt64 {
+  const o = claim8();
+  const b = slab;
+  b[o] = buf[pos]!;
+  b[o + 1] = buf[pos + 1]!;
+  b[o + 2] = buf[pos + 2]!;
+  b[o + 3] = buf[pos + 3]!;
+  b[o + 4] = buf[pos + 4]!;
+  b[o + 5] = buf[pos + 5]!;
+  b[o + 6] = buf[pos + 6]!;
+  b[o + 7] = buf[pos + 7]!;
+  if (made === undefined) nodeInt64Class();
+  return new made!(b, o);
 }
 
 /** A node-int64 object for an IDL constant given in decimal. */

@@ -1,3 +1,6 @@
+/** What {@link ReadState.view} is until a window needs a view of the input. */
+export const EMPTY_VIEW: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
 /**
  * The cursor generated decoders share: the input, a position and the end of readable bytes.
  *
@@ -16,8 +19,10 @@ export class ReadState {
   text = '';
   textStart = 0;
   textEnd = 0;
-  /** Long strings read from this input so far (the first goes straight to a native slice). */
-  longStrings = 0;
+  /** A DataView of `buf`, made with its first window, for word-at-a-time ASCII checks. */
+  view = EMPTY_VIEW;
+  /** ASCII strings read from this input so far (the first is sliced alone, without a window). */
+  strings = 0;
 
   constructor(
     public buf: Uint8Array,
@@ -39,7 +44,8 @@ export class ReadState {
     this.text = '';
     this.textStart = 0;
     this.textEnd = 0;
-    this.longStrings = 0;
+    this.view = EMPTY_VIEW;
+    this.strings = 0;
   }
 
   /** Bytes of the message from `pos` (window coordinates) to its end. */
