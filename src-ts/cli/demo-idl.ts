@@ -1,3 +1,4 @@
+import { ThriftException } from '../thrift/index.js';
 /** The IDL `heddle demo` runs on: kitex-benchmark's echo service plus an e-commerce order. */
 export const demoIdl = `namespace go heddle.demo
 
@@ -59,3 +60,9 @@ service Echo {
   rpc Echo(EchoRequest) returns (EchoResponse);
 }
 `;
+
+/** The demo's Thrift echo handler: echoes, or throws the declared EchoError for action "fail". */
+export async function thriftEcho({ req }: { req: { action: string; msg: string } }): Promise<{ action: string; msg: string }> {
+  if (req.action === 'fail') throw new ThriftException('EchoError', { code: 7, message: req.msg });
+  return { action: req.action, msg: req.msg };
+}

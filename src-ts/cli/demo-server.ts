@@ -3,10 +3,12 @@
  * thread so server and client each have an event loop, as they would in two processes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import * as discovery from '../discovery/index.js';
 import * as protobuf from '../protobuf/index.js';
 import { bizStatusError } from '../rpc/biz-status.js';
 import { createServer, type ServerOptions } from '../rpc/server.js';
 import * as thrift from '../thrift/index.js';
+import { thriftEcho } from './demo-idl.js';
 
 /** Where one of the services listens. */
 export interface DemoListen {
@@ -21,6 +23,8 @@ export interface DemoServerData {
   thrift: DemoListen;
   protobuf: DemoListen;
   busyPollMicros: number;
+  /** For the merged run: the Thrift server registers in this etcd, with merged-deployment tags. */
+  merged?: { endpoint: string; serviceName: string };
 }
 
 interface EchoMessage {
@@ -29,8 +33,8 @@ interface EchoMessage {
 }
 
 /** A server for `service` in `idl` that listens where `at` says; resolves to it and its bound addresses. */
-async function serve(idl: ServerOptions['idl'], service: string, handlers: ServerOptions['handlers'], at: DemoListen, busyPollMicros: number) {
-  const server = createServer({ idl, service, handlers, shm: { fallback: at.shmFallback }, busyPollMicros });
+async function serve(idl: ServerOptions['idl'], service: string, handlers: ServerOptions['handlers'], at: DemoListen, busyPollMicros: number, registration: Partial<ServerOptions> = {}) {
+  const server = createServer({ idl, service, handlers, shm: { fallback: at.shmFallback }, busyPollMicros, ...registration });
   for (const address of at.addresses) await server.listen(address);
   return server;
 }
@@ -40,14 +44,12 @@ async function main(): Promise<void> {
   const thriftServer = await serve(
     thrift.parse(data.idl, { filename: 'demo.thrift' }),
     'EchoService',
-    {
-      echo: async ({ req }: { req: EchoMessage }) => {
-        if (req.action === 'fail') throw new thrift.Exception('EchoError', { code: 7, message: req.msg });
-        return { action: req.action, msg: req.msg };
-      },
-    },
+    { echo: thriftEcho },
     data.thrift,
     data.busyPollMicros,
+    data.merged === undefined
+      ? {}
+      : { registry: discovery.etcd({ endpoints: [data.merged.endpoint] }), serviceName: data.merged.serviceName, mergedDeployment: true, exitWaitMs: 0 },
   );
   const protobufServer = await serve(
     protobuf.parse(data.proto, { filename: 'demo.proto' }),

@@ -11,6 +11,7 @@ import * as shm from '../shm/index.js';
 import * as thrift from '../thrift/index.js';
 import { demoIdl, demoProto } from './demo-idl.js';
 import type { DemoListen, DemoServerData } from './demo-server.js';
+import { inlineRows, mergedRow, mergedSetup, type MergedRowContext } from './demo-merged.js';
 
 type Print = (line: string) => void;
 
@@ -160,9 +161,24 @@ function flavours(doc: thrift.ThriftDocument, root: protobuf.Root, settings: Dem
   ];
 }
 
+function row(print: Print) {
+  return (label: string, protocol: string, concurrency: number, result: { rate: number; p50: number; p99: number }) =>
+    print(
+      `  ${label.padEnd(12)} ${protocol.padEnd(9)} ${String(concurrency).padStart(7)} ${Math.round(result.rate).toLocaleString('en-US').padStart(9)} ${micros(result.p50).padStart(9)} ${micros(result.p99).padStart(9)}`,
+    );
+}
+
 async function rpcRoundTrips(doc: thrift.ThriftDocument, root: protobuf.Root, settings: DemoSettings, print: Print): Promise<boolean> {
   const listens = { thrift: demoListen('thrift'), protobuf: demoListen('protobuf') };
-  const workerData: DemoServerData = { idl: demoIdl, proto: demoProto, thrift: listens.thrift, protobuf: listens.protobuf, busyPollMicros: settings.busyPollMicros };
+  const merged = await mergedSetup(settings.etcd);
+  const workerData: DemoServerData = {
+    idl: demoIdl,
+    proto: demoProto,
+    thrift: listens.thrift,
+    protobuf: listens.protobuf,
+    busyPollMicros: settings.busyPollMicros,
+    ...('endpoint' in merged ? { merged } : {}),
+  };
   const worker = new Worker(join(__dirname, 'demo-server.js'), { workerData });
   const started = await new Promise<{ thrift: string[]; protobuf: string[]; io: string }>((resolve, reject) => {
     worker.once('message', resolve);
@@ -188,12 +204,15 @@ async function rpcRoundTrips(doc: thrift.ThriftDocument, root: protobuf.Root, se
           ok &&= await flavour.failsAsDeclared(client);
           const result = await drive(() => flavour.echo(client, msg), concurrency, settings.rowMs);
           await client.close();
-          print(
-            `  ${label.padEnd(12)} ${flavour.label.padEnd(9)} ${String(concurrency).padStart(7)} ${Math.round(result.rate).toLocaleString('en-US').padStart(9)} ${micros(result.p50).padStart(9)} ${micros(result.p99).padStart(9)}`,
-          );
+          row(print)(label, flavour.label, concurrency, result);
         }
       }
     }
+    const thriftFlavour = flavours(doc, root, settings)[0]!;
+    const context: MergedRowContext = { doc, rowMs: settings.rowMs, drive, row: row(print), failsAsDeclared: (client) => thriftFlavour.failsAsDeclared(client as EchoClient) };
+    ok = (await inlineRows(context)) && ok;
+    if ('endpoint' in merged) ok = (await mergedRow(context, merged, print)) && ok;
+    else print(`  merged run skipped: ${merged.skipped}`);
   } finally {
     worker.postMessage('close');
     await new Promise((resolve) => worker.once('message', resolve));
@@ -207,19 +226,29 @@ interface DemoSettings {
   busyPollMicros: number;
   /** How long each RPC row is driven. */
   rowMs: number;
+  /** The etcd of the merged run (`--etcd`); default HEDDLE_DEMO_ETCD, else 127.0.0.1:2379. */
+  etcd?: string;
 }
 
-export const demoUsage = `usage: heddle demo [--busy-poll <microseconds>] [--row-ms <milliseconds>]
+export const demoUsage = `usage: heddle demo [--busy-poll <microseconds>] [--row-ms <milliseconds>] [--etcd <host:port>]
 
   --busy-poll N   client and server keep their event loops polling N µs after each write
                   (busyPollMicros), trading a busy core for lower latency; default 0
-  --row-ms N      how long each RPC row runs; default 2000`;
+  --row-ms N      how long each RPC row runs; default 2000
+  --etcd H:P      the etcd of the merged run (the client finds the server there and picks the
+                  same-host path); default HEDDLE_DEMO_ETCD, else 127.0.0.1:2379, skipped if none answers`;
 
 /** The demo's flags, or the reason they cannot be used. */
 export function parseDemoArgs(args: readonly string[]): DemoSettings | string {
   const settings: DemoSettings = { busyPollMicros: 0, rowMs: 2000 };
   for (let i = 0; i < args.length; i += 2) {
     const flag = args[i]!;
+    if (flag === '--etcd') {
+      const endpoint = args[i + 1];
+      if (endpoint === undefined || !/^[^\s/:]+:\d{1,5}$/.test(endpoint)) return `--etcd needs host:port, got ${endpoint ?? 'nothing'}`;
+      settings.etcd = endpoint;
+      continue;
+    }
     if (flag !== '--busy-poll' && flag !== '--row-ms') return `unknown option ${flag}`;
     const text = args[i + 1];
     if (text === undefined || !/^\d{1,9}$/.test(text)) return `${flag} needs a whole number, got ${text ?? 'nothing'}`;
