@@ -94,6 +94,16 @@ describe.each(['binary', 'compact'] as const)('gen-nodejs value options, %s', (p
     expect(second.a.toNumber()).toBe(-1234567890123);
   });
 
+  it('binary Buffers view the input each was decoded from, input after input, pieces included', () => {
+    const inputs = [1, 2, 3].map((k) => Uint8Array.from(plain.encode({ blob: new Uint8Array([k, k, k]), inners: [] })));
+    const offset = new Uint8Array(inputs[2]!.length + 5);
+    offset.set(inputs[2]!, 5);
+    const decoded = [...inputs, offset.subarray(5)].map((bytes) => codec.decode(bytes).blob);
+    expect(decoded.map((blob) => [...blob])).toEqual([[1, 1, 1], [2, 2, 2], [3, 3, 3], [3, 3, 3]]);
+    expect(decoded[3]!.buffer).toBe(offset.buffer);
+    expect(decoded.every((blob) => Buffer.isBuffer(blob))).toBe(true);
+  });
+
   it('unions decode with every other member null', () => {
     const choice = doc.codec('Choice', { ...GEN_NODEJS, protocol });
     expect(choice.decode(choice.encode({ a: null, b: 4 }))).toEqual({ a: null, b: 4 });

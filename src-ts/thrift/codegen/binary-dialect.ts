@@ -82,12 +82,13 @@ function fixedWidth(type: ThriftType): number | undefined {
 export function binaryDecodeDialect(options: ResolvedCodecOptions, access: InputAccess): DecodeDialect {
   const i64Reader = `readI64Binary${I64_SUFFIX[options.i64]}`;
   const boundsCheck = access.check;
-  const lengthPrefixed = (target: string, read: string): string[] => [
+  const lengthPrefixed = (target: string, read: string, before: string[] = []): string[] => [
     ...boundsCheck(4, 'a length', false),
     `len = ${readI32()};`,
     `if (len < 0 || len > ${access.left('pos', 4)}) throw badLength(pos, 'length', len, ${access.left('pos', 4)});`,
     'pos += 4;',
     ...access.span('len'),
+    ...before,
     `${target} = ${read};`,
     'pos += len;',
   ];

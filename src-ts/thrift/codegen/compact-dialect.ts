@@ -114,12 +114,13 @@ function typeTest(variable: string, type: ThriftType): string {
 export function compactDecodeDialect(options: ResolvedCodecOptions, access: InputAccess): DecodeDialect {
   const i64Reader = `readI64Compact${I64_SUFFIX[options.i64]}`;
   const boundsCheck = access.check;
-  const lengthPrefixed = (target: string, read: string): string[] => [
+  const lengthPrefixed = (target: string, read: string, before: string[] = []): string[] => [
     ...access.prefetch(5),
     'len = readVarint32(r, pos);',
     `if (len < 0 || len > ${access.left('r.pos')}) throw badLength(pos, 'length', len, ${access.left('r.pos')});`,
     'pos = r.pos;',
     ...access.span('len'),
+    ...before,
     `${target} = ${read};`,
     'pos += len;',
   ];

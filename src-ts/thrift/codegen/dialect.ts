@@ -87,7 +87,7 @@ export function readSharedScalar(
   target: string,
   checked: boolean,
   access: InputAccess,
-  lengthPrefixed: (target: string, read: string) => string[],
+  lengthPrefixed: (target: string, read: string, before?: string[]) => string[],
   binaryForm: Pick<ResolvedCodecOptions, 'binary' | 'bytes'>,
   asKey = false,
 ): string[] | undefined {
@@ -100,8 +100,9 @@ export function readSharedScalar(
       return lengthPrefixed(target, `${asKey ? 'readKeyText' : 'readText'}(r, pos, pos + len)`);
     case 'binary':
       if (binaryForm.bytes === 'copy') return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'copyToBuffer' : 'copyBytes'}(buf, pos, pos + len)`);
-      // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species.
-      return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'new BufferView' : 'new Uint8Array'}(buf.buffer, buf.byteOffset + pos, len)`);
+      // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species. Its
+      // ArrayBuffer and offset are read from `buf` once per input (see ReadState.viewsOf).
+      return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'new BufferView' : 'new Uint8Array'}(r.ab, r.abOffset + pos, len)`, ['if (r.viewsOf !== buf) viewInput(r, buf);']);
     default:
       return undefined;
   }

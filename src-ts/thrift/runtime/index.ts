@@ -22,6 +22,7 @@ import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
 import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
 import { readKeyText, readText } from './read-text.js';
+import { viewInput } from './read-state.js';
 import { readVarintRunInPieces } from './segmented-read-state.js';
 import { readUuid, writeUuid } from './uuid.js';
 import { copyBytes, copyToBuffer } from '../../protobuf/codegen/byte-pool.js';
@@ -51,6 +52,7 @@ export const runtime = {
   boolKey,
   readText,
   readKeyText,
+  viewInput,
   copyBytes,
   copyToBuffer,
   readUuid,

@@ -1,5 +1,6 @@
 /** What {@link ReadState.view} is until a window needs a view of the input. */
 export const EMPTY_VIEW: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * The cursor generated decoders share: the input, a position and the end of readable bytes.
@@ -23,6 +24,13 @@ export class ReadState {
   view = EMPTY_VIEW;
   /** ASCII strings read from this input so far (the first is sliced alone, without a window). */
   strings = 0;
+  /**
+   * The ArrayBuffer and byte offset of `viewsOf`, for views of `binary` values: read once per
+   * input by {@link viewInput}, since `buf.buffer` costs about as much as the view itself (~30 ns).
+   */
+  viewsOf: Uint8Array = NO_BYTES;
+  ab: ArrayBufferLike = NO_BYTES.buffer;
+  abOffset = 0;
 
   constructor(
     public buf: Uint8Array,
@@ -46,6 +54,8 @@ export class ReadState {
     this.textEnd = 0;
     this.view = EMPTY_VIEW;
     this.strings = 0;
+    this.viewsOf = NO_BYTES;
+    this.ab = NO_BYTES.buffer;
   }
 
   /** Bytes of the message from `pos` (window coordinates) to its end. */
@@ -68,4 +78,11 @@ export class ReadState {
   advance(pos: number, n: number): number {
     return pos + n;
   }
+}
+
+/** Points `r.ab` and `r.abOffset` at `buf`'s memory (generated code calls it when `r.viewsOf !== buf`). */
+export function viewInput(r: ReadState, buf: Uint8Array): void {
+  r.viewsOf = buf;
+  r.ab = buf.buffer;
+  r.abOffset = buf.byteOffset;
 }
