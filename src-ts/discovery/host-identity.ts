@@ -5,12 +5,14 @@ import { ErrorCode, HeddleError } from '../errors.js';
 /**
  * Tags a merged-deployment registration adds to a registry-etcd value (extra tags only: Kitex
  * readers keep the value and ignore tags they do not know). `host` is the host identity (the
- * CloudWeGo whitepaper's "combine key"), `proc` the registering process, `shm` and `unix` the
- * same-host endpoints (a shmipc control socket path, a Unix socket path), `uid` their owner.
+ * CloudWeGo whitepaper's "combine key"), `proc` the registering process, `server` which server of
+ * that process, `shm` and `unix` the same-host endpoints (a shmipc control socket path, a Unix
+ * socket path), `uid` their owner.
  */
 export const MergedTag = {
   host: 'heddle.host',
   proc: 'heddle.proc',
+  server: 'heddle.server',
   shm: 'heddle.shm',
   unix: 'heddle.unix',
   uid: 'heddle.uid',

@@ -187,8 +187,8 @@ export class DiscoveryClient {
     let refused: unknown;
     for (const side of local ? [routes.local, routes.remote] : [routes.remote, routes.local]) {
       if (side.picker === undefined) continue;
-      const inline = side === routes.local ? routes.inline : undefined;
-      if (inline !== undefined && inlineServer(this.destService) !== undefined && (choice === undefined || this.acceptable(inline, choice))) return inline;
+      const inline = side === routes.local ? this.router!.inlineInstance(routes, inlineServer(this.destService)?.inlineId) : undefined;
+      if (inline !== undefined && (choice === undefined || this.acceptable(inline, choice))) return inline;
       try {
         return this.pickOn(side, hashKey, choice);
       } catch (error) {
@@ -295,7 +295,7 @@ export class DiscoveryClient {
   /** How an instance is reached: by its registered address, or local-first's choice. */
   private routeOf(instance: ServiceInstance): { key: string; address: string; shm?: ClientOptions['shm'] } {
     const address = addressOf(instance);
-    return this.router === undefined ? { key: address, address } : this.router.route(instance, address, inlineServer(this.destService) !== undefined);
+    return this.router === undefined ? { key: address, address } : this.router.route(instance, address, inlineServer(this.destService)?.inlineId);
   }
 
   private clientOf(instance: ServiceInstance): InstanceClient {

@@ -4,6 +4,8 @@ import type { CallContext } from './context.js';
 /** What a same-process client needs of a server to call it inline (merged deployment). */
 export interface InlineTarget {
   readonly service: ServiceBinding;
+  /** The server's `heddle.server` tag: which registered instance of this process it is. */
+  readonly inlineId: string;
   /** Whether the server has a handler for `method` (without one it answers UNKNOWN_METHOD). */
   handles(method: string): boolean;
   /** Runs the server's middleware and handler for a call made in this process, counted as in

@@ -47,8 +47,8 @@ export interface RouteSide {
 export interface RouteTable {
   readonly local: RouteSide;
   readonly remote: RouteSide;
-  /** The same-process instance, when inline calls are on and one is listed. */
-  readonly inline: ServiceInstance | undefined;
+  /** Instances registered by servers of this process, when inline calls are on. */
+  readonly ownProcess: readonly ServiceInstance[];
 }
 
 const REFUSED_LOGGED = new Set<string>();
@@ -134,19 +134,24 @@ export class LocalRouter {
   table(list: readonly ServiceInstance[], loadBalancer: LoadBalancerName): RouteTable {
     const local = list.filter((i) => i.tags?.[MergedTag.host] === this.host);
     const remote = list.filter((i) => i.tags?.[MergedTag.host] !== this.host);
-    this.callees = { total: countProcesses(list), local: countProcesses(local) };
+    this.callees = { total: countServers(list), local: countServers(local) };
     this.updateShare();
-    const inline = this.inline ? local.find((i) => i.tags?.[MergedTag.proc] === PROCESS_TOKEN) : undefined;
-    return { local: { list: local, picker: pickerOf(loadBalancer, local) }, remote: { list: remote, picker: pickerOf(loadBalancer, remote) }, inline };
+    const ownProcess = this.inline ? local.filter((i) => i.tags?.[MergedTag.proc] === PROCESS_TOKEN) : [];
+    return { local: { list: local, picker: pickerOf(loadBalancer, local) }, remote: { list: remote, picker: pickerOf(loadBalancer, remote) }, ownProcess };
   }
 
-  /** How to reach `instance`: inline while `inlineServing` (a server of this process serves the
-   * service; during its exit wait it is reached through its sockets), a same-host endpoint whose
-   * owner is allowed, or TCP. */
-  route(instance: ServiceInstance, tcpAddress: string, inlineServing: boolean): Route {
+  /** The listed instance of the server of this process serving inline now (`inlineId`), if any. */
+  inlineInstance(routes: RouteTable, inlineId: string | undefined): ServiceInstance | undefined {
+    return inlineId === undefined ? undefined : routes.ownProcess.find((i) => i.tags?.[MergedTag.server] === inlineId);
+  }
+
+  /** How to reach `instance`: inline when it is the server of this process now serving inline
+   * (`inlineId`; during its exit wait it is reached through its sockets), a same-host endpoint
+   * whose owner is allowed, or TCP. */
+  route(instance: ServiceInstance, tcpAddress: string, inlineId: string | undefined): Route {
     const tags = instance.tags;
     if (tags?.[MergedTag.host] !== this.host) return { key: tcpAddress, address: tcpAddress };
-    if (this.inline && inlineServing && tags[MergedTag.proc] === PROCESS_TOKEN) return { key: `inline:${tcpAddress}`, address: 'inline' };
+    if (this.inline && inlineId !== undefined && tags[MergedTag.proc] === PROCESS_TOKEN && tags[MergedTag.server] === inlineId) return { key: `inline:${tcpAddress}`, address: 'inline' };
     const unix = this.followable(tags[MergedTag.unix]);
     const shmPath = this.sharedMemory && shmUnavailableReason === undefined ? this.followable(tags[MergedTag.shm]) : undefined;
     if (shmPath !== undefined) {
@@ -187,9 +192,9 @@ function isCallerRegistry(resolver: Resolver): resolver is Resolver & CallerRegi
   return typeof r.registerCaller === 'function' && typeof r.deregisterCaller === 'function' && typeof r.resolveCallers === 'function';
 }
 
-/** Instances counted once per process (a server may register several addresses). */
-function countProcesses(list: readonly ServiceInstance[]): number {
-  return new Set(list.map((i) => i.tags?.[MergedTag.proc] ?? i.address)).size;
+/** Callee instances counted once per server (a server may register several addresses). */
+function countServers(list: readonly ServiceInstance[]): number {
+  return new Set(list.map((i) => (i.tags?.[MergedTag.proc] === undefined ? i.address : `${i.tags[MergedTag.proc]}/${i.tags[MergedTag.server] ?? ''}`))).size;
 }
 
 function pickerOf(name: LoadBalancerName, list: readonly ServiceInstance[]): Picker<ServiceInstance> | undefined {

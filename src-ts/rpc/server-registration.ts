@@ -35,7 +35,11 @@ export interface ServerRegistrationOptions {
  * clients stop picking the server before it stops answering. With merged deployment, same-host
  * endpoints join the tags of every registered address as the server opens them.
  */
+let serverSerial = 0;
+
 export class ServerRegistration {
+  /** Tells this server from others of the process in its `heddle.server` tag. */
+  readonly serverId = String(++serverSerial);
   private readonly registered: RegistryInfo[] = [];
   /** Host identity, process and same-host endpoint tags; undefined without merged deployment. */
   private readonly merged: Record<string, string> | undefined;
@@ -49,7 +53,7 @@ export class ServerRegistration {
   ) {
     if (merged !== undefined) {
       const uid = process.getuid?.();
-      this.merged = { [MergedTag.host]: hostIdentityOf(merged.hostIdentity, 'createServer'), [MergedTag.proc]: PROCESS_TOKEN, ...(uid === undefined ? {} : { [MergedTag.uid]: String(uid) }) };
+      this.merged = { [MergedTag.host]: hostIdentityOf(merged.hostIdentity, 'createServer'), [MergedTag.proc]: PROCESS_TOKEN, [MergedTag.server]: this.serverId, ...(uid === undefined ? {} : { [MergedTag.uid]: String(uid) }) };
     }
   }
 

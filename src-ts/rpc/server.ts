@@ -301,6 +301,11 @@ export class RpcServer implements InlineTarget {
     if (this.registration?.isMerged && this.closing === undefined) publishInline(this.registration.serviceName, this);
   }
 
+  /** @internal The `heddle.server` tag this server registers (merged deployment). */
+  get inlineId(): string {
+    return this.registration?.serverId ?? '';
+  }
+
   /** @internal Whether a same-process caller finds a handler for `method`. */
   handles(method: string): boolean {
     return this.handlers[method] !== undefined && this.service.methods.get(method)?.streaming === 'unary';

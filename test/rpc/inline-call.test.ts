@@ -51,6 +51,23 @@ describe('service inline', () => {
     expect(kept.extra).toEqual([1, 2]);
   });
 
+  it('calls inline only the server published for the service; a second one of this process is reached through its socket', async () => {
+    const registry = discovery.memory();
+    const first = await mergedServer(registry);
+    const second = await mergedServer(registry);
+    await second.listen(`unix:///tmp/heddle-inline-second-${process.pid}.sock`);
+    const c = client(registry);
+    const seen: string[] = [];
+    for (let i = 0; i < 8; i++) await c.call('echo', { req: { action: 'echo', msg: '' } }, { onContext: (x) => seen.push(`${x.transport}@${x.peer}`) });
+    // K = 1 (one caller, both callees here): all local; the inline instance is preferred.
+    expect(new Set(seen)).toEqual(new Set([`inline@${first.address.slice(6)}`]));
+    const noInline = client(registry, { localFirst: { hostIdentity: HOST, inline: false } });
+    seen.length = 0;
+    for (let i = 0; i < 8; i++) await noInline.call('echo', { req: { action: 'echo', msg: '' } }, { onContext: (x) => seen.push(`${x.transport}@${x.peer}`) });
+    expect(seen.filter((s) => s === `ttheader@/tmp/heddle-inline-second-${process.pid}.sock`)).toHaveLength(4);
+    expect(seen.filter((s) => s === `ttheader@${first.address.slice(6)}`)).toHaveLength(4);
+  });
+
   it('shares the objects when clone is false', async () => {
     const registry = discovery.memory();
     const result = { action: 'echo', msg: 'shared' };
@@ -123,7 +140,9 @@ describe('service inline', () => {
     const remote = rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, registry, serviceName: 'echo', mergedDeployment: { hostIdentity: 'elsewhere' }, exitWaitMs: 0 });
     await remote.listen('tcp://127.0.0.1:0');
     cleanup.push(() => remote.close({ timeoutMs: 200 }));
-    const c = client(registry, { refreshIntervalMs: 50, retry: { type: 'failure', maxRetries: 2 } });
+    // A second caller elsewhere: m = 2, m' = 1 against n = 2, n' = 1 makes K = 1, every call local.
+    await registry.registerCaller({ serviceName: 'front', id: 'other', tags: { [discovery.MergedTag.host]: 'elsewhere', [discovery.MergedTag.proc]: 'other' } });
+    const c = client(registry, { refreshIntervalMs: 50, retry: { type: 'failure', maxRetries: 2 }, localFirst: { hostIdentity: HOST, serviceName: 'front' } });
     const transports: string[] = [];
     const call = () => c.call('echo', { req: { action: 'echo', msg: 'm' } }, { onContext: (x) => transports.push(`${x.transport}@${x.peer}`) });
     for (let i = 0; i < 20; i++) expect(await call()).toEqual({ action: 'echo', msg: 'm' });
@@ -150,6 +169,7 @@ describe('merged registration', () => {
     expect(instance!.tags).toEqual({
       [discovery.MergedTag.host]: HOST,
       [discovery.MergedTag.proc]: expect.stringMatching(new RegExp(`^${process.pid}-[0-9a-f]{12}$`)),
+      [discovery.MergedTag.server]: server.inlineId,
       [discovery.MergedTag.uid]: String(process.getuid!()),
       [discovery.MergedTag.unix]: `${dir}.sock`,
     });
