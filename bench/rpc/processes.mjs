@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 
 /**
  * Starts `command args` and resolves once its stdout matches `ready` (whose first group is the
- * address it serves), to `{ address, stop }`; `stop` closes its stdin and waits for it to exit.
+ * address it serves), to `{ address, pid, stop }`; `stop` closes its stdin and waits for it to exit.
  */
 export function startProcess(command, args, ready = /READY (\S+)/, label = args[0]) {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -15,7 +15,7 @@ export function startProcess(command, args, ready = /READY (\S+)/, label = args[
       const m = ready.exec(out);
       if (m) {
         child.removeAllListeners('exit');
-        resolve({ address: m[1], stop: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) });
+        resolve({ address: m[1], pid: child.pid, stop: () => new Promise((r) => { child.once('exit', r); child.stdin.end(); }) });
       }
     });
   });

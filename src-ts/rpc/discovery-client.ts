@@ -237,7 +237,8 @@ export class DiscoveryClient {
     this.ready = true;
     this.unwatch = this.resolver.watch?.(this.destService, (list) => this.apply(list));
     this.timer = setInterval(() => {
-      void this.router?.readCallers(this.resolver).then(() => this.apply(this.list, true), () => undefined);
+      // New caller counts change the share only; the instance tables stay.
+      void this.router?.readCallers(this.resolver).catch(() => undefined);
       this.read().then((list) => this.apply(list), () => undefined);
     }, this.refreshIntervalMs);
     this.timer.unref();
@@ -260,10 +261,10 @@ export class DiscoveryClient {
   }
 
   /** Takes a new list; the picker is rebuilt only when the list changed, so round robin keeps its place. */
-  private apply(list: readonly ServiceInstance[], countsChanged = false): void {
+  private apply(list: readonly ServiceInstance[]): void {
     if (this.closed) return;
     const key = JSON.stringify(list.map((i) => [i.network, i.address, i.weight, i.tags]).sort());
-    if (key === this.listKey && !countsChanged) return;
+    if (key === this.listKey) return;
     this.listKey = key;
     this.list = list;
     try {
