@@ -104,6 +104,22 @@ describe.each(['binary', 'compact'] as const)('gen-nodejs value options, %s', (p
     expect(decoded.every((blob) => Buffer.isBuffer(blob))).toBe(true);
   });
 
+  it('list<i64> as node-int64 objects: every value, lists longer than a slab, each value its own bytes', () => {
+    const lists = thrift.parse('struct L { 1: list<i64> values, 2: i64 one }');
+    const withInt64 = lists.codec('L', { ...GEN_NODEJS, protocol });
+    const values = Array.from({ length: 700 }, (_, i) => BigInt(i) * 0x1_0000_0001n - 2n ** 62n);
+    const bytes = lists.codec('L', { protocol }).encode({ values, one: 5n }).slice();
+    for (let round = 0; round < 3; round++) {
+      const decoded = withInt64.decode(bytes);
+      expect(decoded.values.map((v: Int64) => v.toOctetString())).toEqual(values.map((v) => BigInt.asUintN(64, v).toString(16).padStart(16, '0')));
+      decoded.values[1].setValue(9);
+      expect(decoded.values[0].toOctetString()).toBe('c000000000000000');
+      expect(decoded.values[2].toOctetString()).toBe(BigInt.asUintN(64, values[2]!).toString(16).padStart(16, '0'));
+      expect(decoded.one.toNumber()).toBe(5);
+    }
+    expect(withInt64.decode(lists.codec('L', { protocol }).encode({ values: [] }).slice()).values).toEqual([]);
+  });
+
   it('unions decode with every other member null', () => {
     const choice = doc.codec('Choice', { ...GEN_NODEJS, protocol });
     expect(choice.decode(choice.encode({ a: null, b: 4 }))).toEqual({ a: null, b: 4 });

@@ -106,7 +106,7 @@ export function binaryDecodeDialect(options: ResolvedCodecOptions, access: Input
     fieldTypeTest: (type: ThriftType) => `type === ${binaryTypeOf(type)}`,
     boolFromHeader: undefined,
     skipField: 'pos = skipBinary(r, pos, type, depth + 1, MAX_DEPTH);',
-    readValue(type: ThriftType, target: string, checked: boolean, asKey = false): string[] {
+    readValue(type: ThriftType, target: string, checked: boolean, asKey: boolean | 'name' = false): string[] {
       if (type.kind === 'enum') return [...boundsCheck(4, 'an i32', checked), `${target} = ${readI32()};`, 'pos += 4;'];
       if (type.kind !== 'base') throw new Error(`not a scalar: ${typeLabel(type)}`);
       switch (type.name) {
@@ -117,7 +117,7 @@ export function binaryDecodeDialect(options: ResolvedCodecOptions, access: Input
         case 'i32':
           return [...boundsCheck(4, 'an i32', checked), `${target} = ${readI32()};`, 'pos += 4;'];
         case 'i64':
-          return [...boundsCheck(8, 'an i64', checked), `${target} = ${i64Reader}(buf, pos);`, 'pos += 8;'];
+          return [...boundsCheck(8, 'an i64', checked), `${target} = ${asKey === 'name' ? 'readI64BinaryString' : i64Reader}(buf, pos);`, 'pos += 8;'];
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleBE(buf, pos);`, 'pos += 8;'];
         default:

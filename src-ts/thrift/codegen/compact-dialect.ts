@@ -138,7 +138,7 @@ export function compactDecodeDialect(options: ResolvedCodecOptions, access: Inpu
     fieldTypeTest: (type: ThriftType) => typeTest('type', type),
     boolFromHeader: `type === ${CompactType.BOOLEAN_TRUE}`,
     skipField: 'pos = skipCompactField(r, pos, type, depth + 1, MAX_DEPTH);',
-    readValue(type: ThriftType, target: string, checked: boolean, asKey = false): string[] {
+    readValue(type: ThriftType, target: string, checked: boolean, asKey: boolean | 'name' = false): string[] {
       if (type.kind === 'enum') return [...access.prefetch(5), `${target} = readZigzag32(r, pos);`, 'pos = r.pos;'];
       if (type.kind !== 'base') throw new Error(`not a scalar: ${typeLabel(type)}`);
       switch (type.name) {
@@ -149,7 +149,7 @@ export function compactDecodeDialect(options: ResolvedCodecOptions, access: Inpu
         case 'i32':
           return [...access.prefetch(5), `${target} = readZigzag32(r, pos);`, 'pos = r.pos;'];
         case 'i64':
-          return [...access.prefetch(10), `${target} = ${i64Reader}(r, pos);`, 'pos = r.pos;'];
+          return [...access.prefetch(10), `${target} = ${asKey === 'name' ? 'readI64CompactString' : i64Reader}(r, pos);`, 'pos = r.pos;'];
         case 'double':
           return [...boundsCheck(8, 'a double', checked), `${target} = readDoubleLE(buf, pos);`, 'pos += 8;'];
         default:

@@ -51,9 +51,11 @@ export interface DecodeDialect {
   /**
    * Statements reading a scalar, string or binary into `target`. `checked` says the bytes are known
    * to be present (a fixed-width element after the count check), so bounds checks can go.
-   * `asKey` says the value is a map key (strings then go through the short-key cache).
+   * `asKey` says the value is a map key (strings then go through the short-key cache); `'name'`,
+   * a key of a map decoded as an object, wanted as its property name (an i64 then comes as its
+   * decimal string, whatever the i64 option).
    */
-  readValue(type: ThriftType, target: string, checked: boolean, asKey?: boolean): string[];
+  readValue(type: ThriftType, target: string, checked: boolean, asKey?: boolean | 'name'): string[];
   /** Reads a list/set header at level L into `nL`, checking the element type and the count. */
   listHeader(level: number, element: ThriftType): string[];
   /** Reads a map header at level L into `nL`, checking key and value types and the count. */
@@ -89,7 +91,7 @@ export function readSharedScalar(
   access: InputAccess,
   lengthPrefixed: (target: string, read: string, before?: string[]) => string[],
   binaryForm: Pick<ResolvedCodecOptions, 'binary' | 'bytes'>,
-  asKey = false,
+  asKey: boolean | 'name' = false,
 ): string[] | undefined {
   switch (name) {
     case 'i8':
@@ -97,7 +99,7 @@ export function readSharedScalar(
     case 'uuid':
       return [...access.check(16, 'a uuid', checked), `${target} = readUuid(buf, pos);`, 'pos += 16;'];
     case 'string':
-      return lengthPrefixed(target, `${asKey ? 'readKeyText' : 'readText'}(r, pos, pos + len)`);
+      return lengthPrefixed(target, `${asKey === false ? 'readText' : 'readKeyText'}(r, pos, pos + len)`);
     case 'binary':
       if (binaryForm.bytes === 'copy') return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'copyToBuffer' : 'copyBytes'}(buf, pos, pos + len)`);
       // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species. Its

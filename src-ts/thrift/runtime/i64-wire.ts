@@ -3,7 +3,7 @@
  * helper: Binary is 8 bytes big-endian, Compact a zigzag varint of up to 10 bytes.
  */
 import { halves, joinBigint, joinNumber, joinString, splitBigint, splitNumber, splitString } from './int64.js';
-import { joinNodeInt64, readNodeInt64BE, splitNodeInt64 } from './node-int64.js';
+import { joinNodeInt64, readNodeInt64BE, readNodeInt64ListBE, splitNodeInt64 } from './node-int64.js';
 import type { ReadState } from './read-state.js';
 import { readZigzag64, writeZigzag64 } from './varint.js';
 
@@ -85,6 +85,8 @@ export const readI64CompactString = compactReader(joinString);
 export const writeI64BinaryNodeInt64 = binaryWriter(splitNodeInt64);
 /** Binary i64 as a node-int64 object. */
 export const readI64BinaryNodeInt64 = readNodeInt64BE;
+/** A Binary list<i64>'s elements as node-int64 objects. */
+export const readI64ListBinaryNodeInt64 = readNodeInt64ListBE;
 /** Compact i64 from a node-int64 object, a safe integer or a bigint. */
 export const writeI64CompactNodeInt64 = compactWriter(splitNodeInt64);
 /** Compact i64 as a node-int64 object. */

@@ -16,7 +16,7 @@ import {
 } from './codec-failure.js';
 import { BufferView, isPlainObject, levelPath, toInt16Array, utf8Bytes } from './helpers.js';
 import * as i64 from './i64-wire.js';
-import { joinNodeInt64, nodeInt64Name } from './node-int64.js';
+import { joinNodeInt64 } from './node-int64.js';
 import { readDoubleBE, readDoubleLE } from './int64.js';
 import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
@@ -65,7 +65,6 @@ export const runtime = {
   writeBytesCompact,
   ...i64,
   joinNodeInt64,
-  nodeInt64Name,
   // varints and skipping
   readVarint32,
   readZigzag16,

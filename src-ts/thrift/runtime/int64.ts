@@ -68,9 +68,11 @@ export function joinNumber(lo: number, hi: number, offset: number): number {
   return n;
 }
 
-/** The decimal string whose halves are (lo, hi). */
+/** The decimal string whose halves are (lo, hi); through a number when that is exact (most values). */
 export function joinString(lo: number, hi: number, _offset?: number): string {
-  return joinBigint(lo, hi).toString();
+  // Exact below 2^53 in magnitude; a larger value rounds to 2^53 or beyond, which is not safe.
+  const n = hi * TWO_POW_32 + (lo >>> 0);
+  return Number.isSafeInteger(n) ? String(n) : joinBigint(lo, hi).toString();
 }
 
 /** Reads a big-endian double at `pos` (bounds already checked). */

@@ -79,16 +79,16 @@ export function splitNodeInt64(value: unknown): void {
 /** Bytes carved into 8-byte values: one Buffer per 512 decoded i64s, not one per value. */
 const SLAB_SIZE = 4096;
 let slab = Buffer.allocUnsafeSlow(0);
-let slabPos = SLAB_SIZE;
+let slabPos = 0;
 
-/** The offset in `slab` of 8 bytes of its own for the next value (a new slab when it is full). */
-function claim8(): number {
-  if (slabPos === SLAB_SIZE) {
-    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+/** The offset in `slab` of `bytes` bytes of its own for the next values (a new slab when they do not fit). */
+function claim(bytes: number): number {
+  if (slabPos + bytes > slab.length) {
+    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, bytes));
     slabPos = 0;
   }
   const o = slabPos;
-  slabPos = o + 8;
+  slabPos = o + bytes;
   return o;
 }
 
@@ -97,7 +97,7 @@ function claim8(): number {
  * Buffer shared with other decoded values (node-int64 reads and writes only those 8 bytes).
  */
 export function joinNodeInt64(lo: number, hi: number, _offset?: number): NodeInt64 {
-  const o = claim8();
+  const o = claim(8);
   const b = slab;
   b[o] = hi >>> 24;
   b[o + 1] = hi >>> 16;
@@ -117,7 +117,7 @@ export function joinNodeInt64(lo: number, hi: number, _offset?: number): NodeInt
  * split into halves and back.
  */
 export function readNodeInt64BE(buf: Uint8Array, pos: number): NodeInt64 {
-  const o = claim8();
+  const o = claim(8);
   const b = slab;
   b[o] = buf[pos]!;
   b[o + 1] = buf[pos + 1]!;
@@ -131,24 +131,23 @@ export function readNodeInt64BE(buf: Uint8Array, pos: number): NodeInt64 {
   return new made!(b, o);
 }
 
+/**
+ * The `n` Binary i64s at buf[pos, pos + 8n) (bounds checked by the caller) as node-int64 objects:
+ * their bytes copied to the slab in one go, then one object each over its 8 bytes.
+ */
+export function readNodeInt64ListBE(buf: Uint8Array, pos: number, n: number): NodeInt64[] {
+  const bytes = n * 8;
+  const o = claim(bytes);
+  const b = slab;
+  b.set(buf.subarray(pos, pos + bytes), o);
+  if (made === undefined) nodeInt64Class();
+  const values = new Array<NodeInt64>(n);
+  for (let k = 0; k < n; k++) values[k] = new made!(b, o + 8 * k);
+  return values;
+}
+
 /** A node-int64 object for an IDL constant given in decimal. */
 export function nodeInt64Of(decimal: string): NodeInt64 {
   const n = BigInt.asUintN(64, BigInt(decimal));
   return joinNodeInt64(Number(n & 0xffffffffn) | 0, Number(n >> 32n) | 0);
-}
-
-const TWO_POW_32 = 4294967296;
-
-/**
- * The exact decimal form of a node-int64 object, as a map key's property name (`String(int64)`
- * would go through its toNumber, which gives Infinity beyond 2^53).
- */
-export function nodeInt64Name(value: NodeInt64): string {
-  const b = value.buffer;
-  const o = value.offset;
-  const hi = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-  const lo = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
-  const n = hi * TWO_POW_32 + lo;
-  if (Number.isSafeInteger(n)) return String(n);
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
