@@ -5,7 +5,7 @@ import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
 import { Governor, isGoverned, type InstanceChoice } from './governed-call.js';
 import { InlineClient } from './inline-call.js';
 import { inlineServer } from './inline-services.js';
-import { LocalRouter, type LocalFirstOptions, type RouteSide, type RouteTable } from './local-routing.js';
+import { LocalRouter, type LocalFirstOptions, type Route, type RouteSide, type RouteTable } from './local-routing.js';
 import { logWarn } from '../log/index.js';
 
 /** Options of {@link createClient} for a service found through a resolver instead of one address. */
@@ -294,10 +294,19 @@ export class DiscoveryClient {
   private seen = new Set<string>();
 
   /** How an instance is reached: by its registered address, or local-first's choice. */
-  private routeOf(instance: ServiceInstance): { key: string; address: string; shm?: ClientOptions['shm'] } {
+  private routeOf(instance: ServiceInstance): Route {
     const address = addressOf(instance);
-    return this.router === undefined ? { key: address, address } : this.router.route(instance, address, inlineServer(this.destService)?.inlineId);
+    if (this.router === undefined) return { key: address, address };
+    // Cached per instance object (a new list brings new objects): same-host routes stat socket files.
+    const inlineId = inlineServer(this.destService)?.inlineId;
+    const cached = this.routeCache.get(instance);
+    if (cached !== undefined && cached.inlineId === inlineId) return cached.route;
+    const route = this.router.route(instance, address, inlineId);
+    this.routeCache.set(instance, { inlineId, route });
+    return route;
   }
+
+  private readonly routeCache = new WeakMap<ServiceInstance, { inlineId: string | undefined; route: Route }>();
 
   private clientOf(instance: ServiceInstance): InstanceClient {
     const route = this.routeOf(instance);
