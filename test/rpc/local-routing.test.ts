@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discovery, rpc, shm } from '../../src-ts/index.js';
 import { echoDoc } from './echo-fixture.js';
@@ -62,5 +63,48 @@ describe('same-host endpoints', () => {
     expect(statSync(`${base}-c-shm.sock`).mode & 0o777).toBe(0o600);
     expect(await arrival(registry, { hostIdentity: HOST, inline: false })).toBe('shm');
     expect(await arrival(registry, { hostIdentity: HOST, inline: false, sharedMemory: false })).toBe('unix');
+  });
+});
+
+describe('failing local instances', () => {
+  it('are dropped from local routing by their breaker, and their share goes remote without a lost call', async () => {
+    const registry = discovery.memory();
+    // A remote instance that answers, and a local one whose port nothing listens on.
+    const remote = rpc.createServer({
+      idl: echoDoc,
+      service: 'EchoService',
+      handlers: { echo: async ({ req }: { req: { action: string } }) => ({ action: req.action, msg: 'remote' }) },
+      registry,
+      serviceName: 'echo',
+      mergedDeployment: { hostIdentity: 'elsewhere' },
+      exitWaitMs: 0,
+    });
+    await remote.listen('tcp://127.0.0.1:0');
+    cleanup.push(() => remote.close({ timeoutMs: 200 }));
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const deadPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    await registry.register({ serviceName: 'echo', address: `127.0.0.1:${deadPort}`, weight: 10, tags: { [discovery.MergedTag.host]: HOST, [discovery.MergedTag.proc]: 'gone-1' } });
+    // One caller here, one callee here of two: K = 2, half the calls try the local instance.
+    const client = rpc.createClient({
+      idl: echoDoc,
+      service: 'EchoService',
+      resolver: registry,
+      destService: 'echo',
+      localFirst: { hostIdentity: HOST },
+      retry: { type: 'failure', maxRetries: 2, retryOnCodes: ['ERR_CONNECTION'], budget: false },
+      circuitBreaker: { service: false, instance: { minSamples: 4, errorRate: 0.5, coolingMs: 60_000 } },
+    });
+    cleanup.push(() => client.close());
+    const attempts: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const reply = (await client.call('echo', { req: { action: 'echo', msg: '' } }, { onContext: (ctx) => attempts.push(ctx.attempts ?? 1) })) as { msg: string };
+      expect(reply.msg).toBe('remote');
+    }
+    expect(client.localRouting!.localShare).toBe(0.5);
+    // The breaker opened after a few failed attempts; from then on no call tries the dead instance.
+    expect(attempts.slice(20).every((n) => n === 1)).toBe(true);
+    expect(attempts.filter((n) => n > 1).length).toBeGreaterThan(0);
   });
 });
