@@ -71,7 +71,12 @@ export class DiscoveryClient {
   private ready = false;
   private readonly governor: Governor | undefined;
   private readonly router: LocalRouter | undefined;
+  /** The list split into local and remote sides, when local-first routing is on. */
   private routes: RouteTable | undefined;
+  /** How each listed instance is reached, computed once per instance (and inline server). */
+  private readonly routeCache = new WeakMap<ServiceInstance, { inlineId: string | undefined; route: Route }>();
+  /** Instance addresses of the current list, to forget the breakers of those that leave it. */
+  private seen = new Set<string>();
 
   /** @internal Use {@link createClient}. */
   constructor(options: DiscoveryClientOptions) {
@@ -291,8 +296,6 @@ export class DiscoveryClient {
     return gone;
   }
 
-  private seen = new Set<string>();
-
   /** How an instance is reached: by its registered address, or local-first's choice. */
   private routeOf(instance: ServiceInstance): Route {
     const address = addressOf(instance);
@@ -305,8 +308,6 @@ export class DiscoveryClient {
     this.routeCache.set(instance, { inlineId, route });
     return route;
   }
-
-  private readonly routeCache = new WeakMap<ServiceInstance, { inlineId: string | undefined; route: Route }>();
 
   private clientOf(instance: ServiceInstance): InstanceClient {
     const route = this.routeOf(instance);
