@@ -8,6 +8,7 @@
 // Prints "READY <address>" when listening; exits when stdin closes.
 import { createServer } from 'node:net';
 import heddle from '../../dist/index.js';
+import { writeChunk } from './echo-peer-write.mjs';
 
 const [transport, path] = process.argv.slice(2);
 let close;
@@ -17,17 +18,7 @@ if (transport === 'shm') {
   server.on('stream', (stream) => {
     stream.setDataHandler((chunk) => {
       // One copy into fresh slices, as any real reply would be produced.
-      if (chunk.views.length === 1) {
-        stream.write(chunk.views[0]);
-      } else {
-        const out = stream.allocate(chunk.byteLength);
-        let at = 0;
-        for (const view of chunk.views) {
-          out.set(view, at);
-          at += view.length;
-        }
-        out.send();
-      }
+      writeChunk(stream, chunk);
       chunk.release();
     });
   });

@@ -1,8 +1,10 @@
-// IPC ping-pong between two processes: heddle shm (shmipc v3, memfds) against Node `net` over a
-// Unix socket and over TCP, at 64 B, 1 KiB, 4 KiB, 64 KiB, 1 MiB and 4 MiB. The echo process
+// IPC between two processes, in one run: (1) ping-pong of raw bytes, heddle shm (shmipc v3,
+// memfds) against Node `net` over a Unix socket and over TCP, at 64 B, 1 KiB, 4 KiB, 64 KiB, 1 MiB
+// and 4 MiB, with 1, 4 and 64 callers (each caller its own stream or connection); the echo process
 // (echo-peer.mjs) sends every byte back; one round trip = the payload there and back, each side
-// producing it once (shm: one copy into slices; net: the kernel's copies). Measurements are taken
-// here, per round trip, interleaving the transports so drift on a shared machine hits all alike.
+// producing it once (shm: one copy into slices; net: the kernel's copies). (2) RPC echo over the
+// same sweep (rpc-echo.mjs): heddle client and server at shm://, unix:// and tcp:// addresses.
+// Measurements interleave the transports so drift on a shared machine hits all alike.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -10,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import heddle from '../../dist/index.js';
+import { writeWhenAccepted } from './echo-peer-write.mjs';
+import { CALLERS, loadLine, run as runRpcEcho, table as rpcEchoTable } from './rpc-echo.mjs';
 
 const quick = process.env.HEDDLE_BENCH_QUICK === '1';
 const SIZES = [
@@ -51,35 +55,53 @@ function roundTripper(send, onBytes) {
   });
 }
 
+const MAX_CALLERS = Math.max(...CALLERS);
+
 async function shmTransport(dir) {
   const path = join(dir, 'shm.sock');
   const peer = await startPeer(['shm', path]);
   const client = await heddle.shm.connect(path);
-  const stream = await client.acquireStream();
-  const roundTrip = roundTripper((p) => stream.write(p), (cb) => stream.setDataHandler((chunk) => {
-    const n = chunk.byteLength;
-    chunk.release();
-    cb(n);
-  }));
-  return { name: 'heddle shm', roundTrip, close: async () => { await client.close(); peer.stop(); } };
+  const channels = [];
+  for (let i = 0; i < MAX_CALLERS; i++) {
+    const stream = await client.acquireStream();
+    channels.push(roundTripper((p) => writeWhenAccepted(stream, p), (cb) => stream.setDataHandler((chunk) => {
+      const n = chunk.byteLength;
+      chunk.release();
+      cb(n);
+    })));
+  }
+  return { name: 'heddle shm', channels, close: async () => { await client.close(); peer.stop(); } };
 }
 
 async function netTransport(kind, dir) {
   const peer = await startPeer(kind === 'unix' ? ['unix', join(dir, 'net.sock')] : ['tcp']);
-  const socket = kind === 'unix' ? connect(peer.address) : connect(Number(peer.address), '127.0.0.1');
-  await new Promise((resolve) => socket.once('connect', resolve));
-  socket.setNoDelay(true);
-  const roundTrip = roundTripper((p) => socket.write(p), (cb) => socket.on('data', (d) => cb(d.length)));
-  return { name: `net ${kind}`, roundTrip, close: async () => { socket.destroy(); peer.stop(); } };
+  const sockets = [];
+  const channels = [];
+  for (let i = 0; i < MAX_CALLERS; i++) {
+    const socket = kind === 'unix' ? connect(peer.address) : connect(Number(peer.address), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.setNoDelay(true);
+    sockets.push(socket);
+    channels.push(roundTripper((p) => socket.write(p), (cb) => socket.on('data', (d) => cb(d.length))));
+  }
+  return { name: `net ${kind}`, channels, close: async () => { for (const s of sockets) s.destroy(); peer.stop(); } };
 }
 
-async function sample(transport, payload, samples) {
-  const deadline = performance.now() + BUDGET_MS;
-  do {
-    const start = process.hrtime.bigint();
-    await transport.roundTrip(payload);
-    samples.push(Number(process.hrtime.bigint() - start));
-  } while (performance.now() < deadline);
+/** `callers` channels doing round trips at once for the budget (and at least one each): each
+ * round trip's time goes into `samples`; returns round trips per second over the wall time. */
+async function sample(transport, payload, callers, samples) {
+  const start = performance.now();
+  const deadline = start + BUDGET_MS;
+  let count = 0;
+  await Promise.all(transport.channels.slice(0, callers).map(async (roundTrip) => {
+    do {
+      const t0 = process.hrtime.bigint();
+      await roundTrip(payload);
+      samples.push(Number(process.hrtime.bigint() - t0));
+      count++;
+    } while (performance.now() < deadline);
+  }));
+  return (count * 1e3) / (performance.now() - start);
 }
 
 export async function run(bench) {
@@ -87,45 +109,65 @@ export async function run(bench) {
     process.stderr.write(`ipc: skipped, shared memory unavailable (${heddle.shm.unavailableReason})\n`);
     return;
   }
+  const started = loadLine();
+  const summary = await pingPong(bench);
+  const verdict = (ok) => (ok ? 'met' : 'NOT met');
+  const at = (size) => summary.get(size);
+  process.stderr.write(
+    `ipc ping-pong vs Unix socket, 1 caller: 1 MiB throughput ${at(1 << 20).toFixed(2)}x (>= 4x: ${verdict(at(1 << 20) >= 4)}); ` +
+      `faster from 4 KiB up: ${verdict([4096, 65536, 1 << 20, 4 << 20].every((s) => at(s) > 1))}; ` +
+      `64 B latency ${(1 / at(64)).toFixed(2)}x of the Unix socket's (<= 1.2x: ${verdict(1 / at(64) <= 1.2)})\n`,
+  );
+  const rows = await runRpcEcho(bench);
+  process.stdout.write(`\nRPC echo (bench/ipc/rpc-echo.mjs), load average at start ${started}, at end ${loadLine()}:\n\n${rpcEchoTable(rows)}\n\n`);
+}
+
+/** Ping-pong over the sweep at each caller count; returns, for 1 caller, Unix time / shm time per size. */
+async function pingPong(bench) {
   const dir = mkdtempSync(join(tmpdir(), 'heddle-bench-ipc-'));
   const transports = [await shmTransport(dir), await netTransport('unix', dir), await netTransport('tcp', dir)];
   const summary = new Map();
   try {
-    for (const [size, label] of SIZES) {
-      const payload = Buffer.alloc(size, 0xab);
-      const samples = transports.map(() => []);
-      for (const transport of transports) for (let i = 0; i < WARMUP_ROUNDS; i++) await transport.roundTrip(payload);
-      for (let r = 0; r < REPEATS; r++) {
-        for (const [i, transport] of transports.entries()) await sample(transport, payload, samples[i]);
-      }
-      const stats = samples.map((s) => {
-        s.sort((a, b) => a - b);
-        return { median: s[Math.floor(s.length / 2)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))] };
-      });
-      for (const [i, transport] of transports.entries()) {
-        bench.record({
-          title: `ping-pong ${label}`,
-          name: transport.name,
-          medianNs: stats[i].median,
-          p99Ns: stats[i].p99,
-          opsPerSec: 1e9 / stats[i].median,
-          bytes: size,
-          mbPerSec: (size / stats[i].median) * 1e3,
-          baseline: transports[0].name,
-          ratio: stats[i].median / stats[0].median,
+    for (const callers of CALLERS) {
+      for (const [size, label] of SIZES) {
+        const payload = Buffer.alloc(size, 0xab);
+        const samples = transports.map(() => []);
+        const rates = transports.map(() => []);
+        for (const transport of transports) {
+          await Promise.all(transport.channels.slice(0, callers).map(async (roundTrip) => {
+            for (let i = 0; i < Math.ceil(WARMUP_ROUNDS / callers); i++) await roundTrip(payload);
+          }));
+        }
+        for (let r = 0; r < REPEATS; r++) {
+          for (let k = 0; k < transports.length; k++) {
+            const i = (r + k) % transports.length;
+            rates[i].push(await sample(transports[i], payload, callers, samples[i]));
+          }
+        }
+        const stats = samples.map((s, i) => {
+          s.sort((a, b) => a - b);
+          const sorted = [...rates[i]].sort((a, b) => a - b);
+          return { median: s[Math.floor(s.length / 2)], p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))], rate: sorted[sorted.length >> 1] };
         });
+        for (const [i, transport] of transports.entries()) {
+          bench.record({
+            title: `ping-pong ${label} c=${callers}`,
+            name: transport.name,
+            medianNs: stats[i].median,
+            p99Ns: stats[i].p99,
+            opsPerSec: stats[i].rate,
+            bytes: size,
+            mbPerSec: (size * stats[i].rate) / 1e6,
+            baseline: transports[0].name,
+            ratio: stats[0].rate / stats[i].rate,
+          });
+        }
+        if (callers === 1) summary.set(size, stats[1].median / stats[0].median);  // Unix socket time / shm time
       }
-      summary.set(size, stats[1].median / stats[0].median);  // Unix socket time / shm time
     }
   } finally {
     for (const transport of transports) await transport.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const verdict = (ok) => (ok ? 'met' : 'NOT met');
-  const at = (size) => summary.get(size);
-  process.stderr.write(
-    `ipc targets vs Unix socket: 1 MiB throughput ${at(1 << 20).toFixed(2)}x (>= 4x: ${verdict(at(1 << 20) >= 4)}); ` +
-      `faster from 4 KiB up: ${verdict([4096, 65536, 1 << 20, 4 << 20].every((s) => at(s) > 1))}; ` +
-      `64 B latency ${(1 / at(64)).toFixed(2)}x of the Unix socket's (<= 1.2x: ${verdict(1 / at(64) <= 1.2)})\n`,
-  );
+  return summary;
 }

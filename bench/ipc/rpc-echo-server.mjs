@@ -1,6 +1,7 @@
 // The server side of bench/ipc/rpc-echo.mjs, in its own process: a heddle RPC server whose one
 // method returns the binary it was given, listening on the address in argv (shm://, unix://,
-// tcp://). Prints "READY <bound address>"; exits when stdin closes.
+// tcp://). Prints "READY <bound address> <pid>" (the pid lets the benchmark read its CPU time);
+// exits when stdin closes.
 import heddle from '../../dist/index.js';
 import { blobEchoIdl } from './rpc-echo-idl.mjs';
 
@@ -8,7 +9,7 @@ const [address] = process.argv.slice(2);
 const doc = heddle.thrift.parse(blobEchoIdl, { filename: 'blob-echo.thrift' });
 const server = heddle.rpc.createServer({ idl: doc, service: 'BlobEcho', handlers: { echo: async ({ req }) => req } });
 await server.listen(address);
-process.stdout.write(`READY ${server.address}\n`);
+process.stdout.write(`READY ${server.address} ${process.pid}\n`);
 process.stdin.resume();
 process.stdin.on('end', async () => {
   await server.close();

@@ -122,6 +122,8 @@ class Session {
   Outcome NotifyIfPending();
   Outcome Cancel(uint32_t allocation_id);
   Outcome SendFallback(uint32_t stream_id, const uint8_t* data, size_t length);
+  // Whether SendFallback would take `length` payload bytes now rather than fail with kOutputLimit.
+  bool FallbackHasRoom(size_t length) const;
   Outcome Release(const uint32_t* slice_offsets, size_t count);
   // Whether [data_offset, data_offset + length) lies in the data of slice `slice_offset`, a slice
   // delivered to JavaScript and not released: what may be handed out as its own ArrayBuffer.

@@ -230,8 +230,7 @@ Outcome Session::SendFallback(uint32_t stream_id, const uint8_t* data, size_t le
   }
   // With output already waiting, all of this message would wait too: bound what a peer that stopped
   // reading can make us hold.
-  const size_t queued = out_.size() - out_offset_;
-  if (queued > 0 && queued + kControlHeaderSize + kFallbackMetaSize + length > options_.max_queued_output) {
+  if (!FallbackHasRoom(length)) {
     return Outcome::Fail(Status::kOutputLimit, "the peer is not reading the control socket: FallbackData output limit reached");
   }
   // Chunks queued with a deferred notification come first: the peer must drain them before it
@@ -243,6 +242,11 @@ Outcome Session::SendFallback(uint32_t stream_id, const uint8_t* data, size_t le
   ++stats_.fallback_chunks_sent;
   stats_.fallback_bytes_sent += length;
   return Write(scratch_message_.data(), scratch_message_.size(), data, length);
+}
+
+bool Session::FallbackHasRoom(size_t length) const {
+  const size_t queued = out_.size() - out_offset_;
+  return queued == 0 || queued + kControlHeaderSize + kFallbackMetaSize + length <= options_.max_queued_output;
 }
 
 Outcome Session::Release(const uint32_t* slice_offsets, size_t count) {

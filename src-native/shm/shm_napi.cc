@@ -127,9 +127,11 @@ Napi::Value SendFallback(const Napi::CallbackInfo& info) {
 }
 
 // shmAllocate(session, bytes, out) -> allocation id; kAllocatePoolExhausted when no slices are free
-// (send FallbackData instead); another negative status on failure. out = [count, (data offset,
-// capacity)*].
+// (send FallbackData instead); kAllocateOutputFull when none are free and FallbackData of that size
+// would be refused too (kOutputLimit: retry later, before encoding anything); another negative
+// status on failure. out = [count, (data offset, capacity)*].
 constexpr int32_t kAllocatePoolExhausted = -100;
+constexpr int32_t kAllocateOutputFull = -101;
 Napi::Value Allocate(const Napi::CallbackInfo& info) {
   SessionHandle* handle = SessionHandle::Unwrap(info[0]);
   if (handle == nullptr || !info[2].IsTypedArray()) return info.Env().Undefined();
@@ -139,7 +141,10 @@ Napi::Value Allocate(const Napi::CallbackInfo& info) {
   Session& session = handle->session();
   // Allocating reads the free lists: a truncation found there ends the session, not a fallback.
   const Outcome o = session.Guard(session.Allocate(static_cast<uint64_t>(info[1].As<Napi::Number>().Int64Value()), &id, &slices));
-  if (o.status == Status::kPoolExhausted) return Napi::Number::New(info.Env(), kAllocatePoolExhausted);
+  if (o.status == Status::kPoolExhausted) {
+    const bool room = session.FallbackHasRoom(static_cast<size_t>(info[1].As<Napi::Number>().Int64Value()));
+    return Napi::Number::New(info.Env(), room ? kAllocatePoolExhausted : kAllocateOutputFull);
+  }
   if (!o.ok()) return Napi::Number::New(info.Env(), handle->Finish(info.Env(), o, "allocate"));
   if (out.ElementLength() < 1 + 2 * slices->size()) {
     handle->session().Cancel(id);
@@ -292,6 +297,7 @@ Napi::Value Layout(const Napi::CallbackInfo& info) {
       {"eventRecordWords", kEventRecordWords},       {"eventEstablished", kEventEstablished},
       {"eventData", kEventData},                     {"eventFallbackData", kEventFallbackData},
       {"eventStreamClosed", kEventStreamClosed},     {"allocatePoolExhausted", kAllocatePoolExhausted},
+      {"allocateOutputFull", kAllocateOutputFull},
   };
   for (const auto& [name, value] : entries) o.Set(name, value);
   return o;

@@ -12,6 +12,11 @@ import { ChunkFramer, type FrameConnection, type FrameConnectionOptions, type Fr
  */
 export const HOLD_THRESHOLD = 64 * 1024;
 
+/** How soon frames refused by a saturated session are offered again: first after 1 ms, then
+ * doubling to 16 ms while the session stays saturated (each attempt costs an allocation try). */
+const RETRY_FIRST_MS = 1;
+const RETRY_MAX_MS = 16;
+
 /**
  * RPC frames over one shmipc stream (or its Unix-socket/TCP fallback, which the shm client picks
  * when shared memory is unavailable). Outgoing frames are copied once, straight into shared-memory
@@ -25,6 +30,10 @@ export class ShmFrameConnection implements FrameConnection {
   readonly kind = 'shm';
   readonly remoteAddress: string;
   private readonly framer: ChunkFramer;
+  /** Frames refused for now (see send()), oldest first. */
+  private backlog: Array<readonly Uint8Array[]> = [];
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryMs = RETRY_FIRST_MS;
   private finished = false;
   private failure: HeddleError | undefined;
 
@@ -37,6 +46,8 @@ export class ShmFrameConnection implements FrameConnection {
     this.framer = new ChunkFramer(options);
     stream.onEnd((error) => {
       this.finished = true;
+      clearTimeout(this.retryTimer);
+      this.backlog = [];
       this.sink.closed(this.failure ?? (error === undefined ? undefined : new HeddleError(error.code, error.message, { cause: error })));
     });
     stream.setDataHandler((chunk) => this.onChunk(chunk));
@@ -57,6 +68,19 @@ export class ShmFrameConnection implements FrameConnection {
 
   write(frames: readonly Uint8Array[]): boolean {
     if (this.finished || this.stream.closed) return false;
+    if (this.backlog.length === 0 && this.send(frames) !== 'later') return !this.finished;
+    // Held back, in order, until the peer catches up; drain() follows.
+    this.backlog.push(frames);
+    this.retryLater();
+    return false;
+  }
+
+  /**
+   * Copies `frames` into shared memory as one chunk. 'later': nothing was sent because the pool is
+   * exhausted and the FallbackData already waiting for the peer reached its bound (ERR_SIZE_LIMIT,
+   * which is backpressure, not a failure: many large calls at once); 'failed' closes the stream.
+   */
+  private send(frames: readonly Uint8Array[]): 'sent' | 'later' | 'failed' {
     let total = 0;
     for (const frame of frames) total += frame.length;
     try {
@@ -67,11 +91,31 @@ export class ShmFrameConnection implements FrameConnection {
         at += frame.length;
       }
       out.send();
+      return 'sent';
     } catch (error) {
+      if (error instanceof HeddleError && error.code === ErrorCode.ERR_SIZE_LIMIT && !this.stream.closed) return 'later';
       this.fail(asHeddleError(error, ErrorCode.ERR_CONNECTION));
-      return false;
+      return 'failed';
     }
-    return true;
+  }
+
+  private retryLater(): void {
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      while (this.backlog.length > 0 && !this.finished) {
+        const outcome = this.send(this.backlog[0]!);
+        if (outcome === 'later') {
+          this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+          return this.retryLater();
+        }
+        if (outcome === 'failed') break;
+        this.backlog.shift();
+      }
+      this.retryMs = RETRY_FIRST_MS;
+      const drained = this.backlog.length === 0;
+      this.backlog = [];
+      if (drained && !this.finished) this.sink.drain();
+    }, this.retryMs);
   }
 
   // A shmipc stream has no read-side flow control of its own: the peer's pool bounds what it can

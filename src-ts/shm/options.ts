@@ -1,21 +1,24 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import { parseFallbackAddress, type FallbackAddress } from './address.js';
-import { DEFAULT_SLICE_CAPACITIES, DEFAULT_SLICE_PERCENTS, ShmLayout } from './layout.js';
+import { DEFAULT_SLICE_CAPACITIES, DEFAULT_SLICE_PERCENTS, DEFAULT_V3_BUFFER_SIZE, DEFAULT_V3_SLICE_SIZES, ShmLayout } from './layout.js';
 import type { NativeSessionOptions } from './native-shm.js';
 
-/** How a client lays out the shared memory it creates. Defaults are shmipc-go's. */
+/** How a client lays out the shared memory it creates. Defaults: protocol v3 with a 128 MiB pool
+ * that has 1 MiB slices (DEFAULT_V3_SLICE_SIZES in layout.ts); with version 2, shmipc-go's. */
 export interface ShmMemoryOptions {
   /** 3 (default): memfds passed over the socket (SCM_RIGHTS); 2: files named after `pathPrefix`. */
   version?: 2 | 3;
   /** Names of the queue and buffer: `<pathPrefix>_<pid>_<serial>_queue|buffer`; with version 2
    * they are files, so this must be on a tmpfs such as /dev/shm. Default '/dev/shm/heddle'. */
   pathPrefix?: string;
-  /** Bytes of slice pool, at least 1 MiB. Default 32 MiB. */
+  /** Bytes of slice pool, at least 1 MiB. Default 128 MiB with version 3 (the kernel backs only the
+   * pages of slices in use), 32 MiB with version 2 (files on /dev/shm). */
   bufferSize?: number;
   /** Queue elements per direction. Default 8192. */
   queueCapacity?: number;
-  /** Slice sizes (data bytes) and their share of the pool in percent (summing to 100). Default
-   * 8172 B 50%, 32748 B 30%, 131052 B 20%. */
+  /** Slice sizes (data bytes) and their share of the pool in percent (summing to 100). Default with
+   * version 3 and a pool of 16 MiB or more: 8172 B 15%, 32748 B 10%, 131052 B 15%, 1052652 B 60%;
+   * otherwise shmipc-go's: 8172 B 50%, 32748 B 30%, 131052 B 20%. */
   sliceSizes?: ReadonlyArray<{ size: number; percent: number }>;
   /** Version 2 only: create the files with mode 0660 instead of 0600, for a server of another uid
    * in our group. */
@@ -64,6 +67,7 @@ export interface ShmListenOptions {
 }
 
 const MAX_MESSAGE_DEFAULT = 64 * 1024 * 1024;
+const MIN_BUFFER_FOR_V3_SLICES = 16 * 1024 * 1024;
 const MAX_QUEUED_FALLBACK_DEFAULT = 64 * 1024 * 1024;
 
 function maxQueuedOutput(value: number | undefined): number {
@@ -111,8 +115,10 @@ export function clientSettings(options: ShmConnectOptions = {}): ClientSettings 
   if (typeof pathPrefix !== 'string' || !pathPrefix.startsWith('/') || pathPrefix.endsWith('/') || pathPrefix.length > 200) {
     throw invalid('pathPrefix', 'an absolute path prefix (not a directory) under 200 characters', pathPrefix);
   }
-  const bufferSize = integer('bufferSize', options.bufferSize, ShmLayout.defaultBufferSize, 1 << 20, 0xffffffff);
-  const sizes = options.sliceSizes ?? DEFAULT_SLICE_CAPACITIES.map((size, i) => ({ size, percent: DEFAULT_SLICE_PERCENTS[i]! }));
+  const bufferSize = integer('bufferSize', options.bufferSize, version === 3 ? DEFAULT_V3_BUFFER_SIZE : ShmLayout.defaultBufferSize, 1 << 20, 0xffffffff);
+  // The 1 MiB slots only pay off in a pool with room for several of them.
+  const sizes = options.sliceSizes ??
+    (version === 3 && bufferSize >= MIN_BUFFER_FOR_V3_SLICES ? DEFAULT_V3_SLICE_SIZES : DEFAULT_SLICE_CAPACITIES.map((size, i) => ({ size, percent: DEFAULT_SLICE_PERCENTS[i]! })));
   if (!Array.isArray(sizes) || sizes.length === 0 || sizes.length > 32) throw invalid('sliceSizes', '1 to 32 {size, percent} entries', sizes);
   const sorted = [...sizes].sort((a, b) => a.size - b.size);
   let percentSum = 0;

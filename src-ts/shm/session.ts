@@ -170,6 +170,10 @@ export class ShmSession {
     const maxSlices = Math.ceil(byteLength / this.#minSliceCapacity) + 1;
     if (this.#allocation.length < 1 + 2 * maxSlices) this.#allocation = new Uint32Array(1 + 2 * maxSlices);
     const id = this.#native.shmAllocate(handle, byteLength, this.#allocation);
+    if (id === ShmLayout.allocateOutputFull) {
+      // Refused before anything is encoded: a caller retrying does not copy megabytes each time.
+      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `shm: no slice is free and the FallbackData waiting for the peer leaves no room for ${byteLength} bytes: retry later`);
+    }
     if (id === ShmLayout.allocatePoolExhausted) {
       // No slice is free: encode into the heap and send it through the socket as FallbackData.
       const heap = Buffer.allocUnsafe(byteLength);
@@ -268,16 +272,18 @@ export class ShmSession {
       this.#onStream(stream);
     }
     const release = slices.length === 0 ? undefined : () => this.#releaseSlices(slices);
-    const hold = slices.length === 1 ? () => this.#holdSlice(slices[0]!, views[0]!) : undefined;
+    const hold = slices.length === 1 ? () => this.holdSlice(slices[0]!, views[0]!.byteOffset, views[0]!.byteLength) : undefined;
     stream.receive(new ShmChunk(views, bytes, release, hold));
   }
 
-  /** `view` (all of a received slice's data) as a Buffer over an ArrayBuffer of its own that
-   * lends the slice until it is collected; undefined when the addon cannot. */
-  #holdSlice(slice: number, view: Uint8Array): Uint8Array | undefined {
+  /** @internal `length` bytes at `dataOffset` of received slice `sliceOffset` (see
+   * {@link ShmChunk.hold}) as a Buffer over an ArrayBuffer of their own that lends the slice until
+   * it is collected. Undefined when the native side refuses: the slice is not one delivered and
+   * still held, the range is not inside its data, or the runtime has no external buffers. */
+  holdSlice(sliceOffset: number, dataOffset: number, length: number): Uint8Array | undefined {
     if (this.#closed || this.#handle === undefined) return undefined;
-    const memory = this.#native.shmHold(this.#handle, slice, view.byteOffset, view.byteLength);
-    return memory === undefined ? undefined : Buffer.from(memory, 0, view.byteLength);
+    const memory = this.#native.shmHold(this.#handle, sliceOffset >>> 0, dataOffset >>> 0, length >>> 0);
+    return memory === undefined ? undefined : Buffer.from(memory, 0, length);
   }
 
   /**

@@ -25,7 +25,8 @@ export interface ShmStream extends AsyncIterable<ShmChunk> {
    * ERR_SIZE_LIMIT (nothing sent, the stream stays usable) when shared memory is exhausted and the
    * peer has not read the FallbackData already waiting (`maxQueuedFallbackBytes`): retry later. */
   write(data: Uint8Array): void;
-  /** Reserves `byteLength` bytes to encode into; see {@link ShmWriteBuffer}. */
+  /** Reserves `byteLength` bytes to encode into; see {@link ShmWriteBuffer}. Throws ERR_SIZE_LIMIT
+   * (nothing reserved, the stream stays usable) in the case write() does: retry later. */
   allocate(byteLength: number): ShmWriteBuffer;
   /** The next chunk, or null when the peer closed the stream. Rejects with ERR_CONNECTION or
    * ERR_SHM_PEER when the session died. */

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shm } from '../../src-ts/index.js';
 import type { ShmClient, ShmServer, ShmSession, ShmStream } from '../../src-ts/shm/index.js';
-import { ShmLayout as L } from '../../src-ts/shm/layout.js';
+import { MessageType, ShmLayout as L } from '../../src-ts/shm/layout.js';
 import { killHard, startChildPeer } from './helpers/child-peer.js';
 import { startEchoServer } from './helpers/echo-server.js';
 import { FIRST_OWN_SLICE, ForgedClient, SLICE_COUNT, STRIDE } from './helpers/forged-client.js';
@@ -252,6 +252,23 @@ describe.skipIf(nativeDisabled)('shm security', () => {
     it('closes the session with ERR_BAD_FRAME for a control message with a bad magic', async () => {
       const outcome = await attack((f) => f.sendRaw(Buffer.from([0, 0, 0, 8, 0x12, 0x34, 2, 1])));
       expect(outcome.code).toBe('ERR_BAD_FRAME');
+    });
+
+    it('refuses small control messages longer than their type allows, at the header (ERR_BAD_FRAME with the byte)', async () => {
+      const header = (type: number, length: number): Buffer => {
+        const b = Buffer.alloc(L.controlHeaderSize);
+        b.writeUInt32BE(length, 0);
+        b.writeUInt16BE(L.controlMagic, 4);
+        b[6] = L.protocolV2;
+        b[7] = type;
+        return b;
+      };
+      // A Polling that claims 64 MiB: refused on its header, before any body is awaited or buffered.
+      const polling = await attack((f) => f.sendRaw(header(MessageType.Polling, 64 << 20)));
+      expect(polling).toMatchObject({ code: 'ERR_BAD_FRAME', message: expect.stringMatching(/length outside what the message type allows\) at control-stream byte \d+/) });
+      // A Polling with one byte of body, and a StreamClose with five.
+      expect(await attack((f) => f.sendRaw(Buffer.concat([header(MessageType.Polling, 9), Buffer.alloc(1)])))).toMatchObject({ code: 'ERR_BAD_FRAME' });
+      expect(await attack((f) => f.sendRaw(Buffer.concat([header(MessageType.StreamClose, 13), Buffer.alloc(5)])))).toMatchObject({ code: 'ERR_BAD_FRAME' });
     });
 
     it('never crashes on random queue elements and slice headers (property)', async () => {

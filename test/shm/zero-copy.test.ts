@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shm } from '../../src-ts/index.js';
 import type { ShmChunk, ShmClient, ShmServer, ShmSession, ShmStream } from '../../src-ts/shm/index.js';
-import { ShmLayout } from '../../src-ts/shm/layout.js';
+import { DEFAULT_V3_BUFFER_SIZE } from '../../src-ts/shm/layout.js';
 import { nativeDisabled, tempDir, waitFor } from './helpers/runtime.js';
 
 const MIB = 1 << 20;
@@ -49,7 +49,7 @@ describe.skipIf(nativeDisabled)('shm zero copy', () => {
     expect(chunk.byteLength).toBe(MIB);
     // Read in place: every view is a window on the one mapped buffer, not a copy of it.
     const memory = chunk.views[0]!.buffer;
-    expect(memory.byteLength).toBe(ShmLayout.defaultBufferSize);
+    expect(memory.byteLength).toBe(DEFAULT_V3_BUFFER_SIZE);
     let at = 0;
     let mismatches = 0;
     for (const view of chunk.views) {

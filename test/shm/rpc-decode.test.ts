@@ -1,0 +1,175 @@
+// Frames decoded straight from the shared slices (src-ts/rpc/shm-connection.ts): values that view
+// their frame stay valid after the slice would have been released, whether the chunk was lent
+// (one slice of 64 KiB or more: ShmChunk.hold) or copied; hold() refuses slices and ranges that
+// are not a delivered chunk's; and calls the pool cannot carry wait instead of failing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, createServer, type RpcClient, type RpcServer } from '../../src-ts/rpc/index.js';
+import { HOLD_THRESHOLD } from '../../src-ts/rpc/shm-connection.js';
+import { shm } from '../../src-ts/index.js';
+import type { ShmChunk, ShmConnectOptions, ShmListenOptions, ShmSession } from '../../src-ts/shm/index.js';
+import { ShmLayout as L } from '../../src-ts/shm/layout.js';
+import { parse } from '../../src-ts/thrift/index.js';
+import { nativeDisabled, payloadPattern, tempDir, waitFor } from './helpers/runtime.js';
+
+const blobDoc = parse('struct Blob { 1: binary data }\nservice BlobEcho { Blob echo(1: Blob req) }', { filename: 'blob.thrift' });
+// One slice each below and above the hold threshold, a chunk of several 128 KiB slices (copied),
+// and the edge of the reader's copy-or-link threshold.
+const SIZES = [100, 4095, 4096, HOLD_THRESHOLD - 100, HOLD_THRESHOLD, 100_000, 300_000, 1 << 20];
+
+/** A BlobEcho server at a shm:// address in `dir`; `seen` collects the decoded request values. */
+async function blobServer(dir: string, seen: Uint8Array[] = [], shmOptions: ShmListenOptions = {}): Promise<RpcServer> {
+  const server = createServer({
+    idl: blobDoc, service: 'BlobEcho', log: () => {}, shm: shmOptions,
+    handlers: { echo: async ({ req }: { req: { data: Uint8Array } }) => (seen.push(req.data), req) },
+  });
+  await server.listen(`shm://${dir}/blob.sock`);
+  return server;
+}
+
+/** Inside a describe: a BlobEcho server for its tests (closed after them), and clients of it. */
+function blobFixture(label: string, seen: Uint8Array[] = [], listen: ShmListenOptions = {}): (options: ShmConnectOptions) => Promise<RpcClient> {
+  const dir = tempDir(label);
+  let server: RpcServer;
+  beforeAll(async () => {
+    server = await blobServer(dir.path, seen, listen);
+  });
+  afterAll(async () => {
+    await server?.close();
+    dir.remove();
+  });
+  return async (options) => createClient({ idl: blobDoc, service: 'BlobEcho', address: server.address, timeoutMs: 30_000, shm: options });
+}
+
+describe.skipIf(nativeDisabled)('RPC over shm: decoding from the slices', () => {
+  const seen: Uint8Array[] = [];
+  const connect = blobFixture('rpc-decode', seen);
+
+  it('keeps every decoded value intact while later calls reuse the pool, and after both sides close', async () => {
+    // A pool with room for the 1 MiB frames in single slices, so the large ones are lent, not copied.
+    const client = await connect({ bufferSize: 16 << 20, sliceSizes: [{ size: 8172, percent: 25 }, { size: 131052, percent: 25 }, { size: (1 << 20) + 4096, percent: 50 }] });
+    seen.length = 0;
+    const replies: Array<{ data: Uint8Array }> = [];
+    const sent: Buffer[] = [];
+    // Three rounds: the slices of round one are back in the pool (or lent) and round two and three
+    // write other bytes through the same pool.
+    for (let round = 0; round < 3; round++) {
+      for (const [i, size] of SIZES.entries()) {
+        const data = payloadPattern(size, round * 100 + i);
+        sent.push(data);
+        replies.push((await client.call('echo', { req: { data } })) as { data: Uint8Array });
+      }
+    }
+    const check = (): void => {
+      expect(replies.map((r) => r.data.length)).toEqual(sent.map((s) => s.length));
+      for (const [i, reply] of replies.entries()) expect(Buffer.compare(reply.data, sent[i]!)).toBe(0);
+      for (const [i, value] of seen.entries()) expect(Buffer.compare(value, sent[i]!)).toBe(0);
+    };
+    check();
+    await client.close();
+    check();
+  });
+
+  it('lends a large one-slice chunk as memory of its own, and copies what cannot be lent', async () => {
+    const dir = tempDir('rpc-decode-raw');
+    const srv = await shm.listen(`${dir.path}/raw.sock`);
+    const chunks: ShmChunk[] = [];
+    srv.on('stream', (stream) => stream.setDataHandler((chunk) => chunks.push(chunk)));
+    const client = await shm.connect(srv.path, { sliceSizes: [{ size: 8172, percent: 50 }, { size: 262124, percent: 50 }] });
+    try {
+      const stream = await client.acquireStream();
+      const big = payloadPattern(200_000, 7);
+      stream.write(big);
+      await waitFor(() => chunks.length === 1, 5000, 'the chunk');
+      const chunk = chunks[0]!;
+      const shared = chunk.views[0]!.buffer;
+      const held = chunk.hold()!;
+      expect(held).toBeDefined();
+      expect(held.buffer).not.toBe(shared);  // an ArrayBuffer of its own, over the same bytes
+      expect(held.buffer.byteLength).toBe(big.length);
+      expect(Buffer.compare(held, big)).toBe(0);
+      expect(chunk.released).toBe(true);
+      chunk.release();  // a no-op once held: the slice goes back when `held` is collected
+      expect(chunk.hold()).toBeUndefined();
+
+      // Several slices (8 KiB ones, once the 256 KiB slices are taken) cannot be one ArrayBuffer.
+      const multi = payloadPattern(20_000, 9);
+      const out = stream.allocate(multi.length);
+      out.set(multi);
+      out.send();
+      await waitFor(() => chunks.length === 2, 5000, 'the second chunk');
+      if (chunks[1]!.views.length > 1) expect(chunks[1]!.hold()).toBeUndefined();
+      chunks[1]!.release();
+
+      // The lent bytes outlive the session: the mapping stays until the ArrayBuffer is collected.
+      await client.close();
+      await srv.close();
+      expect(Buffer.compare(held, big)).toBe(0);
+    } finally {
+      await client.close();
+      await srv.close();
+      dir.remove();
+    }
+  });
+});
+
+describe.skipIf(nativeDisabled)('ShmSession.holdSlice refuses what is not a delivered chunk', () => {
+  it('accepts exactly the data of a held slice, nothing around it or after release', async () => {
+    const dir = tempDir('hold-hostile');
+    const srv = await shm.listen(`${dir.path}/h.sock`);
+    const chunks: ShmChunk[] = [];
+    srv.on('stream', (stream) => stream.setDataHandler((chunk) => chunks.push(chunk)));
+    const established = new Promise<ShmSession>((resolve) => srv.once('session', resolve));
+    const client = await shm.connect(srv.path);
+    const session = await established;
+    const stream = await client.acquireStream();
+    stream.write(payloadPattern(1000, 3));
+    await waitFor(() => chunks.length === 1, 5000, 'the chunk');
+    const view = chunks[0]!.views[0]!;
+    const slice = view.byteOffset - L.sliceHeaderSize;
+    const capacity = 8192 - L.sliceHeaderSize;
+    const hostile: Array<[string, number, number, number]> = [
+      ['a slice offset inside a slice', slice + 4, view.byteOffset, 16],
+      ['a slice offset past the buffer', 0xfffffff0, view.byteOffset, 16],
+      ['data starting in the slice header', slice, slice + 4, 16],
+      ['data running past the slice', slice, view.byteOffset, capacity + 1],
+      ['data at the end running past the slice', slice, view.byteOffset + capacity - 8, 16],
+      ['zero bytes', slice, view.byteOffset, 0],
+      ['a negative length', slice, view.byteOffset, -1],
+      ['another slice, not delivered', slice + 8192, view.byteOffset + 8192, 16],
+    ];
+    for (const [what, sliceOffset, dataOffset, length] of hostile) {
+      expect({ what, held: session.holdSlice(sliceOffset, dataOffset, length) }).toEqual({ what, held: undefined });
+    }
+    // The slice's whole capacity is its data: lending all of it is allowed.
+    const whole = session.holdSlice(slice, view.byteOffset, capacity)!;
+    expect(whole.length).toBe(capacity);
+    expect(Buffer.compare(whole.subarray(0, 1000), payloadPattern(1000, 3))).toBe(0);
+
+    // Released (here: a second chunk, released by its reader), the slice is no longer lendable.
+    stream.write(payloadPattern(500, 4));
+    await waitFor(() => chunks.length === 2, 5000, 'the second chunk');
+    const second = chunks[1]!.views[0]!;
+    chunks[1]!.release();
+    expect(session.holdSlice(second.byteOffset - L.sliceHeaderSize, second.byteOffset, 500)).toBeUndefined();
+    await client.close();
+    await srv.close();
+    dir.remove();
+  });
+});
+
+describe.skipIf(nativeDisabled)('RPC over shm when the pool and the FallbackData bound are both exhausted', () => {
+  const connect = blobFixture('rpc-backpressure', [], { maxQueuedFallbackBytes: 1024 });
+
+  it('holds the frames back and sends them when the peer catches up: every call returns its own bytes', async () => {
+    // A 1 MiB pool for 24 concurrent 256 KiB calls each way: most go as FallbackData, and the
+    // 1 KiB bound on FallbackData waiting for the peer is hit over and over (ERR_SIZE_LIMIT).
+    const client = await connect({ bufferSize: 1 << 20, maxQueuedFallbackBytes: 1024 });
+    try {
+      const payloads = Array.from({ length: 24 }, (_, i) => payloadPattern(256 * 1024, i));
+      const replies = (await Promise.all(payloads.map((data) => client.call('echo', { req: { data } })))) as Array<{ data: Uint8Array }>;
+      for (const [i, reply] of replies.entries()) expect(Buffer.compare(reply.data, payloads[i]!)).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+});
