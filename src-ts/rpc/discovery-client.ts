@@ -277,7 +277,9 @@ export class DiscoveryClient {
     } catch {
       this.picker = undefined;
     }
-    this.routes = this.router?.table(list, this.loadBalancer);
+    const routes = this.router?.table(list, this.loadBalancer);
+    // Nothing on this host: calls take the plain balancer's path, as without local-first routing.
+    this.routes = routes === undefined || routes.local.list.length === 0 ? undefined : routes;
     const live = new Set(list.map((i) => this.routeOf(i).key));
     const liveAddresses = new Set(list.map(addressOf));
     for (const [routeKey, entry] of this.clients) {
