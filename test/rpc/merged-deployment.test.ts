@@ -1,14 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discovery, rpc, shm } from '../../src-ts/index.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
-import { describeWithPeers, hasPeers } from '../helpers/peers.js';
+import { describeWithPeers, hasPeers, itWithPeers } from '../helpers/peers.js';
+import { buildGoProgram } from '../../scripts/go-programs.mjs';
 import { echoDoc } from './echo-fixture.js';
 
 // Merged deployment across processes: heddle echo servers in processes of their own, registered
@@ -177,6 +179,31 @@ describeWithPeers(['etcd'], 'merged deployment over a real etcd, several process
       }
     }, 120_000);
   }
+
+  itWithPeers(['go'], 'a Go Kitex client (registry-etcd) calls every merged instance over TCP, and finds no instance in caller entries', async () => {
+    const goBinary = buildGoProgram('kitex-etcd', { kitexIdl: 'echo.thrift' });
+    const withdraw = await otherCallers(1, 1);
+    try {
+      const run = async (service: string) => JSON.parse((await promisify(execFile)(goBinary, ['client', '-etcd', etcd!.endpoint, '-service', service, '-calls', '200'], { timeout: 120_000 })).stdout);
+      const callee = (await run(CALLEE)) as { served: Record<string, number>; failed: number };
+      expect(callee.failed).toBe(0);
+      const byInstance: Record<string, number> = {};
+      for (const [reply, count] of Object.entries(callee.served)) {
+        const [instance, arrival] = reply.split('|') as [string, string];
+        expect(arrival).toMatch(/^127\.0\.0\.1:\d+$/);
+        byInstance[instance] = (byInstance[instance] ?? 0) + count;
+      }
+      expect(Object.keys(byInstance).sort()).toEqual(instances.map((i) => i.address).sort());
+      // Kitex's default balancer spreads equal weights evenly (50 each here); only that all serve is asserted.
+      for (const count of Object.values(byInstance)) expect(count).toBeGreaterThan(0);
+      expect(Object.values(byInstance).reduce((a, b) => a + b, 0)).toBe(200);
+      const caller = (await run(CALLER)) as { served: Record<string, number>; failed: number; lastError: string };
+      expect(caller.served).toEqual({});
+      expect(caller.failed).toBe(200);
+    } finally {
+      await withdraw();
+    }
+  }, 600_000);
 
   it('killing a local instance with SIGKILL moves its calls to the other local one, with no call lost', async () => {
     const second = await startInstance(HOST_A);
