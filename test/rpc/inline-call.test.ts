@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { discovery, ErrorCode, rpc, thrift, type HeddleError } from '../../src-ts/index.js';
 import { echoDoc, echoHandlers } from './echo-fixture.js';
+import { echoProtoHandlers, echoRoot } from './protobuf-echo-fixture.js';
 
 // Service inline (merged deployment): a client whose destService is served by a merged server of
 // this same process calls its handlers directly; what the caller sees must match a call over the
 // wire, and closing the server sends calls back to the network.
 const HOST = 'inline-test-host';
+const SERVICE_PB = 'echo.v1.Echo';
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
@@ -155,6 +157,26 @@ describe('service inline', () => {
     transports.length = 0;
     for (let i = 0; i < 10; i++) expect(await call()).toEqual({ action: 'echo', msg: 'm' });
     expect(new Set(transports)).toEqual(new Set([`ttheader@${remote.address.slice(6)}`]));
+  });
+});
+
+describe('service inline, Protobuf', () => {
+  it('echoes messages, rejects a business status as ERR_BIZ_STATUS and a handler failure as ERR_REMOTE', async () => {
+    const registry = discovery.memory();
+    const server = rpc.createServer({ idl: echoRoot, service: SERVICE_PB, handlers: echoProtoHandlers, registry, serviceName: 'echo-pb', mergedDeployment: { hostIdentity: HOST }, exitWaitMs: 0 });
+    await server.listen('tcp://127.0.0.1:0');
+    cleanup.push(() => server.close({ timeoutMs: 200 }));
+    const c = rpc.createClient({ idl: echoRoot, service: SERVICE_PB, resolver: registry, destService: 'echo-pb', localFirst: { hostIdentity: HOST } });
+    cleanup.push(() => c.close());
+    let transport = '';
+    const request = { action: 'echo', msg: 'hi', id: 7n, tags: ['a', 'b'] };
+    expect(await c.call('Echo', request, { onContext: (ctx) => (transport = ctx.transport) })).toEqual(request);
+    expect(transport).toBe('inline');
+    const biz = (await c.call('Echo', { ...request, action: 'biz', msg: 'over quota' }).catch((e: unknown) => e)) as rpc.BizStatusError;
+    expect(biz.bizStatus).toEqual({ code: 1001, message: 'over quota', extra: { reason: 'quota' } });
+    const failed = (await c.call('Echo', { ...request, action: 'fail', msg: 'x' }).catch((e: unknown) => e)) as HeddleError;
+    expect(failed.code).toBe(ErrorCode.ERR_REMOTE);
+    expect(failed.message).toContain('handler failed: x');
   });
 });
 
