@@ -55,7 +55,8 @@ export class ShareSplitter {
     if (this.share >= 1) return true;
     if (this.share <= 0) return false;
     this.credit += this.share;
-    if (this.credit >= 1) {
+    // A tolerance, or 1/3 + 1/3 + 1/3 would fall short of 1.
+    if (this.credit >= 1 - 1e-9) {
       this.credit -= 1;
       return true;
     }
