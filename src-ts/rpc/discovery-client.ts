@@ -47,7 +47,10 @@ interface InstanceClient {
  * A client of every instance of `destService`: each call picks an instance with the load
  * balancer and goes out on that instance's connections (one {@link RpcClient} per instance,
  * opened on first use). The context passed to `onContext` has `peer` set to the instance that
- * served the call (`host:port`) and `attempts` to the attempts it took. Calls fail with
+ * served the call (`host:port`; the socket path of a same-host instance reached over shared
+ * memory or its Unix socket; `transport` is `inline` for a server of this process) and `attempts`
+ * to the attempts it took. With `localFirst` (default on), instances on this host are preferred
+ * as docs/merged-deployment.md describes. Calls fail with
  * ERR_NO_INSTANCE while the list is empty, and with ERR_DISCOVERY when the first read of the
  * registry fails; a later failed read keeps the last list. With `retry`, a retry goes to another
  * instance than the one that failed when there is one; with `circuitBreaker`, instances whose
