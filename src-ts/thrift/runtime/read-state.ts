@@ -22,7 +22,7 @@ export class ReadState {
   textEnd = 0;
   /** A DataView of `buf`, made with its first window, for word-at-a-time ASCII checks. */
   view = EMPTY_VIEW;
-  /** ASCII strings read from this input so far (the first is sliced alone, without a window). */
+  /** Strings with an ASCII first byte read from this input so far (the first is made alone, without a window). */
   strings = 0;
   /**
    * The ArrayBuffer and byte offset of `viewsOf`, for views of `binary` values: read once per

@@ -68,9 +68,10 @@ export function readText(r: ReadState, start: number, end: number): string {
   if (length <= WINDOWED_MAX && buf[start]! < 0x80) {
     if (start >= r.textStart && end <= r.textEnd) {
       if (length < VIEW_CHECK_MIN ? isAscii(buf, start, end) : isAsciiView(r.view, start, end)) return r.text.substring(start - r.textStart, end - r.textStart);
-    } else if (isAscii(buf, start, end)) {
+    } else if (r.strings++ === 0) {
       // The first string of an input is made alone: a message with one string would not reuse a window.
-      if (r.strings++ === 0) return latin1Slice.call(buf, start, end);
+      return readUtf8(buf, start, end);
+    } else if (isAscii(buf, start, end)) {
       const stop = Math.min(r.end, start + WINDOW_BYTES);
       r.text = latin1Slice.call(buf, start, stop);
       r.textStart = start;
