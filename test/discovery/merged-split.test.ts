@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../src-ts/index.js';
+import { discovery, ErrorCode } from '../../src-ts/index.js';
 import { defaultHostIdentity } from '../../src-ts/discovery/host-identity.js';
 import { combineRatio, localShare, ShareSplitter } from '../../src-ts/discovery/merged-split.js';
 
@@ -52,6 +52,16 @@ describe('defaultHostIdentity', () => {
       expect(() => defaultHostIdentity({}, [join(dir, 'absent')])).toThrow(expect.objectContaining({ code: ErrorCode.ERR_DISCOVERY }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('caller entries in etcd', () => {
+  it("go under <prefix>-callers by default, and never under the prefix registry-etcd's resolver reads", () => {
+    expect(discovery.etcd({ endpoints: ['127.0.0.1:1'] }).callerPrefix).toBe('kitex/registry-etcd-callers');
+    expect(discovery.etcd({ endpoints: ['127.0.0.1:1'], prefix: 'team/reg' }).callerPrefix).toBe('team/reg-callers');
+    for (const callerPrefix of ['kitex/registry-etcd/callers', 'kitex/registry-etcd', 'x/']) {
+      expect(() => discovery.etcd({ endpoints: ['127.0.0.1:1'], callerPrefix })).toThrow(expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT }));
     }
   });
 });
