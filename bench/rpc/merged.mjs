@@ -6,7 +6,7 @@
 // shared machine the CPU columns are the ones to read: two processes get more CPU time from a
 // busy scheduler than one, which flatters the socket rows' QPS.
 //   npm run build && node bench/rpc/merged.mjs      (HEDDLE_BENCH_QUICK=1 for short rounds)
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { drive, startProcess } from './processes.mjs';
@@ -86,3 +86,5 @@ for (const concurrency of [1, 64]) {
 }
 await inlineServer.close({ timeoutMs: 200 });
 await Promise.all(servers.map((s) => s.stop()));
+// The server processes exit without closing their listeners: their socket files stay behind.
+for (const path of [`${base}.sock`, `${base}-shm.sock`]) rmSync(path, { force: true });
