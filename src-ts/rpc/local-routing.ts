@@ -53,6 +53,9 @@ export interface RouteTable {
 
 const REFUSED_LOGGED = new Set<string>();
 
+/** Clients of this process registered as callers, per registry and service name. */
+const callerClients = new WeakMap<object, Map<string, number>>();
+
 /**
  * Local-first routing of one discovery client: which listed instances share this host (their
  * `heddle.host` tag), how they are reached (this process inline; shared memory, else their Unix
@@ -98,19 +101,40 @@ export class LocalRouter {
     return this.splitter.next();
   }
 
-  /** Registers this process as a caller of its service, when it has a name and the resolver can. */
+  /** Registers this process as a caller of its service, when it has a name and the resolver can.
+   * One entry per process and service: clients of the process share it, the last to close
+   * withdraws it. */
   async registerCaller(resolver: Resolver): Promise<void> {
     if (this.serviceName === undefined || !isCallerRegistry(resolver)) return;
     const entry: CallerInfo = { serviceName: this.serviceName, id: PROCESS_TOKEN, tags: { [MergedTag.host]: this.host, [MergedTag.proc]: PROCESS_TOKEN } };
-    await resolver.registerCaller(entry);
+    let counts = callerClients.get(resolver);
+    if (counts === undefined) callerClients.set(resolver, (counts = new Map()));
+    const before = counts.get(entry.serviceName) ?? 0;
+    counts.set(entry.serviceName, before + 1);
     this.callerEntry = entry;
+    if (before > 0) return;
+    try {
+      await resolver.registerCaller(entry);
+    } catch (error) {
+      this.callerEntry = undefined;
+      counts.set(entry.serviceName, (counts.get(entry.serviceName) ?? 1) - 1);
+      throw error;
+    }
   }
 
-  /** Withdraws the caller entry this router made. */
+  /** Withdraws this client's share of the caller entry; the entry goes with the last one. */
   async deregisterCaller(resolver: Resolver): Promise<void> {
     const entry = this.callerEntry;
     this.callerEntry = undefined;
-    if (entry !== undefined && isCallerRegistry(resolver)) await resolver.deregisterCaller(entry);
+    if (entry === undefined || !isCallerRegistry(resolver)) return;
+    const counts = callerClients.get(resolver);
+    const left = (counts?.get(entry.serviceName) ?? 1) - 1;
+    if (left > 0) {
+      counts!.set(entry.serviceName, left);
+      return;
+    }
+    counts?.delete(entry.serviceName);
+    await resolver.deregisterCaller(entry);
   }
 
   /** Reads m and m': instances of the caller's service (servers and caller-only entries, one per

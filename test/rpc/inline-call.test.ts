@@ -199,7 +199,12 @@ describe('merged registration', () => {
     await c.refresh();
     expect(await registry.resolveCallers('frontend')).toEqual([{ [discovery.MergedTag.host]: HOST, [discovery.MergedTag.proc]: instance!.tags![discovery.MergedTag.proc] }]);
     expect(await registry.resolve('frontend')).toEqual([]);
+    // A second client of the same caller service shares the entry; the last to close withdraws it.
+    const other = client(registry, { localFirst: { hostIdentity: HOST, serviceName: 'frontend' } });
+    await other.refresh();
     await c.close();
+    expect(await registry.resolveCallers('frontend')).toHaveLength(1);
+    await other.close();
     expect(await registry.resolveCallers('frontend')).toEqual([]);
   });
 
