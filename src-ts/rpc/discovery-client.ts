@@ -41,6 +41,8 @@ interface InstanceClient {
   inflight: number;
   /** Gone from the instance list: closed once its last call settles. */
   retired: boolean;
+  /** Ends one call's count: made once per instance, handed to the governor on every attempt. */
+  readonly settle: () => void;
 }
 
 /**
@@ -136,12 +138,14 @@ export class DiscoveryClient {
       if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
       const instance =
         this.routes !== undefined ? this.routed(this.routes, options.hashKey, choice) : choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, this.list, options.hashKey, choice);
-      choice?.chosen(addressOf(instance));
       entry = this.clientOf(instance);
+      choice?.chosen(addressOf(instance), entry.settle);
     } catch (error) {
       return Promise.reject(error);
     }
     entry.inflight++;
+    // Under a governor, which waits for the attempt anyway, `entry.settle` runs on its hop.
+    if (choice !== undefined) return entry.client.attempt(method, request, options);
     // Plain callbacks rather than an async function: no extra promise hop on every call.
     return entry.client.attempt(method, request, options).then(
       (value) => {
@@ -322,7 +326,8 @@ export class DiscoveryClient {
         route.address === 'inline'
           ? new InlineClient(this.base, this.destService, instance.address, this.router!.clone)
           : new RpcClient({ ...this.base, address: route.address, ...(route.shm === undefined ? {} : { shm: route.shm }) });
-      entry = { client, inflight: 0, retired: false };
+      const made: InstanceClient = { client, inflight: 0, retired: false, settle: () => this.settled(made) };
+      entry = made;
       this.clients.set(route.key, entry);
     }
     return entry;
