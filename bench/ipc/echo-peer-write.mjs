@@ -43,13 +43,13 @@ export function writeChunk(stream, chunk) {
     writeWhenAccepted(stream, chunk.views.length === 1 ? chunk.views[0] : chunk.toBuffer());
     return;
   }
-  const out = stream.allocate(chunk.byteLength);
-  let at = 0;
-  for (const view of chunk.views) {
-    out.set(view, at);
-    at += view.length;
-  }
   try {
+    const out = stream.allocate(chunk.byteLength);
+    let at = 0;
+    for (const view of chunk.views) {
+      out.set(view, at);
+      at += view.length;
+    }
     out.send();
   } catch (error) {
     if (error?.code !== 'ERR_SIZE_LIMIT') throw error;

@@ -192,8 +192,11 @@ export function loadLine() {
   return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** Runs the sweep on its own and prints the table with the load it ran under. */
+export async function main() {
   const started = loadLine();
   const rows = await run(undefined);
   process.stdout.write(`${table(rows)}\n\nload average (1/5/15 min) at start ${started}, at end ${loadLine()}; ${ROUNDS} alternating rounds of at least ${ROUND_MS} ms per cell, medians\n`);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

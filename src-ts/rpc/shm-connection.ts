@@ -148,8 +148,8 @@ export class ShmFrameConnection implements FrameConnection {
 
   /** The frames `chunk` completes, none of them depending on the chunk's slices after release(). */
   private take(chunk: ShmChunk): Frame[] {
-    if (this.stream.transport !== 'shm' || chunk.views.length === 0) {
-      // A fallback socket's chunks are heap buffers that stay valid: nothing to copy.
+    if (!chunk.inSharedMemory) {
+      // FallbackData and a fallback socket's chunks are heap buffers that stay valid: no copy.
       let frames: Frame[] = [];
       for (const view of chunk.views) frames = frames.concat(this.framer.push(view));
       chunk.release();

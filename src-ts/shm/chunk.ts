@@ -14,6 +14,9 @@ export class ShmChunk {
   readonly views: readonly Uint8Array[];
   /** Total bytes over all views. */
   readonly byteLength: number;
+  /** True when the views are slices of the shared buffer (valid until release()); false for heap
+   * buffers (FallbackData, or a fallback socket's chunks), which stay valid. */
+  readonly inSharedMemory: boolean;
   #release: (() => void) | undefined;
   readonly #hold: (() => Uint8Array | undefined) | undefined;
 
@@ -22,6 +25,7 @@ export class ShmChunk {
   constructor(views: readonly Uint8Array[], byteLength: number, release?: () => void, hold?: () => Uint8Array | undefined) {
     this.views = views;
     this.byteLength = byteLength;
+    this.inSharedMemory = release !== undefined;
     this.#release = release;
     this.#hold = hold;
   }

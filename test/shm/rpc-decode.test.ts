@@ -81,6 +81,7 @@ describe.skipIf(nativeDisabled)('RPC over shm: decoding from the slices', () => 
       stream.write(big);
       await waitFor(() => chunks.length === 1, 5000, 'the chunk');
       const chunk = chunks[0]!;
+      expect(chunk.inSharedMemory).toBe(true);
       const shared = chunk.views[0]!.buffer;
       const held = chunk.hold()!;
       expect(held).toBeDefined();
