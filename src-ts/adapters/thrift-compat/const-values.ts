@@ -66,7 +66,7 @@ function baseValue(name: string, value: ConstValue, i64: I64Form): unknown {
       return n === undefined ? Boolean(value.kind === 'string' && value.value === 'true') : n !== 0n;
     case 'i64': {
       const big = n ?? 0n;
-      return i64 === 'node-int64' ? nodeInt64Of(big.toString()) : i64 === 'bigint' ? big : i64 === 'number' ? Number(big) : big.toString();
+      return i64 === 'node-int64' ? nodeInt64Of(big) : i64 === 'bigint' ? big : i64 === 'number' ? Number(big) : big.toString();
     }
     case 'double':
       return value.kind === 'double' ? value.value : Number(n ?? 0);

@@ -146,8 +146,8 @@ export function readNodeInt64ListBE(buf: Uint8Array, pos: number, n: number): No
   return values;
 }
 
-/** A node-int64 object for an IDL constant given in decimal. */
-export function nodeInt64Of(decimal: string): NodeInt64 {
-  const n = BigInt.asUintN(64, BigInt(decimal));
+/** A node-int64 object for an IDL constant (an i64 in range). */
+export function nodeInt64Of(value: bigint): NodeInt64 {
+  const n = BigInt.asUintN(64, value);
   return joinNodeInt64(Number(n & 0xffffffffn) | 0, Number(n >> 32n) | 0);
 }

@@ -44,6 +44,20 @@ describe('generated-style modules', () => {
     expect(() => new types.Strict({})).toThrow('Required field id is unset!');
   });
 
+  it('defaults are made fresh for each instance that keeps them; a given value replaces them', () => {
+    const { types: made } = compat.parse('struct D { 1: i64 big = 7, 2: list<i32> xs = [1, 2], 3: i32 n }');
+    const a = new made.D();
+    const b = new made.D();
+    expect(a.big).not.toBe(b.big);
+    expect(a.big.toNumber()).toBe(7);
+    a.xs.push(3);
+    expect(b.xs).toEqual([1, 2]);
+    const given = [9];
+    const c = new made.D({ xs: given, n: 1 });
+    expect(c.xs).toBe(given);
+    expect(Object.keys(c)).toEqual(['big', 'xs', 'n']);
+  });
+
   it('enums are objects of numbers; constants are gen-nodejs values', () => {
     expect(types.Operation).toEqual({ ADD: 1, SUBTRACT: 2, DIVIDE: 4 });
     expect(types.BIG).toBeInstanceOf(Int64);
