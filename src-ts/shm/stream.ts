@@ -21,9 +21,12 @@ export interface ShmStream extends AsyncIterable<ShmChunk> {
   readonly closed: boolean;
   /** Chunks received and not yet taken by read() or a data handler. */
   readonly bufferedChunks: number;
-  /** Sends a copy of `data` as one chunk. Throws ERR_CONNECTION when the stream is closed, and
-   * ERR_SIZE_LIMIT (nothing sent, the stream stays usable) when shared memory is exhausted and the
-   * peer has not read the FallbackData already waiting (`maxQueuedFallbackBytes`): retry later. */
+  /** Sends a copy of `data` as one chunk. Over shared memory the peer is woken once the current
+   * job and its microtasks are done, so a burst of writes costs it one wake-up (write(), and send()
+   * of an allocated buffer, return before the peer knows). Throws ERR_CONNECTION when the stream is
+   * closed, and ERR_SIZE_LIMIT (nothing sent, the stream stays usable) when shared memory is
+   * exhausted and the peer has not read the FallbackData already waiting
+   * (`maxQueuedFallbackBytes`): retry later. */
   write(data: Uint8Array): void;
   /** Reserves `byteLength` bytes to encode into; see {@link ShmWriteBuffer}. Throws ERR_SIZE_LIMIT
    * (nothing reserved, the stream stays usable) in the case write() does: retry later. */
