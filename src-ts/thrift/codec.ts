@@ -9,6 +9,7 @@ import { SegmentedReadState } from './runtime/segmented-read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { finishReserved, nextReservation } from '../buffer/write-reserved.js';
+import { buildDescriptor, jsonToWire, wireToJson, type FromJSONOptions, type StructDesc, type ToJSONOptions } from '../gateway/thrift-json/index.js';
 
 const EMPTY = new Uint8Array(0);
 /**
@@ -48,9 +49,13 @@ export class Codec<T = any> {
   readonly readStruct: StructDecoder;
   /** The decoder of messages in pieces, compiled on the first one `decodeFrom` meets. */
   private readonly decodeInPieces: () => StructDecoder;
+  /** Resolves struct keys for the JSON descriptor table. */
+  private readonly structByKey: ((key: string) => StructDef) | undefined;
+  /** The JSON transcoders' descriptor table, built on the first fromJSON/toJSON. */
+  private jsonTable: StructDesc | undefined;
 
   /** @internal Use `doc.codec()`. */
-  constructor(struct: StructDef, options: ResolvedCodecOptions, compiled: CompiledStruct) {
+  constructor(struct: StructDef, options: ResolvedCodecOptions, compiled: CompiledStruct, structByKey?: (key: string) => StructDef) {
     this.type = struct.key;
     this.struct = struct;
     this.options = options;
@@ -58,6 +63,40 @@ export class Codec<T = any> {
     this.writeStruct = compiled.encode;
     this.readStruct = compiled.decode;
     this.decodeInPieces = compiled.decodeInPieces;
+    this.structByKey = structByKey;
+  }
+
+  /**
+   * Transcodes a JSON body (UTF-8 bytes or a string) straight to this type's wire bytes, with no
+   * JS object per field, following Kitex's JSON generic conventions (see docs/gateway.md): i64 as
+   * exact numbers or digit strings, binary as base64, enums as integers, unknown members skipped
+   * (or rejected with `unknownFields: 'reject'`), IDL defaults written for absent fields. Returns
+   * a Uint8Array of its own. Throws HeddleError naming the JSON byte offset and the field path.
+   */
+  fromJSON(body: Uint8Array | string, options?: FromJSONOptions): Uint8Array {
+    return jsonToWire(body, this.jsonDescriptor(), this.jsonLimits(), options);
+  }
+
+  /**
+   * Transcodes this type's wire bytes straight to JSON: i64 as exact numbers (or strings with
+   * `i64: 'string'`), binary as base64, map keys as strings. Throws HeddleError naming the wire
+   * offset and the field path.
+   */
+  toJSON(bytes: Uint8Array, options?: ToJSONOptions): Buffer {
+    return wireToJson(bytes, this.jsonDescriptor(), this.jsonLimits(), options);
+  }
+
+  private jsonDescriptor(): StructDesc {
+    if (this.jsonTable === undefined) {
+      const lookup = this.structByKey;
+      if (lookup === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'this codec was built without its document; JSON transcoding needs doc.codec()');
+      this.jsonTable = buildDescriptor(this.struct, lookup);
+    }
+    return this.jsonTable;
+  }
+
+  private jsonLimits(): { compact: boolean; maxDepth: number; maxSize: number } {
+    return { compact: this.options.protocol === 'compact', maxDepth: this.options.maxDepth, maxSize: this.options.maxSize };
   }
 
   /** The protocol this codec speaks. */

@@ -36,7 +36,7 @@ export class ThriftDocument {
 
   /** @internal Compiles a codec for a struct that may not be in the model (method arguments and results). */
   codecFor(struct: StructDef, options: ReturnType<typeof resolveCodecOptions>): Codec {
-    return new Codec(struct, options, compileStruct(struct, (key) => this.structByKey(key), options));
+    return new Codec(struct, options, compileStruct(struct, (key) => this.structByKey(key), options), (key) => this.structByKey(key));
   }
 
   /**
