@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, HeddleError } from '../../src-ts/errors.js';
 import { Governor, type InstanceChoice } from '../../src-ts/rpc/governed-call.js';
+import { fakeTimers } from '../helpers/fake-timers.js';
 
 // The governor around a sender that stands in for the instance picking of a discovery client:
 // which instance each attempt went to is the sender's to say, and what the breakers hear must
-// follow it even when attempts overlap (a backup request).
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// follow it even when attempts overlap (a backup request). Attempts and the backup delay run on
+// one fake clock, so their order does not depend on how busy the machine is.
 
 describe('Governor', () => {
   it('records each overlapping attempt against its own instance and runs its own settle hook once', async () => {
@@ -16,6 +17,8 @@ describe('Governor', () => {
       { address: 'tcp://10.0.0.1:1', afterMs: 200, fails: true },
       { address: 'tcp://10.0.0.2:1', afterMs: 10, fails: false },
     ];
+    const timers = fakeTimers();
+    const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimer(resolve, ms));
     let sent = 0;
     const sender = (_method: string, _request: Record<string, unknown>, _options: unknown, choice: InstanceChoice): Promise<unknown> => {
       const step = plan[sent++]!;
@@ -32,11 +35,18 @@ describe('Governor', () => {
       'callee',
       3000,
       sender,
+      timers,
     );
-    expect(await governor.call('echo', {}, {})).toBe('tcp://10.0.0.2:1');
+    let outcome: unknown;
+    const call = governor.call('echo', {}, {}).then((value) => (outcome = value));
+    // The backup goes at 40 ms and answers at 50 ms: the call is the backup's.
+    await timers.advance(60);
+    await call;
+    expect(outcome).toBe('tcp://10.0.0.2:1');
     expect(sent).toBe(2);
-    // The loser settles later; its failure belongs to its own instance, not to the backup's.
-    await sleep(300);
+    expect(transitions).toEqual([]);
+    // The loser settles at 200 ms; its failure belongs to its own instance, not to the backup's.
+    await timers.advance(200);
     expect(settledHooks.sort()).toEqual(['tcp://10.0.0.1:1', 'tcp://10.0.0.2:1']);
     expect(transitions).toEqual([{ level: 'instance', key: 'tcp://10.0.0.1:1', to: 'open' }]);
   });
