@@ -1,0 +1,169 @@
+/**
+ * Kitex JSON conventions one case at a time: i64 edges, escapes, surrogate pairs, UTF-8, base64
+ * variants, aliases, defaults, nulls, unknown fields, map keys; both protocols.
+ */
+import { describe, expect, test } from 'vitest';
+import { thrift } from '../../src-ts/index.js';
+
+export const IDL = `
+enum Color { RED = 1, GREEN = 2 }
+struct Item { 1: required string title, 2: i64 id, 3: optional binary blob }
+struct Order {
+  1: i64 id
+  2: list<Item> items
+  3: map<i64, string> names
+  4: i8 small
+  5: i16 mid
+  6: i32 n
+  7: double price
+  8: bool ok
+  9: string note (go.tag = 'json:"memo,omitempty"')
+  10: i32 withDefault = 42
+  11: string label = "none"
+  12: map<string, i32> counts
+  13: optional Color color
+  14: set<i32> tags
+  15: uuid uid
+  16: optional i32 opt = 5
+  17: list<bool> flags
+}
+struct Deep { 1: optional Deep next }
+union U { 1: i32 a, 2: string b }
+struct Raw { 9: binary note }
+`;
+
+export const doc = thrift.parse(IDL);
+
+describe.each(['binary', 'compact'] as const)('%s', (protocol) => {
+  const order = doc.codec('Order', { protocol });
+  const from = (json: string, options?: { unknownFields?: 'skip' | 'reject' }): Record<string, any> => order.decode(order.fromJSON(json, options));
+
+  test('i64 edges are exact both ways, as numbers and as strings', () => {
+    const cases: Array<[string, bigint]> = [
+      ['9007199254740993', 9007199254740993n],
+      ['-9007199254740993', -9007199254740993n],
+      ['9223372036854775807', 9223372036854775807n],
+      ['-9223372036854775808', -9223372036854775808n],
+      ['4294967296', 4294967296n],
+      ['-4294967296', -4294967296n],
+      ['-1', -1n],
+      ['0', 0n],
+      ['-0', 0n],
+      ['999999999999999', 999999999999999n],
+      ['1000000000000000', 1000000000000000n],
+    ];
+    for (const [text, value] of cases) {
+      expect(from(`{"id":${text}}`).id).toBe(value);
+      expect(from(`{"id":"${text}"}`).id).toBe(value);
+      const wire = order.encode({ id: value });
+      expect(order.toJSON(wire).toString()).toBe(`{"id":${value}}`);
+      expect(order.toJSON(wire, { i64: 'string' }).toString()).toBe(`{"id":"${value}"}`);
+    }
+  });
+
+  test('JSON.parse would round 2^53+1; fromJSON does not', () => {
+    const json = '{"id":9007199254740993}';
+    expect(BigInt(JSON.parse(json).id)).toBe(9007199254740992n);
+    expect(from(json).id).toBe(9007199254740993n);
+  });
+
+  test('smaller integers at their limits', () => {
+    expect(from('{"small":-128,"mid":32767,"n":-2147483648}')).toMatchObject({ small: -128, mid: 32767, n: -2147483648 });
+    expect(from('{"small":127,"mid":-32768,"n":2147483647}')).toMatchObject({ small: 127, mid: -32768, n: 2147483647 });
+  });
+
+  test('escapes decode to the right bytes and encode as JSON.stringify does', () => {
+    const note = from('{"memo":"q\\"b\\\\s\\/ \\b\\f\\n\\r\\t \\u00e9\\u4e2d \\u0001"}').note;
+    expect(note).toBe('q"b\\s/ \b\f\n\r\t é中 \u0001');
+    const text = 'ctl \u0000\u0001\u001f\u007f "q" \\ / é 中文 😀 \u2028';
+    const out = order.toJSON(order.encode({ note: text })).toString();
+    expect(out).toBe(`{"memo":${JSON.stringify(text)}}`);
+    expect(out).toContain('\\u0000\\u0001\\u001f');
+  });
+
+  test('surrogate pairs: escaped pairs and raw 4-byte UTF-8 decode to the same code point', () => {
+    expect(from('{"memo":"\\ud83d\\ude00"}').note).toBe('😀');
+    expect(from('{"memo":"\\uD83D\\uDE00x"}').note).toBe('😀x');
+    expect(from('{"memo":"😀"}').note).toBe('😀');
+    const expected = Buffer.from(order.encode({ note: '😀', withDefault: 42, label: 'none' }));
+    expect(Buffer.from(order.fromJSON(Buffer.from('{"memo":"😀"}')))).toEqual(expected);
+  });
+
+  test('base64: standard, unpadded, URL-safe; written back standard and padded', () => {
+    const item = doc.codec('Item', { protocol });
+    for (const text of ['AQID/w==', 'AQID/w', 'AQID_w', 'AQID_w==', 'AQID\\/w==']) {
+      const v = item.decode(item.fromJSON(`{"title":"t","blob":"${text}"}`));
+      expect(Array.from(v.blob as Uint8Array)).toEqual([1, 2, 3, 255]);
+    }
+    expect(Array.from(item.decode(item.fromJSON('{"title":"t","blob":"-_8="}')).blob as Uint8Array)).toEqual([0xfb, 0xff]);
+    expect(Array.from(item.decode(item.fromJSON('{"title":"t","blob":""}')).blob as Uint8Array)).toEqual([]);
+    const wire = item.encode({ title: 't', blob: new Uint8Array([0xfb, 0xff]) });
+    expect(item.toJSON(wire).toString()).toBe('{"title":"t","blob":"+/8="}');
+  });
+
+  test('go.tag json alias names the member; the IDL name is then unknown and skipped', () => {
+    expect(from('{"memo":"a"}').note).toBe('a');
+    expect(from('{"note":"a"}').note).toBeUndefined();
+    expect(order.toJSON(order.encode({ note: 'a' })).toString()).toBe('{"memo":"a"}');
+  });
+
+  test('IDL defaults are written for absent fields, not for optional ones', () => {
+    const v = from('{}');
+    expect(v.withDefault).toBe(42);
+    expect(v.label).toBe('none');
+    // On the wire: the decoder fills `opt` from the IDL itself, so look at the bytes.
+    expect(order.toJSON(order.fromJSON('{}')).toString()).toBe('{"withDefault":42,"label":"none"}');
+    expect(from('{"withDefault":1,"label":"x"}')).toMatchObject({ withDefault: 1, label: 'x' });
+  });
+
+  test('null members count as absent', () => {
+    const v = from('{"id":null,"items":null,"withDefault":null}');
+    expect(v.id).toBeUndefined();
+    expect(v.items).toBeUndefined();
+    expect(v.withDefault).toBe(42);
+  });
+
+  test('unknown members of every JSON kind are skipped', () => {
+    const v = from('{"x":{"a":[1,2.5e3,{"b":null}],"c":"\\u00e9"},"id":7,"y":[true,false],"z":-0.5}');
+    expect(v.id).toBe(7n);
+  });
+
+  test('enums as integers, doubles, bools, sets, uuid', () => {
+    const v = from('{"color":2,"price":-12.5e-1,"ok":true,"tags":[3,1],"uid":"00112233-4455-6677-8899-AABBCCDDEEFF","flags":[true,false,true]}');
+    expect(v).toMatchObject({ color: 2, price: -1.25, ok: true, tags: [3, 1], uid: '00112233-4455-6677-8899-aabbccddeeff', flags: [true, false, true] });
+    const json = order.toJSON(order.encode({ color: 2, ok: false, uid: '00112233-4455-6677-8899-aabbccddeeff' })).toString();
+    expect(json).toBe('{"ok":false,"color":2,"uid":"00112233-4455-6677-8899-aabbccddeeff"}');
+  });
+
+  test('map keys: integer keys exact, string keys as they are', () => {
+    const v = from('{"names":{"9223372036854775807":"max","-1":"m"},"counts":{"a b":1,"中":2,"":3}}');
+    expect(v.names).toEqual(new Map([[9223372036854775807n, 'max'], [-1n, 'm']]));
+    expect(v.counts).toEqual(new Map([['a b', 1], ['中', 2], ['', 3]]));
+    const out = order.toJSON(order.encode({ names: new Map([[-9223372036854775808n, 'x']]) }), { i64: 'string' }).toString();
+    expect(out).toBe('{"names":{"-9223372036854775808":"x"}}');
+  });
+
+  test('long lists and big maps move their Compact headers correctly', () => {
+    for (const n of [0, 1, 14, 15, 16, 127, 128, 129, 300]) {
+      const items = Array.from({ length: n }, (_, i) => ({ title: `t${i}` }));
+      const counts = new Map(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+      const value = { items, counts, withDefault: 42, label: 'none' };
+      const wire = order.encode(value);
+      const json = order.toJSON(wire).toString();
+      expect(Buffer.from(order.fromJSON(json))).toEqual(Buffer.from(wire));
+      expect(JSON.parse(json).items.length).toBe(n);
+    }
+  });
+
+  test('union with one member', () => {
+    const u = doc.codec('U', { protocol });
+    expect(u.decode(u.fromJSON('{"b":"x"}'))).toEqual({ b: 'x' });
+    expect(u.toJSON(u.encode({ a: 3 })).toString()).toBe('{"a":3}');
+  });
+
+  test('whitespace anywhere JSON allows it', () => {
+    const v = from(' \n\t{ "id" : 5 ,\r\n "items" : [ { "title" : "a" } , { "title":"b" } ] } \n');
+    expect(v.id).toBe(5n);
+    expect(v.items).toEqual([{ title: 'a' }, { title: 'b' }]);
+  });
+});
