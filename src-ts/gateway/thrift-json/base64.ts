@@ -20,12 +20,10 @@ DECODE[0x5f] = 63; // '_'
  * The decoded size of base64 text `src[start, end)`, or -1 when its length or padding is invalid.
  */
 export function decodedSize(src: Uint8Array, start: number, end: number): number {
-  let n = end - start;
-  if (n > 0 && src[end - 1] === 0x3d) {
-    if (n % 4 !== 0) return -1;
-    n--;
-    if (src[end - 2] === 0x3d) n--;
-  }
+  let pad = 0;
+  while (pad < 3 && end - pad > start && src[end - pad - 1] === 0x3d) pad++;
+  if (pad > 2 || (pad > 0 && (end - start) % 4 !== 0)) return -1;
+  const n = end - start - pad;
   if (n % 4 === 1) return -1;
   return ((n >> 2) * 3) + (n % 4 === 0 ? 0 : (n % 4) - 1);
 }
