@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ErrorCode, HeddleError } from '../errors.js';
 
 /**
@@ -7,7 +7,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
  * readers keep the value and ignore tags they do not know). `host` is the host identity (the
  * CloudWeGo whitepaper's "combine key"), `proc` the registering process, `server` which server of
  * that process, `shm` and `unix` the same-host endpoints (a shmipc control socket path, a Unix
- * socket path), `uid` their owner.
+ * socket path), `uid` their owner, `unix.id` and `shm.id` which files those paths named.
  */
 export const MergedTag = {
   host: 'heddle.host',
@@ -16,7 +16,26 @@ export const MergedTag = {
   shm: 'heddle.shm',
   unix: 'heddle.unix',
   uid: 'heddle.uid',
+  /** `dev:ino` of the `unix` and `shm` socket files: a client in another mount namespace (a pod
+   * of the same node, built from the same image) may find its own socket at the same path. */
+  unixId: 'heddle.unix.id',
+  shmId: 'heddle.shm.id',
 } as const;
+
+/** The `dev:ino` identity of a file, as the merged-deployment `*.id` tags carry it; undefined
+ * when it cannot be read (the tag is then left out, and clients check the owner only). */
+export function fileIdentity(path: string): string | undefined {
+  try {
+    return identityOfStat(statSync(path, { bigint: true }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `dev:ino` of a file already stat'ed with `{ bigint: true }`. */
+export function identityOfStat(stat: { dev: bigint; ino: bigint }): string {
+  return `${stat.dev}:${stat.ino}`;
+}
 
 /** Environment variables naming the host, in order: Kubernetes node names (downward API, by the
  * usual spellings), then host IPs. */

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { ErrorCode, HeddleError } from '../errors.js';
-import { hostIdentityOf, MergedTag, PROCESS_TOKEN } from '../discovery/host-identity.js';
+import { hostIdentityOf, identityOfStat, MergedTag, PROCESS_TOKEN } from '../discovery/host-identity.js';
 import { localShare, ShareSplitter, type InstanceCounts } from '../discovery/merged-split.js';
 import type { CallerInfo, CallerRegistry, Resolver, ServiceInstance } from '../discovery/types.js';
 import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
@@ -176,8 +176,8 @@ export class LocalRouter {
     const tags = instance.tags;
     if (tags?.[MergedTag.host] !== this.host) return { key: tcpAddress, address: tcpAddress };
     if (this.inline && inlineId !== undefined && tags[MergedTag.proc] === PROCESS_TOKEN && tags[MergedTag.server] === inlineId) return { key: `inline:${tcpAddress}`, address: 'inline' };
-    const unix = this.followable(tags[MergedTag.unix]);
-    const shmPath = this.sharedMemory && shmUnavailableReason === undefined ? this.followable(tags[MergedTag.shm]) : undefined;
+    const unix = this.followable(tags[MergedTag.unix], tags[MergedTag.unixId]);
+    const shmPath = this.sharedMemory && shmUnavailableReason === undefined ? this.followable(tags[MergedTag.shm], tags[MergedTag.shmId]) : undefined;
     if (shmPath !== undefined) {
       const shm: ShmConnectOptions = { allowedUids: [...this.allowedUids], ...(unix === undefined ? {} : { fallback: `unix://${unix}` }) };
       return { key: `shm://${shmPath}`, address: `shm://${shmPath}`, shm };
@@ -186,15 +186,20 @@ export class LocalRouter {
     return { key: tcpAddress, address: tcpAddress };
   }
 
-  /** A same-host endpoint path when it is a socket owned by an allowed uid (the server side
-   * checks us with SO_PEERCRED; shared memory checks the server the same way). */
-  private followable(path: string | undefined): string | undefined {
+  /**
+   * A same-host endpoint path when it is the socket the instance registered (its `dev:ino`, when
+   * the registration carries one: another mount namespace on this host may have its own socket at
+   * that path) and is owned by an allowed uid (the server side checks us with SO_PEERCRED; shared
+   * memory checks the server the same way).
+   */
+  private followable(path: string | undefined, identity: string | undefined): string | undefined {
     if (path === undefined || !path.startsWith('/')) return undefined;
     let owner: number;
     try {
-      const stat = statSync(path);
+      const stat = statSync(path, { bigint: true });
       if (!stat.isSocket()) return undefined;
-      owner = stat.uid;
+      if (identity !== undefined && identity !== identityOfStat(stat)) return undefined;
+      owner = Number(stat.uid);
     } catch {
       return undefined;
     }

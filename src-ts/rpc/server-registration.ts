@@ -1,6 +1,6 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Registry, RegistryInfo } from '../discovery/types.js';
-import { hostIdentityOf, MergedTag, PROCESS_TOKEN } from '../discovery/host-identity.js';
+import { fileIdentity, hostIdentityOf, MergedTag, PROCESS_TOKEN } from '../discovery/host-identity.js';
 import { hostPort, type RpcAddress } from './address.js';
 
 /** The `mergedDeployment` option of a server: what it registers for local-first clients. */
@@ -30,13 +30,13 @@ export interface ServerRegistrationOptions {
   mergedDeployment?: boolean | MergedServerOptions;
 }
 
+let serverSerial = 0;
+
 /**
  * Publishes each TCP address a server listens on, and withdraws them all first thing on close, so
  * clients stop picking the server before it stops answering. With merged deployment, same-host
  * endpoints join the tags of every registered address as the server opens them.
  */
-let serverSerial = 0;
-
 export class ServerRegistration {
   /** Tells this server from others of the process in its `heddle.server` tag. */
   readonly serverId = String(++serverSerial);
@@ -115,9 +115,11 @@ export class ServerRegistration {
   }
 
   /** The first endpoint of each kind is the one advertised; registered instances are written again. */
-  private async addSameHost(tag: string, path: string): Promise<void> {
+  private async addSameHost(tag: typeof MergedTag.unix | typeof MergedTag.shm, path: string): Promise<void> {
     if (this.merged === undefined || this.merged[tag] !== undefined) return;
     this.merged[tag] = path;
+    const identity = fileIdentity(path);
+    if (identity !== undefined) this.merged[tag === MergedTag.unix ? MergedTag.unixId : MergedTag.shmId] = identity;
     const tags = this.tagsNow();
     for (const [i, info] of this.registered.entries()) {
       const updated = { ...info, tags };

@@ -194,6 +194,7 @@ describe('merged registration', () => {
       [discovery.MergedTag.server]: server.inlineId,
       [discovery.MergedTag.uid]: String(process.getuid!()),
       [discovery.MergedTag.unix]: `${dir}.sock`,
+      [discovery.MergedTag.unixId]: expect.stringMatching(/^\d+:\d+$/),
     });
     const c = client(registry, { localFirst: { hostIdentity: HOST, serviceName: 'frontend' } });
     await c.refresh();

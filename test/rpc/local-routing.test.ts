@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { statSync } from 'node:fs';
+import { statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discovery, rpc, shm } from '../../src-ts/index.js';
@@ -55,6 +55,22 @@ describe('same-host endpoints', () => {
     const stranger = process.getuid!() + 4242;
     expect(await arrival(registry, { hostIdentity: HOST, inline: false, allowedUids: [stranger] })).toBe('tcp');
     expect(await arrival(registry, { hostIdentity: HOST, inline: false, allowedUids: [stranger, process.getuid!()] })).toBe('unix');
+  });
+
+  it('follows a socket path only while it names the file the instance registered (dev:ino), never a namesake', async () => {
+    const registry = discovery.memory();
+    const path = `${base}-d.sock`;
+    await server(registry, ['tcp://127.0.0.1:0', `unix://${path}`]);
+    const [instance] = await registry.resolve('echo');
+    const stat = statSync(path, { bigint: true });
+    expect(instance!.tags).toMatchObject({ 'heddle.unix': path, 'heddle.unix.id': `${stat.dev}:${stat.ino}` });
+    expect(await arrival(registry, { hostIdentity: HOST, inline: false })).toBe('unix');
+    // Another mount namespace of this host has its own socket at the same path: a stranger there.
+    unlinkSync(path);
+    const stranger = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => stranger.listen(path, resolve));
+    cleanup.push(() => new Promise((resolve) => stranger.close(resolve)));
+    expect(await arrival(registry, { hostIdentity: HOST, inline: false })).toBe('tcp');
   });
 
   it.skipIf(!shm.available)('prefers shared memory when the instance registered a control socket', async () => {
