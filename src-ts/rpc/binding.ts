@@ -68,6 +68,13 @@ export interface ServiceBinding {
   readonly methods: ReadonlyMap<string, MethodBinding>;
   /** The method `name`; ERR_UNKNOWN_TYPE when the service has none. */
   method(name: string): MethodBinding;
+  /** How the binding maps values (its codec options, the wire protocol aside): a client calls a
+   * server of its own process inline only when both map values alike, since no codec stands
+   * between them to turn one mapping into the other. */
+  readonly valueShape: string;
+  /** Whether structuredClone keeps its values as they are: not when they include class
+   * instances (Buffer, node-int64, the protobufjs profile's objects), which it turns into plain ones. */
+  readonly cloneable: boolean;
 }
 
 /** What `createServer` and `createClient` accept as `idl`. */

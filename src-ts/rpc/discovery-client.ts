@@ -2,6 +2,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
 import type { Resolver, ServiceInstance } from '../discovery/types.js';
 import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
+import type { ServiceBinding } from './binding.js';
 import { Governor, isGoverned, type InstanceChoice } from './governed-call.js';
 import { InlineClient } from './inline-call.js';
 import { inlineServer } from './inline-services.js';
@@ -76,6 +77,8 @@ export class DiscoveryClient {
   private ready = false;
   private readonly governor: Governor | undefined;
   private readonly router: LocalRouter | undefined;
+  /** This client's service binding, to tell whether a server of this process maps values alike. */
+  private readonly binding: ServiceBinding;
   /** The list split into local and remote sides, when local-first routing is on. */
   private routes: RouteTable | undefined;
   /** How each listed instance is reached, computed once per instance (and inline server). */
@@ -101,6 +104,7 @@ export class DiscoveryClient {
     this.base = { ...base, address: 'tcp://127.0.0.1:1' };
     // Validates the remaining options now rather than at the first call; opens nothing.
     const probe = new RpcClient(this.base);
+    this.binding = probe.service;
     this.router = routerOf(localFirst, base.fromService);
     if (isGoverned({ retry, circuitBreaker })) {
       this.governor = new Governor(retry, circuitBreaker, base.fromService ?? '', destService, probe.timeoutMs, (method, request, callOptions, choice) =>
@@ -199,7 +203,7 @@ export class DiscoveryClient {
     let refused: unknown;
     for (const side of local ? [routes.local, routes.remote] : [routes.remote, routes.local]) {
       if (side.picker === undefined) continue;
-      const inline = side === routes.local ? this.router!.inlineInstance(routes, inlineServer(this.destService)?.inlineId) : undefined;
+      const inline = side === routes.local ? this.router!.inlineInstance(routes, this.inlineId()) : undefined;
       if (inline !== undefined && (choice === undefined || this.acceptable(inline, choice))) return inline;
       try {
         return this.pickOn(side, hashKey, choice);
@@ -305,12 +309,26 @@ export class DiscoveryClient {
     return gone;
   }
 
+  /**
+   * The `heddle.server` tag of the server of this process that calls may go to inline: one
+   * serving the same service with the same value mapping, whose values structuredClone keeps
+   * intact when inline calls clone. Any other is reached through its sockets, where the codecs
+   * translate between the two mappings as they do between processes.
+   */
+  private inlineId(): string | undefined {
+    const server = inlineServer(this.destService);
+    if (server === undefined) return undefined;
+    const own = this.binding;
+    const fits = server.service.name === own.name && server.service.valueShape === own.valueShape && (!this.router!.clone || own.cloneable);
+    return fits ? server.inlineId : undefined;
+  }
+
   /** How an instance is reached: by its registered address, or local-first's choice. */
   private routeOf(instance: ServiceInstance): Route {
     const address = addressOf(instance);
     if (this.router === undefined) return { key: address, address };
     // Cached per instance object (a new list brings new objects): same-host routes stat socket files.
-    const inlineId = inlineServer(this.destService)?.inlineId;
+    const inlineId = this.inlineId();
     const cached = this.routeCache.get(instance);
     if (cached !== undefined && cached.inlineId === inlineId) return cached.route;
     const route = this.router.route(instance, address, inlineId);

@@ -1,5 +1,5 @@
 import type { Codec } from '../protobuf/codegen/codec.js';
-import type { CodecOptions } from '../protobuf/codegen/codec-options.js';
+import { codecOptionsKey, resolveCodecOptions, type CodecOptions } from '../protobuf/codegen/codec-options.js';
 import type { MethodInfo, Root } from '../protobuf/root.js';
 import { MethodTable } from './method-table.js';
 import type { MethodBinding, ServiceBinding, StreamingKind } from './binding.js';
@@ -67,10 +67,13 @@ export function protobufBinding(root: Root, service: string, codec: CodecOptions
     methods.set(method.name, new ProtobufMethodBinding(method, root.codec(method.inputType, codec), root.codec(method.outputType, codec)));
   }
   const table = new MethodTable(info.fullName, methods);
+  const values = resolveCodecOptions(codec);
   return {
     name: info.fullName,
     kitexName: info.proto.name ?? info.fullName,
     encoding: 'protobuf',
+    valueShape: `protobuf/${codecOptionsKey(values)}`,
+    cloneable: values.protobufjs === undefined,
     methods,
     method: (name) => table.method(name) as ProtobufMethodBinding,
   };

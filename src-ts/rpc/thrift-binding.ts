@@ -1,4 +1,4 @@
-import type { CodecOptions } from '../thrift/codec-options.js';
+import { optionsKey, resolveCodecOptions, type CodecOptions } from '../thrift/codec-options.js';
 import type { ThriftDocument } from '../thrift/document.js';
 import type { MethodDescriptor } from '../thrift/service.js';
 import { MethodTable } from './method-table.js';
@@ -62,11 +62,14 @@ export function thriftBinding(
   const methods = new Map<string, ThriftMethodBinding>();
   for (const [name, method] of descriptor.methods) methods.set(name, new ThriftMethodBinding(method));
   const table = new MethodTable(descriptor.name, methods);
+  const values = resolveCodecOptions({ ...codec, protocol: 'binary' });
   return {
     name: descriptor.name,
     kitexName: descriptor.name,
     encoding: protocol === 'binary' ? 'thrift-binary' : 'thrift-compact',
     protocol,
+    valueShape: `thrift/${optionsKey(values)}`,
+    cloneable: values.binary !== 'Buffer' && values.i64 !== 'node-int64',
     methods,
     method: (name) => table.method(name) as ThriftMethodBinding,
   };

@@ -81,6 +81,27 @@ describe('service inline', () => {
     expect(received).toBe(request);
   });
 
+  it('calls inline only a server that maps values as the client does, and only when cloning keeps them intact', async () => {
+    const registry = discovery.memory();
+    const server = await mergedServer(registry);
+    const transports = async (c: ReturnType<typeof client>): Promise<string[]> => {
+      const seen: string[] = [];
+      for (let i = 0; i < 4; i++) await c.call('echo', { req: { action: 'echo', msg: 'v' } }, { onContext: (x) => seen.push(`${x.transport}@${x.peer}`) });
+      return [...new Set(seen)];
+    };
+    const overTcp = [`ttheader@${server.address.slice(6)}`];
+    expect(await transports(client(registry))).toEqual([`inline@${server.address.slice(6)}`]);
+    // Another mapping (maps as objects): no codec would translate an inline call, so the socket.
+    expect(await transports(client(registry, { codec: { map: 'object' } }))).toEqual(overTcp);
+    // Buffers become plain Uint8Arrays in structuredClone: a server mapping binaries to Buffer is
+    // called inline only by a client that shares its objects.
+    const bufferRegistry = discovery.memory();
+    const bufferServer = await mergedServer(bufferRegistry, { codec: { binary: 'Buffer' }, serviceName: 'echo-buffers' });
+    const bufferClient = (clone: boolean) => client(bufferRegistry, { destService: 'echo-buffers', codec: { binary: 'Buffer' }, localFirst: { hostIdentity: HOST, clone } });
+    expect(await transports(bufferClient(true))).toEqual([`ttheader@${bufferServer.address.slice(6)}`]);
+    expect(await transports(bufferClient(false))).toEqual([`inline@${bufferServer.address.slice(6)}`]);
+  });
+
   it('runs client then server middleware, carries metainfo both ways, and keeps FromService/ToMethod', async () => {
     const registry = discovery.memory();
     const order: string[] = [];
