@@ -74,7 +74,8 @@ export class ByteSink {
   bytes(src: Uint8Array, start: number, end: number): void {
     const n = end - start;
     this.ensure(n);
-    if (n < 32) {
+    // Below a few hundred bytes a loop beats making the subarray view set() needs.
+    if (n < 256) {
       const b = this.buf;
       for (let i = start; i < end; i++) b[this.pos++] = src[i]!;
     } else {

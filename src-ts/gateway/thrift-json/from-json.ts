@@ -11,7 +11,7 @@ import { CompactType } from '../../thrift/wire-types.js';
 import { decodeBase64, decodedSize } from './base64.js';
 import { ByteSink, varintSize } from './byte-sink.js';
 import { Kind, type FieldDesc, type StructDesc, type TypeDesc } from './descriptor.js';
-import { JsonReader } from './json-reader.js';
+import { JsonReader, latin1Text } from './json-reader.js';
 
 /** Options of `codec.fromJSON`. */
 export interface FromJSONOptions {
@@ -74,15 +74,17 @@ class Writer {
     const seen = desc.needsEndCheck || desc.isUnion ? new Uint8Array(desc.fields.length) : undefined;
     let lastId = 0;
     let count = 0;
+    /** Members usually come in declaration order: the field after the last one is tried first. */
+    let next = 0;
     if (!r.empty(0x7d)) {
       do {
         const close = r.memberName();
         const keyAt = r.keyAt;
-        const field = this.lookup(desc, r.start, close);
+        const field = this.lookup(desc, r.start, close, next);
         r.expect(0x3a, "':'");
         const c = r.peek();
         if (field === undefined) {
-          if (this.reject) throw r.fail(ErrorCode.ERR_BAD_VALUE, `unknown field ${describeKey(r, keyAt)} of ${desc.name}`, keyAt);
+          if (this.reject) throw r.fail(ErrorCode.ERR_BAD_VALUE, `unknown field ${r.keyName(keyAt)} of ${desc.name}`, keyAt);
           r.skipValue(depth, this.limits.maxDepth);
         } else if (c === 0x6e) {
           r.literal('null');
@@ -92,6 +94,7 @@ class Writer {
             seen[field.index] = 1;
           }
           count++;
+          next = field.index + 1;
           r.path.push(field.name);
           if (compact) {
             if (field.type.kind === Kind.BOOL) {
@@ -141,9 +144,11 @@ class Writer {
     return lastId;
   }
 
-  /** The field whose JSON name is the key `[start, end)`, compared as bytes. */
-  private lookup(desc: StructDesc, start: number, end: number): FieldDesc | undefined {
+  /** The field whose JSON name is the key `[start, end)`, compared as bytes; `hint` is tried first. */
+  private lookup(desc: StructDesc, start: number, end: number, hint: number): FieldDesc | undefined {
     const r = reader;
+    const guess = desc.fields[hint];
+    if (guess !== undefined && !r.escaped && sameBytes(guess.jsonNameBytes, r.src, start, end)) return guess;
     if (r.escaped) {
       scratch.pos = 0;
       r.unescape(start, end, scratch);
@@ -151,12 +156,7 @@ class Writer {
     }
     const candidates = desc.byLength.get(end - start);
     if (candidates === undefined) return undefined;
-    const b = r.src;
-    outer: for (const f of candidates) {
-      const name = f.jsonNameBytes;
-      for (let i = 0; i < name.length; i++) if (name[i] !== b[start + i]) continue outer;
-      return f;
-    }
+    for (const f of candidates) if (sameBytes(f.jsonNameBytes, r.src, start, end)) return f;
     return undefined;
   }
 
@@ -203,7 +203,7 @@ class Writer {
         if (!(c === 0x2d || (c >= 0x30 && c <= 0x39))) throw this.wrongType('a number');
         const start = r.pos;
         const end = r.scanNumber(false);
-        writeDouble(Number(latin1(r.src, start, end)), this.limits.compact);
+        writeDouble(r.double(start, end), this.limits.compact);
         return;
       }
       case Kind.STRING: {
@@ -287,7 +287,7 @@ class Writer {
     }
     const bits = kind === Kind.I8 ? 8 : kind === Kind.I16 ? 16 : kind === Kind.I32 ? 32 : 64;
     if (!r.integer(start, end, bits)) {
-      throw r.fail(ErrorCode.ERR_BAD_VALUE, `${latin1(r.src, start, end)} is out of range for i${bits}`, c === 0x22 ? start - 1 : start);
+      throw r.fail(ErrorCode.ERR_BAD_VALUE, `${latin1Text(r.src, start, end)} is out of range for i${bits}`, c === 0x22 ? start - 1 : start);
     }
     const compact = this.limits.compact;
     if (kind === Kind.I8) sink.byte(r.lo);
@@ -366,7 +366,7 @@ class Writer {
       do {
         const close = r.memberName();
         const keyAt = r.keyAt;
-        r.path.push(`[${latin1Key(r, keyAt)}]`);
+        r.path.push(-1 - keyAt);
         this.mapKey(key, r.start, close, keyAt);
         r.expect(0x3a, "':'");
         if (r.peek() === 0x6e) throw this.wrongType('a map value');
@@ -417,14 +417,14 @@ class Writer {
         return;
       }
       case Kind.DOUBLE: {
-        const text = latin1(src, start, end);
+        const text = latin1Text(src, start, end);
         const v = Number(text);
         if (text.trim() === '' || Number.isNaN(v)) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'map key is not a valid double', keyAt);
         writeDouble(v, this.limits.compact);
         return;
       }
       case Kind.BOOL: {
-        const text = latin1(src, start, end);
+        const text = latin1Text(src, start, end);
         if (text !== 'true' && text !== 'false') throw r.fail(ErrorCode.ERR_BAD_VALUE, 'map key is not a valid bool', keyAt);
         sink.byte(text === 'true' ? 1 : this.limits.compact ? 2 : 0);
         return;
@@ -433,6 +433,12 @@ class Writer {
         throw r.fail(ErrorCode.ERR_BAD_TYPE, `map keys of type ${kindName(key.kind)} cannot come from JSON`, keyAt);
     }
   }
+}
+
+function sameBytes(name: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (name.length !== end - start) return false;
+  for (let i = 0; i < name.length; i++) if (name[i] !== b[start + i]) return false;
+  return true;
 }
 
 function allDigits(b: Uint8Array, start: number, end: number): boolean {
@@ -454,22 +460,6 @@ function kindName(kind: number): string {
     case Kind.MAP: return 'map';
     default: return 'string';
   }
-}
-
-function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let p = start; p < end; p++) s += String.fromCharCode(b[p]!);
-  return s;
-}
-
-/** A map key as text for the error path (up to 40 bytes, as UTF-8). */
-function latin1Key(r: JsonReader, keyAt: number): string {
-  const end = Math.min(r.pos - 1, keyAt + 41);
-  return Buffer.from(r.src.buffer, r.src.byteOffset + keyAt + 1, end - keyAt - 1).toString('utf8');
-}
-
-function describeKey(r: JsonReader, keyAt: number): string {
-  return JSON.stringify(latin1Key(r, keyAt));
 }
 
 function patchI32(at: number, v: number): void {
@@ -501,7 +491,7 @@ function writeDouble(v: number, compact: boolean): void {
 }
 
 function writeUuid(src: Uint8Array, start: number, end: number, r: JsonReader): void {
-  const text = latin1(src, start, end);
+  const text = latin1Text(src, start, end);
   if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text)) {
     throw r.fail(ErrorCode.ERR_BAD_VALUE, 'expected a UUID string', start - 1);
   }

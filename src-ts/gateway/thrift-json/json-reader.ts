@@ -7,18 +7,29 @@
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { ByteSink } from './byte-sink.js';
 
-/** Path segments from the top-level struct: field names, list indexes, map keys. */
+/**
+ * Path segments from the top-level struct: field names, list indexes (numbers >= 0), and map keys
+ * as -1 - (offset of the key's opening quote in the JSON), so that no string is made per entry
+ * unless an error needs the path.
+ */
 export type PathStack = Array<string | number>;
 
-/** `items[3].title` from a path stack. */
-export function formatPath(path: PathStack): string {
+/** `items[3].title` from a path stack; map keys are read back from `src`. */
+export function formatPath(path: PathStack, src?: Uint8Array): string {
   let out = '';
   for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (seg.startsWith('[')) out += seg;
-    else out += out === '' ? seg : `.${seg}`;
+    if (typeof seg === 'string') out += out === '' ? seg : `.${seg}`;
+    else if (seg >= 0) out += `[${seg}]`;
+    else out += `[${keyText(src!, -1 - seg)}]`;
   }
   return out;
+}
+
+/** The text of the member name whose opening quote is at `at` (up to 40 bytes). */
+function keyText(src: Uint8Array, at: number): string {
+  let end = at + 1;
+  while (end < src.length && src[end] !== 0x22 && end < at + 41) end += src[end] === 0x5c ? 2 : 1;
+  return Buffer.from(src.buffer, src.byteOffset + at + 1, Math.min(end, src.length) - at - 1).toString('utf8');
 }
 
 /** Length of the valid UTF-8 sequence starting at `i` (a byte >= 0x80), or 0 when it is invalid. */
@@ -73,8 +84,13 @@ export class JsonReader {
   }
 
   fail(code: ErrorCode, message: string, offset: number = this.pos): HeddleError {
-    const path = formatPath(this.path);
+    const path = formatPath(this.path, this.src);
     return new HeddleError(code, message, path === '' ? { offset } : { offset, path });
+  }
+
+  /** The member name at `keyAt` as JSON text, for messages. */
+  keyName(keyAt: number): string {
+    return JSON.stringify(keyText(this.src, keyAt));
   }
 
   malformed(what: string, offset: number = this.pos): HeddleError {
@@ -290,12 +306,72 @@ export class JsonReader {
       return true;
     }
     if (bits < 64) return false;
-    let text = '';
-    for (let p = start; p < end; p++) text += String.fromCharCode(b[p]!);
-    const v = BigInt(text);
+    if (digits <= 19 && b[end - digits] !== 0x30) return this.integer19(b, negative, end - digits, end);
+    const v = BigInt(latin1Text(b, start, end));
     if (v > 0x7fffffffffffffffn || v < -0x8000000000000000n) return false;
     this.lo = Number(BigInt.asIntN(32, v));
     this.hi = Number(BigInt.asIntN(32, v >> 32n));
+    return true;
+  }
+
+  /**
+   * The double of the number `[start, end)` (already scanned). Up to 15 significant digits and
+   * no exponent it is m / 10^k with both exact, so one correctly rounded division (Clinger's fast
+   * path); otherwise Number() on the text.
+   */
+  double(start: number, end: number): number {
+    const b = this.src;
+    let p = b[start] === 0x2d ? start + 1 : start;
+    let m = 0;
+    let digits = 0;
+    let scale = 0;
+    for (; p < end; p++) {
+      const c = b[p]!;
+      if (c === 0x2e) {
+        scale = end - p - 1;
+        continue;
+      }
+      if (c < 0x30 || c > 0x39 || ++digits > 15) return Number(latin1Text(b, start, end));
+      m = m * 10 + (c - 0x30);
+    }
+    const v = scale === 0 ? m : m / POW10[scale]!;
+    return b[start] === 0x2d ? -v : v;
+  }
+
+  /**
+   * 16 to 19 digits without leading zeros, exactly: the value is m * 10^9 + r with m < 2^34 and
+   * r < 10^9, multiplied out in pieces that stay below 2^53.
+   */
+  private integer19(b: Uint8Array, negative: boolean, start: number, end: number): boolean {
+    if (end - start === 19) {
+      const limit = negative ? '9223372036854775808' : '9223372036854775807';
+      for (let i = 0; i < 19; i++) {
+        const d = b[start + i]! - limit.charCodeAt(i);
+        if (d < 0) break;
+        if (d > 0) return false;
+      }
+    }
+    let m = 0;
+    let r = 0;
+    const split = end - 9;
+    for (let p = start; p < split; p++) m = m * 10 + (b[p]! - 0x30);
+    for (let p = split; p < end; p++) r = r * 10 + (b[p]! - 0x30);
+    const mLo = m % 65536;
+    const a = ((m - mLo) / 65536) * 1e9; // < 2^48
+    const aLo = a % 65536;
+    const sum = aLo * 65536 + mLo * 1e9 + r; // < 2^47
+    const lo = sum % 4294967296;
+    let hi = (a - aLo) / 65536 + (sum - lo) / 4294967296;
+    let low = lo;
+    if (negative) {
+      if (low === 0) hi = -hi;
+      else {
+        low = 4294967296 - low;
+        hi = ~hi;
+      }
+    }
+    this.lo = low | 0;
+    this.hi = hi | 0;
     return true;
   }
 
@@ -351,6 +427,16 @@ export class JsonReader {
       }
     }
   }
+}
+
+/** Exact powers of ten for the fast double path. */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/** Bytes as text, one char per byte (the caller knows them to be ASCII). */
+export function latin1Text(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let p = start; p < end; p++) s += String.fromCharCode(b[p]!);
+  return s;
 }
 
 /** Writes code point `cp` as UTF-8. */

@@ -389,8 +389,8 @@ class WireReader {
     sink.byte(0x7b);
     for (let i = 0; i < n; i++) {
       if (i > 0) sink.byte(0x2c);
-      const keyAt = sink.pos;
-      this.path.push(`[${i}]`);
+      // Map entries are named by their position on the wire in error paths.
+      this.path.push(i);
       const quoted = key.kind === Kind.STRING || key.kind === Kind.BINARY || key.kind === Kind.UUID;
       if (!quoted) sink.byte(0x22);
       const saved = this.i64String;
@@ -398,7 +398,6 @@ class WireReader {
       this.value(key, depth);
       this.i64String = saved;
       if (!quoted) sink.byte(0x22);
-      this.path[this.path.length - 1] = `[${Buffer.from(sink.buf.subarray(keyAt, sink.pos)).toString('utf8')}]`;
       sink.byte(0x3a);
       this.value(value, depth);
       this.path.pop();
