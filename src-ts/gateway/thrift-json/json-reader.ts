@@ -292,18 +292,8 @@ export class JsonReader {
         this.hi = this.lo < 0 ? -1 : 0;
         return true;
       }
-      let lo = m % 4294967296;
-      let hi = (m - lo) / 4294967296;
-      if (negative && m !== 0) {
-        if (lo === 0) hi = -hi;
-        else {
-          lo = 4294967296 - lo;
-          hi = ~hi;
-        }
-      }
-      this.lo = lo | 0;
-      this.hi = hi | 0;
-      return true;
+      const lo = m % 4294967296;
+      return this.setHalves(negative, (m - lo) / 4294967296, lo);
     }
     if (bits < 64) return false;
     if (digits <= 19 && b[end - digits] !== 0x30) return this.integer19(b, negative, end - digits, end);
@@ -361,16 +351,16 @@ export class JsonReader {
     const aLo = a % 65536;
     const sum = aLo * 65536 + mLo * 1e9 + r; // < 2^47
     const lo = sum % 4294967296;
-    let hi = (a - aLo) / 65536 + (sum - lo) / 4294967296;
-    let low = lo;
-    if (negative) {
-      if (low === 0) hi = -hi;
-      else {
-        low = 4294967296 - low;
-        hi = ~hi;
-      }
-    }
-    this.lo = low | 0;
+    return this.setHalves(negative, (a - aLo) / 65536 + (sum - lo) / 4294967296, lo);
+  }
+
+  /** Stores the magnitude `hi * 2^32 + lo` (both unsigned), negated when `negative`, as halves. */
+  private setHalves(negative: boolean, hi: number, lo: number): true {
+    if (negative && lo !== 0) {
+      lo = 4294967296 - lo;
+      hi = ~hi;
+    } else if (negative) hi = -hi;
+    this.lo = lo | 0;
     this.hi = hi | 0;
     return true;
   }
