@@ -1,7 +1,9 @@
 /**
  * fromJSON and toJSON against heddle's own encode and decode on random schemas and values: for
  * every value, `fromJSON(reference JSON)` must equal `encode(value)` byte for byte, `toJSON(encode(
- * value))` must equal the reference JSON byte for byte, and JSON.parse must agree on the result.
+ * value))` must equal the reference JSON byte for byte, and JSON.parse must agree on the result;
+ * the same JSON with whitespace everywhere, every non-ASCII character escaped and unknown members
+ * added must still give encode's bytes.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -114,6 +116,10 @@ describe.each(['binary', 'compact'] as const)('%s: fromJSON and toJSON equal enc
         const asStrings = codec.toJSON(wire, { i64: 'string' }).toString('utf8');
         expect(asStrings).toBe(referenceJson(doc, struct, value, 'string'));
         expect(hex(codec.fromJSON(asStrings))).toBe(hex(wire));
+        // Whitespace, \u escapes of all non-ASCII text and unknown members change nothing.
+        const varied = referenceJson(doc, struct, value, 'number', { loose: true, escapeAll: true, unknown: true });
+        expect(JSON.parse(varied).zz_unknown.a[2]).toBe('é"');
+        expect(hex(codec.fromJSON(varied))).toBe(hex(wire));
         // decode of the transcoded bytes gives the value back.
         expect(codec.decode(codec.fromJSON(json))).toStrictEqual(codec.decode(wire));
       }),

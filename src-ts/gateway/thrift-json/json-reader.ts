@@ -286,7 +286,7 @@ export class JsonReader {
       let m = 0;
       for (let p = negative ? start + 1 : start; p < end; p++) m = m * 10 + (b[p]! - 0x30);
       if (bits < 64) {
-        const limit = 2 ** (bits - 1);
+        const limit = bits === 32 ? 2147483648 : bits === 16 ? 32768 : 128;
         if (negative ? m > limit : m >= limit) return false;
         this.lo = negative ? -m | 0 : m | 0;
         this.hi = this.lo < 0 ? -1 : 0;
@@ -297,6 +297,12 @@ export class JsonReader {
     }
     if (bits < 64) return false;
     if (digits <= 19 && b[end - digits] !== 0x30) return this.integer19(b, negative, end - digits, end);
+    return this.integerBig(b, start, end);
+  }
+
+  /** Any other i64 text (leading zeros of a digit string, 20+ digits): through BigInt, kept out of
+   * {@link integer} so that the common path stays free of BigInt. */
+  private integerBig(b: Uint8Array, start: number, end: number): boolean {
     const v = BigInt(latin1Text(b, start, end));
     if (v > 0x7fffffffffffffffn || v < -0x8000000000000000n) return false;
     this.lo = Number(BigInt.asIntN(32, v));
