@@ -90,6 +90,28 @@ describe.each(['binary', 'compact'] as const)('%s', (protocol) => {
     expect(from('{"withDefault":1,"label":"x"}')).toMatchObject({ withDefault: 1, label: 'x' });
   });
 
+  test('defaults of every kind are written as encode writes the same values', () => {
+    const d = thrift.parse(`
+      struct Inner2 { 1: i32 x }
+      struct D {
+        1: list<i32> l = [1, 2]
+        2: map<string, i64> m = {"a": 9007199254740993}
+        3: bool b = true
+        4: double d = 1.5
+        5: Inner2 s = {"x": 3}
+        6: i64 big = -9007199254740993
+        7: i16 sm = -2
+        8: binary bin = "hi"
+        9: set<string> ss = ["q"]
+        10: bool f = false
+      }`);
+    const codec = d.codec('D', { protocol });
+    const full = { l: [1, 2], m: new Map([['a', 9007199254740993n]]), b: true, d: 1.5, s: { x: 3 }, big: -9007199254740993n, sm: -2, bin: Buffer.from('hi'), ss: ['q'], f: false };
+    expect(Buffer.from(codec.fromJSON('{}'))).toEqual(Buffer.from(codec.encode(full)));
+    // Given members first (in JSON order), then the defaults of the absent ones.
+    expect(codec.toJSON(codec.fromJSON('{"sm":5}')).toString()).toBe('{"sm":5,"l":[1,2],"m":{"a":9007199254740993},"b":true,"d":1.5,"s":{"x":3},"big":-9007199254740993,"bin":"aGk=","ss":["q"],"f":false}');
+  });
+
   test('null members count as absent', () => {
     const v = from('{"id":null,"items":null,"withDefault":null}');
     expect(v.id).toBeUndefined();
