@@ -182,6 +182,7 @@ export class EtcdDiscovery implements Registry, Resolver, CallerRegistry {
 
   private async grantAndPut(registration: Registration): Promise<void> {
     const client = await this.etcd();
+    if (registration.stopped) return;
     const lease = client.lease(this.leaseTtlSeconds);
     registration.lease = lease;
     // A lease etcd no longer knows (expired while partitioned, revoked by someone) is granted
@@ -190,6 +191,22 @@ export class EtcdDiscovery implements Registry, Resolver, CallerRegistry {
       if (!registration.stopped && registration.lease === lease) this.regrant(registration, lease, 1000);
     });
     await backend(`registering ${registration.key}`, lease.put(registration.key).value(registration.value).exec());
+    if (registration.stopped) await this.undoLatePut(client, registration, lease);
+  }
+
+  /**
+   * A deregistration (or close) ran while the key was being written, so its delete may have come
+   * first: revoke this lease, which drops the key if this write was the last, and put back a newer
+   * registration's value if one took the key meanwhile.
+   */
+  private async undoLatePut(client: Etcd3, registration: Registration, lease: Lease): Promise<void> {
+    await lease.revoke().catch(() => undefined);
+    const newer = this.registrations.get(registration.key);
+    if (newer !== undefined && !newer.stopped && newer.lease !== undefined) {
+      await newer.lease.put(registration.key).value(newer.value).exec().catch(() => undefined);
+    } else {
+      await client.delete().key(registration.key).exec().catch(() => undefined);
+    }
   }
 
   /** Grants a new lease and writes the key again after `delayMs`; while etcd refuses, tries again

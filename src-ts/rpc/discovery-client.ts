@@ -226,6 +226,8 @@ export class DiscoveryClient {
   /** Reads the instance list now, starting the watch and the periodic reads if no call has yet
    * (the list is also read every `refreshIntervalMs` and on the resolver's change notices). */
   async refresh(): Promise<void> {
+    // A closed client must not start: it would register a caller entry nobody withdraws.
+    if (this.closed) throw new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed');
     if (this.started === undefined) return (this.started = this.start());
     this.apply(await this.read());
   }

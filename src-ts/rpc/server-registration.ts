@@ -41,6 +41,11 @@ export class ServerRegistration {
   /** Tells this server from others of the process in its `heddle.server` tag. */
   readonly serverId = String(++serverSerial);
   private readonly registered: RegistryInfo[] = [];
+  /** Registry writes, one after another: listeners opened together must not write tag sets that
+   * miss each other's endpoints. */
+  private writes: Promise<unknown> = Promise.resolve();
+  /** Set by withdraw(): nothing is registered after it, and what was on its way is taken back. */
+  private withdrawn = false;
   /** Host identity, process and same-host endpoint tags; undefined without merged deployment. */
   private readonly merged: Record<string, string> | undefined;
 
@@ -97,9 +102,11 @@ export class ServerRegistration {
   async add(bound: RpcAddress): Promise<void> {
     if (bound.scheme === 'unix') return this.addSameHost(MergedTag.unix, bound.path);
     if (bound.scheme !== 'tcp') return;
-    const info: RegistryInfo = { serviceName: this.serviceName, address: hostPort(bound.host, bound.port), weight: this.weight, tags: this.tagsNow() };
-    await this.registry.register(info);
-    this.registered.push(info);
+    return this.serially(async () => {
+      const info: RegistryInfo = { serviceName: this.serviceName, address: hostPort(bound.host, bound.port), weight: this.weight, tags: this.tagsNow() };
+      await this.registry.register(info);
+      this.registered.push(info);
+    });
   }
 
   /** A shmipc listener's control socket, and its fallback when that is a Unix socket. */
@@ -108,24 +115,36 @@ export class ServerRegistration {
     await this.addSameHost(MergedTag.shm, controlPath);
   }
 
-  /** Deregisters every address; failures are reported to `onError`, and the rest still go. */
+  /** Deregisters every address, once registry writes on their way are done; failures are reported
+   * to `onError`, and the rest still go. */
   async withdraw(onError: (error: unknown) => void): Promise<void> {
+    this.withdrawn = true;
+    await this.writes.catch(() => undefined);
     const all = this.registered.splice(0);
     await Promise.all(all.map((info) => this.registry.deregister(info).catch(onError)));
   }
 
   /** The first endpoint of each kind is the one advertised; registered instances are written again. */
-  private async addSameHost(tag: typeof MergedTag.unix | typeof MergedTag.shm, path: string): Promise<void> {
-    if (this.merged === undefined || this.merged[tag] !== undefined) return;
-    this.merged[tag] = path;
-    const identity = fileIdentity(path);
-    if (identity !== undefined) this.merged[tag === MergedTag.unix ? MergedTag.unixId : MergedTag.shmId] = identity;
-    const tags = this.tagsNow();
-    for (const [i, info] of this.registered.entries()) {
-      const updated = { ...info, tags };
-      await this.registry.register(updated);
-      this.registered[i] = updated;
-    }
+  private addSameHost(tag: typeof MergedTag.unix | typeof MergedTag.shm, path: string): Promise<void> {
+    return this.serially(async () => {
+      if (this.merged === undefined || this.merged[tag] !== undefined) return;
+      this.merged[tag] = path;
+      const identity = fileIdentity(path);
+      if (identity !== undefined) this.merged[tag === MergedTag.unix ? MergedTag.unixId : MergedTag.shmId] = identity;
+      const tags = this.tagsNow();
+      for (const [i, info] of this.registered.entries()) {
+        const updated = { ...info, tags };
+        await this.registry.register(updated);
+        this.registered[i] = updated;
+      }
+    });
+  }
+
+  /** Runs `write` after the registry writes before it, unless the server withdrew meanwhile. */
+  private serially(write: () => Promise<void>): Promise<void> {
+    const next = this.writes.catch(() => undefined).then(() => (this.withdrawn ? undefined : write()));
+    this.writes = next;
+    return next;
   }
 
   private tagsNow(): Record<string, string> | null {

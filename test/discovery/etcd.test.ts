@@ -208,6 +208,25 @@ describeWithPeers(['etcd'], 'discovery.etcd on a real etcd', () => {
     await raw!.delete().prefix(prefix);
   });
 
+  it('a deregistration that overtakes its registration leaves no key and no lease; a registration made again stays', async () => {
+    const serviceName = newService();
+    const registry = etcdDiscovery();
+    const info = { serviceName, address: '127.0.0.1:7', weight: 10, tags: null };
+    const key = `kitex/registry-etcd/${serviceName}/127.0.0.1:7`;
+    const leasesBefore = (await raw!.leaseClient.leaseLeases({})).leases.length;
+    // The delete is one round trip, the lease grant and put two: the delete lands first.
+    await Promise.all([registry.register(info), registry.deregister(info)]);
+    expect(await raw!.get(key).string()).toBeNull();
+    expect((await raw!.leaseClient.leaseLeases({})).leases.length).toBe(leasesBefore);
+    // Withdrawn, then registered again while the first write is still on its way: the new one holds.
+    const first = registry.register(info);
+    await registry.deregister(info);
+    await Promise.all([first, registry.register(info)]);
+    expect(JSON.parse((await raw!.get(key).string())!)).toMatchObject({ address: '127.0.0.1:7' });
+    await registry.deregister(info);
+    expect(await raw!.get(key).string()).toBeNull();
+  });
+
   it('grants a new lease and writes the key again when etcd drops the lease', async () => {
     const serviceName = newService();
     const { address } = await heddleServer(etcdDiscovery({ leaseTtlSeconds: 3 }), serviceName);
