@@ -95,6 +95,7 @@ describe.each(['binary', 'compact'] as const)('%s fromJSON rejects', (protocol) 
     expect(fromErr(u, '{"a":1,"b":"x"}')).toEqual(['ERR_BAD_VALUE', 14, undefined]);
     expect(fromErr(u, '{}')).toEqual(['ERR_BAD_VALUE', 1, undefined]);
     expect(fromErr(order, '{"id":1,"id":2}')).toEqual(['ERR_BAD_VALUE', 8, undefined]);
+    expect(fromErr(doc.codec('Deep', { protocol }), '{"next":{"next":{},"next":{}}}')).toEqual(['ERR_BAD_VALUE', 19, 'next']);
     expect(fromErr(order, '{"id":1,"items":[{"title":"a","extra":1}]}', { unknownFields: 'reject' })).toEqual(['ERR_BAD_VALUE', 30, 'items[0]']);
     expect(catchError(() => order.fromJSON('{}', { unknownFields: 'maybe' as 'skip' })).code).toBe('ERR_INVALID_ARGUMENT');
   });

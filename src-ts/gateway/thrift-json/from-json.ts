@@ -71,7 +71,8 @@ class Writer {
     if (depth > this.limits.maxDepth) throw r.fail(ErrorCode.ERR_DEPTH_LIMIT, `nesting deeper than ${this.limits.maxDepth}`);
     r.expect(0x7b, "'{'");
     const compact = this.limits.compact;
-    const seen = desc.needsEndCheck || desc.isUnion ? new Uint8Array(desc.fields.length) : undefined;
+    // Which fields came: duplicates are rejected, and required fields and defaults looked up.
+    const seen = new Uint8Array(desc.fields.length);
     let lastId = 0;
     let count = 0;
     /** Members usually come in declaration order: the field after the last one is tried first. */
@@ -89,10 +90,8 @@ class Writer {
         } else if (c === 0x6e) {
           r.literal('null');
         } else {
-          if (seen !== undefined) {
-            if (seen[field.index] === 1) throw r.fail(ErrorCode.ERR_BAD_VALUE, `duplicate field '${field.jsonName}'`, keyAt);
-            seen[field.index] = 1;
-          }
+          if (seen[field.index] === 1) throw r.fail(ErrorCode.ERR_BAD_VALUE, `duplicate field '${field.jsonName}'`, keyAt);
+          seen[field.index] = 1;
           count++;
           next = field.index + 1;
           r.path.push(field.name);
@@ -114,12 +113,12 @@ class Writer {
         }
       } while (!r.endOrComma(0x7d));
     }
-    if (seen !== undefined) lastId = this.endCheck(desc, seen, lastId, r.pos - 1, count);
+    if (desc.needsEndCheck || desc.isUnion) this.endCheck(desc, seen, lastId, r.pos - 1, count);
     sink.byte(0);
   }
 
   /** Required fields present, defaults written, unions with exactly one field. */
-  private endCheck(desc: StructDesc, seen: Uint8Array, lastId: number, offset: number, count: number): number {
+  private endCheck(desc: StructDesc, seen: Uint8Array, lastId: number, offset: number, count: number): void {
     if (desc.isUnion && count !== 1) {
       throw reader.fail(ErrorCode.ERR_BAD_VALUE, `union ${desc.name} needs exactly one field set, found ${count}`, offset);
     }
@@ -141,7 +140,6 @@ class Writer {
         writeConst(f.type, f.default, false);
       }
     }
-    return lastId;
   }
 
   /** The field whose JSON name is the key `[start, end)`, compared as bytes; `hint` is tried first. */
