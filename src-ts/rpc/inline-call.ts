@@ -82,16 +82,16 @@ export class InlineClient {
     } catch (error) {
       return Promise.reject(new HeddleError(ErrorCode.ERR_BAD_VALUE, `${ctx.method}: the arguments cannot be cloned for an inline call: ${(error as Error).message}`, { cause: error }));
     }
-    const serving = turnIsLong() ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => server.serveInline(served, args)) : server.serveInline(served, args);
+    const serving = turnIsLong() ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.serveAfterTurn(served, args)) : server.serveInline(served, args);
     const reply = serving.then(
       (value) => {
         takeResponse(ctx, served);
-        return method.unwrap(this.clone ? structuredClone(method.success(value)) : method.success(value));
+        return method.unwrap(this.cloneResult(method.success(value), ctx.method));
       },
       (error: unknown) => {
         takeResponse(ctx, served);
         const declared = method.failure(error);
-        if (declared !== undefined) return method.unwrap(this.clone ? structuredClone(declared) : declared);
+        if (declared !== undefined) return method.unwrap(this.cloneResult(declared, ctx.method));
         if (isBizStatusError(error)) throw bizStatusError(error.bizStatus.code, error.bizStatus.message, error.bizStatus.extra);
         throw remoteError({ type: ApplicationExceptionType.INTERNAL_ERROR, message: error instanceof Error ? error.message : String(error) }, ctx.method);
       },
@@ -101,6 +101,25 @@ export class InlineClient {
       return Promise.resolve(undefined);
     }
     return ctx.deadline === undefined ? reply : withDeadline(reply, ctx, this.peer);
+  }
+
+  /** A call that waited for the event loop to turn: the server may have begun closing meanwhile,
+   * and then the call is lost as one on a closing connection would be. */
+  private serveAfterTurn(served: CallContext<'inline'>, args: Record<string, unknown>): Promise<unknown> {
+    const server = this.target();
+    if (server === undefined) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, `${this.serviceName} stopped serving in this process`));
+    return server.serveInline(served, args);
+  }
+
+  /** The handler's result as the caller gets it; one that cannot be cloned fails as a result the
+   * server could not encode does over the wire (ERR_REMOTE, INTERNAL_ERROR). */
+  private cloneResult(value: unknown, methodName: string): unknown {
+    if (!this.clone) return value;
+    try {
+      return structuredClone(value);
+    } catch (error) {
+      throw remoteError({ type: ApplicationExceptionType.INTERNAL_ERROR, message: `the result cannot be cloned for an inline call: ${(error as Error).message}` }, methodName);
+    }
   }
 
   /** What the server's context reads: the wire's keys, in maps of its own. */

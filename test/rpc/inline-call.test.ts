@@ -102,6 +102,14 @@ describe('service inline', () => {
     expect(await transports(bufferClient(false))).toEqual([`inline@${bufferServer.address.slice(6)}`]);
   });
 
+  it('fails a result that cannot be cloned as a result the server could not encode: ERR_REMOTE', async () => {
+    const registry = discovery.memory();
+    await mergedServer(registry, { handlers: { echo: async () => ({ action: 'echo', msg: 'x', extra: [() => 1] }) } });
+    const error = (await client(registry).call('echo', { req: { action: 'echo', msg: '' } }).catch((e: unknown) => e)) as HeddleError;
+    expect(error.code).toBe(ErrorCode.ERR_REMOTE);
+    expect(error.message).toMatch(/cannot be cloned/);
+  });
+
   it('runs client then server middleware, carries metainfo both ways, and keeps FromService/ToMethod', async () => {
     const registry = discovery.memory();
     const order: string[] = [];
