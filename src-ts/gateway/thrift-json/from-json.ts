@@ -6,12 +6,13 @@
  * (15+ list elements, 128+ map entries), which measured cheaper than a counting pre-scan.
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
-import type { ConstValue } from '../../thrift/model.js';
 import { CompactType } from '../../thrift/wire-types.js';
 import { decodeBase64, decodedSize } from './base64.js';
 import { ByteSink, varintSize } from './byte-sink.js';
 import { Kind, type FieldDesc, type StructDesc, type TypeDesc } from './descriptor.js';
 import { JsonReader, latin1Text } from './json-reader.js';
+import { constInt, writeConst } from './default-value.js';
+import { fieldHeaderCompact, patchI32, writeDouble, writeUuid } from './wire-write.js';
 
 /** Options of `codec.fromJSON`. */
 export interface FromJSONOptions {
@@ -97,9 +98,9 @@ class Writer {
           r.path.push(field.name);
           if (compact) {
             if (field.type.kind === Kind.BOOL) {
-              fieldHeaderCompact(this.bool() ? CompactType.BOOLEAN_TRUE : CompactType.BOOLEAN_FALSE, field.id, lastId);
+              fieldHeaderCompact(sink, this.bool() ? CompactType.BOOLEAN_TRUE : CompactType.BOOLEAN_FALSE, field.id, lastId);
             } else {
-              fieldHeaderCompact(field.type.compact, field.id, lastId);
+              fieldHeaderCompact(sink, field.type.compact, field.id, lastId);
               this.value(field.type, depth);
             }
             lastId = field.id;
@@ -128,16 +129,16 @@ class Writer {
       if (f.default === undefined || desc.isUnion) continue;
       if (this.limits.compact) {
         if (f.type.kind === Kind.BOOL) {
-          fieldHeaderCompact(constInt(f.default) !== 0n ? CompactType.BOOLEAN_TRUE : CompactType.BOOLEAN_FALSE, f.id, lastId);
+          fieldHeaderCompact(sink, constInt(f.default) !== 0n ? CompactType.BOOLEAN_TRUE : CompactType.BOOLEAN_FALSE, f.id, lastId);
         } else {
-          fieldHeaderCompact(f.type.compact, f.id, lastId);
-          writeConst(f.type, f.default, true);
+          fieldHeaderCompact(sink, f.type.compact, f.id, lastId);
+          writeConst(sink, f.type, f.default, true);
         }
         lastId = f.id;
       } else {
         sink.byte(f.type.wire);
         sink.i16(f.id);
-        writeConst(f.type, f.default, false);
+        writeConst(sink, f.type, f.default, false);
       }
     }
   }
@@ -201,7 +202,7 @@ class Writer {
         if (!(c === 0x2d || (c >= 0x30 && c <= 0x39))) throw this.wrongType('a number');
         const start = r.pos;
         const end = r.scanNumber(false);
-        writeDouble(r.double(start, end), this.limits.compact);
+        writeDouble(sink, r.double(start, end), this.limits.compact);
         return;
       }
       case Kind.STRING: {
@@ -242,7 +243,7 @@ class Writer {
       case Kind.UUID: {
         if (c !== 0x22) throw this.wrongType('a UUID string');
         const close = r.scanString();
-        writeUuid(r.src, r.start, close, r);
+        if (!writeUuid(sink, r.src, r.start, close)) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'expected a UUID string', r.start - 1);
         return;
       }
       case Kind.STRUCT:
@@ -330,7 +331,7 @@ class Writer {
       } while (!r.endOrComma(0x5d));
       r.path.pop();
     }
-    if (!compact) patchI32(header + 1, n);
+    if (!compact) patchI32(sink, header + 1, n);
     else if (n < 15) sink.buf[header] = (n << 4) | elem.compact;
     else {
       const extra = varintSize(n);
@@ -373,7 +374,7 @@ class Writer {
         n++;
       } while (!r.endOrComma(0x7d));
     }
-    if (!compact) patchI32(header + 2, n);
+    if (!compact) patchI32(sink, header + 2, n);
     else if (n === 0) sink.pos = header + 1;
     else if (n < 128) sink.buf[header] = n;
     else {
@@ -418,7 +419,7 @@ class Writer {
         const text = latin1Text(src, start, end);
         const v = Number(text);
         if (text.trim() === '' || Number.isNaN(v)) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'map key is not a valid double', keyAt);
-        writeDouble(v, this.limits.compact);
+        writeDouble(sink, v, this.limits.compact);
         return;
       }
       case Kind.BOOL: {
@@ -460,146 +461,3 @@ function kindName(kind: number): string {
   }
 }
 
-function patchI32(at: number, v: number): void {
-  const b = sink.buf;
-  b[at] = v >>> 24;
-  b[at + 1] = v >>> 16;
-  b[at + 2] = v >>> 8;
-  b[at + 3] = v;
-}
-
-function fieldHeaderCompact(ctype: number, id: number, lastId: number): void {
-  const delta = id - lastId;
-  if (delta > 0 && delta <= 15) sink.byte((delta << 4) | ctype);
-  else {
-    sink.byte(ctype);
-    sink.varint((id << 1) ^ (id >> 31));
-  }
-}
-
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-
-function writeDouble(v: number, compact: boolean): void {
-  f64[0] = v;
-  sink.ensure(8);
-  const b = sink.buf;
-  if (compact) for (let i = 0; i < 8; i++) b[sink.pos++] = f64Bytes[i]!;
-  else for (let i = 7; i >= 0; i--) b[sink.pos++] = f64Bytes[i]!;
-}
-
-function writeUuid(src: Uint8Array, start: number, end: number, r: JsonReader): void {
-  const text = latin1Text(src, start, end);
-  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text)) {
-    throw r.fail(ErrorCode.ERR_BAD_VALUE, 'expected a UUID string', start - 1);
-  }
-  const hex = text.replace(/-/g, '');
-  sink.ensure(16);
-  for (let i = 0; i < 16; i++) sink.buf[sink.pos++] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-}
-
-function constInt(v: ConstValue): bigint {
-  return v.kind === 'int' ? v.value : 0n;
-}
-
-/** Writes an IDL default value (already checked against its type by the IDL resolver). */
-function writeConst(type: TypeDesc, v: ConstValue, compact: boolean): void {
-  switch (type.kind) {
-    case Kind.BOOL:
-      sink.byte(constInt(v) !== 0n ? 1 : compact ? 2 : 0);
-      return;
-    case Kind.I8:
-    case Kind.I16:
-    case Kind.I32:
-    case Kind.I64: {
-      const n = constInt(v);
-      const lo = Number(BigInt.asIntN(32, n));
-      const hi = Number(BigInt.asIntN(32, n >> 32n));
-      if (type.kind === Kind.I8) sink.byte(lo);
-      else if (type.kind === Kind.I64) {
-        if (compact) {
-          const z = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
-          sink.varint64(Number(z >> 32n), Number(z & 0xffffffffn));
-        } else {
-          sink.i32(hi);
-          sink.i32(lo);
-        }
-      } else if (compact) sink.varint((lo << 1) ^ (lo >> 31));
-      else if (type.kind === Kind.I16) sink.i16(lo);
-      else sink.i32(lo);
-      return;
-    }
-    case Kind.DOUBLE:
-      writeDouble(v.kind === 'double' ? v.value : v.kind === 'int' ? Number(v.value) : 0, compact);
-      return;
-    case Kind.STRING:
-    case Kind.BINARY: {
-      const bytes = utf8.encode(v.kind === 'string' ? v.value : '');
-      if (compact) sink.varint(bytes.length);
-      else sink.i32(bytes.length);
-      sink.bytes(bytes, 0, bytes.length);
-      return;
-    }
-    case Kind.UUID: {
-      const bytes = utf8.encode(v.kind === 'string' ? v.value : '');
-      writeUuid(bytes, 0, bytes.length, reader);
-      return;
-    }
-    case Kind.LIST:
-    case Kind.SET: {
-      const items = v.kind === 'list' ? v.items : [];
-      const elem = type.elem!;
-      if (compact) {
-        if (items.length < 15) sink.byte((items.length << 4) | elem.compact);
-        else {
-          sink.byte(0xf0 | elem.compact);
-          sink.varint(items.length);
-        }
-      } else {
-        sink.byte(elem.wire);
-        sink.i32(items.length);
-      }
-      for (const item of items) writeConst(elem, item, compact);
-      return;
-    }
-    case Kind.MAP: {
-      const entries = v.kind === 'map' ? v.entries : [];
-      if (compact) {
-        sink.varint(entries.length);
-        if (entries.length > 0) sink.byte((type.key!.compact << 4) | type.value!.compact);
-      } else {
-        sink.byte(type.key!.wire);
-        sink.byte(type.value!.wire);
-        sink.i32(entries.length);
-      }
-      for (const [k, val] of entries) {
-        writeConst(type.key!, k, compact);
-        writeConst(type.value!, val, compact);
-      }
-      return;
-    }
-    case Kind.STRUCT: {
-      const desc = type.struct!;
-      const entries = v.kind === 'map' ? v.entries : [];
-      let lastId = 0;
-      for (const [k, val] of entries) {
-        const f = desc.byName.get(k.kind === 'string' ? k.value : '') ?? desc.fields.find((x) => k.kind === 'string' && x.name === k.value);
-        if (f === undefined) continue;
-        if (compact) {
-          if (f.type.kind === Kind.BOOL) fieldHeaderCompact(constInt(val) !== 0n ? 1 : 2, f.id, lastId);
-          else {
-            fieldHeaderCompact(f.type.compact, f.id, lastId);
-            writeConst(f.type, val, compact);
-          }
-          lastId = f.id;
-        } else {
-          sink.byte(f.type.wire);
-          sink.i16(f.id);
-          writeConst(f.type, val, compact);
-        }
-      }
-      sink.byte(0);
-      return;
-    }
-  }
-}
