@@ -77,7 +77,7 @@ export function applicationExceptionCodec(protocol: 'binary' | 'compact' = 'bina
     const noOtherStructs = (key: string): StructDef => {
       throw new Error(`TApplicationException refers to no struct, asked for ${key}`);
     };
-    codec = new Codec(APPLICATION_EXCEPTION, options, compileStruct(APPLICATION_EXCEPTION, noOtherStructs, options));
+    codec = new Codec(APPLICATION_EXCEPTION, options, compileStruct(APPLICATION_EXCEPTION, noOtherStructs, options), noOtherStructs);
     codecs.set(protocol, codec);
   }
   return codec;

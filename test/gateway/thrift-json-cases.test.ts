@@ -163,3 +163,13 @@ describe.each(['binary', 'compact'] as const)('%s', (protocol) => {
     expect(v.items).toEqual([{ title: 'a' }, { title: 'b' }]);
   });
 });
+
+test('service argument codecs and the TApplicationException codec transcode too', () => {
+  const svc = thrift.parse(`${IDL}\nservice Shop { Order get(1: i64 id, 2: list<string> tags) }`);
+  const args = svc.service('Shop').method('get').args;
+  const wire = args.fromJSON('{"id":"9223372036854775807","tags":["a"]}');
+  expect(args.decode(wire)).toEqual({ id: 9223372036854775807n, tags: ['a'] });
+  expect(args.toJSON(wire).toString()).toBe('{"id":9223372036854775807,"tags":["a"]}');
+  const tae = thrift.applicationExceptionCodec();
+  expect(tae.toJSON(tae.fromJSON('{"message":"boom","type":6}')).toString()).toBe('{"message":"boom","type":6}');
+});
