@@ -2,7 +2,7 @@
 // IDL and values) with ASCII and with Chinese text, Binary and Compact.
 //   fromJSON  vs  JSON.parse + base64 fix-up + heddle encode
 //   toJSON    vs  heddle decode + JSON.stringify with a bigint/bytes replacer
-// Run: npm run build && node bench/gateway/json.mjs [--seconds 1]
+// Run: npm run build && node bench/gateway/json.mjs [--seconds 1]  (seconds per round; best of 3)
 import { readFileSync } from 'node:fs';
 import heddle from '../../dist/index.js';
 import { nesting } from '../thrift/messages.mjs';
@@ -70,10 +70,15 @@ for (const protocol of ['binary', 'compact']) {
     const body = codec.toJSON(wire);
     const bodyText = body.toString('utf8');
     if (!Buffer.from(codec.fromJSON(body)).equals(Buffer.from(wire))) throw new Error('fromJSON differs from encode');
-    const fromJSON = rate(() => codec.fromJSON(body));
-    const parseEncode = rate(() => numbers.encode(fixup(JSON.parse(bodyText))));
-    const toJSON = rate(() => codec.toJSON(wire));
-    const decodeStringify = rate(() => Buffer.from(JSON.stringify(numbers.decode(wire), replacer)));
+    // Best of three alternating rounds: the machine is shared, and the best round is the one least
+    // disturbed by other work.
+    let fromJSON = 0, parseEncode = 0, toJSON = 0, decodeStringify = 0;
+    for (let round = 0; round < 3; round++) {
+      fromJSON = Math.max(fromJSON, rate(() => codec.fromJSON(body)));
+      parseEncode = Math.max(parseEncode, rate(() => numbers.encode(fixup(JSON.parse(bodyText)))));
+      toJSON = Math.max(toJSON, rate(() => codec.toJSON(wire)));
+      decodeStringify = Math.max(decodeStringify, rate(() => Buffer.from(JSON.stringify(numbers.decode(wire), replacer))));
+    }
     rows.push({ protocol, text, jsonBytes: body.length, wireBytes: wire.length, fromJSON, parseEncode, toJSON, decodeStringify });
   }
 }
