@@ -8,6 +8,7 @@ import { HOLD_THRESHOLD } from '../../src-ts/rpc/shm-connection.js';
 import { shm } from '../../src-ts/index.js';
 import type { ShmChunk, ShmConnectOptions, ShmListenOptions, ShmSession } from '../../src-ts/shm/index.js';
 import { ShmLayout as L } from '../../src-ts/shm/layout.js';
+import { MAX_LENT_SLICES } from '../../src-ts/shm/session.js';
 import { parse } from '../../src-ts/thrift/index.js';
 import { nativeDisabled, payloadPattern, tempDir, waitFor } from './helpers/runtime.js';
 
@@ -105,6 +106,38 @@ describe.skipIf(nativeDisabled)('RPC over shm: decoding from the slices', () => 
       await client.close();
       await srv.close();
       expect(Buffer.compare(held, big)).toBe(0);
+    } finally {
+      await client.close();
+      await srv.close();
+      dir.remove();
+    }
+  });
+});
+
+describe.skipIf(nativeDisabled)('lending is bounded per session', () => {
+  it(`lends at most ${MAX_LENT_SLICES} slices at once; past that a chunk is not lent and its slice can go back`, async () => {
+    const dir = tempDir('hold-budget');
+    const srv = await shm.listen(`${dir.path}/b.sock`);
+    const chunks: ShmChunk[] = [];
+    srv.on('stream', (stream) => stream.setDataHandler((chunk) => chunks.push(chunk)));
+    const client = await shm.connect(srv.path, { sliceSizes: [{ size: 8172, percent: 10 }, { size: 262124, percent: 90 }] });
+    try {
+      const stream = await client.acquireStream();
+      const held: Uint8Array[] = [];
+      for (let i = 0; i <= MAX_LENT_SLICES; i++) {
+        stream.write(payloadPattern(100_000, i));
+        await waitFor(() => chunks.length === i + 1, 5000, `chunk ${i}`);
+        const lent = chunks[i]!.hold();
+        if (i < MAX_LENT_SLICES) held.push(lent!);
+        else expect(lent).toBeUndefined();
+      }
+      expect(held).toHaveLength(MAX_LENT_SLICES);
+      for (const [i, bytes] of held.entries()) expect(Buffer.compare(bytes, payloadPattern(100_000, i))).toBe(0);
+      const last = chunks[MAX_LENT_SLICES]!;
+      expect(last.released).toBe(false);
+      expect(Buffer.compare(Buffer.from(last.views[0]!), payloadPattern(100_000, MAX_LENT_SLICES))).toBe(0);
+      last.release();
+      expect(last.released).toBe(true);
     } finally {
       await client.close();
       await srv.close();
