@@ -173,3 +173,22 @@ test('service argument codecs and the TApplicationException codec transcode too'
   const tae = thrift.applicationExceptionCodec();
   expect(tae.toJSON(tae.fromJSON('{"message":"boom","type":6}')).toString()).toBe('{"message":"boom","type":6}');
 });
+
+test.each(['binary', 'compact'] as const)('%s: toJSON skips wire fields the IDL does not know, of every type', (protocol) => {
+  const d = thrift.parse(`
+    struct Known { 1: i32 a, 9: string z }
+    struct Wider {
+      1: i32 a, 2: bool t, 3: bool f, 4: i64 big, 5: double d, 6: list<bool> lb, 7: map<string, list<i32>> m,
+      8: Known s, 9: string z, 10: set<i64> si, 11: binary b, 12: uuid u, 13: i8 y, 14: i16 h
+    }`);
+  const wider = d.codec('Wider', { protocol });
+  const wire = wider.encode({
+    a: 1, t: true, f: false, big: -5n, d: 2.5, lb: [true, false], m: new Map([['k', [1, 2]]]),
+    s: { a: 3, z: 'in' }, z: 'end', si: [7n], b: new Uint8Array([1]), u: '00112233-4455-6677-8899-aabbccddeeff', y: -1, h: 300,
+  });
+  expect(d.codec('Known', { protocol }).toJSON(wire).toString()).toBe('{"a":1,"z":"end"}');
+  // A field whose wire type differs from the IDL's is skipped the same way.
+  const other = thrift.parse('struct Known { 1: bool a, 9: string z }').codec('Known', { protocol });
+  expect(other.toJSON(d.codec('Known', { protocol }).encode({ a: 5, z: 'x' })).toString()).toBe('{"z":"x"}');
+  expect(d.codec('Known', { protocol }).toJSON(other.encode({ a: true, z: 'x' })).toString()).toBe('{"z":"x"}');
+});

@@ -163,7 +163,6 @@ class WireReader {
       }
       const f = desc.byId.get(id);
       if (f === undefined || f.type.wire !== type) {
-        this.headerBool = -1;
         this.skip(type, depth, at);
         continue;
       }
