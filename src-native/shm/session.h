@@ -124,10 +124,15 @@ class Session {
   Outcome SendFallback(uint32_t stream_id, const uint8_t* data, size_t length);
   // Whether SendFallback would take `length` payload bytes now rather than fail with kOutputLimit.
   bool FallbackHasRoom(size_t length) const;
-  Outcome Release(const uint32_t* slice_offsets, size_t count);
+  // Gives received slices back to the pool. A lent slice (MarkLent) is refused unless `lent` says
+  // its ArrayBuffer was collected: until then a JavaScript view of it is alive.
+  Outcome Release(const uint32_t* slice_offsets, size_t count, bool lent = false);
   // Whether [data_offset, data_offset + length) lies in the data of slice `slice_offset`, a slice
-  // delivered to JavaScript and not released: what may be handed out as its own ArrayBuffer.
+  // delivered to JavaScript, not released and not lent already: what may be handed out as its own
+  // ArrayBuffer.
   bool HoldsDataOf(uint32_t slice_offset, uint32_t data_offset, uint32_t length) const;
+  // Slice `slice_offset` (one HoldsDataOf accepted) is now lent to an ArrayBuffer.
+  void MarkLent(uint32_t slice_offset);
   Outcome CloseStream(uint32_t stream_id);
   // Closes the socket and the queue mapping, drops this session's hold on the buffer mapping and
   // removes the files it is responsible for. Idempotent.
@@ -203,6 +208,8 @@ class Session {
 
   // Received slices JavaScript holds: set from delivery until Release.
   std::vector<bool> held_slices_;
+  // Held slices lent to an ArrayBuffer: set by MarkLent until the collected ArrayBuffer's Release.
+  std::vector<bool> lent_slices_;
   std::vector<std::pair<uint32_t, SliceView>> chain_scratch_;
   // Outgoing allocations between Allocate and Commit/Cancel, by id.
   std::vector<std::vector<uint32_t>> allocations_;

@@ -249,7 +249,7 @@ bool Session::FallbackHasRoom(size_t length) const {
   return queued == 0 || queued + kControlHeaderSize + kFallbackMetaSize + length <= options_.max_queued_output;
 }
 
-Outcome Session::Release(const uint32_t* slice_offsets, size_t count) {
+Outcome Session::Release(const uint32_t* slice_offsets, size_t count, bool lent) {
   if (state_ != State::kEstablished) return Outcome::Ok();
   Outcome result = Outcome::Ok();
   for (size_t i = 0; i < count; ++i) {
@@ -258,7 +258,12 @@ Outcome Session::Release(const uint32_t* slice_offsets, size_t count) {
       result = Outcome::Fail(Status::kInvalidArgument, "released a slice that is not held");
       continue;
     }
+    if (lent_slices_[index] != lent) {
+      result = Outcome::Fail(Status::kInvalidArgument, lent ? "a collected loan of a slice not lent" : "released a slice lent to an ArrayBuffer");
+      continue;
+    }
     held_slices_[index] = false;
+    lent_slices_[index] = false;
     if (buffers_.Push(slice_offsets[i]) != Status::kOk) return Violation("buffer list tail out of range");
   }
   return result;
@@ -267,10 +272,15 @@ Outcome Session::Release(const uint32_t* slice_offsets, size_t count) {
 bool Session::HoldsDataOf(uint32_t slice_offset, uint32_t data_offset, uint32_t length) const {
   if (state_ != State::kEstablished) return false;
   const int64_t index = buffers_.SliceIndex(slice_offset);
-  if (index < 0 || !held_slices_[index] || length == 0) return false;
+  if (index < 0 || !held_slices_[index] || lent_slices_[index] || length == 0) return false;
   // Our own geometry bounds the range, not the slice header the peer can rewrite.
   const uint64_t data = uint64_t{slice_offset} + kSliceHeaderSize;
   return data_offset >= data && uint64_t{data_offset} + length <= data + buffers_.SliceCapacity(slice_offset);
+}
+
+void Session::MarkLent(uint32_t slice_offset) {
+  const int64_t index = buffers_.SliceIndex(slice_offset);
+  if (index >= 0) lent_slices_[index] = true;
 }
 
 Outcome Session::CloseStream(uint32_t stream_id) {

@@ -95,6 +95,7 @@ Outcome Session::CreateClientMemory() {
     queue_fd_ = buffer_fd_ = -1;
   }
   held_slices_.assign(buffers_.total_slices(), false);
+  lent_slices_.assign(buffers_.total_slices(), false);
   return Outcome::Ok();
 }
 
@@ -244,6 +245,7 @@ Outcome Session::MapPeerMemory(int queue_fd, int buffer_fd) {
     return Outcome::Fail(Status::kPeerViolation, "peer's queue header is invalid");
   }
   held_slices_.assign(buffers_.total_slices(), false);
+  lent_slices_.assign(buffers_.total_slices(), false);
   return Outcome::Ok();
 }
 

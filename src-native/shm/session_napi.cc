@@ -51,7 +51,9 @@ Napi::Value SessionHandle::Hold(Napi::Env env, uint32_t slice_offset, uint32_t d
     if (pending) napi_get_and_clear_last_exception(env, &ignored);
     return env.Undefined();
   }
+  session_->MarkLent(slice_offset);
   ++holds_->live;
+  holds_->live_bytes += length;
   // The pool, not the heap, pays for these bytes: tell V8, so a burst of held slices brings the
   // collection that gives them back.
   int64_t adjusted = 0;
@@ -65,7 +67,11 @@ void SessionHandle::OnHeldFinalized(napi_env, void*, void* hint) {
   auto* held = static_cast<HeldSlice*>(hint);
   HoldState& state = *held->state;
   --state.live;
-  state.collected_bytes += held->length;
+  // Once the session dropped its JavaScript state, these bytes were given back to V8's count.
+  if (state.handle != nullptr) {
+    state.live_bytes -= held->length;
+    state.collected_bytes += held->length;
+  }
   if (state.handle != nullptr && !state.handle->closed_) {
     state.collected.push_back(held->slice);
     uv_timer_t* timer = state.handle->drain_timer_;
@@ -82,7 +88,7 @@ Outcome SessionHandle::ReleaseCollected() {
   }
   std::vector<uint32_t>& collected = holds_->collected;
   if (collected.empty()) return Outcome::Ok();
-  const Outcome o = session_->Release(collected.data(), collected.size());
+  const Outcome o = session_->Release(collected.data(), collected.size(), /*lent=*/true);
   collected.clear();
   // A slice no longer held (the session was re-established meanwhile) is not the peer's fault.
   return o.status == Status::kInvalidArgument ? Outcome::Ok() : o;
@@ -293,11 +299,15 @@ void SessionHandle::ReleaseMemory(napi_env env) {
 void SessionHandle::DropJavaScriptState(napi_env env) {
   holds_->handle = nullptr;
   holds_->collected.clear();
-  if (env != nullptr && holds_->collected_bytes != 0) {
+  // Everything this session told V8 about and has not taken back: collected loans whose slices
+  // were not released yet, and loans still alive (their finalizers no longer count).
+  const int64_t owed = holds_->collected_bytes + holds_->live_bytes;
+  if (env != nullptr && owed != 0) {
     int64_t adjusted = 0;
-    napi_adjust_external_memory(env, -holds_->collected_bytes, &adjusted);
+    napi_adjust_external_memory(env, -owed, &adjusted);
   }
   holds_->collected_bytes = 0;
+  holds_->live_bytes = 0;
   on_events_.Reset();
   event_array_.Reset();
   // Without an environment (teardown, finalizer) the async context dies with it.

@@ -24,6 +24,8 @@ class SessionHandle : public LoopResource {
     std::vector<uint32_t> collected;
     int64_t collected_bytes = 0;
     int64_t live = 0;
+    // Bytes of slices lent and not yet collected, which V8 was told about: owed back at close.
+    int64_t live_bytes = 0;
   };
 
   SessionHandle(ShmEnvironment* environment, std::unique_ptr<Session> session);

@@ -177,6 +177,8 @@ describe.skipIf(nativeDisabled)('ShmSession.holdSlice refuses what is not a deli
     // The slice's whole capacity is its data: lending all of it is allowed.
     const whole = session.holdSlice(slice, view.byteOffset, capacity)!;
     expect(whole.length).toBe(capacity);
+    // Lent once, never twice: a second ArrayBuffer would outlive the first one's return to the pool.
+    expect(session.holdSlice(slice, view.byteOffset, 16)).toBeUndefined();
     expect(Buffer.compare(whole.subarray(0, 1000), payloadPattern(1000, 3))).toBe(0);
 
     // Released (here: a second chunk, released by its reader), the slice is no longer lendable.
