@@ -1,5 +1,6 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Resolver, ServiceInstance } from '../discovery/types.js';
+import { MergedTag } from '../discovery/host-identity.js';
 import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
 import type { ServiceBinding } from './binding.js';
@@ -81,6 +82,8 @@ export class DiscoveryClient {
   private readonly binding: ServiceBinding;
   /** The list split into local and remote sides, when local-first routing is on. */
   private routes: RouteTable | undefined;
+  /** Set once the router registers this client as a caller and reads caller counts (joinMergedEstate). */
+  private joining: Promise<void> | undefined;
   /** How each listed instance is reached, computed once per instance (and inline server). */
   private readonly routeCache = new WeakMap<ServiceInstance, { inlineId: string | undefined; route: Route }>();
   /** Instance addresses of the current list, to forget the breakers of those that leave it. */
@@ -229,7 +232,9 @@ export class DiscoveryClient {
     // A closed client must not start: it would register a caller entry nobody withdraws.
     if (this.closed) throw new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed');
     if (this.started === undefined) return (this.started = this.start());
-    this.apply(await this.read());
+    const list = await this.read();
+    this.apply(list);
+    await this.joinMergedEstate(list);
   }
 
   /** Stops watching and closes every instance's connections. */
@@ -245,8 +250,9 @@ export class DiscoveryClient {
 
   private async start(): Promise<void> {
     try {
-      if (this.router !== undefined) await this.startRouter(this.router);
-      this.apply(await this.read());
+      const list = await this.read();
+      this.apply(list);
+      await this.joinMergedEstate(list);
     } catch (error) {
       this.started = undefined;
       throw error;
@@ -256,7 +262,7 @@ export class DiscoveryClient {
     this.unwatch = this.resolver.watch?.(this.destService, (list) => this.apply(list));
     this.timer = setInterval(() => {
       // New caller counts change the share only; the instance tables stay.
-      void this.router?.readCallers(this.resolver).catch(() => undefined);
+      if (this.joining !== undefined) void this.router!.readCallers(this.resolver).catch(() => undefined);
       this.read().then((list) => this.apply(list), () => undefined);
     }, this.refreshIntervalMs);
     this.timer.unref();
@@ -264,6 +270,21 @@ export class DiscoveryClient {
 
   /** Registers this caller and reads the caller counts; a registry that refuses costs only the
    * counts (the client then counts as the only caller). */
+  /**
+   * Registers this client as a caller and reads the caller counts, once `list` shows the callee
+   * service takes part in merged deployment (an instance with a host identity tag): in an estate
+   * without it, local-first routing writes nothing to the registry and reads nothing more.
+   */
+  private joinMergedEstate(list: readonly ServiceInstance[]): Promise<void> {
+    const router = this.router;
+    if (this.joining !== undefined || router === undefined || this.closed || !list.some((i) => i.tags?.[MergedTag.host] !== undefined)) return this.joining ?? Promise.resolve();
+    this.joining = this.startRouter(router).then(async () => {
+      // Closed while registering: the entry must not outlive the client.
+      if (this.closed) await router.deregisterCaller(this.resolver).catch(() => undefined);
+    });
+    return this.joining;
+  }
+
   private async startRouter(router: LocalRouter): Promise<void> {
     await router.registerCaller(this.resolver).catch((error: unknown) => logWarn(ErrorCode.ERR_DISCOVERY, `registering as a caller failed: ${(error as Error)?.message}`));
     await router.readCallers(this.resolver).catch(() => undefined);
@@ -290,6 +311,7 @@ export class DiscoveryClient {
     } catch {
       this.picker = undefined;
     }
+    if (this.ready && this.joining === undefined) void this.joinMergedEstate(list);
     const routes = this.router?.table(list, this.loadBalancer);
     // Nothing on this host: calls take the plain balancer's path, as without local-first routing.
     this.routes = routes === undefined || routes.local.list.length === 0 ? undefined : routes;

@@ -238,6 +238,19 @@ describe('merged registration', () => {
     expect(await registry.resolveCallers('frontend')).toEqual([]);
   });
 
+  it('writes no caller entry while no instance of the callee is merged, and registers once one is', async () => {
+    const registry = discovery.memory();
+    const plain = rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, registry, serviceName: 'echo', exitWaitMs: 0 });
+    await plain.listen('tcp://127.0.0.1:0');
+    cleanup.push(() => plain.close({ timeoutMs: 200, exitWaitMs: 0 }));
+    const c = client(registry, { localFirst: { hostIdentity: HOST, serviceName: 'frontend' } });
+    expect(await c.call('echo', { req: { action: 'echo', msg: 'x' } })).toEqual({ action: 'echo', msg: 'x' });
+    expect(await registry.resolveCallers('frontend')).toEqual([]);
+    await mergedServer(registry);
+    await c.refresh();
+    expect(await registry.resolveCallers('frontend')).toHaveLength(1);
+  });
+
   it('refuses mergedDeployment without a registry', () => {
     expect(() => rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: {}, mergedDeployment: true })).toThrow(expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT }));
   });
