@@ -20,7 +20,7 @@ import { drive, startProcess } from './processes.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.HEDDLE_BENCH_QUICK === '1';
 const roundMs = quick ? 700 : 2000;
-const rounds = quick ? 3 : 7;
+const rounds = Number(process.env.HEDDLE_BENCH_ROUNDS) || (quick ? 3 : 7);
 const concurrency = 100;
 const { rpc, discovery, governance, thrift } = heddle;
 
