@@ -10,6 +10,9 @@ namespace {
 // Distinguishes our Externals from anyone else's (a foreign value throws instead of crashing).
 constexpr napi_type_tag kSessionTag = {0x6865646c65736d31ULL, 0x73657373696f6e31ULL};
 constexpr size_t kInitialEventWords = kEventRecordWords * 256;
+// Slices one session lends at once; past it Hold refuses and the caller copies (MAX_LENT_SLICES
+// in src-ts/shm/session.ts says why, and mirrors this value for its callers and tests).
+constexpr int64_t kMaxLentSlices = 32;
 
 void FreeRegionHold(Napi::Env, void*, std::shared_ptr<MappedRegion>* hold) { delete hold; }
 
@@ -36,7 +39,7 @@ SessionHandle::~SessionHandle() {
 
 Napi::Value SessionHandle::Hold(Napi::Env env, uint32_t slice_offset, uint32_t data_offset, uint32_t length) {
   const std::shared_ptr<MappedRegion>& region = session_->buffer_region();
-  if (closed_ || !region || !region->shared() || !session_->HoldsDataOf(slice_offset, data_offset, length) ||
+  if (closed_ || holds_->live >= kMaxLentSlices || !region || !region->shared() || !session_->HoldsDataOf(slice_offset, data_offset, length) ||
       uint64_t{data_offset} + length > region->size()) {
     return env.Undefined();
   }

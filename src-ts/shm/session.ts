@@ -30,19 +30,15 @@ const STAT_NAMES: Array<keyof ShmSessionStats> = [
 ];
 
 /**
- * Slices one session lends at once (ShmChunk.hold). A lent slice goes back to the pool only when
- * the values viewing it are collected, and both directions allocate from one pool: a handler that
- * keeps a few bytes of each large request would otherwise pin the pool's large slices one after
- * another. Past this many, chunks are copied out and their slices go back at once. Finalizers run
- * some time after the collection that frees a slice: with 16, a 1 MiB echo at 4 callers, which
- * keeps nothing, still copied hundreds of chunks; with 32 it copied almost none.
+ * Slices one session lends at once (ShmChunk.hold); the native session refuses more (its
+ * kMaxLentSlices, which this mirrors), counting a loan until its ArrayBuffer is collected. A lent
+ * slice goes back to the pool only then, and both directions allocate from one pool: a handler
+ * that keeps a few bytes of each large request would otherwise pin the pool's large slices one
+ * after another. Past this many, chunks are copied out and their slices go back at once. With 16,
+ * a 1 MiB echo at 4 callers, which keeps nothing, still copied hundreds of chunks (collection lags
+ * the loans); with 32 it copied almost none.
  */
 export const MAX_LENT_SLICES = 32;
-
-/** Counts a session's lent slices back down as their ArrayBuffers are collected. */
-const lentSlices = new FinalizationRegistry<{ lent: number }>((count) => {
-  count.lent--;
-});
 
 /** The process on the other side, from SO_PEERCRED. */
 export interface ShmPeer {
@@ -73,8 +69,6 @@ export class ShmSession {
   #onStream: ((stream: SharedMemoryStream) => void) | undefined;
   #closeListeners: Array<(error?: HeddleError) => void> = [];
   #allocation = new Uint32Array(1 + 2 * 64);
-  /** Slices lent now, counted down by {@link lentSlices}. */
-  readonly #lending = { lent: 0 };
   #releaseScratch = new Uint32Array(64);
   #minSliceCapacity = 1;
   #notifyScheduled = false;
@@ -299,12 +293,9 @@ export class ShmSession {
    * side refuses: the slice is not one delivered and still held, the range is not inside its data,
    * or the runtime has no external buffers. */
   holdSlice(sliceOffset: number, dataOffset: number, length: number): Uint8Array | undefined {
-    if (this.#closed || this.#handle === undefined || this.#lending.lent >= MAX_LENT_SLICES) return undefined;
+    if (this.#closed || this.#handle === undefined) return undefined;
     const memory = this.#native.shmHold(this.#handle, sliceOffset >>> 0, dataOffset >>> 0, length >>> 0);
-    if (memory === undefined) return undefined;
-    this.#lending.lent++;
-    lentSlices.register(memory, this.#lending);
-    return Buffer.from(memory, 0, length);
+    return memory === undefined ? undefined : Buffer.from(memory, 0, length);
   }
 
   /**
