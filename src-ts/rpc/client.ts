@@ -19,7 +19,7 @@ import { GrpcClient, type GrpcClientOptions } from '../grpc/client.js';
 import { DiscoveryClient, type DiscoveryClientOptions } from './discovery-client.js';
 import { spanServiceName, withTelemetry, type TelemetrySetting } from '../telemetry/index.js';
 import { currentServerCall } from './call-scope.js';
-import { Governor, isGoverned, type CircuitBreakerConfig } from './governed-call.js';
+import { Governor, isGoverned, refused, watched, type AttemptWatcher, type CircuitBreakerConfig } from './governed-call.js';
 import type { RetryConfig } from '../governance/retry-policy.js';
 import type { TypedClient, TypedGrpcClient } from './typed.js';
 
@@ -102,6 +102,8 @@ interface PendingCall {
   readonly ctx: CallContext;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /** The governor's ear for this attempt, told before the promise settles. */
+  readonly watcher: AttemptWatcher | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   channel: Channel | undefined;
   settled: boolean;
@@ -170,6 +172,8 @@ export class RpcClient {
   private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'telemetry' | 'fromService' | 'idl' | 'service' | 'address' | 'shm' | 'retry' | 'circuitBreaker'>>;
   private readonly io: 'native' | 'net';
   private readonly invoke: Invoke;
+  /** No middleware (telemetry included) stands between a call and {@link send}. */
+  private readonly bare: boolean;
   private readonly channels = new Set<Channel>();
   private readonly idle: Channel[] = [];
   private readonly waiting: Array<{ resolve: (c: Channel) => void; reject: (e: unknown) => void }> = [];
@@ -210,12 +214,14 @@ export class RpcClient {
     this.peer = describeAddress(this.address);
     this.shmOptions = options.shm ?? {};
     const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
-    this.invoke = composeMiddleware(withTelemetry(options.middleware, options.telemetry, telemetry), (ctx, args) => this.send(ctx, args));
+    const middleware = withTelemetry(options.middleware, options.telemetry, telemetry);
+    this.bare = middleware.length === 0;
+    this.invoke = composeMiddleware(middleware, (ctx, args) => this.send(ctx, args, undefined));
     if (isGoverned(options)) {
-      this.governor = new Governor(options.retry, options.circuitBreaker, this.fromService, this.service.kitexName, this.options.timeoutMs, (method, request, callOptions, choice) => {
-        if (!choice.allowed(this.peer)) return Promise.reject(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of ${this.peer} is open`));
+      this.governor = new Governor(options.retry, options.circuitBreaker, this.fromService, this.service.kitexName, this.options.timeoutMs, (method, request, callOptions, choice, watcher) => {
+        if (!choice.allowed(this.peer)) return refused(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of ${this.peer} is open`), watcher);
         choice.chosen(this.peer);
-        return this.attempt(method, request, callOptions);
+        return this.attempt(method, request, callOptions, watcher);
       });
     }
   }
@@ -244,21 +250,29 @@ export class RpcClient {
     return this.attempt(method, request, options);
   }
 
-  /** @internal One attempt of a call, without retry or breakers. */
-  attempt(method: string, request: Record<string, unknown>, options: CallOptions): Promise<unknown> {
-    if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
+  /**
+   * @internal One attempt of a call, without retry or breakers. `watcher` hears its outcome once,
+   * before the returned promise settles: from the code that settles a sent call when no
+   * middleware could answer instead, else when the middleware's promise settles.
+   */
+  attempt(method: string, request: Record<string, unknown>, options: CallOptions, watcher?: AttemptWatcher): Promise<unknown> {
+    if (this.closed) return refused(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'), watcher);
     let descriptor: MethodBinding;
+    let timeoutMs: number;
     try {
       descriptor = this.service.method(method);
       if (descriptor.streaming !== 'unary') {
         throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${method} is a ${descriptor.streaming}-streaming method: ${this.transport} carries only unary calls`);
       }
+      timeoutMs = options.timeoutMs === undefined ? this.options.timeoutMs : checkMs(options.timeoutMs, 'timeoutMs');
     } catch (error) {
-      return Promise.reject(error);
+      return refused(error, watcher);
     }
-    const timeoutMs = options.timeoutMs === undefined ? this.options.timeoutMs : checkMs(options.timeoutMs, 'timeoutMs');
     const ctx = new CallContext('client', this.service.name, descriptor.name, this.peer, this.transport, timeoutMs > 0 ? timeoutMs : undefined);
-    return runClientCall(this.invoke, ctx, request, options);
+    if (watcher === undefined) return runClientCall(this.invoke, ctx, request, options);
+    if (!this.bare) return watched(runClientCall(this.invoke, ctx, request, options), watcher);
+    applyCallMetainfo(ctx, options);
+    return reportContext(this.send(ctx, request, watcher), ctx, options);
   }
 
   /** Closes every connection; calls in flight fail with ERR_CONNECTION. */
@@ -278,7 +292,7 @@ export class RpcClient {
     return this.seq;
   }
 
-  private send(rpcContext: RpcContext, request: Record<string, unknown>): Promise<unknown> {
+  private send(rpcContext: RpcContext, request: Record<string, unknown>, watcher: AttemptWatcher | undefined): Promise<unknown> {
     const ctx = rpcContext as CallContext;
     const method = this.service.method(ctx.method);
     const seqId = this.nextSeqId();
@@ -288,10 +302,10 @@ export class RpcClient {
       const message = this.format.encodeCall(method, request, seqId);
       chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method), this.options.maxFrameSize, seqId);
     } catch (error) {
-      return Promise.reject(error);
+      return refused(error, watcher);
     }
     return new Promise((resolve, reject) => {
-      const pending: PendingCall = { seqId, method, ctx, resolve, reject, timer: undefined, channel: undefined, settled: false };
+      const pending: PendingCall = { seqId, method, ctx, resolve, reject, watcher, timer: undefined, channel: undefined, settled: false };
       if (ctx.deadline !== undefined) {
         const timeoutMs = ctx.deadline - Date.now();
         pending.timer = setTimeout(() => this.onTimeout(pending, timeoutMs), Math.max(0, timeoutMs));
@@ -403,6 +417,7 @@ export class RpcClient {
     if (pending.settled) return;
     pending.settled = true;
     if (pending.timer !== undefined) clearTimeout(pending.timer);
+    pending.watcher?.attemptSettled(error, failed);
     if (failed) pending.reject(error);
     else pending.resolve(value);
   }
@@ -554,6 +569,12 @@ export class RpcClient {
  * chain), then `onContext` once it settles. Shared by connection and inline clients.
  */
 export function runClientCall(invoke: Invoke, ctx: CallContext<TransportName | 'inline'>, request: Record<string, unknown>, options: CallOptions): Promise<unknown> {
+  applyCallMetainfo(ctx, options);
+  return reportContext(invoke(ctx, request), ctx, options);
+}
+
+/** The call's metainfo options, then the persistent metainfo of the server call being served. */
+function applyCallMetainfo(ctx: CallContext<TransportName | 'inline'>, options: CallOptions): void {
   if (options.metainfo !== undefined) {
     for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
     for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
@@ -563,7 +584,10 @@ export function runClientCall(invoke: Invoke, ctx: CallContext<TransportName | '
     // Straight from the wire keys: no prefix stripped into a new Map and added back per call.
     for (const [key, value] of parent.metainfo.strInfo) if (key.startsWith(PERSISTENT_PREFIX) && !ctx.metainfo.strInfo.has(key)) ctx.metainfo.set(key, value);
   }
-  const result = invoke(ctx, request);
+}
+
+/** `result`, after which `onContext` (when given) sees the call's context. */
+function reportContext(result: Promise<unknown>, ctx: CallContext<TransportName | 'inline'>, options: CallOptions): Promise<unknown> {
   if (options.onContext === undefined) return result;
   const report = () => options.onContext!(ctx);
   return result.finally(report);

@@ -4,7 +4,7 @@ import { MergedTag } from '../discovery/host-identity.js';
 import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
 import type { ServiceBinding } from './binding.js';
-import { Governor, isGoverned, type InstanceChoice } from './governed-call.js';
+import { Governor, isGoverned, refused, type AttemptWatcher, type InstanceChoice } from './governed-call.js';
 import { InlineClient } from './inline-call.js';
 import { inlineServer } from './inline-services.js';
 import { LocalRouter, type LocalFirstOptions, type Route, type RouteSide, type RouteTable } from './local-routing.js';
@@ -110,8 +110,8 @@ export class DiscoveryClient {
     this.binding = probe.service;
     this.router = routerOf(localFirst, base.fromService);
     if (isGoverned({ retry, circuitBreaker })) {
-      this.governor = new Governor(retry, circuitBreaker, base.fromService ?? '', destService, probe.timeoutMs, (method, request, callOptions, choice) =>
-        this.attempt(method, request, callOptions, choice),
+      this.governor = new Governor(retry, circuitBreaker, base.fromService ?? '', destService, probe.timeoutMs, (method, request, callOptions, choice, watcher) =>
+        this.attempt(method, request, callOptions, choice, watcher),
       );
     }
   }
@@ -134,12 +134,12 @@ export class DiscoveryClient {
     // Once the first read is done, calls go straight out, without waiting a turn for it.
     if (!this.ready) return (this.started ??= this.start()).then(() => this.call(method, request, options));
     if (this.governor !== undefined) return this.governor.call(method, request, options);
-    return this.attempt(method, request, options, undefined);
+    return this.attempt(method, request, options, undefined, undefined);
   }
 
   /** One attempt on one instance: the balancer's pick, or under `choice` (a retry, breakers)
-   * the first acceptable instance. */
-  private attempt(method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, choice: InstanceChoice | undefined): Promise<unknown> {
+   * the first acceptable instance. `watcher` (a governed call of one attempt) hears the outcome. */
+  private attempt(method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, choice: InstanceChoice | undefined, watcher: AttemptWatcher | undefined): Promise<unknown> {
     let entry: InstanceClient;
     try {
       if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
@@ -148,11 +148,11 @@ export class DiscoveryClient {
       entry = this.clientOf(instance);
       choice?.chosen(addressOf(instance), entry.settle);
     } catch (error) {
-      return Promise.reject(error);
+      return refused(error, watcher);
     }
     entry.inflight++;
-    // Under a governor, which waits for the attempt anyway, `entry.settle` runs on its hop.
-    if (choice !== undefined) return entry.client.attempt(method, request, options);
+    // Under a governor, `entry.settle` runs when the governor hears the outcome.
+    if (choice !== undefined) return entry.client.attempt(method, request, options, watcher);
     // Plain callbacks rather than an async function: no extra promise hop on every call.
     return entry.client.attempt(method, request, options).then(
       (value) => {
@@ -169,7 +169,9 @@ export class DiscoveryClient {
   /** A call on `entry` is over: a retired instance's connections close with its last call. */
   private settled(entry: InstanceClient): void {
     entry.inflight--;
-    if (entry.retired && entry.inflight === 0) void entry.client.close();
+    // Not from inside the settling client's own frame handling, where a governed call's last
+    // reply reports: the close waits a microtask.
+    if (entry.retired && entry.inflight === 0) queueMicrotask(() => void entry.client.close());
   }
 
   /**

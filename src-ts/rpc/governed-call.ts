@@ -3,6 +3,7 @@ import { BREAKER_OPTION_NAMES, BreakerPanel, CircuitBreaker, instanceOutcome, se
 import { RetryBudget } from '../governance/retry-budget.js';
 import { RETRY_TRANSIT_KEY, RetryPolicies, type RetryConfig, type RetryPolicy } from '../governance/retry-policy.js';
 import { realTimers, runWithRetry, type Timers } from '../governance/retry-runner.js';
+import { logWarn } from '../log/index.js';
 import { currentServerCall, enableCallScope } from './call-scope.js';
 import type { CallContext, RpcContext } from './context.js';
 
@@ -34,8 +35,42 @@ export interface InstanceChoice {
   chosen(address: string, onSettled?: () => void): void;
 }
 
-/** Sends one attempt to one instance it picks under `choice`. */
-export type AttemptSender = (method: string, request: Record<string, unknown>, options: GovernedCallOptions, choice: InstanceChoice) => Promise<unknown>;
+/**
+ * Hears how one attempt ended, exactly once, before the attempt's promise settles. The client
+ * that sends the attempt calls it from its own settling code, so the breakers and in-flight
+ * counts cost no promise hop of their own.
+ */
+export interface AttemptWatcher {
+  attemptSettled(error: unknown, failed: boolean): void;
+}
+
+/**
+ * Sends one attempt to one instance it picks under `choice`. With `watcher`, the sender (or the
+ * client it hands the attempt to) reports the outcome to it exactly once, a refusal before
+ * sending included; without, the governor waits on the promise.
+ */
+export type AttemptSender = (method: string, request: Record<string, unknown>, options: GovernedCallOptions, choice: InstanceChoice, watcher: AttemptWatcher | undefined) => Promise<unknown>;
+
+/** An attempt refused before it was sent: its watcher hears so, as it hears every outcome. */
+export function refused(error: unknown, watcher: AttemptWatcher | undefined): Promise<never> {
+  watcher?.attemptSettled(error, true);
+  return Promise.reject(error);
+}
+
+/** Reports `attempt`'s outcome to `watcher` when it settles: for clients whose middleware may
+ * answer without reaching the code that settles a sent call. */
+export function watched(attempt: Promise<unknown>, watcher: AttemptWatcher): Promise<unknown> {
+  return attempt.then(
+    (value) => {
+      watcher.attemptSettled(undefined, false);
+      return value;
+    },
+    (error: unknown) => {
+      watcher.attemptSettled(error, true);
+      throw error;
+    },
+  );
+}
 
 /** The call options the governor reads. */
 export interface GovernedCallOptions {
@@ -93,9 +128,14 @@ export class Governor {
   /** Makes the call: attempts under the method's retry policy, each through the breakers. */
   call(method: string, request: Record<string, unknown>, options: GovernedCallOptions): Promise<unknown> {
     const m = this.methodOf(method);
-    const choice = new Choice(this.instancePanel, m.policy?.retrySameNode ?? false);
-    // Without a retry policy (breakers only) a call is one attempt: no run, no contexts to keep.
-    if (m.policy === undefined) return this.attempt(m, request, options, choice);
+    // Without a retry policy (breakers only) a call is one attempt: no run, no contexts to keep,
+    // and its Choice hears the outcome straight from the client that sends it.
+    if (m.policy === undefined) {
+      if (m.breaker !== undefined && !m.breaker.allow()) return Promise.reject(this.openError(m));
+      const choice = new Choice(this, m.breaker, this.instancePanel, false);
+      return this.sender(m.method, request, options, choice, choice);
+    }
+    const choice = new Choice(this, m.breaker, this.instancePanel, m.policy.retrySameNode);
     return this.retried(m, request, options, options.parent ?? currentServerCall(), choice);
   }
 
@@ -126,14 +166,13 @@ export class Governor {
     });
   }
 
-  /** One attempt through the service breaker, to an instance the sender picks under `choice`. */
+  /** One attempt of a retried call through the service breaker, to an instance the sender picks
+   * under `choice`. Attempts may overlap (backups), so each waits on its own promise. */
   private attempt(m: MethodGovernance, request: Record<string, unknown>, options: GovernedCallOptions, choice: Choice): Promise<unknown> {
-    if (m.breaker !== undefined && !m.breaker.allow()) {
-      return Promise.reject(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `circuit breaker ${m.key} is open: calls fail fast until it lets a probe through`));
-    }
+    if (m.breaker !== undefined && !m.breaker.allow()) return Promise.reject(this.openError(m));
     choice.current = undefined;
     choice.onSettled = undefined;
-    const sent = this.sender(m.method, request, options, choice);
+    const sent = this.sender(m.method, request, options, choice, undefined);
     // The sender chose synchronously; a backup attempt sent meanwhile chooses anew, so this
     // attempt's instance and bookkeeping are taken now.
     const instance = choice.current;
@@ -155,7 +194,12 @@ export class Governor {
     this.instancePanel?.delete(address);
   }
 
-  private settled(breaker: CircuitBreaker | undefined, instance: string | undefined, onSettled: (() => void) | undefined, error: unknown, failed: boolean): void {
+  private openError(m: MethodGovernance): HeddleError {
+    return new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `circuit breaker ${m.key} is open: calls fail fast until it lets a probe through`);
+  }
+
+  /** @internal An attempt is over: the sender's bookkeeping, then both breakers hear it. */
+  settled(breaker: CircuitBreaker | undefined, instance: string | undefined, onSettled: (() => void) | undefined, error: unknown, failed: boolean): void {
     onSettled?.();
     const outcome = serviceOutcome(error, failed);
     // One clock reading serves both breakers' windows.
@@ -222,7 +266,17 @@ export class Governor {
 
   private reporter(level: 'service' | 'instance'): ((t: BreakerTransition) => void) | undefined {
     const report = this.breakerOptions?.onStateChange;
-    return report && ((transition) => report({ ...transition, level }));
+    // Transitions happen while a client settles a call: a throwing listener must not break that.
+    return (
+      report &&
+      ((transition) => {
+        try {
+          report({ ...transition, level });
+        } catch (error) {
+          logWarn(ErrorCode.ERR_INVALID_ARGUMENT, `circuitBreaker onStateChange threw: ${(error as Error)?.message}`);
+        }
+      })
+    );
   }
 }
 
@@ -235,8 +289,11 @@ interface MethodGovernance {
   readonly budget: RetryBudget | undefined;
 }
 
-/** The {@link InstanceChoice} of one call: remembers the instance each attempt went to. */
-class Choice implements InstanceChoice {
+/**
+ * The {@link InstanceChoice} of one call: remembers the instance each attempt went to. For a call
+ * of one attempt it is also the attempt's {@link AttemptWatcher}.
+ */
+class Choice implements InstanceChoice, AttemptWatcher {
   previous: string | undefined;
   /** The instance of the attempt in progress. */
   current: string | undefined;
@@ -244,9 +301,15 @@ class Choice implements InstanceChoice {
   onSettled: (() => void) | undefined;
 
   constructor(
+    private readonly governor: Governor,
+    private readonly breaker: CircuitBreaker | undefined,
     private readonly panel: BreakerPanel | undefined,
     readonly sameNode: boolean,
   ) {}
+
+  attemptSettled(error: unknown, failed: boolean): void {
+    this.governor.settled(this.breaker, this.current, this.onSettled, error, failed);
+  }
 
   allowed(address: string): boolean {
     return this.panel?.peek(address)?.allow() ?? true;

@@ -6,6 +6,7 @@ import { bindService, type ServiceBinding } from './binding.js';
 import { bizStatusError, isBizStatusError } from './biz-status.js';
 import { checkMs, runClientCall, type CallOptions, type ClientOptions } from './client.js';
 import { CallContext, composeMiddleware, type Invoke } from './context.js';
+import { watched, type AttemptWatcher } from './governed-call.js';
 import { inlineServer, type InlineTarget } from './inline-services.js';
 
 /**
@@ -48,7 +49,13 @@ export class InlineClient {
   }
 
   /** One call; see the class comment for how it maps to a call over the wire. */
-  attempt(method: string, request: Record<string, unknown>, options: CallOptions): Promise<unknown> {
+  attempt(method: string, request: Record<string, unknown>, options: CallOptions, watcher?: AttemptWatcher): Promise<unknown> {
+    // Inline calls settle in their own code paths (and middleware may answer): the watcher waits
+    // on the promise.
+    return watcher === undefined ? this.attemptInline(method, request, options) : watched(this.attemptInline(method, request, options), watcher);
+  }
+
+  private attemptInline(method: string, request: Record<string, unknown>, options: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
     let name: string;
     let timeoutMs: number;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discovery, ErrorCode, rpc, type HeddleError } from '../../src-ts/index.js';
+import { discovery, ErrorCode, HeddleError, rpc } from '../../src-ts/index.js';
 import { echoDoc } from './echo-fixture.js';
 import { echoRoot } from './protobuf-echo-fixture.js';
 
@@ -154,6 +154,41 @@ describe('options', () => {
       expect(codes).toEqual([ErrorCode.ERR_CONNECTION, ErrorCode.ERR_CONNECTION, ErrorCode.ERR_CIRCUIT_OPEN]);
     } finally {
       await client.close();
+    }
+  });
+
+  it('counts calls that middleware answers without sending, over both a fixed address and a resolver; a throwing onStateChange breaks no call', async () => {
+    for (const where of [{ address: server.address }, { resolver: discovery.static([live]), destService: 'EchoService' }]) {
+      let answered = 0;
+      const heard: string[] = [];
+      const client = rpc.createClient({
+        idl: echoDoc,
+        service: 'EchoService',
+        ...where,
+        fromService: 'middleware-caller',
+        // Answers echo itself, with a failure, so nothing is sent: the breaker must still count it.
+        middleware: [(next) => async (ctx, args) => (ctx.method === 'echo' ? (answered++, Promise.reject(new HeddleError(ErrorCode.ERR_REMOTE, 'refused by middleware'))) : next(ctx, args))],
+        circuitBreaker: {
+          instance: false,
+          minSamples: 3,
+          coolingMs: 60_000,
+          onStateChange: (t) => {
+            heard.push(`${t.from}->${t.to}`);
+            throw new Error('a listener that throws');
+          },
+        },
+      } as never);
+      try {
+        const codes: string[] = [];
+        for (let i = 0; i < 5; i++) codes.push(await codeOf(client.call('echo', request)));
+        expect(codes).toEqual([ErrorCode.ERR_REMOTE, ErrorCode.ERR_REMOTE, ErrorCode.ERR_REMOTE, ErrorCode.ERR_CIRCUIT_OPEN, ErrorCode.ERR_CIRCUIT_OPEN]);
+        expect(answered).toBe(3);
+        expect(heard).toEqual(['closed->open']);
+        // The method middleware lets through still works.
+        expect(await codeOf(client.call('ping'))).toBe('ok');
+      } finally {
+        await client.close();
+      }
     }
   });
 

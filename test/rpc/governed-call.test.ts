@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, HeddleError } from '../../src-ts/errors.js';
-import { Governor, type InstanceChoice } from '../../src-ts/rpc/governed-call.js';
+import { Governor, refused, type AttemptWatcher, type InstanceChoice } from '../../src-ts/rpc/governed-call.js';
 import { fakeTimers } from '../helpers/fake-timers.js';
 
 // The governor around a sender that stands in for the instance picking of a discovery client:
@@ -53,14 +53,22 @@ describe('Governor', () => {
 
   it('without a retry policy sends one attempt, and a refused service breaker fails fast without sending', async () => {
     let sent = 0;
-    const sender = (_m: string, _r: Record<string, unknown>, _o: unknown, choice: InstanceChoice): Promise<unknown> => {
+    // A call of one attempt hands the sender a watcher, which the sender's client tells the
+    // outcome before the attempt's promise settles: the breaker must already count it then.
+    const sender = (_m: string, _r: Record<string, unknown>, _o: unknown, choice: InstanceChoice, watcher: AttemptWatcher | undefined): Promise<unknown> => {
       sent++;
+      expect(watcher).toBeDefined();
       choice.chosen('tcp://10.0.0.3:1');
-      return Promise.reject(new HeddleError(ErrorCode.ERR_TIMEOUT, 'slow'));
+      return refused(new HeddleError(ErrorCode.ERR_TIMEOUT, 'slow'), watcher);
     };
     const governor = new Governor(undefined, { minSamples: 2, errorRate: 1, instance: false }, 'caller', 'callee', 3000, sender);
-    for (let i = 0; i < 2; i++) await expect(governor.call('echo', {}, {})).rejects.toMatchObject({ code: ErrorCode.ERR_TIMEOUT });
-    await expect(governor.call('echo', {}, {})).rejects.toMatchObject({ code: ErrorCode.ERR_CIRCUIT_OPEN });
+    const first = governor.call('echo', {}, {});
+    const second = governor.call('echo', {}, {});
+    // Both failures were heard as the attempts settled, before anyone awaited them.
+    const third = governor.call('echo', {}, {});
+    await expect(first).rejects.toMatchObject({ code: ErrorCode.ERR_TIMEOUT });
+    await expect(second).rejects.toMatchObject({ code: ErrorCode.ERR_TIMEOUT });
+    await expect(third).rejects.toMatchObject({ code: ErrorCode.ERR_CIRCUIT_OPEN });
     expect(sent).toBe(2);
   });
 });
