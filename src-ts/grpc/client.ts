@@ -43,8 +43,8 @@ export interface GrpcClientOptions extends KeepaliveOptions {
   maxSendMessageLength?: number;
   /** HTTP/2 connections to spread calls over. Default 1 (gRPC multiplexes streams on one). */
   maxConnections?: number;
-  /** The HTTP/2 client under the calls: `'node'` (default), node:http2; `'heddle'`, heddle's own,
-   * made for gRPC's many small streams. Both speak the same wire and report the same errors. */
+  /** The HTTP/2 client under the calls: `'heddle'` (default), heddle's own, made for gRPC's many
+   * small streams; `'node'`, node:http2. Both speak the same wire and report the same errors. */
   http2?: Http2Engine;
   /** Client middleware, outermost first; it sees unary and streaming calls alike. */
   middleware?: Middleware[];
@@ -207,7 +207,7 @@ export class GrpcClient {
     if (options.http2 !== undefined && options.http2 !== 'heddle' && options.http2 !== 'node') {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `http2 must be 'heddle' or 'node', got ${String(options.http2)}`);
     }
-    this.engine = options.http2 ?? 'node';
+    this.engine = options.http2 ?? 'heddle';
     if (options.metadata !== undefined) writeMetadata({}, options.metadata); // fail early on bad metadata
     this.defaultMetadata = options.metadata;
     const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
