@@ -255,6 +255,11 @@ export class H2ClientSession {
       else fields.push(key, String(value));
     }
     const stream = new H2Stream(this);
+    if (!this.usable) {
+      // Raced with a close or GOAWAY: the call fails retriably once it is attached.
+      queueMicrotask(() => this.finish(stream, { connectionGone: true, failure: { status: GrpcStatus.UNAVAILABLE, message: `the connection to ${this.options.peer} is closing; it is safe to retry` } }));
+      return stream;
+    }
     if (this.streams.size < this.peerMaxConcurrent && this.waiting.length === 0) this.open(stream, fields);
     else {
       stream.fields = fields;

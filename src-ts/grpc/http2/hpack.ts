@@ -214,6 +214,7 @@ export class HpackEncoder {
   private readonly dynamicName = new Map<string, number>();
   private inserted = 0;
   private pendingSizeUpdate: number | undefined;
+  private smallestPendingSize: number | undefined;
   private scratch = Buffer.allocUnsafe(4096);
 
   private readonly huffman: boolean;
@@ -232,6 +233,8 @@ export class HpackEncoder {
   setMaxTableSize(size: number): void {
     const next = Math.min(size, DEFAULT_HEADER_TABLE_SIZE);
     if (next === this.table.maxSize) return;
+    // RFC 7541 4.2: when the size went down and back up between blocks, the smallest is signalled first.
+    this.smallestPendingSize = Math.min(this.smallestPendingSize ?? next, next);
     this.table.resize(next);
     this.forgetEvicted();
     this.pendingSizeUpdate = next;
@@ -242,8 +245,10 @@ export class HpackEncoder {
   encode(fields: readonly string[]): Buffer {
     let at = 0;
     if (this.pendingSizeUpdate !== undefined) {
+      if (this.smallestPendingSize! < this.pendingSizeUpdate) at = this.writeInteger(at, 0x20, 5, this.smallestPendingSize!);
       at = this.writeInteger(at, 0x20, 5, this.pendingSizeUpdate);
       this.pendingSizeUpdate = undefined;
+      this.smallestPendingSize = undefined;
     }
     for (let i = 0; i < fields.length; i += 2) {
       const name = fields[i]!;

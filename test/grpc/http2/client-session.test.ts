@@ -5,7 +5,7 @@ import { ErrorCode } from '../../../src-ts/errors.js';
 import { encodeFrame, Flag, FrameType, H2Error, settingsPayload, Setting } from '../../../src-ts/grpc/http2/frames.js';
 import { HpackEncoder } from '../../../src-ts/grpc/http2/hpack.js';
 import { frameMessage } from '../../../src-ts/grpc/message-framing.js';
-import { createClient, GrpcStatus, type GrpcClient } from '../../../src-ts/rpc/index.js';
+import { createClient, createServer, GrpcStatus, type GrpcClient } from '../../../src-ts/rpc/index.js';
 import { grpcEchoRoot, SERVICE, type EchoRequest } from '../grpc-echo-fixture.js';
 import { grpcJsEcho } from '../grpc-js-peer.js';
 
@@ -346,5 +346,38 @@ describe('heddle HTTP/2 client: flow control against grpc-js', () => {
     const response = (await client.call('ClientStream', requests())) as { msg: string; index: number };
     expect(response).toMatchObject({ msg: String(COUNT * MESSAGE), index: COUNT });
     expect(received).toBe(COUNT);
+  });
+});
+
+describe("heddle HTTP/2 client: the server's MAX_CONCURRENT_STREAMS", () => {
+  it('queues calls past the limit and runs them all as streams free up', async () => {
+    let running = 0;
+    let most = 0;
+    const server = createServer({
+      idl: grpcEchoRoot,
+      service: SERVICE,
+      grpc: { maxConcurrentStreams: 2 },
+      handlers: {
+        Unary: async (req: { msg: string }) => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          running--;
+          return { msg: req.msg };
+        },
+      },
+    });
+    await server.listen('tcp://127.0.0.1:0');
+    const client = createClient({ idl: grpcEchoRoot, service: SERVICE, address: server.address, transport: 'grpc', http2: 'heddle', timeoutMs: 20_000 });
+    try {
+      // The first call lets the server's SETTINGS arrive before the burst.
+      await client.call('Unary', { msg: 'first' });
+      const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => client.call('Unary', { msg: `m${i}` }) as Promise<{ msg: string }>));
+      expect(replies.map((r) => r.msg)).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`));
+      expect(most).toBe(2);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });

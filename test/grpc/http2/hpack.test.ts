@@ -219,6 +219,19 @@ describe('HpackEncoder', () => {
     expect(first).toBeGreaterThan(second * 3);
   });
 
+  it('signals the smallest table size first when the peer shrank it and grew it back between blocks', () => {
+    const encoder = new HpackEncoder();
+    const decoder = new HpackDecoder();
+    decoder.decode(encoder.encode([':path', '/a']));
+    encoder.setMaxTableSize(0);
+    encoder.setMaxTableSize(100);
+    const block = encoder.encode([':path', '/a']);
+    // 0x20: size update to 0; 0x3f 0x45: size update to 100; then the literal, indexed again.
+    expect(block.subarray(0, 3).toString('hex')).toBe('203f45');
+    expect(decoder.decode(block).fields).toEqual([':path', '/a']);
+    expect(decoder.tableEntries()).toEqual([[':path', '/a']]);
+  });
+
   const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
   const headerValue = fc.oneof(fc.stringMatching(/^[\x20-\x7e]{0,60}$/), fc.constantFrom('application/grpc', 'trailers', '/a.B/C', 'gzip'));
   const headerList = fc.array(fc.tuple(fc.oneof(headerName, fc.constantFrom(':path', 'content-type', 'te', 'user-agent', 'grpc-encoding', 'accept')), headerValue), { maxLength: 12 });
