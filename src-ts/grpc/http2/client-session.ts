@@ -510,8 +510,9 @@ export class H2ClientSession {
         this.partialBytes = data.length - at;
       }
     } catch (error) {
-      if (!(error instanceof ConnectionError)) throw error;
-      this.connectionError(error.h2Code, error.message);
+      // A fault outside the protocol checks still ends only this connection, never the process.
+      if (error instanceof ConnectionError) this.connectionError(error.h2Code, error.message);
+      else this.connectionError(H2Error.INTERNAL_ERROR, `cannot process the server's frames: ${(error as Error)?.message ?? String(error)}`);
     }
   }
 

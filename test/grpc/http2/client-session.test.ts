@@ -1,4 +1,5 @@
 import net from 'node:net';
+import fc from 'fast-check';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src-ts/errors.js';
@@ -272,6 +273,36 @@ describe('heddle HTTP/2 client: hostile frames', () => {
       await cancelled.close();
     }
   });
+});
+
+describe('heddle HTTP/2 client: random frames', () => {
+  it('settles every call with a value or a status error, whatever frames follow a valid SETTINGS', async () => {
+    const frame = fc.record({
+      type: fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 10, max: 255 })),
+      flags: fc.integer({ min: 0, max: 255 }),
+      streamId: fc.constantFrom(0, 1, 1, 1, 2, 3),
+      payload: fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constant(new Uint8Array([0x88, 0x5f, 0x10, 0x61, 0x70, 0x70, 0x6c, 0x69, 0x63, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x2f, 0x67, 0x72, 0x70, 0x63]))),
+    });
+    const runs = fc.sample(fc.array(frame, { minLength: 1, maxLength: 12 }), { numRuns: 40, seed: 16 });
+    for (const frames of runs) {
+      const server = await scriptedServer(() => [settings(), ...frames.map((f) => encodeFrame(f.type, f.flags, f.streamId, f.payload))]);
+      try {
+        // The server never ends the call properly, so most calls end at the deadline: 1 s.
+        const client = createClient({ idl: grpcEchoRoot, service: SERVICE, address: server.address, transport: 'grpc', http2: 'heddle', timeoutMs: 1000 });
+        const outcome = await client.call('Unary', { msg: 'hi' }).then(
+          (value) => ({ value }),
+          (error: { code?: string; grpcStatus?: number }) => ({ code: error.code, grpcStatus: error.grpcStatus }),
+        );
+        await client.close();
+        if (!('value' in outcome)) {
+          expect(typeof outcome.code, JSON.stringify(frames.map((f) => [f.type, f.flags, f.streamId]))).toBe('string');
+          expect(outcome.grpcStatus).toBeGreaterThan(0);
+        }
+      } finally {
+        await server.close();
+      }
+    }
+  }, 120_000);
 });
 
 describe('heddle HTTP/2 client: flow control against grpc-js', () => {

@@ -191,6 +191,20 @@ describe('HpackDecoder (RFC 7541 Appendix C)', () => {
     }
   });
 
+  it('decodes random bytes to fields or ERR_BAD_FRAME, nothing else, with bounded output', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        try {
+          const { fields } = new HpackDecoder().decode(bytes, 16_384);
+          expect(fields.reduce((n, text) => n + text.length, 0)).toBeLessThanOrEqual(16_384);
+        } catch (error) {
+          expect((error as { code?: string }).code).toBe(ErrorCode.ERR_BAD_FRAME);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('stops keeping fields past the list size limit but keeps its table in step', () => {
     const decoder = new HpackDecoder();
     const big = decoder.decode(hex(CHAINS['C.3']!.blocks[0]!), 60);
