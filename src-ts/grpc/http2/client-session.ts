@@ -1,6 +1,8 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import type { OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
-import type { CallStream, CallStreamEvents, StreamEnd } from '../call-stream.js';
+import type { CallStream, StreamEnd } from '../call-stream.js';
+import { H2Stream, NO_FIELDS, type StreamOwner } from './client-stream.js';
+import { responseHeaders } from './response-headers.js';
 import { GrpcStatus } from '../status.js';
 import {
   CLIENT_PREFACE,
@@ -43,101 +45,11 @@ export const DEFAULT_MAX_HEADER_LIST_SIZE = 64 * 1024;
 /** A HEADERS+CONTINUATION block may be this many times the header list limit before it is
  * refused unread (the compressed form is normally smaller than the list). */
 const HEADER_BLOCK_FACTOR = 2;
-/** Bytes a stream may queue past its flow-control window before its writer is told to wait. */
-const STREAM_WRITE_HIGH_WATER = 64 * 1024;
 /** The output block a turn's frames are copied into. */
 const OUTPUT_BLOCK = 64 * 1024;
 const MAX_STREAM_ID = 0x7fffffff;
 /** How long a closing socket may take to send its last frames. */
 const SOCKET_LINGER_MS = 1000;
-
-const NO_FIELDS: readonly string[] = [];
-
-/**
- * One stream of an {@link H2ClientSession}: a plain object the session drives (no emitter).
- * Request bytes queue here until both flow-control windows let them out.
- */
-class H2Stream implements CallStream {
-  id = 0;
-  events: CallStreamEvents | undefined;
-  /** How much the peer lets this stream send. */
-  sendWindow = 0;
-  /** How much the peer may still send on this stream. */
-  receiveWindow = 0;
-  /** Bytes received and consumed but not yet credited back with WINDOW_UPDATE. */
-  uncredited = 0;
-  paused = false;
-  readonly queue: Uint8Array[] = [];
-  /** Bytes of queue[0] already sent. */
-  queueOffset = 0;
-  queuedBytes = 0;
-  endQueued = false;
-  localEnded = false;
-  gotHeaders = false;
-  closed = false;
-  /** The header fields to send once the stream opens (kept only while it waits). */
-  fields: readonly string[] = NO_FIELDS;
-  private drain: { promise: Promise<void>; resolve: () => void } | undefined;
-
-  constructor(private readonly session: H2ClientSession) {}
-
-  attach(events: CallStreamEvents): void {
-    this.events = events;
-  }
-
-  write(bytes: Uint8Array): Promise<void> | undefined {
-    if (this.closed || this.endQueued) return undefined;
-    if (bytes.length > 0) {
-      this.queue.push(bytes);
-      this.queuedBytes += bytes.length;
-      this.session.sendQueued(this);
-    }
-    if (this.queuedBytes <= STREAM_WRITE_HIGH_WATER || this.closed) return undefined;
-    if (this.drain === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.drain = { promise, resolve };
-    }
-    return this.drain.promise;
-  }
-
-  flush(): void {
-    this.session.flushSoon();
-  }
-
-  end(bytes?: Uint8Array): void {
-    if (this.closed || this.endQueued) return;
-    if (bytes !== undefined && bytes.length > 0) {
-      this.queue.push(bytes);
-      this.queuedBytes += bytes.length;
-    }
-    this.endQueued = true;
-    this.session.sendQueued(this);
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    if (!this.closed) this.session.credit(this);
-  }
-
-  cancel(): void {
-    if (!this.closed) this.session.resetStream(this, H2Error.CANCEL, { connectionGone: false, rstCode: H2Error.CANCEL }, false);
-  }
-
-  /** @internal The writer may go on: the queue fell below the high-water mark or the stream closed. */
-  wake(): void {
-    if (this.drain !== undefined && (this.closed || this.queuedBytes <= STREAM_WRITE_HIGH_WATER)) {
-      const { resolve } = this.drain;
-      this.drain = undefined;
-      resolve();
-    }
-  }
-}
 
 /** A frame sequence the peer broke: a connection error (GOAWAY) with its RFC 9113 code. */
 class ConnectionError extends Error {
@@ -154,7 +66,7 @@ class ConnectionError extends Error {
  * exchange, HPACK, flow control both ways, PING, GOAWAY and RST_STREAM, strict frame checks.
  * The frames of one event-loop turn go out in one socket write.
  */
-export class H2ClientSession {
+export class H2ClientSession implements StreamOwner {
   destroyed = false;
   /** GOAWAY was received or sent: no new streams. */
   goingAway = false;
@@ -649,30 +561,10 @@ export class H2ClientSession {
       return;
     }
     const trailers = stream.gotHeaders;
-    const headers: IncomingHttpHeaders = {};
-    const fields = decoded.fields;
-    let regularSeen = false;
-    for (let i = 0; i < fields.length; i += 2) {
-      const name = fields[i]!;
-      const value = fields[i + 1]!;
-      if (name.charCodeAt(0) === 0x3a) {
-        if (trailers || regularSeen || name !== ':status' || headers[':status'] !== undefined) {
-          return this.streamError(streamId, H2Error.PROTOCOL_ERROR, `malformed ${trailers ? 'trailers' : 'response headers'}: pseudo-header '${name}' not allowed there`);
-        }
-      } else {
-        regularSeen = true;
-        if (/[A-Z]/.test(name)) return this.streamError(streamId, H2Error.PROTOCOL_ERROR, `malformed header name '${name}' (uppercase)`);
-      }
-      const previous = headers[name];
-      if (previous === undefined) headers[name] = value;
-      else if (Array.isArray(previous)) previous.push(value);
-      else (headers as Record<string, string | string[]>)[name] = [previous, value];
-    }
+    const headers = responseHeaders(decoded.fields, trailers);
+    if (typeof headers === 'string') return this.streamError(streamId, H2Error.PROTOCOL_ERROR, headers);
     if (!trailers) {
-      const status = headers[':status'];
-      if (typeof status !== 'string' || !/^[1-9][0-9][0-9]$/.test(status)) {
-        return this.streamError(streamId, H2Error.PROTOCOL_ERROR, `malformed response headers: ':status' is ${status === undefined ? 'missing' : `'${String(status)}'`}`);
-      }
+      const status = headers[':status'] as string;
       // 1xx responses are interim: the real ones follow.
       if (status.charCodeAt(0) === 0x31 && !endStream) return;
       stream.gotHeaders = true;
