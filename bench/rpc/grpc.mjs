@@ -1,5 +1,6 @@
 // bench/rpc/grpc.mjs: heddle's gRPC against @grpc/grpc-js, each client calling its own kind of
-// server in another process (heddle -> heddle, grpc-js -> grpc-js), over TCP:
+// server in another process (heddle -> heddle, grpc-js -> grpc-js), over TCP; the heddle client
+// runs on its own HTTP/2 engine (the default) and, as its own row, on node:http2 (http2: 'node'):
 //   - unary 1 KiB echo at 1 and 100 concurrent callers: QPS, p50, p99;
 //   - server streaming of 1 KiB messages (one stream, and 8 at once): messages/s;
 //   - for reference, a grpc-go server driven by the heddle client (when Go is installed).
@@ -9,6 +10,7 @@
 //   npm run build && node bench/rpc/grpc.mjs            (HEDDLE_BENCH_QUICK=1 for short rounds)
 //   node bench/rpc/grpc.mjs --cross                      also heddle <-> grpc-js mixed pairs
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,7 @@ const rounds = quick ? 3 : 5;
 const warmupMs = quick ? 300 : 1000;
 const streamMessages = quick ? 5000 : 20000;
 const msg = 'a'.repeat(1024);
+const LABEL = 30;
 const request = { action: 'echo', msg };
 
 function startServer(kind) {
@@ -33,9 +36,9 @@ function startServer(kind) {
 /** The grpc-go peer's echo (test/interop/grpc-go-echo): the same 1 KiB msg, its Unary method. */
 const goEcho = { proto: join(here, '..', '..', 'test', 'interop', 'grpc-go-echo', 'echo.proto'), service: 'grpcecho.v1.Echo', method: 'Unary', request: { msg } };
 
-function heddleClient(address, target = { proto, service: 'benchgrpc.Echo', method: 'Echo', request }) {
+function heddleClient(address, engine = 'heddle', target = { proto, service: 'benchgrpc.Echo', method: 'Echo', request }) {
   const root = heddle.protobuf.parse(readFileSync(target.proto, 'utf8'), { filename: 'echo.proto' });
-  const client = heddle.rpc.createClient({ idl: root, service: target.service, address, transport: 'grpc', timeoutMs: 0 });
+  const client = heddle.rpc.createClient({ idl: root, service: target.service, address, transport: 'grpc', timeoutMs: 0, http2: engine });
   return {
     unary: () => client.call(target.method, target.request),
     stream: async (count) => {
@@ -109,6 +112,7 @@ async function main() {
   const pairs = [
     { label: 'heddle -> heddle', client: heddleClient(servers.heddle.address) },
     { label: 'grpc-js -> grpc-js', client: grpcJsClient(servers['grpc-js'].address) },
+    { label: 'heddle[node:http2] -> heddle', client: heddleClient(servers.heddle.address, 'node') },
   ];
   if (cross) {
     pairs.push({ label: 'heddle -> grpc-js', client: heddleClient(servers['grpc-js'].address) });
@@ -130,8 +134,8 @@ async function main() {
     await drive(pair.client.unary, 1, warmupMs / 2);
     await pair.client.stream(streamMessages);
   }
-  console.log(`gRPC 1 KiB echo, client and server in separate processes, TCP, ${rounds} alternating rounds of ${roundMs} ms (median; node ${process.version}, native ${heddle.native.loaded})`);
-  console.log(`  ${pad('pair', 22, true)} ${pad('callers', 7)} ${pad('QPS', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('QPS ratio', 10)}`);
+  console.log(`gRPC 1 KiB echo, client and server in separate processes, TCP, ${rounds} alternating rounds of ${roundMs} ms (median; node ${process.version}, native ${heddle.native.loaded}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(`  ${pad('pair', LABEL, true)} ${pad('callers', 7)} ${pad('QPS', 9)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('QPS ratio', 10)}`);
   const summary = {};
   for (const concurrency of [1, 100]) {
     const results = await measurePairs(pairs, (client) => drive(client.unary, concurrency, roundMs));
@@ -140,27 +144,30 @@ async function main() {
       const qps = median(rs.map((r) => r.qps));
       const row = { qps, p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) };
       summary[`${pairs[i].label} c=${concurrency}`] = row;
-      console.log(`  ${pad(pairs[i].label, 22, true)} ${pad(concurrency, 7)} ${pad(Math.round(qps).toLocaleString('en-US'), 9)} ${pad(row.p50.toFixed(2), 8)} ${pad(row.p99.toFixed(2), 8)} ${pad(`${(qps / base).toFixed(2)}x`, 10)}`);
+      console.log(`  ${pad(pairs[i].label, LABEL, true)} ${pad(concurrency, 7)} ${pad(Math.round(qps).toLocaleString('en-US'), 9)} ${pad(row.p50.toFixed(2), 8)} ${pad(row.p99.toFixed(2), 8)} ${pad(`${(qps / base).toFixed(2)}x`, 10)}`);
     });
   }
   if (goServer !== undefined) {
-    const client = heddleClient(goServer.address, goEcho);
-    await drive(client.unary, 100, warmupMs);
-    for (const concurrency of [1, 100]) {
-      const r = await drive(client.unary, concurrency, roundMs);
-      console.log(`  ${pad('heddle -> grpc-go', 22, true)} ${pad(concurrency, 7)} ${pad(Math.round(r.qps).toLocaleString('en-US'), 9)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad('(reference)', 10)}`);
+    for (const engine of ['heddle', 'node']) {
+      const client = heddleClient(goServer.address, engine, goEcho);
+      await drive(client.unary, 100, warmupMs);
+      const label = engine === 'heddle' ? 'heddle -> grpc-go' : 'heddle[node:http2] -> grpc-go';
+      for (const concurrency of [1, 100]) {
+        const r = await drive(client.unary, concurrency, roundMs);
+        console.log(`  ${pad(label, LABEL, true)} ${pad(concurrency, 7)} ${pad(Math.round(r.qps).toLocaleString('en-US'), 9)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad('(reference)', 10)}`);
+      }
+      await client.close();
     }
-    await client.close();
   }
   console.log(`server streaming, ${streamMessages} messages of 1 KiB per stream:`);
-  console.log(`  ${pad('pair', 22, true)} ${pad('streams', 7)} ${pad('msgs/s', 9)} ${pad('ratio', 10)}`);
+  console.log(`  ${pad('pair', LABEL, true)} ${pad('streams', 7)} ${pad('msgs/s', 9)} ${pad('ratio', 10)}`);
   for (const streams of [1, 8]) {
     const results = await measurePairs(pairs, (client) => streamRate(client, streams));
     const base = median(results[1]);
     results.forEach((rs, i) => {
       const rate = median(rs);
       summary[`${pairs[i].label} stream x${streams}`] = { msgsPerSec: rate };
-      console.log(`  ${pad(pairs[i].label, 22, true)} ${pad(streams, 7)} ${pad(Math.round(rate).toLocaleString('en-US'), 9)} ${pad(`${(rate / base).toFixed(2)}x`, 10)}`);
+      console.log(`  ${pad(pairs[i].label, LABEL, true)} ${pad(streams, 7)} ${pad(Math.round(rate).toLocaleString('en-US'), 9)} ${pad(`${(rate / base).toFixed(2)}x`, 10)}`);
     });
   }
   for (const pair of pairs) await pair.client.close();

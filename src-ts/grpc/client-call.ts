@@ -1,12 +1,12 @@
-import http2, { type ClientHttp2Stream, type Http2Session, type IncomingHttpHeaders } from 'node:http2';
+import http2, { type IncomingHttpHeaders } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
 import { bizStatusError, readBizStatus, type BizStatus } from '../rpc/biz-status.js';
+import type { CallStream, CallStreamEvents, StreamEnd } from './call-stream.js';
 import { GrpcMessageReader, encodingOf, frameMessage } from './message-framing.js';
 import { MessageQueue } from './message-queue.js';
 import { headerText, readMetadata, type GrpcMetadata } from './metadata.js';
 import { decodeGrpcMessage, GrpcStatus, grpcStatusError, statusOfHttp, type GrpcStatusError } from './status.js';
-import { BatchedWriter } from './stream-write.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
@@ -46,44 +46,24 @@ export class CallOutcome {
   }
 }
 
-const CALL = Symbol('heddle.grpc.call');
-type StreamWithCall = ClientHttp2Stream & { [CALL]: ClientCall };
-
-function onStreamResponse(this: StreamWithCall, headers: IncomingHttpHeaders): void {
-  this[CALL].onResponse(headers);
-}
-function onStreamData(this: StreamWithCall, chunk: Buffer): void {
-  this[CALL].onData(chunk);
-}
-function onStreamTrailers(this: StreamWithCall, trailers: IncomingHttpHeaders): void {
-  this[CALL].trailerHeaders = trailers;
-}
-function onStreamClose(this: StreamWithCall): void {
-  this[CALL].onClose();
-}
-/** Errors are reported through 'close' (rstCode, or the session's failure). */
-function ignoreError(): void {}
-
 /**
  * One gRPC call on the client: writes the request messages (one, or an iterable's, honouring
  * flow control), reads the response messages into a {@link MessageQueue}, and settles with the
  * status from the trailers. Deadlines and AbortSignals reset the stream (RST_STREAM CANCEL).
  */
-export class ClientCall {
+export class ClientCall implements CallStreamEvents {
   readonly responses: MessageQueue<unknown> | undefined;
   private unaryResponse: unknown;
   private received = 0;
   private reader: GrpcMessageReader | undefined;
   private responseHeaders: IncomingHttpHeaders | undefined;
-  /** @internal */
-  trailerHeaders: IncomingHttpHeaders | undefined;
+  private trailerHeaders: IncomingHttpHeaders | undefined;
   private settled = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly result: Promise<unknown>;
   private resolveResult!: (value: unknown) => void;
   private rejectResult!: (error: unknown) => void;
   private abortListener: (() => void) | undefined;
-  private readonly session: Http2Session | undefined;
   /** When the call's deadline passes (ms since the epoch), if it has one. */
   private deadlineAt: number | undefined;
   /** Called once with how the call ended (for onContext, metadata promises). */
@@ -91,14 +71,11 @@ export class ClientCall {
 
   constructor(
     private readonly env: ClientCallEnv,
-    private readonly stream: ClientHttp2Stream,
+    private readonly stream: CallStream,
     private readonly method: MethodBinding,
     private readonly where: string,
     deadlineMs: number | undefined,
     private readonly signal: AbortSignal | undefined,
-    /** For streams whose requests stay open: the controller of the signal the stream was opened
-     * with, which resets it without ending the requests first. */
-    private readonly resetController?: AbortController,
   ) {
     this.result = new Promise((resolve, reject) => {
       this.resolveResult = resolve;
@@ -114,7 +91,6 @@ export class ClientCall {
         () => this.cancel(new HeddleError(ErrorCode.ERR_CANCELLED, `${where}: the caller stopped reading the responses`), false),
       );
     }
-    this.session = stream.session;
     if (deadlineMs !== undefined) {
       this.deadlineAt = Date.now() + deadlineMs;
       this.timer = setTimeout(() => this.onDeadline(deadlineMs), Math.max(0, deadlineMs));
@@ -127,13 +103,7 @@ export class ClientCall {
         signal.addEventListener('abort', this.abortListener, { once: true });
       }
     }
-    // Shared listeners find the call on the stream: no closures per call.
-    (stream as StreamWithCall)[CALL] = this;
-    stream.on('response', onStreamResponse);
-    stream.on('data', onStreamData);
-    stream.on('trailers', onStreamTrailers);
-    stream.on('close', onStreamClose);
-    stream.on('error', ignoreError);
+    stream.attach(this);
   }
 
   /** The unary or client-streaming result; rejects with the call's status error. */
@@ -160,33 +130,27 @@ export class ClientCall {
       this.cancel(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${this.where}: a ${this.method.streaming}-streaming call takes an iterable or async iterable of requests`), true);
       return;
     }
-    const writer = new BatchedWriter(this.stream);
+    const stream = this.stream;
     try {
       for await (const value of source) {
-        if (this.settled || this.stream.closed) break;
+        if (this.settled || stream.closed) break;
         const bytes = frameMessage(this.method.request.encode(value), this.env.gzip, this.env.maxSendMessageLength);
-        const wait = writer.write(bytes);
+        const wait = stream.write(bytes);
         if (wait !== undefined) await wait;
       }
-      writer.flush();
+      stream.flush();
     } catch (error) {
-      writer.flush();
+      stream.flush();
       this.cancel(error instanceof HeddleError ? error : new HeddleError(ErrorCode.ERR_CANCELLED, `${this.where}: the request stream failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }), true);
       return;
     }
-    if (!this.stream.closed && !this.stream.writableEnded) this.stream.end();
+    if (!stream.closed) stream.end();
   }
 
   /** Resets the stream (RST_STREAM CANCEL) and settles with `error`. */
   cancel(error: unknown, report: boolean): void {
     if (this.settled) return;
-    if (!this.stream.closed) {
-      // Http2Stream#close ends an open writable side first, and the server would read that
-      // END_STREAM as the end of the requests before the reset; aborting the stream's own signal
-      // resets it without one.
-      if (this.resetController !== undefined && !this.stream.writableEnded) this.resetController.abort();
-      else this.stream.close(NGHTTP2_CANCEL);
-    }
+    if (!this.stream.closed) this.stream.cancel();
     this.settle(error as HeddleError, report);
   }
 
@@ -241,10 +205,14 @@ export class ClientCall {
   }
 
   /** @internal */
-  onClose(): void {
+  onTrailers(trailers: IncomingHttpHeaders): void {
+    this.trailerHeaders = trailers;
+  }
+
+  /** @internal */
+  onClose(end: StreamEnd): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.settled) return;
-    const stream = this.stream;
     // Trailers-Only responses carry the status in the headers.
     const statusSource = this.trailerHeaders ?? (this.responseHeaders?.['grpc-status'] !== undefined ? this.responseHeaders : undefined);
     if (statusSource === undefined) {
@@ -253,13 +221,14 @@ export class ClientCall {
         this.settle(grpcStatusError(statusOfHttp(httpStatus), `${this.where}: HTTP status ${httpStatus} without a gRPC status`), true);
         return;
       }
-      const rst = stream.rstCode;
+      const rst = end.rstCode;
       // A connection torn down (socket gone, GOAWAY and close) is UNAVAILABLE whatever code its
       // streams were reset with; a single stream reset with CANCEL is the server cancelling, or
-      // giving up at the deadline the call carried. (The session kept at construction: a closed
-      // stream no longer knows it.)
-      const gone = this.session === undefined || this.session.destroyed || this.session.closed;
-      if (rst === NGHTTP2_CANCEL && !gone && this.deadlineAt !== undefined && Date.now() >= this.deadlineAt - DEADLINE_SLACK_MS) {
+      // giving up at the deadline the call carried.
+      const gone = end.connectionGone;
+      if (end.failure !== undefined) {
+        this.settle(grpcStatusError(end.failure.status, `${this.where}: ${end.failure.message}`, { local: true, cause: end.failure.cause }), true);
+      } else if (rst === NGHTTP2_CANCEL && !gone && this.deadlineAt !== undefined && Date.now() >= this.deadlineAt - DEADLINE_SLACK_MS) {
         this.settle(grpcStatusError(GrpcStatus.DEADLINE_EXCEEDED, `${this.where}: deadline exceeded (the server reset the stream at it)`, { local: true }), true);
       } else if (rst === NGHTTP2_CANCEL && !gone) {
         this.settle(grpcStatusError(GrpcStatus.CANCELLED, `${this.where}: the server cancelled the stream`), true);

@@ -1,5 +1,4 @@
-import http2, { type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
-import net from 'node:net';
+import type { OutgoingHttpHeaders } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { parseAddress, type RpcAddress } from '../rpc/address.js';
 import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from '../rpc/binding.js';
@@ -7,7 +6,8 @@ import { composeMiddleware, type Invoke, type Middleware, type RpcContext } from
 import { MetaInfo } from '../transport/index.js';
 import { ClientCall, type CallOutcome, type ClientCallEnv } from './client-call.js';
 import { HTTP_PERSISTENT_PREFIX, HTTP_TRANSIENT_PREFIX, metainfoHeaderKey } from './context.js';
-import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
+import { openConnection, type ClientConnection, type Http2Engine } from './client-connection.js';
+import { checkKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { ACCEPT_ENCODING, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH } from './message-framing.js';
 import type { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
@@ -18,12 +18,7 @@ import { spanServiceName, withTelemetry, type TelemetrySetting } from '../teleme
 /** The options of a call given none (shared: calls never write to it). */
 const NO_OPTIONS: GrpcCallOptions = Object.freeze({});
 
-/** The HTTP/2 connection-level receive window heddle opens on both sides. */
-export const CONNECTION_WINDOW = 8 * 1024 * 1024;
-/** Each stream's receive window (SETTINGS_INITIAL_WINDOW_SIZE): what a peer may send on one stream
- * before its reader consumes anything, so the most one slow stream makes heddle buffer. HTTP/2's
- * 64 KiB default stalls a fast stream on WINDOW_UPDATE round trips. */
-export const STREAM_WINDOW = 512 * 1024;
+export { CONNECTION_WINDOW, STREAM_WINDOW, type Http2Engine } from './client-connection.js';
 
 /** Options of a gRPC client (`rpc.createClient({ ..., transport: 'grpc' })`). */
 export interface GrpcClientOptions extends KeepaliveOptions {
@@ -48,6 +43,9 @@ export interface GrpcClientOptions extends KeepaliveOptions {
   maxSendMessageLength?: number;
   /** HTTP/2 connections to spread calls over. Default 1 (gRPC multiplexes streams on one). */
   maxConnections?: number;
+  /** The HTTP/2 client under the calls: `'heddle'` (default), heddle's own, made for gRPC's many
+   * small streams; `'node'`, node:http2. Both speak the same wire and report the same errors. */
+  http2?: Http2Engine;
   /** Client middleware, outermost first; it sees unary and streaming calls alike. */
   middleware?: Middleware[];
   /** OpenTelemetry spans and metrics (docs/observability.md). Default: on when an SDK is registered. */
@@ -138,12 +136,6 @@ class ClientContext implements GrpcClientContext {
   }
 }
 
-interface Connection {
-  session: ClientHttp2Session;
-  active: number;
-  retiring: boolean;
-}
-
 /** Arguments middleware sees for a gRPC call: the request (a message, or an iterable of them). */
 interface CallArgs {
   request: unknown;
@@ -156,7 +148,8 @@ function checkMs(value: number, what: string): number {
 }
 
 /**
- * A gRPC client of one Protobuf service over HTTP/2 (node:http2). `call(method, request)`:
+ * A gRPC client of one Protobuf service over HTTP/2 (heddle's own client, or node:http2 with
+ * `http2: 'node'`). `call(method, request)`:
  * - unary: resolves to the response message;
  * - client streaming: `request` is an iterable or async iterable of messages; resolves to the response;
  * - server streaming: returns a {@link GrpcResponseStream} of response messages;
@@ -177,7 +170,8 @@ export class GrpcClient {
   private readonly keepalive: KeepaliveOptions;
   private readonly defaultMetadata: GrpcMetadata | undefined;
   private readonly invoke: Invoke;
-  private readonly connections: Connection[] = [];
+  private readonly connections: ClientConnection[] = [];
+  private readonly engine: Http2Engine;
   private readonly paths = new Map<string, string>();
   private readonly descriptions = new Map<string, string>();
   /** What every call shares of the client's settings. */
@@ -208,7 +202,12 @@ export class GrpcClient {
     }
     this.maxConnections = options.maxConnections ?? 1;
     if (!Number.isInteger(this.maxConnections) || this.maxConnections < 1) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `maxConnections must be a positive integer, got ${this.maxConnections}`);
+    checkKeepalive(options);
     this.keepalive = options;
+    if (options.http2 !== undefined && options.http2 !== 'heddle' && options.http2 !== 'node') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `http2 must be 'heddle' or 'node', got ${String(options.http2)}`);
+    }
+    this.engine = options.http2 ?? 'heddle';
     if (options.metadata !== undefined) writeMetadata({}, options.metadata); // fail early on bad metadata
     this.defaultMetadata = options.metadata;
     const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
@@ -276,9 +275,8 @@ export class GrpcClient {
     if (timeoutMs !== undefined) headers['grpc-timeout'] = encodeGrpcTimeout(timeoutMs);
     const streamingResponse = method.streaming === 'server' || method.streaming === 'bidi';
     const streamingRequest = method.streaming === 'client' || method.streaming === 'bidi';
-    const resetController = streamingRequest ? new AbortController() : undefined;
     let call: ClientCall;
-    let connection: Connection;
+    let connection: ClientConnection;
     try {
       writeMetadata(headers, ctx.metadata);
       if (ctx.hasMetainfo) {
@@ -286,9 +284,9 @@ export class GrpcClient {
         for (const [key, value] of ctx.metainfo.persistent()) headers[metainfoHeaderKey(HTTP_PERSISTENT_PREFIX, key)] = value;
       }
       connection = this.connection();
-      const stream = connection.session.request(headers, resetController === undefined ? undefined : { signal: resetController.signal });
+      const stream = connection.request(headers, streamingRequest);
       // Calls in flight keep the process alive; an idle connection does not.
-      if (connection.active++ === 0) connection.session.ref();
+      if (connection.active++ === 0) connection.ref();
       call = new ClientCall(
         (this.callEnv ??= { maxReceiveMessageLength: this.maxReceive, maxSendMessageLength: this.maxSend, gzip: this.gzip, peer: this.peer }),
         stream,
@@ -296,9 +294,8 @@ export class GrpcClient {
         this.describe(method.name),
         timeoutMs,
         options.signal,
-        resetController,
       );
-      ctx.seqId = stream.id ?? 0;
+      ctx.seqId = stream.id;
     } catch (error) {
       const failure = error instanceof HeddleError ? error : grpcStatusError(GrpcStatus.UNAVAILABLE, `cannot start ${method.name} on ${this.peer}: ${(error as Error).message}`, { local: true, cause: error });
       if (streamingResponse) return failedStream(failure) as unknown as Promise<unknown>;
@@ -309,11 +306,11 @@ export class GrpcClient {
     const headersPromise = streamingResponse ? new Promise<GrpcMetadata>((resolve) => (resolveHeaders = resolve)) : undefined;
     const trailersPromise = streamingResponse ? new Promise<GrpcMetadata>((resolve) => (resolveTrailers = resolve)) : undefined;
     call.onOutcome = (outcome: CallOutcome) => {
-      if (--connection.active === 0 && !connection.session.destroyed) connection.session.unref();
+      if (--connection.active === 0) connection.unref();
       ctx.outcome = outcome;
       resolveHeaders?.(outcome.headers);
       resolveTrailers?.(outcome.trailers);
-      if (connection.retiring && connection.active === 0) connection.session.close();
+      if (connection.retiring && connection.active === 0) connection.close();
       if (streamingResponse) options.onContext?.(ctx);
     };
     if (streamingRequest) void call.sendAll(request as AsyncIterable<unknown>);
@@ -349,55 +346,23 @@ export class GrpcClient {
   }
 
   /** The least busy open connection, or a new one while fewer than maxConnections are open. */
-  private connection(): Connection {
-    let best: Connection | undefined;
+  private connection(): ClientConnection {
+    let best: ClientConnection | undefined;
     for (const connection of this.connections) {
-      if (connection.retiring || connection.session.destroyed || connection.session.closed) continue;
+      if (!connection.usable) continue;
       if (best === undefined || connection.active < best.active) best = connection;
     }
     if (best !== undefined && (best.active === 0 || this.connections.length >= this.maxConnections)) return best;
     return this.open();
   }
 
-  private open(): Connection {
-    const address = this.address;
-    const session = http2.connect(`http://${this.authority}`, {
-      createConnection: () => (address.scheme === 'unix' ? net.connect(address.path) : net.connect({ host: (address as { host: string }).host, port: (address as { port: number }).port, noDelay: true })),
-      settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
-      maxSessionMemory: 64,
-    });
-    const connection: Connection = { session, active: 0, retiring: false };
-    this.connections.push(connection);
-    const drop = () => {
-      const at = this.connections.indexOf(connection);
+  private open(): ClientConnection {
+    const target = { address: this.address, authority: this.authority, peer: this.peer, connectTimeoutMs: this.connectTimeoutMs, keepalive: this.keepalive };
+    const connection = openConnection(this.engine, target, (gone) => {
+      const at = this.connections.indexOf(gone);
       if (at >= 0) this.connections.splice(at, 1);
-    };
-    const connectTimer = setTimeout(() => {
-      session.destroy(grpcStatusError(GrpcStatus.UNAVAILABLE, `connecting to ${this.peer} took longer than ${this.connectTimeoutMs} ms`, { local: true }));
-    }, this.connectTimeoutMs);
-    connectTimer.unref();
-    session.once('connect', () => {
-      clearTimeout(connectTimer);
-      // The connection-level window starts at 64 KiB, which 100 callers' 1 KiB messages exceed:
-      // widen it, and let each stream's own 64 KiB window bound what one stream may buffer.
-      session.setLocalWindowSize(CONNECTION_WINDOW);
     });
-    session.on('error', () => {
-      // Streams report the failure; the session is dropped on 'close'.
-    });
-    session.on('goaway', () => {
-      // The server is going away: streams it accepted finish here, new calls go elsewhere.
-      connection.retiring = true;
-      drop();
-      if (connection.active === 0) session.close();
-    });
-    session.on('close', () => {
-      clearTimeout(connectTimer);
-      drop();
-    });
-    startKeepalive(session, this.keepalive, () => {});
-    // An idle client does not hold the process open.
-    session.unref();
+    this.connections.push(connection);
     return connection;
   }
 
@@ -405,12 +370,7 @@ export class GrpcClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const sessions = this.connections.splice(0).map((c) => c.session);
-    await Promise.all(sessions.map((session) => new Promise<void>((resolve) => {
-      if (session.destroyed) return resolve();
-      session.once('close', () => resolve());
-      session.destroy();
-    })));
+    await Promise.all(this.connections.splice(0).map((connection) => connection.destroy()));
   }
 }
 

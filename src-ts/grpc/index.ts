@@ -1,12 +1,13 @@
 /**
- * gRPC over HTTP/2 (node:http2) as one more transport of heddle's RPC core: a client
- * (`rpc.createClient({ transport: 'grpc' })`) and the gRPC side of `rpc.createServer`, which takes
+ * gRPC over HTTP/2 as one more transport of heddle's RPC core: a client
+ * (`rpc.createClient({ transport: 'grpc' })`, on heddle's own HTTP/2 engine or node:http2) and the
+ * gRPC side (on node:http2) of `rpc.createServer`, which takes
  * connections that start with the HTTP/2 preface on the same port as TTHeader and Framed. Unary and
  * all three streaming kinds as async iterables, deadlines, metadata, status codes, cancellation,
  * gzip, keepalive, flow control and message size limits.
  */
 export { GrpcClient } from './client.js';
-export type { GrpcCallOptions, GrpcClientContext, GrpcClientOptions, GrpcResponseStream } from './client.js';
+export type { GrpcCallOptions, GrpcClientContext, GrpcClientOptions, GrpcResponseStream, Http2Engine } from './client.js';
 export type { GrpcContext } from './context.js';
 export type { GrpcServerOptions } from './server.js';
 export type { KeepaliveOptions } from './keepalive.js';

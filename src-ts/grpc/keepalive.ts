@@ -1,4 +1,3 @@
-import type { Http2Session } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 
 /** HTTP/2 keepalive pings (gRPC's keepalive: PING every interval, the connection is dead when one
@@ -24,11 +23,20 @@ export function checkKeepalive(options: KeepaliveOptions): Required<KeepaliveOpt
   };
 }
 
+/** What keepalive pings: a node:http2 session or heddle's own HTTP/2 client session. */
+export interface PingTarget {
+  readonly destroyed: boolean;
+  /** Sends a PING; false when none could be sent. */
+  ping(callback: (error: Error | null) => void): boolean;
+  destroy(error?: Error): void;
+}
+
 /**
  * Pings `session` every `keepaliveMs` while it is open; an unanswered ping destroys it (its
- * streams then fail with ERR_CONNECTION) after calling `onDead`. Returns the stop function.
+ * streams then fail with ERR_CONNECTION) after calling `onDead`. Returns the stop function, which
+ * the caller runs when the session closes.
  */
-export function startKeepalive(session: Http2Session, options: KeepaliveOptions, onDead: () => void): () => void {
+export function startKeepalive(session: PingTarget, options: KeepaliveOptions, onDead: () => void): () => void {
   const { keepaliveMs, keepaliveTimeoutMs } = checkKeepalive(options);
   if (keepaliveMs === 0) return () => {};
   let deadline: ReturnType<typeof setTimeout> | undefined;
@@ -50,10 +58,8 @@ export function startKeepalive(session: Http2Session, options: KeepaliveOptions,
     }
   }, keepaliveMs);
   interval.unref();
-  const stop = () => {
+  return () => {
     clearInterval(interval);
     if (deadline !== undefined) clearTimeout(deadline);
   };
-  session.once('close', stop);
-  return stop;
 }

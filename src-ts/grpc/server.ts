@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding, ServiceBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
-import { CONNECTION_WINDOW, STREAM_WINDOW } from './client.js';
+import { CONNECTION_WINDOW, STREAM_WINDOW } from './client-connection.js';
 import { GrpcServerContext } from './context.js';
 import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { ACCEPT_ENCODING, acceptsGzip, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH, encodingOf } from './message-framing.js';

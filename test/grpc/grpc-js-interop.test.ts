@@ -148,108 +148,111 @@ describe.each(ioPaths)('a grpc-js client against a heddle server, %s I/O', (io) 
   });
 });
 
-describe('a heddle client against a grpc-js server', () => {
-  let server: grpc.Server;
-  let client: GrpcClient;
-  let address: string;
+// Both HTTP/2 engines run the whole client suite: heddle's own (the default) and node:http2.
+for (const engine of ['heddle', 'node'] as const) {
+  describe(`a heddle client (http2: '${engine}') against a grpc-js server`, () => {
+    let server: grpc.Server;
+    let client: GrpcClient;
+    let address: string;
 
-  beforeAll(async () => {
-    ({ server, address } = await startGrpcJsServer());
-    client = createClient({ idl: grpcEchoRoot, service: SERVICE, address, transport: 'grpc', timeoutMs: 5000 });
+    beforeAll(async () => {
+      ({ server, address } = await startGrpcJsServer());
+      client = createClient({ idl: grpcEchoRoot, service: SERVICE, address, transport: 'grpc', http2: engine, timeoutMs: 5000 });
+    });
+
+    afterAll(async () => {
+      await client.close();
+      server.forceShutdown();
+    });
+
+    it('unary with metadata both ways, int64 intact; server, client and bidi streaming', () => expectEchoPeer(client));
+
+    it('every status code, with message, details and trailers', async () => {
+      for (const code of allCodes) {
+        const error = await rejection(client.call('Unary', { msg: `status ${code} ✗`, status: code }));
+        expect(error).toMatchObject({ grpcStatus: code, grpcMessage: `status ${code} ✗`, details: statusDetails(code, `status ${code} ✗`) });
+        expect((error.metadata as Record<string, unknown>)['x-error']).toBe('yes');
+        const expectedCode = code === GrpcStatus.DEADLINE_EXCEEDED ? 'ERR_TIMEOUT' : code === GrpcStatus.CANCELLED ? 'ERR_CANCELLED' : code === GrpcStatus.UNAVAILABLE ? 'ERR_CONNECTION' : 'ERR_REMOTE';
+        expect(error.code).toBe(expectedCode);
+      }
+    });
+
+    it('deadlines: the grpc-js handler sees the call cancelled', async () => {
+      grpcJsCancelled.length = 0;
+      expect(await rejection(client.call('Unary', { msg: 'slow', sleepMs: 5000 }, { timeoutMs: 200 }))).toMatchObject({ code: 'ERR_TIMEOUT', grpcStatus: 4 });
+      await waitFor(() => grpcJsCancelled.includes('Unary'));
+    });
+
+    it('cancellation: an AbortSignal and an early break both reach the grpc-js handler', async () => {
+      grpcJsCancelled.length = 0;
+      const controller = new AbortController();
+      const pending = client.call('Unary', { msg: 'slow', sleepMs: 5000 }, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 100);
+      expect(await rejection(pending)).toMatchObject({ code: 'ERR_CANCELLED', grpcStatus: 1 });
+      await waitFor(() => grpcJsCancelled.includes('Unary'));
+      for await (const reply of client.call('ServerStream', { msg: 'endless', count: 100000, sleepMs: 5 }) as unknown as GrpcResponseStream<EchoResponse>) {
+        if (reply.index === 2) break;
+      }
+      await waitFor(() => grpcJsCancelled.includes('ServerStream'));
+    });
+
+    it('gzip both ways, against a grpc-js server that compresses its answers', async () => {
+      const { server: gzServer, address: gzAddress } = await startGrpcJsServer('127.0.0.1:0', { 'grpc.default_compression_algorithm': 2 });
+      const gz = createClient({ idl: grpcEchoRoot, service: SERVICE, address: gzAddress, transport: 'grpc', http2: engine, compression: 'gzip' });
+      try {
+        const blob = new Uint8Array(50_000).fill(3);
+        expect(await gz.call('Unary', { msg: 'zip', blob })).toMatchObject({ msg: 'zip', blob });
+        expect((await collect(gz.call('ServerStream', { msg: 'z', count: 5, blob }) as unknown as GrpcResponseStream)).length).toBe(5);
+      } finally {
+        await gz.close();
+        gzServer.forceShutdown();
+      }
+    });
+
+    it('RESOURCE_EXHAUSTED both ways: over the client receive limit, over the server receive limit', async () => {
+      const small = createClient({ idl: grpcEchoRoot, service: SERVICE, address, transport: 'grpc', http2: engine, maxReceiveMessageLength: 1000 });
+      try {
+        expect(await rejection(small.call('Unary', { blob: new Uint8Array(5000) }))).toMatchObject({ code: 'ERR_SIZE_LIMIT', grpcStatus: 8 });
+      } finally {
+        await small.close();
+      }
+      const { server: strict, address: strictAddress } = await startGrpcJsServer('127.0.0.1:0', { 'grpc.max_receive_message_length': 1000 });
+      const c = createClient({ idl: grpcEchoRoot, service: SERVICE, address: strictAddress, transport: 'grpc', http2: engine });
+      try {
+        expect(await rejection(c.call('Unary', { blob: new Uint8Array(5000) }))).toMatchObject({ grpcStatus: 8 });
+      } finally {
+        await c.close();
+        strict.forceShutdown();
+      }
+    });
+
+    it('a server that vanishes mid-stream fails the iterable with ERR_CONNECTION', async () => {
+      const { server: doomed, address: doomedAddress } = await startGrpcJsServer();
+      const c = createClient({ idl: grpcEchoRoot, service: SERVICE, address: doomedAddress, transport: 'grpc', http2: engine, timeoutMs: 0 });
+      try {
+        let seen = 0;
+        const error = await rejection((async () => {
+          for await (const reply of c.call('ServerStream', { msg: 'x', count: 100000, sleepMs: 5 }) as unknown as GrpcResponseStream<EchoResponse>) {
+            void reply;
+            if (++seen === 3) doomed.forceShutdown();
+          }
+        })());
+        expect(error).toMatchObject({ code: 'ERR_CONNECTION', grpcStatus: GrpcStatus.UNAVAILABLE });
+      } finally {
+        await c.close();
+      }
+    });
+
+    it('a heddle client reaches a grpc-js server on a Unix socket', async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'heddle-grpc-js-')), 'echo.sock');
+      const { server: uds, address: udsAddress } = await startGrpcJsServer(path);
+      const c = createClient({ idl: grpcEchoRoot, service: SERVICE, address: udsAddress, transport: 'grpc', http2: engine });
+      try {
+        expect(await c.call('Unary', { msg: 'over uds' })).toMatchObject({ msg: 'over uds' });
+      } finally {
+        await c.close();
+        uds.forceShutdown();
+      }
+    });
   });
-
-  afterAll(async () => {
-    await client.close();
-    server.forceShutdown();
-  });
-
-  it('unary with metadata both ways, int64 intact; server, client and bidi streaming', () => expectEchoPeer(client));
-
-  it('every status code, with message, details and trailers', async () => {
-    for (const code of allCodes) {
-      const error = await rejection(client.call('Unary', { msg: `status ${code} ✗`, status: code }));
-      expect(error).toMatchObject({ grpcStatus: code, grpcMessage: `status ${code} ✗`, details: statusDetails(code, `status ${code} ✗`) });
-      expect((error.metadata as Record<string, unknown>)['x-error']).toBe('yes');
-      const expectedCode = code === GrpcStatus.DEADLINE_EXCEEDED ? 'ERR_TIMEOUT' : code === GrpcStatus.CANCELLED ? 'ERR_CANCELLED' : code === GrpcStatus.UNAVAILABLE ? 'ERR_CONNECTION' : 'ERR_REMOTE';
-      expect(error.code).toBe(expectedCode);
-    }
-  });
-
-  it('deadlines: the grpc-js handler sees the call cancelled', async () => {
-    grpcJsCancelled.length = 0;
-    expect(await rejection(client.call('Unary', { msg: 'slow', sleepMs: 5000 }, { timeoutMs: 200 }))).toMatchObject({ code: 'ERR_TIMEOUT', grpcStatus: 4 });
-    await waitFor(() => grpcJsCancelled.includes('Unary'));
-  });
-
-  it('cancellation: an AbortSignal and an early break both reach the grpc-js handler', async () => {
-    grpcJsCancelled.length = 0;
-    const controller = new AbortController();
-    const pending = client.call('Unary', { msg: 'slow', sleepMs: 5000 }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
-    expect(await rejection(pending)).toMatchObject({ code: 'ERR_CANCELLED', grpcStatus: 1 });
-    await waitFor(() => grpcJsCancelled.includes('Unary'));
-    for await (const reply of client.call('ServerStream', { msg: 'endless', count: 100000, sleepMs: 5 }) as unknown as GrpcResponseStream<EchoResponse>) {
-      if (reply.index === 2) break;
-    }
-    await waitFor(() => grpcJsCancelled.includes('ServerStream'));
-  });
-
-  it('gzip both ways, against a grpc-js server that compresses its answers', async () => {
-    const { server: gzServer, address: gzAddress } = await startGrpcJsServer('127.0.0.1:0', { 'grpc.default_compression_algorithm': 2 });
-    const gz = createClient({ idl: grpcEchoRoot, service: SERVICE, address: gzAddress, transport: 'grpc', compression: 'gzip' });
-    try {
-      const blob = new Uint8Array(50_000).fill(3);
-      expect(await gz.call('Unary', { msg: 'zip', blob })).toMatchObject({ msg: 'zip', blob });
-      expect((await collect(gz.call('ServerStream', { msg: 'z', count: 5, blob }) as unknown as GrpcResponseStream)).length).toBe(5);
-    } finally {
-      await gz.close();
-      gzServer.forceShutdown();
-    }
-  });
-
-  it('RESOURCE_EXHAUSTED both ways: over the client receive limit, over the server receive limit', async () => {
-    const small = createClient({ idl: grpcEchoRoot, service: SERVICE, address, transport: 'grpc', maxReceiveMessageLength: 1000 });
-    try {
-      expect(await rejection(small.call('Unary', { blob: new Uint8Array(5000) }))).toMatchObject({ code: 'ERR_SIZE_LIMIT', grpcStatus: 8 });
-    } finally {
-      await small.close();
-    }
-    const { server: strict, address: strictAddress } = await startGrpcJsServer('127.0.0.1:0', { 'grpc.max_receive_message_length': 1000 });
-    const c = createClient({ idl: grpcEchoRoot, service: SERVICE, address: strictAddress, transport: 'grpc' });
-    try {
-      expect(await rejection(c.call('Unary', { blob: new Uint8Array(5000) }))).toMatchObject({ grpcStatus: 8 });
-    } finally {
-      await c.close();
-      strict.forceShutdown();
-    }
-  });
-
-  it('a server that vanishes mid-stream fails the iterable with ERR_CONNECTION', async () => {
-    const { server: doomed, address: doomedAddress } = await startGrpcJsServer();
-    const c = createClient({ idl: grpcEchoRoot, service: SERVICE, address: doomedAddress, transport: 'grpc', timeoutMs: 0 });
-    try {
-      let seen = 0;
-      const error = await rejection((async () => {
-        for await (const reply of c.call('ServerStream', { msg: 'x', count: 100000, sleepMs: 5 }) as unknown as GrpcResponseStream<EchoResponse>) {
-          void reply;
-          if (++seen === 3) doomed.forceShutdown();
-        }
-      })());
-      expect(error).toMatchObject({ code: 'ERR_CONNECTION', grpcStatus: GrpcStatus.UNAVAILABLE });
-    } finally {
-      await c.close();
-    }
-  });
-
-  it('a heddle client reaches a grpc-js server on a Unix socket', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'heddle-grpc-js-')), 'echo.sock');
-    const { server: uds, address: udsAddress } = await startGrpcJsServer(path);
-    const c = createClient({ idl: grpcEchoRoot, service: SERVICE, address: udsAddress, transport: 'grpc' });
-    try {
-      expect(await c.call('Unary', { msg: 'over uds' })).toMatchObject({ msg: 'over uds' });
-    } finally {
-      await c.close();
-      uds.forceShutdown();
-    }
-  });
-});
+}
