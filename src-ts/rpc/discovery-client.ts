@@ -145,8 +145,9 @@ export class DiscoveryClient {
       if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
       const instance =
         this.routes !== undefined ? this.routed(this.routes, options.hashKey, choice) : choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, this.list, options.hashKey, choice);
-      entry = this.clientOf(instance);
-      choice?.chosen(addressOf(instance), entry.settle);
+      const address = addressOf(instance);
+      entry = this.clientOf(instance, address);
+      choice?.chosen(address, entry.settle);
     } catch (error) {
       return refused(error, watcher);
     }
@@ -185,7 +186,8 @@ export class DiscoveryClient {
       if (same !== undefined && choice.allowed(choice.previous)) return same;
     }
     const first = picker.pick(hashKey);
-    if (addressOf(first) !== choice.previous && choice.allowed(addressOf(first))) return first;
+    const firstAddress = addressOf(first);
+    if (firstAddress !== choice.previous && choice.allowed(firstAddress)) return first;
     for (const avoidPrevious of choice.previous === undefined || choice.sameNode ? [false] : [true, false]) {
       const acceptable = (i: ServiceInstance): boolean => i.weight > 0 && !(avoidPrevious && addressOf(i) === choice.previous) && choice.allowed(addressOf(i));
       for (let tries = 0; tries < 3; tries++) {
@@ -350,8 +352,7 @@ export class DiscoveryClient {
   }
 
   /** How an instance is reached: by its registered address, or local-first's choice. */
-  private routeOf(instance: ServiceInstance): Route {
-    const address = addressOf(instance);
+  private routeOf(instance: ServiceInstance, address = addressOf(instance)): Route {
     if (this.router === undefined) return { key: address, address };
     // Cached per instance object (a new list brings new objects): same-host routes stat socket files.
     const inlineId = this.inlineId();
@@ -362,8 +363,8 @@ export class DiscoveryClient {
     return route;
   }
 
-  private clientOf(instance: ServiceInstance): InstanceClient {
-    const route = this.routeOf(instance);
+  private clientOf(instance: ServiceInstance, address: string): InstanceClient {
+    const route = this.routeOf(instance, address);
     let entry = this.clients.get(route.key);
     if (entry === undefined) {
       const client =
