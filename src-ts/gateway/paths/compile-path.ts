@@ -63,7 +63,7 @@ export class CompiledPath {
   /** The spec of the first `count` steps, for error locations. */
   prefix(count: number): string {
     let text = '';
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < Math.min(count, this.steps.length); i++) {
       const step = this.steps[i]!;
       text += i > 0 && !step.text.startsWith('[') ? `.${step.text}` : step.text;
     }
@@ -128,7 +128,7 @@ export class PathCompiler {
   private step(type: ThriftType, segment: SpecSegment, spec: string, where: string): PathStep {
     const fail = (why: string): never => {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `field path ${JSON.stringify(spec)}: segment ${JSON.stringify(segment.text)} ${why}`, {
-        path: where === '' ? segment.text : where,
+        path: where === '' || segment.text.startsWith('[') ? `${where}${segment.text}` : `${where}.${segment.text}`,
       });
     };
     switch (type.kind) {

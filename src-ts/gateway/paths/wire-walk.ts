@@ -99,7 +99,7 @@ export class WireWalker {
    * point (before the first field `layout` ranks after it) and the header after a found one are
    * filled in; without, the scan stops at the field.
    */
-  findField(pos: number, layout: StructLayout, id: number, depth: number, full: boolean): FieldSearch {
+  findField(pos: number, layout: StructLayout, id: number, depth: number, full: boolean, needEnd: boolean): FieldSearch {
     const rank = layout.rank.get(id)!;
     let lastId = 0;
     let insertAt = -1;
@@ -111,11 +111,14 @@ export class WireWalker {
         if (insertAt < 0) return { found: undefined, valueEnd: -1, insertAt: pos, insertLastId: lastId, next: undefined };
         return { found: undefined, valueEnd: -1, insertAt, insertLastId, next: insertHeader };
       }
-      const valueEnd = this.skipField(header.valueStart, header.type, depth + 1);
       if (header.id === id) {
+        // A path that goes on into the value does not need its end: skipping it would cost as much as the value is long.
+        if (!full && !needEnd) return { found: header, valueEnd: -1, insertAt: header.start, insertLastId: lastId, next: undefined };
+        const valueEnd = this.skipField(header.valueStart, header.type, depth + 1);
         const next = full ? this.header(valueEnd, id) : undefined;
         return { found: header, valueEnd, insertAt: header.start, insertLastId: lastId, next };
       }
+      const valueEnd = this.skipField(header.valueStart, header.type, depth + 1);
       if (full && insertAt < 0) {
         const other = layout.rank.get(header.id);
         if (other !== undefined && other > rank) {
@@ -208,7 +211,7 @@ export class WireWalker {
 
 /** Where one step of a path landed. */
 export interface StepHit {
-  /** The value's span. */
+  /** The value's span; `end` is -1 for steps a read goes on from (only the last value's end is needed). */
   start: number;
   end: number;
   /** The field header (field steps). */
@@ -244,9 +247,10 @@ export function walk(
   let depth = 1 + from;
   for (let i = from; i < steps.length; i++) {
     const step = steps[i]!;
+    const last = i === steps.length - 1;
     switch (step.kind) {
       case 'field': {
-        const search = walker.findField(pos, step.owner, step.field.id, depth, full);
+        const search = walker.findField(pos, step.owner, step.field.id, depth, full, last);
         const header = search.found;
         if (header === undefined) return { step: i, field: search };
         if (!walker.matches(header.type, step.value)) throw badType(header.start, `field ${step.field.name} has wire type ${header.type}, not the schema's`);
@@ -258,7 +262,7 @@ export function walk(
         const container = walker.listHeader(pos, step.value);
         if (step.index >= container.count) return { step: i, container };
         const start = walker.skipElements(container.bodyStart, step.index, step.value, depth + 1);
-        const end = walker.skipElements(start, 1, step.value, depth + 1);
+        const end = last || full ? walker.skipElements(start, 1, step.value, depth + 1) : -1;
         hits.push({ start, end, container });
         pos = start;
         break;
@@ -273,8 +277,9 @@ export function walk(
         let hit: StepHit | undefined;
         for (let n = 0; n < container.count; n++) {
           const keyEnd = walker.skipElement(at, keyType, depth + 1);
-          const valueEnd = walker.skipElement(keyEnd, valueType, depth + 1);
-          if (keyEnd - at === wanted.length && sameBytes(buf, at, wanted)) {
+          const match = keyEnd - at === wanted.length && sameBytes(buf, at, wanted);
+          const valueEnd = !match || last || full ? walker.skipElement(keyEnd, valueType, depth + 1) : -1;
+          if (match) {
             hit = { start: keyEnd, end: valueEnd, container };
             break;
           }
