@@ -11,21 +11,23 @@ export function projectStruct(walker: WireWalker, pieces: Pieces, pos: number, m
   let lastId = 0;
   let keptLastId = 0;
   for (;;) {
-    const header = walker.header(pos, lastId);
-    if (header === undefined) {
+    if (!walker.readHeader(pos, lastId)) {
       pieces.range(pos, pos + 1);
       return pos + 1;
     }
-    const end = walker.skipField(header.valueStart, header.type, depth + 1);
-    const entry = mask.fields.get(header.id);
-    if (entry !== undefined || mask.required.has(header.id)) {
-      if (!walker.compact || header.lastId === keptLastId) pieces.range(header.start, header.valueStart);
-      else pieces.bytes(fieldHeader(true, header.id, header.type, keptLastId));
-      if (entry?.sub !== undefined && walker.matches(header.type, entry.wire)) projectValue(walker, pieces, header.valueStart, entry.sub, depth + 1);
-      else pieces.range(header.valueStart, end);
-      keptLastId = header.id;
+    const id = walker.headerId;
+    const type = walker.headerType;
+    const valueStart = walker.headerEnd;
+    const end = walker.skipField(valueStart, type, depth + 1);
+    const entry = mask.fields.get(id);
+    if (entry !== undefined || mask.required.has(id)) {
+      if (!walker.compact || lastId === keptLastId) pieces.range(pos, valueStart);
+      else pieces.bytes(fieldHeader(true, id, type, keptLastId));
+      if (entry?.sub !== undefined && walker.matches(type, entry.wire)) projectValue(walker, pieces, valueStart, entry.sub, depth + 1);
+      else pieces.range(valueStart, end);
+      keptLastId = id;
     }
-    lastId = header.id;
+    lastId = id;
     pos = end;
   }
 }

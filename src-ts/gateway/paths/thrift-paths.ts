@@ -90,19 +90,20 @@ export class ThriftPaths {
       let lastId = 0;
       let remaining = wanted.size;
       while (remaining > 0) {
-        const header = walker.header(pos, lastId);
-        if (header === undefined) break;
-        const end = walker.skipField(header.valueStart, header.type, 2);
-        const indexes = wanted.get(header.id);
+        if (!walker.readHeader(pos, lastId)) break;
+        const id = walker.headerId;
+        const end = walker.skipField(walker.headerEnd, walker.headerType, 2);
+        const indexes = wanted.get(id);
         if (indexes !== undefined) {
-          wanted.delete(header.id);
+          wanted.delete(id);
           remaining--;
+          const header: FieldHeader = { start: pos, type: walker.headerType, id, valueStart: walker.headerEnd, lastId };
           for (const index of indexes) {
             current = compiled[index]!;
             results[index] = this.continueFrom(bytes, current, header, end);
           }
         }
-        lastId = header.id;
+        lastId = id;
         pos = end;
       }
       current = undefined;

@@ -15,6 +15,7 @@ import { compileStruct, type StructDecoder, type StructEncoder } from '../../thr
 import type { StructDef, ThriftType } from '../../thrift/model.js';
 import { CodecFailure, trailingBytes } from '../../thrift/runtime/codec-failure.js';
 import { ReadState } from '../../thrift/runtime/read-state.js';
+import { readUtf8 } from '../../thrift/runtime/read-text.js';
 import { acquireWriteBuffer, releaseWriteBuffer } from '../../thrift/runtime/write-buffer.js';
 import { CompactType } from '../../thrift/wire-types.js';
 import type { WireType } from './compile-path.js';
@@ -22,12 +23,15 @@ import type { WireType } from './compile-path.js';
 interface Compiled {
   readonly encode: StructEncoder;
   readonly decode: StructDecoder;
+  /** Whether decoded values may hold views of the bytes they came from. */
+  readonly holdsBinary: boolean;
 }
 
 /** Per-codec readers and writers of single values. */
 export class ValueCodecs {
   private readonly compiled = new Map<string, Compiled>();
   private readonly state = new ReadState(new Uint8Array(0), 0, 0);
+  private scratch = new Uint8Array(64);
   /** Bytes of the wrapper's field header: Binary type + i16 id, or Compact's one-byte delta form. */
   private readonly headerSize: number;
 
@@ -55,20 +59,23 @@ export class ValueCodecs {
     if (type.kind === 'base' && type.name === 'binary') return this.binaryView(bytes, start, end);
     const state = this.state;
     try {
+      if (type.kind === 'base' && type.name === 'string') return readUtf8(bytes, this.dataStart(bytes, start), end);
       if (type.kind === 'struct') {
         state.reset(bytes, start, end);
         const value = this.compiledFor(type).decode(state, 1);
         if (state.pos !== end) throw trailingBytes(state.pos, end - state.pos);
         return value;
       }
-      const framed = new Uint8Array(this.headerSize + (end - start) + 1);
+      const compiled = this.compiledFor(type);
+      const framed = this.frame(end - start, compiled.holdsBinary);
       this.writeWrapperHeader(framed, wire);
       framed.set(bytes.subarray(start, end), this.headerSize);
       state.reset(framed, 0, framed.length);
-      return (this.compiledFor(type).decode(state, 1) as { v: unknown }).v;
+      return (compiled.decode(state, 1) as { v: unknown }).v;
     } catch (error) {
       if (!(error instanceof CodecFailure)) throw error;
-      const offset = error.offset === undefined ? undefined : type.kind === 'struct' ? error.offset : error.offset - this.headerSize + start;
+      const absolute = type.kind === 'struct' || (type.kind === 'base' && type.name === 'string');
+      const offset = error.offset === undefined ? undefined : absolute ? error.offset : error.offset - this.headerSize + start;
       throw new HeddleError(error.code, error.message, { offset, path, cause: error.cause });
     } finally {
       state.reset(EMPTY, 0, 0);
@@ -123,7 +130,8 @@ export class ValueCodecs {
               annotations: {},
               loc: NOWHERE,
             };
-      compiled = compileStruct(def, this.structByKey, this.options);
+      const { encode, decode } = compileStruct(def, this.structByKey, this.options);
+      compiled = { encode, decode, holdsBinary: holdsBinary(type, this.structByKey) };
       this.compiled.set(key, compiled);
     }
     return compiled;
@@ -138,14 +146,30 @@ export class ValueCodecs {
     }
   }
 
+  /**
+   * Room for a value of `size` bytes framed as the wrapper: `fresh` when the decoded value may view
+   * it (a type holding `binary`), else a scratch array reused from call to call.
+   */
+  private frame(size: number, fresh: boolean): Uint8Array {
+    const length = this.headerSize + size + 1;
+    if (fresh) return new Uint8Array(length);
+    if (this.scratch.length < length) this.scratch = new Uint8Array(Math.max(length, this.scratch.length * 2));
+    const framed = this.scratch.subarray(0, length);
+    framed[length - 1] = 0; // the wrapper's STOP
+    return framed;
+  }
+
+  /** Where the bytes of the string or binary at `start` begin, after its length. */
+  private dataStart(bytes: Uint8Array, start: number): number {
+    if (!this.compact) return start + 4;
+    let at = start;
+    while (bytes[at]! >= 0x80) at++;
+    return at + 1;
+  }
+
   /** A `binary` value as decode gives it: a view of the input (or a copy with `bytes: 'copy'`), a Buffer with `binary: 'Buffer'`. */
   private binaryView(bytes: Uint8Array, start: number, end: number): Uint8Array {
-    let dataStart: number;
-    if (this.compact) {
-      dataStart = start;
-      while (bytes[dataStart]! >= 0x80) dataStart++;
-      dataStart++;
-    } else dataStart = start + 4;
+    const dataStart = this.dataStart(bytes, start);
     const length = end - dataStart;
     if (this.options.bytes === 'copy') {
       const copy = bytes.slice(dataStart, end);
@@ -159,6 +183,25 @@ export class ValueCodecs {
 
 const EMPTY = new Uint8Array(0);
 const NOWHERE = { file: '(field path)', line: 0, column: 0 };
+
+/** Whether values of `type` can hold a `binary` (and so a view of the bytes they were decoded from). */
+function holdsBinary(type: ThriftType, structByKey: (key: string) => StructDef, seen = new Set<string>()): boolean {
+  switch (type.kind) {
+    case 'base':
+      return type.name === 'binary';
+    case 'enum':
+      return false;
+    case 'list':
+    case 'set':
+      return holdsBinary(type.element, structByKey, seen);
+    case 'map':
+      return holdsBinary(type.key, structByKey, seen) || holdsBinary(type.value, structByKey, seen);
+    case 'struct':
+      if (seen.has(type.key)) return false;
+      seen.add(type.key);
+      return structByKey(type.key).fields.some((field) => holdsBinary(field.type, structByKey, seen));
+  }
+}
 
 /** A stable key of a type's structure, annotations left out. */
 function typeKey(type: ThriftType): string {

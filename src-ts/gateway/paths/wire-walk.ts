@@ -3,14 +3,13 @@
  * fields are scanned header by header and skipped by wire type, list elements of fixed width are
  * jumped over in one step, map keys are compared as wire bytes.
  *
- * Skipping reuses the codecs' own skipper (runtime/skip.ts), so every length and count is checked
- * against the bytes that remain and nesting against maxDepth: hostile input fails with a byte
- * offset, never loops or allocates.
+ * Skipping (fast-skip.ts) checks every length and count against the bytes that remain and nesting
+ * against maxDepth: hostile input fails with a byte offset, never loops or allocates.
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import { badLength, badType, CodecFailure, truncated } from '../../thrift/runtime/codec-failure.js';
 import { ReadState } from '../../thrift/runtime/read-state.js';
-import { skipBinary, skipCompactField, skipCompact } from '../../thrift/runtime/skip.js';
+import { skipBinaryValue, skipCompactValue } from './fast-skip.js';
 import { readVarint32, readZigzag32, writeVarint32 } from '../../thrift/runtime/varint.js';
 import { BINARY_MIN_SIZE, COMPACT_MIN_SIZE, CompactType } from '../../thrift/wire-types.js';
 import type { PathStep, StructLayout, WireType } from './compile-path.js';
@@ -61,31 +60,56 @@ export class WireWalker {
     this.r.reset(bytes, 0, bytes.length);
   }
 
-  /** Reads the field header at `pos` (`lastId`: the previous field's id, Compact); undefined at STOP. */
-  header(pos: number, lastId: number): FieldHeader | undefined {
+  /** The last header {@link readHeader} read: type, id and where its value starts. */
+  headerType = 0;
+  headerId = 0;
+  headerEnd = 0;
+
+  /**
+   * Reads the field header at `pos` (`lastId`: the previous field's id, for Compact deltas) into
+   * headerType/headerId/headerEnd, without allocating; false at the STOP byte.
+   */
+  readHeader(pos: number, lastId: number): boolean {
     const r = this.r;
+    const buf = r.buf;
     if (pos >= r.end) throw truncated(pos, 'a field header');
-    const first = r.buf[pos]!;
-    if (first === 0) return undefined;
+    const first = buf[pos]!;
+    if (first === 0) return false;
     if (!this.compact) {
       if (pos + 3 > r.end) throw truncated(pos, 'a field header');
-      const id = ((r.buf[pos + 1]! << 24) | (r.buf[pos + 2]! << 16)) >> 16;
-      return { start: pos, type: first, id, valueStart: pos + 3, lastId };
+      this.headerType = first;
+      this.headerId = ((buf[pos + 1]! << 24) | (buf[pos + 2]! << 16)) >> 16;
+      this.headerEnd = pos + 3;
+      return true;
     }
     const delta = first >> 4;
-    if (delta !== 0) return { start: pos, type: first & 0x0f, id: lastId + delta, valueStart: pos + 1, lastId };
-    const id = readZigzag32(r, pos + 1);
-    return { start: pos, type: first & 0x0f, id, valueStart: r.pos, lastId };
+    this.headerType = first & 0x0f;
+    if (delta !== 0) {
+      this.headerId = lastId + delta;
+      this.headerEnd = pos + 1;
+    } else {
+      this.headerId = readZigzag32(r, pos + 1);
+      this.headerEnd = r.pos;
+    }
+    return true;
+  }
+
+  /** The field header at `pos` as an object (see {@link readHeader}); undefined at STOP. */
+  header(pos: number, lastId: number): FieldHeader | undefined {
+    if (!this.readHeader(pos, lastId)) return undefined;
+    return { start: pos, type: this.headerType, id: this.headerId, valueStart: this.headerEnd, lastId };
   }
 
   /** The end of the field value at `pos` with header type `type`, `depth` levels deep. */
   skipField(pos: number, type: number, depth: number): number {
-    return this.compact ? skipCompactField(this.r, pos, type, depth, this.maxDepth) : skipBinary(this.r, pos, type, depth, this.maxDepth);
+    if (!this.compact) return skipBinaryValue(this.r.buf, pos, this.r.end, type, depth, this.maxDepth);
+    // A Compact bool field's value is in its header.
+    return type === CompactType.BOOLEAN_TRUE || type === CompactType.BOOLEAN_FALSE ? pos : skipCompactValue(this.r.buf, pos, this.r.end, type, depth, this.maxDepth);
   }
 
   /** The end of the element or map key/value at `pos` of wire type `type`. */
   skipElement(pos: number, type: number, depth: number): number {
-    return this.compact ? skipCompact(this.r, pos, type, depth, this.maxDepth) : skipBinary(this.r, pos, type, depth, this.maxDepth);
+    return this.compact ? skipCompactValue(this.r.buf, pos, this.r.end, type, depth, this.maxDepth) : skipBinaryValue(this.r.buf, pos, this.r.end, type, depth, this.maxDepth);
   }
 
   /** True when a header of type `type` carries a value of `want`. */
@@ -106,29 +130,29 @@ export class WireWalker {
     let insertLastId = 0;
     let insertHeader: FieldHeader | undefined;
     for (;;) {
-      const header = this.header(pos, lastId);
-      if (header === undefined) {
+      if (!this.readHeader(pos, lastId)) {
         if (insertAt < 0) return { found: undefined, valueEnd: -1, insertAt: pos, insertLastId: lastId, next: undefined };
         return { found: undefined, valueEnd: -1, insertAt, insertLastId, next: insertHeader };
       }
-      if (header.id === id) {
+      const headerId = this.headerId;
+      if (headerId === id) {
+        const header: FieldHeader = { start: pos, type: this.headerType, id, valueStart: this.headerEnd, lastId };
         // A path that goes on into the value does not need its end: skipping it would cost as much as the value is long.
-        if (!full && !needEnd) return { found: header, valueEnd: -1, insertAt: header.start, insertLastId: lastId, next: undefined };
+        if (!full && !needEnd) return { found: header, valueEnd: -1, insertAt: pos, insertLastId: lastId, next: undefined };
         const valueEnd = this.skipField(header.valueStart, header.type, depth + 1);
         const next = full ? this.header(valueEnd, id) : undefined;
-        return { found: header, valueEnd, insertAt: header.start, insertLastId: lastId, next };
+        return { found: header, valueEnd, insertAt: pos, insertLastId: lastId, next };
       }
-      const valueEnd = this.skipField(header.valueStart, header.type, depth + 1);
       if (full && insertAt < 0) {
-        const other = layout.rank.get(header.id);
+        const other = layout.rank.get(headerId);
         if (other !== undefined && other > rank) {
-          insertAt = header.start;
+          insertAt = pos;
           insertLastId = lastId;
-          insertHeader = header;
+          insertHeader = { start: pos, type: this.headerType, id: headerId, valueStart: this.headerEnd, lastId };
         }
       }
-      lastId = header.id;
-      pos = valueEnd;
+      pos = this.skipField(this.headerEnd, this.headerType, depth + 1);
+      lastId = headerId;
     }
   }
 
