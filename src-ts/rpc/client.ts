@@ -6,6 +6,7 @@ import { bindService, type BindingCodecOptions, type MethodBinding, type Service
 import { bizStatusError, readBizStatus } from './biz-status.js';
 import { checkBusyPollMicros } from './busy-poll.js';
 import { describeAddress, dial, resolveIoPath, type IoPath } from './connect.js';
+import { RawArgs } from './raw-args.js';
 import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from './frame-connection.js';
 import { Outbox } from './outbox.js';
@@ -109,13 +110,6 @@ interface PendingCall {
   readonly raw: boolean;
 }
 
-/**
- * The arguments of a `callRaw` call on their way through middleware and governance: `raw` holds
- * the encoded argument struct (Thrift) or request message (Protobuf).
- */
-export class RawArgs {
-  constructor(readonly raw: Uint8Array) {}
-}
 
 /** One connection and the calls in flight on it. */
 class Channel {

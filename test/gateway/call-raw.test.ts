@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThriftServer } from '../../bench/rpc/peers.mjs';
-import { HeddleError } from '../../src-ts/index.js';
+import { discovery, HeddleError } from '../../src-ts/index.js';
 import { createClient, createServer, type RpcServer } from '../../src-ts/rpc/index.js';
 import { describeWithPeers } from '../helpers/peers.js';
 import { echoDoc, echoHandlers } from '../rpc/echo-fixture.js';
@@ -94,6 +94,36 @@ describe('callRaw on Kitex Protobuf', () => {
       expect((biz as HeddleError).code).toBe('ERR_BIZ_STATUS');
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('callRaw through discovery', () => {
+  const HOST = 'call-raw-host';
+  const method = echoDoc.service('EchoService').method('echo');
+
+  it('gives the same reply bytes inline (a server of this process) and over its socket', async () => {
+    const registry = discovery.memory();
+    const server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, registry, serviceName: 'echo', mergedDeployment: { hostIdentity: HOST }, exitWaitMs: 0, log: () => {} });
+    await server.listen('tcp://127.0.0.1:0');
+    const inline = createClient({ idl: echoDoc, service: 'EchoService', resolver: registry, destService: 'echo', localFirst: { hostIdentity: HOST } });
+    const socket = createClient({ idl: echoDoc, service: 'EchoService', resolver: registry, destService: 'echo', localFirst: { hostIdentity: HOST, inline: false } });
+    try {
+      const args = method.args.encode({ req: { action: 'echo', msg: '内联 inline' } });
+      const transports: string[] = [];
+      const viaInline = await inline.callRaw('echo', args, { onContext: (ctx) => transports.push(ctx.transport) });
+      const viaSocket = await socket.callRaw('echo', args, { onContext: (ctx) => transports.push(ctx.transport) });
+      expect(transports).toEqual(['inline', 'ttheader']);
+      expect(Buffer.from(viaInline)).toEqual(Buffer.from(viaSocket));
+      expect(method.result.peek(viaInline, 'success.msg')).toBe('内联 inline');
+      const thrown = await inline.callRaw('echo', method.args.encode({ req: { action: 'throw', msg: 'declared' } }));
+      expect(method.result.peek(thrown, 'err.code')).toBe(7);
+      await expect(inline.callRaw('echo', Uint8Array.of(11, 0, 1))).rejects.toMatchObject({ code: 'ERR_REMOTE' });
+      await expect(socket.callRaw('echo', Uint8Array.of(11, 0, 1))).rejects.toMatchObject({ code: 'ERR_REMOTE' });
+    } finally {
+      await inline.close();
+      await socket.close();
+      await server.close({ timeoutMs: 200, exitWaitMs: 0 });
     }
   });
 });
