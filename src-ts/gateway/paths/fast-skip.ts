@@ -211,7 +211,15 @@ export function skipCompactValue(buf: Uint8Array, pos: number, end: number, type
       if (elementType === 4 || elementType === 5 || elementType === 6) {
         // Varint lists (i16, i32, i64): count the bytes that end a varint.
         const max = elementType === 6 ? 10 : 5;
-        for (let i = 0; i < count; i++) pos = skipVarint(buf, pos, end, max);
+        let left = count;
+        let start = pos;
+        while (left > 0) {
+          if (pos >= end) throw truncated(start, 'a varint');
+          if (buf[pos++]! < 0x80) {
+            left--;
+            start = pos;
+          } else if (pos - start >= max) throw badValue(start, `varint longer than ${max} bytes`);
+        }
         return pos;
       }
       for (let i = 0; i < count; i++) pos = skipCompactValue(buf, pos, end, elementType, depth + 1, maxDepth);

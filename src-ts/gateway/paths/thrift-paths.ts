@@ -92,12 +92,15 @@ export class ThriftPaths {
       while (remaining > 0) {
         if (!walker.readHeader(pos, lastId)) break;
         const id = walker.headerId;
-        const end = walker.skipField(walker.headerEnd, walker.headerType, 2);
+        const type = walker.headerType;
+        const valueStart = walker.headerEnd;
         const indexes = wanted.get(id);
+        // The value's end is needed only to go on scanning: not after the last wanted field.
+        const end = indexes !== undefined && remaining === 1 ? -1 : walker.skipField(valueStart, type, 2);
         if (indexes !== undefined) {
           wanted.delete(id);
           remaining--;
-          const header: FieldHeader = { start: pos, type: walker.headerType, id, valueStart: walker.headerEnd, lastId };
+          const header: FieldHeader = { start: pos, type, id, valueStart, lastId };
           for (const index of indexes) {
             current = compiled[index]!;
             results[index] = this.continueFrom(bytes, current, header, end);
@@ -226,6 +229,7 @@ export class ThriftPaths {
   private continueFrom(bytes: Uint8Array, path: CompiledPath, header: FieldHeader, end: number): unknown {
     const first = path.steps[0] as PathStep & { kind: 'field' };
     if (!this.walker.matches(header.type, first.value)) return this.peek(bytes, path); // reports the mismatch as peek does
+    if (path.steps.length === 1 && end < 0) end = this.walker.skipField(header.valueStart, header.type, 2);
     const hits: StepHit[] = [{ start: header.valueStart, end, header }];
     if (walk(this.walker, path.steps, 1, header.valueStart, hits, false, this.keyBytesFn) !== undefined) return undefined;
     return this.readHit(bytes, path, hits[hits.length - 1]!);
