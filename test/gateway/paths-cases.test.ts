@@ -88,6 +88,20 @@ describe.each(['binary', 'compact'] as const)('%s', (protocol) => {
     expect(typed.peek(bytes, 'ids')).toEqual(BigInt64Array.from(page.ids));
   });
 
+  test('i64 map keys in paths work whatever form the codec gives i64s', () => {
+    const names = new Map([[5n, 'five'], [2n ** 62n, 'big']]);
+    const order = doc.codec('Order', { protocol }).encode({ id: 1n, names });
+    for (const i64 of ['bigint', 'string', 'node-int64'] as const) {
+      const codec = doc.codec('Order', { protocol, i64 });
+      expect([codec.peek(order, 'names[5]'), codec.peek(order, `names[${2n ** 62n}]`), codec.peek(order, 'names[6]')]).toEqual(['five', 'big', undefined]);
+      const inserted = codec.patch(order, 'names[7]', 'seven', { output: 'bytes' });
+      expect(doc.codec('Order', { protocol }).decode(inserted).names).toEqual(new Map([...names, [7n, 'seven']]));
+    }
+    // A key the 'number' form cannot hold is refused when the path is compiled.
+    expect(catchError(() => doc.codec('Order', { protocol, i64: 'number' }).path(`names[${2n ** 62n}]`)).code).toBe('ERR_BAD_VALUE');
+    expect(doc.codec('Order', { protocol, i64: 'number' }).peek(order, 'names[5]')).toBe('five');
+  });
+
   test('peekMany equals peek path by path', () => {
     const paths = ['orders.0.items.1.title', 'title', 'ids.3', 'hot', 'attrs["en"]', 'cover', 'orders.0.price'];
     expect(codec.peekMany(bytes, paths)).toEqual(paths.map((p) => codec.peek(bytes, p)));

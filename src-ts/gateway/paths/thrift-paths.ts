@@ -164,7 +164,7 @@ export class ThriftPaths {
       return pieces.finish(options);
     }
     const step = steps[miss.step]!;
-    const inner = materialize(compiled, miss.step + 1, value);
+    const inner = materialize(compiled, miss.step + 1, value, (keyStep) => this.keyValue(keyStep));
     if (step.kind === 'field') {
       const search = miss.field!;
       pieces.range(0, search.insertAt);
@@ -259,12 +259,19 @@ export class ThriftPaths {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'a path must be a string or a path compiled by this codec');
   }
 
+  /** A path's map key in the form the codec's encoder takes (i64 keys per the `i64` option). */
+  private keyValue(step: PathStep & { kind: 'key' }): unknown {
+    if (typeof step.key !== 'bigint') return step.key;
+    const form = this.options.i64;
+    return form === 'string' ? String(step.key) : form === 'number' ? Number(step.key) : step.key;
+  }
+
   private readonly keyBytesFn = (step: PathStep & { kind: 'key' }): Uint8Array => this.keyBytes(step);
 
   private keyBytes(step: PathStep & { kind: 'key' }): Uint8Array {
     let bytes = this.keyBytesOf.get(step);
     if (bytes === undefined) {
-      bytes = this.values.write(step.key, step.keyType, step.text).slice();
+      bytes = this.values.write(this.keyValue(step), step.keyType, step.text).slice();
       this.keyBytesOf.set(step, bytes);
     }
     return bytes;
@@ -283,12 +290,12 @@ function isBool(step: PathStep): boolean {
 }
 
 /** The value to insert for step `from` of `path` when the steps after it are absent too: nested structs and maps around `value`. */
-function materialize(path: CompiledPath, from: number, value: unknown): unknown {
+function materialize(path: CompiledPath, from: number, value: unknown, keyValue: (step: PathStep & { kind: 'key' }) => unknown): unknown {
   let inner = value;
   for (let i = path.steps.length - 1; i >= from; i--) {
     const step = path.steps[i]!;
     if (step.kind === 'field') inner = { [step.field.name]: inner };
-    else if (step.kind === 'key') inner = new Map([[step.key, inner]]);
+    else if (step.kind === 'key') inner = new Map([[keyValue(step), inner]]);
     else throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `index ${step.index} cannot be created in an absent list`, { path: path.prefix(i + 1) });
   }
   return inner;
