@@ -167,7 +167,14 @@ export function skipCompactValue(buf: Uint8Array, pos: number, end: number, type
         if (header === 0) return pos;
         if (header >> 4 === 0) pos = skipVarint(buf, pos, end, 5);
         const fieldType = header & 0x0f;
-        if (fieldType !== 1 && fieldType !== 2) pos = skipCompactValue(buf, pos, end, fieldType, depth + 1, maxDepth);
+        if (fieldType === 1 || fieldType === 2) continue;
+        // Integer fields, the commonest, skipped inline: a varint ends at its first byte below 0x80.
+        if (fieldType >= 4 && fieldType <= 6 && pos + 10 <= end) {
+          const start = pos;
+          while (buf[pos++]! >= 0x80) if (pos - start >= (fieldType === 6 ? 10 : 5)) throw badValue(start, `varint longer than ${fieldType === 6 ? 10 : 5} bytes`);
+          continue;
+        }
+        pos = skipCompactValue(buf, pos, end, fieldType, depth + 1, maxDepth);
       }
     }
     case 11: {
