@@ -6,6 +6,7 @@ import { bindService, type BindingCodecOptions, type MethodBinding, type Service
 import { bizStatusError, readBizStatus } from './biz-status.js';
 import { checkBusyPollMicros } from './busy-poll.js';
 import { describeAddress, dial, resolveIoPath, type IoPath } from './connect.js';
+import { RawArgs } from './raw-args.js';
 import { CallContext, composeMiddleware, type Invoke, type Middleware, type RpcContext } from './context.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from './frame-connection.js';
 import { Outbox } from './outbox.js';
@@ -107,7 +108,10 @@ interface PendingCall {
   timer: ReturnType<typeof setTimeout> | undefined;
   channel: Channel | undefined;
   settled: boolean;
+  /** A callRaw call: the reply resolves to the response body's bytes. */
+  readonly raw: boolean;
 }
+
 
 /** One connection and the calls in flight on it. */
 class Channel {
@@ -251,6 +255,21 @@ export class RpcClient {
   }
 
   /**
+   * Calls `method` with arguments encoded already, and resolves to the reply's body as bytes of
+   * their own: for Thrift `argsBytes` is the method's argument struct (`doc.service(name)
+   * .method(m).args` encodes it; a gateway gets it from `fromJSON` or `patch`) and the reply the
+   * result struct (`success` at field 0, declared exceptions at theirs: read them with `peek`);
+   * for Protobuf both are the messages. The bytes are sent as they are, not copied nor checked.
+   * Everything else is as {@link call}: timeouts, metainfo, middleware (which sees a
+   * {@link RawArgs} as the request), retry and breakers; application exceptions and business
+   * status errors reject with ERR_REMOTE and ERR_BIZ_STATUS.
+   */
+  callRaw(method: string, argsBytes: Uint8Array, options: CallOptions = {}): Promise<Uint8Array> {
+    if (!(argsBytes instanceof Uint8Array)) return Promise.reject(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'callRaw expects the encoded arguments as a Uint8Array'));
+    return this.call(method, new RawArgs(argsBytes) as unknown as Record<string, unknown>, options) as Promise<Uint8Array>;
+  }
+
+  /**
    * @internal One attempt of a call, without retry or breakers. `watcher` hears its outcome once,
    * before the returned promise settles: from the code that settles a sent call when no
    * middleware could answer instead, else when the middleware's promise settles.
@@ -298,14 +317,15 @@ export class RpcClient {
     const seqId = this.nextSeqId();
     ctx.seqId = seqId;
     let chunks: Uint8Array[];
+    const raw = request instanceof RawArgs;
     try {
-      const message = this.format.encodeCall(method, request, seqId);
+      const message = raw ? this.format.encodeRawCall(method, request.raw, seqId) : this.format.encodeCall(method, request, seqId);
       chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method), this.options.maxFrameSize, seqId);
     } catch (error) {
       return refused(error, watcher);
     }
     return new Promise((resolve, reject) => {
-      const pending: PendingCall = { seqId, method, ctx, resolve, reject, watcher, timer: undefined, channel: undefined, settled: false };
+      const pending: PendingCall = { seqId, method, ctx, resolve, reject, watcher, timer: undefined, channel: undefined, settled: false, raw };
       if (ctx.deadline !== undefined) {
         const timeoutMs = ctx.deadline - Date.now();
         pending.timer = setTimeout(() => this.onTimeout(pending, timeoutMs), Math.max(0, timeoutMs));
@@ -403,7 +423,9 @@ export class RpcClient {
       // A business status in the header is the answer, whatever the (empty) body says.
       const status = header === undefined || envelope.type !== MessageType.REPLY ? undefined : readBizStatus(header.strInfo);
       if (status !== undefined) throw bizStatusError(status.code, status.message, status.extra);
-      value = pending.method.unwrap(this.format.decodeReply(pending.method, message, envelope));
+      value = pending.raw
+        ? this.format.decodeRawReply(pending.method, message, envelope)
+        : pending.method.unwrap(this.format.decodeReply(pending.method, message, envelope));
     } catch (error) {
       failure = error;
       failed = true;

@@ -6,6 +6,7 @@ import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
 import type { ServiceBinding } from './binding.js';
 import { Governor, isGoverned, refused, type AttemptWatcher, type InstanceChoice } from './governed-call.js';
 import { InlineClient } from './inline-call.js';
+import { RawArgs } from './raw-args.js';
 import { inlineServer } from './inline-services.js';
 import { LocalRouter, type LocalFirstOptions, type Route, type RouteSide, type RouteTable } from './local-routing.js';
 import { logWarn } from '../log/index.js';
@@ -135,6 +136,16 @@ export class DiscoveryClient {
     if (!this.ready) return (this.started ??= this.start()).then(() => this.call(method, request, options));
     if (this.governor !== undefined) return this.governor.call(method, request, options);
     return this.attempt(method, request, options, undefined, undefined);
+  }
+
+  /**
+   * {@link RpcClient.callRaw} through discovery: argument bytes to the instance the balancer
+   * picks, the reply body's bytes back. A server of this process is called inline, its handler
+   * given the decoded arguments and its result encoded.
+   */
+  callRaw(method: string, argsBytes: Uint8Array, options: DiscoveryCallOptions = {}): Promise<Uint8Array> {
+    if (!(argsBytes instanceof Uint8Array)) return Promise.reject(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'callRaw expects the encoded arguments as a Uint8Array'));
+    return this.call(method, new RawArgs(argsBytes) as unknown as Record<string, unknown>, options) as Promise<Uint8Array>;
   }
 
   /** One attempt on one instance: the balancer's pick, or under `choice` (a retry, breakers)

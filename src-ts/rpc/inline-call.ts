@@ -8,6 +8,7 @@ import { checkMs, runClientCall, type CallOptions, type ClientOptions } from './
 import { CallContext, composeMiddleware, type Invoke } from './context.js';
 import { watched, type AttemptWatcher } from './governed-call.js';
 import { inlineServer, type InlineTarget } from './inline-services.js';
+import { RawArgs } from './raw-args.js';
 
 /**
  * A client of a server in this same process (merged deployment's "service inline"): a call runs
@@ -84,21 +85,25 @@ export class InlineClient {
     const served = new CallContext('server', server.service.name, ctx.method, 'inline', 'inline', ctx.timeoutMs, this.requestInfo(ctx));
     served.seqId = ctx.seqId;
     let args: Record<string, unknown>;
+    const raw = request instanceof RawArgs;
     try {
-      args = this.clone ? structuredClone(request) : request;
+      args = raw ? (method.request.decode(request.raw) as Record<string, unknown>) : this.clone ? structuredClone(request) : request;
     } catch (error) {
+      // Raw arguments that do not decode are answered as a server answers them over the wire.
+      if (raw) return Promise.reject(remoteError({ type: ApplicationExceptionType.PROTOCOL_ERROR, message: (error as Error).message }, ctx.method));
       return Promise.reject(new HeddleError(ErrorCode.ERR_BAD_VALUE, `${ctx.method}: the arguments cannot be cloned for an inline call: ${(error as Error).message}`, { cause: error }));
     }
     const serving = turnIsLong() ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.serveAfterTurn(served, args)) : server.serveInline(served, args);
     const reply = serving.then(
       (value) => {
         takeResponse(ctx, served);
+        if (raw) return this.encodeResult(method.success(value), ctx.method);
         return method.unwrap(this.cloneResult(method.success(value), ctx.method));
       },
       (error: unknown) => {
         takeResponse(ctx, served);
         const declared = method.failure(error);
-        if (declared !== undefined) return method.unwrap(this.cloneResult(declared, ctx.method));
+        if (declared !== undefined) return raw ? this.encodeResult(declared, ctx.method) : method.unwrap(this.cloneResult(declared, ctx.method));
         if (isBizStatusError(error)) throw bizStatusError(error.bizStatus.code, error.bizStatus.message, error.bizStatus.extra);
         throw remoteError({ type: ApplicationExceptionType.INTERNAL_ERROR, message: error instanceof Error ? error.message : String(error) }, ctx.method);
       },
@@ -108,6 +113,15 @@ export class InlineClient {
       return Promise.resolve(undefined);
     }
     return ctx.deadline === undefined ? reply : withDeadline(reply, ctx, this.peer);
+  }
+
+  /** A callRaw call's reply body: the response encoded as the server would send it. */
+  private encodeResult(response: unknown, methodName: string): Uint8Array {
+    try {
+      return this.service.method(methodName).response.encode(response).slice();
+    } catch (error) {
+      throw remoteError({ type: ApplicationExceptionType.INTERNAL_ERROR, message: `the result cannot be encoded: ${(error as Error).message}` }, methodName);
+    }
   }
 
   /** A call that waited for the event loop to turn: the server may have begun closing meanwhile,

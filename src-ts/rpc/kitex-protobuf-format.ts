@@ -91,6 +91,12 @@ export const kitexProtobufFormat: MessageFormat = {
     }
     return method.response.decode(body(message, envelope));
   },
+  encodeRawCall: (method, args, seqId) => [envelopeBytes(MessageType.CALL, method.name, seqId), args],
+  decodeRawReply(method, message, envelope) {
+    // Anything but a REPLY goes through the usual decoding, which throws the remote error it carries.
+    if (envelope.type !== MessageType.REPLY) kitexProtobufFormat.decodeReply(method, message, envelope);
+    return message.slice(envelope.bodyOffset);
+  },
   encodeException: (name, seqId, value) => [
     envelopeBytes(MessageType.EXCEPTION, name, seqId),
     errorProto().encode({ TypeID: value.type, Message: value.message }),

@@ -45,6 +45,10 @@ export interface MessageFormat {
   /** The response body of a REPLY; an EXCEPTION throws HeddleError ERR_REMOTE with `remote`. */
   decodeReply(method: MethodBinding, message: Uint8Array, envelope: MessageEnvelope): unknown;
   encodeException(name: string, seqId: number, value: ExceptionValue): Uint8Array[];
+  /** A CALL (ONEWAY for oneway methods) whose body is `args`, bytes encoded already; `args` is sent as it is, not copied. */
+  encodeRawCall(method: MethodBinding, args: Uint8Array, seqId: number): Uint8Array[];
+  /** The response body of a REPLY as bytes of their own; an EXCEPTION throws as {@link decodeReply} does. */
+  decodeRawReply(method: MethodBinding, message: Uint8Array, envelope: MessageEnvelope): Uint8Array;
   /** The body of the seqID-0 control frame a server sends while shutting down. */
   controlMessage(): Uint8Array;
 }

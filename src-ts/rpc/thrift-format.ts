@@ -1,5 +1,6 @@
 import { encodeApplicationException } from '../thrift/application-exception.js';
-import { decodeMessageHeader, type DecodedMessageHeader } from '../thrift/message.js';
+import { decodeMessageHeader, encodeMessageHeader, type DecodedMessageHeader } from '../thrift/message.js';
+import { MessageType } from '../thrift/wire-types.js';
 import { TTHeaderProtocol } from '../transport/index.js';
 import type { MethodBinding } from './binding.js';
 import type { MessageFormat } from './message-format.js';
@@ -32,6 +33,12 @@ function makeThriftFormat(protocol: 'binary' | 'compact'): MessageFormat {
     encodeReply: (method, response, seqId) => [descriptorOf(method).encodeReply(response as Record<string, unknown>, seqId)],
     encodeEmptyReply: (method, seqId) => [descriptorOf(method).encodeReply({}, seqId)],
     decodeReply: (method, message, envelope) => descriptorOf(method).decodeReply(message, envelope as DecodedMessageHeader).result,
+    encodeRawCall: (method, args, seqId) => [encodeMessageHeader({ name: method.name, type: method.oneway ? MessageType.ONEWAY : MessageType.CALL, seqId }, protocol), args],
+    decodeRawReply(method, message, envelope) {
+      // Anything but a REPLY goes through the usual decoding, which throws the remote error it carries.
+      if (envelope.type !== MessageType.REPLY) descriptorOf(method).decodeReply(message, envelope as DecodedMessageHeader);
+      return message.slice(envelope.bodyOffset);
+    },
     encodeException: (name, seqId, value) => [encodeApplicationException(name, seqId, value, protocol)],
     controlMessage: () => control,
   };

@@ -9,6 +9,7 @@ import { SegmentedReadState } from './runtime/segmented-read-state.js';
 import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/write-buffer.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { finishReserved, nextReservation } from '../buffer/write-reserved.js';
+import { ThriftPaths, type CompiledPath, type PieceOutputOptions } from '../gateway/paths/index.js';
 import { buildDescriptor, jsonToWire, wireToJson, type FromJSONOptions, type StructDesc, type ToJSONOptions } from '../gateway/thrift-json/index.js';
 
 const EMPTY = new Uint8Array(0);
@@ -53,6 +54,8 @@ export class Codec<T = any> {
   private readonly structByKey: ((key: string) => StructDef) | undefined;
   /** The JSON transcoders' descriptor table, built on the first fromJSON/toJSON. */
   private jsonTable: StructDesc | undefined;
+  /** Field paths on raw bytes (peek, patch, project), built on first use. */
+  private fieldPaths: ThriftPaths | undefined;
 
   /** @internal Use `doc.codec()`. */
   constructor(struct: StructDef, options: ResolvedCodecOptions, compiled: CompiledStruct, structByKey?: (key: string) => StructDef) {
@@ -84,6 +87,60 @@ export class Codec<T = any> {
    */
   toJSON(bytes: Uint8Array, options?: ToJSONOptions): Buffer {
     return wireToJson(bytes, this.jsonDescriptor(), this.jsonLimits(), options);
+  }
+
+  /**
+   * Compiles a field path once for use with {@link peek}, {@link peekMany} and {@link patch}:
+   * dot-separated field names (IDL or JSON names), list/set indexes and map keys, e.g.
+   * `items.0.title`, `attrs["zh"]`, `names[-7]`. A segment that does not resolve is
+   * ERR_INVALID_ARGUMENT naming it. Text paths given to the other methods are compiled and cached.
+   */
+  path(spec: string): CompiledPath {
+    return this.paths().path(spec);
+  }
+
+  /**
+   * The value at `path` in this type's wire `bytes`, as {@link decode} would give it (a struct
+   * decoded, binary as a view), or undefined when absent; the rest of the message is skipped, not
+   * decoded nor validated. Malformed bytes on the way are HeddleError with the offset and path.
+   */
+  peek(bytes: Uint8Array, path: string | CompiledPath): unknown {
+    return this.paths().peek(bytes, path);
+  }
+
+  /** The values at several paths, in order, scanning the top-level struct once. */
+  peekMany(bytes: Uint8Array, paths: ReadonlyArray<string | CompiledPath>): unknown[] {
+    return this.paths().peekMany(bytes, paths);
+  }
+
+  /**
+   * `bytes` with the value at `path` set to `value` (inserted where encode would place it when
+   * absent, removed when undefined), as a LinkBuffer chain of views of the untouched input and the
+   * new bytes (keep `bytes` unchanged until it is read), or one Uint8Array with `output: 'bytes'`.
+   */
+  patch(bytes: Uint8Array, path: string | CompiledPath, value: unknown, options: PieceOutputOptions & { output: 'bytes' }): Uint8Array;
+  patch(bytes: Uint8Array, path: string | CompiledPath, value: unknown, options?: PieceOutputOptions): LinkBuffer;
+  patch(bytes: Uint8Array, path: string | CompiledPath, value: unknown, options?: PieceOutputOptions): LinkBuffer | Uint8Array {
+    return this.paths().patch(bytes, path, value, options);
+  }
+
+  /**
+   * `bytes` trimmed to the fields named by `mask` (field-name paths; lists and maps are crossed,
+   * `*` optional), required fields kept; views of the input as {@link patch} gives them.
+   */
+  project(bytes: Uint8Array, mask: readonly string[], options: PieceOutputOptions & { output: 'bytes' }): Uint8Array;
+  project(bytes: Uint8Array, mask: readonly string[], options?: PieceOutputOptions): LinkBuffer;
+  project(bytes: Uint8Array, mask: readonly string[], options?: PieceOutputOptions): LinkBuffer | Uint8Array {
+    return this.paths().project(bytes, mask, options);
+  }
+
+  private paths(): ThriftPaths {
+    if (this.fieldPaths === undefined) {
+      const lookup = this.structByKey;
+      if (lookup === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'this codec was built without its document; field paths need doc.codec()');
+      this.fieldPaths = new ThriftPaths(this.struct, lookup, this.options);
+    }
+    return this.fieldPaths;
   }
 
   private jsonDescriptor(): StructDesc {

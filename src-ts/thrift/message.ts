@@ -97,6 +97,18 @@ export function encodeMessage<T>(header: MessageHeader, bodyCodec: Codec<T>, bod
   }
 }
 
+/** The envelope of a message alone, for a body whose bytes already exist (`client.callRaw`). */
+export function encodeMessageHeader(header: MessageHeader, protocol: 'binary' | 'compact'): Uint8Array {
+  checkHeader(header);
+  const writer = acquireWriteBuffer();
+  try {
+    writeHeader(writer, protocol, header);
+    return writer.finish(Number.MAX_SAFE_INTEGER);
+  } finally {
+    releaseWriteBuffer(writer);
+  }
+}
+
 function readI32(buf: Uint8Array, pos: number): number {
   return (buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!;
 }

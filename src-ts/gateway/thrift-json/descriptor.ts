@@ -134,7 +134,7 @@ export function buildDescriptor(root: StructDef, structByKey: (key: string) => S
 }
 
 /** Kitex's JSON name of a field: `go.tag` json name, else `api.key`, else the IDL name. */
-function jsonNameOf(field: FieldDef): string {
+export function jsonNameOf(field: FieldDef): string {
   const tag = field.annotations['go.tag'];
   if (tag !== undefined) {
     const match = /json:"([^",]*)/.exec(tag);

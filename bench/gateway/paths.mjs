@@ -1,0 +1,100 @@
+// Field paths on raw Thrift bytes against the object path, on a Nesting message made to look like
+// production (Chinese and mixed text, strings of 60-180 bytes, an int64-heavy list, 256-byte
+// 128-byte binaries; 9-10 KB on the wire), Binary and Compact:
+//   peek of one field            vs  decode + read the field
+//   peekMany of five fields      vs  decode + read five fields
+//   patch one field and forward  vs  decode + modify + encode   (patch gives a LinkBuffer of views;
+//                                    'bytes' is the same joined into one Uint8Array)
+// Medians of interleaved rounds (bench/harness.mjs) and sustained throughput (wall time, GC
+// included); the ratio column is peer time / heddle time.
+// Run: npm run build && node --expose-gc bench/gateway/paths.mjs   (HEDDLE_BENCH_QUICK=1 for a short run)
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import heddle from '../../dist/index.js';
+import { Bench, formatTable } from '../harness.mjs';
+import { nesting } from '../thrift/messages.mjs';
+
+const { thrift } = heddle;
+const doc = thrift.parse(readFileSync(new URL('../thrift/fixtures/baseline.thrift', import.meta.url), 'utf8'));
+
+const CHINESE = '敏捷的棕色狐狸跳过了懒狗，这是一个用于测试的中文字符串。';
+const MIXED = 'Order #8812 已发货 shipped via 顺丰 SF-Express, ETA 2–3 天 (days) ✓ ';
+const text = (i, n) => (i % 2 === 0 ? CHINESE : MIXED).repeat(n).slice(i % 7);
+const blob = (i) => Uint8Array.from({ length: 128 }, (_, k) => (i * 131 + k * 17) & 0xff);
+
+/** Nesting with production-like contents: every string long and non-ASCII, i64s beyond 2^53. */
+function production() {
+  const v = nesting();
+  const simple = (s, i) => ({ ...s, StringField: text(i, 1), BinaryField: blob(i), I64Field: 2n ** 60n + BigInt(i) * 7919n });
+  return {
+    ...v,
+    String: text(1, 3),
+    ListSimple: v.ListSimple.map(simple),
+    MapStringString: new Map([...v.MapStringString].map(([k, _], i) => [k, text(i, 1)])),
+    SimpleStruct: simple(v.SimpleStruct, 77),
+    ListString: v.ListString.map((_, i) => text(i + 3, 1)),
+    Binary: blob(5),
+    MapI64String: new Map([...v.MapI64String].map(([k, _], i) => [k * 1_000_000_007n, text(i + 5, 1)])),
+    ListI64: Array.from({ length: 100 }, (_, i) => BigInt(i) * -9_123_456_789_013n - 2n ** 62n),
+    MapStringSimple: new Map([...v.MapStringSimple].map(([k, s], i) => [k, simple(s, i + 30)])),
+  };
+}
+
+const ONE = 'SimpleStruct.StringField';
+const FIVE = ['String', 'I64', 'SimpleStruct.I64Field', 'ListSimple.3.StringField', 'MapStringSimple["simple-7"].I64Field'];
+const readFive = (o) => [o.String, o.I64, o.SimpleStruct.I64Field, o.ListSimple[3].StringField, o.MapStringSimple.get('simple-7').I64Field];
+const NEW_TEXT = '新的标题 new title';
+
+const bench = new Bench('gateway-paths');
+const sizes = [];
+for (const protocol of ['binary', 'compact']) {
+  const codec = doc.codec('Nesting', { protocol });
+  const value = production();
+  const wire = codec.encode(value).slice();
+  sizes.push(`${protocol} ${wire.length} B`);
+  const one = codec.path(ONE);
+  const five = FIVE.map((p) => codec.path(p));
+
+  // The figures mean something only if both sides give the same answer.
+  const decoded = codec.decode(wire);
+  if (codec.peek(wire, one) !== decoded.SimpleStruct.StringField) throw new Error('peek differs from decode');
+  if (JSON.stringify(codec.peekMany(wire, five), (_, v) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(readFive(decoded), (_, v) => (typeof v === 'bigint' ? String(v) : v))) throw new Error('peekMany differs from decode');
+  const modified = { ...decoded, SimpleStruct: { ...decoded.SimpleStruct, StringField: NEW_TEXT } };
+  if (!Buffer.from(codec.patch(wire, one, NEW_TEXT, { output: 'bytes' })).equals(Buffer.from(codec.encode(modified)))) throw new Error('patch differs from encode');
+
+  await bench.compare(`${protocol}: one field`, {
+    'heddle peek': () => codec.peek(wire, one),
+    'decode + read': () => codec.decode(wire).SimpleStruct.StringField,
+  }, { bytes: wire.length });
+  await bench.compare(`${protocol}: five fields`, {
+    'heddle peekMany': () => codec.peekMany(wire, five),
+    'decode + read': () => readFive(codec.decode(wire)),
+  }, { bytes: wire.length });
+  const patchForward = () => {
+    const out = codec.patch(wire, one, NEW_TEXT);
+    const n = out.length;
+    out.close(); // a socket write would take the chain here; closing returns its slabs
+    return n;
+  };
+  const decodeModifyEncode = () => {
+    const o = codec.decode(wire);
+    o.SimpleStruct.StringField = NEW_TEXT;
+    return codec.encode(o).length;
+  };
+  await bench.compare(`${protocol}: patch and forward`, {
+    'heddle patch (LinkBuffer)': patchForward,
+    'heddle patch (bytes)': () => codec.patch(wire, one, NEW_TEXT, { output: 'bytes' }).length,
+    'decode + modify + encode': decodeModifyEncode,
+  }, { bytes: wire.length });
+  await bench.sustained(`${protocol}: five fields`, {
+    'heddle peekMany': () => codec.peekMany(wire, five),
+    'decode + read': () => readFive(codec.decode(wire)),
+  }, { bytes: wire.length });
+  await bench.sustained(`${protocol}: patch and forward`, {
+    'heddle patch (LinkBuffer)': patchForward,
+    'decode + modify + encode': decodeModifyEncode,
+  }, { bytes: wire.length });
+}
+
+console.log(formatTable(bench.rows));
+console.log(`message: Nesting, ${sizes.join(', ')}; native ${heddle.native.loaded ? 'loaded' : 'not loaded'}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores, shared)`);

@@ -1,0 +1,28 @@
+// docs/gateway.md's field-path example must stay runnable: run it as a user would, against the
+// built package, and check that it prints what the guide says it prints.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const guide = readFileSync(join(root, 'docs', 'gateway.md'), 'utf8');
+const section = guide.slice(guide.indexOf('## Field paths on raw bytes'));
+
+it('the field-path example prints the lines the guide shows', () => {
+  const code = /```js\n([^]*?)```/.exec(section)![1]!;
+  const shown = /It prints\n\n```\n([^]*?)```/.exec(section)![1]!;
+  const dir = mkdtempSync(join(tmpdir(), 'heddle-paths-guide-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(root, join(dir, 'node_modules', 'heddle'));
+    writeFileSync(join(dir, 'paths.mjs'), code);
+    const run = spawnSync(process.execPath, [join(dir, 'paths.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(shown);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 90_000);
