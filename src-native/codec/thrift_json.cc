@@ -1153,8 +1153,8 @@ class JsonToWire : Converter {
       pos_ = save;
       return true;
     }
-    const std::string not_valid = std::string("map key is not a valid ") + KindName(key.kind);
-    if (escaped_) return Fail(ErrorKind::kBadValue, not_valid, key_at);
+    const auto not_valid = [&] { return Fail(ErrorKind::kBadValue, std::string("map key is not a valid ") + KindName(key.kind), key_at); };
+    if (escaped_) return not_valid();
     switch (key.kind) {
       case kI8:
       case kI16:
@@ -1164,7 +1164,7 @@ class JsonToWire : Converter {
         if (At(p) == '-') p++;
         bool ok = p < end && (b_[p] != '0' || p + 1 == end);
         for (size_t q = p; ok && q < end; q++) ok = IsDigit(b_[q]);
-        if (!ok) return Fail(ErrorKind::kBadValue, not_valid, key_at);
+        if (!ok) return not_valid();
         const size_t save = pos_;
         pos_ = start;
         if (!Integer(key.kind, b_[start])) return false;
