@@ -198,6 +198,21 @@ describe.skipIf(!native.loaded)('native Thrift JSON transcoder equals the TypeSc
       }
     });
 
+    test('results larger than the 64 KiB scratch buffer come back whole', () => {
+      const doc = thrift.parse(IDL);
+      const { twin, nat } = pair(doc, 'Order', compact);
+      const items = Array.from({ length: 3000 }, (_, i) => `{"title":"标题 ${i} ${'x'.repeat(i % 40)}","id":${i * 1e6},"blob":"AQIDBA=="}`);
+      const json = `{"id":1,"items":[${items.join(',')}]}`;
+      const wire = nat.fromJSON(json);
+      expect(wire.length).toBeGreaterThan(64 * 1024);
+      expect(Buffer.from(wire).equals(Buffer.from(twin.fromJSON(json)))).toBe(true);
+      const back = nat.toJSON(wire);
+      expect(back.length).toBeGreaterThan(64 * 1024);
+      expect(back.equals(twin.toJSON(wire))).toBe(true);
+      // The next small result is not mixed up with the large one kept in the addon.
+      expect(Buffer.from(nat.fromJSON('{"id":2}')).equals(Buffer.from(twin.fromJSON('{"id":2}')))).toBe(true);
+    });
+
     test('wire messages: truncated, wrong types, bad lengths, bad UTF-8, non-finite doubles, trailing bytes', () => {
       const doc = thrift.parse(IDL + EXTRA_IDL);
       const codec = doc.codec('Order', { protocol: compact ? 'compact' : 'binary' });

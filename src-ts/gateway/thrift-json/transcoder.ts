@@ -2,7 +2,7 @@
  * The Thrift JSON transcoders of one codec: the native ones (src-native/codec/thrift_json.cc, one
  * Node-API call per message over a table handed to the addon once) when the addon is loaded, the
  * TypeScript twin otherwise. Both give the same bytes and the same HeddleErrors; the native side
- * hands back the few inputs it cannot convert exactly (see `thriftJsonFromJson` in native.ts) and
+ * hands back the few inputs it cannot convert exactly (see `thriftJsonFromJsonInto` in native.ts) and
  * the twin converts those.
  */
 import type { LinkBuffer } from '../../buffer/link-buffer.js';
@@ -15,6 +15,12 @@ import { toJSONInput, wireToJson, type ToJSONOptions } from './to-json.js';
 
 /** What the native transcoder returns for a bad input: [code, message, offset (-1: none), path]. */
 export type NativeJsonError = [code: string, message: string, offset: number, path: string];
+
+/**
+ * Where the native transcoder writes a result, copied out into a Buffer of its own (measured
+ * cheaper than the addon making the Buffer); a larger result stays in the addon until taken.
+ */
+const scratch = new Uint8Array(64 * 1024);
 
 /** The smallest reservation `fromJSONTo` makes in its LinkBuffer. */
 const MIN_RESERVATION = 256;
@@ -44,10 +50,22 @@ export class ThriftJsonTranscoder {
   fromJSON(body: Uint8Array | string, options: FromJSONOptions = {}): Uint8Array {
     if (this.table === undefined) return jsonToWire(body, this.desc, this.limits, options);
     const { src, reject } = fromJSONInput(body, this.limits, options);
-    const result = nativeAddon!.thriftJsonFromJson!(this.table, src, reject);
+    const result = nativeAddon!.thriftJsonFromJsonInto!(this.table, src, reject, scratch);
     if (result === null) return jsonToWire(src, this.desc, this.limits, options);
-    if (Array.isArray(result)) throw errorOf(result);
-    return result;
+    return this.take(result);
+  }
+
+  /** A Buffer of its own with the bytes a native call wrote into `scratch` (or kept, when they did not fit). */
+  private take(result: number | NativeJsonError): Buffer {
+    if (typeof result !== 'number') throw errorOf(result);
+    if (result < 0) {
+      const out = Buffer.allocUnsafe(-result);
+      nativeAddon!.thriftJsonTakeInto!(this.table, out);
+      return out;
+    }
+    const out = Buffer.allocUnsafe(result);
+    out.set(scratch.subarray(0, result));
+    return out;
   }
 
   /**
@@ -89,9 +107,7 @@ export class ThriftJsonTranscoder {
   toJSON(bytes: Uint8Array, options: ToJSONOptions = {}): Buffer {
     if (this.table === undefined) return wireToJson(bytes, this.desc, this.limits, options);
     const i64String = toJSONInput(bytes, this.limits, options);
-    const result = nativeAddon!.thriftJsonToJson!(this.table, bytes, i64String);
-    if (Array.isArray(result)) throw errorOf(result);
-    return result;
+    return this.take(nativeAddon!.thriftJsonToJsonInto!(this.table, bytes, i64String, scratch));
   }
 }
 
