@@ -4,16 +4,23 @@
 //   fromJSON: native transcoder | its TypeScript twin | JSON.parse + base64 fix-up + heddle encode
 //             | JSON.parse + the `thrift` package's generated code (Int64s, Buffers, classes) + write
 //   toJSON:   native | twin | heddle decode + JSON.stringify | thrift package read + JSON.stringify
+// Then CloudWeGo dynamicgo (Go, test/interop/dynamicgo-json) converts the same Binary bodies in
+// its own process, after the Node rounds, for the side-by-side figure.
 // Rounds alternate between the peers; each cell is the median of the rounds' rates. For the native
 // transcoder, MB/s is sustained (JSON bytes over all rounds' wall time) and "MB/cpu-s" the same
-// over the process's CPU time in those rounds, the figure a loaded machine disturbs least.
+// over the process's CPU time in those rounds, the figure a loaded machine disturbs least; the
+// "cpu" ratios compare calls per CPU second of the process (GC threads included), for the same
+// reason.
 // Run: npm run build && node bench/gateway/json.mjs [--seconds 0.5] [--rounds 5]
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import heddle from '../../dist/index.js';
 import transcoders from '../../dist/gateway/thrift-json/index.js';
 import { nesting, order, simple } from '../thrift/messages.mjs';
 import { loadThriftPackage, thriftIdl } from '../thrift/peers.mjs';
+import { buildGoProgram, goUnavailableReason } from '../../scripts/go-programs.mjs';
 
 const { thrift, native } = heddle;
 const { ThriftJsonTranscoder, buildDescriptor } = transcoders;
@@ -189,7 +196,7 @@ for (const protocol of ['binary', 'compact']) {
         decodeStringify: () => Buffer.from(JSON.stringify(numbers.decode(wire), heddleReplacer)),
         thriftStringify: () => Buffer.from(JSON.stringify(pkg.decode(name, wireBuffer, protocol), packageReplacer)),
       });
-      rows.push({ protocol, name, text, jsonBytes: body.length, from, to });
+      rows.push({ protocol, name, text, jsonBytes: body.length, wireBytes: wire.length, body, wire, from, to });
       load.push(loadavg()[0]);
     }
   }
@@ -200,18 +207,53 @@ const k = (x) => (x >= 1e5 ? `${(x / 1000).toFixed(0)}k` : `${(x / 1000).toFixed
 const mb = (x, bytes) => `${((x * bytes) / 1e6).toFixed(0)}`;
 const x = (a, b) => `${(a / b).toFixed(1)}x`;
 const line = (cells, widths) => cells.map((c, i) => String(c)[i < 3 ? 'padEnd' : 'padStart'](widths[i])).join(' ');
-const W = [8, 8, 8, 7, 8, 7, 9, 8, 9, 9, 7, 7];
+const W = [8, 8, 8, 7, 8, 7, 9, 8, 9, 9, 7, 7, 8, 8];
 console.log(`node ${process.version}, ${seconds}s rounds x ${rounds} alternating, medians in calls/s; MB/s and MB/cpu-s: native's sustained JSON throughput per wall and per CPU second`);
 console.log(`load average (1 min) during the run: ${load.map((l) => l.toFixed(2)).join(' ')}`);
 console.log('\nfromJSON (JSON bytes -> wire bytes)');
-console.log(line(['protocol', 'message', 'text', 'JSON B', 'native', 'MB/s', 'MB/cpu-s', 'twin', 'parse+enc', 'parse+thr', 'vs enc', 'vs thr'], W));
+console.log(line(['protocol', 'message', 'text', 'JSON B', 'native', 'MB/s', 'MB/cpu-s', 'twin', 'parse+enc', 'parse+thr', 'vs enc', 'vs thr', 'cpu enc', 'cpu thr'], W));
 for (const r of rows) {
   const f = r.from;
-  console.log(line([r.protocol, r.name, r.text, r.jsonBytes, k(f.native.median), mb(f.native.sustained, r.jsonBytes), mb(f.native.perCpuSecond, r.jsonBytes), k(f.twin.median), k(f.parseEncode.median), k(f.parseThrift.median), x(f.native.median, f.parseEncode.median), x(f.native.median, f.parseThrift.median)], W));
+  console.log(line([r.protocol, r.name, r.text, r.jsonBytes, k(f.native.median), mb(f.native.sustained, r.jsonBytes), mb(f.native.perCpuSecond, r.jsonBytes), k(f.twin.median), k(f.parseEncode.median), k(f.parseThrift.median), x(f.native.median, f.parseEncode.median), x(f.native.median, f.parseThrift.median), x(f.native.perCpuSecond, f.parseEncode.perCpuSecond), x(f.native.perCpuSecond, f.parseThrift.perCpuSecond)], W));
 }
 console.log('\ntoJSON (wire bytes -> JSON bytes)');
-console.log(line(['protocol', 'message', 'text', 'JSON B', 'native', 'MB/s', 'MB/cpu-s', 'twin', 'dec+str', 'thr+str', 'vs dec', 'vs thr'], W));
+console.log(line(['protocol', 'message', 'text', 'JSON B', 'native', 'MB/s', 'MB/cpu-s', 'twin', 'dec+str', 'thr+str', 'vs dec', 'vs thr', 'cpu dec', 'cpu thr'], W));
 for (const r of rows) {
   const t = r.to;
-  console.log(line([r.protocol, r.name, r.text, r.jsonBytes, k(t.native.median), mb(t.native.sustained, r.jsonBytes), mb(t.native.perCpuSecond, r.jsonBytes), k(t.twin.median), k(t.decodeStringify.median), k(t.thriftStringify.median), x(t.native.median, t.decodeStringify.median), x(t.native.median, t.thriftStringify.median)], W));
+  console.log(line([r.protocol, r.name, r.text, r.jsonBytes, k(t.native.median), mb(t.native.sustained, r.jsonBytes), mb(t.native.perCpuSecond, r.jsonBytes), k(t.twin.median), k(t.decodeStringify.median), k(t.thriftStringify.median), x(t.native.median, t.decodeStringify.median), x(t.native.median, t.thriftStringify.median), x(t.native.perCpuSecond, t.decodeStringify.perCpuSecond), x(t.native.perCpuSecond, t.thriftStringify.perCpuSecond)], W));
+}
+
+// dynamicgo on the Binary bodies: the Go program loads the same IDL (plus a service, which its
+// descriptors come from) and times j2t and t2j for rounds x seconds each.
+const goMissing = goUnavailableReason();
+if (goMissing !== undefined) {
+  console.log(`\ndynamicgo: not run (${goMissing})`);
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'heddle-dynamicgo-'));
+  try {
+    const idl = join(dir, 'bench.thrift');
+    writeFileSync(idl, `${readFileSync(thriftIdl, 'utf8')}\nservice Bench { Simple simple(1: Simple req), Nesting nesting(1: Nesting req), Order order(1: Order req) }\n`);
+    const binaryRows = rows.filter((r) => r.protocol === 'binary');
+    const specs = binaryRows.map((r, i) => {
+      writeFileSync(join(dir, `${i}.json`), r.body);
+      writeFileSync(join(dir, `${i}.bin`), r.wire);
+      return `${r.name.toLowerCase()}:${join(dir, `${i}.json`)}:${join(dir, `${i}.bin`)}`;
+    });
+    const goLoad = loadavg()[0];
+    const out = execFileSync(buildGoProgram('dynamicgo-json'), [idl, String(seconds * rounds), ...specs], { encoding: 'utf8' });
+    const results = out.trim().split('\n').map((l) => JSON.parse(l));
+    console.log(`\ndynamicgo v0.8.0 (Go ${execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/usr/local/go/bin` } }).trim()}), Binary, one ${seconds * rounds}s run per direction, load ${goLoad.toFixed(2)}; heddle native medians from above`);
+    const G = [8, 8, 7, 8, 7, 9, 8, 10, 8, 7, 9, 8, 10, 5];
+    console.log(line(['message', 'text', 'JSON B', 'dg j2t', 'MB/s', 'MB/cpu-s', 'native', 'MB/cpu-s', 'dg t2j', 'MB/s', 'MB/cpu-s', 'native', 'MB/cpu-s', 'same'], G));
+    binaryRows.forEach((r, i) => {
+      const g = results[i];
+      const b = r.jsonBytes;
+      console.log(
+        line([r.name, r.text, b, k(g.fromJSON), mb(g.fromJSON, b), mb(g.fromJSONPerCpuSecond, b), k(r.from.native.median), mb(r.from.native.perCpuSecond, b), k(g.toJSON), mb(g.toJSON, b), mb(g.toJSONPerCpuSecond, b), k(r.to.native.median), mb(r.to.native.perCpuSecond, b), g.sameWire ? 'yes' : 'no'], G),
+      );
+    });
+    console.log("'same': dynamicgo's j2t bytes equal heddle's encode of the value.");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
