@@ -1,10 +1,11 @@
 // Thrift JSON transcoding (Kitex JSON generic conventions) over a flat descriptor table: JSON bytes
 // to Thrift Binary or Compact bytes and back, in one pass, with no DOM. Pure C++ (no napi.h).
 //
-// The TypeScript twin is src-ts/gateway/thrift-json/; this file follows it step by step, so that
-// both give the same bytes and the same errors (code, message, byte offset, field path). The
-// table is serialized by src-ts/gateway/thrift-json/native-table.ts; its layout is described there
-// and checked by ParseTable, so a malformed table is refused instead of read out of bounds.
+// The TypeScript twin is src-ts/gateway/thrift-json/; the converters (thrift_json_from_json.cc,
+// thrift_json_to_json.cc) follow it step by step, so that both give the same bytes and the same
+// errors (code, message, byte offset, field path). The table is serialized by
+// src-ts/gateway/thrift-json/native-table.ts; its layout is described there and checked by
+// ParseTable (thrift_json.cc), so a malformed table is refused instead of read out of bounds.
 #pragma once
 
 #include <cstddef>
