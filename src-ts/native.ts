@@ -33,6 +33,17 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
    * 3 too large), frame length, bytes needed, error offset].
    */
   scanFrame?(bytes: Uint8Array, framing: number, maxFrame: number): [number, number, number, number];
+  /** Hands a serialized Thrift JSON descriptor table to the addon; its handle (src-native/codec/thrift_json.h). */
+  thriftJsonTable?(ints: Int32Array, bytes: Uint8Array): unknown;
+  /**
+   * JSON to wire bytes, written into `dst`: their size, or -(size) when they do not fit (then
+   * thriftJsonTakeInto); an error tuple; or null when the TypeScript twin must convert this input.
+   */
+  thriftJsonFromJsonInto?(table: unknown, body: Uint8Array, rejectUnknown: boolean, dst: Uint8Array): number | import('./gateway/thrift-json/transcoder.js').NativeJsonError | null;
+  /** Wire bytes to JSON, written into `dst`, with results as thriftJsonFromJsonInto's (never null). */
+  thriftJsonToJsonInto?(table: unknown, bytes: Uint8Array, i64String: boolean, dst: Uint8Array): number | import('./gateway/thrift-json/transcoder.js').NativeJsonError;
+  /** Copies the bytes a transcode into a too small `dst` kept. */
+  thriftJsonTakeInto?(table: unknown, dst: Uint8Array): void;
   /** The native I/O path of RPC connections (src-native/io/native_socket.h). */
   NativeSocket?: import('./rpc/native-connection.js').NativeSocketConstructor;
 }

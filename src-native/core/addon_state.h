@@ -41,5 +41,6 @@ void InitNativeSocket(Napi::Env env, Napi::Object exports);
 void InitFrameScan(Napi::Env env, Napi::Object exports);
 void InitAddonInfo(Napi::Env env, Napi::Object exports);
 void InitShm(Napi::Env env, Napi::Object exports);
+void InitThriftJson(Napi::Env env, Napi::Object exports);
 
 }  // namespace heddle

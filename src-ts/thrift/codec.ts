@@ -10,7 +10,7 @@ import { acquireWriteBuffer, releaseWriteBuffer, WriteBuffer } from './runtime/w
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { finishReserved, nextReservation } from '../buffer/write-reserved.js';
 import { ThriftPaths, type CompiledPath, type PieceOutputOptions } from '../gateway/paths/index.js';
-import { buildDescriptor, jsonToWire, wireToJson, type FromJSONOptions, type StructDesc, type ToJSONOptions } from '../gateway/thrift-json/index.js';
+import { buildDescriptor, ThriftJsonTranscoder, type FromJSONOptions, type ToJSONOptions } from '../gateway/thrift-json/index.js';
 
 const EMPTY = new Uint8Array(0);
 /**
@@ -52,8 +52,8 @@ export class Codec<T = any> {
   private readonly decodeInPieces: () => StructDecoder;
   /** Resolves struct keys for the JSON descriptor table. */
   private readonly structByKey: ((key: string) => StructDef) | undefined;
-  /** The JSON transcoders' descriptor table, built on the first fromJSON/toJSON. */
-  private jsonTable: StructDesc | undefined;
+  /** The JSON transcoders over this type's descriptor table, built on the first fromJSON/toJSON. */
+  private jsonTranscoder: ThriftJsonTranscoder | undefined;
   /** Field paths on raw bytes (peek, patch, project), built on first use. */
   private fieldPaths: ThriftPaths | undefined;
 
@@ -77,7 +77,15 @@ export class Codec<T = any> {
    * a Uint8Array of its own. Throws HeddleError naming the JSON byte offset and the field path.
    */
   fromJSON(body: Uint8Array | string, options?: FromJSONOptions): Uint8Array {
-    return jsonToWire(body, this.jsonDescriptor(), this.jsonLimits(), options);
+    return this.json().fromJSON(body, options);
+  }
+
+  /**
+   * As {@link fromJSON}, writing the wire bytes at the end of `out` (readable after `out.flush()`)
+   * instead of returning them; returns their size. On error `out` is left as it was.
+   */
+  fromJSONTo(body: Uint8Array | string, out: LinkBuffer, options?: FromJSONOptions): number {
+    return this.json().fromJSONTo(body, out, options);
   }
 
   /**
@@ -86,7 +94,7 @@ export class Codec<T = any> {
    * offset and the field path.
    */
   toJSON(bytes: Uint8Array, options?: ToJSONOptions): Buffer {
-    return wireToJson(bytes, this.jsonDescriptor(), this.jsonLimits(), options);
+    return this.json().toJSON(bytes, options);
   }
 
   /**
@@ -143,17 +151,14 @@ export class Codec<T = any> {
     return this.fieldPaths;
   }
 
-  private jsonDescriptor(): StructDesc {
-    if (this.jsonTable === undefined) {
+  private json(): ThriftJsonTranscoder {
+    if (this.jsonTranscoder === undefined) {
       const lookup = this.structByKey;
       if (lookup === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'this codec was built without its document; JSON transcoding needs doc.codec()');
-      this.jsonTable = buildDescriptor(this.struct, lookup);
+      const limits = { compact: this.options.protocol === 'compact', maxDepth: this.options.maxDepth, maxSize: this.options.maxSize };
+      this.jsonTranscoder = new ThriftJsonTranscoder(buildDescriptor(this.struct, lookup), limits);
     }
-    return this.jsonTable;
-  }
-
-  private jsonLimits(): { compact: boolean; maxDepth: number; maxSize: number } {
-    return { compact: this.options.protocol === 'compact', maxDepth: this.options.maxDepth, maxSize: this.options.maxSize };
+    return this.jsonTranscoder;
   }
 
   /** The protocol this codec speaks. */

@@ -29,8 +29,14 @@ for target in "$here"/fuzz_*.cc "$native"/io/fuzz_*.cc; do
   fi
   corpus="$out/corpus/$name"
   mkdir -p "$corpus"
+  # Optional per target: a token dictionary (test/fuzz/<name>.dict) and seed inputs
+  # (test/fuzz/seeds/<name>/, read only: libFuzzer writes new finds to the first directory).
+  flags=()
+  seeds=()
+  [ -f "$here/$name.dict" ] && flags+=(-dict="$here/$name.dict")
+  [ -d "$here/seeds/$name" ] && seeds+=("$here/seeds/$name")
   echo "fuzz: running $name for ${seconds}s"
-  if ! (cd "$out" && "./$name" -max_total_time="$seconds" -print_final_stats=1 "$corpus"); then
+  if ! (cd "$out" && "./$name" -max_total_time="$seconds" -print_final_stats=1 "${flags[@]}" "$corpus" "${seeds[@]}"); then
     failed+=("$name")
   fi
 done

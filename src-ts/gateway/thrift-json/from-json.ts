@@ -32,8 +32,11 @@ const sink = new ByteSink();
 const scratch = new ByteSink();
 const utf8 = new TextEncoder();
 
-/** Transcodes JSON `body` to the wire bytes of struct `desc`. */
-export function jsonToWire(body: Uint8Array | string, desc: StructDesc, limits: TranscodeLimits, options: FromJSONOptions = {}): Uint8Array {
+/**
+ * Checks `fromJSON`'s arguments as both transcoders need them: the body as UTF-8 bytes within the
+ * size limit, and whether unknown members are rejected.
+ */
+export function fromJSONInput(body: Uint8Array | string, limits: TranscodeLimits, options: FromJSONOptions): { src: Uint8Array; reject: boolean } {
   const src = typeof body === 'string' ? utf8.encode(body) : body;
   if (!(src instanceof Uint8Array)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'fromJSON expects a Uint8Array or a string');
   if (src.length > limits.maxSize) {
@@ -43,10 +46,16 @@ export function jsonToWire(body: Uint8Array | string, desc: StructDesc, limits: 
   if (unknown !== 'skip' && unknown !== 'reject') {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option unknownFields must be 'skip' or 'reject', got ${JSON.stringify(unknown)}`);
   }
+  return { src, reject: unknown === 'reject' };
+}
+
+/** Transcodes JSON `body` to the wire bytes of struct `desc`. */
+export function jsonToWire(body: Uint8Array | string, desc: StructDesc, limits: TranscodeLimits, options: FromJSONOptions = {}): Uint8Array {
+  const { src, reject } = fromJSONInput(body, limits, options);
   reader.reset(src);
   sink.pos = 0;
   try {
-    const w = new Writer(limits, unknown === 'reject');
+    const w = new Writer(limits, reject);
     w.struct(desc, 1);
     if (reader.peek() !== -1) throw reader.malformed('the end of the input');
     if (sink.pos > limits.maxSize) {

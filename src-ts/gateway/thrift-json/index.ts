@@ -8,3 +8,4 @@
 export { buildDescriptor, type StructDesc } from './descriptor.js';
 export { jsonToWire, type FromJSONOptions, type TranscodeLimits } from './from-json.js';
 export { wireToJson, type ToJSONOptions } from './to-json.js';
+export { ThriftJsonTranscoder } from './transcoder.js';

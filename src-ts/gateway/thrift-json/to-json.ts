@@ -30,8 +30,8 @@ const SHORT: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c
 const { BOOL, BYTE, I16, I32, I64, DOUBLE, STRING, LIST, SET, MAP, STRUCT, UUID } = BinaryType;
 const FROM_COMPACT = Int8Array.from([-1, BOOL, BOOL, BYTE, I16, I32, I64, DOUBLE, STRING, LIST, SET, MAP, STRUCT, UUID, -1, -1]);
 
-/** Transcodes the wire bytes of struct `desc` to JSON. */
-export function wireToJson(bytes: Uint8Array, desc: StructDesc, limits: TranscodeLimits, options: ToJSONOptions = {}): Buffer {
+/** Checks `toJSON`'s arguments as both transcoders need them; true for i64 values as strings. */
+export function toJSONInput(bytes: Uint8Array, limits: TranscodeLimits, options: ToJSONOptions): boolean {
   if (!(bytes instanceof Uint8Array)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'toJSON expects a Uint8Array');
   const i64 = options.i64 ?? 'number';
   if (i64 !== 'number' && i64 !== 'string') {
@@ -40,8 +40,14 @@ export function wireToJson(bytes: Uint8Array, desc: StructDesc, limits: Transcod
   if (bytes.length > limits.maxSize) {
     throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `message of ${bytes.length} bytes is over the ${limits.maxSize}-byte limit`, { offset: 0 });
   }
+  return i64 === 'string';
+}
+
+/** Transcodes the wire bytes of struct `desc` to JSON. */
+export function wireToJson(bytes: Uint8Array, desc: StructDesc, limits: TranscodeLimits, options: ToJSONOptions = {}): Buffer {
+  const i64String = toJSONInput(bytes, limits, options);
   sink.pos = 0;
-  const r = new WireReader(bytes, limits, i64 === 'string');
+  const r = new WireReader(bytes, limits, i64String);
   try {
     r.struct(desc, 1);
     if (r.pos !== bytes.length) throw r.fail(ErrorCode.ERR_BAD_VALUE, `${bytes.length - r.pos} trailing bytes after the message`);

@@ -1,0 +1,139 @@
+// Thrift JSON transcoding (Kitex JSON generic conventions) over a flat descriptor table: JSON bytes
+// to Thrift Binary or Compact bytes and back, in one pass, with no DOM. Pure C++ (no napi.h).
+//
+// The TypeScript twin is src-ts/gateway/thrift-json/; the converters (thrift_json_from_json.cc,
+// thrift_json_to_json.cc) follow it step by step, so that both give the same bytes and the same
+// errors (code, message, byte offset, field path). The table is serialized by
+// src-ts/gateway/thrift-json/native-table.ts; its layout is described there and checked by
+// ParseTable (thrift_json.cc), so a malformed table is refused instead of read out of bounds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace heddle::codec::thrift_json {
+
+// Value kinds: Binary type ids, plus kBinary for `binary` strings (Kind in descriptor.ts).
+enum Kind : int32_t {
+  kBool = 2,
+  kI8 = 3,
+  kDouble = 4,
+  kI16 = 6,
+  kI32 = 8,
+  kI64 = 10,
+  kString = 11,
+  kStruct = 12,
+  kMap = 13,
+  kSet = 14,
+  kList = 15,
+  kUuid = 16,
+  kBinary = 100,
+};
+
+struct TypeDesc {
+  int32_t kind;
+  int32_t wire;
+  int32_t compact;
+  // list/set: element; map: key; struct: struct index.
+  int32_t a;
+  // map: value.
+  int32_t b;
+};
+
+struct FieldDesc {
+  int32_t id;
+  int32_t type;
+  bool required;
+  std::string json_name;
+  std::string name;
+  // `"jsonName":`, what ToJson writes before the value.
+  std::string key;
+  // Wire bytes of the IDL default in the table's protocol, when has_default.
+  bool has_default;
+  // The default could not be written (a UUID default that is not one): writing it fails.
+  bool default_fails;
+  // Compact bool defaults travel in the field header: 1 true, 2 false.
+  int32_t default_bool_ctype;
+  std::string default_wire;
+};
+
+struct StructDesc {
+  std::string name;
+  bool is_union;
+  bool needs_end_check;
+  std::vector<FieldDesc> fields;
+  // Field index by id - min_id when the ids are dense enough, else empty (then searched).
+  int32_t min_id;
+  std::vector<int32_t> by_id;
+};
+
+struct Table {
+  bool compact = false;
+  int32_t max_depth = 64;
+  int64_t max_size = 0;
+  std::vector<TypeDesc> types;
+  std::vector<StructDesc> structs;  // structs[0] is the root
+};
+
+// Builds a table from the serialized form; false when it is malformed (indices out of range).
+bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, size_t byte_count, Table* out);
+
+// Error codes, named as ErrorCode in src-ts/errors.ts.
+enum class ErrorKind : int32_t {
+  kTruncated = 0,
+  kBadValue = 1,
+  kBadType = 2,
+  kDepthLimit = 3,
+  kSizeLimit = 4,
+  kRequiredField = 5,
+};
+
+const char* ErrorCodeName(ErrorKind kind);
+
+struct Error {
+  ErrorKind kind = ErrorKind::kBadValue;
+  std::string message;
+  // -1: the error names no offset.
+  int64_t offset = -1;
+  std::string path;
+};
+
+// A growable output buffer, reused across calls.
+class Sink {
+ public:
+  Sink() = default;
+  Sink(const Sink&) = delete;
+  Sink& operator=(const Sink&) = delete;
+  ~Sink();
+  void Ensure(size_t n) {
+    if (pos + n > cap) Grow(n);
+  }
+  void Byte(uint8_t b) {
+    Ensure(1);
+    buf[pos++] = b;
+  }
+  void Bytes(const void* src, size_t n);
+  // Drops a large buffer after use, as the TS sink does, so one huge message does not pin memory.
+  void Trim();
+
+  uint8_t* buf = nullptr;
+  size_t pos = 0;
+  size_t cap = 0;
+
+ private:
+  void Grow(size_t n);
+};
+
+enum class Outcome { kOk, kError, kDefer };
+
+// JSON `src` to the root struct's wire bytes in `out` (from out->pos = 0). kDefer: the input
+// needs a conversion only the TypeScript twin does exactly (a double map key in a form JSON
+// numbers do not have, as JS Number() parses it); the caller runs the twin instead.
+Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool reject_unknown, Sink* out, Error* error);
+
+// Wire bytes to JSON in `out`. i64_string: i64 values as quoted decimal strings.
+Outcome ToJson(const Table& table, const uint8_t* src, size_t length, bool i64_string, Sink* out, Error* error);
+
+}  // namespace heddle::codec::thrift_json

@@ -1,0 +1,834 @@
+// JSON bytes to Thrift Binary or Compact bytes (thrift_json.h), following from-json.ts and
+// json-reader.ts step by step: the order of checks is the twin's, because that order decides
+// which error a bad input gets.
+#include "codec/thrift_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "codec/thrift_json_internal.h"
+#include "codec/utf8_validate.h"
+
+namespace heddle::codec::thrift_json {
+namespace {
+
+using namespace detail;  // the shared pieces of this converter family
+
+class JsonToWire : Converter {
+ public:
+  JsonToWire(const Table& table, const uint8_t* src, size_t length, bool reject, Sink* out, Error* error)
+      : Converter(table, src, length, out, error), reject_(reject) {
+    scratch_.Trim();
+  }
+
+  Outcome Run() {
+    out_->pos = 0;
+    if (!Struct(t_.structs[0], 1)) return outcome_;
+    if (Peek() != -1) return Malformed("the end of the input", pos_);
+    if (static_cast<int64_t>(out_->pos) > t_.max_size) {
+      std::string m = "encoded message of ";
+      AppendInt(&m, static_cast<int64_t>(out_->pos));
+      m += " bytes is over the ";
+      AppendInt(&m, t_.max_size);
+      m += "-byte limit";
+      return FailNoPlace(ErrorKind::kSizeLimit, std::move(m));
+    }
+    return Outcome::kOk;
+  }
+
+ private:
+  bool reject_;
+  Sink& scratch_ = Stacks().scratch;
+  // Set by ScanString.
+  bool escaped_ = false;
+  size_t start_ = 0;
+  size_t key_at_ = 0;
+  // Set by Integer.
+  uint64_t value_ = 0;
+
+  // ---- errors ----
+
+  Outcome Malformed(const char* what, size_t offset) {
+    MalformedAt(what, offset);
+    return Outcome::kError;
+  }
+  bool MalformedAt(const std::string& what, size_t offset) {
+    if (offset >= end_) return Fail(ErrorKind::kTruncated, "JSON ends where " + what + " was expected", offset);
+    std::string m = "malformed JSON: expected " + what + ", found '";
+    AppendCodePoint(&m, b_[offset]);
+    m += "'";
+    return Fail(ErrorKind::kBadValue, std::move(m), offset);
+  }
+  bool Defer() {
+    outcome_ = Outcome::kDefer;
+    return false;
+  }
+
+  // ---- tokens ----
+
+  int Peek() {
+    size_t p = pos_;
+    while (p < end_) {
+      const uint8_t c = b_[p];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
+      p++;
+    }
+    pos_ = p;
+    return p < end_ ? b_[p] : -1;
+  }
+
+  bool Expect(uint8_t c, const char* what) {
+    if (Peek() != c) return MalformedAt(what, pos_);
+    pos_++;
+    return true;
+  }
+
+  bool Literal(const char* word) {
+    for (size_t i = 0; word[i] != 0; i++) {
+      if (At(pos_ + i) != static_cast<uint8_t>(word[i])) return MalformedAt(std::string("'") + word + "'", pos_ + i);
+    }
+    pos_ += std::strlen(word);
+    return true;
+  }
+
+  bool Empty(uint8_t close) {
+    if (Peek() != close) return false;
+    pos_++;
+    return true;
+  }
+
+  // 1 at `close` (consumed), 0 at ',' (consumed), -1 failed.
+  int EndOrComma(uint8_t close) {
+    const int next = Peek();
+    pos_++;
+    if (next == close) return 1;
+    if (next != ',') {
+      std::string what = "',' or '";
+      what.push_back(static_cast<char>(close));
+      what += "'";
+      MalformedAt(what, pos_ - 1);
+      return -1;
+    }
+    return 0;
+  }
+
+  // At an opening quote: the offset of the closing one, or SIZE_MAX after failing.
+  size_t ScanString() {
+    const uint8_t* b = b_;
+    size_t p = pos_ + 1;
+    bool escaped = false;
+    for (;;) {
+      p = FindSpecial(b, p, end_, true);
+      if (p >= end_) {
+        Fail(ErrorKind::kTruncated, "JSON ends inside a string", p);
+        return SIZE_MAX;
+      }
+      const uint8_t c = b[p];
+      if (c == '"') break;
+      if (c == '\\') {
+        escaped = true;
+        p += 2;
+        continue;
+      }
+      if (c < 0x20) {
+        Fail(ErrorKind::kBadValue, "malformed JSON: control character in a string", p);
+        return SIZE_MAX;
+      }
+      // A run of non-ASCII text: validate it whole with the SIMD kernel, up to the next byte
+      // that is not plain text; the first invalid sequence is where the byte walk would stop.
+      const size_t stop = FindSpecial(b, p, end_, false);
+      const KernelResult r = ValidateUtf8(b + p, stop - p);
+      if (r.status != KernelStatus::kOk) {
+        Fail(ErrorKind::kBadValue, "invalid UTF-8 in a JSON string", p + r.position);
+        return SIZE_MAX;
+      }
+      p = stop;
+    }
+    escaped_ = escaped;
+    start_ = pos_ + 1;
+    pos_ = p + 1;
+    return p;
+  }
+
+  bool MemberName(size_t* close) {
+    if (Peek() != '"') return MalformedAt("a member name", pos_);
+    key_at_ = pos_;
+    *close = ScanString();
+    return *close != SIZE_MAX;
+  }
+
+  bool Hex4(size_t at, uint32_t* v) {
+    uint32_t r = 0;
+    for (size_t k = 0; k < 4; k++) {
+      const int h = at + k < end_ ? HexValue(b_[at + k]) : -1;
+      if (h < 0) return Fail(ErrorKind::kBadValue, "malformed JSON: bad \\u escape", at - 2);
+      r = (r << 4) | static_cast<uint32_t>(h);
+    }
+    *v = r;
+    return true;
+  }
+
+  bool Unescape(size_t start, size_t end, Sink* out) {
+    const uint8_t* b = b_;
+    size_t i = start;
+    size_t run = start;
+    while (i < end) {
+      if (b[i] != '\\') {
+        i++;
+        continue;
+      }
+      out->Bytes(b + run, i - run);
+      const int e = At(i + 1);
+      size_t skip = 2;
+      switch (e) {
+        case '"': case '\\': case '/': out->Byte(static_cast<uint8_t>(e)); break;
+        case 'b': out->Byte(8); break;
+        case 'f': out->Byte(12); break;
+        case 'n': out->Byte(10); break;
+        case 'r': out->Byte(13); break;
+        case 't': out->Byte(9); break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!Hex4(i + 2, &cp)) return false;
+          skip = 6;
+          if (cp >= 0xd800 && cp <= 0xdbff) {
+            const size_t low_at = i + 6;
+            if (At(low_at) != '\\' || At(low_at + 1) != 'u') return Fail(ErrorKind::kBadValue, "lone high surrogate in a JSON string", i);
+            uint32_t low = 0;
+            if (!Hex4(low_at + 2, &low)) return false;
+            if (low < 0xdc00 || low > 0xdfff) return Fail(ErrorKind::kBadValue, "lone high surrogate in a JSON string", i);
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+            skip = 12;
+          } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+            return Fail(ErrorKind::kBadValue, "lone low surrogate in a JSON string", i);
+          }
+          WriteCodePoint(out, cp);
+          break;
+        }
+        default:
+          return Fail(ErrorKind::kBadValue, "malformed JSON: bad escape in a string", i);
+      }
+      i += skip;
+      run = i;
+    }
+    if (end > run) out->Bytes(b + run, end - run);
+    return true;
+  }
+
+  static bool IsDigit(int c) { return c >= '0' && c <= '9'; }
+
+  // Scans a number at pos_; its end, or SIZE_MAX after failing.
+  size_t ScanNumber(bool integer_only) {
+    const size_t start = pos_;
+    size_t p = start;
+    if (At(p) == '-') p++;
+    if (At(p) == '0') p++;
+    else if (At(p) >= '1' && At(p) <= '9') while (p < end_ && IsDigit(b_[p])) p++;
+    else return MalformedAt("a digit", p), SIZE_MAX;
+    const size_t int_end = p;
+    if (At(p) == '.') {
+      p++;
+      if (!IsDigit(At(p))) return MalformedAt("a digit", p), SIZE_MAX;
+      while (p < end_ && IsDigit(b_[p])) p++;
+    }
+    if (At(p) == 'e' || At(p) == 'E') {
+      p++;
+      if (At(p) == '+' || At(p) == '-') p++;
+      if (!IsDigit(At(p))) return MalformedAt("a digit", p), SIZE_MAX;
+      while (p < end_ && IsDigit(b_[p])) p++;
+    }
+    if (integer_only && p != int_end) {
+      Fail(ErrorKind::kBadValue, "expected an integer, found a fraction or exponent", start);
+      return SIZE_MAX;
+    }
+    pos_ = p;
+    return p;
+  }
+
+  // The integer [start, end) (optional '-', digits) into value_ as two's complement; false when
+  // it is outside the range of a `bits`-bit signed integer.
+  bool IntegerValue(size_t start, size_t end, int bits) {
+    const bool negative = b_[start] == '-';
+    uint64_t m = 0;
+    const uint64_t limit = (uint64_t{1} << (bits - 1)) - (negative ? 0 : 1);
+    for (size_t p = negative ? start + 1 : start; p < end; p++) {
+      const uint64_t d = b_[p] - '0';
+      if (m > (limit - d) / 10) return false;
+      m = m * 10 + d;
+    }
+    value_ = negative ? uint64_t{0} - m : m;
+    return true;
+  }
+
+  static double ParseDouble(const uint8_t* b, size_t start, size_t end) {
+    double v = 0;
+    const char* first = reinterpret_cast<const char*>(b) + start;
+    const char* last = reinterpret_cast<const char*>(b) + end;
+    const auto r = std::from_chars(first, last, v);
+    if (r.ec == std::errc::result_out_of_range) {
+      // Overflow or underflow: strtod gives the same correctly rounded infinity or zero as JS.
+      std::string text(first, last);
+      v = std::strtod(text.c_str(), nullptr);
+    }
+    return v;
+  }
+
+  // ---- values ----
+
+  bool WrongType(const char* expected) {
+    const int c = Peek();
+    const char* found = c == '"' ? "a string" : c == '{' ? "an object" : c == '[' ? "an array" : c == 't' || c == 'f' ? "a boolean" : c == 'n' ? "null" : c == -1 ? "the end of the input" : c == '-' || IsDigit(c) ? "a number" : nullptr;
+    if (found == nullptr) return MalformedAt("a value", pos_);
+    return Fail(c == -1 ? ErrorKind::kTruncated : ErrorKind::kBadValue, std::string("expected ") + expected + ", found " + found, pos_);
+  }
+
+  // 1 true, 0 false, -1 failed.
+  int Bool() {
+    const int c = Peek();
+    if (c == 't') return Literal("true") ? 1 : -1;
+    if (c == 'f') return Literal("false") ? 0 : -1;
+    WrongType("a boolean");
+    return -1;
+  }
+
+  void Length(size_t n) {
+    if (compact_) WriteVarint(out_, n);
+    else WriteI32(out_, static_cast<uint32_t>(n));
+  }
+
+  const FieldDesc* Lookup(const StructDesc& d, size_t start, size_t end, size_t hint, bool* failed) {
+    const size_t n = end - start;
+    if (hint < d.fields.size() && !escaped_) {
+      const FieldDesc& guess = d.fields[hint];
+      if (guess.json_name.size() == n && std::memcmp(guess.json_name.data(), b_ + start, n) == 0) return &guess;
+    }
+    if (escaped_) {
+      scratch_.pos = 0;
+      if (!Unescape(start, end, &scratch_)) {
+        *failed = true;
+        return nullptr;
+      }
+      // byName keeps the last field of a name.
+      for (size_t i = d.fields.size(); i-- > 0;) {
+        const FieldDesc& f = d.fields[i];
+        if (f.json_name.size() == scratch_.pos && std::memcmp(f.json_name.data(), scratch_.buf, scratch_.pos) == 0) return &f;
+      }
+      return nullptr;
+    }
+    for (const FieldDesc& f : d.fields) {
+      if (f.json_name.size() == n && std::memcmp(f.json_name.data(), b_ + start, n) == 0) return &f;
+    }
+    return nullptr;
+  }
+
+  bool Struct(const StructDesc& d, int depth) {
+    if (depth > t_.max_depth) return DepthFail();
+    if (!Expect('{', "'{'")) return false;
+    const size_t seen = seen_.size();
+    seen_.resize(seen + d.fields.size(), 0);
+    int32_t last_id = 0;
+    int32_t count = 0;
+    size_t next = 0;
+    if (!Empty('}')) {
+      int done;
+      do {
+        size_t close = 0;
+        if (!MemberName(&close)) return false;
+        const size_t key_at = key_at_;
+        bool failed = false;
+        const FieldDesc* field = Lookup(d, start_, close, next, &failed);
+        if (failed) return false;
+        if (!Expect(':', "':'")) return false;
+        const int c = Peek();
+        if (field == nullptr) {
+          if (reject_) {
+            std::string m = "unknown field ";
+            AppendJsonQuoted(&m, KeyText(key_at));
+            m += " of " + d.name;
+            return Fail(ErrorKind::kBadValue, std::move(m), key_at);
+          }
+          if (!SkipValue(depth)) return false;
+        } else if (c == 'n') {
+          if (!Literal("null")) return false;
+        } else {
+          const size_t index = static_cast<size_t>(field - d.fields.data());
+          if (seen_[seen + index] == 1) return Fail(ErrorKind::kBadValue, "duplicate field '" + field->json_name + "'", key_at);
+          seen_[seen + index] = 1;
+          count++;
+          next = index + 1;
+          path_.push_back(PathSegment{PathSegment::kField, 0, &field->name});
+          const TypeDesc& type = t_.types[static_cast<size_t>(field->type)];
+          if (compact_) {
+            if (type.kind == kBool) {
+              const int v = Bool();
+              if (v < 0) return false;
+              FieldHeaderCompact(out_, v == 1 ? kCompactTrue : kCompactFalse, field->id, last_id);
+            } else {
+              FieldHeaderCompact(out_, type.compact, field->id, last_id);
+              if (!Value(type, depth)) return false;
+            }
+            last_id = field->id;
+          } else {
+            out_->Ensure(3);
+            out_->buf[out_->pos++] = static_cast<uint8_t>(type.wire);
+            WriteI16(out_, field->id);
+            if (!Value(type, depth)) return false;
+          }
+          path_.pop_back();
+        }
+        done = EndOrComma('}');
+        if (done < 0) return false;
+      } while (done == 0);
+    }
+    if (d.needs_end_check || d.is_union) {
+      if (!EndCheck(d, seen, last_id, pos_ - 1, count)) return false;
+    }
+    seen_.resize(seen);
+    out_->Byte(0);
+    return true;
+  }
+
+  bool EndCheck(const StructDesc& d, size_t seen, int32_t last_id, size_t offset, int32_t count) {
+    if (d.is_union && count != 1) {
+      std::string m = "union " + d.name + " needs exactly one field set, found ";
+      AppendInt(&m, count);
+      return Fail(ErrorKind::kBadValue, std::move(m), offset);
+    }
+    for (size_t i = 0; i < d.fields.size(); i++) {
+      const FieldDesc& f = d.fields[i];
+      if (seen_[seen + i] == 1) continue;
+      if (f.required) return Fail(ErrorKind::kRequiredField, "required field '" + f.json_name + "' of " + d.name + " is missing", offset);
+      if (!f.has_default || d.is_union) continue;
+      if (f.default_fails) {
+        // writeConst throws outside the reader: no offset, no path.
+        outcome_ = FailNoPlace(ErrorKind::kBadValue, "an IDL default is not a UUID");
+        return false;
+      }
+      const TypeDesc& type = t_.types[static_cast<size_t>(f.type)];
+      if (compact_) {
+        FieldHeaderCompact(out_, type.kind == kBool ? f.default_bool_ctype : type.compact, f.id, last_id);
+        last_id = f.id;
+      } else {
+        out_->Ensure(3);
+        out_->buf[out_->pos++] = static_cast<uint8_t>(type.wire);
+        WriteI16(out_, f.id);
+      }
+      out_->Bytes(f.default_wire.data(), f.default_wire.size());
+    }
+    return true;
+  }
+
+  static void AppendJsonQuoted(std::string* s, const std::string& text) {
+    static const char kHex[] = "0123456789abcdef";
+    s->push_back('"');
+    for (const char ch : text) {
+      const uint8_t c = static_cast<uint8_t>(ch);
+      switch (c) {
+        case '"': *s += "\\\""; break;
+        case '\\': *s += "\\\\"; break;
+        case '\b': *s += "\\b"; break;
+        case '\f': *s += "\\f"; break;
+        case '\n': *s += "\\n"; break;
+        case '\r': *s += "\\r"; break;
+        case '\t': *s += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            *s += "\\u00";
+            s->push_back(kHex[c >> 4]);
+            s->push_back(kHex[c & 15]);
+          } else {
+            s->push_back(static_cast<char>(c));
+          }
+      }
+    }
+    s->push_back('"');
+  }
+
+  bool Value(const TypeDesc& type, int depth) {
+    const int c = Peek();
+    switch (type.kind) {
+      case kBool: {
+        const int v = Bool();
+        if (v < 0) return false;
+        out_->Byte(compact_ ? (v == 1 ? 1 : 2) : (v == 1 ? 1 : 0));
+        return true;
+      }
+      case kI8:
+      case kI16:
+      case kI32:
+      case kI64:
+        return Integer(type.kind, c);
+      case kDouble: {
+        if (!(c == '-' || IsDigit(c))) return WrongType("a number");
+        const size_t start = pos_;
+        const size_t end = ScanNumber(false);
+        if (end == SIZE_MAX) return false;
+        WriteDouble(out_, ParseDouble(b_, start, end), compact_);
+        return true;
+      }
+      case kString: {
+        if (c != '"') return WrongType("a string");
+        const size_t close = ScanString();
+        if (close == SIZE_MAX) return false;
+        if (!escaped_) {
+          Length(close - start_);
+          out_->Bytes(b_ + start_, close - start_);
+        } else {
+          scratch_.pos = 0;
+          if (!Unescape(start_, close, &scratch_)) return false;
+          Length(scratch_.pos);
+          out_->Bytes(scratch_.buf, scratch_.pos);
+        }
+        return true;
+      }
+      case kBinary: {
+        if (c != '"') return WrongType("a base64 string");
+        const size_t close = ScanString();
+        if (close == SIZE_MAX) return false;
+        const uint8_t* src = b_;
+        size_t start = start_;
+        size_t end = close;
+        if (escaped_) {
+          scratch_.pos = 0;
+          if (!Unescape(start, end, &scratch_)) return false;
+          src = scratch_.buf;
+          start = 0;
+          end = scratch_.pos;
+        }
+        const int64_t size = DecodedSize(src, start, end);
+        if (size < 0) return Fail(ErrorKind::kBadValue, "invalid base64: bad length or padding", start_);
+        Length(static_cast<size_t>(size));
+        out_->Ensure(static_cast<size_t>(size));
+        const int64_t bad = DecodeBase64(src, start, end, out_);
+        if (bad >= 0) return Fail(ErrorKind::kBadValue, "invalid base64 character", escaped_ ? start_ : static_cast<size_t>(bad));
+        return true;
+      }
+      case kUuid: {
+        if (c != '"') return WrongType("a UUID string");
+        const size_t close = ScanString();
+        if (close == SIZE_MAX) return false;
+        if (!WriteUuid(out_, b_, start_, close)) return Fail(ErrorKind::kBadValue, "expected a UUID string", start_ - 1);
+        return true;
+      }
+      case kStruct:
+        if (c != '{') return WrongType("an object");
+        return Struct(t_.structs[static_cast<size_t>(type.a)], depth + 1);
+      case kList:
+      case kSet:
+        if (c != '[') return WrongType("an array");
+        return List(type, depth + 1);
+      case kMap:
+        if (c != '{') return WrongType("an object");
+        return Map(type, depth + 1);
+      default:
+        return Fail(ErrorKind::kBadType, "unknown type in the descriptor table", pos_);
+    }
+  }
+
+  bool Integer(int32_t kind, int c) {
+    size_t start;
+    size_t end;
+    if (c == '"' && kind == kI64) {
+      // Kitex accepts i64 as a string of digits: JS clients cannot send them as exact numbers.
+      const size_t close = ScanString();
+      if (close == SIZE_MAX) return false;
+      start = start_;
+      end = close;
+      size_t p = start;
+      if (At(p) == '-') p++;
+      if (p == end || escaped_) return Fail(ErrorKind::kBadValue, "expected an integer string", start - 1);
+      for (; p < end; p++) {
+        if (!IsDigit(b_[p])) return Fail(ErrorKind::kBadValue, "expected an integer string", start - 1);
+      }
+    } else if (c == '-' || IsDigit(c)) {
+      start = pos_;
+      end = ScanNumber(true);
+      if (end == SIZE_MAX) return false;
+    } else {
+      return WrongType(kind == kI64 ? "an integer or a string of digits" : "an integer");
+    }
+    const int bits = kind == kI8 ? 8 : kind == kI16 ? 16 : kind == kI32 ? 32 : 64;
+    if (!IntegerValue(start, end, bits)) {
+      std::string m(reinterpret_cast<const char*>(b_) + start, end - start);
+      m += " is out of range for i";
+      AppendInt(&m, bits);
+      return Fail(ErrorKind::kBadValue, std::move(m), c == '"' ? start - 1 : start);
+    }
+    const uint64_t v = value_;
+    if (kind == kI8) out_->Byte(static_cast<uint8_t>(v));
+    else if (kind == kI64) {
+      if (compact_) WriteVarint(out_, (v << 1) ^ static_cast<uint64_t>(static_cast<int64_t>(v) >> 63));
+      else {
+        WriteI32(out_, static_cast<uint32_t>(v >> 32));
+        WriteI32(out_, static_cast<uint32_t>(v));
+      }
+    } else if (compact_) {
+      const int32_t lo = static_cast<int32_t>(v);
+      WriteVarint(out_, static_cast<uint32_t>((static_cast<uint32_t>(lo) << 1) ^ static_cast<uint32_t>(lo >> 31)));
+    } else if (kind == kI16) WriteI16(out_, static_cast<int32_t>(v));
+    else WriteI32(out_, static_cast<uint32_t>(v));
+    return true;
+  }
+
+  // Moves bytes [from, pos) right by delta (ByteSink.shift).
+  void Shift(size_t from, size_t delta) {
+    out_->Ensure(delta);
+    std::memmove(out_->buf + from + delta, out_->buf + from, out_->pos - from);
+    out_->pos += delta;
+  }
+
+  bool List(const TypeDesc& type, int depth) {
+    if (depth > t_.max_depth) return DepthFail();
+    pos_++;
+    const TypeDesc& elem = t_.types[static_cast<size_t>(type.a)];
+    const size_t header = out_->pos;
+    if (compact_) out_->Byte(0);
+    else {
+      out_->Byte(static_cast<uint8_t>(elem.wire));
+      WriteI32(out_, 0);
+    }
+    uint32_t n = 0;
+    if (!Empty(']')) {
+      path_.push_back(PathSegment{PathSegment::kIndex, 0, nullptr});
+      const size_t top = path_.size() - 1;
+      int done;
+      do {
+        path_[top].value = n;
+        if (Peek() == 'n') return WrongType("a list element");
+        if (!Value(elem, depth)) return false;
+        n++;
+        done = EndOrComma(']');
+        if (done < 0) return false;
+      } while (done == 0);
+      path_.pop_back();
+    }
+    if (!compact_) {
+      uint8_t* b = out_->buf + header + 1;
+      b[0] = static_cast<uint8_t>(n >> 24);
+      b[1] = static_cast<uint8_t>(n >> 16);
+      b[2] = static_cast<uint8_t>(n >> 8);
+      b[3] = static_cast<uint8_t>(n);
+    } else if (n < 15) {
+      out_->buf[header] = static_cast<uint8_t>((n << 4) | static_cast<uint32_t>(elem.compact));
+    } else {
+      Shift(header + 1, VarintSize(n));
+      const size_t end = out_->pos;
+      out_->pos = header;
+      out_->Byte(static_cast<uint8_t>(0xf0 | elem.compact));
+      WriteVarint(out_, n);
+      out_->pos = end;
+    }
+    return true;
+  }
+
+  bool Map(const TypeDesc& type, int depth) {
+    if (depth > t_.max_depth) return DepthFail();
+    pos_++;
+    const TypeDesc& key = t_.types[static_cast<size_t>(type.a)];
+    const TypeDesc& value = t_.types[static_cast<size_t>(type.b)];
+    const size_t header = out_->pos;
+    if (compact_) {
+      out_->Byte(0);
+      out_->Byte(static_cast<uint8_t>((key.compact << 4) | value.compact));
+    } else {
+      out_->Byte(static_cast<uint8_t>(key.wire));
+      out_->Byte(static_cast<uint8_t>(value.wire));
+      WriteI32(out_, 0);
+    }
+    uint32_t n = 0;
+    if (!Empty('}')) {
+      int done;
+      do {
+        size_t close = 0;
+        if (!MemberName(&close)) return false;
+        const size_t key_at = key_at_;
+        path_.push_back(PathSegment{PathSegment::kMapKey, static_cast<int64_t>(key_at), nullptr});
+        if (!MapKey(key, start_, close, key_at)) return false;
+        if (!Expect(':', "':'")) return false;
+        if (Peek() == 'n') return WrongType("a map value");
+        if (!Value(value, depth)) return false;
+        path_.pop_back();
+        n++;
+        done = EndOrComma('}');
+        if (done < 0) return false;
+      } while (done == 0);
+    }
+    if (!compact_) {
+      uint8_t* b = out_->buf + header + 2;
+      b[0] = static_cast<uint8_t>(n >> 24);
+      b[1] = static_cast<uint8_t>(n >> 16);
+      b[2] = static_cast<uint8_t>(n >> 8);
+      b[3] = static_cast<uint8_t>(n);
+    } else if (n == 0) {
+      out_->pos = header + 1;
+    } else if (n < 128) {
+      out_->buf[header] = static_cast<uint8_t>(n);
+    } else {
+      Shift(header + 1, VarintSize(n) - 1);
+      const size_t end = out_->pos;
+      out_->pos = header;
+      WriteVarint(out_, n);
+      out_->pos = end;
+    }
+    return true;
+  }
+
+  static const char* KindName(int32_t kind) {
+    switch (kind) {
+      case kI8: return "i8";
+      case kI16: return "i16";
+      case kI32: return "i32";
+      case kI64: return "i64";
+      case kDouble: return "double";
+      case kBool: return "bool";
+      case kStruct: return "struct";
+      case kList: return "list";
+      case kSet: return "set";
+      case kMap: return "map";
+      default: return "string";
+    }
+  }
+
+  bool MapKey(const TypeDesc& key, size_t start, size_t end, size_t key_at) {
+    if (key.kind == kString || key.kind == kBinary || key.kind == kUuid) {
+      // Re-read the member name as a string value.
+      const size_t save = pos_;
+      pos_ = key_at;
+      if (!Value(key, 0)) return false;
+      pos_ = save;
+      return true;
+    }
+    const auto not_valid = [&] { return Fail(ErrorKind::kBadValue, std::string("map key is not a valid ") + KindName(key.kind), key_at); };
+    if (escaped_) return not_valid();
+    switch (key.kind) {
+      case kI8:
+      case kI16:
+      case kI32:
+      case kI64: {
+        size_t p = start;
+        if (At(p) == '-') p++;
+        bool ok = p < end && (b_[p] != '0' || p + 1 == end);
+        for (size_t q = p; ok && q < end; q++) ok = IsDigit(b_[q]);
+        if (!ok) return not_valid();
+        const size_t save = pos_;
+        pos_ = start;
+        if (!Integer(key.kind, b_[start])) return false;
+        pos_ = save;
+        return true;
+      }
+      case kDouble: {
+        // JS Number() of the text; exact here only for text in JSON number form (what JSON
+        // encoders write for double keys). Other text (whitespace, hex, Infinity) goes to the twin.
+        const size_t save = pos_;
+        pos_ = start;
+        size_t p = start;
+        if (At(p) == '-') p++;
+        const bool json_number = p < end && IsDigit(b_[p]);
+        const size_t number_end = json_number ? ScanNumberQuiet(start, end) : SIZE_MAX;
+        pos_ = save;
+        if (number_end != end) return Defer();
+        WriteDouble(out_, ParseDouble(b_, start, end), compact_);
+        return true;
+      }
+      case kBool: {
+        const size_t n = end - start;
+        if (n == 4 && std::memcmp(b_ + start, "true", 4) == 0) out_->Byte(1);
+        else if (n == 5 && std::memcmp(b_ + start, "false", 5) == 0) out_->Byte(compact_ ? 2 : 0);
+        else return Fail(ErrorKind::kBadValue, "map key is not a valid bool", key_at);
+        return true;
+      }
+      default:
+        return Fail(ErrorKind::kBadType, std::string("map keys of type ") + KindName(key.kind) + " cannot come from JSON", key_at);
+    }
+  }
+
+  // The end of the JSON number grammar match at start (within [start, end)), without failing.
+  size_t ScanNumberQuiet(size_t start, size_t end) const {
+    size_t p = start;
+    const auto at = [&](size_t q) { return q < end ? static_cast<int>(b_[q]) : -1; };
+    if (at(p) == '-') p++;
+    if (at(p) == '0') p++;
+    else if (at(p) >= '1' && at(p) <= '9') while (IsDigit(at(p))) p++;
+    else return SIZE_MAX;
+    if (at(p) == '.') {
+      p++;
+      if (!IsDigit(at(p))) return SIZE_MAX;
+      while (IsDigit(at(p))) p++;
+    }
+    if (at(p) == 'e' || at(p) == 'E') {
+      p++;
+      if (at(p) == '+' || at(p) == '-') p++;
+      if (!IsDigit(at(p))) return SIZE_MAX;
+      while (IsDigit(at(p))) p++;
+    }
+    return p;
+  }
+
+  bool CheckEscapes() {
+    const size_t close = pos_ - 1;
+    for (size_t p = start_; p < close; p++) {
+      if (b_[p] != '\\') continue;
+      const int e = At(p + 1);
+      if (e == 'u') {
+        uint32_t ignored = 0;
+        if (!Hex4(p + 2, &ignored)) return false;
+        p += 5;
+      } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+        p++;
+      } else {
+        return Fail(ErrorKind::kBadValue, "malformed JSON: bad escape in a string", p);
+      }
+    }
+    return true;
+  }
+
+  bool SkipValue(int depth) {
+    const int c = Peek();
+    switch (c) {
+      case '"':
+        if (ScanString() == SIZE_MAX) return false;
+        return !escaped_ || CheckEscapes();
+      case '{':
+      case '[': {
+        if (depth >= t_.max_depth) {
+          std::string m = "JSON nests deeper than ";
+          AppendInt(&m, t_.max_depth);
+          return Fail(ErrorKind::kDepthLimit, std::move(m), pos_);
+        }
+        const uint8_t close = c == '{' ? '}' : ']';
+        pos_++;
+        if (Empty(close)) return true;
+        int done;
+        do {
+          if (c == '{') {
+            size_t ignored = 0;
+            if (!MemberName(&ignored)) return false;
+            if (!Expect(':', "':'")) return false;
+          }
+          if (!SkipValue(depth + 1)) return false;
+          done = EndOrComma(close);
+          if (done < 0) return false;
+        } while (done == 0);
+        return true;
+      }
+      case 't': return Literal("true");
+      case 'f': return Literal("false");
+      case 'n': return Literal("null");
+      default:
+        if (c == '-' || IsDigit(c)) return ScanNumber(false) != SIZE_MAX;
+        return MalformedAt("a value", pos_);
+    }
+  }
+};
+
+}  // namespace
+
+Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool reject_unknown, Sink* out, Error* error) {
+  JsonToWire converter(table, src, length, reject_unknown, out, error);
+  return converter.Run();
+}
+
+}  // namespace heddle::codec::thrift_json

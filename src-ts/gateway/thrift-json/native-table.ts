@@ -1,0 +1,107 @@
+/**
+ * The descriptor table in the flat form the native transcoder reads (src-native/codec/
+ * thrift_json.cc, ParseTable), built once per codec: an Int32Array of numbers and a Uint8Array
+ * of the names and IDL-default wire bytes they point into.
+ *
+ * ints: [magic, compact, maxDepth, maxSize, typeCount, structCount,
+ *        typeCount × (kind, wire, compact, a, b),           a: element, map key or struct index; b: map value
+ *        per struct: (nameOff, nameLen, isUnion, needsEndCheck, fieldCount,
+ *                     fieldCount × (id, type, required, jsonOff, jsonLen, nameOff, nameLen, keyOff, keyLen,
+ *                                   defaultState, defaultOff, defaultLen, defaultBoolCtype))]
+ * defaultState: 0 none, 1 the wire bytes at defaultOff, 2 writing the default throws.
+ * Struct 0 is the root.
+ */
+import { CompactType } from '../../thrift/wire-types.js';
+import { ByteSink } from './byte-sink.js';
+import { constInt, writeConst } from './default-value.js';
+import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
+import type { TranscodeLimits } from './from-json.js';
+
+const TABLE_MAGIC = 0x544a5331;
+const utf8 = new TextEncoder();
+
+export interface SerializedTable {
+  ints: Int32Array;
+  bytes: Uint8Array;
+}
+
+export function serializeTable(root: StructDesc, limits: TranscodeLimits): SerializedTable {
+  const structs: StructDesc[] = [];
+  const structIndex = new Map<StructDesc, number>();
+  const types: TypeDesc[] = [];
+  const typeIndex = new Map<TypeDesc, number>();
+  const addStruct = (s: StructDesc): number => {
+    let i = structIndex.get(s);
+    if (i === undefined) {
+      i = structs.length;
+      structIndex.set(s, i);
+      structs.push(s);
+    }
+    return i;
+  };
+  const addType = (t: TypeDesc): number => {
+    let i = typeIndex.get(t);
+    if (i === undefined) {
+      i = types.length;
+      typeIndex.set(t, i);
+      types.push(t);
+    }
+    return i;
+  };
+  addStruct(root);
+  // Number every type and struct reachable from the root, breadth first.
+  for (let s = 0; s < structs.length; s++) {
+    for (const f of structs[s]!.fields) {
+      const pending = [f.type];
+      while (pending.length > 0) {
+        const t = pending.pop()!;
+        if (typeIndex.has(t)) continue;
+        addType(t);
+        if (t.elem !== undefined) pending.push(t.elem);
+        if (t.key !== undefined) pending.push(t.key);
+        if (t.value !== undefined) pending.push(t.value);
+        if (t.struct !== undefined) addStruct(t.struct);
+      }
+    }
+  }
+
+  const pool = new ByteSink();
+  const text = (s: string | Uint8Array): [number, number] => {
+    const b = typeof s === 'string' ? utf8.encode(s) : s;
+    const at = pool.pos;
+    pool.bytes(b, 0, b.length);
+    return [at, b.length];
+  };
+  const ints: number[] = [TABLE_MAGIC, limits.compact ? 1 : 0, limits.maxDepth, Math.min(limits.maxSize, 0x7fffffff), types.length, structs.length];
+  for (const t of types) {
+    const a = t.elem !== undefined ? typeIndex.get(t.elem)! : t.key !== undefined ? typeIndex.get(t.key)! : t.struct !== undefined ? structIndex.get(t.struct)! : 0;
+    const b = t.value !== undefined ? typeIndex.get(t.value)! : 0;
+    ints.push(t.kind, t.wire, t.compact, a, b);
+  }
+  const defaultSink = new ByteSink();
+  for (const s of structs) {
+    ints.push(...text(s.name), s.isUnion ? 1 : 0, s.needsEndCheck ? 1 : 0, s.fields.length);
+    for (const f of s.fields) {
+      ints.push(f.id, typeIndex.get(f.type)!, f.required ? 1 : 0, ...text(f.jsonNameBytes), ...text(f.name), ...text(f.keyBytes));
+      let state = 0;
+      let wire: [number, number] = [0, 0];
+      let boolCtype = 0;
+      if (f.default !== undefined) {
+        state = 1;
+        if (f.type.kind === Kind.BOOL && limits.compact) {
+          boolCtype = constInt(f.default) !== 0n ? CompactType.BOOLEAN_TRUE : CompactType.BOOLEAN_FALSE;
+        } else {
+          defaultSink.pos = 0;
+          try {
+            writeConst(defaultSink, f.type, f.default, limits.compact);
+            wire = text(defaultSink.buf.subarray(0, defaultSink.pos));
+          } catch {
+            state = 2;
+          }
+        }
+      }
+      ints.push(state, ...wire, boolCtype);
+    }
+  }
+  return { ints: Int32Array.from(ints), bytes: pool.buf.slice(0, pool.pos) };
+}

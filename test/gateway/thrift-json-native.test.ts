@@ -1,0 +1,277 @@
+/**
+ * The native Thrift JSON transcoder against its TypeScript twin, on the same descriptor table:
+ * identical bytes for every input both accept, and identical HeddleErrors (code, message, byte
+ * offset, field path) for every input they reject. Inputs: random schemas and values (as the
+ * encode/decode differential test makes them), those JSON bodies and wire messages mutated at
+ * random (truncated, bytes replaced, inserted, deleted), and hand-written edge cases. Also
+ * `fromJSONTo` into a LinkBuffer on both paths.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { LinkBuffer } from '../../src-ts/buffer/index.js';
+import { buildDescriptor, ThriftJsonTranscoder } from '../../src-ts/gateway/thrift-json/index.js';
+import { native } from '../../src-ts/native.js';
+import { thrift } from '../../src-ts/index.js';
+import { IDL } from './fixtures.js';
+import { randomSchema } from './random-schema.js';
+import { referenceJson } from './reference-json.js';
+
+type Outcome = { bytes: string } | { code: string; message: string; offset: number | undefined; path: string | undefined };
+
+function outcome(run: () => Uint8Array): Outcome {
+  try {
+    const b = run();
+    return { bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') };
+  } catch (error) {
+    const e = error as { code: string; message: string; offset?: number; path?: string };
+    if (typeof e.code !== 'string') throw error;
+    return { code: e.code, message: e.message, offset: e.offset, path: e.path };
+  }
+}
+
+const EXTRA_IDL = `
+struct Keys {
+  1: map<double, i32> byDouble
+  2: map<bool, string> byBool
+  3: map<binary, i8> byBinary
+  4: map<uuid, i16> byUuid
+  5: map<i8, list<i64>> bySmall
+  6: optional Keys next
+  7: required binary blob
+  8: double d = 1.5
+  9: bool flag = true
+  10: list<string> names = ["a", "b"]
+  11: map<string, i64> m = {"k": 9007199254740993}
+}
+`;
+
+/** UTF-8 text around raw bytes (invalid UTF-8 a string literal cannot hold). */
+const raw = (before: string, bytes: number[], after: string): Buffer => Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
+
+const LIMITS = [
+  { maxDepth: 64, maxSize: 4 * 1024 * 1024 },
+  { maxDepth: 3, maxSize: 64 },
+];
+
+/** Twin and native transcoders of one type over one descriptor table. */
+function pair(doc: ReturnType<typeof thrift.parse>, name: string, compact: boolean, limit = LIMITS[0]!) {
+  const desc = buildDescriptor(doc.struct(name), (key) => doc.structByKey(key));
+  const limits = { compact, ...limit };
+  return { twin: new ThriftJsonTranscoder(desc, limits, false), nat: new ThriftJsonTranscoder(desc, limits, true) };
+}
+
+const INTERESTING = [...'"\\{}[],:0-e.nut1 /'].map((c) => c.charCodeAt(0)).concat([0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc3, 0xe4, 0xed, 0xf0, 0xf4, 0xff]);
+
+/** A body with one random edit: truncated, or a byte replaced, inserted or deleted. */
+const mutation = (bytes: Uint8Array) =>
+  fc.tuple(fc.nat(), fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 3 }), fc.nat(255)).map(([at, interesting, kind, any]) => {
+    const b = Buffer.from(bytes);
+    const i = b.length === 0 ? 0 : at % b.length;
+    const byte = any < 128 ? interesting : any;
+    if (kind === 0) return b.subarray(0, i);
+    if (kind === 1) {
+      if (b.length > 0) b[i] = byte;
+      return b;
+    }
+    if (kind === 2) return Buffer.concat([b.subarray(0, i), Buffer.from([byte]), b.subarray(i)]);
+    return Buffer.concat([b.subarray(0, i), b.subarray(i + 1)]);
+  });
+
+describe.skipIf(!native.loaded)('native Thrift JSON transcoder equals the TypeScript twin', () => {
+  test('the native path is the one codecs use when the addon is loaded', () => {
+    const doc = thrift.parse(IDL);
+    expect(pair(doc, 'Order', false).nat.isNative).toBe(true);
+    expect(pair(doc, 'Order', false).twin.isNative).toBe(false);
+  });
+
+  describe.each([false, true])('compact=%s', (compact) => {
+    test.each(Array.from({ length: 8 }, (_, i) => i + 1))('random schema %i: values and mutated bodies and messages', (seed) => {
+      const { idl, arbs } = randomSchema(seed * 104729, 4);
+      const doc = thrift.parse(idl);
+      const struct = doc.struct('S3');
+      const codec = doc.codec('S3', { protocol: compact ? 'compact' : 'binary' });
+      for (const limit of LIMITS) {
+        const { twin, nat } = pair(doc, 'S3', compact, limit);
+        fc.assert(
+          fc.property(
+            arbs.get('S3')!.chain((value) => {
+              const json = referenceJson(doc, struct, value, 'number', { loose: seed % 2 === 0, escapeAll: seed % 3 === 0, unknown: seed % 4 === 0 });
+              const wire = codec.encode(value).slice();
+              return fc.tuple(fc.constant(json), fc.constant(wire), mutation(Buffer.from(json)), mutation(wire));
+            }),
+            fc.constantFrom<'skip' | 'reject'>('skip', 'reject'),
+            fc.constantFrom<'number' | 'string'>('number', 'string'),
+            ([json, wire, badJson, badWire], unknownFields, i64) => {
+              for (const body of [json, Buffer.from(json), badJson]) {
+                expect(outcome(() => nat.fromJSON(body, { unknownFields }))).toStrictEqual(outcome(() => twin.fromJSON(body, { unknownFields })));
+              }
+              for (const bytes of [wire, badWire]) {
+                expect(outcome(() => nat.toJSON(bytes, { i64 }))).toStrictEqual(outcome(() => twin.toJSON(bytes, { i64 })));
+              }
+            },
+          ),
+          { numRuns: 40, seed },
+        );
+      }
+    });
+
+    test('hand-written edge cases', () => {
+      const doc = thrift.parse(IDL + EXTRA_IDL);
+      const cases: Array<[string, string | Buffer]> = [
+        ['Order', '{"id":9223372036854775807,"n":-2147483648,"small":-128,"mid":32767}'],
+        ['Order', '{"id":-9223372036854775808}'],
+        ['Order', '{"id":9223372036854775808}'],
+        ['Order', '{"id":"-9223372036854775809"}'],
+        ['Order', '{"id":"0000000000000000000000009007199254740993"}'],
+        ['Order', '{"id":"9007199254740993"}'],
+        ['Order', '{"id":"-"}'],
+        ['Order', '{"id":"1\\u0032"}'],
+        ['Order', '{"price":1e400,"n":0}'],
+        ['Order', '{"price":-1e-400}'],
+        ['Order', '{"price":0.1e1,"note":"\\ud83d\\ude00\\u00e9\\/"}'],
+        ['Order', '{"price":123456789012345678901234567890.5e-3}'],
+        ['Order', '{"price":-0}'],
+        ['Order', '{"note":"\\ud83d"}'],
+        ['Order', '{"note":"\\ude00"}'],
+        ['Order', '{"note":"\\ud83d\\u0041"}'],
+        ['Order', '{"note":"\\u12"}'],
+        ['Order', '{"note":"\\é"}'],
+        ['Order', raw('{"note":"中文', [0xff], '"}')],
+        ['Order', raw('{"note":"中', [0xe4, 0xb8], '"}')],
+        ['Order', raw('{"note":"', [0xed, 0xa0, 0x80], '"}')],
+        ['Order', raw('{"note":"\\', [0xc3, 0xa9], '"}')],
+        ['Order', raw('{"zz":"', [0xf4, 0x90, 0x80, 0x80], '","id":1}')],
+        ['Order', '{"no\\u0074e":"x","id":1}'],
+        ['Order', '{"id":1,"id":2}'],
+        ['Order', '{"zz":{"a":[1,{"b":"\\q"}]}}'],
+        ['Order', '{"zz":[[[[[[[[[[[[1]]]]]]]]]]]]}'],
+        ['Order', '{"names":{"12":"a","-0":"b","01":"c"}}'],
+        ['Order', '{"names":{"9223372036854775808":"a"}}'],
+        ['Order', '{"names":{"1\\u0032":"a"}}'],
+        ['Order', '{"counts":{"a\\nb":1,"":2}}'],
+        ['Order', '{"uid":"123e4567-e89b-12d3-a456-426614174000"}'],
+        ['Order', '{"uid":"123E4567-E89B-12D3-A456-42661417400G"}'],
+        ['Order', '{"tags":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],"flags":[true,false,true]}'],
+        ['Order', `{"counts":{${Array.from({ length: 200 }, (_, i) => `"k${i}":${i}`).join(',')}}}`],
+        ['Order', '{"items":[{"title":"a","blob":"3q2-7w"},{"title":"b","blob":"3q2+7w=="}]}'],
+        ['Order', '{"items":[{"title":"a","blob":"3q2+7w="}]}'],
+        ['Order', '{"items":[{"title":"a","blob":"3q2*7w=="}]}'],
+        ['Order', '{"items":[{"title":"a","blob":"\\u0033q2+7w=="}]}'],
+        ['Order', '{"items":[{"blob":""}]}'],
+        ['Order', '{"ok":null,"note":null}'],
+        ['Order', ' \t\r\n{ "id" : 1 } \n'],
+        ['Order', '{"id":1}{'],
+        ['U', '{"a":1}'],
+        ['U', '{"a":1,"b":"x"}'],
+        ['U', '{}'],
+        ['Deep', '{"next":{"next":{"next":{"next":{}}}}}'],
+        ['Keys', '{"blob":"","byDouble":{"1.5":1,"-2e3":2,"0":3}}'],
+        ['Keys', '{"blob":"","byDouble":{" 1":1}}'],
+        ['Keys', '{"blob":"","byDouble":{"0x10":1}}'],
+        ['Keys', '{"blob":"","byDouble":{"Infinity":1}}'],
+        ['Keys', '{"blob":"","byDouble":{"abc":1}}'],
+        ['Keys', '{"blob":"","byBool":{"true":"t","false":"f"}}'],
+        ['Keys', '{"blob":"","byBool":{"yes":"t"}}'],
+        ['Keys', '{"blob":"","byBinary":{"AAE=":1,"_-8":2}}'],
+        ['Keys', '{"blob":"","byUuid":{"123e4567-e89b-12d3-a456-426614174000":1}}'],
+        ['Keys', '{"blob":"","bySmall":{"-128":[1,"2"],"127":[]}}'],
+        ['Keys', '{"blob":"","bySmall":{"128":[]}}'],
+        ['Keys', '{"blob":"","next":{"blob":"AA"}}'],
+        ['Keys', '{"blob":"","next":{}}'],
+        ['Keys', '{}'],
+      ];
+      for (const [name, json] of cases) {
+        for (const limit of LIMITS) {
+          const { twin, nat } = pair(doc, name, compact, limit);
+          for (const unknownFields of ['skip', 'reject'] as const) {
+            const body = Buffer.from(json);
+            const expected = outcome(() => twin.fromJSON(body, { unknownFields }));
+            expect(outcome(() => nat.fromJSON(body, { unknownFields })), `${name} ${body.toString()}`).toStrictEqual(expected);
+            if ('bytes' in expected) {
+              const wire = Buffer.from(expected.bytes, 'hex');
+              for (const i64 of ['number', 'string'] as const) {
+                expect(outcome(() => nat.toJSON(wire, { i64 }))).toStrictEqual(outcome(() => twin.toJSON(wire, { i64 })));
+              }
+            }
+          }
+        }
+      }
+    });
+
+    test('results larger than the 64 KiB scratch buffer come back whole', () => {
+      const doc = thrift.parse(IDL);
+      const { twin, nat } = pair(doc, 'Order', compact);
+      const items = Array.from({ length: 3000 }, (_, i) => `{"title":"标题 ${i} ${'x'.repeat(i % 40)}","id":${i * 1e6},"blob":"AQIDBA=="}`);
+      const json = `{"id":1,"items":[${items.join(',')}]}`;
+      const wire = nat.fromJSON(json);
+      expect(wire.length).toBeGreaterThan(64 * 1024);
+      expect(Buffer.from(wire).equals(Buffer.from(twin.fromJSON(json)))).toBe(true);
+      const back = nat.toJSON(wire);
+      expect(back.length).toBeGreaterThan(64 * 1024);
+      expect(back.equals(twin.toJSON(wire))).toBe(true);
+      // The next small result is not mixed up with the large one kept in the addon.
+      expect(Buffer.from(nat.fromJSON('{"id":2}')).equals(Buffer.from(twin.fromJSON('{"id":2}')))).toBe(true);
+    });
+
+    test('wire messages: truncated, wrong types, bad lengths, bad UTF-8, non-finite doubles, trailing bytes', () => {
+      const doc = thrift.parse(IDL + EXTRA_IDL);
+      const codec = doc.codec('Order', { protocol: compact ? 'compact' : 'binary' });
+      const { twin, nat } = pair(doc, 'Order', compact);
+      const wire = codec.fromJSON('{"id":-5,"items":[{"title":"中文\\n\\"x","id":7,"blob":"AQID"}],"names":{"1":"a"},"price":2.5e-7,"ok":true,"tags":[3],"uid":"123e4567-e89b-12d3-a456-426614174000","flags":[true],"counts":{"c":1}}').slice();
+      const variants: Uint8Array[] = [wire];
+      for (let i = 0; i <= wire.length; i++) variants.push(wire.subarray(0, i));
+      for (let i = 0; i < wire.length; i++) {
+        for (const byte of [0x00, 0x01, 0x02, 0x0b, 0x0c, 0x0f, 0x7f, 0x80, 0xff]) {
+          const b = Buffer.from(wire);
+          b[i] = byte;
+          variants.push(b);
+        }
+      }
+      variants.push(Buffer.concat([wire, Buffer.from([0])]));
+      for (const bytes of variants) {
+        for (const i64 of ['number', 'string'] as const) {
+          expect(outcome(() => nat.toJSON(bytes, { i64 }))).toStrictEqual(outcome(() => twin.toJSON(bytes, { i64 })));
+        }
+      }
+    });
+  });
+});
+
+describe.each([false, true])('fromJSONTo into a LinkBuffer (native=%s)', (useNative) => {
+  test.runIf(!useNative || native.loaded)('writes what fromJSON returns, after what the buffer holds, and nothing on error', () => {
+    const doc = thrift.parse(IDL);
+    for (const compact of [false, true]) {
+      const desc = buildDescriptor(doc.struct('Order'), (key) => doc.structByKey(key));
+      const transcoder = new ThriftJsonTranscoder(desc, { compact, maxDepth: 64, maxSize: 1 << 22 }, useNative);
+      expect(transcoder.isNative).toBe(useNative);
+      const small = '{"id":1,"note":"短"}';
+      // Bigger than any reservation made so far: the native path's outgrow branch.
+      const big = JSON.stringify({ id: 2, items: Array.from({ length: 300 }, (_, i) => ({ title: `标题 ${i} title`, id: i })) });
+      const out = new LinkBuffer();
+      out.writeBinary(Buffer.from('hdr'));
+      let total = 3;
+      for (const body of [small, big, small, big]) {
+        const n = transcoder.fromJSONTo(body, out);
+        expect(n).toBe(transcoder.fromJSON(body).length);
+        total += n;
+      }
+      expect(() => transcoder.fromJSONTo('{"id":"x"}', out)).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', offset: 6, path: 'id' }));
+      out.flush();
+      expect(out.length).toBe(total);
+      const all = Buffer.from(out.next(total));
+      const expected = Buffer.concat([Buffer.from('hdr'), ...[small, big, small, big].map((b) => Buffer.from(transcoder.fromJSON(b)))]);
+      expect(all.equals(expected)).toBe(true);
+      out.release();
+    }
+  });
+
+  test('codec.fromJSONTo is the codec path', () => {
+    const doc = thrift.parse(IDL);
+    const codec = doc.codec('Order', { protocol: 'compact' });
+    const out = new LinkBuffer();
+    const n = codec.fromJSONTo('{"id":"9007199254740993"}', out);
+    out.flush();
+    expect(Buffer.from(out.next(n)).equals(Buffer.from(codec.fromJSON('{"id":"9007199254740993"}')))).toBe(true);
+    expect(codec.decode(codec.fromJSON('{"id":"9007199254740993"}')).id).toBe(9007199254740993n);
+  });
+});
