@@ -7,10 +7,10 @@
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import { CompactType } from '../../thrift/wire-types.js';
-import { decodeBase64, decodedSize } from './base64.js';
-import { ByteSink, varintSize } from './byte-sink.js';
+import { decodeBase64, decodedSize } from '../base64.js';
+import { ByteSink, varintSize } from '../byte-sink.js';
 import { Kind, type FieldDesc, type StructDesc, type TypeDesc } from './descriptor.js';
-import { JsonReader, latin1Text } from './json-reader.js';
+import { JsonReader, latin1Text } from '../json-reader.js';
 import { constInt, writeConst } from './default-value.js';
 import { fieldHeaderCompact, patchI32, writeDouble, writeUuid } from './wire-write.js';
 

@@ -1,5 +1,5 @@
 /**
- * Base64 for `binary` fields. Decoding accepts the standard and the URL-safe alphabets, with or
+ * Base64 for Thrift `binary` and Protobuf `bytes` fields. Decoding accepts the standard and the URL-safe alphabets, with or
  * without `=` padding (as Kitex's JSON generic call accepts what Go's encoders produce); encoding
  * writes standard padded base64, as Go's encoding/json does for []byte.
  */

@@ -4,7 +4,7 @@
  * field. It validates as it goes: UTF-8 inside strings, escapes, number grammar, nesting depth.
  * Errors are HeddleErrors naming the byte offset and the field path being read.
  */
-import { ErrorCode, HeddleError } from '../../errors.js';
+import { ErrorCode, HeddleError } from '../errors.js';
 import type { ByteSink } from './byte-sink.js';
 
 /**
