@@ -98,6 +98,15 @@ export class JsonReader {
     return this.fail(ErrorCode.ERR_BAD_VALUE, `malformed JSON: expected ${what}, found '${String.fromCharCode(this.src[offset]!)}'`, offset);
   }
 
+  /** The error for a value of the wrong JSON type where `expected` was due (or malformed JSON). */
+  wrongType(expected: string): HeddleError {
+    const c = this.peek();
+    const found =
+      c === 0x22 ? 'a string' : c === 0x7b ? 'an object' : c === 0x5b ? 'an array' : c === 0x74 || c === 0x66 ? 'a boolean' : c === 0x6e ? 'null' : c === -1 ? 'the end of the input' : c === 0x2d || (c >= 0x30 && c <= 0x39) ? 'a number' : undefined;
+    if (found === undefined) return this.malformed('a value');
+    return this.fail(c === -1 ? ErrorCode.ERR_TRUNCATED : ErrorCode.ERR_BAD_VALUE, `expected ${expected}, found ${found}`);
+  }
+
   /**
    * After '{' (or after ','): scans the next member name, checked to be a string, and returns the
    * offset of its closing quote; `keyAt` is where the name starts.

@@ -12,6 +12,7 @@ import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
 import type { TranscodeLimits } from './from-json.js';
 import { formatPath, type PathStack } from '../json-reader.js';
 import { i64Text, writeJsonString } from '../json-writer.js';
+import { readVarint64, varint, VARINT_TOO_LONG, VARINT_TRUNCATED } from '../varint.js';
 
 /** Options of `codec.toJSON`. */
 export interface ToJSONOptions {
@@ -99,24 +100,15 @@ class WireReader {
   private hi = 0;
   private lo = 0;
   private varint64(): void {
-    let lo = 0;
-    let hi = 0;
-    for (let i = 0; i < 10; i++) {
-      const c = this.u8('an i64');
-      const bits = c & 0x7f;
-      const shift = 7 * i;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) {
-        lo |= bits << 28;
-        hi |= bits >>> 4;
-      } else hi |= bits << (shift - 32);
-      if (c < 0x80) {
-        this.lo = lo;
-        this.hi = hi;
-        return;
-      }
+    const next = readVarint64(this.src, this.pos, this.end);
+    if (next === VARINT_TRUNCATED) {
+      this.pos = this.end;
+      throw this.fail(ErrorCode.ERR_TRUNCATED, 'input ends inside an i64');
     }
-    throw this.fail(ErrorCode.ERR_BAD_VALUE, 'varint of an i64 is too long', this.pos - 10);
+    if (next === VARINT_TOO_LONG) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'varint of an i64 is too long', this.pos);
+    this.pos = next;
+    this.lo = varint.lo;
+    this.hi = varint.hi;
   }
 
   private count(n: number, at: number, what: string): void {
