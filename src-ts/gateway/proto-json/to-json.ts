@@ -173,8 +173,9 @@ export class ProtoWireReader {
       if (wire !== f.wire && !(wire === Wire.LEN && f.repeated && f.wire !== Wire.LEN && f.kind !== PKind.GROUP)) {
         throw this.fail(ErrorCode.ERR_BAD_TYPE, `field '${f.name}' of ${desc.fullName} has wire type ${wire}, expected ${f.wire}`, tagAt);
       }
-      // A closed enum's unknown numbers are unknown fields, not values, as decoders treat them.
-      if (f.kind === PKind.ENUM && wire === Wire.VARINT && f.enumType!.closed && !f.enumType!.names.has(this.lo)) continue;
+      // A singular closed enum's unknown numbers are unknown fields, not values, as
+      // @bufbuild/protobuf reads them (it keeps them in lists and maps).
+      if (f.kind === PKind.ENUM && !f.repeated && f.enumType!.closed && !f.enumType!.names.has(this.lo)) continue;
       this.reserve(top + OCC);
       const occ = this.occ;
       occ[top] = f.index;
@@ -429,7 +430,6 @@ export class ProtoWireReader {
   private packed(f: PField, start: number, end: number, count: number): number {
     const size = f.wire === Wire.I32 ? 4 : f.wire === Wire.I64 ? 8 : 0;
     if (size > 0 && (end - start) % size !== 0) throw this.fail(ErrorCode.ERR_TRUNCATED, `packed ${f.name} is not a whole number of ${size}-byte values`, start);
-    const closed = f.kind === PKind.ENUM && f.enumType!.closed ? f.enumType! : undefined;
     let p = start;
     while (p < end) {
       if (size > 0) {
@@ -441,7 +441,6 @@ export class ProtoWireReader {
       this.pos = p;
       this.varint64(end);
       p = this.pos;
-      if (closed !== undefined && !closed.names.has(this.lo)) continue;
       if (count++ > 0) sink.byte(0x2c);
       this.varintJson(f, this.hi, this.lo);
     }
@@ -462,7 +461,6 @@ export class ProtoWireReader {
       const start = this.occ[at + 2]!;
       const end = this.occ[at + 3]!;
       const entry = this.mapEntry(key, value, start, end);
-      if (entry === undefined) continue;
       const found = entries.get(entry.key);
       if (found === undefined) {
         entries.set(entry.key, spans.length);
@@ -497,9 +495,9 @@ export class ProtoWireReader {
 
   /**
    * Reads one map entry in `[start, end)`: its key as the JavaScript property key, and where its
-   * value is (wire NONE: absent). Undefined when the value is an unknown number of a closed enum.
+   * value is (wire NONE: absent).
    */
-  private mapEntry(key: PField, value: PField, start: number, end: number): { key: string; wire: number; start: number; end: number } | undefined {
+  private mapEntry(key: PField, value: PField, start: number, end: number): { key: string; wire: number; start: number; end: number } {
     let keyText: string | undefined;
     let wire = NONE;
     let vStart = 0;
@@ -538,15 +536,6 @@ export class ProtoWireReader {
         vStart = valueStart;
         vEnd = valueEnd;
       }
-    }
-    if (value.kind === PKind.ENUM && value.enumType!.closed) {
-      let n = 0;
-      if (wire !== NONE) {
-        this.pos = vStart;
-        this.varint64(vEnd);
-        n = this.lo;
-      }
-      if (!value.enumType!.names.has(n)) return undefined;
     }
     return { key: keyText ?? (key.kind === PKind.STRING ? '' : key.kind === PKind.BOOL ? 'false' : '0'), wire, start: vStart, end: vEnd };
   }
