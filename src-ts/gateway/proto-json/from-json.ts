@@ -109,7 +109,7 @@ export class ProtoWriter {
         if (seen[field.index] === 1) throw r.fail(ErrorCode.ERR_BAD_VALUE, `field '${field.name}' of ${desc.fullName} is set twice`, keyAt);
         seen[field.index] = 1;
         next = field.index + 1;
-        r.path.push(field.name);
+        r.path.push(field.jsonName);
         const isNull = r.peek() === 0x6e;
         // A null scalar in a oneof leaves the oneof alone, as @bufbuild/protobuf reads it.
         if (field.oneof >= 0 && !(isNull && field.kind < PKind.ENUM)) {

@@ -144,7 +144,7 @@ function value(r: ProtoWireReader, desc: PMessage, base: number, at: number, dep
     for (let i = 0; i < 8; i++) f64Bytes[i] = r.src[start + i]!;
     if (!Number.isFinite(f64[0]!)) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'google.protobuf.Value cannot hold NaN or Infinity in JSON', start);
   }
-  r.path.push(field.name);
+  r.path.push(field.jsonName);
   r.singular(field, last, base + member, depth);
   r.path.pop();
 }

@@ -104,7 +104,7 @@ export class ProtoWireReader {
       const mark = sink.pos;
       if (any) sink.byte(0x2c);
       sink.bytes(f.jsonKey, 0, f.jsonKey.length);
-      this.path.push(f.name);
+      this.path.push(f.jsonName);
       let keep = true;
       if (head === NONE) this.defaultJson(f);
       else if (f.mapKey !== undefined) this.map(f, base + f.index, depth);
