@@ -51,12 +51,12 @@ export interface PField {
   required: boolean;
   /** Index of the real oneof it belongs to, or -1. */
   oneof: number;
-  enumType?: PEnum;
+  enumType: PEnum | undefined;
   /** The message type (message, group, and the value of a message map). */
-  message?: () => PMessage;
+  message: (() => PMessage) | undefined;
   /** For maps: the entry's key (number 1) and value (number 2). */
-  mapKey?: PField;
-  mapValue?: PField;
+  mapKey: PField | undefined;
+  mapValue: PField | undefined;
 }
 
 export interface PMessage {
@@ -78,6 +78,35 @@ export interface PMessage {
 const utf8 = new TextEncoder();
 
 type ValueKind = Exclude<FieldKind, { kind: 'map' }>;
+type ValueShape = Pick<PField, 'kind' | 'wire' | 'enumType' | 'message'>;
+
+/**
+ * A field with every property set, always in the same order: the transcoders read fields in
+ * their hottest loops, and one object shape keeps those reads monomorphic.
+ */
+function fieldOf(
+  number: number, name: string, jsonName: string, repeated: boolean, packed: boolean, implicit: boolean, required: boolean,
+  oneof: number, shape: ValueShape,
+): PField {
+  return {
+    index: number - 1,
+    number,
+    name,
+    jsonName,
+    jsonKey: utf8.encode(`${JSON.stringify(jsonName)}:`),
+    kind: shape.kind,
+    wire: shape.wire,
+    repeated,
+    packed,
+    implicit,
+    required,
+    oneof,
+    enumType: shape.enumType,
+    message: shape.message,
+    mapKey: undefined,
+    mapValue: undefined,
+  };
+}
 
 const SCALAR_KIND: Record<ScalarType, PKind> = {
   int32: PKind.INT32, sint32: PKind.SINT32, sfixed32: PKind.SFIXED32, uint32: PKind.UINT32, fixed32: PKind.FIXED32,
@@ -167,56 +196,33 @@ export class ProtoJsonTables {
   }
 
   private field(f: FieldInfo, index: number, oneof: number): PField {
-    const base = {
-      index,
-      number: f.number,
-      name: f.name,
-      jsonName: f.jsonName,
-      jsonKey: utf8.encode(`${JSON.stringify(f.jsonName)}:`),
-      repeated: f.repeated,
-      packed: f.packed,
-      implicit: f.presence === 'implicit',
-      required: f.required,
-      oneof,
-    };
     if (f.kind === 'map') {
-      const mapKey = this.plain('key', 1, { kind: 'scalar', scalar: f.key });
-      const mapValue = this.plain('value', 2, f.value);
-      return { ...base, kind: PKind.MESSAGE, wire: Wire.LEN, mapKey, mapValue };
+      const mapKey = fieldOf(1, 'key', 'key', false, false, false, false, -1, this.kindOf({ kind: 'scalar', scalar: f.key }));
+      const mapValue = fieldOf(2, 'value', 'value', false, false, false, false, -1, this.kindOf(f.value));
+      const field = fieldOf(f.number, f.name, f.jsonName, true, false, false, f.required, -1, { kind: PKind.MESSAGE, wire: Wire.LEN, enumType: undefined, message: undefined });
+      field.index = index;
+      field.mapKey = mapKey;
+      field.mapValue = mapValue;
+      return field;
     }
-    return { ...base, ...this.kindOf(f) };
+    const field = fieldOf(f.number, f.name, f.jsonName, f.repeated, f.packed, f.presence === 'implicit', f.required, oneof, this.kindOf(f));
+    field.index = index;
+    return field;
   }
 
-  /** A map entry's key or value field. */
-  private plain(name: string, number: number, kind: ValueKind): PField {
-    return {
-      index: number - 1,
-      number,
-      name,
-      jsonName: name,
-      jsonKey: utf8.encode(`"${name}":`),
-      repeated: false,
-      packed: false,
-      implicit: false,
-      required: false,
-      oneof: -1,
-      ...this.kindOf(kind),
-    };
-  }
-
-  private kindOf(f: ValueKind): Pick<PField, 'kind' | 'wire' | 'enumType' | 'message'> {
+  private kindOf(f: ValueKind): ValueShape {
     switch (f.kind) {
       case 'scalar': {
         const kind = SCALAR_KIND[f.scalar];
-        return { kind, wire: wireOf(kind) };
+        return { kind, wire: wireOf(kind), enumType: undefined, message: undefined };
       }
       case 'enum':
-        return { kind: PKind.ENUM, wire: Wire.VARINT, enumType: this.enumOf(f.enum) };
+        return { kind: PKind.ENUM, wire: Wire.VARINT, enumType: this.enumOf(f.enum), message: undefined };
       case 'message': {
         const kind = f.group ? PKind.GROUP : PKind.MESSAGE;
         let resolved: PMessage | undefined;
         const target = f.message;
-        return { kind, wire: wireOf(kind), message: () => (resolved ??= this.message(target())) };
+        return { kind, wire: wireOf(kind), enumType: undefined, message: () => (resolved ??= this.message(target())) };
       }
     }
   }

@@ -12,6 +12,7 @@ import { transcodeJsonBody } from '../json-body.js';
 import { JsonReader, latin1Text } from '../json-reader.js';
 import { PKind, Wire, Wkt, type PField, type PMessage, type ProtoJsonTables } from './descriptor.js';
 import { exactInteger } from './decimal.js';
+import { MapKeys } from './map-keys.js';
 import { readWellKnown } from './from-json-wkt.js';
 
 /** Options of Protobuf `codec.fromJSON`. */
@@ -88,7 +89,9 @@ export class ProtoWriter {
     const r = reader;
     if (r.peek() !== 0x7b) throw reader.wrongType('an object');
     r.pos++;
-    const seen = new Uint8Array(desc.fields.length);
+    // Fields seen so far: bits of a number for up to 31 fields (no allocation), else bytes.
+    const many = desc.fields.length > 31 ? new Uint8Array(desc.fields.length) : undefined;
+    let bits = 0;
     const oneofs = desc.oneofCount === 0 ? undefined : new Int32Array(desc.oneofCount).fill(-1);
     let next = 0;
     if (!r.empty(0x7d)) {
@@ -106,8 +109,12 @@ export class ProtoWriter {
           r.skipValue(depth, this.limits.maxDepth);
           continue;
         }
-        if (seen[field.index] === 1) throw r.fail(ErrorCode.ERR_BAD_VALUE, `field '${field.name}' of ${desc.fullName} is set twice`, keyAt);
-        seen[field.index] = 1;
+        const index = field.index;
+        if (many === undefined ? (bits & (1 << index)) !== 0 : many[index] === 1) {
+          throw r.fail(ErrorCode.ERR_BAD_VALUE, `field '${field.name}' of ${desc.fullName} is set twice`, keyAt);
+        }
+        if (many === undefined) bits |= 1 << index;
+        else many[index] = 1;
         next = field.index + 1;
         r.path.push(field.jsonName);
         const isNull = r.peek() === 0x6e;
@@ -126,7 +133,7 @@ export class ProtoWriter {
     }
     if (desc.hasRequired) {
       for (const f of desc.fields) {
-        if (f.required && seen[f.index] !== 1) {
+        if (f.required && (many === undefined ? (bits & (1 << f.index)) === 0 : many[f.index] !== 1)) {
           throw r.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.name}' of ${desc.fullName} is missing`, r.pos - 1);
         }
       }
@@ -348,6 +355,7 @@ export class ProtoWriter {
    * (`1e3`, `5.0`) are accepted when the value is whole, as ProtoJSON allows.
    */
   integerHalves(kind: PKind, c: number): void {
+    if (this.smallInteger(kind, c)) return;
     const r = reader;
     let start: number;
     let end: number;
@@ -393,6 +401,55 @@ export class ProtoWriter {
       }
     }
     if (!ok) throw r.fail(ErrorCode.ERR_BAD_VALUE, `${latin1Text(b, start, end)} is out of range for ${kindName(kind)}`, at);
+  }
+
+  /**
+   * The common case in one pass: up to 15 plain digits (exact in a double), optionally negative,
+   * unquoted or alone in a string, in range for `kind`. Returns false, consuming nothing, for
+   * anything else, which {@link integerHalves} then reads the general way.
+   */
+  private smallInteger(kind: PKind, c: number): boolean {
+    const r = reader;
+    const b = r.src;
+    const quoted = c === 0x22;
+    let p = quoted ? r.pos + 1 : r.pos;
+    const negative = b[p] === 0x2d;
+    if (negative) p++;
+    const first = p;
+    let m = 0;
+    let d = b[p]! - 0x30;
+    // A leading zero is only the number 0 itself.
+    if (d === 0) {
+      p++;
+      d = b[p]! - 0x30;
+      if (d >= 0 && d <= 9) return false;
+    } else {
+      while (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        d = b[++p]! - 0x30;
+      }
+    }
+    const n = p - first;
+    if (n === 0 || n > 15) return false;
+    const next = b[p];
+    if (quoted ? next !== 0x22 : next === 0x2e || next === 0x65 || next === 0x45) return false;
+    const unsigned = kind === PKind.UINT32 || kind === PKind.FIXED32 || kind === PKind.UINT64 || kind === PKind.FIXED64;
+    if (negative) {
+      if (unsigned && m !== 0) return false;
+      if (kind < PKind.INT64 && m > 2147483648) return false;
+      m = -m;
+    } else if (kind < PKind.INT64 && m > (unsigned ? 4294967295 : 2147483647)) return false;
+    r.pos = quoted ? p + 1 : p;
+    if (m >= -2147483648 && m <= 2147483647) {
+      r.lo = m | 0;
+      r.hi = m < 0 ? -1 : 0;
+      return true;
+    }
+    const lo = m % 4294967296;
+    r.lo = lo | 0;
+    r.hi = ((m - lo) / 4294967296) | 0;
+    if (m < 0 && lo !== 0) r.hi -= 1;
+    return true;
   }
 
   list(field: PField, depth: number): void {
@@ -454,24 +511,20 @@ export class ProtoWriter {
     const key = field.mapKey!;
     const value = field.mapValue!;
     const valueNull = value.kind === PKind.MESSAGE ? value.message!().wkt === Wkt.VALUE : value.kind === PKind.ENUM && value.enumType!.isNullValue;
-    let keys: Set<string> | undefined;
-    let first: string | undefined;
+    const keys = new MapKeys(reader, key.kind === PKind.STRING);
     r.path.push(0);
     const top = r.path.length - 1;
     do {
       const close = r.memberName();
       const keyAt = r.keyAt;
+      const start = r.start;
+      const escaped = r.escaped;
       r.path[top] = -1 - keyAt;
       const entryStart = sink.pos;
       tag(field.number, Wire.LEN);
       const lenAt = beginLen();
-      const keyText = this.mapKey(key, r.start, close, r.escaped, keyAt);
-      if (first === undefined) first = keyText;
-      else {
-        keys ??= new Set([first]);
-        if (keys.has(keyText)) throw r.fail(ErrorCode.ERR_BAD_VALUE, `duplicate map key ${r.keyName(keyAt)}`, keyAt);
-        keys.add(keyText);
-      }
+      this.mapKey(key, start, close, escaped, keyAt);
+      if (!keys.add(start, close, escaped)) throw r.fail(ErrorCode.ERR_BAD_VALUE, `duplicate map key ${r.keyName(keyAt)}`, keyAt);
       r.expect(0x3a, "':'");
       if (r.peek() === 0x6e && !valueNull) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'a map value must not be null');
       if (value.kind === PKind.GROUP) throw r.fail(ErrorCode.ERR_BAD_TYPE, 'groups cannot be map values');
@@ -482,14 +535,13 @@ export class ProtoWriter {
     r.path.pop();
   }
 
-  /** Writes a map key (field 1) from the member name `[start, end)`; returns its canonical text for duplicate checks. */
-  private mapKey(key: PField, start: number, end: number, escaped: boolean, keyAt: number): string {
+  /** Writes a map key (field 1) from the member name `[start, end)`; an integer or bool key is left in the reader's hi/lo. */
+  private mapKey(key: PField, start: number, end: number, escaped: boolean, keyAt: number): void {
     const r = reader;
     if (key.kind === PKind.STRING) {
       tag(1, Wire.LEN);
-      const before = sink.pos;
       this.stringContent(start, end, escaped);
-      return Buffer.from(sink.buf.buffer, sink.buf.byteOffset + before, sink.pos - before).toString('latin1');
+      return;
     }
     if (escaped) throw r.fail(ErrorCode.ERR_BAD_VALUE, `bad map key ${r.keyName(keyAt)} for ${kindName(key.kind)}`, keyAt);
     if (key.kind === PKind.BOOL) {
@@ -497,7 +549,9 @@ export class ProtoWriter {
       if (text !== 'true' && text !== 'false') throw r.fail(ErrorCode.ERR_BAD_VALUE, `bad map key ${r.keyName(keyAt)}: expected "true" or "false"`, keyAt);
       tag(1, Wire.VARINT);
       sink.byte(text === 'true' ? 1 : 0);
-      return text;
+      r.hi = 0;
+      r.lo = text === 'true' ? 1 : 0;
+      return;
     }
     // Integer keys: the key's quoted text is read as the integer field's string form.
     const saved = r.pos;
@@ -505,10 +559,7 @@ export class ProtoWriter {
     tag(1, key.wire);
     this.integer(key.kind, 0x22);
     r.pos = saved;
-    return `${r.hi}:${r.lo}`;
   }
-
-
 }
 
 /** Writes a field tag. */

@@ -26,6 +26,7 @@ export interface ProtoToJSONOptions {
 }
 
 export const sink = new ByteSink();
+let sharedOcc = new Int32Array(1024);
 
 /** Ints per recorded occurrence: field index, wire type, value start, value end, next occurrence. */
 const OCC = 5;
@@ -57,8 +58,9 @@ export function protoWireToJson(bytes: Uint8Array, desc: PMessage, tables: Proto
 export class ProtoWireReader {
   readonly path: PathStack = [];
   pos = 0;
-  /** Occurrence records of the messages being written, innermost last; see {@link scan}. */
-  occ = new Int32Array(1024);
+  /** Occurrence records of the messages being written, innermost last; see {@link scan}. Shared
+   * across calls (transcoding runs no user code, so it never re-enters). */
+  occ = sharedOcc;
   top = 0;
   /** Set by {@link varint64}. */
   hi = 0;
@@ -199,6 +201,8 @@ export class ProtoWireReader {
     const next = new Int32Array(Math.max(size, this.occ.length * 2));
     next.set(this.occ);
     this.occ = next;
+    // Kept for the next call, unless one huge message grew it past what is worth holding on to.
+    if (next.length <= 1 << 20) sharedOcc = next;
   }
 
   /** Skips a group's fields from `p`; returns where its end tag starts and leaves pos after it. */
@@ -455,53 +459,169 @@ export class ProtoWireReader {
   map(f: PField, slot: number, depth: number): void {
     const key = f.mapKey!;
     const value = f.mapValue!;
-    const entries = new Map<string, number>();
-    const spans: number[] = [];
+    /** Per entry: key start, key end (NONE: absent), value wire type (NONE: absent), value start, value end. */
+    const entries: number[] = [];
     for (let at = this.occ[slot]!; at !== NONE; at = this.occ[at + 4]!) {
-      const start = this.occ[at + 2]!;
-      const end = this.occ[at + 3]!;
-      const entry = this.mapEntry(key, value, start, end);
-      const found = entries.get(entry.key);
-      if (found === undefined) {
-        entries.set(entry.key, spans.length);
-        spans.push(entry.wire, entry.start, entry.end);
-      } else {
-        spans[found] = entry.wire;
-        spans[found + 1] = entry.start;
-        spans[found + 2] = entry.end;
-      }
+      this.mapEntry(key, value, this.occ[at + 2]!, this.occ[at + 3]!);
+      entries.push(this.keyStart, this.keyEnd, this.valueWire, this.valueStart, this.valueEnd);
     }
-    const keys = orderKeys([...entries.keys()]);
     sink.byte(0x7b);
-    let first = true;
     const message = value.kind === PKind.MESSAGE ? value.message!() : undefined;
-    for (const k of keys) {
-      const at = entries.get(k)!;
-      if (!first) sink.byte(0x2c);
-      first = false;
-      writeKey(k);
-      sink.byte(0x3a);
-      const wire = spans[at]!;
-      const start = spans[at + 1]!;
-      const end = spans[at + 2]!;
-      if (wire === NONE) {
-        if (message !== undefined) this.message(message, 0, 0, depth + 1);
-        else this.defaultJson(value);
-      } else if (message !== undefined) this.message(message, start, end, depth + 1);
-      else this.scalar(value, start, end);
+    if (this.inObjectOrder(key, entries)) {
+      for (let i = 0; i < entries.length; i += 5) {
+        if (i > 0) sink.byte(0x2c);
+        this.mapKeyJson(key, entries[i]!, entries[i + 1]!);
+        sink.byte(0x3a);
+        this.mapValueJson(value, message, entries[i + 2]!, entries[i + 3]!, entries[i + 4]!, depth);
+      }
+    } else {
+      // Repeated keys or keys a JavaScript object would reorder: order them as bufbuild's object does.
+      const byKey = new Map<string, number>();
+      for (let i = 0; i < entries.length; i += 5) {
+        const k = entries[i + 1] === NONE ? (key.kind === PKind.STRING ? '' : key.kind === PKind.BOOL ? 'false' : '0') : this.keyText(key, entries[i]!, entries[i + 1]!);
+        const found = byKey.get(k);
+        if (found === undefined) byKey.set(k, i);
+        else for (let j = 2; j < 5; j++) entries[found + j] = entries[i + j]!;
+      }
+      let first = true;
+      for (const k of orderKeys([...byKey.keys()])) {
+        const i = byKey.get(k)!;
+        if (!first) sink.byte(0x2c);
+        first = false;
+        writeKey(k);
+        sink.byte(0x3a);
+        this.mapValueJson(value, message, entries[i + 2]!, entries[i + 3]!, entries[i + 4]!, depth);
+      }
     }
     sink.byte(0x7d);
   }
 
+  private mapValueJson(value: PField, message: PMessage | undefined, wire: number, start: number, end: number, depth: number): void {
+    if (wire === NONE) {
+      if (message !== undefined) this.message(message, 0, 0, depth + 1);
+      else this.defaultJson(value);
+    } else if (message !== undefined) this.message(message, start, end, depth + 1);
+    else this.scalar(value, start, end);
+  }
+
   /**
-   * Reads one map entry in `[start, end)`: its key as the JavaScript property key, and where its
-   * value is (wire NONE: absent).
+   * Whether the entries can be written as they come: no key repeats (checked pairwise, so only
+   * for small maps) and array-index keys, which a JavaScript object puts first in ascending
+   * order, already come first and ascending.
    */
-  private mapEntry(key: PField, value: PField, start: number, end: number): { key: string; wire: number; start: number; end: number } {
-    let keyText: string | undefined;
-    let wire = NONE;
-    let vStart = 0;
-    let vEnd = 0;
+  private inObjectOrder(key: PField, entries: number[]): boolean {
+    const n = entries.length / 5;
+    if (n > 32) return false;
+    let lastIndex = -1;
+    let sawOther = false;
+    for (let i = 0; i < entries.length; i += 5) {
+      const index = entries[i + 1] === NONE ? (key.kind === PKind.STRING || key.kind === PKind.BOOL ? -1 : 0) : this.keyIndex(key, entries[i]!, entries[i + 1]!);
+      if (index >= 0) {
+        if (sawOther || index <= lastIndex) return false;
+        lastIndex = index;
+        continue;
+      }
+      sawOther = true;
+      // Index keys are distinct by ascending order; the others are compared with each other.
+      for (let j = 0; j < i; j += 5) if (this.sameKey(key, entries, i, j)) return false;
+    }
+    return true;
+  }
+
+  /** The key's value when it is a JavaScript array index (0 to 2^32-2), else -1. */
+  private keyIndex(key: PField, start: number, end: number): number {
+    const b = this.src;
+    if (key.kind === PKind.STRING) {
+      const n = end - start;
+      if (n === 0 || n > 10 || (b[start] === 0x30 && n > 1)) return -1;
+      let v = 0;
+      for (let i = start; i < end; i++) {
+        const d = b[i]! - 0x30;
+        if (d < 0 || d > 9) return -1;
+        v = v * 10 + d;
+      }
+      return v < 4294967295 ? v : -1;
+    }
+    if (key.kind === PKind.BOOL) return -1;
+    this.keyHalves(key, start, end);
+    const { hi, lo } = this;
+    switch (key.kind) {
+      case PKind.INT32: case PKind.SFIXED32: return lo >= 0 ? lo : -1;
+      case PKind.SINT32: return (lo & 1) === 0 ? lo >>> 1 : -1;
+      case PKind.UINT32: case PKind.FIXED32: return lo >>> 0 < 4294967295 ? lo >>> 0 : -1;
+      case PKind.SINT64: return (lo & 1) === 0 && hi >>> 1 === 0 && ((lo >>> 1) | (hi << 31)) >>> 0 < 4294967295 ? ((lo >>> 1) | (hi << 31)) >>> 0 : -1;
+      default: return hi === 0 && lo >>> 0 < 4294967295 ? lo >>> 0 : -1;
+    }
+  }
+
+  /** The key's integer into hi/lo (32-bit kinds: lo only, hi 0). */
+  private keyHalves(key: PField, start: number, end: number): void {
+    const b = this.src;
+    if (key.wire === Wire.VARINT) {
+      this.pos = start;
+      this.varint64(end);
+    } else {
+      this.lo = b[start]! | (b[start + 1]! << 8) | (b[start + 2]! << 16) | (b[start + 3]! << 24);
+      this.hi = key.wire === Wire.I64 ? b[start + 4]! | (b[start + 5]! << 8) | (b[start + 6]! << 16) | (b[start + 7]! << 24) : 0;
+    }
+    if (key.kind < PKind.INT64) this.hi = 0;
+    if (key.kind === PKind.BOOL) {
+      this.lo = (this.hi | this.lo) !== 0 ? 1 : 0;
+      this.hi = 0;
+    }
+  }
+
+  private sameKey(key: PField, entries: number[], i: number, j: number): boolean {
+    const si = entries[i]!, ei = entries[i + 1]!, sj = entries[j]!, ej = entries[j + 1]!;
+    if (ei === NONE || ej === NONE) {
+      if (ei === NONE && ej === NONE) return true;
+      // An absent key is the zero key.
+      const [s, e] = ei === NONE ? [sj, ej] : [si, ei];
+      if (key.kind === PKind.STRING) return s === e;
+      this.keyHalves(key, s, e);
+      return (this.hi | this.lo) === 0;
+    }
+    if (key.kind === PKind.STRING) {
+      if (ei - si !== ej - sj) return false;
+      const b = this.src;
+      for (let k = 0; k < ei - si; k++) if (b[si + k] !== b[sj + k]) return false;
+      return true;
+    }
+    this.keyHalves(key, si, ei);
+    const hi = this.hi, lo = this.lo;
+    this.keyHalves(key, sj, ej);
+    return hi === this.hi && lo === this.lo;
+  }
+
+  /** Writes a map key as a JSON string. */
+  private mapKeyJson(key: PField, start: number, end: number): void {
+    if (end === NONE) {
+      sink.ascii(key.kind === PKind.STRING ? '""' : key.kind === PKind.BOOL ? '"false"' : '"0"');
+      return;
+    }
+    if (key.kind === PKind.STRING) {
+      const bad = writeJsonString(sink, this.src, start, end);
+      if (bad >= 0) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'invalid UTF-8 in a map key', bad);
+      return;
+    }
+    // 64-bit integers are written quoted already.
+    const quoted = key.kind >= PKind.INT64 && key.kind <= PKind.FIXED64;
+    if (!quoted) sink.byte(0x22);
+    this.scalar(key, start, end);
+    if (!quoted) sink.byte(0x22);
+  }
+
+  /** Set by {@link mapEntry}. */
+  private keyStart = 0;
+  private keyEnd = NONE;
+  private valueWire = NONE;
+  private valueStart = 0;
+  private valueEnd = 0;
+
+  /** Reads one map entry in `[start, end)`: where its key and value are (NONE: absent; the last of each wins). */
+  private mapEntry(key: PField, value: PField, start: number, end: number): void {
+    this.keyEnd = NONE;
+    this.valueWire = NONE;
     let p = start;
     while (p < end) {
       const tagAt = p;
@@ -529,15 +649,15 @@ export class ProtoWireReader {
       p = w === Wire.SGROUP ? this.pos : valueEnd;
       if (number === 1) {
         if (w !== key.wire) throw this.fail(ErrorCode.ERR_BAD_TYPE, `map key has wire type ${w}, expected ${key.wire}`, tagAt);
-        keyText = this.keyText(key, valueStart, valueEnd);
+        this.keyStart = valueStart;
+        this.keyEnd = valueEnd;
       } else if (number === 2) {
         if (w !== value.wire) throw this.fail(ErrorCode.ERR_BAD_TYPE, `map value has wire type ${w}, expected ${value.wire}`, tagAt);
-        wire = w;
-        vStart = valueStart;
-        vEnd = valueEnd;
+        this.valueWire = w;
+        this.valueStart = valueStart;
+        this.valueEnd = valueEnd;
       }
     }
-    return { key: keyText ?? (key.kind === PKind.STRING ? '' : key.kind === PKind.BOOL ? 'false' : '0'), wire, start: vStart, end: vEnd };
   }
 
   private keyText(key: PField, start: number, end: number): string {
