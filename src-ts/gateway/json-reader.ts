@@ -186,6 +186,11 @@ export class JsonReader {
         continue;
       }
       if (c < 0x20) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'malformed JSON: control character in a string', p);
+      // Three-byte sequences led by E1-EC (most CJK text) need no range check beyond continuation bytes.
+      if (c >= 0xe1 && c <= 0xec && p + 2 < end && (b[p + 1]! & 0xc0) === 0x80 && (b[p + 2]! & 0xc0) === 0x80) {
+        p += 3;
+        continue;
+      }
       const n = utf8Length(b, p, end);
       if (n === 0) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'invalid UTF-8 in a JSON string', p);
       p += n;
