@@ -1,6 +1,8 @@
 // Every bad-input path of the ProtoJSON transcoders: the error code, the byte offset (of the JSON
 // body, or of the wire bytes) and the field path.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HeddleError } from '../protobuf/helpers/heddle.js';
 import { compileEdge, compileProto2 } from './proto-json-fixtures.js';
 
 const { root } = compileEdge();
@@ -204,5 +206,48 @@ describe('toJSON: bad wire bytes and values with no JSON form', () => {
   it('an Any whose type URL names no type of the root', () => {
     const url = Buffer.from('x/pj.Nope');
     wireRejects([0xa2, 0x02, url.length + 2, 0x0a, url.length, ...url], 'ERR_UNKNOWN_TYPE', 5, 'any');
+  });
+});
+
+describe('damaged input fails only with HeddleErrors', () => {
+  const good = '{"i64":"9007199254740993","text":"中文\\n","data":"AQID","colors":["RED",2],"items":[{"name":"x","ids":["1"],"child":{}}],' +
+    '"byName":{"k":{"name":"v"}},"byId":{"-5":"n"},"ts":"2024-01-01T00:00:00.5Z","dur":"1.5s","st":{"a":[1,null,{"b":true}]},' +
+    '"any":{"@type":"x/pj.Inner","name":"q"},"wInt64":"7","mask":"a.bC","pickText":"p","fl":"NaN"}';
+  const wire = codec.fromJSON(good);
+
+  it('fromJSON of mutated bodies', () => {
+    fc.assert(fc.property(fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), how: fc.constantFrom('set', 'cut', 'insert') }), { minLength: 1, maxLength: 4 }), (edits) => {
+      const body = Array.from(Buffer.from(good));
+      for (const e of edits) {
+        const at = body.length === 0 ? 0 : e.at % body.length;
+        if (e.how === 'set') body[at] = e.byte;
+        else if (e.how === 'cut') body.length = at;
+        else body.splice(at, 0, e.byte);
+      }
+      try {
+        const bytes = codec.fromJSON(Uint8Array.from(body));
+        // What it accepts is a message toJSON can render (or reject as a HeddleError).
+        codec.toJSON(bytes);
+      } catch (error) {
+        expect(error).toBeInstanceOf(HeddleError);
+      }
+    }), { numRuns: 3000 });
+  });
+
+  it('toJSON of mutated wire bytes', () => {
+    fc.assert(fc.property(fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), how: fc.constantFrom('set', 'cut', 'insert') }), { minLength: 1, maxLength: 4 }), (edits) => {
+      const bytes = Array.from(wire);
+      for (const e of edits) {
+        const at = bytes.length === 0 ? 0 : e.at % bytes.length;
+        if (e.how === 'set') bytes[at] = e.byte;
+        else if (e.how === 'cut') bytes.length = at;
+        else bytes.splice(at, 0, e.byte);
+      }
+      try {
+        codec.toJSON(Uint8Array.from(bytes));
+      } catch (error) {
+        expect(error).toBeInstanceOf(HeddleError);
+      }
+    }), { numRuns: 3000 });
   });
 });
