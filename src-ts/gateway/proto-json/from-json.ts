@@ -302,7 +302,7 @@ export class ProtoWriter {
       n = found;
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       const at = r.pos;
-      this.integerHalves(PKind.INT32, c);
+      if (!this.smallInteger(PKind.INT32, c)) this.integerHalves(PKind.INT32, c);
       n = r.lo;
       if (e.closed && !e.names.has(n)) throw r.fail(ErrorCode.ERR_BAD_VALUE, `${n} is not a value of closed enum ${e.fullName}`, at);
     } else if (c === 0x6e && e.isNullValue) {
@@ -317,7 +317,7 @@ export class ProtoWriter {
   /** An integer of `kind`, written in its wire form. */
   integer(kind: PKind, c: number): Written {
     const r = reader;
-    this.integerHalves(kind, c);
+    if (!this.smallInteger(kind, c)) this.integerHalves(kind, c);
     const hi = r.hi;
     const lo = r.lo;
     switch (kind) {
@@ -355,7 +355,6 @@ export class ProtoWriter {
    * (`1e3`, `5.0`) are accepted when the value is whole, as ProtoJSON allows.
    */
   integerHalves(kind: PKind, c: number): void {
-    if (this.smallInteger(kind, c)) return;
     const r = reader;
     let start: number;
     let end: number;
@@ -404,9 +403,9 @@ export class ProtoWriter {
   }
 
   /**
-   * The common case in one pass: up to 15 plain digits (exact in a double), optionally negative,
-   * unquoted or alone in a string, in range for `kind`. Returns false, consuming nothing, for
-   * anything else, which {@link integerHalves} then reads the general way.
+   * The common case in one pass, into the reader's hi/lo: up to 15 plain digits (exact in a
+   * double), optionally negative, unquoted or alone in a string, in range for `kind`. Returns
+   * false, consuming nothing, for anything else, which {@link integerHalves} then reads.
    */
   private smallInteger(kind: PKind, c: number): boolean {
     const r = reader;
