@@ -96,10 +96,22 @@ export class ProtoWriter {
     let next = 0;
     if (!r.empty(0x7d)) {
       do {
-        const close = r.memberName();
-        const keyAt = r.keyAt;
-        const field = this.lookup(desc, r.start, close, next);
-        r.expect(0x3a, "':'");
+        let field: PField | undefined;
+        let keyAt: number;
+        let close = -1;
+        // Members mostly come in field order: the next field's `"name":` is compared in place
+        // first, which saves scanning the name and looking it up.
+        const guess = desc.fields[next];
+        if (guess !== undefined && r.peek() === 0x22 && bytesAt(guess.jsonKey, r.src, r.pos)) {
+          keyAt = r.pos;
+          r.pos += guess.jsonKey.length;
+          field = guess;
+        } else {
+          close = r.memberName();
+          keyAt = r.keyAt;
+          field = this.lookup(desc, r.start, close, next);
+          r.expect(0x3a, "':'");
+        }
         if (field === undefined) {
           if (skipTypeKey && isTypeKey(r.src, keyAt, close)) {
             r.skipValue(depth, this.limits.maxDepth);
@@ -628,6 +640,14 @@ function numberTextEnd(b: Uint8Array, start: number, end: number): number {
     if (p === at) return -1;
   }
   return p;
+}
+
+/** Whether `src` holds the bytes of `expected` at `at`. */
+function bytesAt(expected: Uint8Array, src: Uint8Array, at: number): boolean {
+  const n = expected.length;
+  if (at + n > src.length) return false;
+  for (let i = 0; i < n; i++) if (src[at + i] !== expected[i]) return false;
+  return true;
 }
 
 function isTypeKey(b: Uint8Array, keyAt: number, close: number): boolean {
