@@ -60,3 +60,27 @@ export function u64Text(hi: number, lo: number): string {
   if (hi < 0x200000) return String(hi * 4294967296 + (lo >>> 0));
   return ((BigInt(hi) << 32n) | BigInt(lo >>> 0)).toString();
 }
+
+/** Writes the decimal digits of the safe integer `v` (|v| < 2^53), as String(v) would, without making the string. */
+export function writeSafeInteger(sink: ByteSink, v: number): void {
+  sink.ensure(17);
+  const b = sink.buf;
+  if (v < 0) {
+    b[sink.pos++] = 0x2d;
+    v = -v;
+  }
+  if (v < 10) {
+    b[sink.pos++] = 0x30 + v;
+    return;
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  let p = sink.pos + digits;
+  sink.pos = p;
+  while (v >= 10) {
+    const q = Math.floor(v / 10);
+    b[--p] = 0x30 + (v - q * 10);
+    v = q;
+  }
+  b[--p] = 0x30 + v;
+}

@@ -10,7 +10,7 @@ import { ErrorCode, HeddleError } from '../../errors.js';
 import { encodeBase64 } from '../base64.js';
 import { ByteSink } from '../byte-sink.js';
 import { formatPath, type PathStack } from '../json-reader.js';
-import { i64Text, u64Text, writeJsonString } from '../json-writer.js';
+import { i64Text, u64Text, writeJsonString, writeSafeInteger } from '../json-writer.js';
 import { readVarint64, varint, VARINT_TOO_LONG, VARINT_TRUNCATED } from '../varint.js';
 import { PKind, Wire, Wkt, type PField, type PMessage, type ProtoJsonTables } from './descriptor.js';
 import type { ProtoJsonLimits } from './from-json.js';
@@ -318,14 +318,14 @@ export class ProtoWireReader {
       case PKind.FIXED32:
       case PKind.SFIXED32: {
         const v = b[start]! | (b[start + 1]! << 8) | (b[start + 2]! << 16) | (b[start + 3]! << 24);
-        sink.ascii(String(f.kind === PKind.FIXED32 ? v >>> 0 : v));
+        writeSafeInteger(sink, f.kind === PKind.FIXED32 ? v >>> 0 : v);
         return v === 0;
       }
       case PKind.FIXED64:
       case PKind.SFIXED64: {
         const lo = b[start]! | (b[start + 1]! << 8) | (b[start + 2]! << 16) | (b[start + 3]! << 24);
         const hi = b[start + 4]! | (b[start + 5]! << 8) | (b[start + 6]! << 16) | (b[start + 7]! << 24);
-        this.int64Json(f.kind === PKind.FIXED64 ? u64Text(hi, lo) : i64Text(hi, lo));
+        this.int64Json(hi, lo, f.kind === PKind.FIXED64);
         return (hi | lo) === 0;
       }
       default:
@@ -339,23 +339,23 @@ export class ProtoWireReader {
   varintJson(f: PField, hi: number, lo: number): boolean {
     switch (f.kind) {
       case PKind.INT32:
-        sink.ascii(String(lo | 0));
+        writeSafeInteger(sink, lo | 0);
         return lo === 0;
       case PKind.UINT32:
-        sink.ascii(String(lo >>> 0));
+        writeSafeInteger(sink, lo >>> 0);
         return lo === 0;
       case PKind.SINT32:
-        sink.ascii(String((lo >>> 1) ^ -(lo & 1)));
+        writeSafeInteger(sink, (lo >>> 1) ^ -(lo & 1));
         return lo === 0;
       case PKind.INT64:
-        this.int64Json(i64Text(hi, lo));
+        this.int64Json(hi, lo, false);
         return (hi | lo) === 0;
       case PKind.UINT64:
-        this.int64Json(u64Text(hi, lo));
+        this.int64Json(hi, lo, true);
         return (hi | lo) === 0;
       case PKind.SINT64: {
         const sign = -(lo & 1);
-        this.int64Json(i64Text((hi >>> 1) ^ sign, ((lo >>> 1) | (hi << 31)) ^ sign));
+        this.int64Json((hi >>> 1) ^ sign, ((lo >>> 1) | (hi << 31)) ^ sign, false);
         return (hi | lo) === 0;
       }
       case PKind.BOOL:
@@ -379,9 +379,11 @@ export class ProtoWireReader {
     }
   }
 
-  private int64Json(text: string): void {
+  /** Writes a 64-bit integer as a quoted decimal, exactly: digit by digit below 2^53, else through BigInt. */
+  private int64Json(hi: number, lo: number, unsigned: boolean): void {
     sink.byte(0x22);
-    sink.ascii(text);
+    if (hi >= -0x200000 && hi < 0x200000 && !(unsigned && hi < 0)) writeSafeInteger(sink, hi * 4294967296 + (lo >>> 0));
+    else sink.ascii(unsigned ? u64Text(hi, lo) : i64Text(hi, lo));
     sink.byte(0x22);
   }
 
