@@ -4,6 +4,7 @@ import { codecOptionsKey, resolveCodecOptions, type CodecOptions } from './codeg
 import type { FileDescriptorProto, MethodDescriptorProto, ServiceDescriptorProto } from './descriptor/descriptor-proto.js';
 import { DESCRIPTOR_FILE, descriptorPool } from './descriptor/bootstrap.js';
 import type { DescriptorPool } from './descriptor/pool.js';
+import { ProtoJsonTables } from '../gateway/proto-json/descriptor.js';
 import { TypeRegistry, type EnumInfo, type MessageInfo } from './descriptor/type-info.js';
 
 /** One RPC method of a service, with its types resolved. */
@@ -73,10 +74,19 @@ export class Root {
       // Any's contents are looked up in this root, under the same options.
       const lookup = (name: string): Codec<unknown> | undefined =>
         this.types.message(stripDot(name)) === undefined ? undefined : this.codec(name, options);
-      codec = compileCodec<unknown>(message, resolved, lookup);
+      codec = compileCodec<unknown>(message, resolved, lookup, () => this.jsonTables());
       this.codecs.set(key, codec);
     }
     return codec as Codec<T>;
+  }
+
+  private protoJson: ProtoJsonTables | undefined;
+
+  /** The ProtoJSON transcoders' tables for this root, built on the first fromJSON/toJSON; Any's
+   * "@type" is resolved among the root's types. */
+  private jsonTables(): ProtoJsonTables {
+    this.protoJson ??= new ProtoJsonTables((name) => this.types.message(name));
+    return this.protoJson;
   }
 
   /** The message type `typeName`, or ERR_UNKNOWN_TYPE. */

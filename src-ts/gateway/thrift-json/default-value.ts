@@ -4,7 +4,7 @@
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { ConstValue } from '../../thrift/model.js';
-import type { ByteSink } from './byte-sink.js';
+import type { ByteSink } from '../byte-sink.js';
 import { Kind, type TypeDesc } from './descriptor.js';
 import { fieldHeaderCompact, writeDouble, writeUuid } from './wire-write.js';
 

@@ -7,10 +7,11 @@
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import { CompactType } from '../../thrift/wire-types.js';
-import { decodeBase64, decodedSize } from './base64.js';
-import { ByteSink, varintSize } from './byte-sink.js';
+import { readBase64String } from '../base64.js';
+import { ByteSink, varintSize } from '../byte-sink.js';
 import { Kind, type FieldDesc, type StructDesc, type TypeDesc } from './descriptor.js';
-import { JsonReader, latin1Text } from './json-reader.js';
+import { jsonBodyBytes, transcodeJsonBody } from '../json-body.js';
+import { JsonReader, latin1Text } from '../json-reader.js';
 import { constInt, writeConst } from './default-value.js';
 import { fieldHeaderCompact, patchI32, writeDouble, writeUuid } from './wire-write.js';
 
@@ -30,45 +31,29 @@ const reader = new JsonReader();
 const sink = new ByteSink();
 /** Unescaped string content, before its length prefix can be written. */
 const scratch = new ByteSink();
-const utf8 = new TextEncoder();
 
 /**
  * Checks `fromJSON`'s arguments as both transcoders need them: the body as UTF-8 bytes within the
  * size limit, and whether unknown members are rejected.
  */
 export function fromJSONInput(body: Uint8Array | string, limits: TranscodeLimits, options: FromJSONOptions): { src: Uint8Array; reject: boolean } {
-  const src = typeof body === 'string' ? utf8.encode(body) : body;
-  if (!(src instanceof Uint8Array)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'fromJSON expects a Uint8Array or a string');
-  if (src.length > limits.maxSize) {
-    throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `JSON body of ${src.length} bytes is over the ${limits.maxSize}-byte limit`, { offset: 0 });
-  }
-  const unknown = options.unknownFields ?? 'skip';
-  if (unknown !== 'skip' && unknown !== 'reject') {
-    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option unknownFields must be 'skip' or 'reject', got ${JSON.stringify(unknown)}`);
-  }
-  return { src, reject: unknown === 'reject' };
+  return { src: jsonBodyBytes(body, limits.maxSize), reject: rejectsUnknown(options) };
 }
 
 /** Transcodes JSON `body` to the wire bytes of struct `desc`. */
 export function jsonToWire(body: Uint8Array | string, desc: StructDesc, limits: TranscodeLimits, options: FromJSONOptions = {}): Uint8Array {
-  const { src, reject } = fromJSONInput(body, limits, options);
-  reader.reset(src);
-  sink.pos = 0;
-  try {
-    const w = new Writer(limits, reject);
-    w.struct(desc, 1);
-    if (reader.peek() !== -1) throw reader.malformed('the end of the input');
-    if (sink.pos > limits.maxSize) {
-      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `encoded message of ${sink.pos} bytes is over the ${limits.maxSize}-byte limit`);
-    }
-    return sink.take(0);
-  } finally {
-    sink.pos = 0;
-    reader.reset(EMPTY);
-  }
+  const reject = rejectsUnknown(options);
+  return transcodeJsonBody(body, limits.maxSize, reader, sink, () => new Writer(limits, reject).struct(desc, 1));
 }
 
-const EMPTY = new Uint8Array(0);
+/** Whether the `unknownFields` option asks for unknown members to be rejected. */
+function rejectsUnknown(options: FromJSONOptions): boolean {
+  const unknown = options.unknownFields ?? 'skip';
+  if (unknown !== 'skip' && unknown !== 'reject') {
+    throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option unknownFields must be 'skip' or 'reject', got ${JSON.stringify(unknown)}`);
+  }
+  return unknown === 'reject';
+}
 
 class Writer {
   constructor(
@@ -179,17 +164,10 @@ class Writer {
       r.literal('false');
       return false;
     }
-    throw this.wrongType('a boolean');
+    throw reader.wrongType('a boolean');
   }
 
-  private wrongType(expected: string): HeddleError {
-    const r = reader;
-    const c = r.peek();
-    const found =
-      c === 0x22 ? 'a string' : c === 0x7b ? 'an object' : c === 0x5b ? 'an array' : c === 0x74 || c === 0x66 ? 'a boolean' : c === 0x6e ? 'null' : c === -1 ? 'the end of the input' : c === 0x2d || (c >= 0x30 && c <= 0x39) ? 'a number' : undefined;
-    if (found === undefined) return r.malformed('a value');
-    return r.fail(c === -1 ? ErrorCode.ERR_TRUNCATED : ErrorCode.ERR_BAD_VALUE, `expected ${expected}, found ${found}`);
-  }
+
 
   /** One value of `type` at the reader's position. */
   value(type: TypeDesc, depth: number): void {
@@ -208,14 +186,14 @@ class Writer {
         this.integer(type.kind, c);
         return;
       case Kind.DOUBLE: {
-        if (!(c === 0x2d || (c >= 0x30 && c <= 0x39))) throw this.wrongType('a number');
+        if (!(c === 0x2d || (c >= 0x30 && c <= 0x39))) throw reader.wrongType('a number');
         const start = r.pos;
         const end = r.scanNumber(false);
         writeDouble(sink, r.double(start, end), this.limits.compact);
         return;
       }
       case Kind.STRING: {
-        if (c !== 0x22) throw this.wrongType('a string');
+        if (c !== 0x22) throw reader.wrongType('a string');
         const close = r.scanString();
         if (!r.escaped) {
           this.length(close - r.start);
@@ -229,43 +207,27 @@ class Writer {
         return;
       }
       case Kind.BINARY: {
-        if (c !== 0x22) throw this.wrongType('a base64 string');
-        const close = r.scanString();
-        let src = r.src;
-        let start = r.start;
-        let end = close;
-        if (r.escaped) {
-          scratch.pos = 0;
-          r.unescape(start, end, scratch);
-          src = scratch.buf;
-          start = 0;
-          end = scratch.pos;
-        }
-        const size = decodedSize(src, start, end);
-        if (size < 0) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'invalid base64: bad length or padding', r.start);
-        this.length(size);
-        sink.ensure(size);
-        const bad = decodeBase64(src, start, end, sink);
-        if (bad >= 0) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'invalid base64 character', r.escaped ? r.start : bad);
+        if (c !== 0x22) throw reader.wrongType('a base64 string');
+        readBase64String(r, scratch, sink, (size) => this.length(size));
         return;
       }
       case Kind.UUID: {
-        if (c !== 0x22) throw this.wrongType('a UUID string');
+        if (c !== 0x22) throw reader.wrongType('a UUID string');
         const close = r.scanString();
         if (!writeUuid(sink, r.src, r.start, close)) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'expected a UUID string', r.start - 1);
         return;
       }
       case Kind.STRUCT:
-        if (c !== 0x7b) throw this.wrongType('an object');
+        if (c !== 0x7b) throw reader.wrongType('an object');
         this.struct(type.struct!, depth + 1);
         return;
       case Kind.LIST:
       case Kind.SET:
-        if (c !== 0x5b) throw this.wrongType('an array');
+        if (c !== 0x5b) throw reader.wrongType('an array');
         this.list(type, depth + 1);
         return;
       case Kind.MAP:
-        if (c !== 0x7b) throw this.wrongType('an object');
+        if (c !== 0x7b) throw reader.wrongType('an object');
         this.map(type, depth + 1);
         return;
     }
@@ -291,7 +253,7 @@ class Writer {
       start = r.pos;
       end = r.scanNumber(true);
     } else {
-      throw this.wrongType(kind === Kind.I64 ? 'an integer or a string of digits' : 'an integer');
+      throw reader.wrongType(kind === Kind.I64 ? 'an integer or a string of digits' : 'an integer');
     }
     const bits = kind === Kind.I8 ? 8 : kind === Kind.I16 ? 16 : kind === Kind.I32 ? 32 : 64;
     if (!r.integer(start, end, bits)) {
@@ -334,7 +296,7 @@ class Writer {
       const top = r.path.length - 1;
       do {
         r.path[top] = n;
-        if (r.peek() === 0x6e) throw this.wrongType('a list element');
+        if (r.peek() === 0x6e) throw reader.wrongType('a list element');
         this.value(elem, depth);
         n++;
       } while (!r.endOrComma(0x5d));
@@ -377,7 +339,7 @@ class Writer {
         r.path.push(-1 - keyAt);
         this.mapKey(key, r.start, close, keyAt);
         r.expect(0x3a, "':'");
-        if (r.peek() === 0x6e) throw this.wrongType('a map value');
+        if (r.peek() === 0x6e) throw reader.wrongType('a map value');
         this.value(value, depth);
         r.path.pop();
         n++;

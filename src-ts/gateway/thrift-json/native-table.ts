@@ -12,7 +12,7 @@
  * Struct 0 is the root.
  */
 import { CompactType } from '../../thrift/wire-types.js';
-import { ByteSink } from './byte-sink.js';
+import { ByteSink } from '../byte-sink.js';
 import { constInt, writeConst } from './default-value.js';
 import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
 import type { TranscodeLimits } from './from-json.js';

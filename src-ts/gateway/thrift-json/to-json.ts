@@ -6,11 +6,13 @@
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import { BinaryType, CompactType } from '../../thrift/wire-types.js';
-import { encodeBase64 } from './base64.js';
-import { ByteSink } from './byte-sink.js';
+import { encodeBase64 } from '../base64.js';
+import { ByteSink } from '../byte-sink.js';
 import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
 import type { TranscodeLimits } from './from-json.js';
-import { formatPath, utf8Length, type PathStack } from './json-reader.js';
+import { formatPath, type PathStack } from '../json-reader.js';
+import { i64Text, writeJsonString } from '../json-writer.js';
+import { readVarint64, varint, VARINT_TOO_LONG, VARINT_TRUNCATED } from '../varint.js';
 
 /** Options of `codec.toJSON`. */
 export interface ToJSONOptions {
@@ -20,11 +22,6 @@ export interface ToJSONOptions {
 
 const sink = new ByteSink();
 const HEX = '0123456789abcdef';
-/** For each ASCII byte: 0 copy, 1 short escape, 2 \u00XX escape. */
-const ESCAPE = new Uint8Array(128);
-for (let i = 0; i < 0x20; i++) ESCAPE[i] = 2;
-for (const c of [0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x22, 0x5c]) ESCAPE[c] = 1;
-const SHORT: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c };
 
 /** Compact type id → Binary type id (-1: not a type). */
 const { BOOL, BYTE, I16, I32, I64, DOUBLE, STRING, LIST, SET, MAP, STRUCT, UUID } = BinaryType;
@@ -109,24 +106,15 @@ class WireReader {
   private hi = 0;
   private lo = 0;
   private varint64(): void {
-    let lo = 0;
-    let hi = 0;
-    for (let i = 0; i < 10; i++) {
-      const c = this.u8('an i64');
-      const bits = c & 0x7f;
-      const shift = 7 * i;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) {
-        lo |= bits << 28;
-        hi |= bits >>> 4;
-      } else hi |= bits << (shift - 32);
-      if (c < 0x80) {
-        this.lo = lo;
-        this.hi = hi;
-        return;
-      }
+    const next = readVarint64(this.src, this.pos, this.end);
+    if (next === VARINT_TRUNCATED) {
+      this.pos = this.end;
+      throw this.fail(ErrorCode.ERR_TRUNCATED, 'input ends inside an i64');
     }
-    throw this.fail(ErrorCode.ERR_BAD_VALUE, 'varint of an i64 is too long', this.pos - 10);
+    if (next === VARINT_TOO_LONG) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'varint of an i64 is too long', this.pos);
+    this.pos = next;
+    this.lo = varint.lo;
+    this.hi = varint.hi;
   }
 
   private count(n: number, at: number, what: string): void {
@@ -299,34 +287,8 @@ class WireReader {
 
   /** Writes `src[start, end)` as a JSON string, checking its UTF-8. */
   private string(start: number, end: number): void {
-    const b = this.src;
-    sink.ensure(end - start + 2);
-    sink.byte(0x22);
-    let run = start;
-    let i = start;
-    while (i < end) {
-      const c = b[i]!;
-      if (c >= 0x80) {
-        const n = utf8Length(b, i, end);
-        if (n === 0) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'invalid UTF-8 in a string', i);
-        i += n;
-        continue;
-      }
-      const e = ESCAPE[c]!;
-      if (e === 0) {
-        i++;
-        continue;
-      }
-      sink.bytes(b, run, i);
-      if (e === 1) {
-        sink.byte(0x5c);
-        sink.byte(SHORT[c]!);
-      } else sink.ascii(`\\u00${HEX[c >> 4]}${HEX[c & 15]}`);
-      i++;
-      run = i;
-    }
-    sink.bytes(b, run, end);
-    sink.byte(0x22);
+    const bad = writeJsonString(sink, this.src, start, end);
+    if (bad >= 0) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'invalid UTF-8 in a string', bad);
   }
 
   private elementType(ctypeOrWire: number, expected: TypeDesc, at: number): void {
@@ -505,12 +467,6 @@ class WireReader {
         throw this.fail(ErrorCode.ERR_BAD_TYPE, `invalid type id ${type}`, at);
     }
   }
-}
-
-/** Decimal text of the i64 with halves `hi`, `lo`: exact, through a double only when it is safe. */
-function i64Text(hi: number, lo: number): string {
-  if (hi >= -0x200000 && hi < 0x200000) return String(hi * 4294967296 + (lo >>> 0));
-  return ((BigInt(hi) << 32n) | BigInt(lo >>> 0)).toString();
 }
 
 const f64 = new Float64Array(1);

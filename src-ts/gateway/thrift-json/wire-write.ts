@@ -2,7 +2,7 @@
  * Thrift wire pieces the JSON transcoder writes outside the value switch: patched counts, Compact
  * field headers, doubles, UUIDs. All write into a {@link ByteSink}.
  */
-import type { ByteSink } from './byte-sink.js';
+import type { ByteSink } from '../byte-sink.js';
 
 /** Overwrites the big-endian i32 at `at` (a Binary container count written as 0 first). */
 export function patchI32(out: ByteSink, at: number, v: number): void {

@@ -4,6 +4,9 @@ import { HeddleError } from '../../errors.js';
 import * as kernels from '../../kernels/index.js';
 import { storeEntries } from '../../values/map-objects.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
+import type { ProtoJsonTables } from '../../gateway/proto-json/descriptor.js';
+import { protoJsonToWire, type ProtoFromJSONOptions } from '../../gateway/proto-json/from-json.js';
+import { protoWireToJson, type ProtoToJSONOptions } from '../../gateway/proto-json/to-json.js';
 import { toPublicError, withPath } from './codec-fault.js';
 import { CodecModule, type CodecLookup } from './codec-module.js';
 import { word32, word64 } from './int64-word.js';
@@ -45,9 +48,30 @@ export interface Codec<T = Record<string, unknown>> {
    * is consumed.
    */
   decodeFrom(input: LinkBuffer, length?: number): T;
+  /**
+   * Transcodes a ProtoJSON body (UTF-8 bytes or a string) straight to this type's wire bytes,
+   * with no JS object per field (see docs/gateway.md): json_name or the .proto name per member,
+   * 64-bit integers exact from numbers or strings, bytes in standard or URL-safe base64, enums by
+   * name or number, `null` as the default, the well-known types in their JSON forms, and Any
+   * resolved in this codec's root. Members naming no field are ERR_BAD_VALUE unless
+   * `ignoreUnknownFields`. Fails with a HeddleError naming the JSON byte offset and field path.
+   */
+  fromJSON(body: Uint8Array | string, options?: ProtoFromJSONOptions): Uint8Array;
+  /**
+   * Transcodes this type's wire bytes straight to compact ProtoJSON, byte-identical to
+   * @bufbuild/protobuf's `toJsonString` with default options: lowerCamelCase json names in field
+   * number order, 64-bit integers as decimal strings, bytes as standard base64, enums by name,
+   * proto3 zero values left out unless `emitDefaultValues`. Fails with a HeddleError naming the
+   * wire byte offset and field path (bad wire data, invalid UTF-8 in proto3 strings, a missing
+   * proto2 required field, well-known types out of their JSON range).
+   */
+  toJSON(bytes: Uint8Array, options?: ProtoToJSONOptions): Buffer;
   /** The generated JavaScript, for reading and debugging. */
   readonly source: string;
 }
+
+/** JSON bodies and encoded messages alike are refused above this size (DESIGN.md's message limit). */
+const MAX_JSON_SIZE = 64 * 1024 * 1024;
 
 /** Everything generated code may call, bound by name at the top of each generated module. */
 const RUNTIME: Record<string, unknown> = {
@@ -88,9 +112,10 @@ const RUNTIME_NAMES = Object.keys(RUNTIME);
 
 /**
  * Generates, compiles and wraps the codec for `message` under `options`; `lookup` finds the
- * codecs google.protobuf.Any values name, under the protobufjs profile.
+ * codecs google.protobuf.Any values name, under the protobufjs profile; `jsonTables` gives the
+ * root's ProtoJSON tables, for fromJSON/toJSON.
  */
-export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOptions, lookup?: CodecLookup): Codec<T> {
+export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOptions, lookup?: CodecLookup, jsonTables?: () => ProtoJsonTables): Codec<T> {
   const mod = new CodecModule(message, options, lookup);
   const body = new SourceBuilder();
   body.line('"use strict";');
@@ -113,6 +138,7 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
   };
   // The protobufjs profile encodes to a Buffer, as protobufjs's encode().finish() does in Node.
   const takeOutput = options.protobufjs === undefined ? wireWrite.takeOutput : wireWrite.takeOutputBuffer;
+  const jsonLimits = { maxDepth: options.maxDepth, maxSize: MAX_JSON_SIZE };
   /** Size of the last `encodeTo` result: what the next one probably needs. */
   let lastEncodedSize = 0;
   const codec: Codec<T> = {
@@ -153,6 +179,14 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
         wireWrite.restoreScratch();
       }
     },
+    fromJSON(body: Uint8Array | string, jsonOptions?: ProtoFromJSONOptions): Uint8Array {
+      const tables = requireTables(jsonTables, message.fullName);
+      return protoJsonToWire(body, tables.message(message), tables, jsonLimits, jsonOptions);
+    },
+    toJSON(bytes: Uint8Array, jsonOptions?: ProtoToJSONOptions): Buffer {
+      const tables = requireTables(jsonTables, message.fullName);
+      return protoWireToJson(bytes, tables.message(message), tables, jsonLimits, jsonOptions);
+    },
     decodeFrom(input: LinkBuffer, length: number = input.length): T {
       const value = codec.decode(input.peek(length));
       input.skip(length);
@@ -160,6 +194,11 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     },
   };
   return codec;
+}
+
+function requireTables(jsonTables: (() => ProtoJsonTables) | undefined, typeName: string): ProtoJsonTables {
+  if (jsonTables === undefined) throw new HeddleError('ERR_INVALID_ARGUMENT', `the codec of ${typeName} was built without its root; JSON transcoding needs root.codec()`);
+  return jsonTables();
 }
 
 /**

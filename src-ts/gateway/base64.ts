@@ -1,9 +1,11 @@
 /**
- * Base64 for `binary` fields. Decoding accepts the standard and the URL-safe alphabets, with or
+ * Base64 for Thrift `binary` and Protobuf `bytes` fields. Decoding accepts the standard and the URL-safe alphabets, with or
  * without `=` padding (as Kitex's JSON generic call accepts what Go's encoders produce); encoding
  * writes standard padded base64, as Go's encoding/json does for []byte.
  */
+import { ErrorCode } from '../errors.js';
 import type { ByteSink } from './byte-sink.js';
+import type { JsonReader } from './json-reader.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const ENCODE = new Uint8Array(64);
@@ -88,4 +90,30 @@ export function encodeBase64(src: Uint8Array, start: number, end: number, out: B
     b[pos++] = 0x3d;
   }
   out.pos = pos;
+}
+
+/**
+ * Reads the JSON string at the reader's position (a quote, already checked) as base64 and writes
+ * its decoded bytes to `out`, after `writeLength(size)` has written their length prefix.
+ * `scratch` holds the text when it has escapes. Returns the decoded size.
+ */
+export function readBase64String(r: JsonReader, scratch: ByteSink, out: ByteSink, writeLength: (size: number) => void): number {
+  const close = r.scanString();
+  let src = r.src;
+  let start = r.start;
+  let end = close;
+  if (r.escaped) {
+    scratch.pos = 0;
+    r.unescape(start, end, scratch);
+    src = scratch.buf;
+    start = 0;
+    end = scratch.pos;
+  }
+  const size = decodedSize(src, start, end);
+  if (size < 0) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'invalid base64: bad length or padding', r.start);
+  writeLength(size);
+  out.ensure(size);
+  const bad = decodeBase64(src, start, end, out);
+  if (bad >= 0) throw r.fail(ErrorCode.ERR_BAD_VALUE, 'invalid base64 character', r.escaped ? r.start : bad);
+  return size;
 }

@@ -4,7 +4,7 @@
  * field. It validates as it goes: UTF-8 inside strings, escapes, number grammar, nesting depth.
  * Errors are HeddleErrors naming the byte offset and the field path being read.
  */
-import { ErrorCode, HeddleError } from '../../errors.js';
+import { ErrorCode, HeddleError } from '../errors.js';
 import type { ByteSink } from './byte-sink.js';
 
 /**
@@ -98,6 +98,15 @@ export class JsonReader {
     return this.fail(ErrorCode.ERR_BAD_VALUE, `malformed JSON: expected ${what}, found '${String.fromCharCode(this.src[offset]!)}'`, offset);
   }
 
+  /** The error for a value of the wrong JSON type where `expected` was due (or malformed JSON). */
+  wrongType(expected: string): HeddleError {
+    const c = this.peek();
+    const found =
+      c === 0x22 ? 'a string' : c === 0x7b ? 'an object' : c === 0x5b ? 'an array' : c === 0x74 || c === 0x66 ? 'a boolean' : c === 0x6e ? 'null' : c === -1 ? 'the end of the input' : c === 0x2d || (c >= 0x30 && c <= 0x39) ? 'a number' : undefined;
+    if (found === undefined) return this.malformed('a value');
+    return this.fail(c === -1 ? ErrorCode.ERR_TRUNCATED : ErrorCode.ERR_BAD_VALUE, `expected ${expected}, found ${found}`);
+  }
+
   /**
    * After '{' (or after ','): scans the next member name, checked to be a string, and returns the
    * offset of its closing quote; `keyAt` is where the name starts.
@@ -177,6 +186,11 @@ export class JsonReader {
         continue;
       }
       if (c < 0x20) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'malformed JSON: control character in a string', p);
+      // Three-byte sequences led by E1-EC (most CJK text) need no range check beyond continuation bytes.
+      if (c >= 0xe1 && c <= 0xec && p + 2 < end && (b[p + 1]! & 0xc0) === 0x80 && (b[p + 2]! & 0xc0) === 0x80) {
+        p += 3;
+        continue;
+      }
       const n = utf8Length(b, p, end);
       if (n === 0) throw this.fail(ErrorCode.ERR_BAD_VALUE, 'invalid UTF-8 in a JSON string', p);
       p += n;
