@@ -290,7 +290,11 @@ export class RpcClient {
     const ctx = new CallContext('client', this.service.name, descriptor.name, this.peer, this.transport, timeoutMs > 0 ? timeoutMs : undefined);
     if (watcher === undefined) return runClientCall(this.invoke, ctx, request, options);
     if (!this.bare) return watched(runClientCall(this.invoke, ctx, request, options), watcher);
-    applyCallMetainfo(ctx, options);
+    try {
+      applyCallMetainfo(ctx, options);
+    } catch (error) {
+      return refused(error, watcher);
+    }
     return reportContext(this.send(ctx, request, watcher), ctx, options);
   }
 
@@ -591,7 +595,12 @@ export class RpcClient {
  * chain), then `onContext` once it settles. Shared by connection and inline clients.
  */
 export function runClientCall(invoke: Invoke, ctx: CallContext<TransportName | 'inline'>, request: Record<string, unknown>, options: CallOptions): Promise<unknown> {
-  applyCallMetainfo(ctx, options);
+  try {
+    applyCallMetainfo(ctx, options);
+  } catch (error) {
+    // A metainfo value that is not a string: a rejected call, like every other refusal.
+    return Promise.reject(error);
+  }
   return reportContext(invoke(ctx, request), ctx, options);
 }
 

@@ -192,6 +192,22 @@ describe('options', () => {
     }
   });
 
+  it('a call whose metainfo is refused rejects (never throws) and leaves the breaker and the instance counts as they were', async () => {
+    for (const where of [{ address: server.address }, { resolver: discovery.static([live]), destService: 'EchoService' }]) {
+      const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', ...where, circuitBreaker: { minSamples: 1, instance: false } } as never);
+      try {
+        failing = false;
+        let call: Promise<unknown> | undefined;
+        expect(() => (call = client.call('echo', request, { metainfo: { transient: { key: 7 as never } } }))).not.toThrow();
+        expect(await codeOf(call!)).toBe(ErrorCode.ERR_INVALID_ARGUMENT);
+        // The refusal is not the callee's failure: a breaker opening at one sample stays closed.
+        expect(await codeOf(client.call('echo', request))).toBe('ok');
+      } finally {
+        await client.close();
+      }
+    }
+  });
+
   it('rejects bad thresholds at createClient, and retry or breakers on a gRPC client', () => {
     expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { errorRate: 2 } })).toThrow(/circuitBreaker errorRate must be in \(0, 1\]/);
     expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { methods: { echo: { minSamples: 0 } } } })).toThrow(/minSamples must be a positive integer/);
