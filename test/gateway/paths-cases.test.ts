@@ -161,5 +161,7 @@ describe.each(['binary', 'compact'] as const)('%s', (protocol) => {
     expect(catchError(() => codec.patch(bytes, 'title', 5)).code).toBe('ERR_BAD_VALUE');
     expect(catchError(() => codec.patch(bytes, 'orders.0.items.0.title', undefined)).code).toBe('ERR_REQUIRED_FIELD');
     expect(catchError(() => codec.patch(bytes, 'orders.3.id', 1n)).code).toBe('ERR_INVALID_ARGUMENT');
+    // null (what a JSON body carries for "no value") would encode to nothing after the kept header.
+    for (const path of ['title', 'orders.0.items.0.title', 'orders.0.id']) expect([catchError(() => codec.patch(bytes, path, null)).code, catchError(() => codec.patch(bytes, path, null)).path]).toEqual(['ERR_BAD_VALUE', path]);
   });
 });

@@ -126,6 +126,8 @@ export class ThriftPaths {
   patch(bytes: Uint8Array, path: string | CompiledPath, value: unknown, options?: PieceOutputOptions): LinkBuffer | Uint8Array {
     const compiled = this.resolve(path);
     checkInput(bytes, this.options.maxSize);
+    // An encoder writes nothing for null, which would leave the old field header with no value.
+    if (value === null) throw new HeddleError(ErrorCode.ERR_BAD_VALUE, 'null is not a value to patch in: patch an optional field to undefined to remove it', { path: compiled.spec });
     const walker = this.walker;
     const hits: StepHit[] = [];
     walker.load(bytes);
