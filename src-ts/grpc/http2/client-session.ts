@@ -45,6 +45,12 @@ export const DEFAULT_MAX_HEADER_LIST_SIZE = 64 * 1024;
 /** A HEADERS+CONTINUATION block may be this many times the header list limit before it is
  * refused unread (the compressed form is normally smaller than the list). */
 const HEADER_BLOCK_FACTOR = 2;
+/** Frames one header block may take. A 64 KiB header list fits in a handful of 16 KiB frames;
+ * without a count, empty CONTINUATION frames would grow the list of parts without limit. */
+const MAX_HEADER_BLOCK_FRAMES = 64;
+/** Replies (PING and SETTINGS ACKs) a server may leave unread in our output before it is cut off:
+ * each PING costs it 17 bytes and us 17 bytes queued for as long as it does not read. */
+const MAX_UNREAD_CONTROL_BYTES = 1 << 20;
 /** The output block a turn's frames are copied into. */
 const OUTPUT_BLOCK = 64 * 1024;
 const MAX_STREAM_ID = 0x7fffffff;
@@ -531,6 +537,9 @@ export class H2ClientSession implements StreamOwner {
     block.parts.push(payload);
     block.size += payload.length;
     this.checkHeaderBlockSize(block.size);
+    if (block.parts.length > MAX_HEADER_BLOCK_FRAMES && !(flags & Flag.END_HEADERS)) {
+      throw new ConnectionError(H2Error.ENHANCE_YOUR_CALM, `a header block of over ${MAX_HEADER_BLOCK_FRAMES} frames (HEADERS and CONTINUATION)`);
+    }
     if (flags & Flag.END_HEADERS) {
       this.headerBlock = undefined;
       this.onHeaderBlock(streamId, Buffer.concat(block.parts, block.size), block.endStream);
@@ -633,6 +642,7 @@ export class H2ClientSession implements StreamOwner {
           break;
       }
     }
+    this.checkUnreadReplies();
     const at = this.reserve(FRAME_HEADER_SIZE);
     writeFrameHeader(this.out, at, 0, FrameType.SETTINGS, Flag.ACK, 0);
     this.flushSoon();
@@ -655,10 +665,18 @@ export class H2ClientSession implements StreamOwner {
       callback?.(null);
       return;
     }
+    this.checkUnreadReplies();
     const at = this.reserve(FRAME_HEADER_SIZE + 8);
     writeFrameHeader(this.out, at, 8, FrameType.PING, Flag.ACK, 0);
     payload.copy(this.out, at + FRAME_HEADER_SIZE);
     this.flushSoon();
+  }
+
+  /** A server that keeps asking for replies it does not read is cut off, not buffered for. */
+  private checkUnreadReplies(): void {
+    if (this.socket.writableLength + this.outLength > MAX_UNREAD_CONTROL_BYTES) {
+      throw new ConnectionError(H2Error.ENHANCE_YOUR_CALM, `the server left over ${MAX_UNREAD_CONTROL_BYTES} bytes of our output unread while asking for PING or SETTINGS replies`);
+    }
   }
 
   private onGoaway(streamId: number, payload: Buffer): void {

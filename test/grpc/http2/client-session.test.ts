@@ -63,6 +63,34 @@ async function scriptedServer(script: (encoder: HpackEncoder) => Buffer[]): Prom
   };
 }
 
+/** A server that answers the first call with SETTINGS and then `pings` PINGs, and stops reading. */
+async function pingFloodServer(pings: number): Promise<{ address: string; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    let seen = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      seen = Buffer.concat([seen, chunk]);
+      if (!framesOf(seen).some((f) => f.type === FrameType.HEADERS && f.streamId === 1)) return;
+      socket.removeAllListeners('data');
+      socket.pause();
+      socket.write(settings());
+      const ping = encodeFrame(FrameType.PING, 0, 0, Buffer.alloc(8, 7));
+      const batch = Buffer.concat(Array.from({ length: 4096 }, () => ping));
+      for (let sent = 0; sent < pings; sent += 4096) socket.write(batch);
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 const settings = (pairs: [number, number][] = []) => encodeFrame(FrameType.SETTINGS, 0, 0, settingsPayload(pairs));
 const headersFrame = (encoder: HpackEncoder, fields: string[], flags: number, streamId = 1) => encodeFrame(FrameType.HEADERS, flags | Flag.END_HEADERS, streamId, Buffer.from(encoder.encode(fields)));
 const OK_HEADERS = [':status', '200', 'content-type', 'application/grpc'];
@@ -99,6 +127,20 @@ async function sentFrame(received: () => ClientFrame[], matches: (frame: ClientF
 async function goawayCode(received: () => ClientFrame[]): Promise<number | undefined> {
   return (await sentFrame(received, (f) => f.type === FrameType.GOAWAY))?.payload.readUInt32BE(4);
 }
+
+describe('heddle HTTP/2 client: a server asking for replies it never reads', () => {
+  it('is cut off with ENHANCE_YOUR_CALM once its unread PING ACKs pass 1 MiB, instead of buffered for', async () => {
+    // 400k PINGs are 6.8 MB of ACKs: past the limit even after the kernel's socket buffers fill.
+    const server = await pingFloodServer(400_000);
+    try {
+      const { error } = await callOnce(server.address);
+      expect(error).toMatchObject({ code: ErrorCode.ERR_CONNECTION, grpcStatus: GrpcStatus.UNAVAILABLE });
+      expect(error!.message).toMatch(/unread while asking for PING or SETTINGS replies/);
+    } finally {
+      await server.close();
+    }
+  });
+});
 
 describe('heddle HTTP/2 client: well-formed but unusual server framing', () => {
   it('reads HEADERS with PADDED and PRIORITY, CONTINUATION, padded DATA and split trailers', async () => {
@@ -189,6 +231,7 @@ describe('heddle HTTP/2 client: hostile frames', () => {
     ['a connection WINDOW_UPDATE past 2^31-1', () => [settings(), encodeFrame(FrameType.WINDOW_UPDATE, 0, 0, u32(0x7fffffff))], H2Error.FLOW_CONTROL_ERROR, /overflows the connection window/],
     ['a connection WINDOW_UPDATE of 0', () => [settings(), encodeFrame(FrameType.WINDOW_UPDATE, 0, 0, u32(0))], H2Error.PROTOCOL_ERROR, /WINDOW_UPDATE of 0 on the connection/],
     ['an endless CONTINUATION chain', (e) => [settings(), encodeFrame(FrameType.HEADERS, 0, 1, Buffer.from(e.encode(OK_HEADERS))), ...Array.from({ length: 20 }, () => encodeFrame(FrameType.CONTINUATION, 0, 1, Buffer.alloc(16_384, 0x82)))], H2Error.ENHANCE_YOUR_CALM, /header block of over 131072 bytes/],
+    ['an endless chain of empty CONTINUATION frames', (e) => [settings(), encodeFrame(FrameType.HEADERS, 0, 1, Buffer.from(e.encode(OK_HEADERS))), ...Array.from({ length: 100 }, () => encodeFrame(FrameType.CONTINUATION, 0, 1, Buffer.alloc(0)))], H2Error.ENHANCE_YOUR_CALM, /header block of over 64 frames/],
     ['RST_STREAM of 3 bytes', () => [settings(), encodeFrame(FrameType.RST_STREAM, 0, 1, Buffer.alloc(3))], H2Error.FRAME_SIZE_ERROR, /RST_STREAM of 3 bytes/],
   ];
 
