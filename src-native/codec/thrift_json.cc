@@ -67,6 +67,7 @@ bool Slice(const uint8_t* bytes, size_t byte_count, int32_t off, int32_t len, st
 bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, size_t byte_count, Table* out) {
   if (int_count < 6 || ints[0] != kTableMagic) return false;
   out->compact = ints[1] != 0;
+  if (ints[2] < 1 || ints[2] > kMaxNativeDepth) return false;
   out->max_depth = ints[2];
   out->max_size = ints[3];
   const int32_t type_count = ints[4];

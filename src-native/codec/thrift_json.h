@@ -69,6 +69,11 @@ struct StructDesc {
   std::vector<int32_t> by_id;
 };
 
+// The deepest nesting the native transcoders take: they recurse on the C++ stack, about a
+// kilobyte a level, and a worker thread's stack is a few megabytes. Deeper limits run the
+// TypeScript twin (src-ts/gateway/thrift-json/native-table.ts keeps the same number).
+inline constexpr int32_t kMaxNativeDepth = 1000;
+
 struct Table {
   bool compact = false;
   int32_t max_depth = 64;

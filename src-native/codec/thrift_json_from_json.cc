@@ -28,15 +28,21 @@ class JsonToWire : Converter {
     out_->pos = 0;
     if (!Struct(t_.structs[0], 1)) return outcome_;
     if (Peek() != -1) return Malformed("the end of the input", pos_);
-    if (static_cast<int64_t>(out_->pos) > t_.max_size) {
-      std::string m = "encoded message of ";
-      AppendInt(&m, static_cast<int64_t>(out_->pos));
-      m += " bytes is over the ";
-      AppendInt(&m, t_.max_size);
-      m += "-byte limit";
-      return FailNoPlace(ErrorKind::kSizeLimit, std::move(m));
-    }
+    if (!WithinSize()) return outcome_;
     return Outcome::kOk;
+  }
+
+  // The output against the size limit: checked at every struct's end as well as the message's,
+  // since IDL defaults let a few input bytes (`[{},{},...]`) write many.
+  bool WithinSize() {
+    if (static_cast<int64_t>(out_->pos) <= t_.max_size) return true;
+    std::string m = "encoded message of ";
+    AppendInt(&m, static_cast<int64_t>(out_->pos));
+    m += " bytes is over the ";
+    AppendInt(&m, t_.max_size);
+    m += "-byte limit";
+    outcome_ = FailNoPlace(ErrorKind::kSizeLimit, std::move(m));
+    return false;
   }
 
  private:
@@ -388,7 +394,7 @@ class JsonToWire : Converter {
     }
     seen_.resize(seen);
     out_->Byte(0);
-    return true;
+    return WithinSize();
   }
 
   bool EndCheck(const StructDesc& d, size_t seen, int32_t last_id, size_t offset, int32_t count) {

@@ -159,6 +159,13 @@ class WireToJson : Converter {
         if (!Skip(type, depth, at)) return false;
         continue;
       }
+      if (static_cast<int64_t>(out_->pos) > t_.max_size) {
+        // A field of a few wire bytes (a Compact bool) writes its whole JSON name: bounded here.
+        std::string m = "JSON output over the ";
+        AppendInt(&m, t_.max_size);
+        m += "-byte limit";
+        return Fail(ErrorKind::kSizeLimit, std::move(m), at);
+      }
       if (d.needs_end_check) seen_[seen + static_cast<size_t>(f - d.fields.data())] = 1;
       if (!first) out_->Byte(',');
       first = false;

@@ -43,7 +43,20 @@ export function fromJSONInput(body: Uint8Array | string, limits: TranscodeLimits
 /** Transcodes JSON `body` to the wire bytes of struct `desc`. */
 export function jsonToWire(body: Uint8Array | string, desc: StructDesc, limits: TranscodeLimits, options: FromJSONOptions = {}): Uint8Array {
   const reject = rejectsUnknown(options);
-  return transcodeJsonBody(body, limits.maxSize, reader, sink, () => new Writer(limits, reject).struct(desc, 1));
+  try {
+    return transcodeJsonBody(body, limits.maxSize, reader, sink, () => new Writer(limits, reject).struct(desc, 1));
+  } catch (error) {
+    throw stackOverflowAsDepthLimit(error);
+  }
+}
+
+/**
+ * A codec's maxDepth may allow more nesting than the JavaScript stack holds: the stack's end is
+ * then the limit, reported as the HeddleError a depth limit gives, not as V8's RangeError.
+ */
+export function stackOverflowAsDepthLimit(error: unknown): unknown {
+  if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) return error;
+  return new HeddleError(ErrorCode.ERR_DEPTH_LIMIT, 'nesting deeper than the JavaScript stack holds (the codec allows more: lower its maxDepth)', { cause: error });
 }
 
 /** Whether the `unknownFields` option asks for unknown members to be rejected. */
@@ -110,6 +123,10 @@ class Writer {
     }
     if (desc.needsEndCheck || desc.isUnion) this.endCheck(desc, seen, lastId, r.pos - 1, count);
     sink.byte(0);
+    // Checked at every struct's end: IDL defaults let a few input bytes (`[{},{},...]`) write many.
+    if (sink.pos > this.limits.maxSize) {
+      throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `encoded message of ${sink.pos} bytes is over the ${this.limits.maxSize}-byte limit`);
+    }
   }
 
   /** Required fields present, defaults written, unions with exactly one field. */

@@ -1,4 +1,10 @@
 /**
+ * The deepest `maxDepth` the native transcoders take (kMaxNativeDepth in thrift_json.h): they
+ * recurse on the C++ stack. A codec allowing deeper nesting runs the TypeScript twin.
+ */
+export const NATIVE_MAX_DEPTH = 1000;
+
+/**
  * The descriptor table in the flat form the native transcoder reads (src-native/codec/
  * thrift_json.cc, ParseTable), built once per codec: an Int32Array of numbers and a Uint8Array
  * of the names and IDL-default wire bytes they point into.

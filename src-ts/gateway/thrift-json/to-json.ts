@@ -9,7 +9,7 @@ import { BinaryType, CompactType } from '../../thrift/wire-types.js';
 import { encodeBase64 } from '../base64.js';
 import { ByteSink } from '../byte-sink.js';
 import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
-import type { TranscodeLimits } from './from-json.js';
+import { stackOverflowAsDepthLimit, type TranscodeLimits } from './from-json.js';
 import { formatPath, type PathStack } from '../json-reader.js';
 import { i64Text, writeJsonString } from '../json-writer.js';
 import { readVarint64, varint, VARINT_TOO_LONG, VARINT_TRUNCATED } from '../varint.js';
@@ -49,6 +49,8 @@ export function wireToJson(bytes: Uint8Array, desc: StructDesc, limits: Transcod
     r.struct(desc, 1);
     if (r.pos !== bytes.length) throw r.fail(ErrorCode.ERR_BAD_VALUE, `${bytes.length - r.pos} trailing bytes after the message`);
     return sink.take(0);
+  } catch (error) {
+    throw stackOverflowAsDepthLimit(error);
   } finally {
     sink.pos = 0;
   }
@@ -160,6 +162,8 @@ class WireReader {
         this.skip(type, depth, at);
         continue;
       }
+      // A field of a few wire bytes (a Compact bool) writes its whole JSON name: bounded here.
+      if (sink.pos > this.limits.maxSize) throw this.fail(ErrorCode.ERR_SIZE_LIMIT, `JSON output over the ${this.limits.maxSize}-byte limit`, at);
       if (seen !== undefined) seen[f.index] = 1;
       if (!first) sink.byte(0x2c);
       first = false;

@@ -10,7 +10,7 @@ import { ErrorCode, HeddleError } from '../../errors.js';
 import { nativeAddon } from '../../native.js';
 import type { StructDesc } from './descriptor.js';
 import { fromJSONInput, jsonToWire, type FromJSONOptions, type TranscodeLimits } from './from-json.js';
-import { serializeTable } from './native-table.js';
+import { NATIVE_MAX_DEPTH, serializeTable } from './native-table.js';
 import { toJSONInput, wireToJson, type ToJSONOptions } from './to-json.js';
 
 /** What the native transcoder returns for a bad input: [code, message, offset (-1: none), path]. */
@@ -36,7 +36,7 @@ export class ThriftJsonTranscoder {
     private readonly limits: TranscodeLimits,
     useNative: boolean = nativeAddon?.thriftJsonTable !== undefined,
   ) {
-    if (useNative && nativeAddon?.thriftJsonTable !== undefined) {
+    if (useNative && nativeAddon?.thriftJsonTable !== undefined && limits.maxDepth <= NATIVE_MAX_DEPTH) {
       const { ints, bytes } = serializeTable(desc, limits);
       this.table = nativeAddon.thriftJsonTable(ints, bytes);
     }
