@@ -9,16 +9,15 @@ import {
   DEFAULT_MAX_FRAME_SIZE,
   DEFAULT_WINDOW,
   Flag,
-  FRAME_HEADER_SIZE,
   FrameType,
   H2Error,
   h2ErrorName,
   MAX_FRAME_SIZE_LIMIT,
   MAX_WINDOW,
   Setting,
-  writeFrameHeader,
 } from './frames.js';
 import { HpackDecoder, HpackEncoder } from './hpack.js';
+import { ConnectionError, FrameReader, FrameWriter, unpad } from './frame-io.js';
 
 /** What a session advertises and how much it lets one stream and the connection buffer. */
 export interface H2ClientSessionOptions {
@@ -45,21 +44,9 @@ export const DEFAULT_MAX_HEADER_LIST_SIZE = 64 * 1024;
 /** A HEADERS+CONTINUATION block may be this many times the header list limit before it is
  * refused unread (the compressed form is normally smaller than the list). */
 const HEADER_BLOCK_FACTOR = 2;
-/** The output block a turn's frames are copied into. */
-const OUTPUT_BLOCK = 64 * 1024;
 const MAX_STREAM_ID = 0x7fffffff;
 /** How long a closing socket may take to send its last frames. */
 const SOCKET_LINGER_MS = 1000;
-
-/** A frame sequence the peer broke: a connection error (GOAWAY) with its RFC 9113 code. */
-class ConnectionError extends Error {
-  constructor(
-    readonly h2Code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * heddle's HTTP/2 client connection (RFC 9113) for gRPC: one socket, the preface and SETTINGS
@@ -88,19 +75,11 @@ export class H2ClientSession implements StreamOwner {
   private sawSettings = false;
   /** A header block being assembled from HEADERS and CONTINUATION frames. */
   private headerBlock: { streamId: number; endStream: boolean; parts: Buffer[]; size: number } | undefined;
-  /** Bytes of an incomplete frame. */
-  private readonly partial: Buffer[] = [];
-  private partialBytes = 0;
-  private partialNeed = FRAME_HEADER_SIZE;
-  /** This turn's frames: finished blocks, then the one being filled. */
-  private readonly outBlocks: Buffer[] = [];
-  private out = Buffer.allocUnsafe(OUTPUT_BLOCK);
-  private outLength = 0;
-  private flushScheduled = false;
+  private readonly reader = new FrameReader(LOCAL_MAX_FRAME_SIZE, (type, flags, streamId, payload) => this.onFrame(type, flags, streamId, payload), () => this.destroyed);
+  private readonly output: FrameWriter;
   private pingCallback: ((error: Error | null) => void) | undefined;
   private socketError: Error | undefined;
   private closeFailure: StreamEnd['failure'];
-  private readonly flushNow = () => this.flush();
 
   constructor(
     private readonly socket: Socket,
@@ -108,19 +87,15 @@ export class H2ClientSession implements StreamOwner {
   ) {
     this.maxHeaderListSize = options.maxHeaderListSize ?? DEFAULT_MAX_HEADER_LIST_SIZE;
     this.receiveWindow = DEFAULT_WINDOW;
-    this.append(CLIENT_PREFACE);
+    this.output = new FrameWriter(socket);
+    this.output.append(CLIENT_PREFACE);
     const settings: [number, number][] = [
       [Setting.ENABLE_PUSH, 0],
       [Setting.INITIAL_WINDOW_SIZE, options.streamWindow],
       [Setting.MAX_FRAME_SIZE, LOCAL_MAX_FRAME_SIZE],
       [Setting.MAX_HEADER_LIST_SIZE, this.maxHeaderListSize],
     ];
-    const at = this.reserve(FRAME_HEADER_SIZE + settings.length * 6);
-    writeFrameHeader(this.out, at, settings.length * 6, FrameType.SETTINGS, 0, 0);
-    settings.forEach(([id, value], i) => {
-      this.out.writeUInt16BE(id, at + FRAME_HEADER_SIZE + i * 6);
-      this.out.writeUInt32BE(value, at + FRAME_HEADER_SIZE + i * 6 + 2);
-    });
+    this.output.settings(settings);
     if (options.connectionWindow > DEFAULT_WINDOW) {
       this.windowUpdate(0, options.connectionWindow - DEFAULT_WINDOW);
       this.receiveWindow = options.connectionWindow;
@@ -184,9 +159,7 @@ export class H2ClientSession implements StreamOwner {
   ping(callback: (error: Error | null) => void): boolean {
     if (this.destroyed || this.pingCallback !== undefined) return false;
     this.pingCallback = callback;
-    const at = this.reserve(FRAME_HEADER_SIZE + 8);
-    writeFrameHeader(this.out, at, 8, FrameType.PING, 0, 0);
-    this.out.fill(0, at + FRAME_HEADER_SIZE, at + FRAME_HEADER_SIZE + 8);
+    this.output.ping(undefined, false);
     this.flushSoon();
     return true;
   }
@@ -236,19 +209,7 @@ export class H2ClientSession implements StreamOwner {
     stream.receiveWindow = this.options.streamWindow;
     stream.fields = NO_FIELDS;
     this.streams.set(stream.id, stream);
-    const block = this.encoder.encode(fields);
-    // HEADERS, then CONTINUATION frames when the block is larger than the peer's frame size.
-    let offset = 0;
-    let type: number = FrameType.HEADERS;
-    do {
-      const length = Math.min(block.length - offset, this.peerMaxFrame);
-      const last = offset + length === block.length;
-      const at = this.reserve(FRAME_HEADER_SIZE + length);
-      writeFrameHeader(this.out, at, length, type, last ? Flag.END_HEADERS : 0, stream.id);
-      block.copy(this.out, at + FRAME_HEADER_SIZE, offset, offset + length);
-      offset += length;
-      type = FrameType.CONTINUATION;
-    } while (offset < block.length);
+    this.output.headers(stream.id, this.encoder.encode(fields), false, this.peerMaxFrame);
     this.flushSoon();
     if (this.nextStreamId > MAX_STREAM_ID) {
       this.goingAway = true;
@@ -267,31 +228,13 @@ export class H2ClientSession implements StreamOwner {
       }
       const length = Math.min(allowed, stream.queuedBytes);
       const endStream = stream.endQueued && length === stream.queuedBytes;
-      const at = this.reserve(FRAME_HEADER_SIZE + length);
-      writeFrameHeader(this.out, at, length, FrameType.DATA, endStream ? Flag.END_STREAM : 0, stream.id);
-      // Gather queued chunks into the frame.
-      let to = at + FRAME_HEADER_SIZE;
-      let left = length;
-      while (left > 0) {
-        const chunk = stream.queue[0]!;
-        const take = Math.min(left, chunk.length - stream.queueOffset);
-        this.out.set(take === chunk.length ? chunk : chunk.subarray(stream.queueOffset, stream.queueOffset + take), to);
-        to += take;
-        left -= take;
-        stream.queueOffset += take;
-        if (stream.queueOffset === chunk.length) {
-          stream.queue.shift();
-          stream.queueOffset = 0;
-        }
-      }
-      stream.queuedBytes -= length;
+      this.output.data(stream.id, stream, length, endStream);
       stream.sendWindow -= length;
       this.sendWindow -= length;
       if (endStream) stream.localEnded = true;
     }
     if (stream.endQueued && !stream.localEnded && stream.queuedBytes === 0) {
-      const at = this.reserve(FRAME_HEADER_SIZE);
-      writeFrameHeader(this.out, at, 0, FrameType.DATA, Flag.END_STREAM, stream.id);
+      this.output.data(stream.id, stream, 0, true);
       stream.localEnded = true;
     }
     stream.wake();
@@ -312,9 +255,7 @@ export class H2ClientSession implements StreamOwner {
   resetStream(stream: H2Stream, code: number, end: StreamEnd, notify = true): void {
     if (stream.closed) return;
     if (stream.id !== 0) {
-      const at = this.reserve(FRAME_HEADER_SIZE + 4);
-      writeFrameHeader(this.out, at, 4, FrameType.RST_STREAM, 0, stream.id);
-      this.out.writeUInt32BE(code, at + FRAME_HEADER_SIZE);
+      this.output.frame32(FrameType.RST_STREAM, stream.id, code);
       this.flushSoon();
     }
     this.remove(stream);
@@ -326,101 +267,30 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private windowUpdate(streamId: number, increment: number): void {
-    const at = this.reserve(FRAME_HEADER_SIZE + 4);
-    writeFrameHeader(this.out, at, 4, FrameType.WINDOW_UPDATE, 0, streamId);
-    this.out.writeUInt32BE(increment, at + FRAME_HEADER_SIZE);
+    this.output.frame32(FrameType.WINDOW_UPDATE, streamId, increment);
   }
 
   private goaway(code: number, debug: string): void {
-    const text = Buffer.from(debug.slice(0, 256), 'utf8');
-    const at = this.reserve(FRAME_HEADER_SIZE + 8 + text.length);
-    writeFrameHeader(this.out, at, 8 + text.length, FrameType.GOAWAY, 0, 0);
-    this.out.writeUInt32BE(0, at + FRAME_HEADER_SIZE); // a client processes no peer-initiated streams
-    this.out.writeUInt32BE(code, at + FRAME_HEADER_SIZE + 4);
-    text.copy(this.out, at + FRAME_HEADER_SIZE + 8);
+    // A client processes no peer-initiated streams: last-stream-id 0.
+    this.output.goaway(0, code, debug);
     this.flushSoon();
-  }
-
-  /** Room for `bytes` in the output block; returns where they go. */
-  private reserve(bytes: number): number {
-    if (this.outLength + bytes > this.out.length) {
-      if (this.outLength > 0) this.outBlocks.push(this.out.subarray(0, this.outLength));
-      this.out = Buffer.allocUnsafe(Math.max(OUTPUT_BLOCK, bytes));
-      this.outLength = 0;
-    }
-    const at = this.outLength;
-    this.outLength += bytes;
-    return at;
-  }
-
-  private append(bytes: Uint8Array): void {
-    const at = this.reserve(bytes.length);
-    this.out.set(bytes, at);
   }
 
   /** @internal */
   flushSoon(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(this.flushNow);
+    this.output.flushSoon();
   }
 
   private flush(): void {
-    this.flushScheduled = false;
-    if (this.outLength > 0) {
-      this.outBlocks.push(this.out.subarray(0, this.outLength));
-      // The socket keeps the written view; the rest of the block fills the next turn.
-      this.out = this.out.length - this.outLength >= 4096 ? this.out.subarray(this.outLength) : Buffer.allocUnsafe(OUTPUT_BLOCK);
-      this.outLength = 0;
-    }
-    if (this.outBlocks.length === 0 || this.socket.destroyed) {
-      this.outBlocks.length = 0;
-      return;
-    }
-    if (this.outBlocks.length === 1) this.socket.write(this.outBlocks[0]!);
-    else {
-      this.socket.cork();
-      for (const block of this.outBlocks) this.socket.write(block);
-      this.socket.uncork();
-    }
-    this.outBlocks.length = 0;
+    this.output.flush();
   }
 
   // ---- receiving ----
 
   private receive(chunk: Buffer): void {
     if (this.destroyed) return;
-    let data = chunk;
-    if (this.partialBytes > 0) {
-      this.partial.push(chunk);
-      this.partialBytes += chunk.length;
-      if (this.partialBytes < this.partialNeed) return;
-      data = Buffer.concat(this.partial, this.partialBytes);
-      this.partial.length = 0;
-      this.partialBytes = 0;
-    }
-    let at = 0;
     try {
-      while (data.length - at >= FRAME_HEADER_SIZE) {
-        const length = (data[at]! << 16) | (data[at + 1]! << 8) | data[at + 2]!;
-        if (length > LOCAL_MAX_FRAME_SIZE) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `a frame of ${length} bytes exceeds the ${LOCAL_MAX_FRAME_SIZE} advertised`);
-        if (data.length - at - FRAME_HEADER_SIZE < length) {
-          this.partialNeed = FRAME_HEADER_SIZE + length;
-          break;
-        }
-        const type = data[at + 3]!;
-        const flags = data[at + 4]!;
-        const streamId = data.readUInt32BE(at + 5) & 0x7fffffff;
-        const payload = data.subarray(at + FRAME_HEADER_SIZE, at + FRAME_HEADER_SIZE + length);
-        at += FRAME_HEADER_SIZE + length;
-        this.onFrame(type, flags, streamId, payload);
-        if (this.destroyed) return;
-      }
-      if (at < data.length) {
-        if (data.length - at < FRAME_HEADER_SIZE) this.partialNeed = FRAME_HEADER_SIZE;
-        this.partial.push(data.subarray(at));
-        this.partialBytes = data.length - at;
-      }
+      this.reader.push(chunk);
     } catch (error) {
       // A fault outside the protocol checks still ends only this connection, never the process.
       if (error instanceof ConnectionError) this.connectionError(error.h2Code, error.message);
@@ -478,20 +348,6 @@ export class H2ClientSession implements StreamOwner {
     return undefined;
   }
 
-  /** The payload of a frame that may be PADDED, without its padding (and `skip` bytes after the
-   * pad length, for HEADERS' priority fields). */
-  private unpad(flags: number, payload: Buffer, skip: number, frame: string): Buffer {
-    let start = 0;
-    let padding = 0;
-    if (flags & Flag.PADDED) {
-      if (payload.length < 1) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `PADDED ${frame} without a pad length`);
-      padding = payload[0]!;
-      start = 1;
-    }
-    if (padding + start + skip > payload.length) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `${frame} padding of ${padding} bytes exceeds its ${payload.length}-byte payload`);
-    return payload.subarray(start + skip, payload.length - padding);
-  }
-
   private onData(flags: number, streamId: number, payload: Buffer): void {
     const stream = this.streamOf(streamId, 'DATA');
     // Flow control counts the whole payload, padding included (RFC 9113 6.9.1).
@@ -504,7 +360,7 @@ export class H2ClientSession implements StreamOwner {
       this.uncredited = 0;
       this.flushSoon();
     }
-    const data = this.unpad(flags, payload, 0, 'DATA');
+    const data = unpad(flags, payload, 0, 'DATA');
     if (stream === undefined) return; // closed here (reset): the bytes still counted above
     if (!stream.gotHeaders) return this.streamError(streamId, H2Error.PROTOCOL_ERROR, 'DATA before the response HEADERS');
     if (payload.length > stream.receiveWindow) return this.streamError(streamId, H2Error.FLOW_CONTROL_ERROR, `DATA of ${payload.length} bytes exceeds the stream window of ${stream.receiveWindow}`);
@@ -518,7 +374,7 @@ export class H2ClientSession implements StreamOwner {
 
   private onHeaders(flags: number, streamId: number, payload: Buffer): void {
     if (streamId === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'HEADERS on stream 0');
-    const fragment = this.unpad(flags, payload, flags & Flag.PRIORITY ? 5 : 0, 'HEADERS');
+    const fragment = unpad(flags, payload, flags & Flag.PRIORITY ? 5 : 0, 'HEADERS');
     const endStream = (flags & Flag.END_STREAM) !== 0;
     if (flags & Flag.END_HEADERS) return this.onHeaderBlock(streamId, fragment, endStream);
     this.headerBlock = { streamId, endStream, parts: [fragment], size: fragment.length };
@@ -633,8 +489,7 @@ export class H2ClientSession implements StreamOwner {
           break;
       }
     }
-    const at = this.reserve(FRAME_HEADER_SIZE);
-    writeFrameHeader(this.out, at, 0, FrameType.SETTINGS, Flag.ACK, 0);
+    this.output.settingsAck();
     this.flushSoon();
     if (windowDelta !== 0) {
       for (const stream of this.streams.values()) {
@@ -655,9 +510,7 @@ export class H2ClientSession implements StreamOwner {
       callback?.(null);
       return;
     }
-    const at = this.reserve(FRAME_HEADER_SIZE + 8);
-    writeFrameHeader(this.out, at, 8, FrameType.PING, Flag.ACK, 0);
-    payload.copy(this.out, at + FRAME_HEADER_SIZE);
+    this.output.ping(payload, true);
     this.flushSoon();
   }
 
