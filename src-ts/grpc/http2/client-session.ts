@@ -12,11 +12,11 @@ import {
   FrameType,
   H2Error,
   h2ErrorName,
-  MAX_FRAME_SIZE_LIMIT,
   MAX_WINDOW,
   Setting,
 } from './frames.js';
-import { HpackDecoder, HpackEncoder } from './hpack.js';
+import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
+import { HpackDecoder, HpackEncoder, type DecodedBlock } from './hpack.js';
 import { ConnectionError, FrameReader, FrameWriter, unpad } from './frame-io.js';
 
 /** What a session advertises and how much it lets one stream and the connection buffer. */
@@ -41,9 +41,6 @@ export interface H2ClientSessionOptions {
 export const LOCAL_MAX_FRAME_SIZE = 1 << 18;
 /** Default SETTINGS_MAX_HEADER_LIST_SIZE: gRPC metadata of a sane call fits many times over. */
 export const DEFAULT_MAX_HEADER_LIST_SIZE = 64 * 1024;
-/** A HEADERS+CONTINUATION block may be this many times the header list limit before it is
- * refused unread (the compressed form is normally smaller than the list). */
-const HEADER_BLOCK_FACTOR = 2;
 const MAX_STREAM_ID = 0x7fffffff;
 /** How long a closing socket may take to send its last frames. */
 const SOCKET_LINGER_MS = 1000;
@@ -64,7 +61,6 @@ export class H2ClientSession implements StreamOwner {
   private readonly blocked = new Set<H2Stream>();
   private nextStreamId = 1;
   private readonly encoder = new HpackEncoder();
-  private readonly decoder = new HpackDecoder();
   private readonly maxHeaderListSize: number;
   private peerMaxConcurrent = Infinity;
   private peerInitialWindow = DEFAULT_WINDOW;
@@ -73,8 +69,7 @@ export class H2ClientSession implements StreamOwner {
   private receiveWindow: number;
   private uncredited = 0;
   private sawSettings = false;
-  /** A header block being assembled from HEADERS and CONTINUATION frames. */
-  private headerBlock: { streamId: number; endStream: boolean; parts: Buffer[]; size: number } | undefined;
+  private readonly headerBlocks: HeaderBlocks;
   private readonly reader = new FrameReader(LOCAL_MAX_FRAME_SIZE, (type, flags, streamId, payload) => this.onFrame(type, flags, streamId, payload), () => this.destroyed);
   private readonly output: FrameWriter;
   private pingCallback: ((error: Error | null) => void) | undefined;
@@ -86,6 +81,7 @@ export class H2ClientSession implements StreamOwner {
     private readonly options: H2ClientSessionOptions,
   ) {
     this.maxHeaderListSize = options.maxHeaderListSize ?? DEFAULT_MAX_HEADER_LIST_SIZE;
+    this.headerBlocks = new HeaderBlocks(new HpackDecoder(), this.maxHeaderListSize, (streamId, decoded, endStream) => this.onHeaderBlock(streamId, decoded, endStream));
     this.receiveWindow = DEFAULT_WINDOW;
     this.output = new FrameWriter(socket);
     this.output.append(CLIENT_PREFACE);
@@ -306,16 +302,14 @@ export class H2ClientSession implements StreamOwner {
 
   private onFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
     if (!this.sawSettings && type !== FrameType.SETTINGS) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `the server's first frame is type ${type}, not SETTINGS`);
-    if (this.headerBlock !== undefined && type !== FrameType.CONTINUATION) {
-      throw new ConnectionError(H2Error.PROTOCOL_ERROR, `frame type ${type} inside the header block of stream ${this.headerBlock.streamId}`);
-    }
+    this.headerBlocks.check(type);
     switch (type) {
       case FrameType.DATA:
         return this.onData(flags, streamId, payload);
       case FrameType.HEADERS:
-        return this.onHeaders(flags, streamId, payload);
+        return this.headerBlocks.headers(flags, streamId, payload);
       case FrameType.CONTINUATION:
-        return this.onContinuation(flags, streamId, payload);
+        return this.headerBlocks.continuation(flags, streamId, payload);
       case FrameType.PRIORITY:
         if (streamId === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'PRIORITY on stream 0');
         if (payload.length !== 5) this.streamError(streamId, H2Error.FRAME_SIZE_ERROR, `PRIORITY of ${payload.length} bytes`);
@@ -372,40 +366,7 @@ export class H2ClientSession implements StreamOwner {
     else this.credit(stream);
   }
 
-  private onHeaders(flags: number, streamId: number, payload: Buffer): void {
-    if (streamId === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'HEADERS on stream 0');
-    const fragment = unpad(flags, payload, flags & Flag.PRIORITY ? 5 : 0, 'HEADERS');
-    const endStream = (flags & Flag.END_STREAM) !== 0;
-    if (flags & Flag.END_HEADERS) return this.onHeaderBlock(streamId, fragment, endStream);
-    this.headerBlock = { streamId, endStream, parts: [fragment], size: fragment.length };
-    this.checkHeaderBlockSize(this.headerBlock.size);
-  }
-
-  private onContinuation(flags: number, streamId: number, payload: Buffer): void {
-    const block = this.headerBlock;
-    if (block === undefined || block.streamId !== streamId) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `CONTINUATION on stream ${streamId} without a HEADERS before it`);
-    block.parts.push(payload);
-    block.size += payload.length;
-    this.checkHeaderBlockSize(block.size);
-    if (flags & Flag.END_HEADERS) {
-      this.headerBlock = undefined;
-      this.onHeaderBlock(streamId, Buffer.concat(block.parts, block.size), block.endStream);
-    }
-  }
-
-  private checkHeaderBlockSize(size: number): void {
-    const limit = this.maxHeaderListSize * HEADER_BLOCK_FACTOR;
-    if (size > limit) throw new ConnectionError(H2Error.ENHANCE_YOUR_CALM, `a header block of over ${limit} bytes (HEADERS and CONTINUATION)`);
-  }
-
-  private onHeaderBlock(streamId: number, block: Buffer, endStream: boolean): void {
-    // Decoded first, whatever the stream's state, so the HPACK table stays in step with the peer's.
-    let decoded;
-    try {
-      decoded = this.decoder.decode(block, this.maxHeaderListSize);
-    } catch (error) {
-      throw new ConnectionError(H2Error.COMPRESSION_ERROR, (error as Error).message);
-    }
+  private onHeaderBlock(streamId: number, decoded: DecodedBlock, endStream: boolean): void {
     const stream = this.streamOf(streamId, 'HEADERS');
     if (stream === undefined) return;
     if (decoded.tooLarge) {
@@ -453,41 +414,16 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private onSettings(flags: number, streamId: number, payload: Buffer): void {
-    if (streamId !== 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `SETTINGS on stream ${streamId}`);
-    if (flags & Flag.ACK) {
-      if (payload.length !== 0) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `SETTINGS ACK with ${payload.length} bytes`);
-      if (!this.sawSettings) throw new ConnectionError(H2Error.PROTOCOL_ERROR, "a SETTINGS ACK before the server's SETTINGS");
-      return;
-    }
-    if (payload.length % 6 !== 0) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `SETTINGS of ${payload.length} bytes, not a multiple of 6`);
+    const settings = readSettings(flags, streamId, payload, this.sawSettings);
+    if (settings === undefined) return;
     this.sawSettings = true;
+    if (settings.headerTableSize !== undefined) this.encoder.setMaxTableSize(settings.headerTableSize);
+    if (settings.maxConcurrentStreams !== undefined) this.peerMaxConcurrent = settings.maxConcurrentStreams;
+    if (settings.maxFrameSize !== undefined) this.peerMaxFrame = settings.maxFrameSize;
     let windowDelta = 0;
-    for (let at = 0; at < payload.length; at += 6) {
-      const id = payload.readUInt16BE(at);
-      const value = payload.readUInt32BE(at + 2);
-      switch (id) {
-        case Setting.HEADER_TABLE_SIZE:
-          this.encoder.setMaxTableSize(value);
-          break;
-        case Setting.ENABLE_PUSH:
-          if (value > 1) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `SETTINGS_ENABLE_PUSH of ${value}`);
-          break;
-        case Setting.MAX_CONCURRENT_STREAMS:
-          this.peerMaxConcurrent = value;
-          break;
-        case Setting.INITIAL_WINDOW_SIZE:
-          if (value > MAX_WINDOW) throw new ConnectionError(H2Error.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE of ${value} exceeds 2^31-1`);
-          windowDelta += value - this.peerInitialWindow;
-          this.peerInitialWindow = value;
-          break;
-        case Setting.MAX_FRAME_SIZE:
-          if (value < DEFAULT_MAX_FRAME_SIZE || value > MAX_FRAME_SIZE_LIMIT) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `SETTINGS_MAX_FRAME_SIZE of ${value} outside [2^14, 2^24-1]`);
-          this.peerMaxFrame = value;
-          break;
-        default:
-          // MAX_HEADER_LIST_SIZE is advisory; unknown settings are ignored (RFC 9113 6.5.2).
-          break;
-      }
+    if (settings.initialWindowSize !== undefined) {
+      windowDelta = settings.initialWindowSize - this.peerInitialWindow;
+      this.peerInitialWindow = settings.initialWindowSize;
     }
     this.output.settingsAck();
     this.flushSoon();
@@ -502,9 +438,7 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private onPing(flags: number, streamId: number, payload: Buffer): void {
-    if (streamId !== 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `PING on stream ${streamId}`);
-    if (payload.length !== 8) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `PING of ${payload.length} bytes`);
-    if (flags & Flag.ACK) {
+    if (readPing(flags, streamId, payload)) {
       const callback = this.pingCallback;
       this.pingCallback = undefined;
       callback?.(null);
@@ -540,10 +474,8 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private onWindowUpdate(streamId: number, payload: Buffer): void {
-    if (payload.length !== 4) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `WINDOW_UPDATE of ${payload.length} bytes`);
-    const increment = payload.readUInt32BE(0) & 0x7fffffff;
+    const increment = readWindowIncrement(streamId, payload);
     if (streamId === 0) {
-      if (increment === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0 on the connection');
       this.sendWindow += increment;
       if (this.sendWindow > MAX_WINDOW) throw new ConnectionError(H2Error.FLOW_CONTROL_ERROR, 'WINDOW_UPDATE overflows the connection window');
       const blocked = [...this.blocked];

@@ -22,6 +22,51 @@ export interface SendQueue {
   queuedBytes: number;
 }
 
+/** Bytes a stream may queue past its flow-control window before its writer is told to wait. */
+const STREAM_WRITE_HIGH_WATER = 64 * 1024;
+
+/**
+ * A stream's outgoing bytes, queued until both flow-control windows let them out; a writer that
+ * queues past the high-water mark gets a promise that resolves once the queue drained below it
+ * or the stream closed.
+ */
+export class StreamSendQueue implements SendQueue {
+  readonly queue: Uint8Array[] = [];
+  queueOffset = 0;
+  queuedBytes = 0;
+  /** The end of the stream is queued after the bytes. */
+  endQueued = false;
+  closed = false;
+  private drain: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  /** Queues `bytes` (a view, kept until sent). */
+  protected enqueue(bytes: Uint8Array | undefined): void {
+    if (bytes === undefined || bytes.length === 0) return;
+    this.queue.push(bytes);
+    this.queuedBytes += bytes.length;
+  }
+
+  /** What `write` returns: a promise to await while the queue is past the high-water mark. */
+  protected backPressure(): Promise<void> | undefined {
+    if (this.queuedBytes <= STREAM_WRITE_HIGH_WATER || this.closed) return undefined;
+    if (this.drain === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.drain = { promise, resolve };
+    }
+    return this.drain.promise;
+  }
+
+  /** @internal The writer may go on: the queue fell below the high-water mark or the stream closed. */
+  wake(): void {
+    if (this.drain !== undefined && (this.closed || this.queuedBytes <= STREAM_WRITE_HIGH_WATER)) {
+      const { resolve } = this.drain;
+      this.drain = undefined;
+      resolve();
+    }
+  }
+}
+
 /** What a FrameReader hands each whole frame to; `payload` is a view valid during the call. */
 export type FrameHandler = (type: number, flags: number, streamId: number, payload: Buffer) => void;
 

@@ -1,9 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type { ServerCallStream, ServerStreamEvents } from '../server-stream.js';
-import type { SendQueue } from './frame-io.js';
-
-/** Bytes a stream may queue past its flow-control window before its writer is told to wait. */
-const STREAM_WRITE_HIGH_WATER = 64 * 1024;
+import { StreamSendQueue } from './frame-io.js';
 
 /** What a server stream asks of the session that owns it. */
 export interface ServerStreamOwner {
@@ -19,7 +16,7 @@ export interface ServerStreamOwner {
  * One stream of an H2ServerSession: a plain object the session drives (no emitter). Response
  * bytes queue here until both flow-control windows let them out.
  */
-export class H2ServerStream implements ServerCallStream, SendQueue {
+export class H2ServerStream extends StreamSendQueue implements ServerCallStream {
   events: ServerStreamEvents | undefined;
   /** How much the client lets this stream send. */
   sendWindow = 0;
@@ -28,23 +25,19 @@ export class H2ServerStream implements ServerCallStream, SendQueue {
   /** Bytes received and consumed but not yet credited back with WINDOW_UPDATE. */
   uncredited = 0;
   paused = false;
-  readonly queue: Uint8Array[] = [];
-  queueOffset = 0;
-  queuedBytes = 0;
-  /** end() was called: after the queue, `trailers` (or a bare END_STREAM) go out. */
-  endQueued = false;
+  /** After the queue and its end, these trailers (else a bare END_STREAM) go out. */
   trailers: OutgoingHttpHeaders | undefined;
   headersSent = false;
   localEnded = false;
   requestEnded = false;
-  closed = false;
   rstCode: number | undefined;
-  private drain: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     private readonly session: ServerStreamOwner,
     readonly id: number,
-  ) {}
+  ) {
+    super();
+  }
 
   get connectionGone(): boolean {
     return this.session.destroyed;
@@ -63,17 +56,10 @@ export class H2ServerStream implements ServerCallStream, SendQueue {
   write(bytes: Uint8Array): Promise<void> | undefined {
     if (this.closed || this.endQueued) return undefined;
     if (bytes.length > 0) {
-      this.queue.push(bytes);
-      this.queuedBytes += bytes.length;
+      this.enqueue(bytes);
       this.session.sendQueued(this);
     }
-    if (this.queuedBytes <= STREAM_WRITE_HIGH_WATER || this.closed) return undefined;
-    if (this.drain === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.drain = { promise, resolve };
-    }
-    return this.drain.promise;
+    return this.backPressure();
   }
 
   flush(): void {
@@ -82,10 +68,7 @@ export class H2ServerStream implements ServerCallStream, SendQueue {
 
   end(last: Uint8Array | undefined, trailers: OutgoingHttpHeaders | undefined): void {
     if (this.closed || this.endQueued) return;
-    if (last !== undefined && last.length > 0) {
-      this.queue.push(last);
-      this.queuedBytes += last.length;
-    }
+    this.enqueue(last);
     this.endQueued = true;
     this.trailers = trailers;
     this.session.sendQueued(this);
@@ -103,14 +86,5 @@ export class H2ServerStream implements ServerCallStream, SendQueue {
 
   close(code: number): void {
     if (!this.closed) this.session.reset(this, code);
-  }
-
-  /** @internal The writer may go on: the queue fell below the high-water mark or the stream closed. */
-  wake(): void {
-    if (this.drain !== undefined && (this.closed || this.queuedBytes <= STREAM_WRITE_HIGH_WATER)) {
-      const { resolve } = this.drain;
-      this.drain = undefined;
-      resolve();
-    }
   }
 }
