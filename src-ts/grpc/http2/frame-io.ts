@@ -135,7 +135,11 @@ export class FrameWriter {
   private scheduled = false;
   private readonly flushNow = () => this.flush();
 
-  constructor(private readonly socket: Socket) {}
+  constructor(
+    private readonly socket: Socket,
+    /** Runs before each flush: the last frames of the turn (coalesced DATA) go in then. */
+    private readonly beforeFlush?: () => void,
+  ) {}
 
   /** Room for `bytes` in the output block; returns where they go. */
   reserve(bytes: number): number {
@@ -242,6 +246,8 @@ export class FrameWriter {
   }
 
   flush(): void {
+    // Frames the hook adds ride this flush, not another one.
+    this.beforeFlush?.();
     this.scheduled = false;
     if (this.outLength > 0) {
       this.blocks.push(this.out.subarray(0, this.outLength));

@@ -51,6 +51,9 @@ export class H2ServerSession implements ServerStreamOwner {
   private readonly streams = new Map<number, H2ServerStream>();
   /** Streams with data held back by the connection window. */
   private readonly blocked = new Set<H2ServerStream>();
+  /** Streams written to in this turn: their messages go out together, in as few DATA frames as
+   * the windows and frame size allow, when the turn's frames are flushed. */
+  private readonly pendingSends: H2ServerStream[] = [];
   private readonly encoder = new HpackEncoder();
   private readonly maxHeaderListSize: number;
   private peerInitialWindow = DEFAULT_WINDOW;
@@ -72,7 +75,7 @@ export class H2ServerSession implements ServerStreamOwner {
   ) {
     this.maxHeaderListSize = options.maxHeaderListSize ?? DEFAULT_MAX_HEADER_LIST_SIZE;
     this.headerBlocks = new HeaderBlocks(new HpackDecoder(), this.maxHeaderListSize, (streamId, decoded, endStream) => this.onHeaderBlock(streamId, decoded, endStream));
-    this.output = new FrameWriter(socket);
+    this.output = new FrameWriter(socket, () => this.sendPending());
     this.output.settings([
       [Setting.MAX_CONCURRENT_STREAMS, options.maxConcurrentStreams],
       [Setting.INITIAL_WINDOW_SIZE, options.streamWindow],
@@ -174,6 +177,23 @@ export class H2ServerSession implements ServerStreamOwner {
     }
     stream.wake();
     this.output.flushSoon();
+  }
+
+  /** @internal Sends what `stream` queued when this turn's frames are flushed. */
+  sendSoon(stream: H2ServerStream): void {
+    if (stream.sendPending) return;
+    stream.sendPending = true;
+    this.pendingSends.push(stream);
+    this.output.flushSoon();
+  }
+
+  private sendPending(): void {
+    for (let i = 0; i < this.pendingSends.length; i++) {
+      const stream = this.pendingSends[i]!;
+      stream.sendPending = false;
+      this.sendQueued(stream);
+    }
+    this.pendingSends.length = 0;
   }
 
   /** @internal Credits back what `stream`'s call consumed, once it is worth a frame. */

@@ -6,6 +6,7 @@ import { StreamSendQueue } from './frame-io.js';
 export interface ServerStreamOwner {
   respond(stream: H2ServerStream, headers: OutgoingHttpHeaders, endStream: boolean): void;
   sendQueued(stream: H2ServerStream): void;
+  sendSoon(stream: H2ServerStream): void;
   credit(stream: H2ServerStream): void;
   reset(stream: H2ServerStream, code: number): void;
   flushSoon(): void;
@@ -31,6 +32,8 @@ export class H2ServerStream extends StreamSendQueue implements ServerCallStream 
   localEnded = false;
   requestEnded = false;
   rstCode: number | undefined;
+  /** Waiting for the end of the turn to send what it queued. */
+  sendPending = false;
 
   constructor(
     private readonly session: ServerStreamOwner,
@@ -57,7 +60,7 @@ export class H2ServerStream extends StreamSendQueue implements ServerCallStream 
     if (this.closed || this.endQueued) return undefined;
     if (bytes.length > 0) {
       this.enqueue(bytes);
-      this.session.sendQueued(this);
+      this.session.sendSoon(this);
     }
     return this.backPressure();
   }
