@@ -1,6 +1,7 @@
 // One gRPC server in its own process for bench/rpc/grpc.mjs: `node grpc-server-process.mjs <kind>
 // <address>` prints "READY <bound address>" and exits when its stdin closes. Kinds: heddle (the
-// heddle RPC server, whose port also answers Kitex transports) and grpc-js.
+// heddle RPC server, whose port also answers Kitex transports, on its own HTTP/2 engine),
+// heddle-node (the same on node:http2: grpc.http2 'node') and grpc-js.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -11,13 +12,14 @@ const proto = join(here, 'grpc-echo.proto');
 const [kind, address] = process.argv.slice(2);
 let bound;
 
-if (kind === 'heddle') {
+if (kind === 'heddle' || kind === 'heddle-node') {
   const { default: heddle } = await import('../../dist/index.js');
   const root = heddle.protobuf.parse(readFileSync(proto, 'utf8'), { filename: 'grpc-echo.proto' });
   const server = heddle.rpc.createServer({
     idl: root,
     service: 'benchgrpc.Echo',
     log: () => {},
+    grpc: { http2: kind === 'heddle-node' ? 'node' : 'heddle' },
     handlers: {
       Echo: async (req) => req,
       Stream: async function* (req) {

@@ -1,6 +1,7 @@
 // bench/rpc/grpc.mjs: heddle's gRPC against @grpc/grpc-js, each client calling its own kind of
 // server in another process (heddle -> heddle, grpc-js -> grpc-js), over TCP; the heddle client
-// runs on its own HTTP/2 engine (the default) and, as its own row, on node:http2 (http2: 'node'):
+// runs on its own HTTP/2 engine (the default) and, as its own row, on node:http2 (http2: 'node'),
+// and so does the heddle server (grpc.http2: 'node', the rows naming 'heddle[node:http2]' as server):
 //   - unary 1 KiB echo at 1 and 100 concurrent callers: QPS, p50, p99;
 //   - server streaming of 1 KiB messages (one stream, and 8 at once): messages/s;
 //   - for reference, a grpc-go server driven by the heddle client (when Go is installed).
@@ -8,7 +9,7 @@
 // rounds and each figure is the median over rounds; the ratio is heddle's over grpc-js's.
 //
 //   npm run build && node bench/rpc/grpc.mjs            (HEDDLE_BENCH_QUICK=1 for short rounds)
-//   node bench/rpc/grpc.mjs --cross                      also heddle <-> grpc-js mixed pairs
+//   node bench/rpc/grpc.mjs --cross                      also heddle -> grpc-js
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
@@ -108,15 +109,17 @@ function pad(text, width, right = false) {
 
 async function main() {
   const cross = process.argv.includes('--cross');
-  const servers = { heddle: await startServer('heddle'), 'grpc-js': await startServer('grpc-js') };
+  const servers = { heddle: await startServer('heddle'), 'grpc-js': await startServer('grpc-js'), 'heddle-node': await startServer('heddle-node') };
   const pairs = [
     { label: 'heddle -> heddle', client: heddleClient(servers.heddle.address) },
     { label: 'grpc-js -> grpc-js', client: grpcJsClient(servers['grpc-js'].address) },
     { label: 'heddle[node:http2] -> heddle', client: heddleClient(servers.heddle.address, 'node') },
+    { label: 'heddle -> heddle[node:http2]', client: heddleClient(servers['heddle-node'].address) },
+    { label: 'grpc-js -> heddle', client: grpcJsClient(servers.heddle.address) },
+    { label: 'grpc-js -> heddle[node:http2]', client: grpcJsClient(servers['heddle-node'].address) },
   ];
   if (cross) {
     pairs.push({ label: 'heddle -> grpc-js', client: heddleClient(servers['grpc-js'].address) });
-    pairs.push({ label: 'grpc-js -> heddle', client: grpcJsClient(servers.heddle.address) });
   }
   let goServer;
   try {

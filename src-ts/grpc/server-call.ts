@@ -1,4 +1,4 @@
-import http2, { type Http2Session, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { OutgoingHttpHeaders } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
@@ -8,9 +8,8 @@ import { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
 import { isBizStatusError } from '../rpc/biz-status.js';
 import { encodeGrpcMessage, GrpcStatus, grpcStatusError, isGrpcStatusError, statusOfError } from './status.js';
-import { BatchedWriter } from './stream-write.js';
-
-const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
+import { H2Error } from './http2/frames.js';
+import type { ServerCallStream, ServerStreamEvents } from './server-stream.js';
 
 /** Incoming messages a streaming handler may leave unread before the stream stops being read. */
 const QUEUE_HIGH_WATER = 32;
@@ -44,29 +43,13 @@ function statusHeaders(headers: OutgoingHttpHeaders, status: number, message: st
   return headers;
 }
 
-const CALL = Symbol('heddle.grpc.call');
-type StreamWithCall = ServerHttp2Stream & { [CALL]: ServerCall };
-
-function onStreamData(this: StreamWithCall, chunk: Buffer): void {
-  this[CALL].onData(chunk);
-}
-function onStreamEnd(this: StreamWithCall): void {
-  this[CALL].onEnd();
-}
-function onStreamClose(this: StreamWithCall): void {
-  this[CALL].onClose();
-}
-/** Errors are reported through 'close' and its rstCode. */
-function ignoreError(): void {}
-
 /**
  * One gRPC call on the server: reads the request messages off its HTTP/2 stream, runs the handler
  * (through the server's middleware) and writes the response messages and the status. Streaming
  * both ways goes through async iterables that honour HTTP/2 flow control.
  */
-export class ServerCall {
+export class ServerCall implements ServerStreamEvents {
   private readonly reader: GrpcMessageReader;
-  private readonly session: Http2Session | undefined;
   private queue: MessageQueue<unknown> | undefined;
   private unaryRequest: unknown;
   private received = 0;
@@ -78,7 +61,7 @@ export class ServerCall {
 
   constructor(
     private readonly env: ServerCallEnv,
-    private readonly stream: ServerHttp2Stream,
+    private readonly stream: ServerCallStream,
     private readonly method: MethodBinding,
     readonly ctx: GrpcServerContext,
     encoding: GrpcEncoding,
@@ -87,8 +70,6 @@ export class ServerCall {
     timeoutMs: number | undefined,
   ) {
     this.reader = new GrpcMessageReader(env.maxReceiveMessageLength, encoding);
-    // Kept: a closed stream no longer knows its session.
-    this.session = stream.session;
     const streamingRequests = method.streaming === 'client' || method.streaming === 'bidi';
     if (streamingRequests) {
       this.queue = new MessageQueue(
@@ -100,12 +81,7 @@ export class ServerCall {
     if (timeoutMs !== undefined) {
       this.timer = setTimeout(() => this.onDeadline(timeoutMs), Math.max(0, timeoutMs));
     }
-    // Shared listeners find the call on the stream: no closures per call.
-    (stream as StreamWithCall)[CALL] = this;
-    stream.on('data', onStreamData);
-    stream.on('end', onStreamEnd);
-    stream.on('close', onStreamClose);
-    stream.on('error', ignoreError);
+    stream.attach(this);
     // Streaming requests start the handler at once: it reads the messages as they come.
     if (streamingRequests) this.start(this.queue);
   }
@@ -145,9 +121,6 @@ export class ServerCall {
   /** @internal */
   onEnd(): void {
     if (this.done) return;
-    // Node ends the readable side of every stream of a connection that went away, too: that is
-    // not the client's END_STREAM, and 'close' reports it (a torn-off upload must not look complete).
-    if (this.stream.destroyed || this.session?.destroyed !== false) return;
     try {
       this.reader.finish();
     } catch (error) {
@@ -172,9 +145,9 @@ export class ServerCall {
   }
 
   private abortUnfinished(): void {
-    const connectionGone = this.session?.destroyed !== false;
+    const connectionGone = this.stream.connectionGone;
     const reason =
-      !connectionGone && (this.stream.rstCode === NGHTTP2_CANCEL || this.stream.rstCode === NGHTTP2_NO_ERROR)
+      !connectionGone && (this.stream.rstCode === H2Error.CANCEL || this.stream.rstCode === H2Error.NO_ERROR)
         ? cancelledError(`the client cancelled ${this.ctx.service}/${this.ctx.method}`)
         : new HeddleError(
             ErrorCode.ERR_CONNECTION,
@@ -242,7 +215,7 @@ export class ServerCall {
         this.env.logFailure(this.ctx, error);
       }
     }
-    this.stream.respond(headers, { waitForTrailers: true });
+    this.stream.respond(headers, false);
   }
 
   private encode(value: unknown): Buffer {
@@ -270,7 +243,7 @@ export class ServerCall {
       this.fail(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `the ${this.method.name} handler must return an async iterable (an async generator) of responses`));
       return;
     }
-    const writer = new BatchedWriter(this.stream);
+    const writer = this.stream;
     try {
       for await (const value of source) {
         if (this.done || this.expired) break;
@@ -306,7 +279,7 @@ export class ServerCall {
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     const stream = this.stream;
-    if (stream.destroyed || stream.closed) return;
+    if (stream.closed) return;
     const trailerMetadata = metadata === undefined ? this.ctx.trailerMetadata : { ...this.ctx.trailerMetadata, ...metadata };
     if (!this.ctx.headersSent) {
       this.ctx.headersSent = true;
@@ -318,19 +291,17 @@ export class ServerCall {
           // Logged when set; the status matters more.
         }
       }
-      stream.respond(statusHeaders(headers, status, message, details, trailerMetadata), { endStream: true });
+      stream.respond(statusHeaders(headers, status, message, details, trailerMetadata), true);
     } else {
       const trailers = status === GrpcStatus.OK && trailerMetadata === undefined ? OK_TRAILERS : statusHeaders({}, status, message, details, trailerMetadata);
-      stream.once('wantTrailers', () => stream.sendTrailers(trailers));
-      if (last === undefined) stream.end();
-      else stream.end(last);
+      stream.end(last, trailers);
     }
-    if (!stream.readableEnded) {
+    if (!stream.requestEnded) {
       // The request side is still open (a failed or deadline-cut stream): what still comes is
       // dropped, and a client that keeps sending after the status is reset shortly after it.
       stream.resume();
       setTimeout(() => {
-        if (!stream.closed) stream.close(NGHTTP2_NO_ERROR);
+        if (!stream.closed) stream.close(H2Error.NO_ERROR);
       }, CLOSE_AFTER_STATUS_MS).unref();
     }
   }

@@ -1,14 +1,18 @@
-import http2, { type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import http2, { type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session } from 'node:http2';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding, ServiceBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
 import { CONNECTION_WINDOW, STREAM_WINDOW } from './client-connection.js';
 import { GrpcServerContext } from './context.js';
+import { h2ErrorName } from './http2/frames.js';
+import { H2ServerSession } from './http2/server-session.js';
 import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { ACCEPT_ENCODING, acceptsGzip, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH, encodingOf } from './message-framing.js';
 import { headerText } from './metadata.js';
 import { ServerCall } from './server-call.js';
+import { NodeServerStream, type ServerCallStream, type ServerStreamEvents } from './server-stream.js';
 import { encodeGrpcMessage, GrpcStatus, isGrpcStatusError } from './status.js';
 import { parseGrpcTimeout } from './timeout.js';
 
@@ -27,16 +31,30 @@ export interface GrpcServerOptions extends KeepaliveOptions {
   /** Streams one connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
    * Default 1000. */
   maxConcurrentStreams?: number;
+  /** The HTTP/2 engine: `'heddle'`, heddle's own HTTP/2 server (no per-stream emitters, one socket
+   * write per event-loop turn); `'node'`, node:http2. Both speak the same wire. */
+  http2?: 'heddle' | 'node';
 }
 
 /** What the gRPC part of a server logs through. */
 export type GrpcLog = (level: 'warn' | 'error', code: string, message: string, peer?: string) => void;
 
+/** One connection, whichever engine serves it. */
 interface SessionState {
-  readonly session: ServerHttp2Session;
   readonly peer: string;
   lastStreamId: number;
   stopKeepalive: () => void;
+  /** GOAWAY with the last stream seen, then close once the streams in flight end. */
+  goaway(): void;
+  /** Cuts the connection; resolves once it is closed. */
+  destroy(): Promise<void>;
+}
+
+/** A stream the server answers without a call: its events are not wanted. */
+const IGNORED_EVENTS: ServerStreamEvents = { onData() {}, onEnd() {}, onClose() {} };
+
+function peerOf(socket: Socket | undefined | null): string {
+  return socket?.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
 }
 
 function checkLength(value: number | undefined, fallback: number, what: string): number {
@@ -50,7 +68,8 @@ function checkLength(value: number | undefined, fallback: number, what: string):
  * connections whose first bytes are the HTTP/2 preface, and it serves them with node:http2.
  */
 export class GrpcServerCore {
-  private readonly http2: Http2Server;
+  private readonly http2: Http2Server | undefined;
+  private readonly maxConcurrentStreams: number;
   private readonly sessions = new Set<SessionState>();
   private readonly calls = new Set<ServerCall>();
   /** `/pkg.Service/Method` -> the method, for every method with a handler. */
@@ -78,16 +97,25 @@ export class GrpcServerCore {
     }
     this.gzipAlways = options.compression === 'gzip';
     this.keepalive = options;
-    this.http2 = http2.createServer({
-      settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, initialWindowSize: STREAM_WINDOW },
-      // A busy connection can hold many streams' headers at once.
-      maxSessionMemory: 64,
-    });
+    if (options.http2 !== undefined && options.http2 !== 'heddle' && options.http2 !== 'node') {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `grpc.http2 must be 'heddle' or 'node', got ${String(options.http2)}`);
+    }
+    this.maxConcurrentStreams = options.maxConcurrentStreams ?? 1000;
+    if (options.http2 === 'node') {
+      this.http2 = http2.createServer({
+        settings: { maxConcurrentStreams: this.maxConcurrentStreams, initialWindowSize: STREAM_WINDOW },
+        // A busy connection can hold many streams' headers at once.
+        maxSessionMemory: 64,
+      });
+      this.http2.on('session', (session) => this.onNodeSession(session));
+      this.http2.on('stream', (stream, headers) => {
+        const state = (stream.session as unknown as { heddleState?: SessionState } | undefined)?.heddleState;
+        this.onStream(new NodeServerStream(stream), headers, state);
+      });
+    }
     for (const method of service.methods.values()) {
       if (hasHandler(method.name)) this.routes.set(`/${service.name}/${method.name}`, method);
     }
-    this.http2.on('session', (session) => this.onSession(session));
-    this.http2.on('stream', (stream, headers) => this.onStream(stream, headers));
     this.callEnv = {
       invoke,
       maxReceiveMessageLength: this.maxReceive,
@@ -115,13 +143,64 @@ export class GrpcServerCore {
       socket.destroy();
       return;
     }
-    this.http2.emit('connection', socket);
+    if (this.http2 !== undefined) this.http2.emit('connection', socket);
+    else this.onHeddleSession(socket as Socket);
   }
 
-  private onSession(session: ServerHttp2Session): void {
-    const socket = session.socket;
-    const peer = socket?.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
-    const state: SessionState = { session, peer, lastStreamId: 0, stopKeepalive: () => {} };
+  private onHeddleSession(socket: Socket): void {
+    const peer = peerOf(socket);
+    const state: SessionState = {
+      peer,
+      lastStreamId: 0,
+      stopKeepalive: () => {},
+      goaway: () => session.close(),
+      destroy: () =>
+        new Promise<void>((resolve) => {
+          if (session.destroyed) return resolve();
+          socket.once('close', () => resolve());
+          session.destroy();
+        }),
+    };
+    const session: H2ServerSession = new H2ServerSession(socket, {
+      streamWindow: STREAM_WINDOW,
+      connectionWindow: CONNECTION_WINDOW,
+      maxConcurrentStreams: this.maxConcurrentStreams,
+      peer,
+      onStream: (stream, headers) => this.onStream(stream, headers, state),
+      onStreamError: (streamId, code, message) => this.log('warn', ErrorCode.ERR_BAD_FRAME, `HTTP/2 ${h2ErrorName(code)} on stream ${streamId}: ${message}`, peer),
+      onConnectionError: (code, message) => this.log('warn', ErrorCode.ERR_BAD_FRAME, `HTTP/2 ${h2ErrorName(code)}: ${message}; connection closed`, peer),
+      onClose: () => {
+        state.stopKeepalive();
+        this.sessions.delete(state);
+      },
+    });
+    this.sessions.add(state);
+    state.stopKeepalive = startKeepalive(session, this.keepalive, () => this.log('warn', ErrorCode.ERR_TIMEOUT, 'keepalive ping unanswered: connection closed', peer));
+    if (this.closing) state.goaway();
+  }
+
+  private onNodeSession(session: ServerHttp2Session): void {
+    const peer = peerOf(session.socket);
+    const state: SessionState = {
+      peer,
+      lastStreamId: 0,
+      stopKeepalive: () => {},
+      goaway: () => {
+        if (session.closed || session.destroyed) return;
+        try {
+          session.goaway(NGHTTP2_NO_ERROR, state.lastStreamId);
+        } catch {
+          // The session is already going away.
+        }
+        session.close();
+      },
+      destroy: () =>
+        new Promise<void>((resolve) => {
+          if (session.destroyed) return resolve();
+          session.once('close', () => resolve());
+          session.destroy();
+        }),
+    };
     this.sessions.add(state);
     // As the client does: a wide connection window, each stream still bounded by its own.
     session.setLocalWindowSize(CONNECTION_WINDOW);
@@ -132,20 +211,19 @@ export class GrpcServerCore {
       state.stopKeepalive();
       this.sessions.delete(state);
     });
-    if (this.closing) this.goaway(state);
+    if (this.closing) state.goaway();
   }
 
-  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
-    const state = (stream.session as unknown as { heddleState?: SessionState } | undefined)?.heddleState;
-    const streamId = stream.id ?? 0;
+  private onStream(stream: ServerCallStream, headers: IncomingHttpHeaders, state: SessionState | undefined): void {
+    const streamId = stream.id;
     if (state !== undefined && streamId > state.lastStreamId) state.lastStreamId = streamId;
     const peer = state?.peer ?? 'peer';
     const contentType = headerText(headers, 'content-type');
     if (contentType === undefined || !contentType.startsWith('application/grpc')) {
       // Not gRPC at all: an HTTP answer, as grpc-go gives one.
-      stream.on('error', () => {});
-      stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: false });
-      stream.end(`heddle serves gRPC here; content-type ${contentType ?? '(none)'} is not application/grpc`);
+      stream.attach(IGNORED_EVENTS);
+      stream.respond({ ':status': 415, 'content-type': 'text/plain' }, false);
+      stream.end(Buffer.from(`heddle serves gRPC here; content-type ${contentType ?? '(none)'} is not application/grpc`), undefined);
       return;
     }
     if (headers[':method'] !== 'POST') {
@@ -184,12 +262,11 @@ export class GrpcServerCore {
     this.calls.add(new ServerCall(this.callEnv, stream, method, ctx, encoding, gzip, timeoutMs));
   }
 
-  private trailersOnly(stream: ServerHttp2Stream, status: number, message: string, extra: Record<string, string> = {}): void {
-    // A reset stream reports through 'close'; the error event needs a listener all the same.
-    stream.on('error', () => {});
-    if (stream.closed || stream.destroyed) return;
-    stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...extra, 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) }, { endStream: true });
+  private trailersOnly(stream: ServerCallStream, status: number, message: string, extra: Record<string, string> = {}): void {
     // Whatever the client still sends on this stream is not wanted.
+    stream.attach(IGNORED_EVENTS);
+    if (stream.closed) return;
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...extra, 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) }, true);
     stream.resume();
   }
 
@@ -198,25 +275,15 @@ export class GrpcServerCore {
     if (this.inflight === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  /** GOAWAY with the last stream this server saw: streams up to it run to completion, the client
-   * opens a new connection for anything else. */
-  private goaway(state: SessionState): void {
-    if (state.session.closed || state.session.destroyed) return;
-    try {
-      state.session.goaway(NGHTTP2_NO_ERROR, state.lastStreamId);
-    } catch {
-      // The session is already going away.
-    }
-    state.session.close();
-  }
-
   /**
    * Graceful shutdown: GOAWAY on every connection, in-flight calls drain until `timeoutMs`; calls
    * still running then end with UNAVAILABLE (their signal aborts) and every connection is cut.
    */
   async close(timeoutMs: number): Promise<void> {
     this.closing = true;
-    for (const state of this.sessions) this.goaway(state);
+    // GOAWAY with the last stream each connection saw: streams up to it run to completion, the
+    // client opens a new connection for anything else.
+    for (const state of this.sessions) state.goaway();
     if (this.inflight > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
@@ -230,11 +297,6 @@ export class GrpcServerCore {
     // trailers get a moment to reach the socket before the connections are cut.
     for (const call of [...this.calls]) call.shutdown();
     await new Promise((resolve) => setTimeout(resolve, this.calls.size > 0 || this.inflight > 0 ? 20 : 0));
-    const closed = [...this.sessions].map((state) => new Promise<void>((resolve) => {
-      if (state.session.destroyed) return resolve();
-      state.session.once('close', () => resolve());
-      state.session.destroy();
-    }));
-    await Promise.all(closed);
+    await Promise.all([...this.sessions].map((state) => state.destroy()));
   }
 }

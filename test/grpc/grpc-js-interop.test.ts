@@ -35,118 +35,121 @@ function readAll<T>(stream: grpc.ClientReadableStream<T> | grpc.ClientDuplexStre
   });
 }
 
-describe.each(ioPaths)('a grpc-js client against a heddle server, %s I/O', (io) => {
-  let server: RpcServer;
-  let client: JsClient;
+// Both HTTP/2 server engines run the whole server suite: heddle's own (the default) and node:http2.
+for (const serverEngine of ['heddle', 'node'] as const) {
+  describe.each(ioPaths)(`a grpc-js client against a heddle server (http2: '${serverEngine}'), %s I/O`, (io) => {
+    let server: RpcServer;
+    let client: JsClient;
 
-  beforeAll(async () => {
-    server = createServer({ idl: grpcEchoRoot, service: SERVICE, handlers: heddleEchoHandlers, io, log: () => {} });
-    await server.listen('tcp://127.0.0.1:0');
-    client = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as unknown as JsClient;
-  });
-
-  afterAll(async () => {
-    client.close();
-    await server.close();
-  });
-
-  it('unary, with metadata both ways and int64 intact', async () => {
-    const md = new grpc.Metadata();
-    md.set('x-echo', 'from grpc-js');
-    md.set('x-echo-bin', Buffer.from([0, 1, 2, 255]));
-    const call = unary(client, { msg: 'héllo', id: '-9007199254740993', blob: Buffer.from([9, 8]) }, md);
-    expect(await call.reply).toEqual({ msg: 'héllo', index: 0, blob: Buffer.from([9, 8]), id: '-9007199254740993' });
-    expect(call.headers()!.get('x-echo')).toEqual(['from grpc-js']);
-    expect(call.headers()!.get('x-echo-bin')).toEqual([Buffer.from([0, 1, 2, 255])]);
-    await waitFor(() => call.status() !== undefined);
-    expect(call.status()!.metadata.get('x-trailer')).toEqual(['done']);
-  });
-
-  it('server, client and bidi streaming', async () => {
-    const replies = await readAll<JsResponse>(client.ServerStream({ msg: 's', count: 20 }) as grpc.ClientReadableStream<JsResponse>);
-    expect(replies.map((r) => r.index)).toEqual([...Array(20).keys()]);
-    const summed = await new Promise<JsResponse>((resolve, reject) => {
-      const call = client.ClientStream((error: grpc.ServiceError | null, value: JsResponse) => (error ? reject(error) : resolve(value))) as grpc.ClientWritableStream<object>;
-      for (const msg of ['a', 'b', 'c']) call.write({ msg });
-      call.end();
+    beforeAll(async () => {
+      server = createServer({ idl: grpcEchoRoot, service: SERVICE, handlers: heddleEchoHandlers, io, log: () => {}, grpc: { http2: serverEngine } });
+      await server.listen('tcp://127.0.0.1:0');
+      client = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as unknown as JsClient;
     });
-    expect(summed).toMatchObject({ msg: 'a,b,c', index: 3 });
-    const duplex = client.Bidi() as grpc.ClientDuplexStream<object, JsResponse>;
-    const echoed = readAll(duplex);
-    for (const msg of ['x', 'y']) duplex.write({ msg });
-    duplex.end();
-    expect((await echoed).map((r) => [r.msg, r.index])).toEqual([['x', 0], ['y', 1]]);
-  });
 
-  it('every status code, with message, details and trailers', async () => {
-    for (const code of allCodes) {
-      const error = (await rejection(unary(client, { msg: `status ${code} ✗`, status: code }).reply)) as unknown as grpc.ServiceError;
-      expect(error.code).toBe(code);
-      expect(error.details).toBe(`status ${code} ✗`);
-      expect(error.metadata.get('x-error')).toEqual(['yes']);
-      expect(error.metadata.get('grpc-status-details-bin')).toEqual([Buffer.from(statusDetails(code, `status ${code} ✗`))]);
-    }
-  });
-
-  it('deadlines: DEADLINE_EXCEEDED, and the handler is told', async () => {
-    cancelledCalls.length = 0;
-    const error = (await rejection(unary(client, { msg: 'slow', sleepMs: 5000 }, new grpc.Metadata(), { deadline: Date.now() + 200 }).reply)) as unknown as grpc.ServiceError;
-    expect(error.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    await waitFor(() => cancelledCalls.some((c) => c.method === 'Unary'));
-  });
-
-  it('cancellation: call.cancel() reaches the handler as ERR_CANCELLED', async () => {
-    cancelledCalls.length = 0;
-    const stream = client.ServerStream({ msg: 'endless', count: 100000, sleepMs: 10 }) as grpc.ClientReadableStream<JsResponse>;
-    const ended = new Promise<grpc.ServiceError>((resolve) => stream.on('error', resolve));
-    let seen = 0;
-    stream.on('data', () => {
-      if (++seen === 3) stream.cancel();
+    afterAll(async () => {
+      client.close();
+      await server.close();
     });
-    expect((await ended).code).toBe(grpc.status.CANCELLED);
-    await waitFor(() => cancelledCalls.some((c) => c.method === 'ServerStream' && c.reason === 'ERR_CANCELLED'));
-  });
 
-  it('gzip: a compressing grpc-js client gets compressed answers', async () => {
-    const gz = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 }) as unknown as JsClient;
-    try {
-      const blob = Buffer.alloc(50_000, 3);
-      expect(await unary(gz, { msg: 'zip', blob }).reply).toMatchObject({ msg: 'zip', blob });
-      const replies = await readAll<JsResponse>(gz.ServerStream({ msg: 'z', count: 5, blob }) as grpc.ClientReadableStream<JsResponse>);
-      expect(replies.length).toBe(5);
-    } finally {
-      gz.close();
-    }
-  });
+    it('unary, with metadata both ways and int64 intact', async () => {
+      const md = new grpc.Metadata();
+      md.set('x-echo', 'from grpc-js');
+      md.set('x-echo-bin', Buffer.from([0, 1, 2, 255]));
+      const call = unary(client, { msg: 'héllo', id: '-9007199254740993', blob: Buffer.from([9, 8]) }, md);
+      expect(await call.reply).toEqual({ msg: 'héllo', index: 0, blob: Buffer.from([9, 8]), id: '-9007199254740993' });
+      expect(call.headers()!.get('x-echo')).toEqual(['from grpc-js']);
+      expect(call.headers()!.get('x-echo-bin')).toEqual([Buffer.from([0, 1, 2, 255])]);
+      await waitFor(() => call.status() !== undefined);
+      expect(call.status()!.metadata.get('x-trailer')).toEqual(['done']);
+    });
 
-  it('an unknown method is UNIMPLEMENTED and a too-large message RESOURCE_EXHAUSTED', async () => {
-    const partial = createServer({ idl: grpcEchoRoot, service: SERVICE, io, handlers: { Unary: heddleEchoHandlers.Unary }, grpc: { maxReceiveMessageLength: 1000 } });
-    await partial.listen('tcp://127.0.0.1:0');
-    const c = new grpcJsEcho(partial.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as unknown as JsClient;
-    try {
-      const error = await new Promise<grpc.ServiceError>((resolve) => (c.ServerStream({ msg: '' }) as grpc.ClientReadableStream<unknown>).on('error', resolve));
-      expect(error.code).toBe(grpc.status.UNIMPLEMENTED);
-      expect(((await rejection(unary(c, { blob: Buffer.alloc(5000) }).reply)) as unknown as grpc.ServiceError).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-      expect(await unary(c, { msg: 'small' }).reply).toMatchObject({ msg: 'small' });
-    } finally {
-      c.close();
-      await partial.close();
-    }
-  });
+    it('server, client and bidi streaming', async () => {
+      const replies = await readAll<JsResponse>(client.ServerStream({ msg: 's', count: 20 }) as grpc.ClientReadableStream<JsResponse>);
+      expect(replies.map((r) => r.index)).toEqual([...Array(20).keys()]);
+      const summed = await new Promise<JsResponse>((resolve, reject) => {
+        const call = client.ClientStream((error: grpc.ServiceError | null, value: JsResponse) => (error ? reject(error) : resolve(value))) as grpc.ClientWritableStream<object>;
+        for (const msg of ['a', 'b', 'c']) call.write({ msg });
+        call.end();
+      });
+      expect(summed).toMatchObject({ msg: 'a,b,c', index: 3 });
+      const duplex = client.Bidi() as grpc.ClientDuplexStream<object, JsResponse>;
+      const echoed = readAll(duplex);
+      for (const msg of ['x', 'y']) duplex.write({ msg });
+      duplex.end();
+      expect((await echoed).map((r) => [r.msg, r.index])).toEqual([['x', 0], ['y', 1]]);
+    });
 
-  it('a grpc-js client reaches a heddle server on a Unix socket', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'heddle-grpc-js-')), 'echo.sock');
-    const s = createServer({ idl: grpcEchoRoot, service: SERVICE, io, handlers: heddleEchoHandlers });
-    await s.listen(`unix://${path}`);
-    const c = new grpcJsEcho(`unix://${path}`, grpc.credentials.createInsecure()) as unknown as JsClient;
-    try {
-      expect(await unary(c, { msg: 'over uds' }).reply).toMatchObject({ msg: 'over uds' });
-    } finally {
-      c.close();
-      await s.close();
-    }
+    it('every status code, with message, details and trailers', async () => {
+      for (const code of allCodes) {
+        const error = (await rejection(unary(client, { msg: `status ${code} ✗`, status: code }).reply)) as unknown as grpc.ServiceError;
+        expect(error.code).toBe(code);
+        expect(error.details).toBe(`status ${code} ✗`);
+        expect(error.metadata.get('x-error')).toEqual(['yes']);
+        expect(error.metadata.get('grpc-status-details-bin')).toEqual([Buffer.from(statusDetails(code, `status ${code} ✗`))]);
+      }
+    });
+
+    it('deadlines: DEADLINE_EXCEEDED, and the handler is told', async () => {
+      cancelledCalls.length = 0;
+      const error = (await rejection(unary(client, { msg: 'slow', sleepMs: 5000 }, new grpc.Metadata(), { deadline: Date.now() + 200 }).reply)) as unknown as grpc.ServiceError;
+      expect(error.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+      await waitFor(() => cancelledCalls.some((c) => c.method === 'Unary'));
+    });
+
+    it('cancellation: call.cancel() reaches the handler as ERR_CANCELLED', async () => {
+      cancelledCalls.length = 0;
+      const stream = client.ServerStream({ msg: 'endless', count: 100000, sleepMs: 10 }) as grpc.ClientReadableStream<JsResponse>;
+      const ended = new Promise<grpc.ServiceError>((resolve) => stream.on('error', resolve));
+      let seen = 0;
+      stream.on('data', () => {
+        if (++seen === 3) stream.cancel();
+      });
+      expect((await ended).code).toBe(grpc.status.CANCELLED);
+      await waitFor(() => cancelledCalls.some((c) => c.method === 'ServerStream' && c.reason === 'ERR_CANCELLED'));
+    });
+
+    it('gzip: a compressing grpc-js client gets compressed answers', async () => {
+      const gz = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 }) as unknown as JsClient;
+      try {
+        const blob = Buffer.alloc(50_000, 3);
+        expect(await unary(gz, { msg: 'zip', blob }).reply).toMatchObject({ msg: 'zip', blob });
+        const replies = await readAll<JsResponse>(gz.ServerStream({ msg: 'z', count: 5, blob }) as grpc.ClientReadableStream<JsResponse>);
+        expect(replies.length).toBe(5);
+      } finally {
+        gz.close();
+      }
+    });
+
+    it('an unknown method is UNIMPLEMENTED and a too-large message RESOURCE_EXHAUSTED', async () => {
+      const partial = createServer({ idl: grpcEchoRoot, service: SERVICE, io, handlers: { Unary: heddleEchoHandlers.Unary }, grpc: { maxReceiveMessageLength: 1000, http2: serverEngine } });
+      await partial.listen('tcp://127.0.0.1:0');
+      const c = new grpcJsEcho(partial.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as unknown as JsClient;
+      try {
+        const error = await new Promise<grpc.ServiceError>((resolve) => (c.ServerStream({ msg: '' }) as grpc.ClientReadableStream<unknown>).on('error', resolve));
+        expect(error.code).toBe(grpc.status.UNIMPLEMENTED);
+        expect(((await rejection(unary(c, { blob: Buffer.alloc(5000) }).reply)) as unknown as grpc.ServiceError).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+        expect(await unary(c, { msg: 'small' }).reply).toMatchObject({ msg: 'small' });
+      } finally {
+        c.close();
+        await partial.close();
+      }
+    });
+
+    it('a grpc-js client reaches a heddle server on a Unix socket', async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'heddle-grpc-js-')), 'echo.sock');
+      const s = createServer({ idl: grpcEchoRoot, service: SERVICE, io, handlers: heddleEchoHandlers, grpc: { http2: serverEngine } });
+      await s.listen(`unix://${path}`);
+      const c = new grpcJsEcho(`unix://${path}`, grpc.credentials.createInsecure()) as unknown as JsClient;
+      try {
+        expect(await unary(c, { msg: 'over uds' }).reply).toMatchObject({ msg: 'over uds' });
+      } finally {
+        c.close();
+        await s.close();
+      }
+    });
   });
-});
+}
 
 // Both HTTP/2 engines run the whole client suite: heddle's own (the default) and node:http2.
 for (const engine of ['heddle', 'node'] as const) {

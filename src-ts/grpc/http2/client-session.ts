@@ -9,16 +9,15 @@ import {
   DEFAULT_MAX_FRAME_SIZE,
   DEFAULT_WINDOW,
   Flag,
-  FRAME_HEADER_SIZE,
   FrameType,
   H2Error,
   h2ErrorName,
-  MAX_FRAME_SIZE_LIMIT,
   MAX_WINDOW,
   Setting,
-  writeFrameHeader,
 } from './frames.js';
-import { HpackDecoder, HpackEncoder } from './hpack.js';
+import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
+import { HpackDecoder, HpackEncoder, type DecodedBlock } from './hpack.js';
+import { ConnectionError, FrameReader, FrameWriter, unpad } from './frame-io.js';
 
 /** What a session advertises and how much it lets one stream and the connection buffer. */
 export interface H2ClientSessionOptions {
@@ -42,30 +41,9 @@ export interface H2ClientSessionOptions {
 export const LOCAL_MAX_FRAME_SIZE = 1 << 18;
 /** Default SETTINGS_MAX_HEADER_LIST_SIZE: gRPC metadata of a sane call fits many times over. */
 export const DEFAULT_MAX_HEADER_LIST_SIZE = 64 * 1024;
-/** A HEADERS+CONTINUATION block may be this many times the header list limit before it is
- * refused unread (the compressed form is normally smaller than the list). */
-const HEADER_BLOCK_FACTOR = 2;
-/** Frames one header block may take. A 64 KiB header list fits in a handful of 16 KiB frames;
- * without a count, empty CONTINUATION frames would grow the list of parts without limit. */
-const MAX_HEADER_BLOCK_FRAMES = 64;
-/** Replies (PING and SETTINGS ACKs) a server may leave unread in our output before it is cut off:
- * each PING costs it 17 bytes and us 17 bytes queued for as long as it does not read. */
-const MAX_UNREAD_CONTROL_BYTES = 1 << 20;
-/** The output block a turn's frames are copied into. */
-const OUTPUT_BLOCK = 64 * 1024;
 const MAX_STREAM_ID = 0x7fffffff;
 /** How long a closing socket may take to send its last frames. */
 const SOCKET_LINGER_MS = 1000;
-
-/** A frame sequence the peer broke: a connection error (GOAWAY) with its RFC 9113 code. */
-class ConnectionError extends Error {
-  constructor(
-    readonly h2Code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * heddle's HTTP/2 client connection (RFC 9113) for gRPC: one socket, the preface and SETTINGS
@@ -83,7 +61,6 @@ export class H2ClientSession implements StreamOwner {
   private readonly blocked = new Set<H2Stream>();
   private nextStreamId = 1;
   private readonly encoder = new HpackEncoder();
-  private readonly decoder = new HpackDecoder();
   private readonly maxHeaderListSize: number;
   private peerMaxConcurrent = Infinity;
   private peerInitialWindow = DEFAULT_WINDOW;
@@ -92,41 +69,29 @@ export class H2ClientSession implements StreamOwner {
   private receiveWindow: number;
   private uncredited = 0;
   private sawSettings = false;
-  /** A header block being assembled from HEADERS and CONTINUATION frames. */
-  private headerBlock: { streamId: number; endStream: boolean; parts: Buffer[]; size: number } | undefined;
-  /** Bytes of an incomplete frame. */
-  private readonly partial: Buffer[] = [];
-  private partialBytes = 0;
-  private partialNeed = FRAME_HEADER_SIZE;
-  /** This turn's frames: finished blocks, then the one being filled. */
-  private readonly outBlocks: Buffer[] = [];
-  private out = Buffer.allocUnsafe(OUTPUT_BLOCK);
-  private outLength = 0;
-  private flushScheduled = false;
+  private readonly headerBlocks: HeaderBlocks;
+  private readonly reader = new FrameReader(LOCAL_MAX_FRAME_SIZE, (type, flags, streamId, payload) => this.onFrame(type, flags, streamId, payload), () => this.destroyed);
+  private readonly output: FrameWriter;
   private pingCallback: ((error: Error | null) => void) | undefined;
   private socketError: Error | undefined;
   private closeFailure: StreamEnd['failure'];
-  private readonly flushNow = () => this.flush();
 
   constructor(
     private readonly socket: Socket,
     private readonly options: H2ClientSessionOptions,
   ) {
     this.maxHeaderListSize = options.maxHeaderListSize ?? DEFAULT_MAX_HEADER_LIST_SIZE;
+    this.headerBlocks = new HeaderBlocks(new HpackDecoder(), this.maxHeaderListSize, (streamId, decoded, endStream) => this.onHeaderBlock(streamId, decoded, endStream));
     this.receiveWindow = DEFAULT_WINDOW;
-    this.append(CLIENT_PREFACE);
+    this.output = new FrameWriter(socket);
+    this.output.append(CLIENT_PREFACE);
     const settings: [number, number][] = [
       [Setting.ENABLE_PUSH, 0],
       [Setting.INITIAL_WINDOW_SIZE, options.streamWindow],
       [Setting.MAX_FRAME_SIZE, LOCAL_MAX_FRAME_SIZE],
       [Setting.MAX_HEADER_LIST_SIZE, this.maxHeaderListSize],
     ];
-    const at = this.reserve(FRAME_HEADER_SIZE + settings.length * 6);
-    writeFrameHeader(this.out, at, settings.length * 6, FrameType.SETTINGS, 0, 0);
-    settings.forEach(([id, value], i) => {
-      this.out.writeUInt16BE(id, at + FRAME_HEADER_SIZE + i * 6);
-      this.out.writeUInt32BE(value, at + FRAME_HEADER_SIZE + i * 6 + 2);
-    });
+    this.output.settings(settings);
     if (options.connectionWindow > DEFAULT_WINDOW) {
       this.windowUpdate(0, options.connectionWindow - DEFAULT_WINDOW);
       this.receiveWindow = options.connectionWindow;
@@ -190,9 +155,7 @@ export class H2ClientSession implements StreamOwner {
   ping(callback: (error: Error | null) => void): boolean {
     if (this.destroyed || this.pingCallback !== undefined) return false;
     this.pingCallback = callback;
-    const at = this.reserve(FRAME_HEADER_SIZE + 8);
-    writeFrameHeader(this.out, at, 8, FrameType.PING, 0, 0);
-    this.out.fill(0, at + FRAME_HEADER_SIZE, at + FRAME_HEADER_SIZE + 8);
+    this.output.ping(undefined, false);
     this.flushSoon();
     return true;
   }
@@ -242,19 +205,7 @@ export class H2ClientSession implements StreamOwner {
     stream.receiveWindow = this.options.streamWindow;
     stream.fields = NO_FIELDS;
     this.streams.set(stream.id, stream);
-    const block = this.encoder.encode(fields);
-    // HEADERS, then CONTINUATION frames when the block is larger than the peer's frame size.
-    let offset = 0;
-    let type: number = FrameType.HEADERS;
-    do {
-      const length = Math.min(block.length - offset, this.peerMaxFrame);
-      const last = offset + length === block.length;
-      const at = this.reserve(FRAME_HEADER_SIZE + length);
-      writeFrameHeader(this.out, at, length, type, last ? Flag.END_HEADERS : 0, stream.id);
-      block.copy(this.out, at + FRAME_HEADER_SIZE, offset, offset + length);
-      offset += length;
-      type = FrameType.CONTINUATION;
-    } while (offset < block.length);
+    this.output.headers(stream.id, this.encoder.encode(fields), false, this.peerMaxFrame);
     this.flushSoon();
     if (this.nextStreamId > MAX_STREAM_ID) {
       this.goingAway = true;
@@ -273,31 +224,13 @@ export class H2ClientSession implements StreamOwner {
       }
       const length = Math.min(allowed, stream.queuedBytes);
       const endStream = stream.endQueued && length === stream.queuedBytes;
-      const at = this.reserve(FRAME_HEADER_SIZE + length);
-      writeFrameHeader(this.out, at, length, FrameType.DATA, endStream ? Flag.END_STREAM : 0, stream.id);
-      // Gather queued chunks into the frame.
-      let to = at + FRAME_HEADER_SIZE;
-      let left = length;
-      while (left > 0) {
-        const chunk = stream.queue[0]!;
-        const take = Math.min(left, chunk.length - stream.queueOffset);
-        this.out.set(take === chunk.length ? chunk : chunk.subarray(stream.queueOffset, stream.queueOffset + take), to);
-        to += take;
-        left -= take;
-        stream.queueOffset += take;
-        if (stream.queueOffset === chunk.length) {
-          stream.queue.shift();
-          stream.queueOffset = 0;
-        }
-      }
-      stream.queuedBytes -= length;
+      this.output.data(stream.id, stream, length, endStream);
       stream.sendWindow -= length;
       this.sendWindow -= length;
       if (endStream) stream.localEnded = true;
     }
     if (stream.endQueued && !stream.localEnded && stream.queuedBytes === 0) {
-      const at = this.reserve(FRAME_HEADER_SIZE);
-      writeFrameHeader(this.out, at, 0, FrameType.DATA, Flag.END_STREAM, stream.id);
+      this.output.data(stream.id, stream, 0, true);
       stream.localEnded = true;
     }
     stream.wake();
@@ -318,9 +251,7 @@ export class H2ClientSession implements StreamOwner {
   resetStream(stream: H2Stream, code: number, end: StreamEnd, notify = true): void {
     if (stream.closed) return;
     if (stream.id !== 0) {
-      const at = this.reserve(FRAME_HEADER_SIZE + 4);
-      writeFrameHeader(this.out, at, 4, FrameType.RST_STREAM, 0, stream.id);
-      this.out.writeUInt32BE(code, at + FRAME_HEADER_SIZE);
+      this.output.frame32(FrameType.RST_STREAM, stream.id, code);
       this.flushSoon();
     }
     this.remove(stream);
@@ -332,101 +263,30 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private windowUpdate(streamId: number, increment: number): void {
-    const at = this.reserve(FRAME_HEADER_SIZE + 4);
-    writeFrameHeader(this.out, at, 4, FrameType.WINDOW_UPDATE, 0, streamId);
-    this.out.writeUInt32BE(increment, at + FRAME_HEADER_SIZE);
+    this.output.frame32(FrameType.WINDOW_UPDATE, streamId, increment);
   }
 
   private goaway(code: number, debug: string): void {
-    const text = Buffer.from(debug.slice(0, 256), 'utf8');
-    const at = this.reserve(FRAME_HEADER_SIZE + 8 + text.length);
-    writeFrameHeader(this.out, at, 8 + text.length, FrameType.GOAWAY, 0, 0);
-    this.out.writeUInt32BE(0, at + FRAME_HEADER_SIZE); // a client processes no peer-initiated streams
-    this.out.writeUInt32BE(code, at + FRAME_HEADER_SIZE + 4);
-    text.copy(this.out, at + FRAME_HEADER_SIZE + 8);
+    // A client processes no peer-initiated streams: last-stream-id 0.
+    this.output.goaway(0, code, debug);
     this.flushSoon();
-  }
-
-  /** Room for `bytes` in the output block; returns where they go. */
-  private reserve(bytes: number): number {
-    if (this.outLength + bytes > this.out.length) {
-      if (this.outLength > 0) this.outBlocks.push(this.out.subarray(0, this.outLength));
-      this.out = Buffer.allocUnsafe(Math.max(OUTPUT_BLOCK, bytes));
-      this.outLength = 0;
-    }
-    const at = this.outLength;
-    this.outLength += bytes;
-    return at;
-  }
-
-  private append(bytes: Uint8Array): void {
-    const at = this.reserve(bytes.length);
-    this.out.set(bytes, at);
   }
 
   /** @internal */
   flushSoon(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(this.flushNow);
+    this.output.flushSoon();
   }
 
   private flush(): void {
-    this.flushScheduled = false;
-    if (this.outLength > 0) {
-      this.outBlocks.push(this.out.subarray(0, this.outLength));
-      // The socket keeps the written view; the rest of the block fills the next turn.
-      this.out = this.out.length - this.outLength >= 4096 ? this.out.subarray(this.outLength) : Buffer.allocUnsafe(OUTPUT_BLOCK);
-      this.outLength = 0;
-    }
-    if (this.outBlocks.length === 0 || this.socket.destroyed) {
-      this.outBlocks.length = 0;
-      return;
-    }
-    if (this.outBlocks.length === 1) this.socket.write(this.outBlocks[0]!);
-    else {
-      this.socket.cork();
-      for (const block of this.outBlocks) this.socket.write(block);
-      this.socket.uncork();
-    }
-    this.outBlocks.length = 0;
+    this.output.flush();
   }
 
   // ---- receiving ----
 
   private receive(chunk: Buffer): void {
     if (this.destroyed) return;
-    let data = chunk;
-    if (this.partialBytes > 0) {
-      this.partial.push(chunk);
-      this.partialBytes += chunk.length;
-      if (this.partialBytes < this.partialNeed) return;
-      data = Buffer.concat(this.partial, this.partialBytes);
-      this.partial.length = 0;
-      this.partialBytes = 0;
-    }
-    let at = 0;
     try {
-      while (data.length - at >= FRAME_HEADER_SIZE) {
-        const length = (data[at]! << 16) | (data[at + 1]! << 8) | data[at + 2]!;
-        if (length > LOCAL_MAX_FRAME_SIZE) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `a frame of ${length} bytes exceeds the ${LOCAL_MAX_FRAME_SIZE} advertised`);
-        if (data.length - at - FRAME_HEADER_SIZE < length) {
-          this.partialNeed = FRAME_HEADER_SIZE + length;
-          break;
-        }
-        const type = data[at + 3]!;
-        const flags = data[at + 4]!;
-        const streamId = data.readUInt32BE(at + 5) & 0x7fffffff;
-        const payload = data.subarray(at + FRAME_HEADER_SIZE, at + FRAME_HEADER_SIZE + length);
-        at += FRAME_HEADER_SIZE + length;
-        this.onFrame(type, flags, streamId, payload);
-        if (this.destroyed) return;
-      }
-      if (at < data.length) {
-        if (data.length - at < FRAME_HEADER_SIZE) this.partialNeed = FRAME_HEADER_SIZE;
-        this.partial.push(data.subarray(at));
-        this.partialBytes = data.length - at;
-      }
+      this.reader.push(chunk);
     } catch (error) {
       // A fault outside the protocol checks still ends only this connection, never the process.
       if (error instanceof ConnectionError) this.connectionError(error.h2Code, error.message);
@@ -442,16 +302,14 @@ export class H2ClientSession implements StreamOwner {
 
   private onFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
     if (!this.sawSettings && type !== FrameType.SETTINGS) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `the server's first frame is type ${type}, not SETTINGS`);
-    if (this.headerBlock !== undefined && type !== FrameType.CONTINUATION) {
-      throw new ConnectionError(H2Error.PROTOCOL_ERROR, `frame type ${type} inside the header block of stream ${this.headerBlock.streamId}`);
-    }
+    this.headerBlocks.check(type);
     switch (type) {
       case FrameType.DATA:
         return this.onData(flags, streamId, payload);
       case FrameType.HEADERS:
-        return this.onHeaders(flags, streamId, payload);
+        return this.headerBlocks.headers(flags, streamId, payload);
       case FrameType.CONTINUATION:
-        return this.onContinuation(flags, streamId, payload);
+        return this.headerBlocks.continuation(flags, streamId, payload);
       case FrameType.PRIORITY:
         if (streamId === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'PRIORITY on stream 0');
         if (payload.length !== 5) this.streamError(streamId, H2Error.FRAME_SIZE_ERROR, `PRIORITY of ${payload.length} bytes`);
@@ -484,20 +342,6 @@ export class H2ClientSession implements StreamOwner {
     return undefined;
   }
 
-  /** The payload of a frame that may be PADDED, without its padding (and `skip` bytes after the
-   * pad length, for HEADERS' priority fields). */
-  private unpad(flags: number, payload: Buffer, skip: number, frame: string): Buffer {
-    let start = 0;
-    let padding = 0;
-    if (flags & Flag.PADDED) {
-      if (payload.length < 1) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `PADDED ${frame} without a pad length`);
-      padding = payload[0]!;
-      start = 1;
-    }
-    if (padding + start + skip > payload.length) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `${frame} padding of ${padding} bytes exceeds its ${payload.length}-byte payload`);
-    return payload.subarray(start + skip, payload.length - padding);
-  }
-
   private onData(flags: number, streamId: number, payload: Buffer): void {
     const stream = this.streamOf(streamId, 'DATA');
     // Flow control counts the whole payload, padding included (RFC 9113 6.9.1).
@@ -510,7 +354,7 @@ export class H2ClientSession implements StreamOwner {
       this.uncredited = 0;
       this.flushSoon();
     }
-    const data = this.unpad(flags, payload, 0, 'DATA');
+    const data = unpad(flags, payload, 0, 'DATA');
     if (stream === undefined) return; // closed here (reset): the bytes still counted above
     if (!stream.gotHeaders) return this.streamError(streamId, H2Error.PROTOCOL_ERROR, 'DATA before the response HEADERS');
     if (payload.length > stream.receiveWindow) return this.streamError(streamId, H2Error.FLOW_CONTROL_ERROR, `DATA of ${payload.length} bytes exceeds the stream window of ${stream.receiveWindow}`);
@@ -522,43 +366,7 @@ export class H2ClientSession implements StreamOwner {
     else this.credit(stream);
   }
 
-  private onHeaders(flags: number, streamId: number, payload: Buffer): void {
-    if (streamId === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'HEADERS on stream 0');
-    const fragment = this.unpad(flags, payload, flags & Flag.PRIORITY ? 5 : 0, 'HEADERS');
-    const endStream = (flags & Flag.END_STREAM) !== 0;
-    if (flags & Flag.END_HEADERS) return this.onHeaderBlock(streamId, fragment, endStream);
-    this.headerBlock = { streamId, endStream, parts: [fragment], size: fragment.length };
-    this.checkHeaderBlockSize(this.headerBlock.size);
-  }
-
-  private onContinuation(flags: number, streamId: number, payload: Buffer): void {
-    const block = this.headerBlock;
-    if (block === undefined || block.streamId !== streamId) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `CONTINUATION on stream ${streamId} without a HEADERS before it`);
-    block.parts.push(payload);
-    block.size += payload.length;
-    this.checkHeaderBlockSize(block.size);
-    if (block.parts.length > MAX_HEADER_BLOCK_FRAMES && !(flags & Flag.END_HEADERS)) {
-      throw new ConnectionError(H2Error.ENHANCE_YOUR_CALM, `a header block of over ${MAX_HEADER_BLOCK_FRAMES} frames (HEADERS and CONTINUATION)`);
-    }
-    if (flags & Flag.END_HEADERS) {
-      this.headerBlock = undefined;
-      this.onHeaderBlock(streamId, Buffer.concat(block.parts, block.size), block.endStream);
-    }
-  }
-
-  private checkHeaderBlockSize(size: number): void {
-    const limit = this.maxHeaderListSize * HEADER_BLOCK_FACTOR;
-    if (size > limit) throw new ConnectionError(H2Error.ENHANCE_YOUR_CALM, `a header block of over ${limit} bytes (HEADERS and CONTINUATION)`);
-  }
-
-  private onHeaderBlock(streamId: number, block: Buffer, endStream: boolean): void {
-    // Decoded first, whatever the stream's state, so the HPACK table stays in step with the peer's.
-    let decoded;
-    try {
-      decoded = this.decoder.decode(block, this.maxHeaderListSize);
-    } catch (error) {
-      throw new ConnectionError(H2Error.COMPRESSION_ERROR, (error as Error).message);
-    }
+  private onHeaderBlock(streamId: number, decoded: DecodedBlock, endStream: boolean): void {
     const stream = this.streamOf(streamId, 'HEADERS');
     if (stream === undefined) return;
     if (decoded.tooLarge) {
@@ -606,45 +414,18 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private onSettings(flags: number, streamId: number, payload: Buffer): void {
-    if (streamId !== 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `SETTINGS on stream ${streamId}`);
-    if (flags & Flag.ACK) {
-      if (payload.length !== 0) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `SETTINGS ACK with ${payload.length} bytes`);
-      if (!this.sawSettings) throw new ConnectionError(H2Error.PROTOCOL_ERROR, "a SETTINGS ACK before the server's SETTINGS");
-      return;
-    }
-    if (payload.length % 6 !== 0) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `SETTINGS of ${payload.length} bytes, not a multiple of 6`);
+    const settings = readSettings(flags, streamId, payload, this.sawSettings);
+    if (settings === undefined) return;
     this.sawSettings = true;
+    if (settings.headerTableSize !== undefined) this.encoder.setMaxTableSize(settings.headerTableSize);
+    if (settings.maxConcurrentStreams !== undefined) this.peerMaxConcurrent = settings.maxConcurrentStreams;
+    if (settings.maxFrameSize !== undefined) this.peerMaxFrame = settings.maxFrameSize;
     let windowDelta = 0;
-    for (let at = 0; at < payload.length; at += 6) {
-      const id = payload.readUInt16BE(at);
-      const value = payload.readUInt32BE(at + 2);
-      switch (id) {
-        case Setting.HEADER_TABLE_SIZE:
-          this.encoder.setMaxTableSize(value);
-          break;
-        case Setting.ENABLE_PUSH:
-          if (value > 1) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `SETTINGS_ENABLE_PUSH of ${value}`);
-          break;
-        case Setting.MAX_CONCURRENT_STREAMS:
-          this.peerMaxConcurrent = value;
-          break;
-        case Setting.INITIAL_WINDOW_SIZE:
-          if (value > MAX_WINDOW) throw new ConnectionError(H2Error.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE of ${value} exceeds 2^31-1`);
-          windowDelta += value - this.peerInitialWindow;
-          this.peerInitialWindow = value;
-          break;
-        case Setting.MAX_FRAME_SIZE:
-          if (value < DEFAULT_MAX_FRAME_SIZE || value > MAX_FRAME_SIZE_LIMIT) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `SETTINGS_MAX_FRAME_SIZE of ${value} outside [2^14, 2^24-1]`);
-          this.peerMaxFrame = value;
-          break;
-        default:
-          // MAX_HEADER_LIST_SIZE is advisory; unknown settings are ignored (RFC 9113 6.5.2).
-          break;
-      }
+    if (settings.initialWindowSize !== undefined) {
+      windowDelta = settings.initialWindowSize - this.peerInitialWindow;
+      this.peerInitialWindow = settings.initialWindowSize;
     }
-    this.checkUnreadReplies();
-    const at = this.reserve(FRAME_HEADER_SIZE);
-    writeFrameHeader(this.out, at, 0, FrameType.SETTINGS, Flag.ACK, 0);
+    this.output.settingsAck();
     this.flushSoon();
     if (windowDelta !== 0) {
       for (const stream of this.streams.values()) {
@@ -657,26 +438,14 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private onPing(flags: number, streamId: number, payload: Buffer): void {
-    if (streamId !== 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `PING on stream ${streamId}`);
-    if (payload.length !== 8) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `PING of ${payload.length} bytes`);
-    if (flags & Flag.ACK) {
+    if (readPing(flags, streamId, payload)) {
       const callback = this.pingCallback;
       this.pingCallback = undefined;
       callback?.(null);
       return;
     }
-    this.checkUnreadReplies();
-    const at = this.reserve(FRAME_HEADER_SIZE + 8);
-    writeFrameHeader(this.out, at, 8, FrameType.PING, Flag.ACK, 0);
-    payload.copy(this.out, at + FRAME_HEADER_SIZE);
+    this.output.ping(payload, true);
     this.flushSoon();
-  }
-
-  /** A server that keeps asking for replies it does not read is cut off, not buffered for. */
-  private checkUnreadReplies(): void {
-    if (this.socket.writableLength + this.outLength > MAX_UNREAD_CONTROL_BYTES) {
-      throw new ConnectionError(H2Error.ENHANCE_YOUR_CALM, `the server left over ${MAX_UNREAD_CONTROL_BYTES} bytes of our output unread while asking for PING or SETTINGS replies`);
-    }
   }
 
   private onGoaway(streamId: number, payload: Buffer): void {
@@ -705,10 +474,8 @@ export class H2ClientSession implements StreamOwner {
   }
 
   private onWindowUpdate(streamId: number, payload: Buffer): void {
-    if (payload.length !== 4) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `WINDOW_UPDATE of ${payload.length} bytes`);
-    const increment = payload.readUInt32BE(0) & 0x7fffffff;
+    const increment = readWindowIncrement(streamId, payload);
     if (streamId === 0) {
-      if (increment === 0) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0 on the connection');
       this.sendWindow += increment;
       if (this.sendWindow > MAX_WINDOW) throw new ConnectionError(H2Error.FLOW_CONTROL_ERROR, 'WINDOW_UPDATE overflows the connection window');
       const blocked = [...this.blocked];

@@ -1,0 +1,303 @@
+import type { Socket } from 'node:net';
+import { Flag, FRAME_HEADER_SIZE, FrameType, H2Error, writeFrameHeader } from './frames.js';
+
+/** The output block a turn's frames are copied into. */
+const OUTPUT_BLOCK = 64 * 1024;
+/** Replies (PING and SETTINGS ACKs) a peer may ask for while our output to it stays backed up:
+ * a peer flooding PINGs it never reads the answers to is cut off, not buffered for. Keepalive
+ * PINGs come seconds apart, and any read by the peer drains the socket and starts the count anew. */
+const MAX_REPLIES_UNREAD = 10_000;
+
+/** A frame sequence the peer broke: a connection error (GOAWAY) with its RFC 9113 code. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly h2Code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bytes a stream queued to send: chunks in order, the first partly sent. */
+export interface SendQueue {
+  readonly queue: Uint8Array[];
+  /** Bytes of queue[0] already sent. */
+  queueOffset: number;
+  queuedBytes: number;
+}
+
+/** Bytes a stream may queue past its flow-control window before its writer is told to wait. */
+const STREAM_WRITE_HIGH_WATER = 64 * 1024;
+
+/**
+ * A stream's outgoing bytes, queued until both flow-control windows let them out; a writer that
+ * queues past the high-water mark gets a promise that resolves once the queue drained below it
+ * or the stream closed.
+ */
+export class StreamSendQueue implements SendQueue {
+  readonly queue: Uint8Array[] = [];
+  queueOffset = 0;
+  queuedBytes = 0;
+  /** The end of the stream is queued after the bytes. */
+  endQueued = false;
+  closed = false;
+  private drain: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  /** Queues `bytes` (a view, kept until sent). */
+  protected enqueue(bytes: Uint8Array | undefined): void {
+    if (bytes === undefined || bytes.length === 0) return;
+    this.queue.push(bytes);
+    this.queuedBytes += bytes.length;
+  }
+
+  /** What `write` returns: a promise to await while the queue is past the high-water mark. */
+  protected backPressure(): Promise<void> | undefined {
+    if (this.queuedBytes <= STREAM_WRITE_HIGH_WATER || this.closed) return undefined;
+    if (this.drain === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.drain = { promise, resolve };
+    }
+    return this.drain.promise;
+  }
+
+  /** @internal The writer may go on: the queue fell below the high-water mark or the stream closed. */
+  wake(): void {
+    if (this.drain !== undefined && (this.closed || this.queuedBytes <= STREAM_WRITE_HIGH_WATER)) {
+      const { resolve } = this.drain;
+      this.drain = undefined;
+      resolve();
+    }
+  }
+}
+
+/** What a FrameReader hands each whole frame to; `payload` is a view valid during the call. */
+export type FrameHandler = (type: number, flags: number, streamId: number, payload: Buffer) => void;
+
+/**
+ * Cuts a byte stream into HTTP/2 frames. Whole frames inside one chunk are views of it; only a
+ * frame split across chunks is copied, once, when its last byte arrives.
+ */
+export class FrameReader {
+  private readonly partial: Buffer[] = [];
+  private partialBytes = 0;
+  private partialNeed = FRAME_HEADER_SIZE;
+
+  constructor(
+    /** SETTINGS_MAX_FRAME_SIZE this side advertised: a longer frame is a FRAME_SIZE_ERROR. */
+    private readonly maxFrameSize: number,
+    private readonly onFrame: FrameHandler,
+    /** Checked after each frame: a connection that closed stops reading at once. */
+    private readonly stopped: () => boolean,
+  ) {}
+
+  /** Reads `chunk`; throws ConnectionError (or whatever a handler throws) on a fault. */
+  push(chunk: Buffer): void {
+    let data = chunk;
+    if (this.partialBytes > 0) {
+      this.partial.push(chunk);
+      this.partialBytes += chunk.length;
+      if (this.partialBytes < this.partialNeed) return;
+      data = Buffer.concat(this.partial, this.partialBytes);
+      this.partial.length = 0;
+      this.partialBytes = 0;
+    }
+    let at = 0;
+    while (data.length - at >= FRAME_HEADER_SIZE) {
+      const length = (data[at]! << 16) | (data[at + 1]! << 8) | data[at + 2]!;
+      if (length > this.maxFrameSize) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `a frame of ${length} bytes exceeds the ${this.maxFrameSize} advertised`);
+      if (data.length - at - FRAME_HEADER_SIZE < length) {
+        this.partialNeed = FRAME_HEADER_SIZE + length;
+        break;
+      }
+      const type = data[at + 3]!;
+      const flags = data[at + 4]!;
+      const streamId = data.readUInt32BE(at + 5) & 0x7fffffff;
+      const payload = data.subarray(at + FRAME_HEADER_SIZE, at + FRAME_HEADER_SIZE + length);
+      at += FRAME_HEADER_SIZE + length;
+      this.onFrame(type, flags, streamId, payload);
+      if (this.stopped()) return;
+    }
+    if (at < data.length) {
+      if (data.length - at < FRAME_HEADER_SIZE) this.partialNeed = FRAME_HEADER_SIZE;
+      this.partial.push(data.subarray(at));
+      this.partialBytes = data.length - at;
+    }
+  }
+}
+
+/**
+ * Collects the frames of one event-loop turn in a block and sends them in one socket write:
+ * callers reserve room, write the frame in place, and ask for a flush.
+ */
+export class FrameWriter {
+  /** The block being filled; frames are written at offsets `reserve` returns. */
+  out = Buffer.allocUnsafe(OUTPUT_BLOCK);
+  private outLength = 0;
+  /** This turn's finished blocks. */
+  private readonly blocks: Buffer[] = [];
+  private scheduled = false;
+  private readonly flushNow = () => this.flush();
+  /** Replies asked for since the socket last had nothing left to send. */
+  private repliesUnread = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    /** Runs before each flush: the last frames of the turn (coalesced DATA) go in then. */
+    private readonly beforeFlush?: () => void,
+  ) {}
+
+  /** Counts a reply the peer asked for; see MAX_REPLIES_UNREAD. */
+  private countReply(): void {
+    if (this.socket.writableLength === 0) {
+      this.repliesUnread = 0;
+      return;
+    }
+    if (++this.repliesUnread > MAX_REPLIES_UNREAD) {
+      throw new ConnectionError(H2Error.ENHANCE_YOUR_CALM, `the peer asked for over ${MAX_REPLIES_UNREAD} PING or SETTINGS replies without reading our output`);
+    }
+  }
+
+  /** Room for `bytes` in the output block; returns where they go. */
+  reserve(bytes: number): number {
+    if (this.outLength + bytes > this.out.length) {
+      if (this.outLength > 0) this.blocks.push(this.out.subarray(0, this.outLength));
+      this.out = Buffer.allocUnsafe(Math.max(OUTPUT_BLOCK, bytes));
+      this.outLength = 0;
+    }
+    const at = this.outLength;
+    this.outLength += bytes;
+    return at;
+  }
+
+  append(bytes: Uint8Array): void {
+    const at = this.reserve(bytes.length);
+    this.out.set(bytes, at);
+  }
+
+  /** A frame with a 4-byte payload (RST_STREAM, WINDOW_UPDATE). */
+  frame32(type: number, streamId: number, value: number): void {
+    const at = this.reserve(FRAME_HEADER_SIZE + 4);
+    writeFrameHeader(this.out, at, 4, type, 0, streamId);
+    this.out.writeUInt32BE(value, at + FRAME_HEADER_SIZE);
+  }
+
+  /** GOAWAY with `lastStreamId`, `code` and up to 256 bytes of `debug` text. */
+  goaway(lastStreamId: number, code: number, debug: string): void {
+    const text = Buffer.from(debug.slice(0, 256), 'utf8');
+    const at = this.reserve(FRAME_HEADER_SIZE + 8 + text.length);
+    writeFrameHeader(this.out, at, 8 + text.length, FrameType.GOAWAY, 0, 0);
+    this.out.writeUInt32BE(lastStreamId, at + FRAME_HEADER_SIZE);
+    this.out.writeUInt32BE(code, at + FRAME_HEADER_SIZE + 4);
+    text.copy(this.out, at + FRAME_HEADER_SIZE + 8);
+  }
+
+  /** PING with `opaque` (8 bytes), or its ACK. */
+  ping(opaque: Uint8Array | undefined, ack: boolean): void {
+    if (ack) this.countReply();
+    const at = this.reserve(FRAME_HEADER_SIZE + 8);
+    writeFrameHeader(this.out, at, 8, FrameType.PING, ack ? Flag.ACK : 0, 0);
+    if (opaque === undefined) this.out.fill(0, at + FRAME_HEADER_SIZE, at + FRAME_HEADER_SIZE + 8);
+    else this.out.set(opaque, at + FRAME_HEADER_SIZE);
+  }
+
+  /** A SETTINGS frame of id -> value pairs. */
+  settings(pairs: readonly (readonly [number, number])[]): void {
+    const at = this.reserve(FRAME_HEADER_SIZE + pairs.length * 6);
+    writeFrameHeader(this.out, at, pairs.length * 6, FrameType.SETTINGS, 0, 0);
+    pairs.forEach(([id, value], i) => {
+      this.out.writeUInt16BE(id, at + FRAME_HEADER_SIZE + i * 6);
+      this.out.writeUInt32BE(value, at + FRAME_HEADER_SIZE + i * 6 + 2);
+    });
+  }
+
+  /** A DATA frame of the next `length` bytes of `source` (gathered from its chunks, which leave
+   * the queue once sent). */
+  data(streamId: number, source: SendQueue, length: number, endStream: boolean): void {
+    const at = this.reserve(FRAME_HEADER_SIZE + length);
+    const out = this.out;
+    writeFrameHeader(out, at, length, FrameType.DATA, endStream ? Flag.END_STREAM : 0, streamId);
+    let to = at + FRAME_HEADER_SIZE;
+    let left = length;
+    while (left > 0) {
+      const chunk = source.queue[0]!;
+      const take = Math.min(left, chunk.length - source.queueOffset);
+      out.set(take === chunk.length ? chunk : chunk.subarray(source.queueOffset, source.queueOffset + take), to);
+      to += take;
+      left -= take;
+      source.queueOffset += take;
+      if (source.queueOffset === chunk.length) {
+        source.queue.shift();
+        source.queueOffset = 0;
+      }
+    }
+    source.queuedBytes -= length;
+  }
+
+  /** The ACK of the peer's SETTINGS. */
+  settingsAck(): void {
+    this.countReply();
+    const at = this.reserve(FRAME_HEADER_SIZE);
+    writeFrameHeader(this.out, at, 0, FrameType.SETTINGS, Flag.ACK, 0);
+  }
+
+  /** A header block as HEADERS, then CONTINUATION frames when it exceeds `maxFrame`. */
+  headers(streamId: number, block: Buffer, endStream: boolean, maxFrame: number): void {
+    let offset = 0;
+    let type: number = FrameType.HEADERS;
+    do {
+      const length = Math.min(block.length - offset, maxFrame);
+      const last = offset + length === block.length;
+      const flags = (last ? Flag.END_HEADERS : 0) | (endStream && type === FrameType.HEADERS ? Flag.END_STREAM : 0);
+      const at = this.reserve(FRAME_HEADER_SIZE + length);
+      writeFrameHeader(this.out, at, length, type, flags, streamId);
+      block.copy(this.out, at + FRAME_HEADER_SIZE, offset, offset + length);
+      offset += length;
+      type = FrameType.CONTINUATION;
+    } while (offset < block.length);
+  }
+
+  /** Sends this turn's frames at the end of the turn. */
+  flushSoon(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flushNow);
+  }
+
+  flush(): void {
+    // Frames the hook adds ride this flush, not another one.
+    this.beforeFlush?.();
+    this.scheduled = false;
+    if (this.outLength > 0) {
+      this.blocks.push(this.out.subarray(0, this.outLength));
+      // The socket keeps the written view; the rest of the block fills the next turn.
+      this.out = this.out.length - this.outLength >= 4096 ? this.out.subarray(this.outLength) : Buffer.allocUnsafe(OUTPUT_BLOCK);
+      this.outLength = 0;
+    }
+    if (this.blocks.length === 0 || this.socket.destroyed) {
+      this.blocks.length = 0;
+      return;
+    }
+    if (this.blocks.length === 1) this.socket.write(this.blocks[0]!);
+    else {
+      this.socket.cork();
+      for (const block of this.blocks) this.socket.write(block);
+      this.socket.uncork();
+    }
+    this.blocks.length = 0;
+  }
+}
+
+/** The payload of a frame that may be PADDED, without its padding (and `skip` bytes after the
+ * pad length, for HEADERS' priority fields). */
+export function unpad(flags: number, payload: Buffer, skip: number, frame: string): Buffer {
+  let start = 0;
+  let padding = 0;
+  if (flags & Flag.PADDED) {
+    if (payload.length < 1) throw new ConnectionError(H2Error.FRAME_SIZE_ERROR, `PADDED ${frame} without a pad length`);
+    padding = payload[0]!;
+    start = 1;
+  }
+  if (padding + start + skip > payload.length) throw new ConnectionError(H2Error.PROTOCOL_ERROR, `${frame} padding of ${padding} bytes exceeds its ${payload.length}-byte payload`);
+  return payload.subarray(start + skip, payload.length - padding);
+}

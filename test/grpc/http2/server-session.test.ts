@@ -1,0 +1,275 @@
+import net from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_PREFACE, encodeFrame, Flag, FrameType, H2Error, settingsPayload, Setting } from '../../../src-ts/grpc/http2/frames.js';
+import { HpackDecoder, HpackEncoder } from '../../../src-ts/grpc/http2/hpack.js';
+import { frameMessage } from '../../../src-ts/grpc/message-framing.js';
+import { createServer, type GrpcContext, type RpcServer } from '../../../src-ts/rpc/index.js';
+import { grpcEchoRoot, heddleEchoHandlers, SERVICE, type EchoRequest, type EchoResponse } from '../grpc-echo-fixture.js';
+import { grpcJsEcho } from '../grpc-js-peer.js';
+
+const requestCodec = grpcEchoRoot.codec<Partial<EchoRequest>>('grpcecho.v1.EchoRequest');
+const responseCodec = grpcEchoRoot.codec<EchoResponse>('grpcecho.v1.EchoResponse');
+
+interface ServerFrame {
+  type: number;
+  flags: number;
+  streamId: number;
+  payload: Buffer;
+}
+
+/** A raw HTTP/2 client: writes the bytes a test gives it and collects the server's frames until
+ * the server closes the socket. */
+async function rawClient(address: string, bytes: Buffer[]): Promise<{ frames: ServerFrame[]; closed: Promise<void>; socket: net.Socket }> {
+  const port = Number(address.slice(address.lastIndexOf(':') + 1));
+  const socket = net.connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  const frames: ServerFrame[] = [];
+  socket.on('data', (chunk) => {
+    chunks.push(chunk);
+    const all = Buffer.concat(chunks);
+    frames.length = 0;
+    let at = 0;
+    while (all.length - at >= 9) {
+      const length = all.readUIntBE(at, 3);
+      if (all.length - at - 9 < length) break;
+      frames.push({ type: all[at + 3]!, flags: all[at + 4]!, streamId: all.readUInt32BE(at + 5) & 0x7fffffff, payload: all.subarray(at + 9, at + 9 + length) });
+      at += 9 + length;
+    }
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  for (const chunk of bytes) socket.write(chunk);
+  return { frames, closed, socket };
+}
+
+const opening = () => [CLIENT_PREFACE, encodeFrame(FrameType.SETTINGS, 0, 0, settingsPayload([[Setting.INITIAL_WINDOW_SIZE, 1 << 20]]))];
+
+function requestBlock(encoder: HpackEncoder, path = `/${SERVICE}/Unary`, extra: string[] = []): Buffer {
+  return encoder.encode([':method', 'POST', ':scheme', 'http', ':path', path, ':authority', 'test', 'content-type', 'application/grpc', 'te', 'trailers', ...extra]);
+}
+
+function goawayOf(frames: ServerFrame[]): { lastStreamId: number; code: number; debug: string } | undefined {
+  const frame = frames.find((f) => f.type === FrameType.GOAWAY);
+  if (frame === undefined) return undefined;
+  return { lastStreamId: frame.payload.readUInt32BE(0), code: frame.payload.readUInt32BE(4), debug: frame.payload.subarray(8).toString() };
+}
+
+/** The header blocks the server sent on `streamId`, decoded in order (HEADERS then CONTINUATIONs). */
+function headerListsOf(frames: ServerFrame[], streamId: number): Array<Record<string, string>> {
+  const decoder = new HpackDecoder();
+  const lists: Array<Record<string, string>> = [];
+  let parts: Buffer[] = [];
+  for (const frame of frames) {
+    if (frame.type !== FrameType.HEADERS && frame.type !== FrameType.CONTINUATION) continue;
+    parts.push(frame.payload);
+    if ((frame.flags & Flag.END_HEADERS) === 0) continue;
+    const { fields } = decoder.decode(Buffer.concat(parts));
+    parts = [];
+    if (frame.streamId !== streamId) continue;
+    const list: Record<string, string> = {};
+    for (let i = 0; i < fields.length; i += 2) list[fields[i]!] = fields[i + 1]!;
+    lists.push(list);
+  }
+  return lists;
+}
+
+async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("heddle's HTTP/2 server engine against raw frames", () => {
+  let server: RpcServer;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer({ idl: grpcEchoRoot, service: SERVICE, handlers: heddleEchoHandlers, log: (entry) => logged.push(entry.message), grpc: { maxConcurrentStreams: 4 } });
+    await server.listen('tcp://127.0.0.1:0');
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers a request split over padded, prioritised HEADERS, CONTINUATION and padded DATA', async () => {
+    const block = requestBlock(new HpackEncoder(), `/${SERVICE}/Unary`, ['x-long', 'x'.repeat(3000)]);
+    const first = block.subarray(0, 100);
+    // PADDED | PRIORITY: pad length, 5 priority bytes, fragment, padding.
+    const headersPayload = Buffer.concat([Buffer.from([7]), Buffer.from([0, 0, 0, 0, 16]), first, Buffer.alloc(7)]);
+    const message = frameMessage(requestCodec.encode({ msg: '你好, padded' }), false, 1 << 20);
+    const dataPayload = Buffer.concat([Buffer.from([3]), message, Buffer.alloc(3)]);
+    const client = await rawClient(server.address, [
+      ...opening(),
+      encodeFrame(FrameType.HEADERS, Flag.PADDED | Flag.PRIORITY, 1, headersPayload),
+      encodeFrame(FrameType.CONTINUATION, 0, 1, block.subarray(100, 1000)),
+      encodeFrame(FrameType.CONTINUATION, Flag.END_HEADERS, 1, block.subarray(1000)),
+      encodeFrame(FrameType.DATA, Flag.PADDED | Flag.END_STREAM, 1, dataPayload),
+    ]);
+    try {
+      await waitFor(() => headerListsOf(client.frames, 1).length === 2);
+      const [headers, trailers] = headerListsOf(client.frames, 1);
+      expect(headers).toMatchObject({ ':status': '200', 'content-type': 'application/grpc' });
+      expect(trailers).toMatchObject({ 'grpc-status': '0' });
+      const data = Buffer.concat(client.frames.filter((f) => f.type === FrameType.DATA && f.streamId === 1).map((f) => f.payload));
+      expect(data[0]).toBe(0);
+      expect(responseCodec.decode(data.subarray(5, 5 + data.readUInt32BE(1)))).toMatchObject({ msg: '你好, padded', index: 0 });
+      // The server acknowledged the client's SETTINGS.
+      expect(client.frames.some((f) => f.type === FrameType.SETTINGS && f.flags === Flag.ACK)).toBe(true);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  it('answers PING with the same payload', async () => {
+    const opaque = Buffer.from('heddle!!');
+    const client = await rawClient(server.address, [...opening(), encodeFrame(FrameType.PING, 0, 0, opaque)]);
+    try {
+      await waitFor(() => client.frames.some((f) => f.type === FrameType.PING));
+      const ack = client.frames.find((f) => f.type === FrameType.PING)!;
+      expect(ack.flags).toBe(Flag.ACK);
+      expect(ack.payload).toEqual(opaque);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  it('refuses streams past its MAX_CONCURRENT_STREAMS with RST_STREAM REFUSED_STREAM', async () => {
+    const encoder = new HpackEncoder();
+    const slow = frameMessage(requestCodec.encode({ msg: 'slow', sleepMs: 2000 }), false, 1 << 20);
+    const bytes = [...opening()];
+    for (let id = 1; id <= 11; id += 2) {
+      bytes.push(encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, id, requestBlock(encoder)), encodeFrame(FrameType.DATA, Flag.END_STREAM, id, slow));
+    }
+    const client = await rawClient(server.address, bytes);
+    try {
+      await waitFor(() => client.frames.filter((f) => f.type === FrameType.RST_STREAM).length === 2);
+      const resets = client.frames.filter((f) => f.type === FrameType.RST_STREAM);
+      expect(resets.map((f) => [f.streamId, f.payload.readUInt32BE(0)])).toEqual([
+        [9, H2Error.REFUSED_STREAM],
+        [11, H2Error.REFUSED_STREAM],
+      ]);
+      const settings = client.frames.find((f) => f.type === FrameType.SETTINGS && f.flags === 0)!;
+      const advertised = new Map<number, number>();
+      for (let at = 0; at < settings.payload.length; at += 6) advertised.set(settings.payload.readUInt16BE(at), settings.payload.readUInt32BE(at + 2));
+      expect(advertised.get(Setting.MAX_CONCURRENT_STREAMS)).toBe(4);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
+  const hostile: Array<[string, () => Buffer[], number]> = [
+    // The server's sniffing routes anything starting 'PRI ' here; the rest must still match.
+    ['a wrong preface', () => [Buffer.from('PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n', 'latin1')], H2Error.PROTOCOL_ERROR],
+    ['a first frame that is not SETTINGS', () => [CLIENT_PREFACE, encodeFrame(FrameType.PING, 0, 0, Buffer.alloc(8))], H2Error.PROTOCOL_ERROR],
+    ['DATA on an idle stream', () => [...opening(), encodeFrame(FrameType.DATA, 0, 5, Buffer.alloc(4))], H2Error.PROTOCOL_ERROR],
+    ['HEADERS on an even stream', () => [...opening(), encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, 2, requestBlock(new HpackEncoder()))], H2Error.PROTOCOL_ERROR],
+    ['a frame over the advertised MAX_FRAME_SIZE', () => [...opening(), encodeFrame(FrameType.DATA, 0, 1, Buffer.alloc((1 << 18) + 1))], H2Error.FRAME_SIZE_ERROR],
+    ['an HPACK index of 0', () => [...opening(), encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, 1, Buffer.from([0x80]))], H2Error.COMPRESSION_ERROR],
+    ['an HPACK index past both tables', () => [...opening(), encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, 1, Buffer.from([0xff, 0x20]))], H2Error.COMPRESSION_ERROR],
+    ['CONTINUATION without HEADERS', () => [...opening(), encodeFrame(FrameType.CONTINUATION, Flag.END_HEADERS, 1, Buffer.alloc(3))], H2Error.PROTOCOL_ERROR],
+    ['a frame inside a header block', () => [...opening(), encodeFrame(FrameType.HEADERS, 0, 1, Buffer.from([0x83])), encodeFrame(FrameType.PING, 0, 0, Buffer.alloc(8))], H2Error.PROTOCOL_ERROR],
+    ['a connection WINDOW_UPDATE of 0', () => [...opening(), encodeFrame(FrameType.WINDOW_UPDATE, 0, 0, Buffer.alloc(4))], H2Error.PROTOCOL_ERROR],
+    ['a connection window past 2^31-1', () => [...opening(), encodeFrame(FrameType.WINDOW_UPDATE, 0, 0, Buffer.from([0x7f, 0xff, 0xff, 0xff]))], H2Error.FLOW_CONTROL_ERROR],
+    ['SETTINGS of 5 bytes', () => [CLIENT_PREFACE, encodeFrame(FrameType.SETTINGS, 0, 0, Buffer.alloc(5))], H2Error.FRAME_SIZE_ERROR],
+    ['SETTINGS_MAX_FRAME_SIZE below 2^14', () => [CLIENT_PREFACE, encodeFrame(FrameType.SETTINGS, 0, 0, settingsPayload([[Setting.MAX_FRAME_SIZE, 100]]))], H2Error.PROTOCOL_ERROR],
+    ['a PING of 7 bytes', () => [...opening(), encodeFrame(FrameType.PING, 0, 0, Buffer.alloc(7))], H2Error.FRAME_SIZE_ERROR],
+    ['PUSH_PROMISE from a client', () => [...opening(), encodeFrame(FrameType.PUSH_PROMISE, Flag.END_HEADERS, 1, Buffer.alloc(4))], H2Error.PROTOCOL_ERROR],
+    ['padding longer than the DATA payload', () => {
+      const encoder = new HpackEncoder();
+      return [...opening(), encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, 1, requestBlock(encoder)), encodeFrame(FrameType.DATA, Flag.PADDED, 1, Buffer.from([9, 1, 2]))];
+    }, H2Error.PROTOCOL_ERROR],
+    ['a header block far past MAX_HEADER_LIST_SIZE', () => [...opening(), encodeFrame(FrameType.HEADERS, 0, 1, Buffer.alloc(100_000)), encodeFrame(FrameType.CONTINUATION, 0, 1, Buffer.alloc(100_000))], H2Error.ENHANCE_YOUR_CALM],
+  ];
+
+  it.each(hostile)('%s ends the connection with GOAWAY and the right code, and the server goes on serving', async (_name, bytes, code) => {
+    logged.length = 0;
+    const client = await rawClient(server.address, bytes());
+    await client.closed;
+    expect(goawayOf(client.frames)?.code).toBe(code);
+    expect(logged.some((line) => line.includes('connection closed'))).toBe(true);
+    const js = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as unknown as grpc.Client & { Unary: (req: object, cb: (e: Error | null, r: EchoResponse) => void) => void };
+    try {
+      const reply = await new Promise<EchoResponse>((resolve, reject) => js.Unary({ msg: 'still here' }, (error, value) => (error ? reject(error) : resolve(value))));
+      expect(reply.msg).toBe('still here');
+    } finally {
+      js.close();
+    }
+  });
+
+  it('a request with a bad header list gets RST_STREAM PROTOCOL_ERROR, the connection lives on', async () => {
+    const encoder = new HpackEncoder();
+    const bad = encoder.encode([':method', 'POST', ':path', `/${SERVICE}/Unary`, 'connection', 'keep-alive']);
+    const client = await rawClient(server.address, [...opening(), encodeFrame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, 1, bad), encodeFrame(FrameType.PING, 0, 0, Buffer.alloc(8))]);
+    try {
+      await waitFor(() => client.frames.some((f) => f.type === FrameType.PING));
+      const reset = client.frames.find((f) => f.type === FrameType.RST_STREAM);
+      expect([reset?.streamId, reset?.payload.readUInt32BE(0)]).toEqual([1, H2Error.PROTOCOL_ERROR]);
+      expect(goawayOf(client.frames)).toBeUndefined();
+    } finally {
+      client.socket.destroy();
+    }
+  });
+});
+
+describe("heddle's HTTP/2 server engine: flow control against a grpc-js client", () => {
+  const MESSAGE = 16 * 1024;
+  const TOTAL = 2000;
+  let produced = 0;
+  let server: RpcServer;
+
+  beforeAll(async () => {
+    server = createServer({
+      idl: grpcEchoRoot,
+      service: SERVICE,
+      handlers: {
+        ...heddleEchoHandlers,
+        async *ServerStream(_req: EchoRequest, _ctx: GrpcContext) {
+          const blob = new Uint8Array(MESSAGE).fill(7);
+          for (let index = 0; index < TOTAL; index++) {
+            produced++;
+            yield { msg: '慢', index, blob };
+          }
+        },
+      },
+    });
+    await server.listen('tcp://127.0.0.1:0');
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('a paused grpc-js reader holds the handler back (bounded buffering), then every message arrives', async () => {
+    const js = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as unknown as grpc.Client & { ServerStream: (req: object) => grpc.ClientReadableStream<EchoResponse> };
+    try {
+      const stream = js.ServerStream({ msg: 'x' });
+      const indexes: number[] = [];
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.on('end', () => resolve());
+        stream.on('error', reject);
+      });
+      stream.on('data', (reply: EchoResponse) => {
+        indexes.push(reply.index);
+        if (indexes.length === 1) stream.pause();
+      });
+      await waitFor(() => indexes.length === 1);
+      // While the reader is paused, the windows fill and the producer stops far short of the end.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const whilePaused = produced;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(produced).toBe(whilePaused);
+      expect(produced).toBeLessThan(TOTAL / 2);
+      stream.resume();
+      await ended;
+      expect(indexes).toEqual([...Array(TOTAL).keys()]);
+      expect(produced).toBe(TOTAL);
+    } finally {
+      js.close();
+    }
+  });
+});
