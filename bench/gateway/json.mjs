@@ -21,6 +21,7 @@ import transcoders from '../../dist/gateway/thrift-json/index.js';
 import { nesting, order, simple } from '../thrift/messages.mjs';
 import { loadThriftPackage, thriftIdl } from '../thrift/peers.mjs';
 import { buildGoProgram, goUnavailableReason } from '../../scripts/go-programs.mjs';
+import { timedRound } from './timed-round.mjs';
 
 const { thrift, native } = heddle;
 const { ThriftJsonTranscoder, buildDescriptor } = transcoders;
@@ -115,22 +116,7 @@ function packageReplacer(key, v) {
   return v;
 }
 
-/** Calls per second of `fn` over about `seconds`, and the wall and CPU time it took. */
-function round(fn) {
-  let n = 0;
-  const cpu = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  const until = start + BigInt(Math.round(seconds * 1e9));
-  let now = start;
-  while (now < until) {
-    for (let i = 0; i < 50; i++) fn();
-    n += 50;
-    now = process.hrtime.bigint();
-  }
-  const elapsed = Number(now - start) / 1e9;
-  const used = process.cpuUsage(cpu);
-  return { rate: n / elapsed, n, elapsed, cpu: (used.user + used.system) / 1e6 };
-}
+const round = (fn) => timedRound(fn, seconds);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 

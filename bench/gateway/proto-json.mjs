@@ -14,6 +14,7 @@ import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import heddle from '../../dist/index.js';
 import { orders } from '../realistic/records.mjs';
 import { nesting } from '../protobuf/values.mjs';
+import { timedRound } from './timed-round.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const seconds = arg('--seconds', 0.5);
@@ -82,27 +83,14 @@ function replacer(_key, v) {
   return v;
 }
 
-/** Calls per second of `fn` over about `seconds`, and the calls and time it took. */
-function round(fn) {
-  let n = 0;
-  const start = process.hrtime.bigint();
-  const until = start + BigInt(Math.round(seconds * 1e9));
-  let now = start;
-  while (now < until) {
-    for (let i = 0; i < 50; i++) fn();
-    n += 50;
-    now = process.hrtime.bigint();
-  }
-  const s = Number(now - start) / 1e9;
-  return { rate: n / s, n, s };
-}
+const round = (fn) => timedRound(fn, seconds);
 
 function measure(paths) {
   for (const fn of Object.values(paths)) for (let i = 0; i < 300; i++) fn();
   const results = Object.fromEntries(Object.keys(paths).map((k) => [k, { rates: [], n: 0, s: 0 }]));
   for (let r = 0; r < rounds; r++) {
     for (const [k, fn] of Object.entries(paths)) {
-      const { rate, n, s } = round(fn);
+      const { rate, n, elapsed: s } = round(fn);
       results[k].rates.push(rate);
       results[k].n += n;
       results[k].s += s;
