@@ -1,3 +1,5 @@
+import { hash32 } from '../governance/load-balancer.js';
+
 /**
  * The CloudWeGo whitepaper's local/remote split for merged deployment. With m and n the instance
  * counts of the caller and callee services, and m' and n' those on this host: R = m/n,
@@ -35,7 +37,8 @@ export function localShare(counts: InstanceCounts): number {
 /**
  * Spreads calls between local and remote at a given share without randomness: each call adds the
  * share to a credit, and goes local while the credit covers it, so any run of calls matches the
- * share to within one call.
+ * share to within one call. A call with a hash key (consistent hashing) is split by the key
+ * instead, so every call of one key lands on the same side and the ring's affinity holds.
  */
 export class ShareSplitter {
   private credit = 0;
@@ -51,9 +54,12 @@ export class ShareSplitter {
   }
 
   /** True when this call goes local. */
-  next(): boolean {
+  next(hashKey?: string): boolean {
     if (this.share >= 1) return true;
     if (this.share <= 0) return false;
+    // Salted: the ring places the key by hash32(key), and a split on that same value would send
+    // only one arc of the ring local, loading the local instances unevenly.
+    if (hashKey !== undefined) return hash32(`${hashKey}\u0000local-share`) < this.share * 2 ** 32;
     this.credit += this.share;
     // A tolerance, or 1/3 + 1/3 + 1/3 would fall short of 1.
     if (this.credit >= 1 - 1e-9) {

@@ -36,6 +36,18 @@ export function createPicker<T extends Weighted>(name: LoadBalancerName, items: 
   }
 }
 
+/** A picker, or undefined when no item has a positive weight (an empty side of a route table, a
+ * registry listing only drained instances); any other fault is thrown. */
+export function pickerOrNone<T extends Weighted>(name: LoadBalancerName, items: readonly T[]): Picker<T> | undefined {
+  if (items.length === 0) return undefined;
+  try {
+    return createPicker(name, items);
+  } catch (error) {
+    if (error instanceof HeddleError && error.code === ErrorCode.ERR_NO_INSTANCE) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Smooth weighted round robin (nginx's, Kitex's default): each pick adds every item's weight to
  * its current score, takes the highest and subtracts the total from it. Over any run of

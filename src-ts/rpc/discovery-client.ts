@@ -1,7 +1,7 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Resolver, ServiceInstance } from '../discovery/types.js';
 import { MergedTag } from '../discovery/host-identity.js';
-import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
+import { pickerOrNone, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { RpcClient, type CallOptions, type ClientOptions } from './client.js';
 import type { ServiceBinding } from './binding.js';
 import { Governor, isGoverned, refused, type AttemptWatcher, type InstanceChoice } from './governed-call.js';
@@ -217,7 +217,7 @@ export class DiscoveryClient {
    * acceptable instance, so a failing or broken local instance sends its calls remote.
    */
   private routed(routes: RouteTable, hashKey: string | undefined, choice: InstanceChoice | undefined): ServiceInstance {
-    const local = this.router!.nextIsLocal();
+    const local = this.router!.nextIsLocal(this.loadBalancer === 'consistent-hash' ? hashKey : undefined);
     let refused: unknown;
     for (const side of local ? [routes.local, routes.remote] : [routes.remote, routes.local]) {
       if (side.picker === undefined) continue;
@@ -321,11 +321,7 @@ export class DiscoveryClient {
     if (key === this.listKey) return;
     this.listKey = key;
     this.list = list;
-    try {
-      this.picker = createPicker(this.loadBalancer, list);
-    } catch {
-      this.picker = undefined;
-    }
+    this.picker = pickerOrNone(this.loadBalancer, list);
     if (this.ready && this.joining === undefined) void this.joinMergedEstate(list);
     const routes = this.router?.table(list, this.loadBalancer);
     // Nothing on this host: calls take the plain balancer's path, as without local-first routing.

@@ -3,7 +3,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
 import { hostIdentityOf, identityOfStat, MergedTag, PROCESS_TOKEN } from '../discovery/host-identity.js';
 import { localShare, ShareSplitter, type InstanceCounts } from '../discovery/merged-split.js';
 import type { CallerInfo, CallerRegistry, Resolver, ServiceInstance } from '../discovery/types.js';
-import { createPicker, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
+import { pickerOrNone, type LoadBalancerName, type Picker } from '../governance/load-balancer.js';
 import { logWarn } from '../log/index.js';
 import { shmUnavailableReason } from '../shm/native-shm.js';
 import type { ShmConnectOptions } from '../shm/options.js';
@@ -96,9 +96,9 @@ export class LocalRouter {
     return this.splitter.localShare;
   }
 
-  /** True when this call should go local. */
-  nextIsLocal(): boolean {
-    return this.splitter.next();
+  /** True when this call should go local; `hashKey` (consistent hashing only) keeps a key on one side. */
+  nextIsLocal(hashKey?: string): boolean {
+    return this.splitter.next(hashKey);
   }
 
   /** Registers this process as a caller of its service, when it has a name and the resolver can.
@@ -161,7 +161,7 @@ export class LocalRouter {
     this.callees = { total: countServers(list), local: countServers(local) };
     this.updateShare();
     const ownProcess = this.inline ? local.filter((i) => i.tags?.[MergedTag.proc] === PROCESS_TOKEN) : [];
-    return { local: { list: local, picker: pickerOf(loadBalancer, local) }, remote: { list: remote, picker: pickerOf(loadBalancer, remote) }, ownProcess };
+    return { local: { list: local, picker: pickerOrNone(loadBalancer, local) }, remote: { list: remote, picker: pickerOrNone(loadBalancer, remote) }, ownProcess };
   }
 
   /** The listed instance of the server of this process serving inline now (`inlineId`), if any. */
@@ -224,13 +224,4 @@ function isCallerRegistry(resolver: Resolver): resolver is Resolver & CallerRegi
 /** Callee instances counted once per server (a server may register several addresses). */
 function countServers(list: readonly ServiceInstance[]): number {
   return new Set(list.map((i) => (i.tags?.[MergedTag.proc] === undefined ? i.address : `${i.tags[MergedTag.proc]}/${i.tags[MergedTag.server] ?? ''}`))).size;
-}
-
-function pickerOf(name: LoadBalancerName, list: readonly ServiceInstance[]): Picker<ServiceInstance> | undefined {
-  if (list.length === 0) return undefined;
-  try {
-    return createPicker(name, list);
-  } catch {
-    return undefined;
-  }
 }

@@ -37,6 +37,24 @@ describe('the whitepaper split', () => {
       }
     }
   });
+
+  it('a hash key always lands on the same side, and keys overall follow the share', () => {
+    for (const share of [0.25, 0.5, 0.8]) {
+      const splitter = new ShareSplitter(share);
+      let local = 0;
+      for (let k = 0; k < 4000; k++) {
+        const key = `user-${k}`;
+        const side = splitter.next(key);
+        // Interleaved keyless calls move the credit, never a keyed call's side.
+        splitter.next();
+        expect(splitter.next(key)).toBe(side);
+        if (side) local++;
+      }
+      expect(Math.abs(local / 4000 - share)).toBeLessThan(0.03);
+    }
+    expect(new ShareSplitter(1).next('k')).toBe(true);
+    expect(new ShareSplitter(0).next('k')).toBe(false);
+  });
 });
 
 describe('defaultHostIdentity', () => {

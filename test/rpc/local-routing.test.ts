@@ -124,3 +124,39 @@ describe('failing local instances', () => {
     expect(attempts.filter((n) => n > 1).length).toBeGreaterThan(0);
   });
 });
+
+describe('consistent hashing with a local/remote split', () => {
+  it('keeps every hash key on one instance while the keys overall follow the share', async () => {
+    const registry = discovery.memory();
+    for (const [name, hostIdentity] of [['local', HOST], ['remote', 'elsewhere']] as const) {
+      const s = rpc.createServer({
+        idl: echoDoc,
+        service: 'EchoService',
+        handlers: { echo: async ({ req }: { req: { action: string } }) => ({ action: req.action, msg: name }) },
+        registry,
+        serviceName: 'echo',
+        mergedDeployment: { hostIdentity },
+        exitWaitMs: 0,
+      });
+      await s.listen('tcp://127.0.0.1:0');
+      cleanup.push(() => s.close({ timeoutMs: 200 }));
+    }
+    // One callee here of two, one caller: K = 2, so half the keys go local. An odd number of keys a
+    // round, so a split by call order (not by key) would move keys between rounds.
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: registry, destService: 'echo', loadBalancer: 'consistent-hash', localFirst: { hostIdentity: HOST, inline: false } });
+    cleanup.push(() => client.close());
+    const landing = new Map<string, string>();
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < 61; k++) {
+        const key = `buyer-${k}`;
+        const reply = (await client.call('echo', { req: { action: 'echo', msg: '' } }, { hashKey: key })) as { msg: string };
+        if (round === 0) landing.set(key, reply.msg);
+        else expect(reply.msg).toBe(landing.get(key));
+      }
+    }
+    expect(client.localRouting!.localShare).toBe(0.5);
+    const local = [...landing.values()].filter((m) => m === 'local').length;
+    expect(local).toBeGreaterThan(15);
+    expect(local).toBeLessThan(46);
+  });
+});
