@@ -42,17 +42,25 @@ export function identityOfStat(stat: { dev: bigint; ino: bigint }): string {
 export const HOST_IDENTITY_ENV = ['KUBERNETES_NODE_NAME', 'NODE_NAME', 'MY_NODE_NAME', 'HOST_IP', 'MY_HOST_IP', 'KUBERNETES_HOST_IP'] as const;
 
 /**
- * This host's identity: the first of {@link HOST_IDENTITY_ENV} that is set, else the machine id
- * (/etc/machine-id, then /var/lib/dbus/machine-id). Pods on one node see the same node name, so
- * they recognise each other as co-located. Throws ERR_DISCOVERY when nothing names the host:
+ * Files naming the host, in order. The kernel's boot id comes first: every container on one kernel
+ * reads the same value (the file is not namespaced) and no two boots share one, whereas
+ * /etc/machine-id is copied into images, so containers of one image on different hosts would
+ * all claim to be co-located. The machine id stays as the fallback for systems without /proc.
+ */
+export const HOST_IDENTITY_FILES = ['/proc/sys/kernel/random/boot_id', '/etc/machine-id', '/var/lib/dbus/machine-id'] as const;
+
+/**
+ * This host's identity: the first of {@link HOST_IDENTITY_ENV} that is set, else the first
+ * readable, non-empty file of {@link HOST_IDENTITY_FILES}. Pods on one node see the same node name,
+ * so they recognise each other as co-located. Throws ERR_DISCOVERY when nothing names the host:
  * then pass `hostIdentity` explicitly.
  */
-export function defaultHostIdentity(env: NodeJS.ProcessEnv = process.env, machineIdFiles: readonly string[] = ['/etc/machine-id', '/var/lib/dbus/machine-id']): string {
+export function defaultHostIdentity(env: NodeJS.ProcessEnv = process.env, identityFiles: readonly string[] = HOST_IDENTITY_FILES): string {
   for (const name of HOST_IDENTITY_ENV) {
     const value = env[name]?.trim();
     if (value) return value;
   }
-  for (const file of machineIdFiles) {
+  for (const file of identityFiles) {
     try {
       const id = readFileSync(file, 'utf8').trim();
       if (id !== '') return id;

@@ -13,6 +13,6 @@ export type { DnsDiscoveryOptions } from './dns.js';
 export type { StaticInstance } from './static.js';
 export { decodeInstanceValue, encodeInstanceValue, instanceKey, KITEX_DEFAULT_WEIGHT, KITEX_ETCD_PREFIX } from './kitex-etcd-format.js';
 export type { CallerInfo, CallerRegistry, Registry, RegistryInfo, Resolver, ServiceInstance } from './types.js';
-export { defaultHostIdentity, HOST_IDENTITY_ENV, MergedTag } from './host-identity.js';
+export { defaultHostIdentity, HOST_IDENTITY_ENV, HOST_IDENTITY_FILES, MergedTag } from './host-identity.js';
 export { ALL_LOCAL_UP_TO_K, combineRatio, localShare } from './merged-split.js';
 export type { InstanceCounts } from './merged-split.js';

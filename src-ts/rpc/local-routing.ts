@@ -14,7 +14,7 @@ export interface LocalFirstOptions {
    * a CallerRegistry, as `discovery.etcd` is) and counted as m, m'. Default `fromService`; without
    * either, this client counts as the only caller (m = m' = 1). */
   serviceName?: string;
-  /** This host's identity. Default: from the environment, else the machine id (host-identity.ts). */
+  /** This host's identity. Default: from the environment, else the kernel's boot id (host-identity.ts). */
   hostIdentity?: string;
   /** Call a server of this process directly, no encoding (service inline). Default true. */
   inline?: boolean;

@@ -6,7 +6,7 @@ import { hostPort, type RpcAddress } from './address.js';
 /** The `mergedDeployment` option of a server: what it registers for local-first clients. */
 export interface MergedServerOptions {
   /** This host's identity (the whitepaper's "combine key"). Default: the Kubernetes node name or
-   * host IP from the environment, else the machine id (discovery/host-identity.ts). */
+   * host IP from the environment, else the kernel's boot id (discovery/host-identity.ts). */
   hostIdentity?: string;
 }
 

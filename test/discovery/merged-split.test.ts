@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discovery, ErrorCode } from '../../src-ts/index.js';
-import { defaultHostIdentity } from '../../src-ts/discovery/host-identity.js';
+import { defaultHostIdentity, HOST_IDENTITY_FILES } from '../../src-ts/discovery/host-identity.js';
 import { combineRatio, localShare, ShareSplitter } from '../../src-ts/discovery/merged-split.js';
 
 describe('the whitepaper split', () => {
@@ -58,7 +58,7 @@ describe('the whitepaper split', () => {
 });
 
 describe('defaultHostIdentity', () => {
-  it('takes the Kubernetes node name first, then a host IP, then the machine id', () => {
+  it('takes the Kubernetes node name first, then a host IP, then the first file that names the host', () => {
     const dir = mkdtempSync(join(tmpdir(), 'heddle-machine-id-'));
     const machineId = join(dir, 'machine-id');
     writeFileSync(machineId, 'abc123\n');
@@ -71,6 +71,10 @@ describe('defaultHostIdentity', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it("reads the kernel's boot id before /etc/machine-id, which images copy between hosts", () => {
+    expect(HOST_IDENTITY_FILES[0]).toBe('/proc/sys/kernel/random/boot_id');
+    expect(defaultHostIdentity({})).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
   });
 });
 
