@@ -7,7 +7,7 @@
  */
 import { jsonName } from '../protobuf/descriptor/json-name.js';
 import { is64Bit, type EnumInfo, type FieldInfo, type FieldKind, type MessageInfo, type ScalarType } from '../protobuf/descriptor/type-info.js';
-import type { CodecOptions } from '../protobuf/codegen/codec-options.js';
+import { resolveCodecOptions, type CodecOptions } from '../protobuf/codegen/codec-options.js';
 import type { Root } from '../protobuf/root.js';
 import { docComment, header, propertyKey, typeName } from './writer.js';
 import { streamingKind } from '../rpc/protobuf-binding.js';
@@ -23,7 +23,9 @@ const TYPED: Partial<Record<ScalarType, string>> = {
 
 /** TypeScript source declaring the messages, enums and services of `root`'s files and what they use. */
 export function protobufTypes(root: Root, options: ProtobufTypeOptions = {}, sources: readonly string[] = root.files.map((f) => f.name!)): string {
-  const o = { int64: options.int64 ?? 'bigint', keepCase: options.keepCase === true, typedArrays: options.typedArrays === true };
+  // The codec's own defaults and checks, so the declarations describe what that codec decodes.
+  const { int64, keepCase, typedArrays } = resolveCodecOptions(options);
+  const o = { int64, keepCase, typedArrays };
   // Every message and enum the requested files declare, and everything those reach.
   const messages = new Map<string, MessageInfo>();
   const enums = new Map<string, EnumInfo>();

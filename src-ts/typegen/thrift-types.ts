@@ -4,7 +4,8 @@
  * optional), unions as "exactly one member", enums as objects of their values, consts, and per
  * service a method map for `rpc.createClient<S>()` / `rpc.createServer<S>()`.
  */
-import type { CodecOptions } from '../thrift/codec-options.js';
+import { ErrorCode, HeddleError } from '../errors.js';
+import { resolveCodecOptions, type CodecOptions } from '../thrift/codec-options.js';
 import type { ThriftDocument } from '../thrift/document.js';
 import type { ConstValue, FieldDef, StructDef, ThriftModel, ThriftType } from '../thrift/model.js';
 import { docComment, exactlyOne, header, propertyKey, typeName } from './writer.js';
@@ -16,9 +17,10 @@ const TYPED_LISTS: Partial<Record<string, string>> = { double: 'Float64Array', i
 
 /** TypeScript source declaring every type, const and service of `doc` (its includes too). */
 export function thriftTypes(doc: ThriftDocument, options: ThriftTypeOptions = {}, sources: readonly string[] = [doc.model.root.filename]): string {
-  const i64 = options.i64 ?? 'bigint';
-  if (i64 === 'node-int64') throw new Error("heddle types: i64 'node-int64' has no declarations here; use bigint, string or number");
-  const o = { i64, map: options.map ?? 'map', set: options.set ?? 'array', typedArrays: options.typedArrays === true, binary: options.binary ?? 'Uint8Array', unset: options.unset ?? 'absent' };
+  // The codec's own defaults and checks, so the declarations describe what that codec decodes.
+  const { i64, map, set, typedArrays, binary, unset } = resolveCodecOptions(options);
+  if (i64 === 'node-int64') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, "heddle types: i64 'node-int64' has no declarations here; use bigint, string or number");
+  const o = { i64, map, set, typedArrays, binary, unset };
   const model = doc.model;
   const name = (key: string): string => {
     const dot = key.indexOf('.');

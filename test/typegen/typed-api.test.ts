@@ -113,3 +113,14 @@ describe('generated types with rpc.createClient<S>(), rpc.createServer<S>() and 
     }
   }, 120_000);
 });
+
+describe('the generators take the codecs' options', () => {
+  it('refuse a value the codec would refuse, with the codec's own error', () => {
+    const doc = thrift.load(fixture('shapes.thrift'));
+    const root = protobuf.load(fixture('shapes.proto'));
+    expect(() => thriftTypes(doc, { i64: 'long' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/option i64 must be one of/) }));
+    expect(() => thriftTypes(doc, { map: 'dict' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => thriftTypes(doc, { i64: 'node-int64' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => protobufTypes(root, { int64: 'long' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+});
