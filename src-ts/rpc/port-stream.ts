@@ -41,6 +41,11 @@ export function relaySocket(socket: Socket, port: MessagePort): void {
     open = false;
     port.close();
   });
+  // The worker's end went away (its thread died): nothing will answer on this socket.
+  port.on('close', () => {
+    open = false;
+    socket.destroy();
+  });
   port.on('message', (message: RelayMessage) => {
     if (message instanceof Uint8Array || Array.isArray(message)) {
       const chunks = Array.isArray(message) ? message : [message];

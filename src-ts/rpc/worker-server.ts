@@ -63,6 +63,8 @@ interface WorkerSlot {
   readonly exited: Promise<void>;
   readonly pending: Map<number, { resolve: (reply: Extract<WorkerReply, { kind: 'done' }>) => void; reject: (error: HeddleError) => void }>;
   alive: boolean;
+  /** Ready and holding its share of every listener: counted in threadIds, given relayed connections. */
+  serving: boolean;
   /** The worker was asked to close: its exit is no crash. */
   closing: boolean;
   error: unknown;
@@ -145,9 +147,9 @@ export class WorkerServer extends EventEmitter {
     return [...this.bound];
   }
 
-  /** The thread ids of the live workers, by worker index. */
+  /** The thread ids of the workers serving (ready and listening), by worker index. */
   get threadIds(): number[] {
-    return this.slots.filter((slot) => slot.alive).map((slot) => slot.threadId);
+    return this.slots.filter((slot) => slot.alive && slot.serving).map((slot) => slot.threadId);
   }
 
   /** The I/O path the workers' connections use (`net` for relayed ones). */
@@ -252,6 +254,7 @@ export class WorkerServer extends EventEmitter {
       await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
       throw failed.reason;
     }
+    for (const slot of this.slots) slot.serving = true;
   }
 
   private spawn(index: number): WorkerSlot {
@@ -269,6 +272,7 @@ export class WorkerServer extends EventEmitter {
       exited: new Promise<void>((resolve) => (markExited = resolve)),
       pending: new Map(),
       alive: true,
+      serving: false,
       closing: false,
       error: undefined,
     };
@@ -300,7 +304,8 @@ export class WorkerServer extends EventEmitter {
       for (const waiting of slot.pending.values()) waiting.reject(failure);
       slot.pending.clear();
       markExited();
-      if (!slot.closing && this.closing === undefined) void this.onCrash(slot, failure);
+      // One that dies before serving failed to start: whoever waits for it to be ready reports that.
+      if (slot.serving && !slot.closing && this.closing === undefined) void this.onCrash(slot, failure);
     });
     return slot;
   }
@@ -320,6 +325,7 @@ export class WorkerServer extends EventEmitter {
     try {
       await replacement.ready;
       for (const listener of this.openListeners) await this.rejoin(replacement, listener);
+      replacement.serving = true;
     } catch (error) {
       if (this.closing === undefined) this.fail(new HeddleError(ErrorCode.ERR_WORKER, `worker ${slot.index} could not be restarted: ${(error as Error).message}`, { cause: error }));
     }
@@ -337,6 +343,8 @@ export class WorkerServer extends EventEmitter {
 
   private fail(error: HeddleError): void {
     this.log({ level: 'error', code: error.code, message: error.message });
+    // Closed first, so that an 'error' handler sees the server down; with no handler the error
+    // is thrown, as net.Server's would be.
     void this.close().then(() => this.emit('error', error));
   }
 
@@ -345,7 +353,7 @@ export class WorkerServer extends EventEmitter {
     let slot: WorkerSlot | undefined;
     for (let tries = 0; tries < this.slots.length && slot === undefined; tries++) {
       const candidate = this.slots[this.nextWorker++ % this.slots.length]!;
-      if (candidate.alive && candidate.ioPath !== undefined && !candidate.closing) slot = candidate;
+      if (candidate.alive && candidate.serving && !candidate.closing) slot = candidate;
     }
     if (slot === undefined) {
       socket.destroy();
