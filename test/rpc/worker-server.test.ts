@@ -11,6 +11,7 @@ import { native } from '../../src-ts/native.js';
 import { createClient, createWorkerServer, type RpcClient, type ServerLogEntry, type WorkerServer } from '../../src-ts/rpc/index.js';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
 import { echoDoc } from './echo-fixture.js';
+import { echoRoot } from './protobuf-echo-fixture.js';
 
 // rpc.createWorkerServer: one port served by worker threads, each loading
 // fixtures/worker-echo-server.cjs (the Kitex peer's EchoService; `who` answers with the serving
@@ -146,6 +147,29 @@ describe.each(sharings)('worker server, port shared by %s', (portSharing) => {
       await Promise.all(fresh.map((c) => c.close()));
     }
   });
+});
+
+describe.each(sharings)('Protobuf worker server, port shared by %s', (portSharing) => {
+  it('answers gRPC (HTTP/2) and Kitex Protobuf on the one port, from more than one thread', async () => {
+    const server = createWorkerServer({ module: join(__dirname, 'fixtures', 'worker-protobuf-server.cjs'), threads: 2, portSharing, log: () => {} });
+    await server.listen('tcp://127.0.0.1:0');
+    const callers = (['grpc', 'ttheader'] as const).flatMap((transport) =>
+      Array.from({ length: 12 }, () => ({ transport, client: createClient({ idl: echoRoot, service: 'echo.v1.Echo', address: server.address, transport }) })),
+    );
+    try {
+      const replies = await Promise.all(
+        callers.map(async ({ transport, client }, i) => ({ transport, reply: (await client.call('Echo', { action: 'echo', msg: `m${i}`, id: BigInt(i) << 40n, tags: ['甲', 'b'] })) as { action: string; msg: string; id: bigint; tags: string[] } })),
+      );
+      for (const [i, { reply }] of replies.entries()) expect(reply).toMatchObject({ msg: `m${i}`, id: BigInt(i) << 40n, tags: ['甲', 'b'] });
+      const threads = server.threadIds.map((id) => `thread-${id}`).sort();
+      for (const transport of ['grpc', 'ttheader']) {
+        expect([...new Set(replies.filter((r) => r.transport === transport).map((r) => r.reply.action))].sort(), transport).toEqual(threads);
+      }
+    } finally {
+      await Promise.all(callers.map(({ client }) => client.close()));
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe.each(sharings)('worker server shutdown, port shared by %s', (portSharing) => {
