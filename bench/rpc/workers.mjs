@@ -59,7 +59,19 @@ async function measure(config) {
     const cpu = process.cpuUsage(cpu0);
     if (report.errors > 0) throw new Error(`${config}: ${report.errors} failed calls, first: ${report.first_error}`);
     const shares = Object.values(report.by_action).sort((a, b) => b - a).map((n) => n / report.calls);
-    return { qps: report.qps, p50: report.p50_us, p99: report.p99_us, cpuPerCall: (cpu.user + cpu.system) / report.calls, threadsUsed: shares.length, biggestShare: shares[0] };
+    const serverCpu = (cpu.user + cpu.system) / 1e6;
+    return {
+      qps: report.qps,
+      p50: report.p50_us,
+      p99: report.p99_us,
+      cpuPerCall: (serverCpu * 1e6) / report.calls,
+      clientCpuPerCall: (report.cpu_seconds * 1e6) / report.calls,
+      // Cores that server and client kept busy together: near 2 on this machine, the QPS is what
+      // the CPU per call of both sides allows, whatever the thread count.
+      coresUsed: (serverCpu + report.cpu_seconds) / report.seconds,
+      threadsUsed: shares.length,
+      biggestShare: shares[0],
+    };
   } finally {
     await server.close();
   }
@@ -74,15 +86,15 @@ for (let round = 0; round < rounds; round++) {
 }
 
 console.log(`rpc worker threads: Go Kitex client (${callers} callers, TTHeader, 1 KiB echo) -> heddle server; medians of ${rounds} alternating rounds of ${seconds} s; native addon ${heddle.native.loaded ? 'loaded' : 'not loaded'}; load average ${loads.map((l) => l.toFixed(1)).join(' → ')}`);
-console.log(`| server | QPS | vs single | p50 µs | p99 µs | server CPU µs/call | CPU/call vs single | threads that served | largest share |`);
-console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|`);
+console.log(`| server | QPS | vs first | p50 µs | p99 µs | server CPU µs/call | vs first | Kitex client CPU µs/call | cores busy (server + client) | threads that served | largest share |`);
+console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
 const base = results[configs[0]];
 for (const config of configs) {
   const rows = results[config];
   const qps = median(rows.map((r) => r.qps));
   const cpu = median(rows.map((r) => r.cpuPerCall));
   console.log(
-    `| ${config} | ${Math.round(qps).toLocaleString('en-US')} | ${(qps / median(base.map((r) => r.qps))).toFixed(2)}x | ${median(rows.map((r) => r.p50))} | ${median(rows.map((r) => r.p99))} | ${cpu.toFixed(1)} | ${(cpu / median(base.map((r) => r.cpuPerCall))).toFixed(2)}x | ${median(rows.map((r) => r.threadsUsed))} | ${(median(rows.map((r) => r.biggestShare)) * 100).toFixed(0)}% |`,
+    `| ${config} | ${Math.round(qps).toLocaleString('en-US')} | ${(qps / median(base.map((r) => r.qps))).toFixed(2)}x | ${median(rows.map((r) => r.p50))} | ${median(rows.map((r) => r.p99))} | ${cpu.toFixed(1)} | ${(cpu / median(base.map((r) => r.cpuPerCall))).toFixed(2)}x | ${median(rows.map((r) => r.clientCpuPerCall)).toFixed(1)} | ${median(rows.map((r) => r.coresUsed)).toFixed(2)} | ${median(rows.map((r) => r.threadsUsed))} | ${(median(rows.map((r) => r.biggestShare)) * 100).toFixed(0)}% |`,
   );
 }
 console.log(`per round QPS: ${configs.map((c) => `${c} [${results[c].map((r) => Math.round(r.qps)).join(', ')}]`).join('; ')}`);

@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/bytedance/gopkg/cloud/metainfo"
@@ -190,14 +191,17 @@ func errString(err error) string {
 }
 
 type loadReport struct {
-	Calls      int            `json:"calls"`
-	Errors     int            `json:"errors"`
-	Seconds    float64        `json:"seconds"`
-	QPS        float64        `json:"qps"`
-	P50Micros  int64          `json:"p50_us"`
-	P99Micros  int64          `json:"p99_us"`
-	ByAction   map[string]int `json:"by_action"`
-	FirstError string         `json:"first_error,omitempty"`
+	Calls     int            `json:"calls"`
+	Errors    int            `json:"errors"`
+	Seconds   float64        `json:"seconds"`
+	QPS       float64        `json:"qps"`
+	P50Micros int64          `json:"p50_us"`
+	P99Micros int64          `json:"p99_us"`
+	ByAction  map[string]int `json:"by_action"`
+	// CPUSeconds is this client process's CPU time (user + system) over the run: on a shared
+	// machine it says how much of the cores the load generator itself took.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	FirstError string  `json:"first_error,omitempty"`
 }
 
 // runLoad drives a heddle server from a real Kitex client: callers goroutines share one client
@@ -213,6 +217,7 @@ func runLoad(addr, transportName string, callers int, seconds float64, bytes int
 	var latencies []int64
 	var wg sync.WaitGroup
 	started := time.Now()
+	cpuAtStart := processCPUSeconds()
 	for i := 0; i < callers; i++ {
 		wg.Add(1)
 		go func() {
@@ -250,6 +255,7 @@ func runLoad(addr, transportName string, callers int, seconds float64, bytes int
 	}
 	wg.Wait()
 	report.Seconds = time.Since(started).Seconds()
+	report.CPUSeconds = processCPUSeconds() - cpuAtStart
 	report.QPS = float64(report.Calls) / report.Seconds
 	sort.Slice(latencies, func(a, b int) bool { return latencies[a] < latencies[b] })
 	if n := len(latencies); n > 0 {
@@ -257,6 +263,14 @@ func runLoad(addr, transportName string, callers int, seconds float64, bytes int
 		report.P99Micros = latencies[n*99/100]
 	}
 	_ = json.NewEncoder(os.Stdout).Encode(report)
+}
+
+func processCPUSeconds() float64 {
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		return 0
+	}
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano()).Seconds()
 }
 
 func main() {
