@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,6 +65,28 @@ describe('createWorkerServer options', () => {
     await server.close();
     expect(server.threadIds).toEqual([]);
   });
+});
+
+describe.each(sharings)('worker server listen errors, port shared by %s', (portSharing) => {
+  it('rejects a port another socket holds with ERR_CONNECTION (EADDRINUSE), and still closes', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as net.AddressInfo;
+    const server = createWorkerServer({ module: workerModule, threads: 2, portSharing, log: () => {} });
+    try {
+      const failure = (await server.listen(`tcp://127.0.0.1:${port}`).catch((e: unknown) => e)) as HeddleError;
+      expect(failure.code).toBe('ERR_CONNECTION');
+      expect(failure.message).toMatch(new RegExp(`cannot listen on tcp://127.0.0.1:${port}: EADDRINUSE`));
+      // The workers are up and the server usable on another port.
+      await server.listen('tcp://127.0.0.1:0');
+      const [client] = clients(server.address, 1);
+      expect(await client!.call('ping')).toBe('pong');
+      await client!.close();
+    } finally {
+      await server.close();
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  }, 60_000);
 });
 
 describe.each(sharings)('worker server, port shared by %s', (portSharing) => {
