@@ -22,6 +22,8 @@ export interface WorkerStart {
   moduleData: unknown;
   /** Whether the main thread takes the worker's log entries (its `log` option or heddle's logger). */
   forwardLog: boolean;
+  /** With an acceptor: the port its connections are relayed over (port-stream.ts). */
+  relayPort?: MessagePort;
 }
 
 /** Main thread → worker: requests carry an id, answered by a {@link WorkerReply} with the same id. */
@@ -35,14 +37,6 @@ export type WorkerRequest =
 
 /** A request before the main thread numbers it. */
 export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
-
-/** Main thread → worker, no reply: serve a connection the acceptor relays over `port`. */
-export interface WorkerConnection {
-  kind: 'connection';
-  port: MessagePort;
-  remoteAddress: string | undefined;
-  remotePort: number | undefined;
-}
 
 /** A failure as it crosses threads: HeddleError's code and message. */
 export interface WorkerFailure {

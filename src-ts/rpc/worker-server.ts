@@ -9,19 +9,19 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { nativeAddon } from '../native.js';
 import { formatAddress, parseAddress, type RpcAddress } from './address.js';
-import { relaySocket } from './port-stream.js';
+import { SocketRelay } from './port-stream.js';
 import { defaultLog, type CloseOptions, type ServerLogEntry } from './server.js';
 import { ServerRegistration, type ServerRegistrationOptions } from './server-registration.js';
-import type { WorkerConnection, WorkerReply, WorkerRequestBody, WorkerStart } from './worker-protocol.js';
+import type { WorkerReply, WorkerRequestBody, WorkerStart } from './worker-protocol.js';
 
 /**
  * How the worker threads share a TCP port:
  * - `reuse-port`: each worker accepts on its own socket bound with SO_REUSEPORT (made by the
  *   addon) and the kernel spreads connections over them; each worker does its own socket I/O on
  *   the native path. Needs the addon.
- * - `acceptor`: the main thread accepts and relays each connection's bytes to one worker over a
- *   MessagePort, round robin. Works without the addon, at the cost of a copy per chunk and the
- *   main thread's time.
+ * - `acceptor`: the main thread accepts and relays each connection's bytes to one worker (the one
+ *   with the fewest) over a MessagePort per worker. Works without the addon, at the cost of the
+ *   main thread's time and a cross-thread message per turn.
  * - `auto` (default): `reuse-port` when the addon is loaded, else `acceptor`.
  */
 export type PortSharing = 'reuse-port' | 'acceptor' | 'auto';
@@ -57,6 +57,8 @@ export interface WorkerServerOptions extends Omit<ServerRegistrationOptions, 'me
 interface WorkerSlot {
   readonly index: number;
   readonly worker: Worker;
+  /** With an acceptor: the worker's relayed connections. */
+  readonly relay: SocketRelay | undefined;
   threadId: number;
   ioPath: 'native' | 'net' | undefined;
   readonly ready: Promise<void>;
@@ -105,7 +107,6 @@ export class WorkerServer extends EventEmitter {
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private nextRequest = 0;
-  private nextWorker = 0;
 
   /** @internal Use {@link createWorkerServer}. */
   constructor(options: WorkerServerOptions) {
@@ -259,13 +260,20 @@ export class WorkerServer extends EventEmitter {
 
   private spawn(index: number): WorkerSlot {
     const start: WorkerStart = { moduleUrl: this.moduleUrl, workerIndex: index, moduleData: this.moduleData, forwardLog: true };
-    const worker = new Worker(workerEntry(), { workerData: start });
+    let relay: SocketRelay | undefined;
+    if (this.portSharing === 'acceptor') {
+      const { port1, port2 } = new MessageChannel();
+      relay = new SocketRelay(port1);
+      start.relayPort = port2;
+    }
+    const worker = new Worker(workerEntry(), { workerData: start, transferList: start.relayPort === undefined ? [] : [start.relayPort] });
     let markReady!: () => void;
     let failReady!: (error: HeddleError) => void;
     let markExited!: () => void;
     const slot: WorkerSlot = {
       index,
       worker,
+      relay,
       threadId: worker.threadId,
       ioPath: undefined,
       ready: new Promise<void>((resolve, reject) => ((markReady = resolve), (failReady = reject))),
@@ -348,21 +356,18 @@ export class WorkerServer extends EventEmitter {
     void this.close().then(() => this.emit('error', error));
   }
 
-  /** Acceptor: the next live worker, round robin, serves the connection. */
+  /** Acceptor: the serving worker with the fewest relayed connections takes the new one. */
   private relay(socket: net.Socket): void {
-    let slot: WorkerSlot | undefined;
-    for (let tries = 0; tries < this.slots.length && slot === undefined; tries++) {
-      const candidate = this.slots[this.nextWorker++ % this.slots.length]!;
-      if (candidate.alive && candidate.serving && !candidate.closing) slot = candidate;
+    let chosen: WorkerSlot | undefined;
+    for (const slot of this.slots) {
+      if (!slot.alive || !slot.serving || slot.closing || slot.relay === undefined) continue;
+      if (chosen === undefined || slot.relay.size < chosen.relay!.size) chosen = slot;
     }
-    if (slot === undefined) {
+    if (chosen === undefined) {
       socket.destroy();
       return;
     }
-    const { port1, port2 } = new MessageChannel();
-    const connection: WorkerConnection = { kind: 'connection', port: port2, remoteAddress: socket.remoteAddress, remotePort: socket.remotePort };
-    slot.worker.postMessage(connection, [port2]);
-    relaySocket(socket, port1);
+    chosen.relay!.add(socket);
   }
 
   private request(slot: WorkerSlot, request: WorkerRequestBody): Promise<Extract<WorkerReply, { kind: 'done' }>> {

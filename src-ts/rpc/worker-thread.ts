@@ -5,8 +5,8 @@ import type { Socket } from 'node:net';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import { createServer, type RpcServer, type ServerOptions } from './server.js';
-import { PortSocket } from './port-stream.js';
-import type { WorkerConnection, WorkerInfo, WorkerReply, WorkerRequest, WorkerStart } from './worker-protocol.js';
+import { RelayedConnections } from './port-stream.js';
+import type { WorkerInfo, WorkerReply, WorkerRequest, WorkerStart } from './worker-protocol.js';
 
 const start = workerData as WorkerStart;
 const port = parentPort!;
@@ -31,7 +31,7 @@ async function loadOptions(): Promise<ServerOptions> {
   return serverOptions;
 }
 
-async function serve(server: RpcServer, request: WorkerRequest): Promise<void> {
+async function serve(server: RpcServer, request: WorkerRequest, relayed: RelayedConnections | undefined): Promise<void> {
   try {
     switch (request.kind) {
       case 'listen-descriptor':
@@ -47,7 +47,8 @@ async function serve(server: RpcServer, request: WorkerRequest): Promise<void> {
       case 'close':
         await server.close({ timeoutMs: request.timeoutMs, exitWaitMs: request.exitWaitMs });
         reply({ kind: 'done', id: request.id });
-        // Nothing is left to serve: letting go of the port lets the thread end.
+        // Nothing is left to serve: letting go of the ports lets the thread end.
+        relayed?.close();
         port.close();
         return;
     }
@@ -59,15 +60,15 @@ async function serve(server: RpcServer, request: WorkerRequest): Promise<void> {
 
 async function main(): Promise<void> {
   const server = createServer(await loadOptions());
-  port.on('message', (message: WorkerRequest | WorkerConnection) => {
-    if (message.kind === 'connection') {
-      const peer = message.remoteAddress === undefined ? 'unix socket peer' : `${message.remoteAddress}:${message.remotePort}`;
-      // PortSocket has the parts of net.Socket that the server's connection code uses.
-      server.adoptStream(new PortSocket(message.port, message.remoteAddress, message.remotePort) as unknown as Socket, peer);
-      return;
-    }
-    void serve(server, message);
-  });
+  const relayed =
+    start.relayPort === undefined
+      ? undefined
+      : new RelayedConnections(start.relayPort, (socket) => {
+          const peer = socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
+          // PortSocket has the parts of net.Socket that the server's connection code uses.
+          server.adoptStream(socket as unknown as Socket, peer);
+        });
+  port.on('message', (request: WorkerRequest) => void serve(server, request, relayed));
   reply({ kind: 'ready', threadId, ioPath: server.ioPath });
 }
 

@@ -174,7 +174,8 @@ describe.each(sharings)('worker server, port shared by %s', (portSharing) => {
 
 describe.each(sharings)('Protobuf worker server, port shared by %s', (portSharing) => {
   it('answers gRPC (HTTP/2) and Kitex Protobuf on the one port, from more than one thread', async () => {
-    const server = createWorkerServer({ module: join(__dirname, 'fixtures', 'worker-protobuf-server.cjs'), threads: 2, portSharing, log: () => {} });
+    const logged: ServerLogEntry[] = [];
+    const server = createWorkerServer({ module: join(__dirname, 'fixtures', 'worker-protobuf-server.cjs'), threads: 2, portSharing, log: (entry) => logged.push(entry) });
     await server.listen('tcp://127.0.0.1:0');
     const callers = (['grpc', 'ttheader'] as const).flatMap((transport) =>
       Array.from({ length: 12 }, () => ({ transport, client: createClient({ idl: echoRoot, service: 'echo.v1.Echo', address: server.address, transport }) })),
@@ -188,6 +189,11 @@ describe.each(sharings)('Protobuf worker server, port shared by %s', (portSharin
       for (const transport of ['grpc', 'ttheader']) {
         expect([...new Set(replies.filter((r) => r.transport === transport).map((r) => r.reply.action))].sort(), transport).toEqual(threads);
       }
+      // Closed under open gRPC and TTHeader connections: each worker's server ends them (GOAWAY,
+      // control frame) and no worker dies doing so.
+      await server.close({ timeoutMs: 2000 });
+      expect(logged.filter((entry) => entry.code === 'ERR_WORKER')).toEqual([]);
+      expect(server.threadIds).toEqual([]);
     } finally {
       await Promise.all(callers.map(({ client }) => client.close()));
       await server.close();
