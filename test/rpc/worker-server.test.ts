@@ -9,6 +9,7 @@ import { buildGoProgram } from '../../scripts/go-programs.mjs';
 import type { Registry, RegistryInfo } from '../../src-ts/discovery/types.js';
 import { HeddleError } from '../../src-ts/errors.js';
 import { native } from '../../src-ts/native.js';
+import * as shm from '../../src-ts/shm/index.js';
 import { createClient, createWorkerServer, type RpcClient, type ServerLogEntry, type WorkerServer } from '../../src-ts/rpc/index.js';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
 import { echoDoc } from './echo-fixture.js';
@@ -126,7 +127,7 @@ describe.each(sharings)('worker server, port shared by %s', (portSharing) => {
     }
   });
 
-  it('serves unix:// from worker 0 beside the shared TCP port', async () => {
+  it('serves unix:// and shm:// (shared memory, where available) from worker 0 beside the shared TCP port', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'heddle-workers-'));
     try {
       await server.listen(`unix://${join(dir, 'echo.sock')}`);
@@ -135,6 +136,14 @@ describe.each(sharings)('worker server, port shared by %s', (portSharing) => {
       const reply = (await client!.call('echo', { req: { action: 'who', msg: 'over unix' } })) as EchoReply;
       expect(reply).toEqual({ action: `thread-${server.threadIds[0]}`, msg: 'over unix' });
       await client!.close();
+      if (!shm.available) return;
+      // Worker 0 owns the shmipc control socket and maps each client's shared memory.
+      await server.listen(`shm://${join(dir, 'control.sock')}`);
+      expect(server.addresses[2]).toBe(`shm://${join(dir, 'control.sock')}`);
+      const [overShm] = clients(server.addresses[2]!, 1);
+      const big = '共享内存'.repeat(64 * 1024);
+      expect(await overShm!.call('echo', { req: { action: 'who', msg: big } })).toEqual({ action: `thread-${server.threadIds[0]}`, msg: big });
+      await overShm!.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
