@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   heddle::InitKernels(env, exports);
   heddle::InitNativeSocket(env, exports);
   heddle::InitFrameScan(env, exports);
+  heddle::InitReusePort(env, exports);
   heddle::InitThriftJson(env, exports);
   return exports;
 }

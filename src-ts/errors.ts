@@ -66,6 +66,10 @@ export const ErrorCode = {
    * the optional `etcd3` package not installed. `cause` holds the backend's error; check the
    * endpoints and that the backend runs. */
   ERR_DISCOVERY: 'ERR_DISCOVERY',
+  /** A worker thread of a multi-threaded server (rpc.createWorkerServer) failed to load its module,
+   * to listen, or died; the message names the worker and `cause` holds its error. Fix the module,
+   * or raise the server's restart budget if crashes are expected. */
+  ERR_WORKER: 'ERR_WORKER',
   /** A circuit breaker refused the call without sending it: the service-level breaker of this
    * from/to/method is open (its error rate passed the threshold), or the instance-level breaker
    * of every instance is open (connections to them kept failing). Back off or fail over; the

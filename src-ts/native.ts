@@ -33,6 +33,11 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
    * 3 too large), frame length, bytes needed, error offset].
    */
   scanFrame?(bytes: Uint8Array, framing: number, maxFrame: number): [number, number, number, number];
+  /**
+   * A TCP socket bound with SO_REUSEPORT and listening (src-native/io/reuse_port.h), for a worker
+   * thread's share of a port: [fd, bound port], or [-errno, 0]. `host` is a numeric address.
+   */
+  listenReusePort?(host: string, port: number, backlog: number): [number, number];
   /** Hands a serialized Thrift JSON descriptor table to the addon; its handle (src-native/codec/thrift_json.h). */
   thriftJsonTable?(ints: Int32Array, bytes: Uint8Array): unknown;
   /**

@@ -39,6 +39,7 @@ void InitCpuFeatures(Napi::Env env, Napi::Object exports);
 void InitKernels(Napi::Env env, Napi::Object exports);
 void InitNativeSocket(Napi::Env env, Napi::Object exports);
 void InitFrameScan(Napi::Env env, Napi::Object exports);
+void InitReusePort(Napi::Env env, Napi::Object exports);
 void InitAddonInfo(Napi::Env env, Napi::Object exports);
 void InitShm(Napi::Env env, Napi::Object exports);
 void InitThriftJson(Napi::Env env, Napi::Object exports);

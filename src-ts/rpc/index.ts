@@ -14,6 +14,9 @@ export type { MergedServerOptions, ServerRegistrationOptions } from './server-re
 export type { LocalFirstOptions } from './local-routing.js';
 export { createServer, RpcServer } from './server.js';
 export type { CloseOptions, Handler, ServerLogEntry, ServerOptions } from './server.js';
+export { createWorkerServer, WorkerServer } from './worker-server.js';
+export type { PortSharing, WorkerServerOptions } from './worker-server.js';
+export type { WorkerInfo } from './worker-protocol.js';
 export type { Invoke, Middleware, RpcContext } from './context.js';
 export type { CallRequest, MethodTypes, ServiceTypes, TypedClient, TypedGrpcClient, TypedHandlers } from './typed.js';
 export type { CircuitBreakerConfig } from './governed-call.js';

@@ -134,7 +134,8 @@ function checkExitWait(value: number, name: string): number {
   return value;
 }
 
-const defaultLog = (entry: ServerLogEntry) => (entry.level === 'error' ? logError : logWarn)(entry.code, entry.message, entry.peer);
+/** @internal Where a server's log entries go without a `log` option: heddle's logger. */
+export const defaultLog = (entry: ServerLogEntry) => (entry.level === 'error' ? logError : logWarn)(entry.code, entry.message, entry.peer);
 
 /**
  * A Kitex-compatible RPC server for one service binding (Thrift or Protobuf). Detects each
@@ -271,17 +272,8 @@ export class RpcServer implements InlineTarget {
       this.publishInline();
       return;
     }
-    const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
     if (parsed.scheme === 'unix' && existsSync(parsed.path)) await removeStaleSocket(parsed.path);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${address}: ${error.code ?? error.message}`, { cause: error })),
-      );
-      if (parsed.scheme === 'tcp') server.listen(parsed.port, parsed.host, () => resolve());
-      else server.listen(parsed.path, () => resolve());
-    });
-    server.removeAllListeners('error');
-    server.on('error', (error) => this.log({ level: 'error', code: 'ERR_CONNECTION', message: `listener failed: ${error.message}` }));
+    const server = await this.startListener(address, (server, done) => (parsed.scheme === 'tcp' ? server.listen(parsed.port, parsed.host, done) : server.listen(parsed.path, done)));
     let bound: RpcAddress = parsed;
     if (parsed.scheme === 'tcp') {
       const info = server.address() as net.AddressInfo;
@@ -289,11 +281,49 @@ export class RpcServer implements InlineTarget {
     } else {
       chmodSync(parsed.path, this.socketMode);
     }
-    this.listeners.push({ address: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
-    this.startReadTimer();
+    this.addListener(server, bound);
     // Published only once it accepts; a registry failure rejects listen (the server still listens).
     await this.registration?.add(bound);
     this.publishInline();
+  }
+
+  /** A net.Server of this server's, listening by `start` (which calls back once it listens). */
+  private async startListener(where: string, start: (server: net.Server, done: () => void) => void): Promise<net.Server> {
+    const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${where}: ${error.code ?? error.message}`, { cause: error })),
+      );
+      start(server, resolve);
+    });
+    server.removeAllListeners('error');
+    server.on('error', (error) => this.log({ level: 'error', code: 'ERR_CONNECTION', message: `listener failed: ${error.message}` }));
+    return server;
+  }
+
+  private addListener(server: net.Server, bound: RpcAddress): void {
+    this.listeners.push({ address: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    this.startReadTimer();
+  }
+
+  /**
+   * @internal A worker thread's share of a port (worker-server.ts): accepts on `fd`, a TCP socket
+   * the main thread bound with SO_REUSEPORT and listens on. The server owns `fd` from here and
+   * closes it on close. No registry: the main thread registers the port once.
+   */
+  async listenDescriptor(fd: number, bound: RpcAddress): Promise<void> {
+    const server = await this.startListener(`descriptor ${fd} (${formatAddress(bound)})`, (server, done) => server.listen({ fd }, done));
+    this.addListener(server, bound);
+  }
+
+  /**
+   * @internal Serves a connection accepted elsewhere and relayed as a byte stream (the acceptor of
+   * worker-server.ts, when SO_REUSEPORT cannot be had): sniffed and framed like a socket's.
+   */
+  adoptStream(stream: net.Socket, peer: string): void {
+    const http2 = (handed: net.Socket) => this.serveHttp2(handed, peer);
+    this.adopt(peer, (sink) => adoptSocket(stream, 'net', { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer, http2 }, sink), () => stream.destroy());
+    this.startReadTimer();
   }
 
   /** A merged-deployment server is callable inline by clients of this process while it serves. */

@@ -5,6 +5,11 @@
 //	kitex-echo client -addr host:port -transport ttheader|framed|ttheaderframed
 //	                                                    runs every scenario against a heddle server,
 //	                                                    one JSON line per scenario
+//	kitex-echo load -addr host:port -transport ttheader -callers 32 -seconds 5 -bytes 1024 -action echo
+//	                                                    load generator: callers goroutines call
+//	                                                    echo back to back for the given time,
+//	                                                    then print one JSON line (calls, QPS,
+//	                                                    latency percentiles, replies by action)
 //
 // The handler's behaviour is chosen by Request.action: "echo" echoes, "throw" raises EchoError
 // {code: 7, message: msg}, "sleep" waits msg milliseconds, "meta" answers with the metainfo it
@@ -20,8 +25,11 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/bytedance/gopkg/cloud/metainfo"
@@ -115,16 +123,22 @@ type result struct {
 	Backward map[string]string `json:"backward,omitempty"`
 }
 
-func runClient(addr, transportName string) {
-	cli, err := echoservice.NewClient("heddle-under-test",
+// newClient is a Kitex client of the heddle server at addr, with TTHeader metainfo.
+func newClient(name, addr, transportName string, timeout time.Duration) echoservice.Client {
+	cli, err := echoservice.NewClient(name,
 		client.WithHostPorts(addr),
 		client.WithTransportProtocol(protocolOf(transportName)),
 		client.WithMetaHandler(transmeta.ClientTTHeaderHandler),
-		client.WithRPCTimeout(3*time.Second),
+		client.WithRPCTimeout(timeout),
 	)
 	if err != nil {
 		panic(err)
 	}
+	return cli
+}
+
+func runClient(addr, transportName string) {
+	cli := newClient("heddle-under-test", addr, transportName, 3*time.Second)
 	out := json.NewEncoder(os.Stdout)
 	emit := func(r result) { _ = out.Encode(r) }
 
@@ -176,22 +190,111 @@ func errString(err error) string {
 	return err.Error()
 }
 
+type loadReport struct {
+	Calls     int            `json:"calls"`
+	Errors    int            `json:"errors"`
+	Seconds   float64        `json:"seconds"`
+	QPS       float64        `json:"qps"`
+	P50Micros int64          `json:"p50_us"`
+	P99Micros int64          `json:"p99_us"`
+	ByAction  map[string]int `json:"by_action"`
+	// CPUSeconds is this client process's CPU time (user + system) over the run: on a shared
+	// machine it says how much of the cores the load generator itself took.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	FirstError string  `json:"first_error,omitempty"`
+}
+
+// runLoad drives a heddle server from a real Kitex client: callers goroutines share one client
+// (Kitex's default long-connection pool, one connection per call in flight) and call echo back to
+// back. Replies are tallied by their action field, which a multi-threaded heddle server sets to
+// the serving thread for action "who".
+func runLoad(addr, transportName string, callers int, seconds float64, bytes int, action string) {
+	cli := newClient("heddle-load", addr, transportName, 10*time.Second)
+	msg := strings.Repeat("x", bytes)
+	deadline := time.Now().Add(time.Duration(seconds * float64(time.Second)))
+	var mu sync.Mutex
+	report := loadReport{ByAction: map[string]int{}}
+	var latencies []int64
+	var wg sync.WaitGroup
+	started := time.Now()
+	cpuAtStart := processCPUSeconds()
+	for i := 0; i < callers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := map[string]int{}
+			var localLatencies []int64
+			calls, errs := 0, 0
+			firstError := ""
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				resp, err := cli.Echo(context.Background(), &echo.Request{Action: action, Msg: msg})
+				localLatencies = append(localLatencies, time.Since(t0).Microseconds())
+				calls++
+				if err != nil || resp.Msg != msg {
+					errs++
+					if firstError == "" {
+						firstError = fmt.Sprint(err)
+					}
+					continue
+				}
+				local[resp.Action]++
+			}
+			mu.Lock()
+			report.Calls += calls
+			report.Errors += errs
+			if report.FirstError == "" {
+				report.FirstError = firstError
+			}
+			for k, v := range local {
+				report.ByAction[k] += v
+			}
+			latencies = append(latencies, localLatencies...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	report.Seconds = time.Since(started).Seconds()
+	report.CPUSeconds = processCPUSeconds() - cpuAtStart
+	report.QPS = float64(report.Calls) / report.Seconds
+	sort.Slice(latencies, func(a, b int) bool { return latencies[a] < latencies[b] })
+	if n := len(latencies); n > 0 {
+		report.P50Micros = latencies[n/2]
+		report.P99Micros = latencies[n*99/100]
+	}
+	_ = json.NewEncoder(os.Stdout).Encode(report)
+}
+
+func processCPUSeconds() float64 {
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		return 0
+	}
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano()).Seconds()
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: kitex-echo server|client [flags]")
+		fmt.Fprintln(os.Stderr, "usage: kitex-echo server|client|load [flags]")
 		os.Exit(2)
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	addr := flags.String("addr", "", "heddle server address (client mode)")
 	transportName := flags.String("transport", "ttheader", "ttheader, framed or ttheaderframed")
+	callers := flags.Int("callers", 32, "concurrent callers (load mode)")
+	seconds := flags.Float64("seconds", 5, "how long to call (load mode)")
+	bytes := flags.Int("bytes", 1024, "request message size (load mode)")
+	action := flags.String("action", "echo", "the request's action (load mode)")
 	_ = flags.Parse(os.Args[2:])
 	switch os.Args[1] {
 	case "server":
 		runServer()
 	case "client":
 		runClient(*addr, *transportName)
+	case "load":
+		runLoad(*addr, *transportName, *callers, *seconds, *bytes, *action)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: kitex-echo server|client [flags]")
+		fmt.Fprintln(os.Stderr, "usage: kitex-echo server|client|load [flags]")
 		os.Exit(2)
 	}
 }
