@@ -55,6 +55,8 @@ export type ProtoPathStep =
       readonly text: string;
       /** The key in canonical text: the property name the codec's map objects use. */
       readonly key: string;
+      /** A string key as UTF-8, compared in place; undefined for other key types. */
+      readonly keyBytes: Uint8Array | undefined;
     };
 
 /** A path compiled by one codec's {@link ProtoPathCompiler}, reusable across messages. */
@@ -90,6 +92,8 @@ const KEY_RANGE: Partial<Record<ScalarType, readonly [bigint, bigint]>> = {
   int64: [-(2n ** 63n), 2n ** 63n - 1n], sint64: [-(2n ** 63n), 2n ** 63n - 1n], sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
   uint64: [0n, 2n ** 64n - 1n], fixed64: [0n, 2n ** 64n - 1n],
 };
+
+const utf8 = new TextEncoder();
 
 /** Builds per-message tables on demand (recursive types resolve lazily) and compiles paths. */
 export class ProtoPathCompiler {
@@ -201,17 +205,17 @@ export class ProtoPathCompiler {
 
   private keyStep(map: ProtoPathField, segment: SpecSegment, fail: (why: string) => never): ProtoPathStep {
     const scalar = map.mapKey!;
-    if (scalar === 'string') return { kind: 'key', text: segment.text, key: segment.value };
+    if (scalar === 'string') return { kind: 'key', text: segment.text, key: segment.value, keyBytes: utf8.encode(segment.value) };
     if (scalar === 'bool') {
       if (segment.value !== 'true' && segment.value !== 'false') fail('is not a bool map key (true or false)');
-      return { kind: 'key', text: segment.text, key: segment.value };
+      return { kind: 'key', text: segment.text, key: segment.value, keyBytes: undefined };
     }
     // Quoted or not: ProtoJSON writes every map key as a string.
     if (!/^-?\d+$/.test(segment.value)) fail('is not an integer map key');
     const key = BigInt(segment.value);
     const [min, max] = KEY_RANGE[scalar]!;
     if (key < min || key > max) fail(`is out of the ${scalar} range`);
-    return { kind: 'key', text: segment.text, key: String(key) };
+    return { kind: 'key', text: segment.text, key: String(key), keyBytes: undefined };
   }
 }
 

@@ -14,7 +14,7 @@ import { asFault, CodecFault } from '../../protobuf/codegen/codec-fault.js';
 import type { ResolvedCodecOptions } from '../../protobuf/codegen/codec-options.js';
 import type { PieceOutputOptions } from './pieces.js';
 import { CompiledProtoPath, LEN, type ProtoPathCompiler, type ProtoPathField, type ProtoPathMessage, type ProtoPathStep } from './proto-path-compile.js';
-import { checkWire, entryKeyText, packedElementEnd, scanFields, varintBytes, type Occurrence, type Ranges } from './proto-wire-scan.js';
+import { checkWire, entryKeyIs, entryKeyText, packedElementEnd, scanFields, varintBytes, type Occurrence, type Ranges } from './proto-wire-scan.js';
 import { compileProtoMask, projectMessage, type ProtoMask } from './proto-project.js';
 import { concatBytes, Parts } from './proto-parts.js';
 
@@ -159,7 +159,7 @@ export class ProtoPaths {
       return this.find(bytes, [at.start, at.end], steps, i + 2);
     }
     if (next.kind === 'key') {
-      const matches = matchingEntries(bytes, field, occurrences, next.key, depthLeft);
+      const matches = matchingEntries(bytes, field, occurrences, next, depthLeft);
       const entry = matches[matches.length - 1];
       if (entry === undefined) return undefined;
       if (i + 1 === steps.length - 1) return { kind: 'entry', owner, field, occurrence: entry };
@@ -404,8 +404,10 @@ function countElements(bytes: Uint8Array, field: ProtoPathField, occurrences: re
 }
 
 /** The entries among `occurrences` (of a map field) whose key is `key`, in wire order. */
-function matchingEntries(bytes: Uint8Array, field: ProtoPathField, occurrences: readonly Occurrence[], key: string, depthLeft: number): Occurrence[] {
-  return occurrences.filter((o) => entryKeyText(bytes, o.payloadStart, o.end, field.mapKey!, depthLeft) === key);
+function matchingEntries(bytes: Uint8Array, field: ProtoPathField, occurrences: readonly Occurrence[], step: ProtoPathStep & { kind: 'key' }, depthLeft: number): Occurrence[] {
+  const keyBytes = step.keyBytes;
+  if (keyBytes !== undefined) return occurrences.filter((o) => entryKeyIs(bytes, o.payloadStart, o.end, keyBytes, depthLeft));
+  return occurrences.filter((o) => entryKeyText(bytes, o.payloadStart, o.end, field.mapKey!, depthLeft) === step.key);
 }
 
 /** The value fields (number 2) of a map entry. */

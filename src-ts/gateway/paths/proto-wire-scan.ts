@@ -34,20 +34,29 @@ export function scanFields(buf: Uint8Array, ranges: Ranges, depthLeft: number, w
     const end = ranges[r + 1]!;
     while (pos < end) {
       const tagStart = pos;
-      const tag = readTag(buf, pos, end);
-      const valueStart = cursor.pos;
+      // One-byte tags (field numbers up to 15) and lengths under 128 are read inline: a scan
+      // crosses every field of the message, and most have both.
+      let tag = buf[pos]!;
+      let valueStart = pos + 1;
+      if (tag >= 0x80 || tag < 8) {
+        tag = readTag(buf, pos, end);
+        valueStart = cursor.pos;
+      }
       const wire = tag & 7;
       let payloadStart = valueStart;
       let next: number;
       if (wire === LEN) {
-        let length = buf[valueStart]!;
+        let length = buf[valueStart];
         payloadStart = valueStart + 1;
+        if (length === undefined || valueStart >= end) throw truncated(tagStart);
         if (length >= 0x80) {
           length = readLength(buf, valueStart);
           payloadStart = cursor.pos;
         }
         if (!(length <= end - payloadStart)) throw truncated(tagStart);
         next = payloadStart + length;
+      } else if (wire === VARINT && valueStart < end && buf[valueStart]! < 0x80) {
+        next = valueStart + 1;
       } else {
         next = skipField(buf, valueStart, end, tag, depthLeft, tagStart);
       }
@@ -88,9 +97,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
  * missing key is the key type's zero.
  */
 export function entryKeyText(buf: Uint8Array, start: number, end: number, scalar: ScalarType, depthLeft: number): string {
-  const keys: Occurrence[] = [];
-  scanFields(buf, [start, end], depthLeft, (n) => n === 1, keys);
-  const key = keys[keys.length - 1];
+  const key = lastKeyField(buf, start, end, depthLeft);
   if (key === undefined) return scalar === 'string' ? '' : scalar === 'bool' ? 'false' : '0';
   if (key.wire !== scalarWire(scalar)) throw new CodecFault('ERR_BAD_TYPE', `map key has wire type ${key.wire}, expected ${scalarWire(scalar)}`, key.tagStart);
   if (scalar === 'string') return utf8.decode(buf.subarray(key.payloadStart, key.end));
@@ -104,6 +111,31 @@ export function entryKeyText(buf: Uint8Array, start: number, end: number, scalar
     case 'int64': case 'sfixed64': return String(BigInt.asIntN(64, bits));
     default: return String(BigInt.asUintN(64, bits));
   }
+}
+
+/**
+ * Whether the key of the map entry whose payload is `[start, end)` is `keyBytes` (a string key as
+ * UTF-8): compared in place, as a lookup by key crosses every entry before it.
+ */
+export function entryKeyIs(buf: Uint8Array, start: number, end: number, keyBytes: Uint8Array, depthLeft: number): boolean {
+  const key = lastKeyField(buf, start, end, depthLeft);
+  if (key === undefined) return keyBytes.length === 0;
+  if (key.wire !== LEN) throw new CodecFault('ERR_BAD_TYPE', `map key has wire type ${key.wire}, expected ${LEN}`, key.tagStart);
+  if (key.end - key.payloadStart !== keyBytes.length) return false;
+  for (let i = 0; i < keyBytes.length; i++) if (buf[key.payloadStart + i] !== keyBytes[i]) return false;
+  return true;
+}
+
+const keyScratch: Occurrence[] = [];
+const isKeyField = (n: number): boolean => n === 1;
+
+/** The last key field (number 1) of a map entry: a later one replaces an earlier one. */
+function lastKeyField(buf: Uint8Array, start: number, end: number, depthLeft: number): Occurrence | undefined {
+  keyScratch.length = 0;
+  scanFields(buf, [start, end], depthLeft, isKeyField, keyScratch);
+  const key = keyScratch[keyScratch.length - 1];
+  keyScratch.length = 0;
+  return key;
 }
 
 function varintBits(buf: Uint8Array, pos: number): bigint {
