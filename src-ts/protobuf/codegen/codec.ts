@@ -61,6 +61,12 @@ export interface Codec<T = Record<string, unknown>> {
    */
   fromJSON(body: Uint8Array | string, options?: ProtoFromJSONOptions): Uint8Array;
   /**
+   * As {@link fromJSON}, writing the wire bytes at the end of `out`, after whatever it already
+   * holds unflushed (a gRPC frame header, say); they become readable at `out.flush()`. Returns
+   * their size; on error `out` is left as it was.
+   */
+  fromJSONTo(body: Uint8Array | string, out: LinkBuffer, options?: ProtoFromJSONOptions): number;
+  /**
    * Transcodes this type's wire bytes straight to compact ProtoJSON, byte-identical to
    * @bufbuild/protobuf's `toJsonString` with default options: lowerCamelCase json names in field
    * number order, 64-bit integers as decimal strings, bytes as standard base64, enums by name,
@@ -224,6 +230,11 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     fromJSON(body: Uint8Array | string, jsonOptions?: ProtoFromJSONOptions): Uint8Array {
       const tables = requireTables(jsonTables, message.fullName);
       return protoJsonToWire(body, tables.message(message), tables, jsonLimits, jsonOptions);
+    },
+    fromJSONTo(body: Uint8Array | string, out: LinkBuffer, jsonOptions?: ProtoFromJSONOptions): number {
+      const bytes = codec.fromJSON(body, jsonOptions);
+      out.malloc(bytes.length).set(bytes);
+      return bytes.length;
     },
     toJSON(bytes: Uint8Array, jsonOptions?: ProtoToJSONOptions): Buffer {
       const tables = requireTables(jsonTables, message.fullName);
