@@ -51,7 +51,8 @@ const caseArb = schemaArb.chain((schema) =>
   }));
 
 function isEmpty(value: unknown): boolean {
-  if (value === undefined || value === 0 || value === 0n || value === '' || value === false || value === null) return true;
+  // '0': a 64-bit zero in the codec's string form.
+  if (value === undefined || value === 0 || value === 0n || value === '' || value === '0' || value === false || value === null) return true;
   if (ArrayBuffer.isView(value)) return (value as Uint8Array).length === 0;
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') return Object.keys(value as object).length === 0;
@@ -218,6 +219,33 @@ describe('Protobuf field paths against decode + modify + encode on random schema
       { numRuns: 150 },
     );
     expect(checked).toBeGreaterThan(2000);
+  });
+
+  it('peek gives values in the form of the codec options: int64 as strings or numbers, bytes as views, .proto names', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(caseArb, ({ schema, values }) => {
+        const root = protobuf.parse(renderSchema(schema), { filename: 'rnd.proto' });
+        for (const options of [{ int64: 'string', bytes: 'view', keepCase: true }, { int64: 'number' }] as const) {
+          const codec = root.codec('rnd.M0', options);
+          for (const value of values) {
+            const bytes = root.codec('rnd.M0').encode(value);
+            const decoded = attempt(() => codec.decode(bytes) as Value);
+            for (const f of schema.messages[0]!.fields) {
+              const ours = attempt(() => codec.peek(bytes, pname(f)));
+              if (!decoded.ok) continue; // number mode refuses a 64-bit value beyond 2^53; peek may too
+              if (!ours.ok) throw ours.error;
+              const key = 'keepCase' in options ? (f.shape.kind === 'group' ? pname(f) : f.name) : prop(f);
+              if (ours.value === undefined) expect({ path: pname(f), empty: isEmpty(decoded.value[key]) }).toEqual({ path: pname(f), empty: true });
+              else expect({ path: pname(f), value: ours.value }).toEqual({ path: pname(f), value: decoded.value[key] });
+              checked++;
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+    expect(checked).toBeGreaterThan(500);
   });
 
   it('peek follows Protobuf merge rules on concatenated messages and mixed packed/unpacked lists', () => {

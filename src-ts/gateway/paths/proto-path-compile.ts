@@ -26,6 +26,10 @@ export interface ProtoPathField {
   readonly wire: number;
   /** A repeated scalar or enum, which may be packed on the wire. */
   readonly packable: boolean;
+  /** The scalar type of a scalar field (not of maps); undefined for other kinds. */
+  readonly scalar: ScalarType | undefined;
+  /** proto3 strings must be valid UTF-8. */
+  readonly strictUtf8: boolean;
   /** The key's scalar type, for maps. */
   readonly mapKey: ScalarType | undefined;
   /** The message type of a message field, or of a map's message values. */
@@ -146,6 +150,8 @@ export class ProtoPathCompiler {
       isMap: f.kind === 'map',
       wire,
       packable: f.kind !== 'map' && f.repeated && (f.kind === 'enum' || (f.kind === 'scalar' && wire !== LEN)),
+      scalar: f.kind === 'scalar' ? f.scalar : undefined,
+      strictUtf8: f.strictUtf8,
       mapKey: f.kind === 'map' ? f.key : undefined,
       message: target === undefined ? undefined : () => this.message(target()),
       group: f.kind === 'message' && f.group,

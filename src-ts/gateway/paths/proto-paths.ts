@@ -17,6 +17,7 @@ import { CompiledProtoPath, LEN, type ProtoPathCompiler, type ProtoPathField, ty
 import { checkWire, entryKeyIs, entryKeyText, packedElementEnd, scanFields, varintBytes, type Occurrence, type Ranges } from './proto-wire-scan.js';
 import { compileProtoMask, projectMessage, type ProtoMask } from './proto-project.js';
 import { concatBytes, Parts } from './proto-parts.js';
+import { NOT_DIRECT, readScalar } from './proto-read-scalar.js';
 
 /** Most distinct text paths (and masks) a codec keeps compiled; beyond it, text forms compile on each use. */
 const CACHE_LIMIT = 1024;
@@ -175,6 +176,8 @@ export class ProtoPaths {
     let raw: Uint8Array;
     if (found.kind === 'field') {
       const occurrences = found.occurrences;
+      const direct = readScalar(bytes, field, occurrences[occurrences.length - 1]!, this.options);
+      if (direct !== NOT_DIRECT) return direct;
       raw = occurrences.length === 1
         ? bytes.subarray(occurrences[0]!.tagStart, occurrences[0]!.end)
         : concatBytes(occurrences.map((o) => bytes.subarray(o.tagStart, o.end)));
