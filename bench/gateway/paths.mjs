@@ -7,7 +7,7 @@
 //                                    'bytes' is the same joined into one Uint8Array)
 // Medians of interleaved rounds (bench/harness.mjs) and sustained throughput (wall time, GC
 // included); the ratio column is peer time / heddle time.
-// Run: npm run build && node --expose-gc bench/gateway/paths.mjs   (HEDDLE_BENCH_QUICK=1 for a short run)
+// Run: npm run build && node --expose-gc bench/gateway/paths.mjs [--protobuf-only]   (HEDDLE_BENCH_QUICK=1 for a short run)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import heddle from '../../dist/index.js';
@@ -48,7 +48,9 @@ const NEW_TEXT = '新的标题 new title';
 
 const bench = new Bench('gateway-paths');
 const sizes = [];
-for (const protocol of ['binary', 'compact']) {
+// --protobuf-only skips the Thrift rows.
+const protocols = process.argv.includes('--protobuf-only') ? [] : ['binary', 'compact'];
+for (const protocol of protocols) {
   const codec = doc.codec('Nesting', { protocol });
   const value = production();
   const wire = codec.encode(value).slice();

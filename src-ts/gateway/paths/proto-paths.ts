@@ -482,7 +482,8 @@ class Edits {
   }
 
   apply(bytes: Uint8Array, ranges: Ranges, out: Parts): void {
-    const list = this.list.sort((a, b) => a.range - b.range || a.start - b.start || a.order - b.order);
+    const list = this.list;
+    if (list.length > 1) list.sort((a, b) => a.range - b.range || a.start - b.start || a.order - b.order);
     let e = 0;
     // With no ranges (a message with no bytes yet), insertions land in range 0.
     const rangeCount = Math.max(1, ranges.length / 2);

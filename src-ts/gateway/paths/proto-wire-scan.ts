@@ -157,11 +157,15 @@ function fixedBits(buf: Uint8Array, pos: number, size: number): bigint {
 
 /** A varint's bytes. */
 export function varintBytes(value: number): Uint8Array {
-  const out: number[] = [];
+  if (value < 0x80) return Uint8Array.of(value);
+  let size = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 128)) size++;
+  const out = new Uint8Array(size);
+  let i = 0;
   while (value >= 0x80) {
-    out.push((value & 0x7f) | 0x80);
+    out[i++] = (value & 0x7f) | 0x80;
     value = Math.floor(value / 128);
   }
-  out.push(value);
-  return Uint8Array.from(out);
+  out[i] = value;
+  return out;
 }
