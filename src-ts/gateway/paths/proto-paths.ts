@@ -73,16 +73,15 @@ export class ProtoPaths {
     if (!Array.isArray(paths)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'peekMany expects an array of paths');
     const compiled = paths.map((path) => this.resolvePath(path));
     this.checkInput(bytes);
-    const wanted = new Set<number>();
+    const wanted: number[] = [];
     for (const path of compiled) {
       const first = path.steps[0] as ProtoPathStep & { kind: 'field' };
-      wanted.add(first.field.number);
-      for (const sibling of first.field.oneofSiblings) wanted.add(sibling);
+      wanted.push(first.field.number, ...first.field.oneofSiblings);
     }
     const all: Occurrence[] = [];
     let current = '';
     try {
-      scanFields(bytes, [0, bytes.length], this.options.maxDepth, (n) => wanted.has(n), all);
+      scanFields(bytes, [0, bytes.length], this.options.maxDepth, (n) => wanted.includes(n), all);
       return compiled.map((path) => {
         current = path.spec;
         const first = path.steps[0] as ProtoPathStep & { kind: 'field' };
@@ -368,10 +367,11 @@ const EMPTY = new Uint8Array(0);
 
 /** The occurrences of `field` among `all` that count: those after the last occurrence of another member of its oneof. */
 function liveOccurrences(field: ProtoPathField, all: Occurrence[]): Occurrence[] {
-  const live: Occurrence[] = [];
+  let live: Occurrence[] = [];
+  const siblings = field.oneofSiblings;
   for (const occurrence of all) {
     if (occurrence.number === field.number) live.push(occurrence);
-    else if (field.oneofSiblings.includes(occurrence.number)) live.length = 0;
+    else if (siblings.length > 0 && siblings.includes(occurrence.number)) live = [];
   }
   return live;
 }

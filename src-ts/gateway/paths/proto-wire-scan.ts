@@ -126,16 +126,13 @@ export function entryKeyIs(buf: Uint8Array, start: number, end: number, keyBytes
   return true;
 }
 
-const keyScratch: Occurrence[] = [];
 const isKeyField = (n: number): boolean => n === 1;
 
 /** The last key field (number 1) of a map entry: a later one replaces an earlier one. */
 function lastKeyField(buf: Uint8Array, start: number, end: number, depthLeft: number): Occurrence | undefined {
-  keyScratch.length = 0;
-  scanFields(buf, [start, end], depthLeft, isKeyField, keyScratch);
-  const key = keyScratch[keyScratch.length - 1];
-  keyScratch.length = 0;
-  return key;
+  const keys: Occurrence[] = [];
+  scanFields(buf, [start, end], depthLeft, isKeyField, keys);
+  return keys[keys.length - 1];
 }
 
 function varintBits(buf: Uint8Array, pos: number): bigint {
