@@ -208,6 +208,21 @@ function attempt<T>(run: () => T): { ok: true; value: T } | { ok: false; error: 
   }
 }
 
+/**
+ * Each change patched into `bytes`, with encode of the change applied to `decoded`; both must
+ * succeed or both fail (a value the encoder refuses), and only successes are returned.
+ */
+function patchesFor(c: Compiled, schema: SchemaSpec, bytes: Uint8Array, decoded: Value, pool: Value[], seed: number): Array<{ change: Change; ours: Uint8Array; expected: Uint8Array }> {
+  const out: Array<{ change: Change; ours: Uint8Array; expected: Uint8Array }> = [];
+  for (const change of changesFor(schema, decoded, pool, seed)) {
+    const expected = attempt(() => c.codec.encode(change.apply(decoded)));
+    const ours = attempt(() => c.codec.patch(bytes, change.path, change.value, { output: 'bytes' }));
+    expect({ path: change.path, ok: ours.ok }).toEqual({ path: change.path, ok: expected.ok });
+    if (ours.ok && expected.ok) out.push({ change, ours: ours.value, expected: expected.value });
+  }
+  return out;
+}
+
 describe('Protobuf field paths against decode + modify + encode on random schemas', () => {
   it('peek and peekMany give what decode gives, presence as bufbuild reads it', () => {
     let checked = 0;
@@ -274,14 +289,10 @@ describe('Protobuf field paths against decode + modify + encode on random schema
         const decoded = c.codec.decode(bytes) as Value;
         // Canonical: re-encoding the decoded value gives the same bytes.
         expect(hex(c.codec.encode(decoded))).toBe(hex(bytes));
-        for (const change of changesFor(schema, decoded, pool, seed)) {
-          const expected = attempt(() => c.codec.encode(change.apply(decoded)));
-          const ours = attempt(() => c.codec.patch(bytes, change.path, change.value, { output: 'bytes' }));
-          expect({ path: change.path, ok: ours.ok }).toEqual({ path: change.path, ok: expected.ok });
-          if (!ours.ok || !expected.ok) continue;
-          expect({ path: change.path, hex: hex(ours.value) }).toEqual({ path: change.path, hex: hex(expected.value) });
+        for (const { change, ours, expected } of patchesFor(c, schema, bytes, decoded, pool, seed)) {
+          expect({ path: change.path, hex: hex(ours) }).toEqual({ path: change.path, hex: hex(expected) });
           const chain = c.codec.patch(bytes, change.path, change.value);
-          expect(hex(chain.next(chain.length))).toBe(hex(expected.value));
+          expect(hex(chain.next(chain.length))).toBe(hex(expected));
           if (c.codec.peek(bytes, change.path) === undefined) inserted++;
           patched++;
         }
@@ -300,13 +311,9 @@ describe('Protobuf field paths against decode + modify + encode on random schema
         const other = compile(flipPacking(schema)).codec;
         const bytes = concat(other.encode(values[0]!), c.codec.encode(values[1]!));
         const decoded = c.codec.decode(bytes) as Value;
-        for (const change of changesFor(schema, decoded, pool, seed)) {
-          const expected = attempt(() => c.codec.encode(change.apply(decoded)));
-          const ours = attempt(() => c.codec.patch(bytes, change.path, change.value, { output: 'bytes' }));
-          expect({ path: change.path, ok: ours.ok }).toEqual({ path: change.path, ok: expected.ok });
-          if (!ours.ok || !expected.ok) continue;
-          const theirs = fromBinary(c.desc, ours.value);
-          const reference = fromBinary(c.desc, expected.value);
+        for (const { change, ours, expected } of patchesFor(c, schema, bytes, decoded, pool, seed)) {
+          const theirs = fromBinary(c.desc, ours);
+          const reference = fromBinary(c.desc, expected);
           if (!equals(c.desc, theirs, reference)) expect({ path: change.path, json: toJsonString(c.desc, theirs) }).toEqual({ path: change.path, json: toJsonString(c.desc, reference) });
           patched++;
         }
