@@ -199,6 +199,13 @@ describe('Protobuf field paths: errors', () => {
     expect(badValue.code).toBe('ERR_BAD_VALUE');
   });
 
+  it('an index beyond a long packed list is reported after one pass over it (counting it by index took quadratic time)', () => {
+    const long = codec.encode({ ids: new Array(300_000).fill(1n) });
+    const error = caught(() => codec.patch(long, 'ids.300000', 2n));
+    expect({ code: error.code, count: /beyond the (\d+) elements/.exec(error.message)?.[1] }).toEqual({ code: 'ERR_INVALID_ARGUMENT', count: '300000' });
+    expect(codec.peek(long, 'ids.299999')).toBe(1n);
+  });
+
   it('a required field cannot be removed, and its owner still decodes after a nested patch', () => {
     const proto2 = protobuf.parse('syntax = "proto2"; package p; message Inner { required int32 id = 1; optional string name = 2; } message Outer { optional Inner inner = 1; required string key = 2; }', { filename: 'p.proto' }).codec('p.Outer');
     const wire = proto2.encode({ key: 'k' });

@@ -400,9 +400,14 @@ function elementAt(bytes: Uint8Array, field: ProtoPathField, occurrences: readon
   return undefined;
 }
 
+/** How many elements a repeated field has over all its occurrences (one pass: an error message must not cost a quadratic walk). */
 function countElements(bytes: Uint8Array, field: ProtoPathField, occurrences: readonly Occurrence[]): number {
   let count = 0;
-  while (elementAt(bytes, field, occurrences, count) !== undefined) count++;
+  for (const occurrence of occurrences) {
+    if (occurrence.wire === LEN && field.packable) {
+      for (let pos = occurrence.payloadStart; pos < occurrence.end; count++) pos = packedElementEnd(bytes, pos, occurrence.end, field.wire);
+    } else count++;
+  }
   return count;
 }
 
