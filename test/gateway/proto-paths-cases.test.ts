@@ -115,6 +115,16 @@ describe('Protobuf field paths: patch and project', () => {
     expect(Buffer.from(chain.next(chain.length)).equals(Buffer.from(codec.encode({ ...decoded, byName })))).toBe(true);
   });
 
+  it('the LinkBuffer links the untouched input instead of copying it', () => {
+    const input = codec.encode({ ...value, items: [{ title: 'x'.repeat(200) }] });
+    const chain = codec.patch(input, 'order_id', 5n);
+    // A byte of the long title, well past the patched field: the chain shows the input's current bytes.
+    const at = input.indexOf(0x78) + 100;
+    input[at] = 0x79;
+    const out = chain.next(chain.length);
+    expect(codec.decode(out).items[0].title).toBe('x'.repeat(at - input.indexOf(0x78)) + 'y' + 'x'.repeat(199 - (at - input.indexOf(0x78))));
+  });
+
   it('inserts absent fields, messages and map keys where encode writes them, and removes them with undefined', () => {
     const small = codec.encode({ orderId: 1n, ids: [5n] });
     const withMain = codec.patch(small, 'main.title', '新', { output: 'bytes' });
