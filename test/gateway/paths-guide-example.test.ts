@@ -1,4 +1,4 @@
-// docs/gateway.md's field-path example must stay runnable: run it as a user would, against the
+// docs/gateway.md's field-path examples (Thrift and Protobuf) must stay runnable: run it as a user would, against the
 // built package, and check that it prints what the guide says it prints.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const guide = readFileSync(join(root, 'docs', 'gateway.md'), 'utf8');
-const section = guide.slice(guide.indexOf('## Field paths on raw bytes'));
-
-it('the field-path example prints the lines the guide shows', () => {
+/** Runs the first js block after `heading` as a user would, and checks it prints what the guide shows. */
+function expectExampleRuns(heading: string): void {
+  const section = guide.slice(guide.indexOf(heading));
   const code = /```js\n([^]*?)```/.exec(section)![1]!;
   const shown = /It prints\n\n```\n([^]*?)```/.exec(section)![1]!;
   const dir = mkdtempSync(join(tmpdir(), 'heddle-paths-guide-'));
@@ -25,4 +25,12 @@ it('the field-path example prints the lines the guide shows', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+it('the field-path example prints the lines the guide shows', () => {
+  expectExampleRuns('## Field paths on raw bytes');
+}, 90_000);
+
+it('the Protobuf field-path example prints the lines the guide shows', () => {
+  expectExampleRuns('## Field paths on Protobuf bytes');
 }, 90_000);

@@ -10,7 +10,7 @@ import { ErrorCode, HeddleError } from '../../errors.js';
 import type { FieldDef, StructDef, ThriftType } from '../../thrift/model.js';
 import { binaryTypeOf, compactTypeOf } from '../../thrift/wire-types.js';
 import { jsonNameOf } from '../thrift-json/descriptor.js';
-import { splitPath, type SpecSegment } from './path-spec.js';
+import { joinSegments, splitPath, type SpecSegment } from './path-spec.js';
 
 /** How a struct's fields are written, for placing an inserted field where encode would. */
 export interface StructLayout {
@@ -62,12 +62,7 @@ export class CompiledPath {
 
   /** The spec of the first `count` steps, for error locations. */
   prefix(count: number): string {
-    let text = '';
-    for (let i = 0; i < Math.min(count, this.steps.length); i++) {
-      const step = this.steps[i]!;
-      text += i > 0 && !step.text.startsWith('[') ? `.${step.text}` : step.text;
-    }
-    return text;
+    return joinSegments(this.steps, count);
   }
 }
 

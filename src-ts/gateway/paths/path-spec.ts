@@ -89,3 +89,13 @@ function parseJsonString(body: string, fail: (why: string) => never): string {
     return fail('bad escape in a quoted key');
   }
 }
+
+/** The text of the first `count` segments of a compiled path, for error locations: `items[0].title`. */
+export function joinSegments(steps: ReadonlyArray<{ readonly text: string }>, count: number): string {
+  let text = '';
+  for (let i = 0; i < Math.min(count, steps.length); i++) {
+    const step = steps[i]!;
+    text += i > 0 && !step.text.startsWith('[') ? `.${step.text}` : step.text;
+  }
+  return text;
+}

@@ -45,10 +45,7 @@ export class CodecModule {
   private assignPropertyNames(message: MessageInfo): void {
     const seen = new Map<string, string>();
     for (const field of message.fields) {
-      const name = field.extension !== undefined
-        ? `[${field.extension}]`
-        : this.pj !== undefined ? protobufjsPropertyName(message.fullName, field.name, this.options.keepCase)
-        : this.options.keepCase ? field.name : jsonName(field.name);
+      const name = propertyNameOf(message, field, this.options);
       const other = seen.get(name);
       if (other !== undefined) {
         throw new HeddleError('ERR_INVALID_ARGUMENT',
@@ -90,4 +87,11 @@ export class CodecModule {
     this.constants.push(value);
     return `K${this.constants.length - 1}`;
   }
+}
+
+/** The JavaScript property a codec under `options` gives `field` of `message`. */
+export function propertyNameOf(message: MessageInfo, field: FieldInfo, options: ResolvedCodecOptions): string {
+  if (field.extension !== undefined) return `[${field.extension}]`;
+  if (options.protobufjs !== undefined) return protobufjsPropertyName(message.fullName, field.name, options.keepCase);
+  return options.keepCase ? field.name : jsonName(field.name);
 }

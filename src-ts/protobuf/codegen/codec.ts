@@ -7,6 +7,9 @@ import type { MessageInfo } from '../descriptor/type-info.js';
 import type { ProtoJsonTables } from '../../gateway/proto-json/descriptor.js';
 import { protoJsonToWire, type ProtoFromJSONOptions } from '../../gateway/proto-json/from-json.js';
 import { protoWireToJson, type ProtoToJSONOptions } from '../../gateway/proto-json/to-json.js';
+import type { PieceOutputOptions } from '../../gateway/paths/pieces.js';
+import { CompiledProtoPath, ProtoPathCompiler } from '../../gateway/paths/proto-path-compile.js';
+import { ProtoPaths } from '../../gateway/paths/proto-paths.js';
 import { toPublicError, withPath } from './codec-fault.js';
 import { CodecModule, type CodecLookup } from './codec-module.js';
 import { word32, word64 } from './int64-word.js';
@@ -58,6 +61,12 @@ export interface Codec<T = Record<string, unknown>> {
    */
   fromJSON(body: Uint8Array | string, options?: ProtoFromJSONOptions): Uint8Array;
   /**
+   * As {@link fromJSON}, writing the wire bytes at the end of `out`, after whatever it already
+   * holds unflushed (a gRPC frame header, say); they become readable at `out.flush()`. Returns
+   * their size; on error `out` is left as it was.
+   */
+  fromJSONTo(body: Uint8Array | string, out: LinkBuffer, options?: ProtoFromJSONOptions): number;
+  /**
    * Transcodes this type's wire bytes straight to compact ProtoJSON, byte-identical to
    * @bufbuild/protobuf's `toJsonString` with default options: lowerCamelCase json names in field
    * number order, 64-bit integers as decimal strings, bytes as standard base64, enums by name,
@@ -66,6 +75,36 @@ export interface Codec<T = Record<string, unknown>> {
    * proto2 required field, well-known types out of their JSON range).
    */
   toJSON(bytes: Uint8Array, options?: ProtoToJSONOptions): Buffer;
+  /**
+   * Compiles a field path once for {@link peek}, {@link peekMany} and {@link patch}: dot-separated
+   * field names (.proto or json names), indexes of repeated fields and map keys, e.g.
+   * `items.0.title`, `notes["7"]`, `attrs.zh`. A segment that does not resolve is
+   * ERR_INVALID_ARGUMENT naming it. Text paths given to the other methods are compiled and cached.
+   */
+  path(spec: string): CompiledProtoPath;
+  /**
+   * The value at `path` in this type's wire `bytes` as {@link decode} would give it (occurrences
+   * merged as Protobuf merges them: the last of a singular field, oneof members clearing each
+   * other), or undefined when it is not on the wire; fields not on the path are skipped, not
+   * decoded. Malformed bytes on the way are HeddleError with the offset and path.
+   */
+  peek(bytes: Uint8Array, path: string | CompiledProtoPath): unknown;
+  /** The values at several paths, in order, scanning the top-level message once. */
+  peekMany(bytes: Uint8Array, paths: ReadonlyArray<string | CompiledProtoPath>): unknown[];
+  /**
+   * `bytes` with the value at `path` set to `value` (inserted where encode would write it when
+   * absent, removed when undefined), as a LinkBuffer chain of views of the untouched input and
+   * new bytes (the field, and new length prefixes of the messages around it); keep `bytes`
+   * unchanged until it is read. One Uint8Array with `output: 'bytes'`. Unknown fields are kept.
+   */
+  patch(bytes: Uint8Array, path: string | CompiledProtoPath, value: unknown, options: PieceOutputOptions & { output: 'bytes' }): Uint8Array;
+  patch(bytes: Uint8Array, path: string | CompiledProtoPath, value: unknown, options?: PieceOutputOptions): LinkBuffer;
+  /**
+   * `bytes` trimmed to the fields named by `mask` (field-name paths; repeated messages and map
+   * values are crossed, `*` optional); required and unknown fields are kept.
+   */
+  project(bytes: Uint8Array, mask: readonly string[], options: PieceOutputOptions & { output: 'bytes' }): Uint8Array;
+  project(bytes: Uint8Array, mask: readonly string[], options?: PieceOutputOptions): LinkBuffer;
   /** The generated JavaScript, for reading and debugging. */
   readonly source: string;
 }
@@ -141,6 +180,15 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
   const jsonLimits = { maxDepth: options.maxDepth, maxSize: MAX_JSON_SIZE };
   /** Size of the last `encodeTo` result: what the next one probably needs. */
   let lastEncodedSize = 0;
+  let fieldPaths: ProtoPaths | undefined;
+  const paths = (): ProtoPaths => {
+    if (fieldPaths === undefined) {
+      if (lookup === undefined) throw new HeddleError('ERR_INVALID_ARGUMENT', `the codec of ${message.fullName} was built without its root; field paths need root.codec()`);
+      const codecOf = (info: MessageInfo) => (info === message ? codec : lookup(info.fullName)) as unknown as Codec<Record<string, unknown>>;
+      fieldPaths = new ProtoPaths(new ProtoPathCompiler(message, options, codecOf), options, MAX_JSON_SIZE);
+    }
+    return fieldPaths;
+  };
   const codec: Codec<T> = {
     typeName: message.fullName,
     source,
@@ -183,10 +231,22 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
       const tables = requireTables(jsonTables, message.fullName);
       return protoJsonToWire(body, tables.message(message), tables, jsonLimits, jsonOptions);
     },
+    fromJSONTo(body: Uint8Array | string, out: LinkBuffer, jsonOptions?: ProtoFromJSONOptions): number {
+      const bytes = codec.fromJSON(body, jsonOptions);
+      out.malloc(bytes.length).set(bytes);
+      return bytes.length;
+    },
     toJSON(bytes: Uint8Array, jsonOptions?: ProtoToJSONOptions): Buffer {
       const tables = requireTables(jsonTables, message.fullName);
       return protoWireToJson(bytes, tables.message(message), tables, jsonLimits, jsonOptions);
     },
+    path: (spec) => paths().path(spec),
+    peek: (bytes, path) => paths().peek(bytes, path),
+    peekMany: (bytes, list) => paths().peekMany(bytes, list),
+    patch: ((bytes: Uint8Array, path: string | CompiledProtoPath, value: unknown, patchOptions?: PieceOutputOptions) =>
+      paths().patch(bytes, path, value, patchOptions)) as Codec<T>['patch'],
+    project: ((bytes: Uint8Array, mask: readonly string[], projectOptions?: PieceOutputOptions) =>
+      paths().project(bytes, mask, projectOptions)) as Codec<T>['project'],
     decodeFrom(input: LinkBuffer, length: number = input.length): T {
       const value = codec.decode(input.peek(length));
       input.skip(length);
