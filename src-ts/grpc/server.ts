@@ -14,6 +14,7 @@ import { ServerCall } from './server-call.js';
 import { NodeServerStream, type ServerCallStream, type ServerStreamEvents } from './server-stream.js';
 import { encodeGrpcMessage, GrpcStatus, isGrpcStatusError } from './status.js';
 import { parseGrpcTimeout } from './timeout.js';
+import { sessionTimeouts, watchNodeSession, type SessionTimeouts } from './session-timeouts.js';
 import { serverTls, TlsAcceptor, type GrpcServerTlsOptions, type ServerTls } from './tls.js';
 
 const { NGHTTP2_NO_ERROR } = http2.constants;
@@ -34,6 +35,13 @@ export interface GrpcServerOptions extends KeepaliveOptions {
   /** The HTTP/2 engine: `'heddle'`, heddle's own HTTP/2 server (no per-stream emitters, one socket
    * write per event-loop turn); `'node'`, node:http2. Both speak the same wire. */
   http2?: 'heddle' | 'node';
+  /** How long a client may take to send its HTTP/2 preface and SETTINGS and to acknowledge the
+   * server's; past it the connection ends with GOAWAY (PROTOCOL_ERROR, or SETTINGS_TIMEOUT for a
+   * missing ACK). Default 10 000 ms. */
+  settingsTimeoutMs?: number;
+  /** A connection without open streams for this long gets GOAWAY (NO_ERROR) and closes; clients
+   * reconnect for their next call. Default 0: idle connections stay open. */
+  idleTimeoutMs?: number;
   /** gRPC over TLS on the server's port (ALPN `h2`): a connection opening with a TLS handshake is
    * served as gRPC over TLS, with either engine. Without it such connections are refused. */
   tls?: GrpcServerTlsOptions;
@@ -82,6 +90,7 @@ export class GrpcServerCore {
   private readonly gzipAlways: boolean;
   private readonly keepalive: KeepaliveOptions;
   private readonly tls: ServerTls | undefined;
+  private readonly timeouts: SessionTimeouts;
   private readonly tlsAcceptor: TlsAcceptor | undefined;
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
@@ -107,6 +116,7 @@ export class GrpcServerCore {
     }
     this.maxConcurrentStreams = options.maxConcurrentStreams ?? 1000;
     this.tls = serverTls(options.tls);
+    this.timeouts = sessionTimeouts(options);
     if (this.tls !== undefined) {
       this.tlsAcceptor = new TlsAcceptor(
         this.tls,
@@ -202,6 +212,8 @@ export class GrpcServerCore {
       streamWindow: STREAM_WINDOW,
       connectionWindow: CONNECTION_WINDOW,
       maxConcurrentStreams: this.maxConcurrentStreams,
+      settingsTimeoutMs: this.timeouts.settingsTimeoutMs,
+      idleTimeoutMs: this.timeouts.idleTimeoutMs,
       peer,
       onStream: (stream, headers) => this.onStream(stream, headers, state),
       onStreamError: (streamId, code, message) => this.log('warn', ErrorCode.ERR_BAD_FRAME, `HTTP/2 ${h2ErrorName(code)} on stream ${streamId}: ${message}`, peer),
@@ -243,6 +255,7 @@ export class GrpcServerCore {
     session.setLocalWindowSize(CONNECTION_WINDOW);
     state.stopKeepalive = startKeepalive(session, this.keepalive, () => this.log('warn', ErrorCode.ERR_TIMEOUT, 'keepalive ping unanswered: connection closed', peer));
     (session as unknown as { heddleState: SessionState }).heddleState = state;
+    watchNodeSession(session, this.timeouts, (message) => this.log('warn', ErrorCode.ERR_TIMEOUT, message, peer));
     session.on('error', (error: NodeJS.ErrnoException) => this.log('warn', ErrorCode.ERR_CONNECTION, `HTTP/2 session failed: ${error.code ?? error.message}`, peer));
     session.on('close', () => {
       state.stopKeepalive();
