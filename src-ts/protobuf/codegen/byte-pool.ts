@@ -57,6 +57,23 @@ const NodeBuffer = (globalThis as { Buffer?: { [Symbol.species]?: new (buffer: A
   .Buffer?.[Symbol.species];
 
 /**
+ * A Node Buffer of `length` bytes for the caller to fill (a plain Uint8Array where there is no
+ * Buffer), a view into the same slabs as {@link allocBytes} up to 4 KiB: `Buffer.allocUnsafe`
+ * carves only 8 KiB pools, an ArrayBuffer every few kilobytes of messages.
+ */
+export function allocBuffer(length: number): Uint8Array {
+  if (NodeBuffer === undefined) return allocBytes(length);
+  if (length > MAX_POOLED) return new NodeBuffer(new ArrayBuffer(length), 0, length);
+  if (used + length > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    used = 0;
+  }
+  const out = new NodeBuffer(slab, used, length);
+  used = (used + length + 7) & ~7;
+  return out;
+}
+
+/**
  * A copy of src[start, end) as a Node Buffer (a plain Uint8Array where there is no Buffer), a
  * view into the same slabs as {@link allocBytes} up to 4 KiB: what protobufjs-style callers
  * (grpc-js serializers, `bytes` fields decoded as Buffers) expect, without a Buffer allocation.
@@ -64,16 +81,7 @@ const NodeBuffer = (globalThis as { Buffer?: { [Symbol.species]?: new (buffer: A
 export function copyToBuffer(src: Uint8Array, start: number, end: number): Uint8Array {
   const length = end - start;
   if (NodeBuffer === undefined) return copyBytes(src, start, end);
-  let out: Uint8Array;
-  if (length > MAX_POOLED) out = new NodeBuffer(new ArrayBuffer(length), 0, length);
-  else {
-    if (used + length > SLAB_SIZE) {
-      slab = new ArrayBuffer(SLAB_SIZE);
-      used = 0;
-    }
-    out = new NodeBuffer(slab, used, length);
-    used = (used + length + 7) & ~7;
-  }
+  const out = allocBuffer(length);
   if (length <= 24) {
     for (let i = 0; i < length; i++) out[i] = src[start + i]!;
   } else {
