@@ -14,14 +14,21 @@ let used = 0;
 /** A zero-filled (or slab-recycled, then overwritten by the caller) array of `length` bytes. */
 export function allocBytes(length: number): Uint8Array {
   if (length > MAX_POOLED) return new Uint8Array(length);
+  const at = carve(length);
+  return new Uint8Array(slab, at, length);
+}
+
+/** Reserves `length` bytes of the current slab (a fresh one when it is full); returns where
+ * they start in `slab`. */
+function carve(length: number): number {
   if (used + length > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);
     used = 0;
   }
-  const bytes = new Uint8Array(slab, used, length);
+  const at = used;
   // Keep views 8-byte aligned so callers may put wider TypedArrays over them.
   used = (used + length + 7) & ~7;
-  return bytes;
+  return at;
 }
 
 /**
@@ -64,13 +71,8 @@ const NodeBuffer = (globalThis as { Buffer?: { [Symbol.species]?: new (buffer: A
 export function allocBuffer(length: number): Uint8Array {
   if (NodeBuffer === undefined) return allocBytes(length);
   if (length > MAX_POOLED) return new NodeBuffer(new ArrayBuffer(length), 0, length);
-  if (used + length > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
-    used = 0;
-  }
-  const out = new NodeBuffer(slab, used, length);
-  used = (used + length + 7) & ~7;
-  return out;
+  const at = carve(length);
+  return new NodeBuffer(slab, at, length);
 }
 
 /**
