@@ -84,6 +84,48 @@ export class StreamSendQueue implements SendQueue {
   }
 }
 
+/** What a flow-controlled stream asks of its session. */
+export interface FlowControlOwner<S> {
+  /** Credits back what the stream's reader consumed, once it is worth a WINDOW_UPDATE. */
+  credit(stream: S): void;
+  flushSoon(): void;
+}
+
+/**
+ * What client and server streams share: the send queue, both flow-control windows, and the
+ * reader's pause and resume (a paused reader's consumed bytes are not credited back, so the
+ * peer's window closes).
+ */
+export abstract class FlowControlledStream<S extends FlowControlledStream<S>> extends StreamSendQueue {
+  /** How much the peer lets this stream send. */
+  sendWindow = 0;
+  /** How much the peer may still send on this stream. */
+  receiveWindow = 0;
+  /** Bytes received and consumed but not yet credited back with WINDOW_UPDATE. */
+  uncredited = 0;
+  paused = false;
+  /** This side sent END_STREAM. */
+  localEnded = false;
+
+  constructor(protected readonly session: FlowControlOwner<S>) {
+    super();
+  }
+
+  flush(): void {
+    this.session.flushSoon();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.closed) this.session.credit(this as unknown as S);
+  }
+}
+
 /** What a FrameReader hands each whole frame to; `payload` is a view valid during the call. */
 export type FrameHandler = (type: number, flags: number, streamId: number, payload: Buffer) => void;
 
