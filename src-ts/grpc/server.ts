@@ -12,9 +12,9 @@ import { ACCEPT_ENCODING, acceptsGzip, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAU
 import { headerText } from './metadata.js';
 import { ServerCall } from './server-call.js';
 import { NodeServerStream, type ServerCallStream, type ServerStreamEvents } from './server-stream.js';
+import { sessionTimeouts, watchNodeSession, type SessionTimeouts } from './session-timeouts.js';
 import { encodeGrpcMessage, GrpcStatus, isGrpcStatusError } from './status.js';
 import { parseGrpcTimeout } from './timeout.js';
-import { sessionTimeouts, watchNodeSession, type SessionTimeouts } from './session-timeouts.js';
 import { serverTls, TlsAcceptor, type GrpcServerTlsOptions, type ServerTls } from './tls.js';
 
 const { NGHTTP2_NO_ERROR } = http2.constants;
@@ -76,7 +76,8 @@ function checkLength(value: number | undefined, fallback: number, what: string):
 
 /**
  * gRPC over HTTP/2 for one service binding, inside a heddle RPC server: the server hands it the
- * connections whose first bytes are the HTTP/2 preface, and it serves them with node:http2.
+ * connections whose first bytes are the HTTP/2 preface or a TLS handshake, and it serves them with
+ * heddle's HTTP/2 engine or node:http2.
  */
 export class GrpcServerCore {
   private readonly http2: Http2Server | undefined;
