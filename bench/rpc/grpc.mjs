@@ -3,14 +3,16 @@
 // runs on its own HTTP/2 engine (the default) and, as its own row, on node:http2 (http2: 'node'),
 // and so does the heddle server (grpc.http2: 'node', the rows naming 'heddle[node:http2]' as server):
 //   - unary 1 KiB echo at 1 and 100 concurrent callers: QPS, p50, p99;
-//   - server streaming of 1 KiB messages (one stream, and 8 at once): messages/s;
+//   - server streaming of 1 KiB messages (one stream, and 8 at once): messages/s, and the CPU
+//     microseconds per message of the server process and of the client over all rounds (steadier
+//     than messages/s on a shared machine);
 //   - for reference, a grpc-go server driven by the heddle client (when Go is installed).
 // The shared 2-core machines drift in speed, so heddle and grpc-js are measured in alternating
 // rounds and each figure is the median over rounds; the ratio is heddle's over grpc-js's.
 //
 //   npm run build && node bench/rpc/grpc.mjs            (HEDDLE_BENCH_QUICK=1 for short rounds)
 //   node bench/rpc/grpc.mjs --cross                      also heddle -> grpc-js
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -76,13 +78,27 @@ async function drive(call, concurrency, ms) {
   return { qps: r.qps, p50: r.p50 / 1e6, p99: r.p99 / 1e6 };
 }
 
-async function streamRate(client, streams) {
+/** CPU milliseconds (user + system) process `pid` has used, from /proc; undefined off Linux. On a
+ * shared machine throughput swings with the neighbours' load, CPU per message much less. */
+function cpuMsOf(pid) {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return undefined;
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Messages/s of `streams` concurrent streams, and the CPU milliseconds the server process
+ * (`serverPid`) and this client process spent on them. */
+async function streamRate(client, streams, serverPid) {
+  const serverCpu = cpuMsOf(serverPid);
+  const clientCpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const counts = await Promise.all(Array.from({ length: streams }, () => client.stream(streamMessages)));
   const elapsed = Number(process.hrtime.bigint() - start);
   const total = counts.reduce((a, b) => a + b, 0);
   if (total !== streams * streamMessages) throw new Error(`stream delivered ${total} of ${streams * streamMessages} messages`);
-  return (total * 1e9) / elapsed;
+  const clientUsed = process.cpuUsage(clientCpu);
+  return { rate: (total * 1e9) / elapsed, messages: total, serverMs: serverCpu === undefined ? NaN : cpuMsOf(serverPid) - serverCpu, clientMs: (clientUsed.user + clientUsed.system) / 1000 };
 }
 
 const median = (values) => {
@@ -97,7 +113,7 @@ async function measurePairs(pairs, measureOne) {
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < pairs.length; k++) {
       const index = (round + k) % pairs.length;
-      results[index].push(await measureOne(pairs[index].client));
+      results[index].push(await measureOne(pairs[index].client, pairs[index].serverPid));
     }
   }
   return results;
@@ -111,15 +127,15 @@ async function main() {
   const cross = process.argv.includes('--cross');
   const servers = { heddle: await startServer('heddle'), 'grpc-js': await startServer('grpc-js'), 'heddle-node': await startServer('heddle-node') };
   const pairs = [
-    { label: 'heddle -> heddle', client: heddleClient(servers.heddle.address) },
-    { label: 'grpc-js -> grpc-js', client: grpcJsClient(servers['grpc-js'].address) },
-    { label: 'heddle[node:http2] -> heddle', client: heddleClient(servers.heddle.address, 'node') },
-    { label: 'heddle -> heddle[node:http2]', client: heddleClient(servers['heddle-node'].address) },
-    { label: 'grpc-js -> heddle', client: grpcJsClient(servers.heddle.address) },
-    { label: 'grpc-js -> heddle[node:http2]', client: grpcJsClient(servers['heddle-node'].address) },
+    { label: 'heddle -> heddle', client: heddleClient(servers.heddle.address), serverPid: servers.heddle.pid },
+    { label: 'grpc-js -> grpc-js', client: grpcJsClient(servers['grpc-js'].address), serverPid: servers['grpc-js'].pid },
+    { label: 'heddle[node:http2] -> heddle', client: heddleClient(servers.heddle.address, 'node'), serverPid: servers.heddle.pid },
+    { label: 'heddle -> heddle[node:http2]', client: heddleClient(servers['heddle-node'].address), serverPid: servers['heddle-node'].pid },
+    { label: 'grpc-js -> heddle', client: grpcJsClient(servers.heddle.address), serverPid: servers.heddle.pid },
+    { label: 'grpc-js -> heddle[node:http2]', client: grpcJsClient(servers['heddle-node'].address), serverPid: servers['heddle-node'].pid },
   ];
   if (cross) {
-    pairs.push({ label: 'heddle -> grpc-js', client: heddleClient(servers['grpc-js'].address) });
+    pairs.push({ label: 'heddle -> grpc-js', client: heddleClient(servers['grpc-js'].address), serverPid: servers['grpc-js'].pid });
   }
   let goServer;
   try {
@@ -163,14 +179,18 @@ async function main() {
     }
   }
   console.log(`server streaming, ${streamMessages} messages of 1 KiB per stream:`);
-  console.log(`  ${pad('pair', LABEL, true)} ${pad('streams', 7)} ${pad('msgs/s', 9)} ${pad('ratio', 10)}`);
+  console.log(`  ${pad('pair', LABEL, true)} ${pad('streams', 7)} ${pad('msgs/s', 9)} ${pad('ratio', 10)} ${pad('server us/msg', 13)} ${pad('client us/msg', 13)}`);
   for (const streams of [1, 8]) {
-    const results = await measurePairs(pairs, (client) => streamRate(client, streams));
-    const base = median(results[1]);
+    const results = await measurePairs(pairs, (client, serverPid) => streamRate(client, streams, serverPid));
+    const base = median(results[1].map((r) => r.rate));
     results.forEach((rs, i) => {
-      const rate = median(rs);
-      summary[`${pairs[i].label} stream x${streams}`] = { msgsPerSec: rate };
-      console.log(`  ${pad(pairs[i].label, LABEL, true)} ${pad(streams, 7)} ${pad(Math.round(rate).toLocaleString('en-US'), 9)} ${pad(`${(rate / base).toFixed(2)}x`, 10)}`);
+      const rate = median(rs.map((r) => r.rate));
+      // CPU over all rounds: /proc counts in 10 ms ticks, too coarse for one round.
+      const messages = rs.reduce((sum, r) => sum + r.messages, 0);
+      const serverUs = (rs.reduce((sum, r) => sum + r.serverMs, 0) * 1000) / messages;
+      const clientUs = (rs.reduce((sum, r) => sum + r.clientMs, 0) * 1000) / messages;
+      summary[`${pairs[i].label} stream x${streams}`] = { msgsPerSec: rate, serverUs, clientUs };
+      console.log(`  ${pad(pairs[i].label, LABEL, true)} ${pad(streams, 7)} ${pad(Math.round(rate).toLocaleString('en-US'), 9)} ${pad(`${(rate / base).toFixed(2)}x`, 10)} ${pad(serverUs.toFixed(2), 13)} ${pad(clientUs.toFixed(2), 13)}`);
     });
   }
   for (const pair of pairs) await pair.client.close();

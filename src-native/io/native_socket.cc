@@ -21,6 +21,10 @@ constexpr uint32_t kSpansPerCallback = 256;
 constexpr int kMaxIovecs = 64;
 constexpr char kHttp2PrefaceStart[4] = {'P', 'R', 'I', ' '};  // the HTTP/2 client preface
 
+// A TLS record carrying a handshake (a gRPC client's ClientHello): content type 22, major version
+// 3, minor 0-4. No Kitex frame starts so: as a length prefix it would be over 360 MB.
+bool StartsTlsHandshake(const uint8_t* bytes) { return bytes[0] == 0x16 && bytes[1] == 0x03 && bytes[2] <= 0x04; }
+
 #define HEDDLE_CHECK_THIS(info)                                     \
   if (!CheckTag((info).Env(), (info).This(), kNativeSocketTag)) { \
     return (info).Env().Undefined();                              \
@@ -219,7 +223,9 @@ bool NativeSocket::HandOffHttp2(size_t got, size_t space) {
   Slab& slab = *slab_;
   const size_t in_slab = std::min(got, space);
   const size_t have = slab.filled + in_slab - slab.frame_start;
-  if (have < 4 || std::memcmp(slab.data + slab.frame_start, kHttp2PrefaceStart, 4) != 0) return false;
+  if (have < 4) return false;
+  const uint8_t* head = slab.data + slab.frame_start;
+  if (std::memcmp(head, kHttp2PrefaceStart, 4) != 0 && !StartsTlsHandshake(head)) return false;
   const size_t spill = got - in_slab;
   Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::New(env_, have + spill);
   if (env_.IsExceptionPending()) return false;

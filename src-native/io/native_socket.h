@@ -43,7 +43,7 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
     kBadFrame = 4,   // malformed framing; offset is the stream offset of the bad frame
     kTooLarge = 5,   // a frame over maxFrame; offset as above
     kClosed = 6,     // close() finished: the fd is closed and no callback follows
-    kHandOff = 7,    // a sniffing socket saw the HTTP/2 preface: code is the fd, now JavaScript's,
+    kHandOff = 7,    // a sniffing socket saw the HTTP/2 preface or a TLS handshake: code is the fd, now JavaScript's,
                      // and a fourth argument holds the bytes read so far; kClosed follows
   };
 
@@ -79,9 +79,9 @@ class NativeSocket : public Napi::ObjectWrap<NativeSocket> {
   bool NewSlab(size_t min_capacity, size_t carry_from_previous);
   // Scans the current slab for complete frames, appending spans; false on a framing error.
   bool ScanFrames();
-  // A sniffing server socket whose first bytes are the HTTP/2 client preface ("PRI ") is not a
-  // Kitex connection: stop watching it and give the descriptor and the bytes read to JavaScript,
-  // which serves it with node:http2. `got` bytes were just read, `space` of them into the slab.
+  // A sniffing server socket whose first bytes are the HTTP/2 client preface ("PRI ") or a TLS
+  // handshake record (gRPC over TLS) is not a Kitex connection: stop watching it and give the
+  // descriptor and the bytes read to JavaScript, which serves it as gRPC. `got` bytes were just read, `space` of them into the slab.
   bool HandOffHttp2(size_t got, size_t space);
   void FlushFrames();
   bool FlushWrites();  // false on a hard error (already reported)

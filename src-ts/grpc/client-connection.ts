@@ -1,11 +1,13 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
 import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { RpcAddress } from '../rpc/address.js';
 import type { CallStream, CallStreamEvents } from './call-stream.js';
 import { H2ClientSession } from './http2/client-session.js';
 import { startKeepalive, type KeepaliveOptions } from './keepalive.js';
 import { GrpcStatus, grpcStatusError } from './status.js';
 import { BatchedWriter } from './stream-write.js';
+import { alpnRefusal, connectTls, type ClientTls } from './tls.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
@@ -26,6 +28,8 @@ export interface ConnectionTarget {
   peer: string;
   connectTimeoutMs: number;
   keepalive: KeepaliveOptions;
+  /** TLS settings, or undefined for cleartext HTTP/2 (h2c). */
+  tls: ClientTls | undefined;
 }
 
 /** One HTTP/2 connection of a gRPC client, whichever engine runs it. */
@@ -47,7 +51,8 @@ export interface ClientConnection {
   destroy(): Promise<void>;
 }
 
-function connectSocket(address: RpcAddress): net.Socket {
+function connectSocket(address: RpcAddress, tls: ClientTls | undefined): net.Socket {
+  if (tls !== undefined) return connectTls(address, tls);
   if (address.scheme === 'unix') return net.connect(address.path);
   const { host, port } = address as { host: string; port: number };
   return net.connect({ host, port, noDelay: true });
@@ -93,10 +98,11 @@ class HeddleConnection extends SessionConnection<H2ClientSession> implements Cli
 
   constructor(target: ConnectionTarget, onGone: (connection: ClientConnection) => void) {
     super();
-    this.socket = connectSocket(target.address);
+    this.socket = connectSocket(target.address, target.tls);
     this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
     this.session = new H2ClientSession(this.socket, {
       authority: target.authority,
+      scheme: target.tls === undefined ? 'http' : 'https',
       peer: target.peer,
       streamWindow: STREAM_WINDOW,
       connectionWindow: CONNECTION_WINDOW,
@@ -114,7 +120,15 @@ class HeddleConnection extends SessionConnection<H2ClientSession> implements Cli
       this.session.destroy({ status: GrpcStatus.UNAVAILABLE, message: `connecting to ${target.peer} took longer than ${target.connectTimeoutMs} ms` });
     }, target.connectTimeoutMs);
     connectTimer.unref();
-    this.socket.once('connect', () => clearTimeout(connectTimer));
+    if (target.tls === undefined) this.socket.once('connect', () => clearTimeout(connectTimer));
+    else {
+      // Connected means the handshake finished, and with HTTP/2 agreed.
+      this.socket.once('secureConnect', () => {
+        clearTimeout(connectTimer);
+        const refusal = alpnRefusal(this.socket as TLSSocket, target.peer);
+        if (refusal !== undefined) this.session.destroy({ status: GrpcStatus.UNAVAILABLE, message: refusal });
+      });
+    }
     const stopKeepalive = startKeepalive(this.session, target.keepalive, () => {});
     // An idle client does not hold the process open.
     this.socket.unref();
@@ -140,8 +154,8 @@ class NodeConnection extends SessionConnection<ClientHttp2Session> implements Cl
 
   constructor(target: ConnectionTarget, onGone: (connection: ClientConnection) => void) {
     super();
-    const session = http2.connect(`http://${target.authority}`, {
-      createConnection: () => connectSocket(target.address),
+    const session = http2.connect(`${target.tls === undefined ? 'http' : 'https'}://${target.authority}`, {
+      createConnection: () => connectSocket(target.address, target.tls),
       settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
       maxSessionMemory: 64,
     });

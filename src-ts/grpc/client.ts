@@ -8,6 +8,7 @@ import { ClientCall, type CallOutcome, type ClientCallEnv } from './client-call.
 import { HTTP_PERSISTENT_PREFIX, HTTP_TRANSIENT_PREFIX, metainfoHeaderKey } from './context.js';
 import { openConnection, type ClientConnection, type Http2Engine } from './client-connection.js';
 import { checkKeepalive, type KeepaliveOptions } from './keepalive.js';
+import { clientTls, type ClientTls, type GrpcClientTlsOptions } from './tls.js';
 import { ACCEPT_ENCODING, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAULT_MAX_SEND_MESSAGE_LENGTH } from './message-framing.js';
 import type { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
@@ -46,6 +47,9 @@ export interface GrpcClientOptions extends KeepaliveOptions {
   /** The HTTP/2 client under the calls: `'heddle'` (default), heddle's own, made for gRPC's many
    * small streams; `'node'`, node:http2. Both speak the same wire and report the same errors. */
   http2?: Http2Engine;
+  /** gRPC over TLS (ALPN `h2`): `true` for Node's root CAs and default checks, or the CA, client
+   * certificate, servername and verification to use. Default: cleartext HTTP/2 (h2c). */
+  tls?: boolean | GrpcClientTlsOptions;
   /** Client middleware, outermost first; it sees unary and streaming calls alike. */
   middleware?: Middleware[];
   /** OpenTelemetry spans and metrics (docs/observability.md). Default: on when an SDK is registered. */
@@ -168,6 +172,7 @@ export class GrpcClient {
   private readonly maxSend: number;
   private readonly maxConnections: number;
   private readonly keepalive: KeepaliveOptions;
+  private readonly tls: ClientTls | undefined;
   private readonly defaultMetadata: GrpcMetadata | undefined;
   private readonly invoke: Invoke;
   private readonly connections: ClientConnection[] = [];
@@ -208,6 +213,7 @@ export class GrpcClient {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `http2 must be 'heddle' or 'node', got ${String(options.http2)}`);
     }
     this.engine = options.http2 ?? 'heddle';
+    this.tls = clientTls(options.tls);
     if (options.metadata !== undefined) writeMetadata({}, options.metadata); // fail early on bad metadata
     this.defaultMetadata = options.metadata;
     const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
@@ -357,7 +363,7 @@ export class GrpcClient {
   }
 
   private open(): ClientConnection {
-    const target = { address: this.address, authority: this.authority, peer: this.peer, connectTimeoutMs: this.connectTimeoutMs, keepalive: this.keepalive };
+    const target = { address: this.address, authority: this.authority, peer: this.peer, connectTimeoutMs: this.connectTimeoutMs, keepalive: this.keepalive, tls: this.tls };
     const connection = openConnection(this.engine, target, (gone) => {
       const at = this.connections.indexOf(gone);
       if (at >= 0) this.connections.splice(at, 1);

@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { allocBuffer } from '../protobuf/codegen/byte-pool.js';
 import { GrpcStatus, grpcStatusError } from './status.js';
 
 /** gRPC's length prefix: u8 compressed flag, u32 big-endian length. */
@@ -37,9 +38,14 @@ export function frameMessage(body: Uint8Array, gzip: boolean, maxLength: number)
     throw grpcStatusError(GrpcStatus.RESOURCE_EXHAUSTED, `message of ${body.length} bytes exceeds the ${maxLength}-byte send limit`, { local: true });
   }
   const payload = gzip ? gzipSync(body) : body;
-  const out = Buffer.allocUnsafe(GRPC_MESSAGE_PREFIX + payload.length);
+  // A slab view: a stream of small messages allocates an ArrayBuffer per 64 KiB, not per 8 KiB.
+  const out = allocBuffer(GRPC_MESSAGE_PREFIX + payload.length) as Buffer;
+  const length = payload.length;
   out[0] = gzip ? 1 : 0;
-  out.writeUInt32BE(payload.length, 1);
+  out[1] = length >>> 24;
+  out[2] = (length >>> 16) & 0xff;
+  out[3] = (length >>> 8) & 0xff;
+  out[4] = length & 0xff;
   out.set(payload, GRPC_MESSAGE_PREFIX);
   return out;
 }

@@ -1,6 +1,5 @@
 import http2, { type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding, ServiceBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
@@ -13,8 +12,10 @@ import { ACCEPT_ENCODING, acceptsGzip, DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH, DEFAU
 import { headerText } from './metadata.js';
 import { ServerCall } from './server-call.js';
 import { NodeServerStream, type ServerCallStream, type ServerStreamEvents } from './server-stream.js';
+import { sessionTimeouts, watchNodeSession, type SessionTimeouts } from './session-timeouts.js';
 import { encodeGrpcMessage, GrpcStatus, isGrpcStatusError } from './status.js';
 import { parseGrpcTimeout } from './timeout.js';
+import { serverTls, TlsAcceptor, type GrpcServerTlsOptions, type ServerTls } from './tls.js';
 
 const { NGHTTP2_NO_ERROR } = http2.constants;
 
@@ -34,6 +35,16 @@ export interface GrpcServerOptions extends KeepaliveOptions {
   /** The HTTP/2 engine: `'heddle'`, heddle's own HTTP/2 server (no per-stream emitters, one socket
    * write per event-loop turn); `'node'`, node:http2. Both speak the same wire. */
   http2?: 'heddle' | 'node';
+  /** How long a client may take to send its HTTP/2 preface and SETTINGS and to acknowledge the
+   * server's; past it the connection ends with GOAWAY (PROTOCOL_ERROR, or SETTINGS_TIMEOUT for a
+   * missing ACK). Default 10 000 ms. */
+  settingsTimeoutMs?: number;
+  /** A connection without open streams for this long gets GOAWAY (NO_ERROR) and closes; clients
+   * reconnect for their next call. Default 0: idle connections stay open. */
+  idleTimeoutMs?: number;
+  /** gRPC over TLS on the server's port (ALPN `h2`): a connection opening with a TLS handshake is
+   * served as gRPC over TLS, with either engine. Without it such connections are refused. */
+  tls?: GrpcServerTlsOptions;
 }
 
 /** What the gRPC part of a server logs through. */
@@ -65,7 +76,8 @@ function checkLength(value: number | undefined, fallback: number, what: string):
 
 /**
  * gRPC over HTTP/2 for one service binding, inside a heddle RPC server: the server hands it the
- * connections whose first bytes are the HTTP/2 preface, and it serves them with node:http2.
+ * connections whose first bytes are the HTTP/2 preface or a TLS handshake, and it serves them with
+ * heddle's HTTP/2 engine or node:http2.
  */
 export class GrpcServerCore {
   private readonly http2: Http2Server | undefined;
@@ -78,6 +90,9 @@ export class GrpcServerCore {
   private readonly maxSend: number;
   private readonly gzipAlways: boolean;
   private readonly keepalive: KeepaliveOptions;
+  private readonly tls: ServerTls | undefined;
+  private readonly timeouts: SessionTimeouts;
+  private readonly tlsAcceptor: TlsAcceptor | undefined;
   private inflight = 0;
   private idleWaiters: Array<() => void> = [];
   private closing = false;
@@ -101,6 +116,15 @@ export class GrpcServerCore {
       throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `grpc.http2 must be 'heddle' or 'node', got ${String(options.http2)}`);
     }
     this.maxConcurrentStreams = options.maxConcurrentStreams ?? 1000;
+    this.tls = serverTls(options.tls);
+    this.timeouts = sessionTimeouts(options);
+    if (this.tls !== undefined) {
+      this.tlsAcceptor = new TlsAcceptor(
+        this.tls,
+        (secure, peer) => this.serve(secure, peer),
+        (reason, peer) => this.log('warn', ErrorCode.ERR_CONNECTION, `${reason}; connection closed`, peer),
+      );
+    }
     if (options.http2 === 'node') {
       this.http2 = http2.createServer({
         settings: { maxConcurrentStreams: this.maxConcurrentStreams, initialWindowSize: STREAM_WINDOW },
@@ -136,19 +160,43 @@ export class GrpcServerCore {
     return this.inflight;
   }
 
-  /** Serves `socket` (its first bytes the HTTP/2 preface, still unread or put back) as an HTTP/2
-   * connection. */
-  accept(socket: Duplex): void {
+  /**
+   * Serves `socket` (its first bytes, still unread or put back, the HTTP/2 preface or, when `tls`,
+   * a TLS handshake record) as an HTTP/2 connection. TLS is ended here for both engines, so each
+   * sees a socket of HTTP/2 frames.
+   */
+  accept(socket: Socket, tls: boolean, peer = peerOf(socket)): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    if (tls) {
+      if (this.tlsAcceptor === undefined) {
+        this.log('warn', ErrorCode.ERR_BAD_FRAME, 'a TLS handshake, and this server has no grpc.tls: connection closed', peer);
+        socket.destroy();
+        return;
+      }
+      this.tlsAcceptor.accept(socket);
+      return;
+    }
+    if (this.tls !== undefined && !this.tls.allowPlaintext) {
+      this.log('warn', ErrorCode.ERR_BAD_FRAME, 'cleartext HTTP/2 on a server with grpc.tls (allowPlaintext is off): connection closed', peer);
+      socket.destroy();
+      return;
+    }
+    this.serve(socket, peer);
+  }
+
+  private serve(socket: Socket, peer: string): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
     if (this.http2 !== undefined) this.http2.emit('connection', socket);
-    else this.onHeddleSession(socket as Socket);
+    else this.onHeddleSession(socket, peer);
   }
 
-  private onHeddleSession(socket: Socket): void {
-    const peer = peerOf(socket);
+  private onHeddleSession(socket: Socket, peer: string): void {
     const state: SessionState = {
       peer,
       lastStreamId: 0,
@@ -165,6 +213,8 @@ export class GrpcServerCore {
       streamWindow: STREAM_WINDOW,
       connectionWindow: CONNECTION_WINDOW,
       maxConcurrentStreams: this.maxConcurrentStreams,
+      settingsTimeoutMs: this.timeouts.settingsTimeoutMs,
+      idleTimeoutMs: this.timeouts.idleTimeoutMs,
       peer,
       onStream: (stream, headers) => this.onStream(stream, headers, state),
       onStreamError: (streamId, code, message) => this.log('warn', ErrorCode.ERR_BAD_FRAME, `HTTP/2 ${h2ErrorName(code)} on stream ${streamId}: ${message}`, peer),
@@ -206,6 +256,7 @@ export class GrpcServerCore {
     session.setLocalWindowSize(CONNECTION_WINDOW);
     state.stopKeepalive = startKeepalive(session, this.keepalive, () => this.log('warn', ErrorCode.ERR_TIMEOUT, 'keepalive ping unanswered: connection closed', peer));
     (session as unknown as { heddleState: SessionState }).heddleState = state;
+    watchNodeSession(session, this.timeouts, (message) => this.log('warn', ErrorCode.ERR_TIMEOUT, message, peer));
     session.on('error', (error: NodeJS.ErrnoException) => this.log('warn', ErrorCode.ERR_CONNECTION, `HTTP/2 session failed: ${error.code ?? error.message}`, peer));
     session.on('close', () => {
       state.stopKeepalive();

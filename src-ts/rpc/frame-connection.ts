@@ -65,11 +65,12 @@ export interface FrameConnectionOptions {
   /** How to name the peer in errors; defaults to the socket's remote address. */
   peer?: string;
   /**
-   * Server side, sniffing: a connection whose first bytes are the HTTP/2 client preface (gRPC) is
-   * given to this callback as a `net.Socket` with those bytes put back in front, and the
-   * FrameConnection closes without an error. Without it, such a connection is a bad frame.
+   * Server side, sniffing: a connection whose first bytes are the HTTP/2 client preface (gRPC) or
+   * a TLS handshake record (`tls` true: gRPC over TLS) is given to this callback as a `net.Socket`
+   * with those bytes put back in front, and the FrameConnection closes without an error. Without
+   * it, such a connection is a bad frame.
    */
-  http2?: (socket: Socket) => void;
+  http2?: (socket: Socket, tls: boolean) => void;
 }
 
 export const DEFAULT_MAX_FRAME_SIZE = 64 * 1024 * 1024;
@@ -77,6 +78,12 @@ export const DEFAULT_MAX_FRAME_SIZE = 64 * 1024 * 1024;
 /** "PRI ": the first four bytes of the HTTP/2 client preface ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"). */
 export function startsHttp2Preface(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x52 && bytes[2] === 0x49 && bytes[3] === 0x20;
+}
+
+/** A TLS record carrying a handshake (content type 22, version 3.0-3.4): a TLS client's first
+ * bytes. No Kitex frame starts so: as a length prefix it would be over 360 MB. */
+export function startsTlsHandshake(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0x16 && bytes[1] === 0x03 && bytes[2]! <= 0x04;
 }
 
 const readerKinds = { 'length-prefixed': 'auto', unframed: 'pure-payload', sniff: 'auto' } as const;

@@ -30,4 +30,4 @@ export type { BindingCodecOptions, BindingEncoding, BodyCodec, MethodBinding, Se
 export { bizStatusError, isBizStatusError } from './biz-status.js';
 export type { BizStatus, BizStatusError } from './biz-status.js';
 export { GrpcClient, GrpcStatus, grpcStatusError, isGrpcStatusError } from '../grpc/index.js';
-export type { GrpcCallOptions, GrpcClientContext, GrpcClientOptions, GrpcContext, GrpcMetadata, GrpcResponseStream, GrpcServerOptions, GrpcStatusError } from '../grpc/index.js';
+export type { GrpcCallOptions, GrpcClientContext, GrpcClientOptions, GrpcClientTlsOptions, GrpcContext, GrpcMetadata, GrpcResponseStream, GrpcServerOptions, GrpcServerTlsOptions, GrpcStatusError } from '../grpc/index.js';

@@ -91,7 +91,7 @@ export class NativeFrameConnection implements FrameConnection {
   // frame on a server, the one the transport uses on a client.
   private readonly parser: FrameReader;
   private streamOffset = 0;
-  private readonly http2: ((socket: Socket) => void) | undefined;
+  private readonly http2: ((socket: Socket, tls: boolean) => void) | undefined;
 
   constructor(socket: Socket, options: FrameConnectionOptions, sink: FrameSink) {
     const NativeSocket = nativeAddon?.NativeSocket;
@@ -153,14 +153,14 @@ export class NativeFrameConnection implements FrameConnection {
   }
 
   /**
-   * The addon saw the HTTP/2 preface and gave back the descriptor and the bytes it read: the
+   * The addon saw the HTTP/2 preface or a TLS handshake record and gave back the descriptor and the bytes it read: the
    * connection goes to the HTTP/2 server as a Node socket (kClosed follows for this one).
    */
   private handOff(fd: number, bytes: Uint8Array): void {
     this.finished = true;
     if (this.http2 === undefined) {
       closeSync(fd);
-      this.pendingError = new HeddleError(ErrorCode.ERR_BAD_FRAME, `${this.remoteAddress} sent the HTTP/2 preface, and this server does not serve gRPC`, { offset: 0 });
+      this.pendingError = new HeddleError(ErrorCode.ERR_BAD_FRAME, `${this.remoteAddress} sent the HTTP/2 preface or a TLS handshake, and this server does not serve gRPC`, { offset: 0 });
       return;
     }
     let socket: Socket;
@@ -175,7 +175,7 @@ export class NativeFrameConnection implements FrameConnection {
     // A socket made from a descriptor starts with Nagle on: small HTTP/2 frames would wait on ACKs.
     socket.setNoDelay(true);
     socket.unshift(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    this.http2(socket);
+    this.http2(socket, bytes[0] === 0x16);
   }
 
   private fail(error: HeddleError): void {

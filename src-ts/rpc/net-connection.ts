@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { Frame } from '../transport/index.js';
-import { ChunkFramer, startsHttp2Preface, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
+import { ChunkFramer, startsHttp2Preface, startsTlsHandshake, type FrameConnection, type FrameConnectionOptions, type FrameSink, type Framing } from './frame-connection.js';
 
 /**
  * The pure-TypeScript connection: a `net.Socket` whose chunks go through the transport
@@ -16,7 +16,7 @@ export class NetFrameConnection implements FrameConnection {
   private failure: HeddleError | undefined;
   /** Server side: the first bytes, held until there are four to tell an HTTP/2 preface by. */
   private sniffed: Buffer | undefined;
-  private readonly http2: ((socket: Socket) => void) | undefined;
+  private readonly http2: ((socket: Socket, tls: boolean) => void) | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly listeners: Array<[string, (...args: any[]) => void]> = [];
 
@@ -81,14 +81,15 @@ export class NetFrameConnection implements FrameConnection {
     this.socket.on(event, listener);
   }
 
-  /** Gives the socket, preface put back, to the HTTP/2 server; this connection closes quietly. */
-  private handOff(prefix: Buffer): void {
+  /** Gives the socket, preface (or TLS handshake) put back, to the HTTP/2 server; this connection
+   * closes quietly. */
+  private handOff(prefix: Buffer, tls: boolean): void {
     this.socket.pause();
     for (const [event, listener] of this.listeners) this.socket.off(event, listener);
     this.finished = true;
     this.socket.unshift(prefix);
     this.sink.closed();
-    this.http2!(this.socket);
+    this.http2!(this.socket, tls);
   }
 
   private onData(chunk: Buffer): void {
@@ -100,7 +101,11 @@ export class NetFrameConnection implements FrameConnection {
       }
       this.sniffed = undefined;
       if (startsHttp2Preface(head)) {
-        this.handOff(head);
+        this.handOff(head, false);
+        return;
+      }
+      if (startsTlsHandshake(head)) {
+        this.handOff(head, true);
         return;
       }
       chunk = head;

@@ -95,7 +95,8 @@ export interface ServerOptions extends ServerRegistrationOptions {
    */
   exitWaitMs?: number;
   /** gRPC (HTTP/2) on the same port, for Protobuf services: message limits, compression,
-   * keepalive. Connections that open with the HTTP/2 preface are served as gRPC. */
+   * keepalive, TLS. Connections that open with the HTTP/2 preface (or, with `grpc.tls`, a TLS
+   * handshake) are served as gRPC. */
   grpc?: GrpcServerOptions;
 }
 
@@ -214,14 +215,15 @@ export class RpcServer implements InlineTarget {
     ));
   }
 
-  /** A connection that opened with the HTTP/2 preface: gRPC, for a Protobuf service. */
-  private serveHttp2(socket: net.Socket, peer: string): void {
+  /** A connection that opened with the HTTP/2 preface or a TLS handshake: gRPC, for a Protobuf
+   * service. */
+  private serveHttp2(socket: net.Socket, peer: string, tls: boolean): void {
     if (this.service.encoding !== 'protobuf' || this.shuttingDown) {
-      if (!this.shuttingDown) this.log({ level: 'warn', code: ErrorCode.ERR_BAD_FRAME, message: `HTTP/2 (gRPC) connection to ${this.service.name}, a Thrift service: closed`, peer });
+      if (!this.shuttingDown) this.log({ level: 'warn', code: ErrorCode.ERR_BAD_FRAME, message: `${tls ? 'TLS' : 'HTTP/2 (gRPC)'} connection to ${this.service.name}, a Thrift service: closed`, peer });
       socket.destroy();
       return;
     }
-    this.grpc().accept(socket);
+    this.grpc().accept(socket, tls, peer);
   }
 
   /** Which I/O path accepted connections use. */
@@ -439,7 +441,7 @@ export class RpcServer implements InlineTarget {
 
   private accept(socket: net.Socket): void {
     const peer = socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
-    const http2 = (handed: net.Socket) => this.serveHttp2(handed, peer);
+    const http2 = (handed: net.Socket, tls: boolean) => this.serveHttp2(handed, peer, tls);
     this.adopt(peer, (sink) => adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer, http2 }, sink), () => socket.destroy());
   }
 

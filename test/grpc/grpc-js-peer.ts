@@ -111,12 +111,13 @@ export const grpcJsEchoImpl: grpc.UntypedServiceImplementation = {
   },
 };
 
-/** Starts a grpc-js server with the echo service on 127.0.0.1 or a Unix socket path. */
-export async function startGrpcJsServer(where = '127.0.0.1:0', options: grpc.ServerOptions = {}): Promise<{ server: grpc.Server; address: string }> {
+/** Starts a grpc-js server with the echo service on 127.0.0.1 or a Unix socket path (cleartext
+ * unless `credentials` say otherwise). */
+export async function startGrpcJsServer(where = '127.0.0.1:0', options: grpc.ServerOptions = {}, credentials = grpc.ServerCredentials.createInsecure()): Promise<{ server: grpc.Server; address: string }> {
   const server = new grpc.Server(options);
   server.addService(grpcJsEcho.service, grpcJsEchoImpl);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(where.startsWith('/') ? `unix://${where}` : where, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(where.startsWith('/') ? `unix://${where}` : where, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   return { server, address: where.startsWith('/') ? `unix://${where}` : `tcp://127.0.0.1:${port}` };
 }

@@ -77,6 +77,10 @@ const PEERS = {
     probe: () => (existsSync(DNSMASQ) ? undefined : `no ${DNSMASQ}`),
     install: 'apt install dnsmasq-base',
   },
+  openssl: {
+    probe: () => (runs('openssl', ['version']) ? undefined : 'the openssl command is not on PATH'),
+    install: 'apt install openssl',
+  },
   'c++': {
     probe: () => (sanitizingCompiler() === undefined ? 'neither clang++ nor g++ links with -fsanitize=address,undefined' : undefined),
     install: 'apt install g++',

@@ -23,6 +23,8 @@ import { ConnectionError, FrameReader, FrameWriter, unpad } from './frame-io.js'
 export interface H2ClientSessionOptions {
   /** `:authority` of every request. */
   authority: string;
+  /** `:scheme` of every request: `https` over TLS. Default `http`. */
+  scheme?: 'http' | 'https';
   /** SETTINGS_INITIAL_WINDOW_SIZE: what the peer may send on one stream before its reader consumes. */
   streamWindow: number;
   /** The connection-level receive window. */
@@ -129,7 +131,7 @@ export class H2ClientSession implements StreamOwner {
     for (const key in headers) {
       if (key.charCodeAt(0) === 0x3a) fields.push(key, String(headers[key]));
     }
-    fields.push(':scheme', 'http', ':authority', this.options.authority);
+    fields.push(':scheme', this.options.scheme ?? 'http', ':authority', this.options.authority);
     for (const key in headers) {
       if (key.charCodeAt(0) === 0x3a) continue;
       const value = headers[key];

@@ -1,5 +1,5 @@
 import type { CallStream, CallStreamEvents, StreamEnd } from '../call-stream.js';
-import { StreamSendQueue } from './frame-io.js';
+import { FlowControlledStream } from './frame-io.js';
 import { H2Error } from './frames.js';
 
 /** A stream's header fields once they were sent. */
@@ -17,22 +17,16 @@ export interface StreamOwner {
  * One stream of an H2ClientSession: a plain object the session drives (no emitter).
  * Request bytes queue here until both flow-control windows let them out.
  */
-export class H2Stream extends StreamSendQueue implements CallStream {
+export class H2Stream extends FlowControlledStream<H2Stream> implements CallStream {
   id = 0;
   events: CallStreamEvents | undefined;
-  /** How much the peer lets this stream send. */
-  sendWindow = 0;
-  /** How much the peer may still send on this stream. */
-  receiveWindow = 0;
-  /** Bytes received and consumed but not yet credited back with WINDOW_UPDATE. */
-  uncredited = 0;
-  paused = false;
-  localEnded = false;
   gotHeaders = false;
   /** The header fields to send once the stream opens (kept only while it waits). */
   fields: readonly string[] = NO_FIELDS;
-  constructor(private readonly session: StreamOwner) {
-    super();
+  protected declare readonly session: StreamOwner;
+
+  constructor(session: StreamOwner) {
+    super(session);
   }
 
   attach(events: CallStreamEvents): void {
@@ -48,25 +42,11 @@ export class H2Stream extends StreamSendQueue implements CallStream {
     return this.backPressure();
   }
 
-  flush(): void {
-    this.session.flushSoon();
-  }
-
   end(bytes?: Uint8Array): void {
     if (this.closed || this.endQueued) return;
     this.enqueue(bytes);
     this.endQueued = true;
     this.session.sendQueued(this);
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    if (!this.closed) this.session.credit(this);
   }
 
   cancel(): void {

@@ -3,6 +3,19 @@ import { Flag, FRAME_HEADER_SIZE, FrameType, H2Error, writeFrameHeader } from '.
 
 /** The output block a turn's frames are copied into. */
 const OUTPUT_BLOCK = 64 * 1024;
+/** Written blocks a connection keeps for reuse. */
+const MAX_SPARE_BLOCKS = 4;
+
+/** A block frames are copied into, shared by the views written from it. */
+interface OutputBlock {
+  readonly bytes: Buffer;
+  /** Views of it the socket has not finished writing. */
+  pending: number;
+  /** Frames are still being put in it. */
+  filling: boolean;
+  /** The write callback of its views. */
+  written: () => void;
+}
 /** Replies (PING and SETTINGS ACKs) a peer may ask for while our output to it stays backed up:
  * a peer flooding PINGs it never reads the answers to is cut off, not buffered for. Keepalive
  * PINGs come seconds apart, and any read by the peer drains the socket and starts the count anew. */
@@ -71,6 +84,48 @@ export class StreamSendQueue implements SendQueue {
   }
 }
 
+/** What a flow-controlled stream asks of its session. */
+export interface FlowControlOwner<S> {
+  /** Credits back what the stream's reader consumed, once it is worth a WINDOW_UPDATE. */
+  credit(stream: S): void;
+  flushSoon(): void;
+}
+
+/**
+ * What client and server streams share: the send queue, both flow-control windows, and the
+ * reader's pause and resume (a paused reader's consumed bytes are not credited back, so the
+ * peer's window closes).
+ */
+export abstract class FlowControlledStream<S extends FlowControlledStream<S>> extends StreamSendQueue {
+  /** How much the peer lets this stream send. */
+  sendWindow = 0;
+  /** How much the peer may still send on this stream. */
+  receiveWindow = 0;
+  /** Bytes received and consumed but not yet credited back with WINDOW_UPDATE. */
+  uncredited = 0;
+  paused = false;
+  /** This side sent END_STREAM. */
+  localEnded = false;
+
+  constructor(protected readonly session: FlowControlOwner<S>) {
+    super();
+  }
+
+  flush(): void {
+    this.session.flushSoon();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.closed) this.session.credit(this as unknown as S);
+  }
+}
+
 /** What a FrameReader hands each whole frame to; `payload` is a view valid during the call. */
 export type FrameHandler = (type: number, flags: number, streamId: number, payload: Buffer) => void;
 
@@ -132,10 +187,16 @@ export class FrameReader {
  */
 export class FrameWriter {
   /** The block being filled; frames are written at offsets `reserve` returns. */
-  out = Buffer.allocUnsafe(OUTPUT_BLOCK);
+  out: Buffer;
   private outLength = 0;
-  /** This turn's finished blocks. */
-  private readonly blocks: Buffer[] = [];
+  /** The block `out` is a view of. */
+  private current: OutputBlock;
+  /** This turn's finished views, and the block of each. */
+  private readonly views: Buffer[] = [];
+  private readonly viewBlocks: OutputBlock[] = [];
+  /** Blocks whose bytes the socket has written, for reuse: a streaming connection then fills the
+   * same few blocks instead of allocating (and making the GC collect) one per 64 KiB sent. */
+  private readonly spare: OutputBlock[] = [];
   private scheduled = false;
   private readonly flushNow = () => this.flush();
   /** Replies asked for since the socket last had nothing left to send. */
@@ -145,7 +206,42 @@ export class FrameWriter {
     private readonly socket: Socket,
     /** Runs before each flush: the last frames of the turn (coalesced DATA) go in then. */
     private readonly beforeFlush?: () => void,
-  ) {}
+  ) {
+    this.current = this.newBlock(OUTPUT_BLOCK);
+    this.out = this.current.bytes;
+  }
+
+  private newBlock(size: number): OutputBlock {
+    const block: OutputBlock = { bytes: Buffer.allocUnsafe(size), pending: 0, filling: true, written: () => {} };
+    block.written = () => {
+      if (--block.pending === 0 && !block.filling) this.recycle(block);
+    };
+    return block;
+  }
+
+  private recycle(block: OutputBlock): void {
+    if (block.bytes.length === OUTPUT_BLOCK && this.spare.length < MAX_SPARE_BLOCKS) this.spare.push(block);
+  }
+
+  /** Ends the view filled so far: it waits for the flush, and its block is not reused until
+   * the socket wrote it. */
+  private finishView(): void {
+    this.views.push(this.out.subarray(0, this.outLength));
+    this.viewBlocks.push(this.current);
+    this.current.pending++;
+  }
+
+  /** Moves filling to a block with room for `bytes`: a spare one when it is big enough. */
+  private nextBlock(bytes: number): void {
+    const previous = this.current;
+    previous.filling = false;
+    if (previous.pending === 0) this.recycle(previous);
+    const spare = bytes <= OUTPUT_BLOCK ? this.spare.pop() : undefined;
+    this.current = spare ?? this.newBlock(Math.max(OUTPUT_BLOCK, bytes));
+    this.current.filling = true;
+    this.out = this.current.bytes;
+    this.outLength = 0;
+  }
 
   /** Counts a reply the peer asked for; see MAX_REPLIES_UNREAD. */
   private countReply(): void {
@@ -161,9 +257,8 @@ export class FrameWriter {
   /** Room for `bytes` in the output block; returns where they go. */
   reserve(bytes: number): number {
     if (this.outLength + bytes > this.out.length) {
-      if (this.outLength > 0) this.blocks.push(this.out.subarray(0, this.outLength));
-      this.out = Buffer.allocUnsafe(Math.max(OUTPUT_BLOCK, bytes));
-      this.outLength = 0;
+      if (this.outLength > 0) this.finishView();
+      this.nextBlock(bytes);
     }
     const at = this.outLength;
     this.outLength += bytes;
@@ -269,22 +364,29 @@ export class FrameWriter {
     this.beforeFlush?.();
     this.scheduled = false;
     if (this.outLength > 0) {
-      this.blocks.push(this.out.subarray(0, this.outLength));
+      this.finishView();
       // The socket keeps the written view; the rest of the block fills the next turn.
-      this.out = this.out.length - this.outLength >= 4096 ? this.out.subarray(this.outLength) : Buffer.allocUnsafe(OUTPUT_BLOCK);
-      this.outLength = 0;
+      if (this.out.length - this.outLength >= 4096) {
+        this.out = this.out.subarray(this.outLength);
+        this.outLength = 0;
+      } else this.nextBlock(0);
     }
-    if (this.blocks.length === 0 || this.socket.destroyed) {
-      this.blocks.length = 0;
+    const views = this.views;
+    if (views.length === 0 || this.socket.destroyed) {
+      views.length = 0;
+      this.viewBlocks.length = 0;
       return;
     }
-    if (this.blocks.length === 1) this.socket.write(this.blocks[0]!);
+    // Each write's callback says the socket is done with its view; a block whose views are all
+    // written, and that is no longer being filled, becomes spare.
+    if (views.length === 1) this.socket.write(views[0]!, this.viewBlocks[0]!.written);
     else {
       this.socket.cork();
-      for (const block of this.blocks) this.socket.write(block);
+      for (let i = 0; i < views.length; i++) this.socket.write(views[i]!, this.viewBlocks[i]!.written);
       this.socket.uncork();
     }
-    this.blocks.length = 0;
+    views.length = 0;
+    this.viewBlocks.length = 0;
   }
 }
 

@@ -20,6 +20,13 @@ export interface H2ServerSessionOptions {
   maxHeaderListSize?: number;
   /** Where log lines say the client is. */
   peer: string;
+  /** How long the client may take to send its preface and SETTINGS and to acknowledge the
+   * server's SETTINGS; past it the connection ends with GOAWAY (PROTOCOL_ERROR for a client that
+   * stalled before them, SETTINGS_TIMEOUT for one that never acknowledged). Default 10 000 ms. */
+  settingsTimeoutMs?: number;
+  /** A connection without open streams for this long gets GOAWAY (NO_ERROR) and closes. Default 0:
+   * never. */
+  idleTimeoutMs?: number;
   /** A request arrived: `headers` checked as RFC 9113 wants a request's. */
   onStream(stream: H2ServerStream, headers: IncomingHttpHeaders): void;
   /** The client broke the protocol on one stream: it was reset with `code`. */
@@ -35,6 +42,7 @@ const LOCAL_MAX_FRAME_SIZE = 1 << 18;
 const DEFAULT_MAX_HEADER_LIST_SIZE = 64 * 1024;
 /** How long a closing socket may take to send its last frames. */
 const SOCKET_LINGER_MS = 1000;
+export const DEFAULT_SETTINGS_TIMEOUT_MS = 10_000;
 
 /**
  * heddle's HTTP/2 server connection (RFC 9113) for gRPC: checks the client preface, exchanges
@@ -64,6 +72,13 @@ export class H2ServerSession implements ServerStreamOwner {
   /** Preface bytes still to check. */
   private prefaceAt = 0;
   private sawSettings = false;
+  /** The client acknowledged the server's SETTINGS. */
+  private settingsAcked = false;
+  /** Runs until the client sent its SETTINGS and acknowledged the server's. */
+  private settingsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Since when no stream has been open (performance.now()), for the idle timeout. */
+  private idleSince: number;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly headerBlocks: HeaderBlocks;
   private readonly reader = new FrameReader(LOCAL_MAX_FRAME_SIZE, (type, flags, streamId, payload) => this.onFrame(type, flags, streamId, payload), () => this.destroyed);
   private readonly output: FrameWriter;
@@ -90,8 +105,38 @@ export class H2ServerSession implements ServerStreamOwner {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => {});
     socket.on('close', () => this.destroy());
+    const settingsTimeoutMs = options.settingsTimeoutMs ?? DEFAULT_SETTINGS_TIMEOUT_MS;
+    this.settingsTimer = setTimeout(() => this.settingsTimedOut(settingsTimeoutMs), settingsTimeoutMs);
+    this.settingsTimer.unref();
+    this.idleSince = performance.now();
+    if (options.idleTimeoutMs !== undefined && options.idleTimeoutMs > 0) this.watchIdle(options.idleTimeoutMs);
     // The server's protocol sniffing paused the socket and put the preface back.
     socket.resume();
+  }
+
+  private settingsTimedOut(ms: number): void {
+    this.settingsTimer = undefined;
+    if (this.destroyed) return;
+    if (!this.sawSettings) this.connectionError(H2Error.PROTOCOL_ERROR, `the client did not send its preface and SETTINGS within ${ms} ms`);
+    else this.connectionError(H2Error.SETTINGS_TIMEOUT, `the client did not acknowledge SETTINGS within ${ms} ms`);
+  }
+
+  /** Checks for idleness when the connection could first have been idle for `ms`: one timer per
+   * connection, re-armed on each check, so streams opening and closing cost no timer work. */
+  private watchIdle(ms: number): void {
+    const check = () => {
+      this.idleTimer = undefined;
+      if (this.destroyed || this.goingAway) return;
+      const idleFor = this.streams.size === 0 ? performance.now() - this.idleSince : 0;
+      if (idleFor >= ms) {
+        this.close();
+        return;
+      }
+      this.idleTimer = setTimeout(check, ms - idleFor);
+      this.idleTimer.unref();
+    };
+    this.idleTimer = setTimeout(check, ms);
+    this.idleTimer.unref();
   }
 
   /** Streams open now. */
@@ -124,6 +169,8 @@ export class H2ServerSession implements ServerStreamOwner {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    clearTimeout(this.settingsTimer);
+    clearTimeout(this.idleTimer);
     if (!this.socket.destroyed) {
       this.output.flush();
       // Let the last frames (a GOAWAY) reach the client, but never wait on one that does not read.
@@ -232,7 +279,10 @@ export class H2ServerSession implements ServerStreamOwner {
     this.streams.delete(stream.id);
     this.blocked.delete(stream);
     this.closeStream(stream);
-    if (this.goingAway && this.streams.size === 0) queueMicrotask(() => this.destroy());
+    if (this.streams.size === 0) {
+      if (this.goingAway) queueMicrotask(() => this.destroy());
+      else if (this.idleTimer !== undefined) this.idleSince = performance.now();
+    }
   }
 
   private closeStream(stream: H2ServerStream): void {
@@ -403,8 +453,15 @@ export class H2ServerSession implements ServerStreamOwner {
 
   private onSettings(flags: number, streamId: number, payload: Buffer): void {
     const settings = readSettings(flags, streamId, payload, this.sawSettings);
-    if (settings === undefined) return;
+    if (settings === undefined) {
+      // An ACK: the server sends SETTINGS once, so the first ACK is the one it waits for.
+      this.settingsAcked = true;
+      this.settingsSettled();
+      return;
+    }
+    const first = !this.sawSettings;
     this.sawSettings = true;
+    if (first) this.settingsSettled();
     // A client's MAX_CONCURRENT_STREAMS limits pushes, and this server pushes nothing.
     if (settings.headerTableSize !== undefined) this.encoder.setMaxTableSize(settings.headerTableSize);
     if (settings.maxFrameSize !== undefined) this.peerMaxFrame = settings.maxFrameSize;
@@ -422,6 +479,12 @@ export class H2ServerSession implements ServerStreamOwner {
       }
       if (windowDelta > 0) for (const stream of [...this.streams.values()]) this.sendQueued(stream);
     }
+  }
+
+  private settingsSettled(): void {
+    if (!this.sawSettings || !this.settingsAcked) return;
+    clearTimeout(this.settingsTimer);
+    this.settingsTimer = undefined;
   }
 
   private onPing(flags: number, streamId: number, payload: Buffer): void {

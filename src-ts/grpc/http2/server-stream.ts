@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type { ServerCallStream, ServerStreamEvents } from '../server-stream.js';
-import { StreamSendQueue } from './frame-io.js';
+import { FlowControlledStream } from './frame-io.js';
 
 /** What a server stream asks of the session that owns it. */
 export interface ServerStreamOwner {
@@ -17,29 +17,23 @@ export interface ServerStreamOwner {
  * One stream of an H2ServerSession: a plain object the session drives (no emitter). Response
  * bytes queue here until both flow-control windows let them out.
  */
-export class H2ServerStream extends StreamSendQueue implements ServerCallStream {
+export class H2ServerStream extends FlowControlledStream<H2ServerStream> implements ServerCallStream {
   events: ServerStreamEvents | undefined;
-  /** How much the client lets this stream send. */
-  sendWindow = 0;
-  /** How much the client may still send on this stream. */
-  receiveWindow = 0;
-  /** Bytes received and consumed but not yet credited back with WINDOW_UPDATE. */
-  uncredited = 0;
-  paused = false;
   /** After the queue and its end, these trailers (else a bare END_STREAM) go out. */
   trailers: OutgoingHttpHeaders | undefined;
   headersSent = false;
-  localEnded = false;
   requestEnded = false;
   rstCode: number | undefined;
   /** Waiting for the end of the turn to send what it queued. */
   sendPending = false;
 
+  protected declare readonly session: ServerStreamOwner;
+
   constructor(
-    private readonly session: ServerStreamOwner,
+    session: ServerStreamOwner,
     readonly id: number,
   ) {
-    super();
+    super(session);
   }
 
   get connectionGone(): boolean {
@@ -65,26 +59,12 @@ export class H2ServerStream extends StreamSendQueue implements ServerCallStream 
     return this.backPressure();
   }
 
-  flush(): void {
-    this.session.flushSoon();
-  }
-
   end(last: Uint8Array | undefined, trailers: OutgoingHttpHeaders | undefined): void {
     if (this.closed || this.endQueued) return;
     this.enqueue(last);
     this.endQueued = true;
     this.trailers = trailers;
     this.session.sendQueued(this);
-  }
-
-  pause(): void {
-    this.paused = true;
-  }
-
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    if (!this.closed) this.session.credit(this);
   }
 
   close(code: number): void {

@@ -14,14 +14,21 @@ let used = 0;
 /** A zero-filled (or slab-recycled, then overwritten by the caller) array of `length` bytes. */
 export function allocBytes(length: number): Uint8Array {
   if (length > MAX_POOLED) return new Uint8Array(length);
+  const at = carve(length);
+  return new Uint8Array(slab, at, length);
+}
+
+/** Reserves `length` bytes of the current slab (a fresh one when it is full); returns where
+ * they start in `slab`. */
+function carve(length: number): number {
   if (used + length > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);
     used = 0;
   }
-  const bytes = new Uint8Array(slab, used, length);
+  const at = used;
   // Keep views 8-byte aligned so callers may put wider TypedArrays over them.
   used = (used + length + 7) & ~7;
-  return bytes;
+  return at;
 }
 
 /**
@@ -57,6 +64,18 @@ const NodeBuffer = (globalThis as { Buffer?: { [Symbol.species]?: new (buffer: A
   .Buffer?.[Symbol.species];
 
 /**
+ * A Node Buffer of `length` bytes for the caller to fill (a plain Uint8Array where there is no
+ * Buffer), a view into the same slabs as {@link allocBytes} up to 4 KiB: `Buffer.allocUnsafe`
+ * carves only 8 KiB pools, an ArrayBuffer every few kilobytes of messages.
+ */
+export function allocBuffer(length: number): Uint8Array {
+  if (NodeBuffer === undefined) return allocBytes(length);
+  if (length > MAX_POOLED) return new NodeBuffer(new ArrayBuffer(length), 0, length);
+  const at = carve(length);
+  return new NodeBuffer(slab, at, length);
+}
+
+/**
  * A copy of src[start, end) as a Node Buffer (a plain Uint8Array where there is no Buffer), a
  * view into the same slabs as {@link allocBytes} up to 4 KiB: what protobufjs-style callers
  * (grpc-js serializers, `bytes` fields decoded as Buffers) expect, without a Buffer allocation.
@@ -64,16 +83,7 @@ const NodeBuffer = (globalThis as { Buffer?: { [Symbol.species]?: new (buffer: A
 export function copyToBuffer(src: Uint8Array, start: number, end: number): Uint8Array {
   const length = end - start;
   if (NodeBuffer === undefined) return copyBytes(src, start, end);
-  let out: Uint8Array;
-  if (length > MAX_POOLED) out = new NodeBuffer(new ArrayBuffer(length), 0, length);
-  else {
-    if (used + length > SLAB_SIZE) {
-      slab = new ArrayBuffer(SLAB_SIZE);
-      used = 0;
-    }
-    out = new NodeBuffer(slab, used, length);
-    used = (used + length + 7) & ~7;
-  }
+  const out = allocBuffer(length);
   if (length <= 24) {
     for (let i = 0; i < length; i++) out[i] = src[start + i]!;
   } else {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_PREFACE, encodeFrame, Flag, FrameType, H2Error, settingsPayload, Setting } from '../../../src-ts/grpc/http2/frames.js';
 import { HpackDecoder, HpackEncoder } from '../../../src-ts/grpc/http2/hpack.js';
 import { frameMessage } from '../../../src-ts/grpc/message-framing.js';
-import { createServer, type GrpcContext, type RpcServer } from '../../../src-ts/rpc/index.js';
+import { createClient, createServer, type GrpcContext, type RpcServer } from '../../../src-ts/rpc/index.js';
 import { grpcEchoRoot, heddleEchoHandlers, SERVICE, type EchoRequest, type EchoResponse } from '../grpc-echo-fixture.js';
 import { grpcJsEcho } from '../grpc-js-peer.js';
 
@@ -270,6 +270,87 @@ describe("heddle's HTTP/2 server engine: flow control against a grpc-js client",
       expect(produced).toBe(TOTAL);
     } finally {
       js.close();
+    }
+  });
+});
+
+// Both engines bound how long a client may stall the connection's start, and (when asked) how
+// long a connection may sit without streams. Lower bounds only on elapsed times, and generous
+// waits for the close, so a loaded machine cannot fail these.
+describe.each(['heddle', 'node'] as const)("server timeouts (http2: '%s'): silent clients, missing SETTINGS ACKs, idle connections", (engine) => {
+  let server: RpcServer;
+  const logged: string[] = [];
+  const SETTINGS_TIMEOUT_MS = 300;
+  const IDLE_TIMEOUT_MS = 400;
+
+  beforeAll(async () => {
+    server = createServer({
+      idl: grpcEchoRoot,
+      service: SERVICE,
+      handlers: heddleEchoHandlers,
+      log: (entry) => logged.push(entry.message),
+      grpc: { http2: engine, settingsTimeoutMs: SETTINGS_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
+    });
+    await server.listen('tcp://127.0.0.1:0');
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const ack = () => encodeFrame(FrameType.SETTINGS, Flag.ACK, 0, Buffer.alloc(0));
+
+  // (Until its first four bytes the connection could still be TTHeader or Framed, which the RPC
+  // core's own timeouts govern; from "PRI " on it is HTTP/2's.)
+  it('a client that stops inside the preface gets GOAWAY PROTOCOL_ERROR and is closed', async () => {
+    logged.length = 0;
+    const started = Date.now();
+    const client = await rawClient(server.address, [CLIENT_PREFACE.subarray(0, 10)]);
+    await client.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SETTINGS_TIMEOUT_MS - 50);
+    expect(goawayOf(client.frames)).toMatchObject({ code: H2Error.PROTOCOL_ERROR, debug: `the client did not send its preface and SETTINGS within ${SETTINGS_TIMEOUT_MS} ms` });
+    expect(logged.some((line) => line.includes(`not send its preface and SETTINGS within ${SETTINGS_TIMEOUT_MS} ms`))).toBe(true);
+  });
+
+  it('a client that never acknowledges the server SETTINGS gets GOAWAY SETTINGS_TIMEOUT', async () => {
+    const started = Date.now();
+    const client = await rawClient(server.address, opening());
+    await client.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SETTINGS_TIMEOUT_MS - 50);
+    expect(goawayOf(client.frames)).toMatchObject({ code: H2Error.SETTINGS_TIMEOUT, debug: `the client did not acknowledge SETTINGS within ${SETTINGS_TIMEOUT_MS} ms` });
+  });
+
+  it('a client that acknowledged is kept past the SETTINGS timeout while a stream is open, then closed idle with GOAWAY NO_ERROR', async () => {
+    const encoder = new HpackEncoder();
+    const request = frameMessage(requestCodec.encode({ msg: 'slow', sleepMs: IDLE_TIMEOUT_MS * 2 }), false);
+    const started = Date.now();
+    const client = await rawClient(server.address, [...opening(), ack(), encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, 1, requestBlock(encoder)), encodeFrame(FrameType.DATA, Flag.END_STREAM, 1, Buffer.from(request))]);
+    // The answer comes after both timeouts have passed once: neither cut the connection.
+    await waitFor(() => client.frames.some((f) => f.streamId === 1 && f.type === FrameType.HEADERS && (f.flags & Flag.END_STREAM) !== 0), 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_TIMEOUT_MS * 2 - 50);
+    expect(goawayOf(client.frames)).toBeUndefined();
+    const data = client.frames.find((f) => f.streamId === 1 && f.type === FrameType.DATA)!;
+    expect(responseCodec.decode(data.payload.subarray(5)).msg).toBe('slow');
+    const answered = Date.now();
+    await client.closed;
+    expect(Date.now() - answered).toBeGreaterThanOrEqual(IDLE_TIMEOUT_MS - 100);
+    expect(goawayOf(client.frames)).toMatchObject({ code: H2Error.NO_ERROR, lastStreamId: 1 });
+  });
+
+  it('a heddle client whose idle connection was closed calls again on a new one', async () => {
+    const client = createClient({ idl: grpcEchoRoot, service: SERVICE, address: server.address, transport: 'grpc' });
+    try {
+      expect(await client.call('Unary', { msg: 'first' })).toMatchObject({ msg: 'first' });
+      await new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS * 2));
+      expect(await client.call('Unary', { msg: 'after idle' })).toMatchObject({ msg: 'after idle' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('bad timeout options are ERR_INVALID_ARGUMENT', () => {
+    for (const grpcOptions of [{ settingsTimeoutMs: 0 }, { idleTimeoutMs: -1 }, { idleTimeoutMs: 1.5 }]) {
+      expect(() => createServer({ idl: grpcEchoRoot, service: SERVICE, handlers: heddleEchoHandlers, grpc: { http2: engine, ...grpcOptions } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     }
   });
 });

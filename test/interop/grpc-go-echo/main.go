@@ -5,11 +5,17 @@
 //	program server             prints "LISTENING host:port", then "CANCELLED <method>" lines; stops on stdin EOF
 //	program client <host:port> prints one JSON line per check, then "DONE"
 //	program bench <host:port> <concurrency> <seconds> <payload bytes>   prints one JSON line of QPS and p99
+//
+// With GRPC_TLS_CERT and GRPC_TLS_KEY (PEM files) the server speaks TLS, and with GRPC_TLS_CA also
+// requires client certificates signed by that CA. With GRPC_TLS_CA the client speaks TLS, trusting
+// that CA for the name "localhost", and presents GRPC_TLS_CERT/KEY when they are set.
 package main
 
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +29,7 @@ import (
 
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/metadata"
@@ -331,12 +338,55 @@ var serviceDesc = grpc.ServiceDesc{
 	Metadata: "echo.proto",
 }
 
+// certPool reads the PEM CA file named by GRPC_TLS_CA.
+func certPool() *x509.CertPool {
+	pem, err := os.ReadFile(os.Getenv("GRPC_TLS_CA"))
+	if err != nil {
+		panic(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		panic("GRPC_TLS_CA holds no certificate")
+	}
+	return pool
+}
+
+func keyPair() []tls.Certificate {
+	if os.Getenv("GRPC_TLS_CERT") == "" {
+		return nil
+	}
+	pair, err := tls.LoadX509KeyPair(os.Getenv("GRPC_TLS_CERT"), os.Getenv("GRPC_TLS_KEY"))
+	if err != nil {
+		panic(err)
+	}
+	return []tls.Certificate{pair}
+}
+
+func serverCredentials() credentials.TransportCredentials {
+	if os.Getenv("GRPC_TLS_CERT") == "" {
+		return insecure.NewCredentials()
+	}
+	config := &tls.Config{Certificates: keyPair()}
+	if os.Getenv("GRPC_TLS_CA") != "" {
+		config.ClientCAs = certPool()
+		config.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	return credentials.NewTLS(config)
+}
+
+func clientCredentials() credentials.TransportCredentials {
+	if os.Getenv("GRPC_TLS_CA") == "" {
+		return insecure.NewCredentials()
+	}
+	return credentials.NewTLS(&tls.Config{RootCAs: certPool(), Certificates: keyPair(), ServerName: "localhost"})
+}
+
 func serve() {
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(err)
 	}
-	server := grpc.NewServer(grpc.ForceServerCodec(codec{}), grpc.MaxRecvMsgSize(1<<20))
+	server := grpc.NewServer(grpc.ForceServerCodec(codec{}), grpc.MaxRecvMsgSize(1<<20), grpc.Creds(serverCredentials()))
 	server.RegisterService(&serviceDesc, struct{}{})
 	go server.Serve(listener)
 	println("LISTENING " + listener.Addr().String())
@@ -364,7 +414,7 @@ func invoke(ctx context.Context, conn *grpc.ClientConn, req *EchoRequest, opts .
 }
 
 func drive(address string) {
-	conn, err := grpc.NewClient(address, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithDefaultCallOptions(grpc.ForceCodec(codec{})))
+	conn, err := grpc.NewClient(address, grpc.WithTransportCredentials(clientCredentials()), grpc.WithDefaultCallOptions(grpc.ForceCodec(codec{})))
 	if err != nil {
 		panic(err)
 	}
@@ -494,7 +544,7 @@ func drive(address string) {
 // ---- bench ----
 
 func bench(address string, concurrency int, seconds int, size int) {
-	conn, err := grpc.NewClient(address, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithDefaultCallOptions(grpc.ForceCodec(codec{})))
+	conn, err := grpc.NewClient(address, grpc.WithTransportCredentials(clientCredentials()), grpc.WithDefaultCallOptions(grpc.ForceCodec(codec{})))
 	if err != nil {
 		panic(err)
 	}
