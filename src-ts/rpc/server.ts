@@ -323,8 +323,7 @@ export class RpcServer implements InlineTarget {
    * worker-server.ts, when SO_REUSEPORT cannot be had): sniffed and framed like a socket's.
    */
   adoptStream(stream: net.Socket, peer: string): void {
-    const http2 = (handed: net.Socket) => this.serveHttp2(handed, peer);
-    this.adopt(peer, (sink) => adoptSocket(stream, 'net', { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer, http2 }, sink), () => stream.destroy());
+    this.adopt(peer, (sink) => adoptSocket(stream, 'net', { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer, http2: this.http2HandOff(peer) }, sink), () => stream.destroy());
     this.startReadTimer();
   }
 
@@ -441,8 +440,12 @@ export class RpcServer implements InlineTarget {
 
   private accept(socket: net.Socket): void {
     const peer = socket.remoteAddress === undefined ? 'unix socket peer' : `${socket.remoteAddress}:${socket.remotePort}`;
-    const http2 = (handed: net.Socket, tls: boolean) => this.serveHttp2(handed, peer, tls);
-    this.adopt(peer, (sink) => adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer, http2 }, sink), () => socket.destroy());
+    this.adopt(peer, (sink) => adoptSocket(socket, this.io, { framing: 'sniff', maxFrameSize: this.maxFrameSize, peer, http2: this.http2HandOff(peer) }, sink), () => socket.destroy());
+  }
+
+  /** Where a sniffing connection goes when it opens with the HTTP/2 preface or a TLS handshake. */
+  private http2HandOff(peer: string): (handed: net.Socket, tls: boolean) => void {
+    return (handed, tls) => this.serveHttp2(handed, peer, tls);
   }
 
   /** Serves a new connection, built by `open` around the server's frame sink. */
