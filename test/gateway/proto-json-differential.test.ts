@@ -81,8 +81,9 @@ describe('ProtoJSON against @bufbuild/protobuf on random schemas', () => {
           expectSameRead(c, toJsonString(c.desc, message, { useProtoFieldName: true }));
           expectSameRead(c, toJsonString(c.desc, message, { enumAsInteger: true }));
           expectSameRead(c, toJsonString(c.desc, message, { alwaysEmitImplicit: true }));
-          // And the wire bytes fromJSON writes go back to the same JSON.
-          expect(c.codec.toJSON(c.codec.fromJSON(json.value)).toString('utf8')).toBe(json.value);
+          // And the wire bytes fromJSON writes go back to the JSON bufbuild's own round trip gives
+          // (not always the input: bufbuild writes a set -0.0 as 0, which reads back as unset).
+          expect(c.codec.toJSON(c.codec.fromJSON(json.value)).toString('utf8')).toBe(toJsonString(c.desc, fromJsonString(c.desc, json.value)));
         }
       }),
       { numRuns: 150 },
