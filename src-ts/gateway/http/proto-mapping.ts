@@ -1,0 +1,360 @@
+/**
+ * Routes of a Protobuf service from `google.api.http` rules, bound as grpc-gateway v2 binds them:
+ * `body: "*"` reads the request message from the JSON body; `body: "field"` reads that field;
+ * path variables set their (possibly nested) fields; with no `body: "*"`, query parameters set the
+ * remaining fields by .proto or JSON name (`a.b=1`; a repeated field by repeating the name), and
+ * names of no field are ignored.
+ * `response_body: "field"` renders that field of the response alone.
+ *
+ * The request bytes are the body transcoded (ProtoJSON) followed by the path and query values
+ * transcoded as one more JSON object: Protobuf merges concatenated messages field by field, and
+ * later scalars win, which is grpc-gateway's order (body, then path, then query).
+ */
+import { ErrorCode, HeddleError } from '../../errors.js';
+import type { Codec } from '../../protobuf/codegen/codec.js';
+import type { FieldInfo, MessageInfo } from '../../protobuf/descriptor/type-info.js';
+import type { Root } from '../../protobuf/root.js';
+import type { HttpOperation, HttpRequestParts, HttpRoute, RenderedResponse } from './operation.js';
+import { JsonObjectText, paramJson, paramTranscodeError, type ParamKind } from './param-json.js';
+import { parseGoogleTemplate, type RouteTemplate } from './route-template.js';
+
+export interface ProtoHttpOptions {
+  /** Write proto3 zero values and empty lists/maps in responses (grpc-gateway's EmitUnpopulated; default true). */
+  emitDefaultValues: boolean;
+  /** Skip unknown JSON members (grpc-gateway's DiscardUnknown; default true). */
+  ignoreUnknownFields: boolean;
+}
+
+interface HttpRule {
+  get?: string;
+  put?: string;
+  post?: string;
+  delete?: string;
+  patch?: string;
+  custom?: { kind?: string; path?: string };
+  body?: string;
+  response_body?: string;
+  additional_bindings?: HttpRule[];
+}
+
+const RULE_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/** The routes of `serviceName` in `root`: one per google.api.http rule and additional binding. */
+export function protoRoutes(root: Root, serviceName: string, options: ProtoHttpOptions): HttpRoute[] {
+  const service = root.lookupService(serviceName);
+  const routes: HttpRoute[] = [];
+  for (const method of service.methods) {
+    const rule = (method.proto.options as Record<string, unknown> | undefined)?.['[google.api.http]'] as HttpRule | undefined;
+    if (rule === undefined) continue;
+    if (method.clientStreaming || method.serverStreaming) {
+      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${method.name}: streaming methods cannot be mapped to HTTP here`);
+    }
+    const request = root.lookupMessage(method.inputType);
+    const context = { root, request, requestCodec: root.codec(method.inputType), responseCodec: root.codec(method.outputType), response: root.lookupMessage(method.outputType), options };
+    for (const binding of [rule, ...(rule.additional_bindings ?? [])]) {
+      const { httpMethod, path } = ruleTarget(method.name, binding);
+      const template = parseGoogleTemplate(path);
+      routes.push({ httpMethod, template, operation: new ProtoOperation(method.name, template, binding, context) });
+    }
+  }
+  return routes;
+}
+
+function ruleTarget(method: string, rule: HttpRule): { httpMethod: string; path: string } {
+  for (const name of RULE_METHODS) {
+    const path = rule[name];
+    if (typeof path === 'string' && path !== '') return { httpMethod: name.toUpperCase(), path };
+  }
+  if (rule.custom?.kind && rule.custom.path) return { httpMethod: rule.custom.kind.toUpperCase(), path: rule.custom.path };
+  throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${method}: a google.api.http rule has no pattern`);
+}
+
+interface OperationContext {
+  root: Root;
+  request: MessageInfo;
+  response: MessageInfo;
+  requestCodec: Codec<unknown>;
+  responseCodec: Codec<unknown>;
+  options: ProtoHttpOptions;
+}
+
+/** A path variable or query parameter resolved to its field path and how its text reads. */
+interface ParamTarget {
+  jsonPath: string[];
+  kind: ParamKind;
+  repeated: boolean;
+}
+
+class ProtoOperation implements HttpOperation {
+  private readonly pathTargets: Array<{ name: string; target: ParamTarget }>;
+  private readonly bodyPrefix: Buffer | undefined;
+  private readonly readsQuery: boolean;
+  /** Top-level fields the body or path set: query parameters naming them are ignored. */
+  private readonly boundTopFields: Set<string>;
+  private readonly queryTargets = new Map<string, ParamTarget | null>();
+  private readonly responseField: FieldInfo | undefined;
+  private readonly responseFieldCodec: Codec<unknown> | undefined;
+  private readonly bodyMode: 'none' | 'whole' | 'field';
+
+  constructor(
+    readonly rpcMethod: string,
+    template: RouteTemplate,
+    rule: HttpRule,
+    private readonly context: OperationContext,
+  ) {
+    const body = rule.body ?? '';
+    this.pathTargets = template.variables.map((variable) => {
+      const target = resolveTarget(context.request, variable.name.split('.'));
+      if (target === undefined || target.repeated) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${rpcMethod}: path variable {${variable.name}} names no singular field of ${context.request.fullName}`);
+      return { name: variable.name, target };
+    });
+    this.boundTopFields = new Set(template.variables.map((v) => v.name.split('.')[0]!));
+    if (body !== '' && body !== '*') {
+      const field = findField(context.request, body);
+      if (field === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${rpcMethod}: body "${body}" names no field of ${context.request.fullName}`);
+      this.bodyPrefix = Buffer.from(`{${JSON.stringify(field.name)}:`);
+      this.boundTopFields.add(field.name).add(field.jsonName);
+    }
+    this.readsQuery = body !== '*';
+    this.bodyMode = body === '' ? 'none' : body === '*' ? 'whole' : 'field';
+    const responseBody = rule.response_body ?? '';
+    if (responseBody !== '') {
+      const field = findField(context.response, responseBody);
+      if (field === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${rpcMethod}: response_body "${responseBody}" names no field of ${context.response.fullName}`);
+      this.responseField = field;
+      if (field.kind === 'message') this.responseFieldCodec = context.root.codec(field.message().fullName);
+    }
+  }
+
+  bind(request: HttpRequestParts): Uint8Array {
+    const { requestCodec, options } = this.context;
+    const jsonOptions = { ignoreUnknownFields: options.ignoreUnknownFields };
+    let bodyBytes: Uint8Array | undefined;
+    if (this.bodyMode === 'whole') {
+      bodyBytes = requestCodec.fromJSON(request.body.length === 0 ? '{}' : request.body, jsonOptions);
+    } else if (this.bodyMode === 'field' && request.body.length > 0) {
+      const prefix = this.bodyPrefix!;
+      try {
+        bodyBytes = requestCodec.fromJSON(Buffer.concat([prefix, request.body, CLOSE_BRACE]), jsonOptions);
+      } catch (error) {
+        throw shiftOffset(error, prefix.length);
+      }
+    }
+    const params = new JsonObjectText();
+    for (const { name, target } of this.pathTargets) {
+      const value = request.path.get(name);
+      if (value !== undefined) params.set(target.jsonPath, paramJson(target.kind, value, name, `path variable "${name}"`));
+    }
+    if (this.readsQuery) {
+      for (const [name, values] of request.query) {
+        const target = this.queryTarget(name);
+        if (target === null) continue;
+        const what = `query parameter "${name}"`;
+        params.set(target.jsonPath, target.repeated ? values.map((v, i) => paramJson(target.kind, v, `${name}[${i}]`, what)) : paramJson(target.kind, values[values.length - 1]!, name, what));
+      }
+    }
+    if (params.empty) return bodyBytes ?? EMPTY;
+    let paramBytes: Uint8Array;
+    try {
+      paramBytes = requestCodec.fromJSON(params.toString(), jsonOptions);
+    } catch (error) {
+      throw paramTranscodeError(error);
+    }
+    if (bodyBytes === undefined || bodyBytes.length === 0) return paramBytes;
+    const out = new Uint8Array(bodyBytes.length + paramBytes.length);
+    out.set(bodyBytes, 0);
+    out.set(paramBytes, bodyBytes.length);
+    return out;
+  }
+
+  /** The field a query parameter names, cached per name (bounded by the number of names seen, capped). */
+  private queryTarget(name: string): ParamTarget | null {
+    let target = this.queryTargets.get(name);
+    if (target !== undefined) return target;
+    const path = name.split('.');
+    target = this.boundTopFields.has(path[0]!) ? null : resolveTarget(this.context.request, path) ?? null;
+    if (target !== null && target.kind === 'json') {
+      throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `query parameter "${name}" names a message or map field, which a query value cannot set`, { path: name });
+    }
+    if (this.queryTargets.size < MAX_CACHED_NAMES) this.queryTargets.set(name, target);
+    return target;
+  }
+
+  render(reply: Uint8Array): RenderedResponse {
+    const { responseCodec, options } = this.context;
+    const jsonOptions = { emitDefaultValues: options.emitDefaultValues };
+    if (this.responseField === undefined) return { status: 200, headers: [], body: responseCodec.toJSON(reply, jsonOptions) };
+    const field = this.responseField;
+    const occurrences = fieldOccurrences(reply, field.number);
+    if (field.kind === 'message' && !field.repeated) {
+      // The payloads of a message field's occurrences, concatenated, are the merged message.
+      if (occurrences.length === 0) return { status: 200, headers: [], body: Buffer.from('null') };
+      return { status: 200, headers: [], body: this.responseFieldCodec!.toJSON(concatRanges(reply, occurrences, 1), jsonOptions) };
+    }
+    // Otherwise keep only the field's occurrences: a message of the response type with that field
+    // alone, whose JSON is {"name":value} (or {} when the field is absent or at its zero value).
+    const json = responseCodec.toJSON(concatRanges(reply, occurrences, 0)) as Buffer;
+    const memberStart = field.jsonName.length + 4;
+    if (json.length <= memberStart) return { status: 200, headers: [], body: Buffer.from(absentJson(field)) };
+    return { status: 200, headers: [], body: json.subarray(memberStart, json.length - 1) };
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+const CLOSE_BRACE = Buffer.from('}');
+const MAX_CACHED_NAMES = 256;
+
+/** An absent response_body field: empty for lists and maps, `null` for a message, the zero value for a scalar. */
+function absentJson(field: FieldInfo): string {
+  if (field.kind === 'map') return '{}';
+  if (field.repeated) return '[]';
+  if (field.kind === 'message') return 'null';
+  if (field.kind === 'enum') return JSON.stringify(field.enum.names.get(0) ?? 0);
+  switch (field.scalar) {
+    case 'string':
+    case 'bytes':
+      return '""';
+    case 'bool':
+      return 'false';
+    case 'int64':
+    case 'uint64':
+    case 'sint64':
+    case 'fixed64':
+    case 'sfixed64':
+      return '"0"';
+    default:
+      return '0';
+  }
+}
+
+/** A body error's offset, moved back over the `{"field":` the body was wrapped in. */
+function shiftOffset(error: unknown, by: number): unknown {
+  if (!(error instanceof HeddleError) || error.offset === undefined) return error;
+  const offset = Math.max(0, error.offset - by);
+  const message = error.message.replace(/ \(.*\)$/, '');
+  return new HeddleError(error.code, message, { offset, ...(error.path === undefined ? {} : { path: error.path }), cause: error });
+}
+
+function findField(message: MessageInfo, name: string): FieldInfo | undefined {
+  return message.fields.find((f) => f.name === name) ?? message.fields.find((f) => f.jsonName === name);
+}
+
+const WKT_KINDS: Record<string, ParamKind> = {
+  'google.protobuf.Timestamp': 'string',
+  'google.protobuf.Duration': 'string',
+  'google.protobuf.FieldMask': 'string',
+  'google.protobuf.StringValue': 'string',
+  'google.protobuf.BytesValue': 'string',
+  'google.protobuf.BoolValue': 'bool',
+  'google.protobuf.DoubleValue': 'float-specials',
+  'google.protobuf.FloatValue': 'float-specials',
+  'google.protobuf.Int64Value': 'integer',
+  'google.protobuf.UInt64Value': 'integer',
+  'google.protobuf.Int32Value': 'integer',
+  'google.protobuf.UInt32Value': 'integer',
+};
+
+/** The field at `names` (.proto or JSON names) with how its text reads; undefined if there is none. */
+function resolveTarget(message: MessageInfo, names: readonly string[]): ParamTarget | undefined {
+  const jsonPath: string[] = [];
+  let current = message;
+  for (let i = 0; i < names.length; i++) {
+    const field = findField(current, names[i]!);
+    if (field === undefined) return undefined;
+    jsonPath.push(field.name);
+    if (i < names.length - 1) {
+      if (field.kind !== 'message' || field.repeated) return undefined;
+      current = field.message();
+      continue;
+    }
+    return { jsonPath, kind: protoParamKind(field), repeated: field.repeated && field.kind !== 'map' };
+  }
+  return undefined;
+}
+
+function protoParamKind(field: FieldInfo): ParamKind {
+  switch (field.kind) {
+    case 'map':
+      return 'json';
+    case 'enum':
+      return 'enum-name-or-number';
+    case 'message':
+      return WKT_KINDS[field.message().fullName] ?? 'json';
+    case 'scalar':
+      switch (field.scalar) {
+        case 'string':
+        case 'bytes':
+          return 'string';
+        case 'bool':
+          return 'bool';
+        case 'double':
+        case 'float':
+          return 'float-specials';
+        default:
+          return 'integer';
+      }
+  }
+}
+
+/**
+ * Where field `number` occurs at the top level of `message`: [field start, value start, end] per
+ * occurrence (value start: after the tag, and the length of a length-delimited field). Every length
+ * is checked against the bytes that remain.
+ */
+function fieldOccurrences(message: Uint8Array, number: number): Array<[number, number, number]> {
+  const found: Array<[number, number, number]> = [];
+  let pos = 0;
+  const varint = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (pos >= message.length) throw new HeddleError(ErrorCode.ERR_TRUNCATED, 'response message ends inside a varint', { offset: pos });
+      const byte = message[pos++]!;
+      if (shift < 49) result += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return result;
+      shift += 7;
+      if (shift > 63) throw new HeddleError(ErrorCode.ERR_BAD_VALUE, 'varint longer than 10 bytes in the response message', { offset: pos });
+    }
+  };
+  while (pos < message.length) {
+    const start = pos;
+    const tag = varint();
+    const wireType = tag % 8;
+    let valueStart = pos;
+    switch (wireType) {
+      case 0:
+        varint();
+        break;
+      case 1:
+        pos += 8;
+        break;
+      case 2: {
+        const length = varint();
+        valueStart = pos;
+        pos += length;
+        break;
+      }
+      case 5:
+        pos += 4;
+        break;
+      default:
+        throw new HeddleError(ErrorCode.ERR_BAD_TYPE, `wire type ${wireType} in the response message (groups are not mapped to HTTP)`, { offset: start });
+    }
+    if (pos > message.length) throw new HeddleError(ErrorCode.ERR_TRUNCATED, 'response message ends inside a field', { offset: start });
+    if (Math.floor(tag / 8) === number) found.push([start, valueStart, pos]);
+  }
+  return found;
+}
+
+/** The bytes of `ranges` of `source` concatenated, each from its element `from` (0: field start, 1: value start). */
+function concatRanges(source: Uint8Array, ranges: ReadonlyArray<[number, number, number]>, from: 0 | 1): Uint8Array {
+  let total = 0;
+  for (const range of ranges) total += range[2] - range[from];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const range of ranges) {
+    out.set(source.subarray(range[from], range[2]), at);
+    at += range[2] - range[from];
+  }
+  return out;
+}
