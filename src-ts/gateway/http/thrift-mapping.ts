@@ -71,7 +71,8 @@ class ThriftOperation implements HttpOperation {
   private readonly argsPrefix: Uint8Array;
   private readonly compact: boolean;
   private readonly hasForm: boolean;
-  private readonly emptyBodyFields: Uint8Array;
+  /** The body fields' bytes for a request with no JSON body (IDL defaults), once they transcoded. */
+  private emptyBodyFields: Uint8Array | undefined;
   private readonly response: ThriftResponseRenderer;
 
   constructor(doc: ThriftDocument, method: MethodDescriptor, options: ResolvedCodecOptions) {
@@ -104,7 +105,6 @@ class ThriftOperation implements HttpOperation {
     this.hasForm = this.textFields.some((t) => t.sources.some((s) => s.source === 'form'));
     this.bodyCodec = syntheticCodec({ ...request, key: `${request.key}#http-body`, fields: bodyFields }, lookup, options);
     this.paramCodec = syntheticCodec({ ...request, key: `${request.key}#http-params`, fields: paramFields }, lookup, options);
-    this.emptyBodyFields = this.bodyCodec.fromJSON('{}');
     this.argsPrefix = fieldHeader(this.compact, STRUCT_TYPE, args[0]!.id);
     this.response = new ThriftResponseRenderer(doc, method, options, lookup);
   }
@@ -145,7 +145,8 @@ class ThriftOperation implements HttpOperation {
             break;
         }
         if (source === 'raw_body') break;
-        if (values === undefined) continue;
+        // An empty value is no value, as dynamicgo reads it: the next source is tried.
+        if (values === undefined || values.every((v) => v === '')) continue;
         const what = `${source === 'path' ? 'path parameter' : source === 'query' ? 'query parameter' : source} "${key}"`;
         const fieldPath = text.field.name;
         if (text.repeated) {
@@ -158,7 +159,7 @@ class ThriftOperation implements HttpOperation {
       }
     }
     const hasJsonBody = request.body.length > 0 && !isForm && !this.textFields.some((t) => t.sources[0]!.source === 'raw_body');
-    const bodyFields = hasJsonBody ? this.bodyCodec.fromJSON(request.body) : this.emptyBodyFields;
+    const bodyFields = hasJsonBody ? this.bodyCodec.fromJSON(request.body) : (this.emptyBodyFields ??= this.bodyCodec.fromJSON('{}'));
     let paramBytes: Uint8Array;
     try {
       paramBytes = this.paramCodec.fromJSON(params.toString());
