@@ -89,8 +89,8 @@ class ProtoOperation implements HttpOperation {
   private readonly pathTargets: Array<{ name: string; target: ParamTarget }>;
   private readonly bodyPrefix: Buffer | undefined;
   private readonly readsQuery: boolean;
-  /** Top-level fields the body or path set: query parameters naming them are ignored. */
-  private readonly boundTopFields: Set<string>;
+  /** Field paths the body or path set (.proto names): a query parameter under one is ignored, as grpc-gateway's filter does. */
+  private readonly boundPaths: string[][];
   private readonly queryTargets = new Map<string, ParamTarget | null>();
   private readonly responseField: FieldInfo | undefined;
   private readonly responseFieldCodec: Codec<unknown> | undefined;
@@ -108,12 +108,12 @@ class ProtoOperation implements HttpOperation {
       if (target === undefined || target.repeated) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${rpcMethod}: path variable {${variable.name}} names no singular field of ${context.request.fullName}`);
       return { name: variable.name, target };
     });
-    this.boundTopFields = new Set(template.variables.map((v) => v.name.split('.')[0]!));
+    this.boundPaths = this.pathTargets.map(({ target }) => target.jsonPath);
     if (body !== '' && body !== '*') {
       const field = findField(context.request, body);
       if (field === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${rpcMethod}: body "${body}" names no field of ${context.request.fullName}`);
       this.bodyPrefix = Buffer.from(`{${JSON.stringify(field.name)}:`);
-      this.boundTopFields.add(field.name).add(field.jsonName);
+      this.boundPaths.push([field.name]);
     }
     this.readsQuery = body !== '*';
     this.bodyMode = body === '' ? 'none' : body === '*' ? 'whole' : 'field';
@@ -156,7 +156,9 @@ class ProtoOperation implements HttpOperation {
     if (params.empty) return bodyBytes ?? EMPTY;
     let paramBytes: Uint8Array;
     try {
-      paramBytes = requestCodec.fromJSON(params.toString(), jsonOptions);
+      // Strict: the members are known fields, and an unknown enum name in a query value is an
+      // error in grpc-gateway (unlike in a body with DiscardUnknown).
+      paramBytes = requestCodec.fromJSON(params.toString());
     } catch (error) {
       throw paramTranscodeError(error);
     }
@@ -171,8 +173,8 @@ class ProtoOperation implements HttpOperation {
   private queryTarget(name: string): ParamTarget | null {
     let target = this.queryTargets.get(name);
     if (target !== undefined) return target;
-    const path = name.split('.');
-    target = this.boundTopFields.has(path[0]!) ? null : resolveTarget(this.context.request, path) ?? null;
+    target = resolveTarget(this.context.request, name.split('.')) ?? null;
+    if (target !== null && this.boundPaths.some((bound) => bound.every((part, i) => target!.jsonPath[i] === part))) target = null;
     if (target !== null && target.kind === 'json') {
       throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `query parameter "${name}" names a message or map field, which a query value cannot set`, { path: name });
     }
@@ -191,6 +193,16 @@ class ProtoOperation implements HttpOperation {
       if (occurrences.length === 0) return { status: 200, headers: [], body: Buffer.from('null') };
       return { status: 200, headers: [], body: this.responseFieldCodec!.toJSON(concatRanges(reply, occurrences, 1), jsonOptions) };
     }
+    if (field.kind === 'message') {
+      // A repeated message field: each occurrence is one element.
+      const parts: Uint8Array[] = [OPEN_BRACKET];
+      occurrences.forEach((occurrence, i) => {
+        if (i > 0) parts.push(COMMA);
+        parts.push(this.responseFieldCodec!.toJSON(reply.subarray(occurrence[1], occurrence[2]), jsonOptions));
+      });
+      parts.push(CLOSE_BRACKET);
+      return { status: 200, headers: [], body: Buffer.concat(parts) };
+    }
     // Otherwise keep only the field's occurrences: a message of the response type with that field
     // alone, whose JSON is {"name":value} (or {} when the field is absent or at its zero value).
     const json = responseCodec.toJSON(concatRanges(reply, occurrences, 0)) as Buffer;
@@ -202,6 +214,9 @@ class ProtoOperation implements HttpOperation {
 
 const EMPTY = new Uint8Array(0);
 const CLOSE_BRACE = Buffer.from('}');
+const OPEN_BRACKET = Buffer.from('[');
+const CLOSE_BRACKET = Buffer.from(']');
+const COMMA = Buffer.from(',');
 const MAX_CACHED_NAMES = 256;
 
 /** An absent response_body field: empty for lists and maps, `null` for a message, the zero value for a scalar. */
