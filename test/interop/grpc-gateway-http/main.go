@@ -27,6 +27,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
@@ -40,6 +41,8 @@ type testCase struct {
 	Params   map[string]string `json:"params"`
 	Query    string            `json:"query"`
 	Response string            `json:"response"`
+	// Render: Response holds a response message (which may be empty) to render.
+	Render bool `json:"render"`
 }
 
 type outcome struct {
@@ -130,6 +133,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// grpc-gateway finds enum and message types of query values in the global registry.
+	files.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
+		if !strings.HasPrefix(fd.Path(), "google/protobuf/") {
+			registerTypes(fd.Enums(), fd.Messages())
+		}
+		return true
+	})
 	var cases []testCase
 	if err := json.NewDecoder(os.Stdin).Decode(&cases); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -142,7 +152,7 @@ func main() {
 		d, err := files.FindDescriptorByName(protoreflect.FullName(c.Message))
 		if md, ok := d.(protoreflect.MessageDescriptor); err != nil || !ok {
 			o = outcome{Error: fmt.Sprintf("no message %s", c.Message)}
-		} else if c.Response != "" {
+		} else if c.Render {
 			o = render(md, c)
 		} else {
 			o = bind(md, c)
@@ -158,4 +168,16 @@ func main() {
 	line, _ := json.Marshal(map[string][]int{"httpStatus": statuses})
 	w.Write(line)
 	w.WriteString("\n")
+}
+
+// registerTypes adds enums and messages, nested ones included, to protoregistry.GlobalTypes.
+func registerTypes(enums protoreflect.EnumDescriptors, messages protoreflect.MessageDescriptors) {
+	for i := 0; i < enums.Len(); i++ {
+		_ = protoregistry.GlobalTypes.RegisterEnum(dynamicpb.NewEnumType(enums.Get(i)))
+	}
+	for i := 0; i < messages.Len(); i++ {
+		md := messages.Get(i)
+		_ = protoregistry.GlobalTypes.RegisterMessage(dynamicpb.NewMessageType(md))
+		registerTypes(md.Enums(), md.Messages())
+	}
 }
