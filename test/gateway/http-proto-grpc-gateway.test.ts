@@ -5,19 +5,16 @@
  * render to the JSON its marshaler writes, and RPC statuses must map to its HTTP statuses.
  */
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
-import { fromIDL } from '../../src-ts/gateway/http/index.js';
 import { errorResponse } from '../../src-ts/gateway/http/http-errors.js';
 import { grpcStatusError } from '../../src-ts/grpc/status.js';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
 import { shopRoot } from './http-proto-fixture.js';
+import { startRecordingGateway, type RecordingGateway } from './http-thrift-fixture.js';
 
 interface BindCase {
   method: string;
@@ -91,38 +88,23 @@ function withoutNulls(value: unknown): unknown {
 describeWithPeers(['go'], 'google.api.http binding against grpc-gateway', () => {
   const requestCodec = shopRoot.codec('shop.v1.OrderRequest');
   const replyCodec = shopRoot.codec('shop.v1.OrderReply');
-  let captured: Uint8Array | undefined;
-  let reply: Uint8Array = new Uint8Array(0);
-  let base = '';
-  let server: http.Server;
+  let rig: RecordingGateway;
   beforeAll(async () => {
-    // The gateway under test calls this recorder: the test compares the bytes it is handed, and
-    // feeds it the replies grpc-gateway renders too.
-    const recorder = {
-      callRaw: async (_method: string, args: Uint8Array) => {
-        captured = args;
-        return reply;
-      },
-    };
-    server = http.createServer(fromIDL({ idl: shopRoot, service: 'shop.v1.Shop', client: recorder }));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rig = await startRecordingGateway({ idl: shopRoot, service: 'shop.v1.Shop' });
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await rig.close();
   });
 
   it('binds each request to the message grpc-gateway builds', async () => {
     const { results } = grpcGateway(CASES.map((c) => ({ message: 'shop.v1.OrderRequest', body: c.rule.body, json: c.body ?? '', params: c.rule.params, query: c.rule.query })));
     for (const [i, c] of CASES.entries()) {
-      captured = undefined;
-      const response = await fetch(base + c.path, { method: c.method, ...(c.body === undefined ? {} : { body: c.body }) });
+      rig.captured = undefined;
+      const response = await fetch(rig.base + c.path, { method: c.method, ...(c.body === undefined ? {} : { body: c.body }) });
       const text = await response.text();
       expect(results[i]!.error, `grpc-gateway on case ${i}`).toBeUndefined();
-      expect(captured, `heddle bound case ${i}: ${response.status} ${text}`).toBeDefined();
-      expect(requestCodec.decode(captured!), `case ${i}`).toEqual(requestCodec.decode(Buffer.from(results[i]!.request!, 'hex')));
+      expect(rig.captured, `heddle bound case ${i}: ${response.status} ${text}`).toBeDefined();
+      expect(requestCodec.decode(rig.captured!), `case ${i}`).toEqual(requestCodec.decode(Buffer.from(results[i]!.request!, 'hex')));
     }
   });
 
@@ -130,8 +112,8 @@ describeWithPeers(['go'], 'google.api.http binding against grpc-gateway', () => 
     const encoded = RESPONSES.map((value) => replyCodec.encode(value));
     const { results } = grpcGateway(encoded.map((bytes) => ({ message: 'shop.v1.OrderReply', render: true, response: Buffer.from(bytes).toString('hex') })));
     for (const [i, bytes] of encoded.entries()) {
-      reply = bytes;
-      const response = await fetch(`${base}/v1/shelves/s/orders/1`);
+      rig.reply = bytes;
+      const response = await fetch(`${rig.base}/v1/shelves/s/orders/1`);
       const ours = JSON.parse(await response.text());
       expect(results[i]!.error, `grpc-gateway on case ${i}`).toBeUndefined();
       expect(response.status).toBe(200);

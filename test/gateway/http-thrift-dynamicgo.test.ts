@@ -6,17 +6,13 @@
  * status, headers and JSON body.
  */
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
-import { fromIDL } from '../../src-ts/gateway/http/index.js';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
-import { SHOP_THRIFT, shopDoc } from './http-thrift-fixture.js';
+import { SHOP_THRIFT, shopDoc, startRecordingGateway, type RecordingGateway } from './http-thrift-fixture.js';
 
 interface RequestCase {
   function: string;
@@ -85,39 +81,24 @@ function dynamicgo(cases: unknown[]): Array<{ request?: string; status?: number;
 
 describeWithPeers(['go'], 'Thrift HTTP mapping against dynamicgo', () => {
   const service = shopDoc.service('Shop');
-  let captured: Uint8Array | undefined;
-  let reply: Uint8Array = new Uint8Array([0]);
-  let base = '';
-  let server: http.Server;
+  let rig: RecordingGateway;
   beforeAll(async () => {
-    // The gateway under test calls this recorder instead of a server: the test compares the
-    // bytes it is handed, and feeds it the replies dynamicgo renders too.
-    const recorder = {
-      callRaw: async (_method: string, args: Uint8Array) => {
-        captured = args;
-        return reply;
-      },
-    };
-    server = http.createServer(fromIDL({ idl: shopDoc, service: 'Shop', client: recorder }));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rig = await startRecordingGateway({ idl: shopDoc, service: 'Shop' });
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await rig.close();
   });
 
   it('binds each request to the request struct dynamicgo writes', async () => {
     const theirs = dynamicgo(REQUESTS.map((c) => ({ function: c.function, method: c.method, url: `http://gw${c.path}`, headers: c.headers ?? {}, body: c.body ?? '', params: c.params ?? {} })));
     for (const [i, c] of REQUESTS.entries()) {
-      captured = undefined;
-      const response = await fetch(base + c.path, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
+      rig.captured = undefined;
+      const response = await fetch(rig.base + c.path, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
       await response.arrayBuffer();
       expect(theirs[i]!.error, `dynamicgo on case ${i}`).toBeUndefined();
-      expect(captured, `heddle bound case ${i} (status ${response.status})`).toBeDefined();
+      expect(rig.captured, `heddle bound case ${i} (status ${response.status})`).toBeDefined();
       const method = service.method(c.function);
-      const ours = (method.args.decode(captured!) as { req: unknown }).req;
+      const ours = (method.args.decode(rig.captured!) as { req: unknown }).req;
       const requestCodec = shopDoc.codecFor(method.argsStruct.fields[0]!.type.kind === 'struct' ? shopDoc.structByKey(method.argsStruct.fields[0]!.type.key) : (undefined as never), method.args.options);
       expect(ours, `case ${i}`).toEqual(requestCodec.decode(Buffer.from(theirs[i]!.request!, 'hex')));
     }
@@ -128,8 +109,8 @@ describeWithPeers(['go'], 'Thrift HTTP mapping against dynamicgo', () => {
     const receipt = shopDoc.codec('Receipt');
     const theirs = dynamicgo(RESPONSES.map((value) => ({ function: 'receipt', response: Buffer.from(receipt.encode(value)).toString('hex') })));
     for (const [i, value] of RESPONSES.entries()) {
-      reply = method.result.encode({ success: value });
-      const response = await fetch(`${base}/v1/receipts/1`);
+      rig.reply = method.result.encode({ success: value });
+      const response = await fetch(`${rig.base}/v1/receipts/1`);
       const text = await response.text();
       expect(theirs[i]!.error, `dynamicgo on case ${i}`).toBeUndefined();
       // dynamicgo leaves the status unset (0) when the response has no http_code field set.

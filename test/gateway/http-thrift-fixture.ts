@@ -170,3 +170,33 @@ export async function request(url: string, init: RequestInit = {}): Promise<{ st
   }
   return { status: response.status, headers: response.headers, text, json };
 }
+
+/**
+ * A node:http server with fromIDL in front of a recorder instead of a client: differential suites
+ * read the argument bytes the gateway bound (`captured`) and set the reply bytes it renders.
+ */
+export interface RecordingGateway {
+  base: string;
+  captured: Uint8Array | undefined;
+  reply: Uint8Array;
+  close(): Promise<void>;
+}
+
+export async function startRecordingGateway(options: Omit<GatewayOptions, 'address' | 'client'>): Promise<RecordingGateway> {
+  const rig: RecordingGateway = { base: '', captured: undefined, reply: new Uint8Array(0), close: async () => {} };
+  const recorder = {
+    callRaw: async (_method: string, args: Uint8Array) => {
+      rig.captured = args;
+      return rig.reply;
+    },
+  };
+  const httpServer = http.createServer(fromIDL({ ...options, client: recorder }));
+  httpServer.listen(0, '127.0.0.1');
+  await once(httpServer, 'listening');
+  rig.base = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  rig.close = async () => {
+    httpServer.closeAllConnections();
+    await new Promise((resolve) => httpServer.close(resolve));
+  };
+  return rig;
+}
