@@ -29,7 +29,7 @@ const REQUESTS: RequestCase[] = [
     function: 'putOrder',
     method: 'POST',
     path: '/v1/shops/%E5%BA%97/orders/9223372036854775807?tags=1,2,-3&urgent=true&ratio=0.25&page=7',
-    headers: { 'X-Token': 'tk-1', Cookie: 'sess=s-9', 'Content-Type': 'application/json' },
+    headers: { 'X-Token': 'tk-1', Cookie: 'sess=s-9', 'X-Sig': 'AQID/w==', 'Content-Type': 'application/json' },
     body: '{"items":[{"title":"茶 tea 🍵","id":9007199254740993,"thumb":"AQID"}],"remark":"送货上门 please","attrs":{"颜色":"红","k":"v"}}',
     params: { shop: '店', id: '9223372036854775807' },
   },

@@ -31,6 +31,7 @@ struct OrderRequest {
   9: i32 page (api.query = "page")
   10: string shop (api.path = "shop")
   11: map<string, string> attrs
+  12: binary signature (api.header = "X-Sig")
 }
 
 struct OrderResponse {

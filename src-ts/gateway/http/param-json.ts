@@ -11,8 +11,6 @@ import { ErrorCode, HeddleError } from '../../errors.js';
 export type ParamKind =
   /** a JSON string of the text */
   | 'string'
-  /** Thrift binary: the text's UTF-8 bytes, as base64 for the transcoder */
-  | 'raw-bytes'
   /** a JSON integer, checked and written exactly */
   | 'integer'
   /** a JSON number; with `specials`, also "NaN"/"Inf"/"Infinity" as ProtoJSON strings */
@@ -49,8 +47,6 @@ export function paramJson(kind: ParamKind, text: string, path: string, source: P
   switch (kind) {
     case 'string':
       return JSON.stringify(text);
-    case 'raw-bytes':
-      return `"${Buffer.from(text, 'utf8').toString('base64')}"`;
     case 'integer':
       if (!INTEGER.test(text)) throw badParam('an integer', text, path, source);
       return jsonInteger(text);

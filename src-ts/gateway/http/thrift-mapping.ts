@@ -140,7 +140,7 @@ class ThriftOperation implements HttpOperation {
             break;
           }
           case 'raw_body':
-            params.set(text.path, text.kind === 'raw-bytes' ? `"${request.body.toString('base64')}"` : JSON.stringify(request.body.toString('utf8')));
+            params.set(text.path, isBinary(text.field.type) ? `"${request.body.toString('base64')}"` : JSON.stringify(request.body.toString('utf8')));
             values = undefined;
             break;
         }
@@ -293,11 +293,14 @@ function thriftParamKind(type: ThriftType): ParamKind {
       return 'integer';
     case 'double':
       return 'float';
-    case 'binary':
-      return 'raw-bytes';
     default:
+      // string, uuid, and binary: dynamicgo reads a binary text value as base64, as fromJSON does.
       return 'string';
   }
+}
+
+function isBinary(type: ThriftType): boolean {
+  return type.kind === 'base' && type.name === 'binary';
 }
 
 function headerText(value: string | string[] | undefined): string {
