@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildGoProgram } from '../../scripts/go-programs.mjs';
 import { describeWithPeers, hasPeers } from '../helpers/peers.js';
-import { SHOP_THRIFT, shopDoc, startRecordingGateway, type RecordingGateway } from './http-thrift-fixture.js';
+import { seededRandom, SHOP_THRIFT, shopDoc, startRecordingGateway, type RecordingGateway } from './http-thrift-fixture.js';
 
 interface RequestCase {
   function: string;
@@ -119,14 +119,10 @@ describeWithPeers(['go'], 'Thrift HTTP mapping against dynamicgo', () => {
       for (const [name, values] of Object.entries(theirs[i]!.headers ?? {})) expect(response.headers.get(name)).toBe(values.join(', '));
     }
   });
+
   it('agrees with dynamicgo on random path and query values, accepted or refused', async () => {
     // Seeded, so a failure reproduces; values drawn near the edges strconv and the types have.
-    let state = 20261207;
-    const next = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state / 2 ** 32;
-    };
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+    const { next, pick } = seededRandom(20261207);
     const digits = () => String(Math.floor(next() * 10 ** (1 + Math.floor(next() * 19))));
     // Mostly values both should take, so that most cases compare bound values; the rest edges.
     const integer = () =>

@@ -201,3 +201,13 @@ export async function startRecordingGateway(options: Omit<GatewayOptions, 'addre
   };
   return rig;
 }
+
+/** A seeded generator (an LCG: enough for drawing test values), so a failing case reproduces. */
+export function seededRandom(seed: number): { next: () => number; pick: <T>(list: readonly T[]) => T } {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  return { next, pick: (list) => list[Math.floor(next() * list.length)]! };
+}

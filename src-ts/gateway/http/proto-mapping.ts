@@ -12,7 +12,7 @@
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { Codec } from '../../protobuf/codegen/codec.js';
-import type { FieldInfo, MessageInfo } from '../../protobuf/descriptor/type-info.js';
+import type { EnumInfo, FieldInfo, MessageInfo } from '../../protobuf/descriptor/type-info.js';
 import type { Root } from '../../protobuf/root.js';
 import type { HttpOperation, HttpRequestParts, HttpRoute, RenderedResponse } from './operation.js';
 import { JsonObjectText, paramJson, paramTranscodeError, type ParamKind } from './param-json.js';
@@ -83,6 +83,8 @@ interface ParamTarget {
   jsonPath: string[];
   kind: ParamKind;
   repeated: boolean;
+  /** An enum field's type: a number in a path or query value must be one of its values, as grpc-gateway checks. */
+  enumType?: EnumInfo;
 }
 
 class ProtoOperation implements HttpOperation {
@@ -143,14 +145,14 @@ class ProtoOperation implements HttpOperation {
     const params = new JsonObjectText();
     for (const { name, target } of this.pathTargets) {
       const value = request.path.get(name);
-      if (value !== undefined) params.set(target.jsonPath, paramJson(target.kind, value, name, `path variable "${name}"`));
+      if (value !== undefined) params.set(target.jsonPath, targetJson(target, value, name, `path variable "${name}"`));
     }
     if (this.readsQuery) {
       for (const [name, values] of request.query) {
         const target = this.queryTarget(name);
         if (target === null) continue;
         const what = `query parameter "${name}"`;
-        params.set(target.jsonPath, target.repeated ? values.map((v, i) => paramJson(target.kind, v, `${name}[${i}]`, what)) : paramJson(target.kind, values[values.length - 1]!, name, what));
+        params.set(target.jsonPath, target.repeated ? values.map((v, i) => targetJson(target, v, `${name}[${i}]`, what)) : targetJson(target, values[values.length - 1]!, name, what));
       }
     }
     if (params.empty) return bodyBytes ?? EMPTY;
@@ -210,6 +212,15 @@ class ProtoOperation implements HttpOperation {
     if (json.length <= memberStart) return { status: 200, headers: [], body: Buffer.from(absentJson(field)) };
     return { status: 200, headers: [], body: json.subarray(memberStart, json.length - 1) };
   }
+}
+
+/** A path or query value as JSON for its field; an enum number must name one of the enum's values. */
+function targetJson(target: ParamTarget, text: string, path: string, source: string): string {
+  const json = paramJson(target.kind, text, path, source);
+  if (target.enumType !== undefined && !json.startsWith('"') && !target.enumType.names.has(Number(json))) {
+    throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${source} is not a value of ${target.enumType.fullName}: "${text}"`, { path });
+  }
+  return json;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -282,7 +293,9 @@ function resolveTarget(message: MessageInfo, names: readonly string[]): ParamTar
       current = field.message();
       continue;
     }
-    return { jsonPath, kind: protoParamKind(field), repeated: field.repeated && field.kind !== 'map' };
+    const target: ParamTarget = { jsonPath, kind: protoParamKind(field), repeated: field.repeated && field.kind !== 'map' };
+    if (field.kind === 'enum') target.enumType = field.enum;
+    return target;
   }
   return undefined;
 }
