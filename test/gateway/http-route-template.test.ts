@@ -75,6 +75,8 @@ describe('request text', () => {
     expect(paramJson('enum-name-or-number', '2', 'f', 'q')).toBe('2');
     expect(paramJson('enum-name-or-number', 'PAID', 'f', 'q')).toBe('"PAID"');
     expect(paramJson('string', '"茶"\n', 'f', 'q')).toBe('"\\"茶\\"\\n"');
+    expect(paramJson('json', ' {"a":[1]} ', 'f', 'q')).toBe(' {"a":[1]} ');
+    expect(() => paramJson('json', '{"a":1},"other":2', 'f', 'q')).toThrow(/one JSON value/);
   });
 
   it('nests dotted member paths into one JSON object', () => {

@@ -70,6 +70,13 @@ export function paramJson(kind: ParamKind, text: string, path: string, source: P
     case 'enum-name-or-number':
       return INTEGER.test(text) ? jsonInteger(text) : JSON.stringify(text);
     case 'json':
+      // Exactly one JSON value, checked before it is spliced in: text such as `{},"other":1`
+      // would otherwise set members its source does not name.
+      try {
+        JSON.parse(text);
+      } catch {
+        throw badParam('one JSON value', text, path, source);
+      }
       return text;
   }
 }

@@ -95,8 +95,11 @@ class ThriftOperation implements HttpOperation {
       });
       if (sources.length > 0) {
         paramFields.push({ ...field, annotations: {} });
+        // A list of scalars is split into elements; a list of structs or maps is JSON text whole.
         const element = field.type.kind === 'list' || field.type.kind === 'set' ? field.type.element : undefined;
-        this.textFields.push({ field, path: [field.name], sources, kind: thriftParamKind(element ?? field.type), repeated: element !== undefined });
+        const elementKind = element === undefined ? undefined : thriftParamKind(element);
+        const repeated = elementKind !== undefined && elementKind !== 'json';
+        this.textFields.push({ field, path: [field.name], sources, kind: repeated ? elementKind : thriftParamKind(field.type), repeated });
       } else if (field.annotations['api.none'] === undefined) {
         const bodyKey = field.annotations['api.body'];
         bodyFields.push(bodyKey === undefined || bodyKey === '' ? field : { ...field, annotations: { 'api.key': bodyKey } });
