@@ -83,6 +83,9 @@ describe('gateway.fromIDL, Protobuf (Kitex Protobuf), end to end', () => {
     const body = await request(`${rig.base}/v1/orders/5/item`, { method: 'PATCH', body: '{"skuId":"x7"}' });
     expect(body.status).toBe(400);
     expect(body.json.error).toMatchObject({ code: 'ERR_BAD_VALUE', offset: 9, path: 'item.skuId' });
+    const smuggled = await request(`${rig.base}/v1/orders/5/item`, { method: 'PATCH', body: '{"skuId":"1"},"memo":"set from the body"' });
+    expect(smuggled.status).toBe(400);
+    expect(smuggled.json.error).toMatchObject({ code: 'ERR_BAD_VALUE', offset: 13 });
     const whole = await request(`${rig.base}/v1/orders`, { method: 'POST', body: '{"tags":[1,"2",true]}' });
     expect(whole.json.error).toMatchObject({ code: 'ERR_BAD_VALUE', offset: 15, path: 'tags[2]' });
     const path = await request(`${rig.base}/v1/shelves/s/orders/-1`);

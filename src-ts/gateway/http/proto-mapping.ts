@@ -89,7 +89,10 @@ interface ParamTarget {
 
 class ProtoOperation implements HttpOperation {
   private readonly pathTargets: Array<{ name: string; target: ParamTarget }>;
-  private readonly bodyPrefix: Buffer | undefined;
+  /** body: "field": the field, and for a singular message field its codec and tag+wire-type byte(s). */
+  private readonly bodyField: FieldInfo | undefined;
+  private readonly bodyFieldCodec: Codec<unknown> | undefined;
+  private readonly bodyFieldTag: Uint8Array = EMPTY;
   private readonly readsQuery: boolean;
   /** Field paths the body or path set (.proto names): a query parameter under one is ignored, as grpc-gateway's filter does. */
   private readonly boundPaths: string[][];
@@ -114,7 +117,11 @@ class ProtoOperation implements HttpOperation {
     if (body !== '' && body !== '*') {
       const field = findField(context.request, body);
       if (field === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${rpcMethod}: body "${body}" names no field of ${context.request.fullName}`);
-      this.bodyPrefix = Buffer.from(`{${JSON.stringify(field.name)}:`);
+      this.bodyField = field;
+      if (field.kind === 'message' && !field.repeated) {
+        this.bodyFieldCodec = context.root.codec(field.message().fullName);
+        this.bodyFieldTag = varintBytes(field.number * 8 + 2);
+      }
       this.boundPaths.push([field.name]);
     }
     this.readsQuery = body !== '*';
@@ -135,12 +142,7 @@ class ProtoOperation implements HttpOperation {
     if (this.bodyMode === 'whole') {
       bodyBytes = requestCodec.fromJSON(request.body.length === 0 ? '{}' : request.body, jsonOptions);
     } else if (this.bodyMode === 'field' && request.body.length > 0) {
-      const prefix = this.bodyPrefix!;
-      try {
-        bodyBytes = requestCodec.fromJSON(Buffer.concat([prefix, request.body, CLOSE_BRACE]), jsonOptions);
-      } catch (error) {
-        throw shiftOffset(error, prefix.length);
-      }
+      bodyBytes = this.bindBodyField(request.body, jsonOptions);
     }
     const params = new JsonObjectText();
     for (const { name, target } of this.pathTargets) {
@@ -169,6 +171,40 @@ class ProtoOperation implements HttpOperation {
     out.set(bodyBytes, 0);
     out.set(paramBytes, bodyBytes.length);
     return out;
+  }
+
+  /**
+   * The request bytes of a body that is one field: a message field's own codec transcodes it and
+   * the field's tag and length go in front; another field's JSON is checked to be one value, then
+   * read as `{"field": body}` (without the check, `1,"other":2` would set a second field).
+   */
+  private bindBodyField(body: Buffer, jsonOptions: { ignoreUnknownFields: boolean }): Uint8Array {
+    const field = this.bodyField!;
+    if (this.bodyFieldCodec !== undefined) {
+      let message: Uint8Array;
+      try {
+        message = this.bodyFieldCodec.fromJSON(body, jsonOptions);
+      } catch (error) {
+        throw relocated(error, 0, field.jsonName);
+      }
+      const length = varintBytes(message.length);
+      const out = new Uint8Array(this.bodyFieldTag.length + length.length + message.length);
+      out.set(this.bodyFieldTag, 0);
+      out.set(length, this.bodyFieldTag.length);
+      out.set(message, this.bodyFieldTag.length + length.length);
+      return out;
+    }
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `the body is not one JSON value: ${(error as Error).message}`, { path: field.jsonName });
+    }
+    const prefix = Buffer.from(`{${JSON.stringify(field.name)}:`);
+    try {
+      return this.context.requestCodec.fromJSON(Buffer.concat([prefix, body, CLOSE_BRACE]), jsonOptions);
+    } catch (error) {
+      throw relocated(error, prefix.length, undefined);
+    }
   }
 
   /** The field a query parameter names, cached per name (bounded by the number of names seen, capped). */
@@ -253,12 +289,27 @@ function absentJson(field: FieldInfo): string {
   }
 }
 
-/** A body error's offset, moved back over the `{"field":` the body was wrapped in. */
-function shiftOffset(error: unknown, by: number): unknown {
-  if (!(error instanceof HeddleError) || error.offset === undefined) return error;
-  const offset = Math.max(0, error.offset - by);
+/** A body error as the client sees it: the offset moved back over what the body was wrapped in, the path under `pathPrefix`. */
+function relocated(error: unknown, shift: number, pathPrefix: string | undefined): unknown {
+  if (!(error instanceof HeddleError)) return error;
   const message = error.message.replace(/ \(.*\)$/, '');
-  return new HeddleError(error.code, message, { offset, ...(error.path === undefined ? {} : { path: error.path }), cause: error });
+  const path = pathPrefix === undefined ? error.path : error.path === undefined || error.path === '' ? pathPrefix : `${pathPrefix}.${error.path}`;
+  return new HeddleError(error.code, message, {
+    ...(error.offset === undefined ? {} : { offset: Math.max(0, error.offset - shift) }),
+    ...(path === undefined ? {} : { path }),
+    cause: error,
+  });
+}
+
+/** `value` (a non-negative integer below 2^53) as a Protobuf varint. */
+function varintBytes(value: number): Uint8Array {
+  const bytes: number[] = [];
+  while (value >= 0x80) {
+    bytes.push((value % 0x80) | 0x80);
+    value = Math.floor(value / 0x80);
+  }
+  bytes.push(value);
+  return Uint8Array.from(bytes);
 }
 
 function findField(message: MessageInfo, name: string): FieldInfo | undefined {
