@@ -16,4 +16,5 @@ export * as shm from './shm/index.js';
 export * as discovery from './discovery/index.js';
 export * as governance from './governance/index.js';
 export * as log from './log/index.js';
+export * as gateway from './gateway/index.js';
 export type { FromJSONOptions, ToJSONOptions, ProtoFromJSONOptions, ProtoToJSONOptions } from './gateway/index.js';

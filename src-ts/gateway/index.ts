@@ -7,3 +7,5 @@
 export type { FromJSONOptions, ToJSONOptions } from './thrift-json/index.js';
 export type { ProtoFromJSONOptions } from './proto-json/from-json.js';
 export type { ProtoToJSONOptions } from './proto-json/to-json.js';
+export { fromIDL } from './http/index.js';
+export type { GatewayHandler, GatewayOptions, RawCaller } from './http/index.js';
