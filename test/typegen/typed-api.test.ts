@@ -114,8 +114,8 @@ describe('generated types with rpc.createClient<S>(), rpc.createServer<S>() and 
   }, 120_000);
 });
 
-describe('the generators take the codecs' options', () => {
-  it('refuse a value the codec would refuse, with the codec's own error', () => {
+describe("the generators take the codecs' options", () => {
+  it("refuse a value the codec would refuse, with the codec's own error", () => {
     const doc = thrift.load(fixture('shapes.thrift'));
     const root = protobuf.load(fixture('shapes.proto'));
     expect(() => thriftTypes(doc, { i64: 'long' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/option i64 must be one of/) }));
