@@ -60,13 +60,18 @@ async function compare(serverKind) {
   const thriftQps = median(results[results.length - 1].map((r) => r.qps));
   const thriftP99 = median(results[results.length - 1].map((r) => r.p99));
   console.log(`\n${serverKind} server, ${callers} callers, 1 KiB echo over TCP, ${rounds} alternating rounds of ${measureMs} ms; load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`);
-  console.log('| client | QPS (median) | p50 µs | p99 µs | QPS / thrift | p99 / thrift | QPS per round |');
-  console.log('|---|---:|---:|---:|---:|---:|---|');
+  // Same-round ratios compare runs seconds apart; the ratio of medians can pair a quiet round
+  // with a busy one.
+  const thriftRuns = results[results.length - 1];
+  console.log('| client | QPS (median) | p50 µs | p99 µs | QPS / thrift (of medians) | QPS / thrift (median of same-round ratios) | p99 / thrift (of medians) | p99 / thrift (median of same-round ratios) | QPS per round |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   clients.forEach(([name], i) => {
     const qps = median(results[i].map((r) => r.qps));
     const p99 = median(results[i].map((r) => r.p99));
+    const sameRoundQps = median(results[i].map((r, round) => r.qps / thriftRuns[round].qps));
+    const sameRoundP99 = median(results[i].map((r, round) => r.p99 / thriftRuns[round].p99));
     const perRound = results[i].map((r) => Math.round(r.qps)).join(' ');
-    console.log(`| ${name} | ${Math.round(qps).toLocaleString('en')} | ${(median(results[i].map((r) => r.p50)) / 1e3).toFixed(0)} | ${(p99 / 1e3).toFixed(0)} | ${(qps / thriftQps).toFixed(2)}x | ${(p99 / thriftP99).toFixed(2)}x | ${perRound} |`);
+    console.log(`| ${name} | ${Math.round(qps).toLocaleString('en')} | ${(median(results[i].map((r) => r.p50)) / 1e3).toFixed(0)} | ${(p99 / 1e3).toFixed(0)} | ${(qps / thriftQps).toFixed(2)}x | ${sameRoundQps.toFixed(2)}x | ${(p99 / thriftP99).toFixed(2)}x | ${sameRoundP99.toFixed(2)}x | ${perRound} |`);
   });
 }
 
