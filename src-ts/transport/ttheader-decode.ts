@@ -27,21 +27,24 @@ interface MemoEntry {
 }
 
 const memo: Array<MemoEntry | undefined> = new Array<MemoEntry | undefined>(MEMO_SLOTS).fill(undefined);
+/** The words of the header being looked up, read once for the hash, the compare and the store. */
+const scratchWords = new Int32Array(MEMO_MAX_BYTES / 4);
 
 /** bytes[at, at + 4) as an int32 (byte order does not matter: only compared and hashed). */
 function wordAt(bytes: Uint8Array, at: number): number {
   return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
 }
 
-/** The header of `bytes` built from a remembered decoding of the same variable-header bytes. */
-function fromMemo(entry: MemoEntry, bytes: Uint8Array): TTHeader {
+/** The header of the frame at `bytes[start]`, built from a remembered decoding of the same
+ * variable-header bytes. */
+function fromMemo(entry: MemoEntry, bytes: Uint8Array, start: number): TTHeader {
   const intInfo = new Map<number, string>();
   const strInfo = new Map<string, string>();
   for (let i = 0; i < entry.intKeys.length; i++) intInfo.set(entry.intKeys[i]!, entry.intValues[i]!);
   for (let i = 0; i < entry.strKeys.length; i++) strInfo.set(entry.strKeys[i]!, entry.strValues[i]!);
   const header: TTHeader = {
-    flags: fixedFlags(bytes),
-    seqId: fixedSeqId(bytes),
+    flags: fixedFlags(bytes, start),
+    seqId: fixedSeqId(bytes, start),
     protocolId: entry.protocolId,
     transforms: entry.transforms.length === 0 ? [] : [...entry.transforms],
     intInfo,
@@ -51,12 +54,13 @@ function fromMemo(entry: MemoEntry, bytes: Uint8Array): TTHeader {
   return header;
 }
 
-function fixedFlags(bytes: Uint8Array): number {
-  return ((bytes[L.FLAGS] as number) << 8) | (bytes[L.FLAGS + 1] as number);
+function fixedFlags(bytes: Uint8Array, start = 0): number {
+  return ((bytes[start + L.FLAGS] as number) << 8) | (bytes[start + L.FLAGS + 1] as number);
 }
 
-function fixedSeqId(bytes: Uint8Array): number {
-  return ((bytes[L.SEQ_ID] as number) << 24) | ((bytes[L.SEQ_ID + 1] as number) << 16) | ((bytes[L.SEQ_ID + 2] as number) << 8) | (bytes[L.SEQ_ID + 3] as number);
+function fixedSeqId(bytes: Uint8Array, start = 0): number {
+  const at = start + L.SEQ_ID;
+  return ((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number);
 }
 
 /**
@@ -66,22 +70,30 @@ function fixedSeqId(bytes: Uint8Array): number {
  * maps returned are the caller's own, whether decoded or filled from an earlier decoding.
  */
 export function decodeTTHeader(header: Uint8Array, frameOffset: number): TTHeader {
-  const end = header.length;
-  const variableBytes = end - L.PROTOCOL_ID;
-  if (variableBytes > MEMO_MAX_BYTES || (variableBytes & 3) !== 0) return decodeFresh(header, frameOffset);
+  return decodeTTHeaderAt(header, 0, header.length, frameOffset);
+}
+
+/** {@link decodeTTHeader} of the header lying in `bytes[start, end)`, read in place. */
+export function decodeTTHeaderAt(bytes: Uint8Array, start: number, end: number, frameOffset: number): TTHeader {
+  const variableBytes = end - start - L.PROTOCOL_ID;
+  if (variableBytes > MEMO_MAX_BYTES || (variableBytes & 3) !== 0) return decodeFresh(bytes.subarray(start, end), frameOffset);
+  const count = variableBytes >>> 2;
   let hash = variableBytes;
-  for (let at = L.PROTOCOL_ID; at < end; at += 4) hash = Math.imul(hash ^ wordAt(header, at), 0x01000193);
+  for (let k = 0, at = start + L.PROTOCOL_ID; k < count; k++, at += 4) {
+    const word = wordAt(bytes, at);
+    scratchWords[k] = word;
+    hash = Math.imul(hash ^ word, 0x01000193);
+  }
   const slot = (hash >>> 16) & (MEMO_SLOTS - 1);
   const entry = memo[slot];
-  if (entry !== undefined && entry.words.length * 4 === variableBytes) {
+  if (entry !== undefined && entry.words.length === count) {
     const words = entry.words;
     let k = 0;
-    for (let at = L.PROTOCOL_ID; k < words.length && words[k] === wordAt(header, at); at += 4) k++;
-    if (k === words.length) return fromMemo(entry, header);
+    while (k < count && words[k] === scratchWords[k]) k++;
+    if (k === count) return fromMemo(entry, bytes, start);
   }
-  const decoded = decodeFresh(header, frameOffset);
-  const words = new Int32Array(variableBytes / 4);
-  for (let k = 0, at = L.PROTOCOL_ID; at < end; at += 4) words[k++] = wordAt(header, at);
+  const decoded = decodeFresh(bytes.subarray(start, end), frameOffset);
+  const words = scratchWords.slice(0, count);
   memo[slot] = {
     words,
     protocolId: decoded.protocolId,
