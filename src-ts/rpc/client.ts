@@ -46,11 +46,21 @@ export interface ClientOptions {
   /** Default 1000 ms. */
   connectTimeoutMs?: number;
   /**
-   * `false` (default): a pool of long connections, one call in flight on each, as Kitex's
-   * default client. `true`: calls share connections, replies matched by seqID in any order.
+   * How calls share connections (docs/client-connections.md). Unset (default): pipelined — calls
+   * go out back to back on a few connections, up to `pipelineDepth` in flight on each, replies
+   * matched by seqID in whatever order they come; a connection that has not answered for
+   * {@link PIPELINE_STALL_MS} ms takes no new calls while another can, so a server that handles
+   * one request at a time per connection (Kitex's default server) does not hold many calls
+   * behind a slow one; a peer that drops a connection carrying pipelined calls before answering
+   * any of them turns the client into a pool for good. `false`: a pool of long connections, one
+   * call in flight on each, as Kitex's default client. `true`: calls share connections (1 by
+   * default), spread evenly, with no limit per connection; the peer must serve them concurrently.
    */
   multiplexed?: boolean;
-  /** Most connections to open. Default 100 pooled, 1 multiplexed. */
+  /** Pipelined clients (`multiplexed` unset): most calls in flight on one connection before
+   * another opens. Default 32. */
+  pipelineDepth?: number;
+  /** Most connections to open. Default 100 pooled and pipelined, 1 multiplexed. */
   maxConnections?: number;
   /** Calls allowed to wait for a connection before new calls fail with ERR_SIZE_LIMIT. Default 10000. */
   maxQueuedCalls?: number;
@@ -119,6 +129,14 @@ class Channel {
   readonly inflight = new Map<number, PendingCall>();
   /** The server asked for this connection to be dropped (Kitex `crrst`), or a call on it timed out. */
   retiring = false;
+  /** Pipelined clients: when this connection last showed progress (a reply, or its first call
+   * after being idle), in `performance.now()` milliseconds. */
+  progressAt = 0;
+  /** A reply came on this connection: the peer reads what was sent on it. */
+  answered = false;
+  /** Pipelined clients: calls given this connection that have not reached it yet (acquire
+   * resolves a turn later), so a burst of calls counts them. */
+  reserved = 0;
   closed = false;
   readonly outbox: Outbox;
   readonly whenClosed: Promise<void>;
@@ -159,6 +177,17 @@ class Channel {
 let nextClientId = 1;
 
 /**
+ * Pipelined clients: a connection with calls in flight and no reply for this long takes no new
+ * calls while another connection can. A server that reads one request at a time per connection
+ * (Kitex's default, the `thrift` package's on a slow handler) answers pipelined calls one after
+ * the other; past this silence the calls behind are better off on another connection.
+ */
+export const PIPELINE_STALL_MS = 2;
+
+/** How a client's calls share its connections (see {@link ClientOptions.multiplexed}). */
+export type Sharing = 'pooled' | 'pipelined' | 'multiplexed';
+
+/**
  * A Kitex-compatible RPC client of one service binding (Thrift or Protobuf). Create with
  * {@link createClient}; `call(method, request)` resolves to the method's result, rejects with a
  * `thrift.Exception` for a declared exception, or with a HeddleError (ERR_TIMEOUT,
@@ -173,7 +202,11 @@ export class RpcClient {
   /** The Thrift protocol; `binary` for Protobuf services, where it does not apply. */
   readonly protocol: 'binary' | 'compact';
   private readonly format: MessageFormat;
-  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'telemetry' | 'fromService' | 'idl' | 'service' | 'address' | 'shm' | 'retry' | 'circuitBreaker'>>;
+  private readonly options: Required<Omit<ClientOptions, 'codec' | 'middleware' | 'telemetry' | 'fromService' | 'idl' | 'service' | 'address' | 'shm' | 'retry' | 'circuitBreaker' | 'multiplexed'>>;
+  /** Pipelined until a peer shows it cannot take calls back to back (then pooled). */
+  private sharing: Sharing;
+  /** Pipelined clients: the connection being dialed and how many calls wait for it. */
+  private opening: { channel: Promise<Channel>; calls: number } | undefined;
   private readonly io: 'native' | 'net';
   private readonly invoke: Invoke;
   /** No middleware (telemetry included) stands between a call and {@link send}. */
@@ -200,14 +233,14 @@ export class RpcClient {
     this.format = messageFormatOf(this.service);
     this.address = parseAddress(options.address);
     this.transport = wireTransport(options.transport ?? 'ttheader', this.format);
-    const multiplexed = options.multiplexed ?? false;
+    this.sharing = options.multiplexed === undefined ? 'pipelined' : options.multiplexed ? 'multiplexed' : 'pooled';
     this.options = {
       transport: this.transport,
       protocol: this.protocol,
       timeoutMs: checkMs(options.timeoutMs ?? 3000, 'timeoutMs'),
       connectTimeoutMs: checkMs(options.connectTimeoutMs ?? 1000, 'connectTimeoutMs'),
-      multiplexed,
-      maxConnections: checkCount(options.maxConnections ?? (multiplexed ? 1 : 100), 'maxConnections'),
+      pipelineDepth: checkCount(options.pipelineDepth ?? 32, 'pipelineDepth'),
+      maxConnections: checkCount(options.maxConnections ?? (this.sharing === 'multiplexed' ? 1 : 100), 'maxConnections'),
       maxQueuedCalls: checkCount(options.maxQueuedCalls ?? 10_000, 'maxQueuedCalls'),
       io: options.io ?? 'auto',
       maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
@@ -238,6 +271,17 @@ export class RpcClient {
   /** @internal The budget each channel's outbox polls for after a write. */
   get busyPollMicros(): number {
     return this.options.busyPollMicros;
+  }
+
+  /** How calls share connections: `pipelined` (the default, until a peer refuses it), `pooled`
+   * or `multiplexed`. */
+  get connectionSharing(): Sharing {
+    return this.sharing;
+  }
+
+  /** Connections open now (dialing ones not counted). */
+  get openConnections(): number {
+    return this.channels.size;
   }
 
   /** Which I/O path this client's connections use. */
@@ -375,6 +419,7 @@ export class RpcClient {
   }
 
   private dispatch(channel: Channel, pending: PendingCall, chunks: Uint8Array[]): void {
+    if (channel.reserved > 0) channel.reserved--;
     if (pending.settled) {
       // Timed out while waiting for a connection.
       this.release(channel);
@@ -391,9 +436,10 @@ export class RpcClient {
       this.settle(pending, undefined, false);
       return;
     }
+    if (channel.inflight.size === 0 && this.sharing === 'pipelined') channel.progressAt = performance.now();
     channel.inflight.set(pending.seqId, pending);
     channel.outbox.push(chunks);
-    if (this.options.multiplexed) this.release(channel);
+    if (this.sharing !== 'pooled') this.release(channel);
   }
 
   /** @internal A reply (or control frame) arrived on `channel`. */
@@ -419,6 +465,8 @@ export class RpcClient {
     // A reply nobody waits for belongs to a call that timed out: drop it.
     if (pending === undefined) return;
     channel.inflight.delete(seqId);
+    channel.answered = true;
+    if (this.sharing === 'pipelined') channel.progressAt = performance.now();
     if (header !== undefined) pending.ctx.takeResponseInfo(header.intInfo, header.strInfo);
     let value: unknown;
     let failure: unknown;
@@ -434,7 +482,7 @@ export class RpcClient {
       failure = error;
       failed = true;
     }
-    if (!this.options.multiplexed) this.release(channel);
+    if (this.sharing === 'pooled') this.release(channel);
     else if (channel.retiring && channel.inflight.size === 0) channel.connection?.destroy();
     this.settle(pending, failure, failed, value);
   }
@@ -452,10 +500,15 @@ export class RpcClient {
     const channel = pending.channel;
     if (channel !== undefined) {
       channel.inflight.delete(pending.seqId);
-      // A pooled connection would deliver the late reply to its next call's read: retire it.
-      if (!this.options.multiplexed) {
+      // A pooled connection would deliver the late reply to its next call's read: retire it. A
+      // pipelined one may sit behind a server busy with the late call: it takes no new calls and
+      // closes once the calls on it are answered (as Kitex closes a connection on a timeout).
+      if (this.sharing === 'pooled') {
         channel.retiring = true;
         channel.connection?.destroy();
+      } else if (this.sharing === 'pipelined') {
+        channel.retiring = true;
+        if (channel.inflight.size === 0) channel.connection?.destroy();
       }
     }
     this.settle(
@@ -468,6 +521,7 @@ export class RpcClient {
   /** @internal */
   onChannelClosed(channel: Channel, error?: HeddleError): void {
     this.channels.delete(channel);
+    if (this.sharing === 'pipelined' && !this.closed && !channel.answered && channel.inflight.size > 1) this.stopPipelining();
     const at = this.idle.indexOf(channel);
     if (at >= 0) this.idle.splice(at, 1);
     const failure = new HeddleError(
@@ -494,9 +548,68 @@ export class RpcClient {
     channel.connection?.destroy();
   }
 
+  /**
+   * The peer dropped a connection that carried pipelined calls without answering any: it reads one
+   * request per connection at a time, or refuses what follows. From now on, one call per
+   * connection; the connections carrying several calls close once those are answered.
+   */
+  private stopPipelining(): void {
+    this.sharing = 'pooled';
+    for (const channel of this.channels) {
+      channel.retiring = true;
+      if (channel.inflight.size === 0) channel.connection?.destroy();
+    }
+  }
+
+  /**
+   * Pipelined clients: the oldest connection with room (fewer than pipelineDepth calls in flight)
+   * that has answered within PIPELINE_STALL_MS, so calls pack onto few connections and later ones
+   * stay idle; else the connection being dialed while it has room; else a new connection; at
+   * maxConnections, the least busy one.
+   */
+  private acquirePipelined(): Promise<Channel> | undefined {
+    const depth = this.options.pipelineDepth;
+    let now = -1;
+    let leastBusy: Channel | undefined;
+    let leastLoad = Infinity;
+    for (const channel of this.channels) {
+      if (!channel.usable) continue;
+      const load = channel.inflight.size + channel.reserved;
+      if (load < depth) {
+        if (channel.inflight.size === 0) return reserve(channel);
+        if (now < 0) now = performance.now();
+        if (now - channel.progressAt < PIPELINE_STALL_MS) return reserve(channel);
+      }
+      if (load < leastLoad) {
+        leastBusy = channel;
+        leastLoad = load;
+      }
+    }
+    if (this.opening !== undefined && this.opening.calls < depth) {
+      this.opening.calls++;
+      return this.opening.channel;
+    }
+    if (this.channels.size + this.dialing < this.options.maxConnections) {
+      const channel = this.open();
+      const opening = { channel, calls: 1 };
+      this.opening = opening;
+      const done = (opened?: Channel) => {
+        if (this.opening === opening) this.opening = undefined;
+        // Runs before the calls' own callbacks: they find their places taken.
+        if (opened !== undefined) opened.reserved += opening.calls;
+      };
+      channel.then(done, () => done());
+      return channel;
+    }
+    return leastBusy === undefined ? undefined : reserve(leastBusy);
+  }
+
   private acquire(): Promise<Channel> {
     if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
-    if (this.options.multiplexed) {
+    if (this.sharing === 'pipelined') {
+      const chosen = this.acquirePipelined();
+      if (chosen !== undefined) return chosen;
+    } else if (this.sharing === 'multiplexed') {
       let best: Channel | undefined;
       for (const channel of this.channels) {
         if (!channel.usable) continue;
@@ -525,7 +638,7 @@ export class RpcClient {
       return;
     }
     if (channel.closed) return;
-    if (this.options.multiplexed) {
+    if (this.sharing !== 'pooled') {
       this.serveWaiters();
       return;
     }
@@ -539,7 +652,7 @@ export class RpcClient {
       const waiter = this.waiting.shift()!;
       this.open().then(waiter.resolve, waiter.reject);
     }
-    if (this.options.multiplexed) {
+    if (this.sharing !== 'pooled') {
       for (const channel of this.channels) {
         if (this.waiting.length === 0) break;
         if (channel.usable) this.waiting.shift()!.resolve(channel);
@@ -627,6 +740,11 @@ function reportContext(result: Promise<unknown>, ctx: CallContext<TransportName 
 export function checkMs(value: number, what: string): number {
   if (!Number.isFinite(value) || value < 0) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${what} must be a non-negative number of milliseconds, got ${value}`);
   return value;
+}
+
+function reserve(channel: Channel): Promise<Channel> {
+  channel.reserved++;
+  return Promise.resolve(channel);
 }
 
 function checkCount(value: number, what: string): number {

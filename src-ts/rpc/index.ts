@@ -1,13 +1,13 @@
 /**
  * Kitex-compatible RPC over TCP, Unix sockets and shared memory: `createServer` and
  * `createClient` from a Thrift IDL or a Protobuf root, with TTHeader, Framed and buffered
- * transports (Thrift messages or Kitex Protobuf), a pool of long connections or multiplexed
- * calls, middleware, timeouts, business status errors and graceful shutdown, on the native
+ * transports (Thrift messages or Kitex Protobuf), calls pipelined on a few connections (or a
+ * pool of one call per connection, or multiplexed), middleware, timeouts, business status errors and graceful shutdown, on the native
  * epoll/readv/writev path when the addon is loaded. The core works from service bindings
  * (method tables), never from an IDL.
  */
-export { createClient, RpcClient } from './client.js';
-export type { CallOptions, ClientOptions } from './client.js';
+export { createClient, PIPELINE_STALL_MS, RpcClient } from './client.js';
+export type { CallOptions, ClientOptions, Sharing } from './client.js';
 export { DiscoveryClient } from './discovery-client.js';
 export type { DiscoveryCallOptions, DiscoveryClientOptions } from './discovery-client.js';
 export type { MergedServerOptions, ServerRegistrationOptions } from './server-registration.js';

@@ -201,7 +201,7 @@ export class NativeFrameConnection implements FrameConnection {
         // The addon already found this message's end by scanning it; nothing to re-check.
         batch[i] = unframed
           ? { kind: 'pure-payload', offset: this.streamOffset, size: raw.length, payload: LinkBuffer.from(raw), payloadProtocol }
-          : this.parser.feed(LinkBuffer.from(raw))[0]!;
+          : this.parser.pushOwned(raw)[0]!;
         this.streamOffset += raw.length;
       }
     } catch (error) {

@@ -7,7 +7,7 @@ import { badFrame, resolveLimits, type FrameLimits, type ResolvedLimits } from '
 import { sniffFrame } from './sniff.js';
 import { ThriftBinaryScanner } from './thrift-binary-scan.js';
 import { THRIFT_COMPACT_PROTOCOL_ID, ThriftCompactScanner } from './thrift-compact-scan.js';
-import { readTTHeaderFrame } from './ttheader-frame.js';
+import { readTTHeaderFrame, readWholeTTHeaderFrame } from './ttheader-frame.js';
 
 /** Which framing a {@link FrameReader} expects. `auto` sniffs every message the way a Kitex server
  * does (TTHeader, TTHeaderFramed, Framed, Kitex Protobuf, PurePayload); `ttheader` accepts
@@ -75,9 +75,21 @@ export class FrameReader {
    */
   push(chunk: Uint8Array): Frame[] {
     this.assertUsable();
+    if (this.kind === 'ttheader' && this.input.length === 0) return this.pushTTHeaderFrames(chunk, false);
     this.input.writeBinary(chunk);
     this.input.flush();
     return this.input.length < this.awaiting ? [] : this.drain();
+  }
+
+  /**
+   * Adds `chunk`, which the reader and its frames may keep for good (a slab filled for it alone),
+   * and returns the frames it completes: as {@link push}, but nothing is copied, and whole TTHeader
+   * frames arriving with nothing buffered are read where they lie.
+   */
+  pushOwned(chunk: Uint8Array): Frame[] {
+    this.assertUsable();
+    if (this.kind === 'ttheader' && this.input.length === 0) return this.pushTTHeaderFrames(chunk, true);
+    return this.feed(LinkBuffer.from(chunk));
   }
 
   /** Moves all readable bytes of `buffer` in (zero-copy) and returns the frames completed. */
@@ -99,6 +111,42 @@ export class FrameReader {
   /** Frees the buffered bytes. Frames already returned keep their payloads. */
   close(): void {
     this.input.close();
+  }
+
+  /**
+   * The frames of a chunk arriving with nothing buffered, as most do (a reply, a batch of replies):
+   * the frames lying whole at its start are read in place, only their payloads written into the
+   * input buffer (linked where they lie when the chunk is `owned`); the rest of the chunk is
+   * buffered as {@link push} (or {@link feed}) does.
+   */
+  private pushTTHeaderFrames(chunk: Uint8Array, owned: boolean): Frame[] {
+    const frames: Frame[] = [];
+    let at = 0;
+    try {
+      for (;;) {
+        const frame = readWholeTTHeaderFrame(chunk, at, this.consumed, this.limits, owned ? undefined : this.input);
+        if (frame === undefined) break;
+        frames.push(frame);
+        this.consumed += frame.size;
+        at += frame.size;
+      }
+    } catch (error) {
+      for (const frame of frames) frame.payload.close();
+      this.fail(error);
+    }
+    if (at === chunk.length) {
+      this.input.release();
+      return frames;
+    }
+    const rest = at === 0 ? chunk : chunk.subarray(at);
+    if (owned) this.input.append(LinkBuffer.from(rest));
+    else this.input.writeBinary(rest);
+    this.input.flush();
+    if (this.input.length < this.awaiting) return frames;
+    const completed = this.drain();
+    if (frames.length === 0) return completed;
+    for (const frame of completed) frames.push(frame);
+    return frames;
   }
 
   private drain(): Frame[] {

@@ -33,6 +33,8 @@ describeWithPeers(['thrift'], 'thrift npm package', () => describe.each(combos)(
       expect(await client.call('echo', { req: { action: 'echo', msg: 'to apache' } })).toEqual({ action: 'echo', msg: 'to apache' });
       const results = await Promise.all(Array.from({ length: 50 }, (_, i) => client.call('echo', { req: { action: 'echo', msg: `n${i}`.repeat(i * 10) } })));
       expect(results).toEqual(Array.from({ length: 50 }, (_, i) => ({ action: 'echo', msg: `n${i}`.repeat(i * 10) })));
+      // The default client pipelined them (32 a connection) and the package's server answered each by seqID.
+      expect([client.connectionSharing, client.openConnections]).toEqual(['pipelined', 2]);
       expect(await client.call('ping')).toBe('pong');
     } finally {
       await client.close();

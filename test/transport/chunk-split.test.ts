@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LinkBuffer } from '../../src-ts/buffer/link-buffer.js';
 import { FrameReader, type FrameReaderKind } from '../../src-ts/transport/frame-reader.js';
 import type { Frame } from '../../src-ts/transport/frame.js';
+import { HeddleError } from '../../src-ts/errors.js';
 import { expectFrame, grpcFrameArb, largeFrameArb, sniffableFrameArb, splitAt, type FrameCase } from './helpers/sample-frames.js';
 
 /**
@@ -93,6 +94,61 @@ describe('frame readers over every chunk split', () => {
         readAll('grpc', cases, splitAt(stream, rawCuts.map((c) => c % (stream.length + 1))));
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+/** What `push` (or `pushOwned`) makes of `chunks` with a `ttheader` reader: the frames (their
+ * payloads' bytes copied out), or the error code, message and offset it failed with. */
+function pushOutcome(chunks: Uint8Array[], owned = false): { frames: Array<Omit<Frame, 'payload'> & { payload: string }> } | { error: string } {
+  const reader = new FrameReader({ kind: 'ttheader' });
+  const frames: Array<Omit<Frame, 'payload'> & { payload: string }> = [];
+  try {
+    for (const chunk of chunks) {
+      const copy = Uint8Array.from(chunk);
+      for (const frame of owned ? reader.pushOwned(copy) : reader.push(copy)) {
+        frames.push({ ...frame, payload: Buffer.from(frame.payload.readBinary(frame.payload.length)).toString('hex') });
+        frame.payload.close();
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof HeddleError)) throw error;
+    return { error: `${error.code} @${error.offset}: ${error.message}` };
+  }
+  return { frames };
+}
+
+const ttheaderFrameArb = sniffableFrameArb.filter((c) => c.kind === 'ttheader' || c.kind === 'ttheader-framed');
+
+// A chunk arriving with nothing buffered is read in place (FrameReader.pushTTHeaderFrames), a
+// chunk continuing a frame through the input buffer: both must agree on every stream.
+describe('TTHeader frames read in place against the buffered path', () => {
+  it('yield the same frames whole, at random splits, and byte by byte', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(ttheaderFrameArb, largeFrameArb.filter((c) => c.kind !== 'framed' && c.kind !== 'pure-payload')), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 30 }), (cases, rawCuts) => {
+        const stream = concat(cases);
+        const whole = pushOutcome([stream]);
+        const cuts = rawCuts.map((c) => c % (stream.length + 1));
+        expect(whole).toEqual(pushOutcome(splitAt(stream, cuts)));
+        expect(whole).toEqual(pushOutcome([stream], true));
+        expect(whole).toEqual(pushOutcome(splitAt(stream, cuts), true));
+        if (stream.length < 5000) expect(whole).toEqual(pushOutcome(splitAt(stream, Array.from({ length: stream.length }, (_, i) => i))));
+        readAll('ttheader', cases, [stream]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('fail with the same code, offset and message on corrupted streams', () => {
+    fc.assert(
+      fc.property(fc.array(ttheaderFrameArb, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), (cases, flips) => {
+        const stream = Uint8Array.from(concat(cases));
+        for (const [at, xor] of flips) stream[at % stream.length]! ^= xor;
+        const byteByByte = pushOutcome(splitAt(stream, Array.from({ length: stream.length }, (_, i) => i)));
+        expect(pushOutcome([stream])).toEqual(byteByByte);
+        expect(pushOutcome([stream], true)).toEqual(byteByByte);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -117,3 +117,24 @@ describe('TTHeader decoding', () => {
     expect(hex(again)).toBe(hex(frame));
   });
 });
+
+describe('TTHeader decoding of repeated headers', () => {
+  it('hands out maps of its own for every frame, equal to a fresh decoding, whatever the caller does with earlier ones', () => {
+    const init = { seqId: 7, flags: TTHeaderFlag.SUPPORT_OUT_OF_ORDER, aclToken: 'tok', strInfo: new Map([['isn', 'EchoService'], ['中文', '值']]), intInfo: new Map([[IntKey.ToMethod, 'echo'], [IntKey.FromService, 'caller']]) };
+    const first = decodeTTHeader(headerBytes(init), 0);
+    first.intInfo.set(IntKey.ToMethod, 'mutated');
+    first.strInfo.delete('isn');
+    first.transforms.push(9);
+    const again = decodeTTHeader(headerBytes({ ...init, seqId: 8 }), 0);
+    expect(again).toEqual({ flags: TTHeaderFlag.SUPPORT_OUT_OF_ORDER, seqId: 8, protocolId: 0, transforms: [], aclToken: 'tok', intInfo: init.intInfo, strInfo: init.strInfo });
+    expect(again.intInfo).not.toBe(first.intInfo);
+    expect(again.strInfo).not.toBe(first.strInfo);
+  });
+
+  it('tells apart headers that differ in one byte of one value', () => {
+    const a = decodeTTHeader(headerBytes({ seqId: 1, intInfo: new Map([[IntKey.ToMethod, 'echoA']]) }), 0);
+    const b = decodeTTHeader(headerBytes({ seqId: 1, intInfo: new Map([[IntKey.ToMethod, 'echoB']]) }), 0);
+    const a2 = decodeTTHeader(headerBytes({ seqId: 2, intInfo: new Map([[IntKey.ToMethod, 'echoA']]) }), 0);
+    expect([a.intInfo.get(IntKey.ToMethod), b.intInfo.get(IntKey.ToMethod), a2.intInfo.get(IntKey.ToMethod), a2.seqId]).toEqual(['echoA', 'echoB', 'echoA', 2]);
+  });
+});
