@@ -3,6 +3,7 @@
  * heddle server (Binary and Compact), with values, headers and statuses asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from '../../src-ts/thrift/index.js';
 import { request, shopDoc, shopHandlers, startGateway, type GatewayRig } from './http-thrift-fixture.js';
 
 describe.each(['binary', 'compact'] as const)('gateway.fromIDL, Thrift %s, end to end', (protocol) => {
@@ -113,5 +114,37 @@ describe('gateway.fromIDL options', () => {
     expect(() => fromIDL({ idl: twoArgs, service: 'S', address: 'tcp://127.0.0.1:1' })).toThrow(/exactly one struct argument/);
     const clash = parse('struct R { 1: string a } service S { R m(1: R r) (api.get = "/m/:x") R n(1: R r) (api.get = "/m/:x") }');
     expect(() => fromIDL({ idl: clash, service: 'S', address: 'tcp://127.0.0.1:1' })).toThrow(/two methods are mapped/);
+  });
+});
+
+describe('gateway.fromIDL, reply values node:http cannot send as they are', () => {
+  const doc = parse(`
+struct Ask { 1: i32 code (api.query = "code"), 2: string note (api.query = "note") }
+struct Answer { 1: i32 code (api.http_code = ""), 2: string note (api.header = "X-Note"), 3: string msg }
+service Odd { Answer answer(1: Ask req) (api.get = "/answer") }
+`, { filename: 'odd.thrift' });
+  let rig: GatewayRig;
+  beforeAll(async () => {
+    rig = await startGateway({ idl: doc, service: 'Odd' }, { answer: async ({ req }: { req: { code?: number; note?: string } }) => ({ code: req.code ?? 0, note: req.note ?? '', msg: 'ok' }) });
+  });
+  afterAll(async () => {
+    await rig.close();
+  });
+
+  it('an http_code of 0 is unset (200); one outside 100-599 answers 502, and the gateway keeps serving', async () => {
+    expect(await request(`${rig.base}/answer?code=0`)).toMatchObject({ status: 200, json: { msg: 'ok' } });
+    const bad = await request(`${rig.base}/answer?code=42`);
+    expect(bad.status).toBe(502);
+    expect(bad.json.error).toMatchObject({ code: 'ERR_BAD_VALUE' });
+    expect(bad.headers.get('x-note')).toBeNull();
+    expect(await request(`${rig.base}/answer?code=201`)).toMatchObject({ status: 201, json: { msg: 'ok' } });
+  });
+
+  it('a header value goes out as its UTF-8 bytes, with CR and LF turned into spaces', async () => {
+    const res = await request(`${rig.base}/answer?code=200&note=${encodeURIComponent('送货\r\nX-Evil: 1')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-evil')).toBeNull();
+    // fetch reads header bytes as Latin-1: undo that to see the UTF-8 the gateway sent.
+    expect(Buffer.from(res.headers.get('x-note')!, 'latin1').toString('utf8')).toBe('送货  X-Evil: 1');
   });
 });

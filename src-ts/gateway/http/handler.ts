@@ -110,18 +110,20 @@ export function fromIDL(options: GatewayOptions): GatewayHandler {
       }
       caller.callRaw(found.route.operation.rpcMethod, args, callOptions).then(
         (reply) => {
-          let rendered;
+          // Everything that reads the reply is inside: a value node:http refuses (a status, a
+          // header) answers 502 instead of escaping as an unhandled rejection.
           try {
-            rendered = found.route.operation.render(reply);
+            const rendered = found.route.operation.render(reply);
+            res.statusCode = httpStatusOf(rendered.status);
+            for (const [name, value] of rendered.headers) res.appendHeader(name, headerText(value));
+            res.setHeader('content-type', JSON_TYPE);
+            res.setHeader('content-length', rendered.body.length);
+            res.end(rendered.body);
           } catch (renderError) {
+            // Headers of the reply appended before the failure must not ride on the error.
+            if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
             sendError(res, renderError, 'reply');
-            return;
           }
-          res.statusCode = rendered.status;
-          for (const [name, value] of rendered.headers) res.appendHeader(name, value);
-          res.setHeader('content-type', JSON_TYPE);
-          res.setHeader('content-length', rendered.body.length);
-          res.end(rendered.body);
         },
         (callError) => sendError(res, callError, 'call'),
       );
@@ -134,6 +136,26 @@ export function fromIDL(options: GatewayOptions): GatewayHandler {
     await ownClient?.close();
   };
   return handler;
+}
+
+/** The status a reply's `api.http_code` asks for: 0 is unset (200, as Hertz writes it); anything
+ * else outside 100-599 is a reply the gateway cannot render. */
+function httpStatusOf(code: number): number {
+  if (code === 0) return 200;
+  if (Number.isInteger(code) && code >= 100 && code <= 599) return code;
+  throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `the reply's HTTP status ${code} is outside 100-599`);
+}
+
+/**
+ * A header value as Go servers put it on the wire: its UTF-8 bytes (node:http takes a header
+ * string as Latin-1, one byte a character, and refuses anything above U+00FF), with CR, LF and the
+ * other control characters node:http refuses turned into spaces (Go's net/http does the same to
+ * newlines), so no reply value can end the header or start another.
+ */
+function headerText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = value.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ');
+  return /[^\u0000-\u007f]/.test(safe) ? Buffer.from(safe, 'utf8').toString('latin1') : safe;
 }
 
 function sendError(res: ServerResponse, error: unknown, stage: ErrorStage, status?: number): void {
