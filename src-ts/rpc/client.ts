@@ -49,9 +49,9 @@ export interface ClientOptions {
    * How calls share connections (docs/client-connections.md). Unset (default): pipelined — calls
    * go out back to back on a few connections, up to `pipelineDepth` in flight on each, replies
    * matched by seqID in whatever order they come; a connection that has not answered for
-   * {@link PIPELINE_STALL_MS} ms takes no new calls while another can, so a server that handles
-   * one request at a time per connection (Kitex's default server) does not hold many calls
-   * behind a slow one; a peer that drops a connection carrying pipelined calls before answering
+   * {@link PIPELINE_STALL_MS} ms, or whose oldest unanswered call is {@link PIPELINE_QUEUE_AGE_MS}
+   * ms old, takes no new calls while another can, so a server that handles one request at a time
+   * per connection (Kitex's default server) does not hold many calls behind slow ones; a peer that drops a connection carrying pipelined calls before answering
    * any of them turns the client into a pool for good. `false`: a pool of long connections, one
    * call in flight on each, as Kitex's default client. `true`: calls share connections (1 by
    * default), spread evenly, with no limit per connection; the peer must serve them concurrently.
@@ -120,6 +120,8 @@ interface PendingCall {
   settled: boolean;
   /** A callRaw call: the reply resolves to the response body's bytes. */
   readonly raw: boolean;
+  /** Pipelined clients: when the call was given its connection (`performance.now()` ms). */
+  sentAt: number;
 }
 
 
@@ -183,6 +185,16 @@ let nextClientId = 1;
  * the other; past this silence the calls behind are better off on another connection.
  */
 export const PIPELINE_STALL_MS = 2;
+
+/**
+ * Pipelined clients: a connection whose oldest unanswered call is this old takes no new calls
+ * while another connection can. Against a server that answers a connection's requests one at a
+ * time, the silence rule alone is not enough under steady load: every reply makes the connection
+ * look fresh, and it fills to pipelineDepth while each call waits behind the ones before it (ten
+ * callers of a 30 ms Kitex handler waited about 275 ms a call; test/rpc/pipelining.test.ts).
+ * Servers that answer concurrently stay well under it, so their calls still pack.
+ */
+export const PIPELINE_QUEUE_AGE_MS = 10;
 
 /** How a client's calls share its connections (see {@link ClientOptions.multiplexed}). */
 export type Sharing = 'pooled' | 'pipelined' | 'multiplexed';
@@ -373,7 +385,7 @@ export class RpcClient {
       return refused(error, watcher);
     }
     return new Promise((resolve, reject) => {
-      const pending: PendingCall = { seqId, method, ctx, resolve, reject, watcher, timer: undefined, channel: undefined, settled: false, raw };
+      const pending: PendingCall = { seqId, method, ctx, resolve, reject, watcher, timer: undefined, channel: undefined, settled: false, raw, sentAt: 0 };
       if (ctx.deadline !== undefined) {
         const timeoutMs = ctx.deadline - Date.now();
         pending.timer = setTimeout(() => this.onTimeout(pending, timeoutMs), Math.max(0, timeoutMs));
@@ -436,7 +448,10 @@ export class RpcClient {
       this.settle(pending, undefined, false);
       return;
     }
-    if (channel.inflight.size === 0 && this.sharing === 'pipelined') channel.progressAt = performance.now();
+    if (this.sharing === 'pipelined') {
+      pending.sentAt = performance.now();
+      if (channel.inflight.size === 0) channel.progressAt = pending.sentAt;
+    }
     channel.inflight.set(pending.seqId, pending);
     channel.outbox.push(chunks);
     if (this.sharing !== 'pooled') this.release(channel);
@@ -563,7 +578,8 @@ export class RpcClient {
 
   /**
    * Pipelined clients: the oldest connection with room (fewer than pipelineDepth calls in flight)
-   * that has answered within PIPELINE_STALL_MS, so calls pack onto few connections and later ones
+   * that has answered within PIPELINE_STALL_MS and whose oldest unanswered call is younger than
+   * PIPELINE_QUEUE_AGE_MS, so calls pack onto few connections and later ones
    * stay idle; else the connection being dialed while it has room; else a new connection; at
    * maxConnections, the least busy one.
    */
@@ -578,7 +594,9 @@ export class RpcClient {
       if (load < depth) {
         if (channel.inflight.size === 0) return reserve(channel);
         if (now < 0) now = performance.now();
-        if (now - channel.progressAt < PIPELINE_STALL_MS) return reserve(channel);
+        // Answering, and not holding calls that wait long: a server that reads one request at a
+        // time keeps answering while the calls queued behind grow old (see PIPELINE_QUEUE_AGE_MS).
+        if (now - channel.progressAt < PIPELINE_STALL_MS && now - channel.inflight.values().next().value!.sentAt < PIPELINE_QUEUE_AGE_MS) return reserve(channel);
       }
       if (load < leastLoad) {
         leastBusy = channel;

@@ -6,7 +6,7 @@
  * epoll/readv/writev path when the addon is loaded. The core works from service bindings
  * (method tables), never from an IDL.
  */
-export { createClient, PIPELINE_STALL_MS, RpcClient } from './client.js';
+export { createClient, PIPELINE_QUEUE_AGE_MS, PIPELINE_STALL_MS, RpcClient } from './client.js';
 export type { CallOptions, ClientOptions, Sharing } from './client.js';
 export { DiscoveryClient } from './discovery-client.js';
 export type { DiscoveryCallOptions, DiscoveryClientOptions } from './discovery-client.js';

@@ -166,6 +166,29 @@ describeWithPeers(['go'], 'pipelined default client -> Kitex server', () => {
     }
   });
 
+  it('under steady load keeps calls from queueing behind one another (judged by the oldest unanswered call)', async () => {
+    // Ten callers in a closed loop, 30 ms handlers. Each reply frees its caller at once, so a rule
+    // looking only at the last reply would find the busy connection fresh and queue every caller
+    // on it (about 10 x 30 ms a call); judged by its oldest unanswered call it is not.
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: peer.address, timeoutMs: 30_000 });
+    try {
+      await client.call('ping');
+      const latencies: number[] = [];
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < 12; i++) {
+          const started = performance.now();
+          expect(await client.call('echo', { req: { action: 'sleep', msg: '30' } })).toEqual({ action: 'sleep', msg: '30' });
+          latencies.push(performance.now() - started);
+        }
+      }));
+      latencies.sort((a, b) => a - b);
+      expect(latencies[latencies.length >> 1]).toBeLessThan(150);
+      expect(client.openConnections).toBeGreaterThanOrEqual(5);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('sends a new call around a connection that stopped answering, not behind its slow call', async () => {
     const client = createClient({ idl: echoDoc, service: 'EchoService', address: peer.address });
     try {
