@@ -441,6 +441,12 @@ export class RpcClient {
       this.settle(pending, new HeddleError(ErrorCode.ERR_CONNECTION, `connection to ${this.peer} closed`), true);
       return;
     }
+    if (channel.retiring) {
+      // Retired between acquire and now (a crrst, a timeout, a fall back from pipelining): the
+      // call has not gone out, so it takes another connection.
+      this.acquire().then((next) => this.dispatch(next, pending, chunks), (error) => this.settle(pending, error, true));
+      return;
+    }
     pending.channel = channel;
     if (pending.method.oneway) {
       channel.outbox.push(chunks);
@@ -660,6 +666,9 @@ export class RpcClient {
       this.serveWaiters();
       return;
     }
+    // After a fall back from pipelining a connection may still carry several calls: it is free
+    // only once the last is answered.
+    if (channel.inflight.size > 0) return;
     const waiter = this.waiting.shift();
     if (waiter !== undefined) waiter.resolve(channel);
     else this.idle.push(channel);
