@@ -10,6 +10,7 @@ import {
   type FrameConnectionOptions,
   type FrameSink,
   type Framing,
+  startsTlsHandshake,
 } from './frame-connection.js';
 
 /** The addon's NativeSocket class (src-native/io/native_socket.h). */
@@ -65,7 +66,8 @@ function nativeFramingOf(options: FrameConnectionOptions): NativeFraming {
 }
 const SLAB_SIZE = 64 * 1024;
 
-function errnoName(code: number): string {
+/** The errno constant's name (`EADDRINUSE`) for a positive errno, or `errno N`. */
+export function errnoName(code: number): string {
   const names = require('node:os').constants.errno as Record<string, number>;
   return Object.keys(names).find((name) => names[name] === code) ?? `errno ${code}`;
 }
@@ -175,7 +177,7 @@ export class NativeFrameConnection implements FrameConnection {
     // A socket made from a descriptor starts with Nagle on: small HTTP/2 frames would wait on ACKs.
     socket.setNoDelay(true);
     socket.unshift(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    this.http2(socket, bytes[0] === 0x16);
+    this.http2(socket, startsTlsHandshake(bytes));
   }
 
   private fail(error: HeddleError): void {

@@ -9,6 +9,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { ErrorCode, HeddleError } from '../errors.js';
 import { nativeAddon } from '../native.js';
 import { formatAddress, parseAddress, type RpcAddress } from './address.js';
+import { errnoName } from './native-connection.js';
 import { SocketRelay } from './port-stream.js';
 import { defaultLog, type CloseOptions, type ServerLogEntry } from './server.js';
 import { ServerRegistration, type ServerRegistrationOptions } from './server-registration.js';
@@ -388,8 +389,7 @@ function describeExit(code: number, error: unknown): string {
 function openReusePort(host: string, port: number, address: string): { fd: number; port: number } {
   const [fd, bound] = nativeAddon!.listenReusePort!(host, port, LISTEN_BACKLOG);
   if (fd < 0) {
-    const name = Object.entries(os.constants.errno).find(([, value]) => value === -fd)?.[0] ?? `errno ${-fd}`;
-    throw new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${address}: ${name}`);
+    throw new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${address}: ${errnoName(-fd)}`);
   }
   return { fd, port: bound };
 }

@@ -166,11 +166,15 @@ function decodeFresh(bytes: Uint8Array, frameOffset: number): TTHeader {
 /** Bounds-checked reads inside one header. */
 class HeaderReader {
   at = 0;
+  /** `bytes` as a Buffer, for the strings the ASCII cache does not hold: one view a header. */
+  private readonly text: Buffer;
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly frameOffset: number,
-  ) {}
+  ) {
+    this.text = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
   u16(what: string): number {
     if (this.at + 2 > this.bytes.length) throw badFrame(`TTHeader ${what} runs past the header end`, this.frameOffset + this.at);
@@ -190,6 +194,6 @@ class HeaderReader {
     // Header keys and most values are short ASCII repeated on every frame of a connection
     // (method, service names, metainfo keys): the shared cache hands back the same strings.
     const ascii = length <= CACHED_ASCII_BYTES ? cachedAscii(this.bytes, start, this.at) : undefined;
-    return ascii ?? Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('utf8', start, this.at);
+    return ascii ?? this.text.toString('utf8', start, this.at);
   }
 }

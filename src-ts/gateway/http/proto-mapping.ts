@@ -16,7 +16,8 @@ import type { EnumInfo, FieldInfo, MessageInfo } from '../../protobuf/descriptor
 import type { Root } from '../../protobuf/root.js';
 import type { HttpOperation, HttpRequestParts, HttpRoute, RenderedResponse } from './operation.js';
 import { JsonObjectText, paramJson, paramTranscodeError, type ParamKind } from './param-json.js';
-import { absentJson, concatRanges, fieldOccurrences, varintBytes } from './proto-wire.js';
+import { varintBytes } from '../paths/proto-wire-scan.js';
+import { absentJson, concatRanges, fieldOccurrences } from './proto-wire.js';
 import { parseGoogleTemplate, type RouteTemplate } from './route-template.js';
 
 export interface ProtoHttpOptions {

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { FieldInfo } from '../../protobuf/descriptor/type-info.js';
+import { concatBytes } from '../paths/proto-parts.js';
 
 /** An absent response_body field: empty for lists and maps, `null` for a message, the zero value for a scalar. */
 export function absentJson(field: FieldInfo): string {
@@ -27,17 +28,6 @@ export function absentJson(field: FieldInfo): string {
     default:
       return '0';
   }
-}
-
-/** `value` (a non-negative integer below 2^53) as a Protobuf varint. */
-export function varintBytes(value: number): Uint8Array {
-  const bytes: number[] = [];
-  while (value >= 0x80) {
-    bytes.push((value % 0x80) | 0x80);
-    value = Math.floor(value / 0x80);
-  }
-  bytes.push(value);
-  return Uint8Array.from(bytes);
 }
 
 /**
@@ -92,13 +82,5 @@ export function fieldOccurrences(message: Uint8Array, number: number): Array<[nu
 
 /** The bytes of `ranges` of `source` concatenated, each from its element `from` (0: field start, 1: value start). */
 export function concatRanges(source: Uint8Array, ranges: ReadonlyArray<[number, number, number]>, from: 0 | 1): Uint8Array {
-  let total = 0;
-  for (const range of ranges) total += range[2] - range[from];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const range of ranges) {
-    out.set(source.subarray(range[from], range[2]), at);
-    at += range[2] - range[from];
-  }
-  return out;
+  return concatBytes(ranges.map((range) => source.subarray(range[from], range[2])));
 }

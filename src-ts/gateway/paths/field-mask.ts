@@ -92,6 +92,7 @@ function innermost(mask: ValueMask): CompiledMask {
   return mask.mask;
 }
 
-function maskError(spec: string, where: string, why: string): HeddleError {
+/** A field mask path that names nothing maskable (Thrift and Protobuf masks alike). */
+export function maskError(spec: string, where: string, why: string): HeddleError {
   return new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `field mask path ${JSON.stringify(spec)}: ${why}`, { path: where });
 }

@@ -73,15 +73,16 @@ export class ProtoPaths {
     if (!Array.isArray(paths)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'peekMany expects an array of paths');
     const compiled = paths.map((path) => this.resolvePath(path));
     this.checkInput(bytes);
-    const wanted: number[] = [];
+    const wanted = new Set<number>();
     for (const path of compiled) {
       const first = path.steps[0] as ProtoPathStep & { kind: 'field' };
-      wanted.push(first.field.number, ...first.field.oneofSiblings);
+      wanted.add(first.field.number);
+      for (const sibling of first.field.oneofSiblings) wanted.add(sibling);
     }
     const all: Occurrence[] = [];
     let current = '';
     try {
-      scanFields(bytes, [0, bytes.length], this.options.maxDepth, (n) => wanted.includes(n), all);
+      scanFields(bytes, [0, bytes.length], this.options.maxDepth, (n) => wanted.has(n), all);
       return compiled.map((path) => {
         current = path.spec;
         const first = path.steps[0] as ProtoPathStep & { kind: 'field' };

@@ -8,6 +8,7 @@ import { ErrorCode, HeddleError } from '../../errors.js';
 import { LEN, type ProtoPathCompiler, type ProtoPathMessage } from './proto-path-compile.js';
 import { Parts } from './proto-parts.js';
 import { scanFields, varintBytes, type Occurrence, type Ranges } from './proto-wire-scan.js';
+import { maskError } from './field-mask.js';
 import { splitPath } from './path-spec.js';
 
 /** The mask of one message type: kept fields by number, each whole (undefined) or masked further. */
@@ -124,8 +125,4 @@ function projectEntry(bytes: Uint8Array, entry: Occurrence, mask: ProtoMask, par
     parts.append(varintBytes(value.length));
     parts.take(value);
   }
-}
-
-function maskError(spec: string, where: string, why: string): HeddleError {
-  return new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `field mask path ${JSON.stringify(spec)}: ${why}`, { path: where });
 }

@@ -5,7 +5,7 @@
  */
 import type { ResolvedCodecOptions } from '../../protobuf/codegen/codec-options.js';
 import {
-  cursor, readDouble, readFixed64As, readFloat, readInt64Bigint, readInt64Number, readInt64String, readSint64Bigint,
+  cursor, readBool, readDouble, readFixed64As, readFloat, readInt64Bigint, readInt64Number, readInt64String, readSint64Bigint,
   readStringLenient, readStringStrict, readUint64Bigint, readVarint64,
 } from '../../protobuf/codegen/wire-read.js';
 import { LEN, type ProtoPathField } from './proto-path-compile.js';
@@ -34,8 +34,7 @@ export function readScalar(bytes: Uint8Array, field: ProtoPathField, occurrence:
       readVarint64(bytes, pos);
       return (cursor.lo >>> 1) ^ -(cursor.lo & 1);
     case 'bool':
-      readVarint64(bytes, pos);
-      return cursor.lo !== 0 || cursor.hi !== 0;
+      return readBool(bytes, pos);
     case 'int64':
     case 'uint64':
     case 'sint64':
