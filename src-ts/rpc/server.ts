@@ -290,17 +290,8 @@ export class RpcServer implements InlineTarget {
   }
 
   /** A net.Server of this server's, listening by `start` (which calls back once it listens). */
-  private async startListener(where: string, start: (server: net.Server, done: () => void) => void): Promise<net.Server> {
-    const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${where}: ${error.code ?? error.message}`, { cause: error })),
-      );
-      start(server, resolve);
-    });
-    server.removeAllListeners('error');
-    server.on('error', (error) => this.log({ level: 'error', code: 'ERR_CONNECTION', message: `listener failed: ${error.message}` }));
-    return server;
+  private startListener(where: string, start: (server: net.Server, done: () => void) => void): Promise<net.Server> {
+    return listenNet((socket) => this.accept(socket), where, start, (entry) => this.log(entry));
   }
 
   private addListener(server: net.Server, bound: RpcAddress): void {
@@ -679,6 +670,24 @@ export class RpcServer implements InlineTarget {
       }
     }
   }
+}
+
+/**
+ * @internal A net.Server handing its sockets, paused, to `onSocket` once it listens by `start`
+ * (which calls back when listening). A failure to listen rejects with ERR_CONNECTION naming
+ * `where`; later listener errors are logged. Shared by servers and the worker acceptor.
+ */
+export async function listenNet(onSocket: (socket: net.Socket) => void, where: string, start: (server: net.Server, done: () => void) => void, log: (entry: ServerLogEntry) => void): Promise<net.Server> {
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, onSocket);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${where}: ${error.code ?? error.message}`, { cause: error })),
+    );
+    start(server, resolve);
+  });
+  server.removeAllListeners('error');
+  server.on('error', (error) => log({ level: 'error', code: ErrorCode.ERR_CONNECTION, message: `listener failed: ${error.message}` }));
+  return server;
 }
 
 /** A Unix socket file left by a dead server is removed; one a live server answers on is an error. */

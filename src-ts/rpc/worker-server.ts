@@ -11,7 +11,7 @@ import { nativeAddon } from '../native.js';
 import { formatAddress, parseAddress, type RpcAddress } from './address.js';
 import { errnoName } from './native-connection.js';
 import { SocketRelay } from './port-stream.js';
-import { defaultLog, type CloseOptions, type ServerLogEntry } from './server.js';
+import { defaultLog, listenNet, type CloseOptions, type ServerLogEntry } from './server.js';
 import { ServerRegistration, type ServerRegistrationOptions } from './server-registration.js';
 import type { WorkerReply, WorkerRequestBody, WorkerStart } from './worker-protocol.js';
 
@@ -195,13 +195,7 @@ export class WorkerServer extends EventEmitter {
       await Promise.all(this.slots.map((slot, i) => this.request(slot, { kind: 'listen-descriptor', fd: fds[i]!, address: bound })));
       this.openListeners.push({ kind: 'reuse-port', host, bound });
     } else {
-      const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.relay(socket));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', (error: NodeJS.ErrnoException) => reject(new HeddleError(ErrorCode.ERR_CONNECTION, `cannot listen on ${address}: ${error.code ?? error.message}`, { cause: error })));
-        server.listen(parsed.port, parsed.host, () => resolve());
-      });
-      server.removeAllListeners('error');
-      server.on('error', (error) => this.log({ level: 'error', code: ErrorCode.ERR_CONNECTION, message: `listener failed: ${error.message}` }));
+      const server = await listenNet((socket) => this.relay(socket), address, (s, done) => s.listen(parsed.port, parsed.host, done), (entry) => this.log(entry));
       bound = { scheme: 'tcp', host: parsed.host, port: (server.address() as net.AddressInfo).port };
       this.openListeners.push({ kind: 'acceptor', server, bound });
     }
