@@ -51,15 +51,21 @@ export interface ClientOptions {
    * matched by seqID in whatever order they come; a connection that has not answered for
    * {@link PIPELINE_STALL_MS} ms, or whose oldest unanswered call is {@link PIPELINE_QUEUE_AGE_MS}
    * ms old, takes no new calls while another can, so a server that handles one request at a time
-   * per connection (Kitex's default server) does not hold many calls behind slow ones; a peer that drops a connection carrying pipelined calls before answering
-   * any of them turns the client into a pool for good. `false`: a pool of long connections, one
-   * call in flight on each, as Kitex's default client. `true`: calls share connections (1 by
-   * default), spread evenly, with no limit per connection; the peer must serve them concurrently.
+   * per connection (Kitex's default server) does not hold many calls behind slow ones; a peer
+   * that drops a connection while pipelined calls on it wait turns the client into a pool for
+   * `pipelineRetryMs`. `false`: a pool of long connections, one call in flight on each, as
+   * Kitex's default client. `true`: calls share connections (1 by default), spread evenly, with
+   * no limit per connection; the peer must serve them concurrently.
    */
   multiplexed?: boolean;
   /** Pipelined clients (`multiplexed` unset): most calls in flight on one connection before
    * another opens. Default 32. */
   pipelineDepth?: number;
+  /** Pipelined clients: after a peer dropped a connection carrying pipelined calls unanswered, the
+   * client runs as a pool for this long, then pipelines again; each further drop doubles the wait
+   * (up to an hour). A restart or a reset ends pipelining only for a while, a peer that refuses
+   * pipelining costs a pair of failed calls per retry. Default 30 000 ms. */
+  pipelineRetryMs?: number;
   /** Most connections to open. Default 100 pooled and pipelined, 1 multiplexed. */
   maxConnections?: number;
   /** Calls allowed to wait for a connection before new calls fail with ERR_SIZE_LIMIT. Default 10000. */
@@ -134,8 +140,9 @@ class Channel {
   /** Pipelined clients: when this connection last showed progress (a reply, or its first call
    * after being idle), in `performance.now()` milliseconds. */
   progressAt = 0;
-  /** A reply came on this connection: the peer reads what was sent on it. */
-  answered = false;
+  /** Pipelined clients: a call went out while another was unanswered, and no reply came since:
+   * if the connection drops now, the peer may be refusing pipelined calls. */
+  pipelinedUnanswered = false;
   /** Pipelined clients: calls given this connection that have not reached it yet (acquire
    * resolves a turn later), so a burst of calls counts them. */
   reserved = 0;
@@ -196,6 +203,10 @@ export const PIPELINE_STALL_MS = 2;
  */
 export const PIPELINE_QUEUE_AGE_MS = 10;
 
+/** The longest a pipelined client that keeps finding its peer dropping pipelined calls runs as a
+ * pool before trying again (see {@link ClientOptions.pipelineRetryMs}). */
+const PIPELINE_RETRY_MAX_MS = 3_600_000;
+
 /** How a client's calls share its connections (see {@link ClientOptions.multiplexed}). */
 export type Sharing = 'pooled' | 'pipelined' | 'multiplexed';
 
@@ -218,7 +229,10 @@ export class RpcClient {
   /** Pipelined until a peer shows it cannot take calls back to back (then pooled). */
   private sharing: Sharing;
   /** Pipelined clients: the connection being dialed and how many calls wait for it. */
-  private opening: { channel: Promise<Channel>; calls: number } | undefined;
+  private opening: { channel: Promise<Channel>; calls: number; retire: boolean } | undefined;
+  /** Pipelined clients running as a pool after a drop: when to pipeline again, and the next wait. */
+  private pipelineRetryAt: number | undefined;
+  private pipelineBackoffMs: number;
   private readonly io: 'native' | 'net';
   private readonly invoke: Invoke;
   /** No middleware (telemetry included) stands between a call and {@link send}. */
@@ -252,6 +266,7 @@ export class RpcClient {
       timeoutMs: checkMs(options.timeoutMs ?? 3000, 'timeoutMs'),
       connectTimeoutMs: checkMs(options.connectTimeoutMs ?? 1000, 'connectTimeoutMs'),
       pipelineDepth: checkCount(options.pipelineDepth ?? 32, 'pipelineDepth'),
+      pipelineRetryMs: checkMs(options.pipelineRetryMs ?? 30_000, 'pipelineRetryMs'),
       maxConnections: checkCount(options.maxConnections ?? (this.sharing === 'multiplexed' ? 1 : 100), 'maxConnections'),
       maxQueuedCalls: checkCount(options.maxQueuedCalls ?? 10_000, 'maxQueuedCalls'),
       io: options.io ?? 'auto',
@@ -259,6 +274,7 @@ export class RpcClient {
       busyPollMicros: checkBusyPollMicros(options.busyPollMicros),
     };
     this.io = resolveIoPath(this.options.io);
+    this.pipelineBackoffMs = this.options.pipelineRetryMs;
     this.fromService = options.fromService ?? '';
     this.peer = describeAddress(this.address);
     this.shmOptions = options.shm ?? {};
@@ -456,6 +472,7 @@ export class RpcClient {
     }
     if (this.sharing === 'pipelined') {
       pending.sentAt = performance.now();
+      if (channel.inflight.size > 0) channel.pipelinedUnanswered = true;
       if (channel.inflight.size === 0) channel.progressAt = pending.sentAt;
     }
     channel.inflight.set(pending.seqId, pending);
@@ -486,7 +503,7 @@ export class RpcClient {
     // A reply nobody waits for belongs to a call that timed out: drop it.
     if (pending === undefined) return;
     channel.inflight.delete(seqId);
-    channel.answered = true;
+    channel.pipelinedUnanswered = false;
     if (this.sharing === 'pipelined') channel.progressAt = performance.now();
     if (header !== undefined) pending.ctx.takeResponseInfo(header.intInfo, header.strInfo);
     let value: unknown;
@@ -542,7 +559,7 @@ export class RpcClient {
   /** @internal */
   onChannelClosed(channel: Channel, error?: HeddleError): void {
     this.channels.delete(channel);
-    if (this.sharing === 'pipelined' && !this.closed && !channel.answered && channel.inflight.size > 1) this.stopPipelining();
+    if (this.sharing === 'pipelined' && !this.closed && channel.pipelinedUnanswered && channel.inflight.size > 1) this.stopPipelining();
     const at = this.idle.indexOf(channel);
     if (at >= 0) this.idle.splice(at, 1);
     const failure = new HeddleError(
@@ -571,11 +588,17 @@ export class RpcClient {
 
   /**
    * The peer dropped a connection that carried pipelined calls without answering any: it reads one
-   * request per connection at a time, or refuses what follows. From now on, one call per
-   * connection; the connections carrying several calls close once those are answered.
+   * request per connection at a time, refuses what follows, or went away (a restart, a reset).
+   * For pipelineRetryMs (doubling on each drop), one call per connection; the connections
+   * carrying several calls close once those are answered.
    */
   private stopPipelining(): void {
     this.sharing = 'pooled';
+    this.pipelineRetryAt = performance.now() + this.pipelineBackoffMs;
+    this.pipelineBackoffMs = Math.min(this.pipelineBackoffMs * 2, PIPELINE_RETRY_MAX_MS);
+    // The connection being dialed carries calls already given to it: they find it retired and
+    // take connections of their own.
+    if (this.opening !== undefined) this.opening.retire = true;
     for (const channel of this.channels) {
       channel.retiring = true;
       if (channel.inflight.size === 0) channel.connection?.destroy();
@@ -615,12 +638,13 @@ export class RpcClient {
     }
     if (this.channels.size + this.dialing < this.options.maxConnections) {
       const channel = this.open();
-      const opening = { channel, calls: 1 };
+      const opening = { channel, calls: 1, retire: false };
       this.opening = opening;
       const done = (opened?: Channel) => {
         if (this.opening === opening) this.opening = undefined;
         // Runs before the calls' own callbacks: they find their places taken.
         if (opened !== undefined) opened.reserved += opening.calls;
+        if (opened !== undefined && opening.retire) opened.retiring = true;
       };
       channel.then(done, () => done());
       return channel;
@@ -630,6 +654,12 @@ export class RpcClient {
 
   private acquire(): Promise<Channel> {
     if (this.closed) return Promise.reject(new HeddleError(ErrorCode.ERR_CONNECTION, 'the client is closed'));
+    if (this.pipelineRetryAt !== undefined && performance.now() >= this.pipelineRetryAt) {
+      // The pooled spell after a drop is over: pipeline again (idle connections stay in use).
+      this.pipelineRetryAt = undefined;
+      this.sharing = 'pipelined';
+      this.idle.length = 0;
+    }
     if (this.sharing === 'pipelined') {
       const chosen = this.acquirePipelined();
       if (chosen !== undefined) return chosen;

@@ -192,7 +192,7 @@ export class WorkerServer extends EventEmitter {
         throw error;
       }
       // Each worker owns its descriptor from here, closed with its listener.
-      await Promise.all(this.slots.map((slot, i) => this.request(slot, { kind: 'listen-descriptor', fd: fds[i]!, address: bound })));
+      await Promise.all(this.slots.map((slot, i) => this.handOverDescriptor(slot, fds[i]!, bound)));
       this.openListeners.push({ kind: 'reuse-port', host, bound });
     } else {
       const server = await listenNet((socket) => this.relay(socket), address, (s, done) => s.listen(parsed.port, parsed.host, done), (entry) => this.log(entry));
@@ -338,7 +338,7 @@ export class WorkerServer extends EventEmitter {
   private async rejoin(slot: WorkerSlot, listener: Listener): Promise<void> {
     if (listener.kind === 'reuse-port') {
       const { fd } = openReusePort(listener.host, listener.bound.port, formatAddress(listener.bound));
-      await this.request(slot, { kind: 'listen-descriptor', fd, address: listener.bound });
+      await this.handOverDescriptor(slot, fd, listener.bound);
     } else if (listener.kind === 'first-worker' && slot.index === 0) {
       await this.request(slot, { kind: 'listen', address: listener.address });
     }
@@ -351,18 +351,35 @@ export class WorkerServer extends EventEmitter {
     void this.close().then(() => this.emit('error', error));
   }
 
-  /** Acceptor: the serving worker with the fewest relayed connections takes the new one. */
+  /**
+   * Acceptor: the serving worker with the fewest relayed connections takes the new one. Workers
+   * that are closing still take connections while none other can (during the exit wait every
+   * worker is closing and its server still serves newcomers, as reuse-port workers do; past it,
+   * the worker refuses them).
+   */
   private relay(socket: net.Socket): void {
     let chosen: WorkerSlot | undefined;
     for (const slot of this.slots) {
-      if (!slot.alive || !slot.serving || slot.closing || slot.relay === undefined) continue;
-      if (chosen === undefined || slot.relay.size < chosen.relay!.size) chosen = slot;
+      if (!slot.alive || !slot.serving || slot.relay === undefined) continue;
+      const better = chosen === undefined || (chosen.closing && !slot.closing) || (chosen.closing === slot.closing && slot.relay.size < chosen.relay!.size);
+      if (better) chosen = slot;
     }
     if (chosen === undefined) {
       socket.destroy();
       return;
     }
     chosen.relay!.add(socket);
+  }
+
+  /** Gives a worker a listening descriptor of the shared port. One that cannot be handed over (the
+   * worker died meanwhile) is closed here: left open, the kernel would keep giving it a share of
+   * the port's connections that nobody accepts. */
+  private handOverDescriptor(slot: WorkerSlot, fd: number, address: RpcAddress & { scheme: 'tcp' }): Promise<unknown> {
+    if (!slot.alive) {
+      closeSync(fd);
+      return Promise.reject(new HeddleError(ErrorCode.ERR_WORKER, `worker ${slot.index} is not running`));
+    }
+    return this.request(slot, { kind: 'listen-descriptor', fd, address });
   }
 
   private request(slot: WorkerSlot, request: WorkerRequestBody): Promise<Extract<WorkerReply, { kind: 'done' }>> {

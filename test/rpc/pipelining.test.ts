@@ -96,6 +96,36 @@ describe.each(ioPaths)('pipelined default client, heddle server, %s I/O', (io) =
   });
 });
 
+describe('the pooled spell after a drop', () => {
+  let server: RpcServer;
+  beforeAll(async () => {
+    server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, log: () => {} });
+    await server.listen('tcp://127.0.0.1:0');
+  });
+  afterAll(() => server.close());
+
+  it('ends after pipelineRetryMs, and each further drop doubles it', async () => {
+    const strict = await startOneAtATimePeer(server.address!);
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: strict.address, pipelineRetryMs: 150 });
+    const pair = () => Promise.allSettled([client.call('echo', echo('a')), client.call('echo', echo('b'))]);
+    try {
+      expect((await pair()).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(client.connectionSharing).toBe('pooled');
+      expect((await pair()).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Pipelining again: this strict peer drops the pair once more, and the spell is now 300 ms.
+      expect((await pair()).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect([client.connectionSharing, strict.refused()]).toEqual(['pooled', 2]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await pair()).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect([client.connectionSharing, strict.refused()]).toEqual(['pooled', 2]);
+    } finally {
+      await client.close();
+      await strict.close();
+    }
+  });
+});
+
 /**
  * A strictly request-response peer in front of a real heddle server: it forwards one TTHeader
  * request at a time and hangs up on a client that sends another before the answer went back.

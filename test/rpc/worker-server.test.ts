@@ -242,6 +242,24 @@ describe.each(sharings)('worker server shutdown, port shared by %s', (portSharin
     }
   }, 60_000);
 
+  it('serves connections that arrive during the exit wait, then refuses them', async () => {
+    const server = createWorkerServer({ module: workerModule, threads: 2, portSharing, exitWaitMs: 800, log: () => {} });
+    await server.listen('tcp://127.0.0.1:0');
+    const closed = server.close({ timeoutMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A client that has not yet seen the server leave: answered, not reset.
+    const newcomer = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, transport: 'ttheader' });
+    try {
+      expect(await newcomer.call('echo', { req: { action: 'echo', msg: 'late but welcome' } })).toEqual({ action: 'echo', msg: 'late but welcome' });
+    } finally {
+      await newcomer.close();
+    }
+    await closed;
+    const late = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, transport: 'ttheader', connectTimeoutMs: 2000 });
+    expect(((await late.call('ping').catch((e: unknown) => e)) as HeddleError).code).toBe('ERR_CONNECTION');
+    await late.close();
+  }, 60_000);
+
   it("fails with 'error' (ERR_WORKER) and closes when a worker dies past the restart budget", async () => {
     const server = createWorkerServer({ module: workerModule, threads: 2, portSharing, restart: false, log: () => {} });
     await server.listen('tcp://127.0.0.1:0');
