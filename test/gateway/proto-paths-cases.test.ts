@@ -115,6 +115,12 @@ describe('Protobuf field paths: patch and project', () => {
     expect(Buffer.from(chain.next(chain.length)).equals(Buffer.from(codec.encode({ ...decoded, byName })))).toBe(true);
   });
 
+  it('a map key that starts with U+FEFF names the entry decode names (patched in place, not added)', () => {
+    const withMark = codec.encode({ byName: { '\uFEFFzh': { title: '中文' } } });
+    const patched = codec.patch(withMark, 'by_name.\uFEFFzh.sku_id', 42n, { output: 'bytes' });
+    expect(Buffer.from(patched).toString('hex')).toBe(Buffer.from(codec.encode({ byName: { '\uFEFFzh': { skuId: 42n, title: '中文' } } })).toString('hex'));
+  });
+
   it('the LinkBuffer links the untouched input instead of copying it', () => {
     const input = codec.encode({ ...value, items: [{ title: 'x'.repeat(200) }] });
     const chain = codec.patch(input, 'order_id', 5n);

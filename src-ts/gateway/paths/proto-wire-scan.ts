@@ -4,7 +4,7 @@
  * elements, and map entry keys. Malformed bytes raise the codecs' CodecFault with the offset.
  */
 import { CodecFault } from '../../protobuf/codegen/codec-fault.js';
-import { cursor, readLength, readTag, skipField, truncated } from '../../protobuf/codegen/wire-read.js';
+import { cursor, readLength, readStringLenient, readTag, skipField, truncated } from '../../protobuf/codegen/wire-read.js';
 import type { ScalarType } from '../../protobuf/descriptor/type-info.js';
 import { I32, I64, LEN, scalarWire, VARINT, type ProtoPathField } from './proto-path-compile.js';
 
@@ -89,8 +89,6 @@ function fail(offset: number): never {
   throw truncated(offset);
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-
 /**
  * The key of the map entry whose payload is `[start, end)`, in the text form the codecs use as a
  * property name (integers in decimal, bools as `true`/`false`); the last key field wins, and a
@@ -100,7 +98,8 @@ export function entryKeyText(buf: Uint8Array, start: number, end: number, scalar
   const key = lastKeyField(buf, start, end, depthLeft);
   if (key === undefined) return scalar === 'string' ? '' : scalar === 'bool' ? 'false' : '0';
   if (key.wire !== scalarWire(scalar)) throw new CodecFault('ERR_BAD_TYPE', `map key has wire type ${key.wire}, expected ${scalarWire(scalar)}`, key.tagStart);
-  if (scalar === 'string') return utf8.decode(buf.subarray(key.payloadStart, key.end));
+  // As the codecs read the key: a leading U+FEFF stays part of it.
+  if (scalar === 'string') return readStringLenient(buf, key.payloadStart, key.end);
   const bits = key.wire === VARINT ? varintBits(buf, key.valueStart) : fixedBits(buf, key.valueStart, key.end - key.valueStart);
   switch (scalar) {
     case 'bool': return bits === 0n ? 'false' : 'true';
