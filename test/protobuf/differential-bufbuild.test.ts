@@ -90,6 +90,21 @@ describe('heddle and @bufbuild/protobuf agree on random schemas', () => {
       if (verdict.ok) expect(d.compiled.heddle.decode(verdict.bytes)).toEqual(d.heddle.value);
     });
   });
+
+  itWithPeers(['python3-protobuf'], 'a map entry whose message value is absent is checked for required fields, as Python checks it once written', () => {
+    // Found by the damaged-encodings property (seed unknown, HEDDLE_NO_NATIVE=1 run): protobuf's
+    // C++ backend accepted the key-only entry but rejects the empty value it writes for it.
+    const root = protobuf.parse('syntax = "proto2"; package rnd; message M0 { map<sfixed32, M0> f1_map = 9; required float f4_scalar = 33; }', { filename: 'rnd.proto' });
+    const codec = root.codec('rnd.M0');
+    const requiredF4 = '8d0200000000';
+    const keyOnly = Buffer.from(`4a050d01000000${requiredF4}`, 'hex');
+    const keyAndEmptyValue = Buffer.from(`4a070d010000001200${requiredF4}`, 'hex');
+    const keyAndValue = Buffer.from(`4a0d0d010000001206${requiredF4}${requiredF4}`, 'hex');
+    for (const input of [keyOnly, keyAndEmptyValue]) expect(() => codec.decode(input)).toThrow(/required field missing \(at f1Map\.f4Scalar\)/);
+    expect(codec.decode(keyAndValue)).toEqual({ f1Map: { 1: { f1Map: {}, f4Scalar: 0 } }, f4Scalar: 0 });
+    const verdicts = runPythonOracle([keyOnly, keyAndEmptyValue, keyAndValue].map((data) => ({ set: root.toDescriptorSet(), type: 'rnd.M0', op: 'parse' as const, data })));
+    expect(verdicts.map((v) => v.ok)).toEqual([false, false, true]);
+  });
 });
 
 function equal(a: unknown, b: unknown): boolean {

@@ -7,7 +7,8 @@ FileDescriptorSet (descriptor_pool + message_factory), so no generated code is i
 Request: {"cases": [{"set": b64, "type": "pkg.Msg", "op": "parse", "data": b64}
                     | {"set": b64, "type": "pkg.Msg", "op": "text", "text": "..."}]}
 Response: {"results": [{"ok": true, "bytes": b64} | {"ok": false, "error": "..."}]}
-  parse: parse the bytes, then serialize deterministically (what Python makes of heddle's bytes).
+  parse: parse the bytes, then serialize deterministically (what Python makes of heddle's bytes);
+         output that Python cannot read back and write again is reported as a failure.
   text:  parse protobuf text format, then serialize deterministically (Python's own encoding).
 """
 import base64
@@ -48,6 +49,12 @@ def run(case):
         if caught:
             return {"ok": False, "error": "warning: %s" % caught[0].message}
         data = message.SerializeToString(deterministic=True)
+        # Python checks required fields when it serializes. The C++ backend skips the check for a
+        # map entry whose message value is absent, and writes that value as an empty message,
+        # which fails the check once read back. Both encodings mean the same entry, so the oracle
+        # judges them alike: it serializes what it wrote once more.
+        if case["op"] == "parse":
+            cls.FromString(data).SerializeToString(deterministic=True)
     except Exception as error:  # the oracle reports every failure the same way
         return {"ok": False, "error": "%s: %s" % (type(error).__name__, error)}
     return {"ok": True, "bytes": base64.b64encode(data).decode("ascii")}
