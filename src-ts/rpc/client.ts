@@ -68,6 +68,11 @@ export interface ClientOptions {
   pipelineRetryMs?: number;
   /** Most connections to open. Default 100 pooled and pipelined, 1 multiplexed. */
   maxConnections?: number;
+  /** A connection with no call in flight for this long is closed when next picked, and the call
+   * takes another, as Kitex's pool does (`MaxIdleTimeout`): servers close connections idle longer
+   * (a heddle or Kitex server after 10 minutes), and a call must not be written into one as it
+   * closes. Default 30 000 ms; 0 keeps idle connections. */
+  idleTimeoutMs?: number;
   /** Calls allowed to wait for a connection before new calls fail with ERR_SIZE_LIMIT. Default 10000. */
   maxQueuedCalls?: number;
   /** Default `auto`: the native I/O path when the addon is loaded. */
@@ -146,6 +151,8 @@ class Channel {
   /** Pipelined clients: calls given this connection that have not reached it yet (acquire
    * resolves a turn later), so a burst of calls counts them. */
   reserved = 0;
+  /** Since when no call has been in flight (`performance.now()` ms), for the idle timeout. */
+  idleSince = performance.now();
   closed = false;
   readonly outbox: Outbox;
   readonly whenClosed: Promise<void>;
@@ -268,6 +275,7 @@ export class RpcClient {
       pipelineDepth: checkCount(options.pipelineDepth ?? 32, 'pipelineDepth'),
       pipelineRetryMs: checkMs(options.pipelineRetryMs ?? 30_000, 'pipelineRetryMs'),
       maxConnections: checkCount(options.maxConnections ?? (this.sharing === 'multiplexed' ? 1 : 100), 'maxConnections'),
+      idleTimeoutMs: checkMs(options.idleTimeoutMs ?? 30_000, 'idleTimeoutMs'),
       maxQueuedCalls: checkCount(options.maxQueuedCalls ?? 10_000, 'maxQueuedCalls'),
       io: options.io ?? 'auto',
       maxFrameSize: options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
@@ -465,6 +473,7 @@ export class RpcClient {
     }
     pending.channel = channel;
     if (pending.method.oneway) {
+      if (channel.inflight.size === 0) channel.idleSince = performance.now();
       channel.outbox.push(chunks);
       this.release(channel);
       this.settle(pending, undefined, false);
@@ -503,6 +512,7 @@ export class RpcClient {
     // A reply nobody waits for belongs to a call that timed out: drop it.
     if (pending === undefined) return;
     channel.inflight.delete(seqId);
+    if (channel.inflight.size === 0) channel.idleSince = performance.now();
     channel.pipelinedUnanswered = false;
     if (this.sharing === 'pipelined') channel.progressAt = performance.now();
     if (header !== undefined) pending.ctx.takeResponseInfo(header.intInfo, header.strInfo);
@@ -621,8 +631,9 @@ export class RpcClient {
       if (!channel.usable) continue;
       const load = channel.inflight.size + channel.reserved;
       if (load < depth) {
-        if (channel.inflight.size === 0) return reserve(channel);
         if (now < 0) now = performance.now();
+        if (load === 0 && this.expireIdle(channel, now)) continue;
+        if (channel.inflight.size === 0) return reserve(channel);
         // Answering, and not holding calls that wait long: a server that reads one request at a
         // time keeps answering while the calls queued behind grow old (see PIPELINE_QUEUE_AGE_MS).
         if (now - channel.progressAt < PIPELINE_STALL_MS && now - channel.inflight.values().next().value!.sentAt < PIPELINE_QUEUE_AGE_MS) return reserve(channel);
@@ -665,8 +676,9 @@ export class RpcClient {
       if (chosen !== undefined) return chosen;
     } else if (this.sharing === 'multiplexed') {
       let best: Channel | undefined;
+      const now = performance.now();
       for (const channel of this.channels) {
-        if (!channel.usable) continue;
+        if (!channel.usable || (channel.inflight.size === 0 && this.expireIdle(channel, now))) continue;
         if (best === undefined || channel.inflight.size < best.inflight.size) best = channel;
       }
       if (best !== undefined && (best.inflight.size === 0 || this.channels.size + this.dialing >= this.options.maxConnections)) {
@@ -675,7 +687,7 @@ export class RpcClient {
     } else {
       while (this.idle.length > 0) {
         const channel = this.idle.pop()!;
-        if (channel.usable) return Promise.resolve(channel);
+        if (channel.usable && !this.expireIdle(channel, performance.now())) return Promise.resolve(channel);
       }
     }
     if (this.channels.size + this.dialing < this.options.maxConnections) return this.open();
@@ -683,6 +695,15 @@ export class RpcClient {
       return Promise.reject(new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `${this.waiting.length} calls already wait for a connection (maxQueuedCalls)`));
     }
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** Closes `channel`, which has no call in flight, if it has been idle for idleTimeoutMs. */
+  private expireIdle(channel: Channel, now: number): boolean {
+    const limit = this.options.idleTimeoutMs;
+    if (limit === 0 || now - channel.idleSince < limit) return false;
+    channel.retiring = true;
+    channel.connection?.destroy();
+    return true;
   }
 
   private release(channel: Channel): void {

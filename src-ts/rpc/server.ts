@@ -23,7 +23,7 @@ import { frameChunks, messageOf, transportOf, TTHeaderTemplate, type TransportNa
 import { GrpcServerCore, type GrpcServerOptions } from '../grpc/server.js';
 import { ServerRegistration, type ServerRegistrationOptions } from './server-registration.js';
 import { spanServiceName, withTelemetry, type TelemetrySetting } from '../telemetry/index.js';
-import { logError, logWarn } from '../log/index.js';
+import { logError, logInfo, logWarn } from '../log/index.js';
 import { invokeInScope } from './call-scope.js';
 import { publishInline, withdrawInline, type InlineTarget } from './inline-services.js';
 
@@ -43,7 +43,8 @@ export type Handler = { handle(args: any, ctx: RpcContext): unknown }['handle'];
 
 /** Something the server logs: a connection it closed, a handler that failed. */
 export interface ServerLogEntry {
-  level: 'warn' | 'error';
+  /** `info`: routine events, such as an idle connection closed. */
+  level: 'info' | 'warn' | 'error';
   code: string;
   message: string;
   peer?: string;
@@ -71,6 +72,10 @@ export interface ServerOptions extends ServerRegistrationOptions {
   maxFrameSize?: number;
   /** A connection holding part of a frame without completing it for this long is cut. Default 10 000 ms. */
   readTimeoutMs?: number;
+  /** A connection with no call in flight and no byte of a frame received for this long is closed,
+   * one that never sent a byte included. Default 600 000 ms (Kitex's `MaxConnIdleTime`); 0 keeps
+   * idle connections open. Clients drop their idle connections sooner (ClientOptions.idleTimeoutMs). */
+  idleTimeoutMs?: number;
   /** Calls one connection may have in flight before the server stops reading from it. Default 1000. */
   maxInflightPerConnection?: number;
   /** Unix socket file mode. Default 0o600 (owner only). */
@@ -121,6 +126,8 @@ interface ServerConnection {
   framesReceived: number;
   framesAtCheck: number;
   stalledSince: number;
+  /** For the idle timeout: since when nothing has been in flight, in part or arriving. */
+  idleSince: number;
   readonly closed: Promise<void>;
 }
 
@@ -130,13 +137,18 @@ const FOREIGN = 16;
 /** Kitex's default exit wait, used when the server is registered in discovery. */
 const DEFAULT_EXIT_WAIT_MS = 5000;
 
-function checkExitWait(value: number, name: string): number {
+/** Kitex's default `MaxConnIdleTime`: the server closes connections idle this long. */
+const DEFAULT_IDLE_TIMEOUT_MS = 600_000;
+
+function checkWholeMs(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${name} must be a non-negative integer of milliseconds, got ${value}`);
   return value;
 }
 
 /** @internal Where a server's log entries go without a `log` option: heddle's logger. */
-export const defaultLog = (entry: ServerLogEntry) => (entry.level === 'error' ? logError : logWarn)(entry.code, entry.message, entry.peer);
+const LOGGERS = { error: logError, warn: logWarn, info: logInfo } as const;
+
+export const defaultLog = (entry: ServerLogEntry) => LOGGERS[entry.level](entry.code, entry.message, entry.peer);
 
 /**
  * A Kitex-compatible RPC server for one service binding (Thrift or Protobuf). Detects each
@@ -157,6 +169,7 @@ export class RpcServer implements InlineTarget {
   private readonly connections = new Set<ServerConnection>();
   private readonly maxFrameSize: number;
   private readonly readTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
   private readonly maxInflight: number;
   private readonly socketMode: number;
   private readonly log: (entry: ServerLogEntry) => void;
@@ -191,6 +204,7 @@ export class RpcServer implements InlineTarget {
     this.io = resolveIoPath(options.io ?? 'auto');
     this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
+    this.idleTimeoutMs = checkWholeMs(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
     this.maxInflight = options.maxInflightPerConnection ?? 1000;
     this.socketMode = options.socketMode ?? 0o600;
     this.log = options.log ?? defaultLog;
@@ -200,7 +214,7 @@ export class RpcServer implements InlineTarget {
     this.invoke = composeMiddleware(withTelemetry(options.middleware, options.telemetry, telemetry), (ctx, args) => this.callHandler(ctx, args));
     this.grpcOptions = options.grpc ?? {};
     this.registration = ServerRegistration.from(options);
-    this.exitWaitMs = checkExitWait(options.exitWaitMs ?? (this.registration === undefined ? 0 : DEFAULT_EXIT_WAIT_MS), 'exitWaitMs');
+    this.exitWaitMs = checkWholeMs(options.exitWaitMs ?? (this.registration === undefined ? 0 : DEFAULT_EXIT_WAIT_MS), 'exitWaitMs');
     // Check the gRPC options now rather than on the first connection.
     if (options.grpc !== undefined && this.service.encoding === 'protobuf') this.grpc();
   }
@@ -361,7 +375,8 @@ export class RpcServer implements InlineTarget {
   }
 
   private startReadTimer(): void {
-    this.readTimer ??= setInterval(() => this.checkStalled(), Math.max(50, Math.min(1000, this.readTimeoutMs / 4)));
+    const idleTick = this.idleTimeoutMs > 0 ? this.idleTimeoutMs / 4 : Infinity;
+    this.readTimer ??= setInterval(() => this.checkStalled(), Math.max(50, Math.min(1000, this.readTimeoutMs / 4, idleTick)));
     this.readTimer.unref();
   }
 
@@ -377,7 +392,7 @@ export class RpcServer implements InlineTarget {
     if (this.closing !== undefined) return this.closing;
     let exitWaitMs: number;
     try {
-      exitWaitMs = options.exitWaitMs === undefined ? this.exitWaitMs : checkExitWait(options.exitWaitMs, 'close: exitWaitMs');
+      exitWaitMs = options.exitWaitMs === undefined ? this.exitWaitMs : checkWholeMs(options.exitWaitMs, 'close: exitWaitMs');
     } catch (error) {
       return Promise.reject(error);
     }
@@ -460,6 +475,7 @@ export class RpcServer implements InlineTarget {
       framesReceived: 0,
       framesAtCheck: 0,
       stalledSince: 0,
+      idleSince: Date.now(),
       closed: new Promise((resolve) => (markClosed = resolve)),
     };
     try {
@@ -635,6 +651,7 @@ export class RpcServer implements InlineTarget {
 
   private track(conn: ServerConnection, delta: number): void {
     conn.inflight += delta;
+    if (conn.inflight === 0) conn.idleSince = Date.now();
     this.setPaused(conn, conn.outbox.blocked);
     this.countInflight(delta);
   }
@@ -658,9 +675,16 @@ export class RpcServer implements InlineTarget {
     const now = Date.now();
     for (const conn of this.connections) {
       const partial = conn.connection.partialBytes;
+      const progressed = conn.framesReceived !== conn.framesAtCheck;
+      conn.framesAtCheck = conn.framesReceived;
+      if (progressed || partial > 0 || conn.inflight > 0) conn.idleSince = now;
+      else if (this.idleTimeoutMs > 0 && now - conn.idleSince >= this.idleTimeoutMs) {
+        this.log({ level: 'info', code: ErrorCode.ERR_TIMEOUT, message: `closed: idle for ${this.idleTimeoutMs} ms`, peer: conn.peer });
+        conn.connection.destroy();
+        continue;
+      }
       // A peer trickling a frame byte by byte makes no progress until the frame completes.
-      if (partial === 0 || conn.framesReceived !== conn.framesAtCheck) {
-        conn.framesAtCheck = conn.framesReceived;
+      if (partial === 0 || progressed) {
         conn.stalledSince = now;
         continue;
       }

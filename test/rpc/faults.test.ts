@@ -19,6 +19,32 @@ function rawConnect(address: string): Promise<net.Socket> {
   });
 }
 
+/** A TCP relay to `address` that counts the connections it accepts. */
+async function countingRelay(address: string): Promise<{ address: string; accepted: () => number; close: () => void }> {
+  const port = Number(address.split(':').pop());
+  let accepted = 0;
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((inbound) => {
+    accepted++;
+    const outbound = net.connect(port, '127.0.0.1');
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => (inbound.destroy(), outbound.destroy()));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `tcp://127.0.0.1:${(relay.address() as net.AddressInfo).port}`,
+    accepted: () => accepted,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+    },
+  };
+}
+
 function closedOf(socket: net.Socket): Promise<void> {
   return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 }
@@ -242,5 +268,65 @@ describe.each(ioPaths)('graceful shutdown, %s I/O', (io) => {
     const replies = frames.filter((f) => f.kind === 'ttheader' && !(f.header.seqId === 0 && f.header.strInfo.get('crrst') === '1'));
     const seqIds = replies.map((f) => (f.kind === 'ttheader' ? [f.header.seqId, decodeMessageHeader(f.payload.peek(f.payload.length)).seqId] : []));
     expect(seqIds.sort((x, y) => x[0]! - y[0]!)).toEqual([[5, 5], [11, 11], [12, 12], [13, 13], [14, 14]]);
+  });
+});
+
+describe.each(ioPaths)('idle connections, %s I/O', (io) => {
+  const IDLE_MS = 400;
+  let server: RpcServer;
+  const logs: ServerLogEntry[] = [];
+  beforeAll(async () => {
+    server = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, idleTimeoutMs: IDLE_MS, log: (entry) => logs.push(entry) });
+    await server.listen('tcp://127.0.0.1:0');
+  });
+  afterAll(() => server.close({ timeoutMs: 100 }));
+
+  it('the server closes a connection that never sends a byte once it has been idle idleTimeoutMs', async () => {
+    const before = logs.length;
+    const silent = await rawConnect(server.address);
+    const started = Date.now();
+    await closedOf(silent);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(logs.slice(before)).toContainEqual(expect.objectContaining({ level: 'info', code: 'ERR_TIMEOUT', message: `closed: idle for ${IDLE_MS} ms` }));
+  });
+
+  it('a call in flight longer than idleTimeoutMs keeps its connection; the idle clock starts at its reply', async () => {
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: server.address, io, multiplexed: false, idleTimeoutMs: 0 });
+    const slow = String(IDLE_MS * 3);
+    expect(await client.call('echo', { req: { action: 'sleep', msg: slow } })).toEqual({ action: 'sleep', msg: slow });
+    expect(client.openConnections).toBe(1);
+    // Idle past the server's limit: the server closes it, and the next call opens another.
+    const repliedAt = Date.now();
+    while (client.openConnections > 0 && Date.now() - repliedAt < 20_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(client.openConnections).toBe(0);
+    expect(Date.now() - repliedAt).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(await client.call('ping')).toBe('pong');
+    await client.close();
+  });
+
+  it('a client closes its own connection idle idleTimeoutMs when it next picks it, and the call goes on a new one', async () => {
+    const quiet = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, idleTimeoutMs: 0 });
+    await quiet.listen('tcp://127.0.0.1:0');
+    for (const multiplexed of [undefined, false, true]) {
+      const relay = await countingRelay(quiet.address);
+      const client = createClient({ idl: echoDoc, service: 'EchoService', address: relay.address, io, multiplexed, idleTimeoutMs: 500 });
+      expect(await client.call('ping')).toBe('pong');
+      expect(await client.call('ping')).toBe('pong');
+      expect(relay.accepted()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await client.call('ping')).toBe('pong');
+      expect(relay.accepted()).toBe(2);
+      expect(client.openConnections).toBe(1);
+      await client.close();
+      relay.close();
+    }
+    await quiet.close();
+  });
+
+  it('rejects a negative or fractional idleTimeoutMs', () => {
+    for (const idleTimeoutMs of [-1, 1.5]) {
+      expect(() => createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, idleTimeoutMs })).toThrow(/idleTimeoutMs must be/);
+    }
+    expect(() => createClient({ idl: echoDoc, service: 'EchoService', address: 'tcp://127.0.0.1:1', idleTimeoutMs: -1 })).toThrow(/idleTimeoutMs must be/);
   });
 });
