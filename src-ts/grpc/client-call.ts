@@ -2,6 +2,7 @@ import http2, { type IncomingHttpHeaders } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
 import { bizStatusError, readBizStatus, type BizStatus } from '../rpc/biz-status.js';
+import type { RawArgs } from '../rpc/raw-args.js';
 import type { CallStream, CallStreamEvents, StreamEnd } from './call-stream.js';
 import { GrpcMessageReader, encodingOf, frameMessage } from './message-framing.js';
 import { MessageQueue } from './message-queue.js';
@@ -76,6 +77,8 @@ export class ClientCall implements CallStreamEvents {
     private readonly where: string,
     deadlineMs: number | undefined,
     private readonly signal: AbortSignal | undefined,
+    /** A `callRaw` call: the request is a RawArgs of message bytes, the response its bytes. */
+    private readonly raw = false,
   ) {
     this.result = new Promise((resolve, reject) => {
       this.resolveResult = resolve;
@@ -115,7 +118,8 @@ export class ClientCall implements CallStreamEvents {
   sendOne(value: unknown): void {
     let bytes: Buffer;
     try {
-      bytes = frameMessage(this.method.request.encode(value), this.env.gzip, this.env.maxSendMessageLength);
+      const message = this.raw ? (value as RawArgs).raw : this.method.request.encode(value);
+      bytes = frameMessage(message, this.env.gzip, this.env.maxSendMessageLength);
     } catch (error) {
       this.cancel(error, true);
       return;
@@ -189,7 +193,8 @@ export class ClientCall implements CallStreamEvents {
     for (const bytes of messages) {
       let value: unknown;
       try {
-        value = this.method.unwrap(this.method.response.decode(bytes));
+        // Raw: bytes of its own, as the reader's may view a buffer read into again.
+        value = this.raw ? bytes.slice() : this.method.unwrap(this.method.response.decode(bytes));
       } catch (error) {
         this.cancel(grpcStatusError(GrpcStatus.INTERNAL, `${this.where}: cannot decode the response: ${(error as Error).message}`, { local: true, cause: error }), true);
         return;

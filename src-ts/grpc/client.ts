@@ -3,6 +3,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
 import { parseAddress, type RpcAddress } from '../rpc/address.js';
 import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from '../rpc/binding.js';
 import { composeMiddleware, type Invoke, type Middleware, type RpcContext } from '../rpc/context.js';
+import { RawArgs } from '../rpc/raw-args.js';
 import { MetaInfo } from '../transport/index.js';
 import { ClientCall, type CallOutcome, type ClientCallEnv } from './client-call.js';
 import { HTTP_PERSISTENT_PREFIX, HTTP_TRANSIENT_PREFIX, metainfoHeaderKey } from './context.js';
@@ -263,6 +264,22 @@ export class GrpcClient {
     return result.finally(report);
   }
 
+  /**
+   * Calls the unary `method` with its request message encoded already, and resolves to the
+   * response message's bytes (their own copy). The bytes are sent as they are, not checked.
+   * Everything else is as {@link call}: deadlines, metadata, metainfo, middleware (which sees a
+   * {@link RawArgs} as the request); failures are the same status errors. A gateway gets the
+   * request from `fromJSON` or `patch` and reads the response with `toJSON` or `peek`.
+   */
+  callRaw(method: string, requestBytes: Uint8Array, options: GrpcCallOptions = NO_OPTIONS): Promise<Uint8Array> {
+    if (!(requestBytes instanceof Uint8Array)) return Promise.reject(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'callRaw expects the encoded request message as a Uint8Array'));
+    const binding = this.service.methods.get(method);
+    if (binding !== undefined && binding.streaming !== 'unary') {
+      return Promise.reject(new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `${method} is a ${binding.streaming}-streaming method: callRaw takes unary methods`));
+    }
+    return this.call(method, new RawArgs(requestBytes), options) as Promise<Uint8Array>;
+  }
+
   /** The final step under the middleware: opens the stream and runs the call. For streaming
    * responses the "promise" is the response stream itself (middleware passes it through). */
   private start(ctx: ClientContext, args: CallArgs): Promise<unknown> {
@@ -300,6 +317,7 @@ export class GrpcClient {
         this.describe(method.name),
         timeoutMs,
         options.signal,
+        request instanceof RawArgs,
       );
       ctx.seqId = stream.id;
     } catch (error) {

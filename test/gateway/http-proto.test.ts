@@ -1,15 +1,16 @@
 /**
  * gateway.fromIDL over Protobuf (google.api.http), end to end: fetch -> node:http -> fromIDL ->
- * heddle client -> heddle server over Kitex Protobuf, with values and statuses asserted.
+ * heddle client -> heddle server, over Kitex Protobuf and over gRPC (the server serves both on
+ * one port), with values and statuses asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, startGateway, type GatewayRig } from './http-thrift-fixture.js';
 import { shopProtoHandlers, shopRoot } from './http-proto-fixture.js';
 
-describe('gateway.fromIDL, Protobuf (Kitex Protobuf), end to end', () => {
+describe.each(['ttheader', 'grpc'] as const)('gateway.fromIDL, Protobuf, end to end, over %s', (transport) => {
   let rig: GatewayRig;
   beforeAll(async () => {
-    rig = await startGateway({ idl: shopRoot, service: 'shop.v1.Shop', maxBodySize: 64 * 1024 }, shopProtoHandlers);
+    rig = await startGateway({ idl: shopRoot, service: 'shop.v1.Shop', maxBodySize: 64 * 1024, transport }, shopProtoHandlers);
   });
   afterAll(async () => {
     await rig.close();

@@ -16,7 +16,7 @@ import { parseUrlEncoded, splitTarget } from './request-text.js';
 import { compareSpecificity, matchTemplate } from './route-template.js';
 import { thriftRoutes } from './thrift-mapping.js';
 
-/** What the gateway calls: an `rpc.createClient` client, a discovery client, or anything with `callRaw`. */
+/** What the gateway calls: an `rpc.createClient` client (gRPC too), a discovery client, or anything with `callRaw`. */
 export interface RawCaller {
   callRaw(method: string, argsBytes: Uint8Array, options?: { timeoutMs?: number }): Promise<Uint8Array>;
 }
@@ -29,7 +29,9 @@ export interface GatewayOptions {
   /** The client to call through; or give `address` and the gateway makes one (and closes it in `close()`). */
   client?: RawCaller;
   address?: string;
-  transport?: TransportName;
+  /** The client the gateway makes: a Kitex transport (default `ttheader`), or `grpc` for a
+   * Protobuf service, as grpc-gateway calls gRPC servers. */
+  transport?: TransportName | 'grpc';
   /** Thrift protocol of the argument and reply bytes; must match the client's. Default `binary`. */
   protocol?: 'binary' | 'compact';
   /** Largest request body read, in bytes; a larger one is 413. Default 1 MiB. */
@@ -69,13 +71,15 @@ export function fromIDL(options: GatewayOptions): GatewayHandler {
   let client = options.client;
   if (client === undefined) {
     if (options.address === undefined) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'fromIDL needs a client or an address');
-    const made = createClient({
-      idl: options.idl,
-      service: options.service,
-      address: options.address,
-      ...(options.transport === undefined ? {} : { transport: options.transport }),
-      ...(options.protocol === undefined || isProtobufRoot(options.idl) ? {} : { protocol: options.protocol }),
-    });
+    const made = options.transport === 'grpc'
+      ? createClient({ idl: options.idl, service: options.service, address: options.address, transport: 'grpc' })
+      : createClient({
+        idl: options.idl,
+        service: options.service,
+        address: options.address,
+        ...(options.transport === undefined ? {} : { transport: options.transport }),
+        ...(options.protocol === undefined || isProtobufRoot(options.idl) ? {} : { protocol: options.protocol }),
+      });
     client = made;
     ownClient = made;
   }
