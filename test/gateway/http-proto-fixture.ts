@@ -53,6 +53,16 @@ message OrderRequest {
   optional int32 page = 11;
   string memo = 12;
 }
+message LabelRequest {
+  int64 id = 1;
+  map<string, int64> labels = 2;
+  map<int32, Status> codes = 3;
+  map<bool, string> flags = 4;
+  map<string, google.protobuf.Timestamp> times = 5;
+  map<uint64, Item> items = 6;
+  repeated string names = 7;
+  string title = 8;
+}
 message OrderReply {
   OrderRequest request = 1;
   string note = 2;
@@ -85,6 +95,9 @@ service Shop {
   rpc Busy(OrderRequest) returns (OrderReply) {
     option (google.api.http) = { put: "/v1/busy" body: "*" };
   }
+  rpc Label(LabelRequest) returns (OrderReply) {
+    option (google.api.http) = { get: "/v1/labels/{id}" };
+  }
 }
 `;
 
@@ -109,4 +122,5 @@ export const shopProtoHandlers = {
   Busy: async () => {
     throw bizStatusError(1001, 'out of stock', { sku: '7' });
   },
+  Label: async (request: Record<string, unknown>) => ({ note: JSON.stringify(request, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value)) }),
 };

@@ -108,6 +108,40 @@ describeWithPeers(['go'], 'google.api.http binding against grpc-gateway', () => 
     }
   });
 
+  it('binds name[key]=value query parameters of map fields as grpc-gateway does, and refuses what it refuses', async () => {
+    const labelCodec = shopRoot.codec('shop.v1.LabelRequest');
+    const queries = [
+      'labels%5B%E9%A2%9C%E8%89%B2%5D=-9007199254740993&labels[k]=7&codes[-3]=SHIPPED&codes[4]=1&flags[t]=%E6%98%AF&flags[FALSE]=no&times[a]=2026-12-07T03:00:00.5%2B08:00',
+      'labels[]=0&codes[%2B12]=PAID&flags[1]=&names[first]=x&names[first]=y',
+      'labels[a][b]=1&title=t&unknown[k]=v',
+      'labels=1',
+      'labels[a]=1&labels[a]=2',
+      'codes[x]=1',
+      'codes[2147483648]=1',
+      'codes[1]=LOST',
+      'flags[maybe]=1',
+      'items[1]=x',
+      'title[a]=b',
+      'labels[k]=1.5',
+    ];
+    const { results } = grpcGateway(queries.map((query) => ({ message: 'shop.v1.LabelRequest', body: '', json: '', params: { id: '5' }, query })));
+    let accepted = 0;
+    for (const [i, query] of queries.entries()) {
+      rig.captured = undefined;
+      const response = await fetch(`${rig.base}/v1/labels/5?${query}`);
+      const text = await response.text();
+      const theirs = results[i]!;
+      if (theirs.error !== undefined) {
+        expect({ query, status: response.status }, `grpc-gateway refuses: ${theirs.error}; heddle: ${text}`).toEqual({ query, status: 400 });
+        continue;
+      }
+      expect(rig.captured, `case ${i}: ${query}: ${response.status} ${text}`).toBeDefined();
+      expect(labelCodec.decode(rig.captured!), `case ${i}: ${query}`).toEqual(labelCodec.decode(Buffer.from(theirs.request!, 'hex')));
+      accepted++;
+    }
+    expect(accepted).toBe(3);
+  });
+
   it("renders each response as grpc-gateway's marshaler does (EmitUnpopulated), unset messages aside", async () => {
     const encoded = RESPONSES.map((value) => replyCodec.encode(value));
     const { results } = grpcGateway(encoded.map((bytes) => ({ message: 'shop.v1.OrderReply', render: true, response: Buffer.from(bytes).toString('hex') })));

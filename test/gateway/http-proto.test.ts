@@ -26,6 +26,7 @@ describe.each(['ttheader', 'grpc'] as const)('gateway.fromIDL, Protobuf, end to 
       { method: 'SEARCH', path: '/v1/files/{memo=**}', rpcMethod: 'Files' },
       { method: 'DELETE', path: '/v1/orders/{order_id}', rpcMethod: 'Fail' },
       { method: 'PUT', path: '/v1/busy', rpcMethod: 'Busy' },
+      { method: 'GET', path: '/v1/labels/{id}', rpcMethod: 'Label' },
     ]);
   });
 
@@ -100,6 +101,26 @@ describe.each(['ttheader', 'grpc'] as const)('gateway.fromIDL, Protobuf, end to 
     expect(unknown.status).toBe(200);
     expect((await request(`${rig.base}/v1/shelves/s/books/1`)).status).toBe(404);
     expect((await request(`${rig.base}/v1/orders`, { method: 'POST', body: `{"memo":"${'長'.repeat(30_000)}"}` })).status).toBe(413);
+  });
+
+  it('sets map entries from name[key]=value query parameters, keys and values read as their types', async () => {
+    const query = 'labels%5B%E9%A2%9C%E8%89%B2%5D=-9007199254740993&labels[k]=7&codes[-3]=SHIPPED&codes[4]=1&flags[t]=%E6%98%AF&flags[false]=no&times[a]=2026-12-07T03:00:00Z&names[first]=x&names=y';
+    const res = await request(`${rig.base}/v1/labels/9?${query}`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.json.note)).toEqual({
+      id: '9n',
+      labels: { 颜色: '-9007199254740993n', k: '7n' },
+      codes: { '-3': 2, '4': 1 },
+      flags: { true: '是', false: 'no' },
+      times: { a: { seconds: '1796612400n', nanos: 0 } },
+      items: {},
+      names: ['first', 'x', 'y'],
+      title: '',
+    });
+    for (const [bad, path] of [['labels=1', 'labels'], ['labels[a]=1&labels[a]=2', 'labels'], ['codes[x]=1', 'codes[x]'], ['codes[1]=LOST', 'codes[1]'], ['flags[maybe]=1', 'flags[maybe]'], ['items[1]=x', 'items[1]'], ['title[a]=b', 'title']]) {
+      const refused = await request(`${rig.base}/v1/labels/1?${bad}`);
+      expect({ bad, status: refused.status, code: refused.json?.error?.code, path: refused.json?.error?.path }).toEqual({ bad, status: 400, code: 'ERR_BAD_VALUE', path });
+    }
   });
 
   it('maps RPC failures: an application exception to 500 ERR_REMOTE, a business status to 500 with it', async () => {

@@ -92,7 +92,8 @@ export class JsonObjectText {
     return this.members.size === 0;
   }
 
-  /** Sets `path` (names split already) to one JSON value, or to an array of them. */
+  /** Sets `path` (names split already) to one JSON value, or to an array of them; an array set
+   * where one is already goes on after it (`names[a]=x&names=y` sets a repeated field twice). */
   set(path: readonly string[], value: string | string[]): void {
     let target: JsonObjectText = this;
     for (let i = 0; i < path.length - 1; i++) {
@@ -103,7 +104,9 @@ export class JsonObjectText {
       }
       target = child;
     }
-    target.members.set(path[path.length - 1]!, value);
+    const name = path[path.length - 1]!;
+    const before = target.members.get(name);
+    target.members.set(name, Array.isArray(before) && Array.isArray(value) ? [...before, ...value] : value);
   }
 
   toString(): string {

@@ -12,7 +12,7 @@
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { Codec } from '../../protobuf/codegen/codec.js';
-import type { EnumInfo, FieldInfo, MessageInfo } from '../../protobuf/descriptor/type-info.js';
+import type { EnumInfo, FieldInfo, FieldKind, MessageInfo, ScalarType } from '../../protobuf/descriptor/type-info.js';
 import type { Root } from '../../protobuf/root.js';
 import type { HttpOperation, HttpRequestParts, HttpRoute, RenderedResponse } from './operation.js';
 import { JsonObjectText, paramJson, paramTranscodeError, type ParamKind } from './param-json.js';
@@ -87,7 +87,12 @@ interface ParamTarget {
   repeated: boolean;
   /** An enum field's type: a number in a path or query value must be one of its values, as grpc-gateway checks. */
   enumType?: EnumInfo;
+  /** A map field: how the key and the value of a `name[key]=value` query parameter read. */
+  map?: { key: ParamKind; value: ParamTarget };
 }
+
+/** grpc-gateway's `name[key]` query parameter names (greedy, as its regexp: `a[b][c]` is `a[b]`, key `c`). */
+const KEYED_NAME = /^(.*)\[(.*)\]$/s;
 
 class ProtoOperation implements HttpOperation {
   private readonly pathTargets: Array<{ name: string; target: ParamTarget }>;
@@ -152,11 +157,24 @@ class ProtoOperation implements HttpOperation {
       if (value !== undefined) params.set(target.jsonPath, targetJson(target, value, name, `path variable "${name}"`));
     }
     if (this.readsQuery) {
-      for (const [name, values] of request.query) {
+      for (const [rawName, rawValues] of request.query) {
+        // `name[key]=value`: as in grpc-gateway, the key goes in front of the values.
+        const keyed = KEYED_NAME.exec(rawName);
+        const name = keyed === null ? rawName : keyed[1]!;
+        const values = keyed === null ? rawValues : [keyed[2]!, ...rawValues];
         const target = this.queryTarget(name);
         if (target === null) continue;
-        const what = `query parameter "${name}"`;
-        params.set(target.jsonPath, target.repeated ? values.map((v, i) => targetJson(target, v, `${name}[${i}]`, what)) : targetJson(target, values[values.length - 1]!, name, what));
+        const what = `query parameter "${rawName}"`;
+        if (target.map !== undefined) {
+          this.bindMapEntry(params, target, values, name, what);
+          continue;
+        }
+        if (target.repeated) {
+          params.set(target.jsonPath, values.map((v, i) => targetJson(target, v, `${name}[${i}]`, what)));
+        } else {
+          if (keyed !== null) throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${what}: ${name} is not a map field, and takes one value`, { path: name });
+          params.set(target.jsonPath, targetJson(target, values[values.length - 1]!, name, what));
+        }
       }
     }
     if (params.empty) return bodyBytes ?? EMPTY;
@@ -209,13 +227,27 @@ class ProtoOperation implements HttpOperation {
     }
   }
 
+  /** `name[key]=value` of a map field: one entry, key and value read as their types. */
+  private bindMapEntry(params: JsonObjectText, target: ParamTarget, values: readonly string[], name: string, what: string): void {
+    const map = target.map!;
+    if (values.length !== 2) {
+      throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${what}: the map field ${name} takes one value per key, as ${name}[key]=value`, { path: name });
+    }
+    const [keyText, valueText] = values as [string, string];
+    // A key is a JSON member name: integers and booleans as their canonical text.
+    const key = map.key === 'string' ? keyText : paramJson(map.key, keyText, `${name}[${keyText}]`, `${what} key`);
+    const path = `${name}[${keyText}]`;
+    if (map.value.kind === 'json') throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${what}: a query value cannot set the message values of ${name}`, { path });
+    params.set([...target.jsonPath, key], targetJson(map.value, valueText, path, what));
+  }
+
   /** The field a query parameter names, cached per name (bounded by the number of names seen, capped). */
   private queryTarget(name: string): ParamTarget | null {
     let target = this.queryTargets.get(name);
     if (target !== undefined) return target;
     target = resolveTarget(this.context.request, name.split('.')) ?? null;
     if (target !== null && this.boundPaths.some((bound) => bound.every((part, i) => target!.jsonPath[i] === part))) target = null;
-    if (target !== null && target.kind === 'json') {
+    if (target !== null && target.kind === 'json' && target.map === undefined) {
       throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `query parameter "${name}" names a message or map field, which a query value cannot set`, { path: name });
     }
     if (this.queryTargets.size < MAX_CACHED_NAMES) this.queryTargets.set(name, target);
@@ -314,12 +346,17 @@ function resolveTarget(message: MessageInfo, names: readonly string[]): ParamTar
     }
     const target: ParamTarget = { jsonPath, kind: protoParamKind(field), repeated: field.repeated && field.kind !== 'map' };
     if (field.kind === 'enum') target.enumType = field.enum;
+    if (field.kind === 'map') {
+      const value: ParamTarget = { jsonPath: [], kind: protoParamKind(field.value), repeated: false };
+      if (field.value.kind === 'enum') value.enumType = field.value.enum;
+      target.map = { key: scalarParamKind(field.key), value };
+    }
     return target;
   }
   return undefined;
 }
 
-function protoParamKind(field: FieldInfo): ParamKind {
+function protoParamKind(field: FieldKind): ParamKind {
   switch (field.kind) {
     case 'map':
       return 'json';
@@ -328,17 +365,21 @@ function protoParamKind(field: FieldInfo): ParamKind {
     case 'message':
       return WKT_KINDS[field.message().fullName] ?? 'json';
     case 'scalar':
-      switch (field.scalar) {
-        case 'string':
-        case 'bytes':
-          return 'string';
-        case 'bool':
-          return 'bool';
-        case 'double':
-        case 'float':
-          return 'float-specials';
-        default:
-          return 'integer';
-      }
+      return scalarParamKind(field.scalar);
+  }
+}
+
+function scalarParamKind(scalar: ScalarType): ParamKind {
+  switch (scalar) {
+    case 'string':
+    case 'bytes':
+      return 'string';
+    case 'bool':
+      return 'bool';
+    case 'double':
+    case 'float':
+      return 'float-specials';
+    default:
+      return 'integer';
   }
 }
