@@ -123,6 +123,7 @@ describeWithPeers(['go'], 'google.api.http binding against grpc-gateway', () => 
       'items[1]=x',
       'title[a]=b',
       'labels[k]=1.5',
+      'title=a&title=b',
     ];
     const { results } = grpcGateway(queries.map((query) => ({ message: 'shop.v1.LabelRequest', body: '', json: '', params: { id: '5' }, query })));
     let accepted = 0;

@@ -172,8 +172,9 @@ class ProtoOperation implements HttpOperation {
         if (target.repeated) {
           params.set(target.jsonPath, values.map((v, i) => targetJson(target, v, `${name}[${i}]`, what)));
         } else {
-          if (keyed !== null) throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${what}: ${name} is not a map field, and takes one value`, { path: name });
-          params.set(target.jsonPath, targetJson(target, values[values.length - 1]!, name, what));
+          // grpc-gateway refuses a second value for a singular field (keyed names count the key).
+          if (values.length > 1) throw new HeddleError(ErrorCode.ERR_BAD_VALUE, `${what}: ${name} is a singular field and takes one value, got ${values.length}`, { path: name });
+          params.set(target.jsonPath, targetJson(target, values[0]!, name, what));
         }
       }
     }
