@@ -4,6 +4,8 @@ import { parseAddress, type RpcAddress } from '../rpc/address.js';
 import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from '../rpc/binding.js';
 import { composeMiddleware, type Invoke, type Middleware, type RpcContext } from '../rpc/context.js';
 import { RawArgs } from '../rpc/raw-args.js';
+import { Governor, isGoverned, refused, watched, type CircuitBreakerConfig, type GovernedCallOptions } from '../rpc/governed-call.js';
+import type { RetryConfig } from '../governance/retry-policy.js';
 import { MetaInfo } from '../transport/index.js';
 import { ClientCall, type CallOutcome, type ClientCallEnv } from './client-call.js';
 import { HTTP_PERSISTENT_PREFIX, HTTP_TRANSIENT_PREFIX, metainfoHeaderKey } from './context.js';
@@ -57,6 +59,16 @@ export interface GrpcClientOptions extends KeepaliveOptions {
   telemetry?: TelemetrySetting;
   /** Metadata sent with every call. */
   metadata?: GrpcMetadata;
+  /** The caller's service name: with `toService` and the method, it keys the service-level
+   * circuit breaker and the retry budget, as on Kitex clients. */
+  fromService?: string;
+  /** Failure retry or backup requests of unary calls, as on Kitex clients (docs/governance.md):
+   * DEADLINE_EXCEEDED is ERR_TIMEOUT (retried by default), UNAVAILABLE is ERR_CONNECTION.
+   * Streaming calls are never retried. Default none. */
+  retry?: RetryConfig;
+  /** Service- and instance-level circuit breakers of unary calls (`true` for Kitex's defaults);
+   * UNAVAILABLE counts as a connection failure for the instance breaker. Default none. */
+  circuitBreaker?: CircuitBreakerConfig | boolean;
 }
 
 /** Options of one gRPC call. */
@@ -184,6 +196,8 @@ export class GrpcClient {
   private callEnv: ClientCallEnv | undefined;
   private readonly peer: string;
   private closed = false;
+  /** Retries and breakers around unary calls, when asked for. */
+  private readonly governor: Governor | undefined;
 
   /** @internal Use `rpc.createClient({ transport: 'grpc', ... })`. */
   constructor(options: GrpcClientOptions) {
@@ -219,6 +233,14 @@ export class GrpcClient {
     this.defaultMetadata = options.metadata;
     const telemetry = { side: 'client', spanService: spanServiceName(options.idl, this.service), rpcService: this.service.name } as const;
     this.invoke = composeMiddleware(withTelemetry(options.middleware, options.telemetry, telemetry), (ctx, args) => this.start(ctx as ClientContext, args as unknown as CallArgs));
+    if (isGoverned(options)) {
+      this.governor = new Governor(options.retry, options.circuitBreaker, options.fromService ?? '', this.service.kitexName, this.timeoutMs, (method, request, callOptions, choice, watcher) => {
+        if (!choice.allowed(this.peer)) return refused(new HeddleError(ErrorCode.ERR_CIRCUIT_OPEN, `the circuit breaker of ${this.peer} is open`), watcher);
+        choice.chosen(this.peer);
+        const attempt = this.attempt(method, request, callOptions as GrpcCallOptions) as Promise<unknown>;
+        return watcher === undefined ? attempt : watched(attempt, watcher);
+      });
+    }
   }
 
   /**
@@ -241,6 +263,15 @@ export class GrpcClient {
    * server and bidi streams `stream()` gives the same call its proper type. */
   call(method: string, request?: unknown, options?: GrpcCallOptions): Promise<unknown>;
   call(method: string, request: unknown = {}, options: GrpcCallOptions = NO_OPTIONS): Promise<unknown> | GrpcResponseStream {
+    // Only unary calls can be sent again: a stream's messages are consumed as they go.
+    if (this.governor !== undefined && !this.closed && this.service.methods.get(method)?.streaming === 'unary') {
+      return this.governor.call(method, request as Record<string, unknown>, options as GovernedCallOptions);
+    }
+    return this.attempt(method, request, options);
+  }
+
+  /** One call, as `call` makes it without retries or breakers. */
+  private attempt(method: string, request: unknown, options: GrpcCallOptions): Promise<unknown> | GrpcResponseStream {
     let binding: MethodBinding;
     let ctx: ClientContext;
     try {

@@ -841,13 +841,7 @@ export function createClient<S = never>(options: GrpcClientOptions): TypedGrpcCl
 export function createClient<S = never>(options: DiscoveryClientOptions): TypedClient<DiscoveryClient, S>;
 export function createClient<S = never>(options: ClientOptions): TypedClient<RpcClient, S>;
 export function createClient(options: ClientOptions | GrpcClientOptions | DiscoveryClientOptions): unknown {
-  if (options?.transport === 'grpc') {
-    const governed = options as { retry?: unknown; circuitBreaker?: unknown };
-    if (isGoverned(governed)) {
-      throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, "retry and circuitBreaker are not supported on gRPC clients yet: use a Kitex transport (ttheader, framed) for them");
-    }
-    return new GrpcClient(options as GrpcClientOptions);
-  }
+  if (options?.transport === 'grpc') return new GrpcClient(options as GrpcClientOptions);
   // With a resolver, instances come from discovery and each call picks one (discovery-client.ts).
   if ((options as DiscoveryClientOptions)?.resolver !== undefined) return new DiscoveryClient(options as DiscoveryClientOptions);
   return new RpcClient(options as ClientOptions);

@@ -208,14 +208,15 @@ describe('options', () => {
     }
   });
 
-  it('rejects bad thresholds at createClient, and retry or breakers on a gRPC client', () => {
+  it('rejects bad thresholds at createClient, on Kitex and gRPC clients alike', () => {
     expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { errorRate: 2 } })).toThrow(/circuitBreaker errorRate must be in \(0, 1\]/);
     expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { methods: { echo: { minSamples: 0 } } } })).toThrow(/minSamples must be a positive integer/);
     expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, retry: { maxRetries: 9 } })).toThrow(/maxRetries must be an integer from 0 to 5/);
     expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { minSample: 5 } as never })).toThrow(/unknown circuitBreaker option "minSample"/);
     expect(() => rpc.createClient({ idl: echoDoc, service: 'EchoService', address: server.address, circuitBreaker: { instance: { cooling: 1 } } as never })).toThrow(/unknown circuit breaker option "cooling"/);
-    expect(() => rpc.createClient({ idl: echoRoot, service: 'echo.v1.Echo', address: server.address, transport: 'grpc', retry: {} } as never)).toThrow(
-      expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT, message: expect.stringMatching(/not supported on gRPC clients/) }),
+    expect(() => rpc.createClient({ idl: echoRoot, service: 'echo.v1.Echo', address: server.address, transport: 'grpc', retry: { maxRetries: 9 } })).toThrow(
+      expect.objectContaining({ code: ErrorCode.ERR_INVALID_ARGUMENT, message: expect.stringMatching(/maxRetries must be an integer from 0 to 5/) }),
     );
+    expect(() => rpc.createClient({ idl: echoRoot, service: 'echo.v1.Echo', address: server.address, transport: 'grpc', circuitBreaker: { errorRate: 2 } })).toThrow(/circuitBreaker errorRate must be in \(0, 1\]/);
   });
 });
