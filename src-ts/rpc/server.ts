@@ -80,7 +80,13 @@ export interface ServerOptions extends ServerRegistrationOptions {
   log?: (entry: ServerLogEntry) => void;
   /** OpenTelemetry spans and metrics (docs/observability.md). Default: on when an SDK is registered. */
   telemetry?: TelemetrySetting;
-  /** For shm:// addresses: shared-memory listen options, e.g. `fallback: 'unix:///run/x.sock'`. */
+  /**
+   * For shm:// addresses: shared-memory listen options, e.g. `fallback: 'unix:///run/x.sock'`.
+   * Over shared memory, Thrift `binary` values of 16 KiB or more in a handler's result are copied
+   * once, straight into the reply's slices, when the reply is written (at the end of the turn
+   * that settled the handler, or later when the pool is full): a handler must not modify a buffer
+   * it returned.
+   */
   shm?: ShmListenOptions;
   /**
    * Microseconds to keep the event loop polling after each reply goes out, so the next request on
