@@ -12,7 +12,7 @@ import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection } from '.
 import { Outbox } from './outbox.js';
 import { connect as shmConnect, type ShmClient } from '../shm/client.js';
 import type { ShmConnectOptions } from '../shm/options.js';
-import { ShmFrameConnection } from './shm-connection.js';
+import { LINKED_BINARY_MIN, ShmFrameConnection } from './shm-connection.js';
 import { CONNECTION_RESET_KEY, isControlFrame } from './control-frame.js';
 import { messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
 import { frameChunks, messageOf, TTHeaderTemplate, wireTransport, type TransportName } from './wire.js';
@@ -89,6 +89,11 @@ export interface ClientOptions {
    * For `shm:///path/control.sock` addresses: shared-memory options, and `fallback` — the
    * server's Unix socket or TCP address to use when shared memory is unavailable (no addon, the
    * peer refuses, the pool is exhausted).
+   *
+   * Over shared memory, Thrift `binary` values of 16 KiB or more in a call's arguments are copied
+   * once, from the caller's memory straight into the shared slices, when the call is written (just
+   * after `call()` returns, or later when the pool is full): do not modify them until the call
+   * settles.
    */
   shm?: ShmConnectOptions;
   /**
@@ -256,6 +261,8 @@ export class RpcClient {
   private readonly headerTemplates = new Map<string, TTHeaderTemplate>();
   private readonly shmOptions: ShmConnectOptions;
   private shmClient: Promise<ShmClient> | undefined;
+  /** Binary values from this size are not copied by the encoder (shm:// only; see LINKED_BINARY_MIN). */
+  private readonly linkFrom: number | undefined;
   private readonly governor: Governor | undefined;
   readonly id = nextClientId++;
 
@@ -266,6 +273,7 @@ export class RpcClient {
     this.format = messageFormatOf(this.service);
     this.address = parseAddress(options.address);
     this.transport = wireTransport(options.transport ?? 'ttheader', this.format);
+    this.linkFrom = this.address.scheme === 'shm' ? LINKED_BINARY_MIN : undefined;
     this.sharing = options.multiplexed === undefined ? 'pipelined' : options.multiplexed ? 'multiplexed' : 'pooled';
     this.options = {
       transport: this.transport,
@@ -403,7 +411,7 @@ export class RpcClient {
     let chunks: Uint8Array[];
     const raw = request instanceof RawArgs;
     try {
-      const message = raw ? this.format.encodeRawCall(method, request.raw, seqId) : this.format.encodeCall(method, request, seqId);
+      const message = raw ? this.format.encodeRawCall(method, request.raw, seqId) : this.format.encodeCall(method, request, seqId, this.linkFrom);
       chunks = frameChunks(this.transport, message, this.requestHeader(ctx, method), this.options.maxFrameSize, seqId);
     } catch (error) {
       return refused(error, watcher);

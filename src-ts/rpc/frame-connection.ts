@@ -34,8 +34,13 @@ export interface FrameConnection {
   readonly kind: 'native' | 'net' | 'shm';
   /** The framing in use; 'sniff' until the first bytes arrived. */
   readonly framing: Framing;
-  /** Queues frames for sending, in order. Returns false when the caller should wait for drain. */
-  write(frames: readonly Uint8Array[]): boolean;
+  /**
+   * Queues the chunks of frames for sending, in order. `frameEnds`, when given, holds one past the
+   * index of each frame's last chunk (ascending, the last one `chunks.length`), for connections
+   * that keep frames whole in their writes (shared memory). Returns false when the caller should
+   * wait for drain.
+   */
+  write(chunks: readonly Uint8Array[], frameEnds?: readonly number[]): boolean;
   /** Stops delivering frames until resumed (backpressure towards the peer). */
   pause(): void;
   resume(): void;

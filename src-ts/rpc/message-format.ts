@@ -36,10 +36,16 @@ export interface MessageFormat {
   /** The envelope of a received message (`message` is the frame's payload as one view). Throws
    * HeddleError with the byte offset when it is malformed. */
   envelope(frame: Frame, message: Uint8Array): MessageEnvelope;
-  encodeCall(method: MethodBinding, request: unknown, seqId: number): Uint8Array[];
+  /**
+   * A CALL (ONEWAY for oneway methods) carrying `request`. With `linkFrom`, Thrift `binary` values
+   * of at least that many bytes are parts of their own, the caller's memory and not a copy, so
+   * they must not change until the parts are written (Kitex Protobuf messages copy them anyway).
+   */
+  encodeCall(method: MethodBinding, request: unknown, seqId: number, linkFrom?: number): Uint8Array[];
   decodeCall(method: MethodBinding, message: Uint8Array, envelope: MessageEnvelope): unknown;
-  /** A REPLY carrying `response` (a response body value, see MethodBinding.success). */
-  encodeReply(method: MethodBinding, response: unknown, seqId: number): Uint8Array[];
+  /** A REPLY carrying `response` (a response body value, see MethodBinding.success); `linkFrom`
+   * as for {@link encodeCall}. */
+  encodeReply(method: MethodBinding, response: unknown, seqId: number, linkFrom?: number): Uint8Array[];
   /** A REPLY whose body is empty, as Kitex sends with a biz status error. */
   encodeEmptyReply(method: MethodBinding, seqId: number): Uint8Array[];
   /** The response body of a REPLY; an EXCEPTION throws HeddleError ERR_REMOTE with `remote`. */

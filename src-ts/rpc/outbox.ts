@@ -9,6 +9,8 @@ import type { FrameConnection } from './frame-connection.js';
  */
 export class Outbox {
   private pending: Uint8Array[] = [];
+  /** One past the index in `pending` of each frame's last chunk. */
+  private frameEnds: number[] = [];
   private scheduled = false;
   private isBlocked = false;
 
@@ -26,6 +28,7 @@ export class Outbox {
   /** Queues the chunks of one frame; they go out, in order, at the end of this microtask turn. */
   push(chunks: readonly Uint8Array[]): void {
     for (const chunk of chunks) this.pending.push(chunk);
+    this.frameEnds.push(this.pending.length);
     if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(() => this.flush());
@@ -37,11 +40,13 @@ export class Outbox {
     this.scheduled = false;
     if (this.pending.length === 0) return;
     const chunks = this.pending;
+    const frameEnds = this.frameEnds;
     this.pending = [];
+    this.frameEnds = [];
     const connection = this.connection();
     // A closed connection fails its calls through its close event; its frames go nowhere.
     if (connection === undefined) return;
-    if (!connection.write(chunks) && !this.isBlocked) {
+    if (!connection.write(chunks, frameEnds) && !this.isBlocked) {
       this.isBlocked = true;
       this.onBlockedChange(true);
     }

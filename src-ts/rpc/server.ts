@@ -16,7 +16,7 @@ import { listen as shmListen } from '../shm/server.js';
 import type { ShmListenOptions } from '../shm/options.js';
 import type { ShmStream } from '../shm/stream.js';
 import type { TypedHandlers } from './typed.js';
-import { ShmFrameConnection } from './shm-connection.js';
+import { LINKED_BINARY_MIN, ShmFrameConnection } from './shm-connection.js';
 import { Outbox } from './outbox.js';
 import { foreignFormat, messageFormatOf, type MessageEnvelope, type MessageFormat } from './message-format.js';
 import { frameChunks, messageOf, transportOf, TTHeaderTemplate, type TransportName } from './wire.js';
@@ -85,7 +85,13 @@ export interface ServerOptions extends ServerRegistrationOptions {
   log?: (entry: ServerLogEntry) => void;
   /** OpenTelemetry spans and metrics (docs/observability.md). Default: on when an SDK is registered. */
   telemetry?: TelemetrySetting;
-  /** For shm:// addresses: shared-memory listen options, e.g. `fallback: 'unix:///run/x.sock'`. */
+  /**
+   * For shm:// addresses: shared-memory listen options, e.g. `fallback: 'unix:///run/x.sock'`.
+   * Over shared memory, Thrift `binary` values of 16 KiB or more in a handler's result are copied
+   * once, straight into the reply's slices, when the reply is written (at the end of the turn
+   * that settled the handler, or later when the pool is full): a handler must not modify a buffer
+   * it returned.
+   */
   shm?: ShmListenOptions;
   /**
    * Microseconds to keep the event loop polling after each reply goes out, so the next request on
@@ -569,7 +575,10 @@ export class RpcServer implements InlineTarget {
     if (method.oneway) return;
     let reply: Uint8Array[];
     try {
-      reply = this.format.encodeReply(method, method.success(value), ctx.seqId);
+      // Over shared memory a large binary (the handler's own, or a view of the request's slice)
+      // is copied once, straight into the reply's slices, when the outbox writes it.
+      const linkFrom = conn.connection.kind === 'shm' ? LINKED_BINARY_MIN : undefined;
+      reply = this.format.encodeReply(method, method.success(value), ctx.seqId, linkFrom);
     } catch (error) {
       const failure = asHeddleError(error, ErrorCode.ERR_BAD_VALUE);
       this.log({ level: 'error', code: failure.code, message: `${method.name} returned a value that does not encode: ${failure.message}`, peer: conn.peer });

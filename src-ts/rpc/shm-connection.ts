@@ -12,6 +12,14 @@ import { ChunkFramer, type FrameConnection, type FrameConnectionOptions, type Fr
  */
 export const HOLD_THRESHOLD = 64 * 1024;
 
+/**
+ * Over shared memory, Thrift `binary` values from this size are linked into the encoded message
+ * (`MessageFormat.encodeCall` / `encodeReply` with `linkFrom`) instead of copied into the
+ * encoder's buffer: the write copies every byte into the slices anyway, so the encoder's copy, and
+ * the fresh buffer twice the message's size it needs for a large message, would be waste.
+ */
+export const LINKED_BINARY_MIN = 16 * 1024;
+
 /** Writes up to this size are joined in a scratch buffer and sent with one copying call. */
 const SMALL_WRITE = 4096;
 const scratch = Buffer.allocUnsafe(SMALL_WRITE);
@@ -81,13 +89,51 @@ export class ShmFrameConnection implements FrameConnection {
     return this.framer.buffered;
   }
 
-  write(frames: readonly Uint8Array[]): boolean {
+  write(chunks: readonly Uint8Array[], frameEnds?: readonly number[]): boolean {
     if (this.finished || this.stream.closed) return false;
-    if (this.backlog.length === 0 && this.send(frames) !== 'later') return !this.finished;
+    const writes = this.cut(chunks, frameEnds);
+    let sent = 0;
+    if (this.backlog.length === 0) {
+      for (; sent < writes.length; sent++) {
+        const outcome = this.send(writes[sent]!);
+        if (outcome === 'failed') return false;
+        if (outcome === 'later') break;
+      }
+      if (sent === writes.length) return !this.finished;
+    }
     // Held back, in order, until the peer catches up; drain() follows.
-    this.backlog.push(frames);
+    for (; sent < writes.length; sent++) this.backlog.push(writes[sent]!);
     this.retryLater();
     return false;
+  }
+
+  /**
+   * `chunks` cut into writes of whole frames: as many frames as fit in one slice together, and a
+   * frame larger than a slice alone. The receiver reads a chunk in one slice in place and copies
+   * a chunk spanning several once, so several large frames in one chunk would all be copied, and
+   * a frame cut in two would be copied twice (once per chunk, once to join it). Without frame
+   * boundaries, or on a socket, everything goes in one write.
+   */
+  private cut(chunks: readonly Uint8Array[], frameEnds: readonly number[] | undefined): Array<readonly Uint8Array[]> {
+    const limit = this.stream.sliceCapacity;
+    if (frameEnds === undefined || frameEnds.length <= 1 || limit === Infinity) return [chunks];
+    const writes: Array<readonly Uint8Array[]> = [];
+    let writeStart = 0;
+    let writeBytes = 0;
+    let frameStart = 0;
+    for (const frameEnd of frameEnds) {
+      let frameBytes = 0;
+      for (let i = frameStart; i < frameEnd; i++) frameBytes += chunks[i]!.length;
+      if (writeBytes > 0 && writeBytes + frameBytes > limit) {
+        writes.push(chunks.slice(writeStart, frameStart));
+        writeStart = frameStart;
+        writeBytes = 0;
+      }
+      writeBytes += frameBytes;
+      frameStart = frameEnd;
+    }
+    writes.push(chunks.slice(writeStart));
+    return writes;
   }
 
   /**

@@ -28,9 +28,15 @@ function makeThriftFormat(protocol: 'binary' | 'compact'): MessageFormat {
     ttheaderProtocolId: protocol === 'binary' ? TTHeaderProtocol.THRIFT_BINARY : TTHeaderProtocol.THRIFT_COMPACT,
     requiresFraming: false,
     envelope: (_frame, message) => decodeMessageHeader(message, protocol),
-    encodeCall: (method, request, seqId) => [descriptorOf(method).encodeCall(request as Record<string, unknown>, seqId)],
+    encodeCall: (method, request, seqId, linkFrom) =>
+      linkFrom === undefined
+        ? [descriptorOf(method).encodeCall(request as Record<string, unknown>, seqId)]
+        : descriptorOf(method).encodeCallParts(request as Record<string, unknown>, seqId, linkFrom),
     decodeCall: (method, message, envelope) => descriptorOf(method).decodeCall(message, envelope as DecodedMessageHeader).args,
-    encodeReply: (method, response, seqId) => [descriptorOf(method).encodeReply(response as Record<string, unknown>, seqId)],
+    encodeReply: (method, response, seqId, linkFrom) =>
+      linkFrom === undefined
+        ? [descriptorOf(method).encodeReply(response as Record<string, unknown>, seqId)]
+        : descriptorOf(method).encodeReplyParts(response as Record<string, unknown>, seqId, linkFrom),
     encodeEmptyReply: (method, seqId) => [descriptorOf(method).encodeReply({}, seqId)],
     decodeReply: (method, message, envelope) => descriptorOf(method).decodeReply(message, envelope as DecodedMessageHeader).result,
     encodeRawCall: (method, args, seqId) => [encodeMessageHeader({ name: method.name, type: method.oneway ? MessageType.ONEWAY : MessageType.CALL, seqId }, protocol), args],

@@ -71,6 +71,7 @@ export class ShmSession {
   #allocation = new Uint32Array(1 + 2 * 64);
   #releaseScratch = new Uint32Array(64);
   #minSliceCapacity = 1;
+  #maxSliceCapacity = 1;
   #notifyScheduled = false;
   #forgetOnExit: () => void;
 
@@ -132,6 +133,11 @@ export class ShmSession {
     if (this.#handle === undefined || this.#closed) return undefined;
     const info = this.#native.shmSessionInfo(this.#handle);
     return { uid: info.peerUid, pid: info.peerPid };
+  }
+
+  /** The largest slice of the pool, in data bytes: the largest chunk that travels in one slice. */
+  get maxSliceCapacity(): number {
+    return this.#maxSliceCapacity;
   }
 
   /** Open streams. */
@@ -212,10 +218,13 @@ export class ShmSession {
     });
   }
 
-  /** @internal Tells the peer the stream is closed and forgets it. */
+  /** @internal Tells the peer the stream is closed and forgets it. Does not throw: when the peer
+   * cannot be told, the session ends, and its close listeners hear why. */
   closeStream(streamId: number): void {
     this.#streams.delete(streamId);
-    if (!this.#closed) this.#check(this.#native.shmCloseStream(this.#handle!, streamId), 'close stream');
+    if (this.#closed) return;
+    const status = this.#native.shmCloseStream(this.#handle!, streamId);
+    if (status < 0) this.#terminate(nativeError('close stream', this.#native.shmLastError()), status !== NativeStatus.outputLimit);
   }
 
   /** @internal */
@@ -262,7 +271,9 @@ export class ShmSession {
         this.#streams.get(streamId)?.remoteClosed();
       } else if (kind === ShmLayout.eventEstablished) {
         this.#version = streamId;
-        this.#minSliceCapacity = Math.max(1, Math.min(...this.#native.shmSessionInfo(this.#handle!).sliceCapacities));
+        const capacities = this.#native.shmSessionInfo(this.#handle!).sliceCapacities;
+        this.#minSliceCapacity = Math.max(1, Math.min(...capacities));
+        this.#maxSliceCapacity = Math.max(1, ...capacities);
         this.#ready.resolve();
       }
     }
@@ -336,8 +347,10 @@ export class ShmSession {
   #check(status: number, what: string): void {
     if (status >= 0) return;
     const error = nativeError(what, this.#native.shmLastError());
-    // Not fatal: a bad argument, or FallbackData refused while the peer is not reading.
-    if (status !== NativeStatus.invalidArgument && status !== NativeStatus.outputLimit) this.#terminate(error, true);
+    // Only FallbackData refused while the peer is not reading leaves the session up; the native
+    // side has closed it for anything else (status.h IsFatal), a bad argument included, so this
+    // side must not go on as if it were open.
+    if (status !== NativeStatus.outputLimit) this.#terminate(error, true);
     throw error;
   }
 

@@ -17,6 +17,10 @@ export class SharedMemoryStream extends StreamBase {
     this.#session = session;
   }
 
+  override get sliceCapacity(): number {
+    return this.#session.maxSliceCapacity;
+  }
+
   /** The session carrying this stream. */
   get session(): ShmSession {
     return this.#session;

@@ -21,6 +21,10 @@ export interface ShmStream extends AsyncIterable<ShmChunk> {
   readonly closed: boolean;
   /** Chunks received and not yet taken by read() or a data handler. */
   readonly bufferedChunks: number;
+  /** The most bytes a chunk written now travels with in one shared-memory slice (the largest slice
+   * size of the pool), which the receiver can read in place; a larger chunk spans several slices.
+   * Infinity on a socket, where chunk sizes make no difference. */
+  readonly sliceCapacity: number;
   /** Sends a copy of `data` as one chunk. Over shared memory the peer is woken once the current
    * job and its microtasks are done, so a burst of writes costs it one wake-up (write(), and send()
    * of an allocated buffer, return before the peer knows). Throws ERR_CONNECTION when the stream is
@@ -63,6 +67,10 @@ export abstract class StreamBase implements ShmStream {
   #endListeners: Array<(error?: HeddleError) => void> = [];
   #finished = false;
   #error: HeddleError | undefined;
+
+  get sliceCapacity(): number {
+    return Infinity;
+  }
 
   abstract write(data: Uint8Array): void;
   abstract allocate(byteLength: number): ShmWriteBuffer;

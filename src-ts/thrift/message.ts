@@ -82,12 +82,27 @@ function writeHeader(writer: WriteBuffer, protocol: 'binary' | 'compact', header
  * message's). Errors are HeddleErrors as from `codec.encode`.
  */
 export function encodeMessage<T>(header: MessageHeader, bodyCodec: Codec<T>, body: T): Uint8Array {
+  return encodeMessageWith(header, bodyCodec, body, Infinity, (writer, maxSize) => writer.finish(maxSize));
+}
+
+/**
+ * Encodes a whole message as {@link encodeMessage} does, as parts to write out in order: `binary`
+ * values of at least `linkFrom` bytes are parts of their own, the values themselves, not copies
+ * (the encoder copies only the bytes around them). Those values are read when the parts are
+ * written, so they must not change until then. Used by RPC over shared memory, whose write copies
+ * every part once into the shared slices anyway.
+ */
+export function encodeMessageParts<T>(header: MessageHeader, bodyCodec: Codec<T>, body: T, linkFrom: number): Uint8Array[] {
+  return encodeMessageWith(header, bodyCodec, body, linkFrom, (writer, maxSize) => writer.finishParts(maxSize));
+}
+
+function encodeMessageWith<T, R>(header: MessageHeader, bodyCodec: Codec<T>, body: T, linkFrom: number, finish: (writer: WriteBuffer, maxSize: number) => R): R {
   checkHeader(header);
-  const writer = acquireWriteBuffer();
+  const writer = acquireWriteBuffer(linkFrom);
   try {
     writeHeader(writer, bodyCodec.protocol, header);
     bodyCodec.writeInto(writer, body);
-    return writer.finish(bodyCodec.options.maxSize);
+    return finish(writer, bodyCodec.options.maxSize);
   } catch (error) {
     // The body's errors already name their field (`add_args.num1`): keep that path.
     if (error instanceof HeddleError && error.path !== undefined) throw error;

@@ -10,7 +10,7 @@ import type { Codec } from './codec.js';
 import type { ResolvedCodecOptions } from './codec-options.js';
 import type { ThriftDocument } from './document.js';
 import { ThriftException } from './exception.js';
-import { decodeMessageBody, decodeMessageHeader, encodeMessage, type DecodedMessageHeader } from './message.js';
+import { decodeMessageBody, decodeMessageHeader, encodeMessage, encodeMessageParts, type DecodedMessageHeader } from './message.js';
 import type { FieldDef, FunctionDef, ServiceDef, StructDef } from './model.js';
 import { MessageType } from './wire-types.js';
 
@@ -88,6 +88,18 @@ export class MethodDescriptor {
   /** Encodes a REPLY message carrying `result` (see {@link success} and {@link failure}). */
   encodeReply(result: Record<string, unknown>, seqId: number): Uint8Array {
     return encodeMessage({ name: this.name, type: MessageType.REPLY, seqId }, this.result, result);
+  }
+
+  /** {@link encodeCall} as parts, `binary` values of at least `linkFrom` bytes linked, not
+   * copied: they must not change until the parts are written (see `encodeMessageParts`). */
+  encodeCallParts(args: Record<string, unknown>, seqId: number, linkFrom: number): Uint8Array[] {
+    const type = this.oneway ? MessageType.ONEWAY : MessageType.CALL;
+    return encodeMessageParts({ name: this.name, type, seqId }, this.args, args, linkFrom);
+  }
+
+  /** {@link encodeReply} as parts, linking as {@link encodeCallParts} does. */
+  encodeReplyParts(result: Record<string, unknown>, seqId: number, linkFrom: number): Uint8Array[] {
+    return encodeMessageParts({ name: this.name, type: MessageType.REPLY, seqId }, this.result, result, linkFrom);
   }
 
   /**

@@ -87,27 +87,43 @@ export function writeStringCompact(w: WriteBuffer, pos: number, text: unknown): 
   return pos + length;
 }
 
-/** Writes a Binary-protocol `binary` (i32 length, bytes) at `pos`; returns the new position. */
+/**
+ * Writes a Binary-protocol `binary` (i32 length, bytes) at `pos`; returns the new position. A
+ * value of at least `w.linkFrom` bytes is linked after its length, not copied (WriteBuffer.link).
+ */
 export function writeBytesBinary(w: WriteBuffer, pos: number, bytes: unknown): number {
   if (!(bytes instanceof Uint8Array)) throw wrongValue('a Uint8Array', bytes);
   const length = bytes.length;
+  const linked = length >= w.linkFrom;
+  const room = linked ? 4 : 4 + length;
   let buf = w.buf;
-  if (pos + 4 + length > buf.length) buf = w.grow(pos, 4 + length);
+  if (pos + room > buf.length) buf = w.grow(pos, room);
   buf[pos] = length >>> 24;
   buf[pos + 1] = length >>> 16;
   buf[pos + 2] = length >>> 8;
   buf[pos + 3] = length;
+  if (linked) {
+    w.link(pos + 4, bytes);
+    return pos + 4;
+  }
   copyBytes(buf, pos + 4, bytes);
   return pos + 4 + length;
 }
 
-/** Writes a Compact-protocol `binary` (varint length, bytes) at `pos`; returns the new position. */
+/** Writes a Compact-protocol `binary` (varint length, bytes) at `pos`; returns the new position.
+ * Links a value of at least `w.linkFrom` bytes, as {@link writeBytesBinary} does. */
 export function writeBytesCompact(w: WriteBuffer, pos: number, bytes: unknown): number {
   if (!(bytes instanceof Uint8Array)) throw wrongValue('a Uint8Array', bytes);
   const length = bytes.length;
+  const linked = length >= w.linkFrom;
+  const room = linked ? 5 : 5 + length;
   let buf = w.buf;
-  if (pos + 5 + length > buf.length) buf = w.grow(pos, 5 + length);
+  if (pos + room > buf.length) buf = w.grow(pos, room);
   pos = writeVarint32(buf, pos, length);
+  if (linked) {
+    w.link(pos, bytes);
+    return pos;
+  }
   copyBytes(buf, pos, bytes);
   return pos + length;
 }
