@@ -95,6 +95,6 @@ export const UTF8_JS_LOOP_MAX_BYTES = 12;
  * lose (utf8Slice copies ASCII runs with SIMD): 0.55-0.94x, hence {@link looksMultibyte}.
  * Figures: `node bench/run.mjs kernels` (HEDDLE_BENCH_KERNELS=utf8), rows "decodeUtf8 chinese".
  */
-export const UTF8_CONCAT_MAX_BYTES = 24;
+export const UTF8_CONCAT_MAX_BYTES = 8;
 /** See {@link UTF8_CONCAT_MAX_BYTES}; above this the units loop's lead shrinks (1.23x at 2000 B) and its scratch grows. */
 export const UTF8_UNITS_MAX_BYTES = 4096;
