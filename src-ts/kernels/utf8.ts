@@ -4,7 +4,8 @@
  * U+10FFFF, no truncated sequences.
  */
 import { ErrorCode, HeddleError } from '../errors.js';
-import { UTF8_JS_LOOP_MAX_BYTES } from './thresholds.js';
+import { HOST_LITTLE_ENDIAN } from './fixed-width.js';
+import { UCS2_SLICE_FROM_UNITS, UTF8_JS_LOOP_MAX_BYTES } from './thresholds.js';
 
 /**
  * Returns -1 when src[start, end) is valid UTF-8, else the offset where the first invalid
@@ -81,6 +82,18 @@ export function decodeUtf8Short(src: Uint8Array, start: number, end: number): st
 /** Code units of the string being decoded by {@link decodeUtf8Units}; grown on demand. */
 let units = new Uint16Array(1024);
 
+interface NodeBufferUcs2 {
+  ucs2Slice(this: Uint8Array, start: number, end: number): string;
+}
+const NodeBuffer = (globalThis as { Buffer?: { prototype: NodeBufferUcs2; from(buffer: ArrayBuffer): Uint8Array } }).Buffer;
+/**
+ * Node's UTF-16LE decoder, which makes a string of `units` with one copy; undefined outside Node
+ * and on big-endian hosts, where the units' bytes are not UTF-16LE.
+ */
+const ucs2Slice = HOST_LITTLE_ENDIAN ? NodeBuffer?.prototype.ucs2Slice : undefined;
+/** `units` as a Buffer, for ucs2Slice; replaced with `units` when it grows. */
+let unitBytes: Uint8Array | undefined = NodeBuffer?.from(units.buffer);
+
 /**
  * Decodes src[start, end) with a JavaScript loop into a reused Uint16Array, then makes the string
  * from it eight units per String.fromCharCode call ({@link stringFromUnits}). Faster than
@@ -90,7 +103,10 @@ let units = new Uint16Array(1024);
  */
 export function decodeUtf8Units(src: Uint8Array, start: number, end: number): string {
   // A UTF-8 input never has more UTF-16 units than bytes.
-  if (units.length < end - start) units = new Uint16Array(Math.max(end - start, units.length * 2));
+  if (units.length < end - start) {
+    units = new Uint16Array(Math.max(end - start, units.length * 2));
+    unitBytes = NodeBuffer?.from(units.buffer);
+  }
   const out = units;
   let n = 0;
   let i = start;
@@ -123,6 +139,8 @@ export function decodeUtf8Units(src: Uint8Array, start: number, end: number): st
       i += length;
     }
   }
+  // Past a few dozen units one native copy beats building the string in pieces.
+  if (n >= UCS2_SLICE_FROM_UNITS && ucs2Slice !== undefined) return ucs2Slice.call(unitBytes!, 0, 2 * n);
   return stringFromUnits(out, n);
 }
 
