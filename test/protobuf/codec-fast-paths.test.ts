@@ -353,6 +353,18 @@ describe('int64 varints of two and three bytes, assembled inline', () => {
     );
   });
 
+  it('decode the same edges as decimal text (int64: string; one-byte values come from a table)', () => {
+    const asText = root.codec('heddle.test.v1.Scalars', { int64: 'string' });
+    const repeatedText = root.codec('heddle.test.v1.Repeated', { int64: 'string' });
+    for (const value of edges) {
+      expect(asText.decode(wire().tag(3, 0).varint(value).build()).fInt64).toBe(value.toString());
+      expect(asText.decode(wire().tag(4, 0).varint(value).build()).fUint64).toBe(BigInt.asUintN(64, value).toString());
+    }
+    const packed = wire();
+    for (const value of edges) packed.varint(value);
+    expect(repeatedText.decode(wire().delimited(3, packed).build()).rInt64).toEqual(edges.map(String));
+  });
+
   it('read non-minimal forms (0x80 0x00, 0x81 0x80 0x00) as the values they spell', () => {
     expect(scalars.decode(wire().tag(3, 0).raw(0x80, 0x00).build()).fInt64).toBe(0n);
     expect(scalars.decode(wire().tag(3, 0).raw(0x81, 0x80, 0x00).build()).fInt64).toBe(1n);

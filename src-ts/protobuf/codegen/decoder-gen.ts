@@ -329,7 +329,8 @@ function emitWireRead(mod: CodecModule, field: FieldInfo & { kind: 'scalar' | 'e
       } else if (mode === 'number') {
         out.line('v = buf[pos];', `if (v < 128) pos++; else { v = readInt64Number(buf, pos, "${scalar}"); pos = cursor.pos; }`);
       } else {
-        out.line(`v = readInt64String(buf, pos, "${scalar}");`, 'pos = cursor.pos;');
+        // One-byte values (counts, flags, small ids) skip the call: their text is a constant.
+        out.line('v = buf[pos];', `if (v < 128) { v = SMALL_DECIMALS[v]; pos++; } else { v = readInt64String(buf, pos, "${scalar}"); pos = cursor.pos; }`);
       }
       return;
     case 'sint64':

@@ -24,6 +24,8 @@ const f32Bytes = new Uint8Array(f32.buffer);
 
 /** Small non-negative bigints, so one-byte int64 varints allocate nothing. */
 export const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 128 }, (_, i) => BigInt(i));
+/** Their decimal text, for one-byte int64 varints decoded as strings. */
+export const SMALL_DECIMALS: readonly string[] = Array.from({ length: 128 }, (_, i) => String(i));
 
 /** An empty byte string shared by every decoded `bytes` field that is absent; it cannot change. */
 export const EMPTY_BYTES = new Uint8Array(0);
