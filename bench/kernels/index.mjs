@@ -4,12 +4,14 @@
 //
 //   node bench/run.mjs kernels                                  every family
 //   HEDDLE_BENCH_KERNELS=varint,utf8 node bench/run.mjs kernels  only those families
+//   HEDDLE_BENCH_KERNELS=text node bench/run.mjs kernels          Chinese text: the decoders' reader against Buffer#utf8Slice
 import { Crossover } from './crossover.mjs';
 import * as fixedWidth from './fixed-width.mjs';
+import * as text from './text.mjs';
 import * as utf8 from './utf8.mjs';
 import * as varint from './varint.mjs';
 
-const FAMILIES = { fixed: fixedWidth, varint, utf8 };
+const FAMILIES = { fixed: fixedWidth, varint, utf8, text };
 
 export async function run(bench) {
   const { native } = await import('../../dist/index.js').then((m) => m.default ?? m);

@@ -26,6 +26,8 @@ const DISTINCT = 2000;
 
 /** @param {import('../harness.mjs').Bench} bench */
 export async function run(bench) {
+  // HEDDLE_BENCH_PROTOBUF=realistic runs only the realistic rows (issue 22's targets).
+  if (process.env.HEDDLE_BENCH_PROTOBUF === 'realistic') return protobufRealisticRows(bench, heddle);
   const root = heddle.protobuf.parse(source, { filename: 'baseline.proto' });
   const descriptorSet = root.toDescriptorSet();
   const google = await googleProtobufClasses(baselinePath);

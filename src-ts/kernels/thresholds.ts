@@ -87,14 +87,28 @@ export const UTF8_JS_LOOP_MAX_BYTES = 12;
 /**
  * Text that is not ASCII decodes with a JavaScript loop rather than Buffer#utf8Slice (plus the
  * U+FFFD scan that makes it strict) up to {@link UTF8_UNITS_MAX_BYTES}: up to this many bytes the
- * concatenating loop (decodeUtf8Short), above it the loop into a Uint16Array (decodeUtf8Units).
- * Chinese text, ns per string with the string flattened (Node 20, shared machine), utf8Slice+scan
- * / concatenating loop / units loop: 12 B 121/52/106, 18 B 162/76/114, 24 B 194/105/149, 30 B
- * 290/172/213, 48 B 277/235/192, 99 B 463/478/304, 255 B 1120/1236/718, 600 B 2553/4009/1692,
- * 2000 B 8680/13382/7076. On text that is mostly ASCII with a few multi-byte characters the loops
- * lose (utf8Slice copies ASCII runs with SIMD): 0.55-0.94x, hence {@link looksMultibyte}.
- * Figures: `node bench/run.mjs kernels` (HEDDLE_BENCH_KERNELS=utf8), rows "decodeUtf8 chinese".
+ * concatenating loop (decodeUtf8Short), above it the loop into a Uint16Array (decodeUtf8Units),
+ * whose string is built eight units per String.fromCharCode call. Chinese text, distinct strings,
+ * each read once afterwards (so a rope is flattened), ns per string, concatenating / units /
+ * utf8Slice+scan: 6 B 59/270/268, 9 B 43/38/228, 12 B 55/59/123, 18 B 90/70/303, 24 B 276/54/327,
+ * 33 B 228/135/363, 48 B 423/252/523 (Node 20, shared machine, /tmp micro-benchmark of the
+ * dist functions). Earlier figures, with the string flattened, utf8Slice+scan / concatenating /
+ * units built by `apply`: 12 B 121/52/106, 99 B 463/478/304, 2000 B 8680/13382/7076. On text
+ * that is mostly ASCII with a few multi-byte characters the loops lose (utf8Slice copies ASCII
+ * runs with SIMD): 0.55-0.94x, hence {@link looksMultibyte}. Figures of the decoders' reader
+ * against utf8Slice: `HEDDLE_BENCH_KERNELS=text node bench/run.mjs kernels`.
  */
-export const UTF8_CONCAT_MAX_BYTES = 24;
+export const UTF8_CONCAT_MAX_BYTES = 8;
+/**
+ * Strings of this many UTF-16 units or more, decoded by the units loop, are made by Node's
+ * Buffer#ucs2Slice over the units (one native call and one copy) instead of eight units per
+ * String.fromCharCode. Chinese text (1 char in 8 ASCII), the decoders' reader against
+ * Buffer#utf8Slice, median / sustained, with eight-unit pieces throughout: 48 B 1.33x/1.25x,
+ * 64 B 1.46x/1.25x, 128 B 2.00x/1.33x, 256 B 1.24x/1.29x; with ucs2Slice from 24 units: 128 B
+ * 2.37x/2.17x, 256 B 3.50x/2.02x; from 12 units: 48 B 1.80x/1.67x, 64 B 1.85x/1.76x, 128 B
+ * 3.29x/2.19x (`HEDDLE_BENCH_KERNELS=text node bench/run.mjs kernels`, load 8-12). A timed
+ * micro-benchmark of the two builders alone: 85 chars 5295/1381 ns, 200 chars 10551/4751 ns.
+ */
+export const UCS2_SLICE_FROM_UNITS = 12;
 /** See {@link UTF8_CONCAT_MAX_BYTES}; above this the units loop's lead shrinks (1.23x at 2000 B) and its scratch grows. */
 export const UTF8_UNITS_MAX_BYTES = 4096;

@@ -1,5 +1,6 @@
 /**
- * Short ASCII strings, decoded once and handed back when the same bytes come again.
+ * Short strings, decoded once and handed back when the same bytes come again: ASCII for every
+ * caller ({@link cachedAscii}), strict UTF-8 for the decoders of text fields ({@link cachedText}).
  *
  * Creating a string costs more than reading its bytes (~70 ns for 30 ASCII bytes on Node 20,
  * whatever the method), and a fresh string used as a property key must be interned before the
@@ -7,7 +8,11 @@
  * messages carry (map keys, tags, enum-like values, names) repeat from message to message, so the
  * Thrift and Protobuf decoders both look them up here first, hashing while they scan for ASCII,
  * as msgpack decoders cache map keys. A miss costs the hash and one store; a collision evicts.
+ * Non-ASCII text repeats too (Chinese map keys such as 颜色, provinces, cities, sizes), and
+ * decoding it costs more than ASCII, so it shares the slots.
  */
+import { decodeShortNonAscii } from './utf8-read.js';
+
 interface NodeBufferSlices {
   latin1Slice(this: Uint8Array, start: number, end: number): string;
 }
@@ -37,13 +42,28 @@ const scratchWords = new Int32Array(WORDS_PER_SLOT);
  * buf[start, end), at most CACHED_ASCII_BYTES long, as a string when every byte is ASCII (the
  * cached string when these bytes were decoded before); undefined when a byte is 0x80 or above,
  * for the caller to decode and validate as UTF-8.
- *
+ */
+export function cachedAscii(buf: Uint8Array, start: number, end: number): string | undefined {
+  return lookup(buf, start, end, false);
+}
+
+/**
+ * buf[start, end), at most CACHED_ASCII_BYTES long, decoded as strict UTF-8 (the cached string
+ * when these bytes were decoded before). Invalid UTF-8 throws what decodeShortNonAscii throws
+ * (ERR_BAD_VALUE with the offset of the first bad byte) and is not cached.
+ */
+export function cachedText(buf: Uint8Array, start: number, end: number): string {
+  return lookup(buf, start, end, true)!;
+}
+
+/**
  * The bytes are hashed, tested for ASCII and compared with the slot's copy four at a time, as
  * words: comparing with the cached string itself, char by char, cost twice as much. The words are
  * read from `buf` once, into `scratchWords`: a hit on the decoders' short strings measured about
- * 15 ns that way, against 19.5 ns reading them again for the compare.
+ * 15 ns that way, against 19.5 ns reading them again for the compare. Text that is not ASCII is
+ * looked up only when `nonAscii`; a miss decodes it strictly before anything is stored.
  */
-export function cachedAscii(buf: Uint8Array, start: number, end: number): string | undefined {
+function lookup(buf: Uint8Array, start: number, end: number, nonAscii: boolean): string | undefined {
   const length = end - start;
   let hash = length;
   let highBits = 0;
@@ -58,7 +78,8 @@ export function cachedAscii(buf: Uint8Array, start: number, end: number): string
   let tail = 0;
   for (let shift = 0; i < end; i++, shift += 8) tail |= buf[i]! << shift;
   highBits |= tail;
-  if ((highBits & 0x80808080) !== 0) return undefined;
+  const ascii = (highBits & 0x80808080) === 0;
+  if (!ascii && !nonAscii) return undefined;
   hash = Math.imul(hash ^ tail, 0x01000193);
   const slot = (hash >>> 8) & (CACHE_SLOTS - 1);
   const base = slot * WORDS_PER_SLOT;
@@ -68,7 +89,9 @@ export function cachedAscii(buf: Uint8Array, start: number, end: number): string
     if (k === words && cachedWords[base + k] === tail) return cache[slot];
   }
   let text: string;
-  if (length <= BUILT_IN_JS || latin1Slice === undefined) {
+  if (!ascii) {
+    text = decodeShortNonAscii(buf, start, end);
+  } else if (length <= BUILT_IN_JS || latin1Slice === undefined) {
     text = '';
     for (let j = start; j < end; j++) text += String.fromCharCode(buf[j]!);
   } else {

@@ -327,3 +327,57 @@ describe('map objects', () => {
     expect(keyed.decode(keyed.encode({ m: shrinking })).m).toEqual(getterFirst ? { [first!]: 5 } : { [second!]: 7, [first!]: 5 });
   });
 });
+
+describe('int64 varints of two and three bytes, assembled inline', () => {
+  const repeated = root.codec('heddle.test.v1.Repeated');
+  const edges = [0n, 1n, 127n, 128n, 129n, 16383n, 16384n, 16385n, 2097151n, 2097152n, 2097153n, 268435455n, 268435456n, 2n ** 53n + 1n, 2n ** 63n - 1n, -1n, -128n, -2097152n, -(2n ** 63n)];
+
+  it('decode every value at the one-, two-, three- and four-byte edges exactly, singular and packed', () => {
+    for (const value of edges) {
+      expect(scalars.decode(wire().tag(3, 0).varint(value).build()).fInt64).toBe(value);
+      expect(scalars.decode(wire().tag(4, 0).varint(value).build()).fUint64).toBe(BigInt.asUintN(64, value));
+    }
+    const packed = wire();
+    for (const value of edges) packed.varint(value);
+    expect(repeated.decode(wire().delimited(3, packed).build()).rInt64).toEqual(edges);
+    expect(repeated.decode(wire().delimited(4, packed).build()).rUint64).toEqual(edges.map((v) => BigInt.asUintN(64, v)));
+  });
+
+  it('decode any int64 list as the encoder wrote it', () => {
+    const small = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 22n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }));
+    fc.assert(
+      fc.property(fc.array(small, { maxLength: 200 }), (values) => {
+        expect(repeated.decode(repeated.encode({ rInt64: values })).rInt64).toEqual(values);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('decode the same edges as decimal text (int64: string; one-byte values come from a table)', () => {
+    const asText = root.codec('heddle.test.v1.Scalars', { int64: 'string' });
+    const repeatedText = root.codec('heddle.test.v1.Repeated', { int64: 'string' });
+    for (const value of edges) {
+      expect(asText.decode(wire().tag(3, 0).varint(value).build()).fInt64).toBe(value.toString());
+      expect(asText.decode(wire().tag(4, 0).varint(value).build()).fUint64).toBe(BigInt.asUintN(64, value).toString());
+    }
+    const packed = wire();
+    for (const value of edges) packed.varint(value);
+    expect(repeatedText.decode(wire().delimited(3, packed).build()).rInt64).toEqual(edges.map(String));
+  });
+
+  it('read non-minimal forms (0x80 0x00, 0x81 0x80 0x00) as the values they spell', () => {
+    expect(scalars.decode(wire().tag(3, 0).raw(0x80, 0x00).build()).fInt64).toBe(0n);
+    expect(scalars.decode(wire().tag(3, 0).raw(0x81, 0x80, 0x00).build()).fInt64).toBe(1n);
+  });
+
+  it('refuse a varint cut off by the end of the input or of its packed run: ERR_TRUNCATED, not a value', () => {
+    expect(() => scalars.decode(wire().tag(3, 0).raw(0x80).build())).toThrow(expect.objectContaining({ code: 'ERR_TRUNCATED' }));
+    expect(() => scalars.decode(wire().tag(3, 0).raw(0x80, 0x80).build())).toThrow(expect.objectContaining({ code: 'ERR_TRUNCATED' }));
+    // A packed run whose last varint continues past the run's length, into the next field's bytes.
+    const cut = wire().tag(3, 2).varint(2).raw(0x05, 0x80).tag(5, 0).varint(1).build();
+    expect(() => repeated.decode(cut)).toThrow(expect.objectContaining({ code: 'ERR_TRUNCATED' }));
+    // A singular int64 whose varint continues into the bytes after the message it is nested in.
+    const nested = wire().delimited(19, wire().tag(3, 0).raw(0x81)).tag(5, 0).varint(1).build();
+    expect(() => repeated.decode(nested)).toThrow(expect.objectContaining({ code: 'ERR_TRUNCATED' }));
+  });
+});

@@ -3,7 +3,9 @@
 // off word boundaries, and thousands of strings colliding in 4096 slots.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cachedAscii, CACHED_ASCII_BYTES } from '../../src-ts/text/short-ascii-cache.js';
+import { validateUtf8 } from '../../src-ts/kernels/utf8.js';
+import { HeddleError } from '../../src-ts/errors.js';
+import { cachedAscii, cachedText, CACHED_ASCII_BYTES } from '../../src-ts/text/short-ascii-cache.js';
 
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
 
@@ -40,6 +42,62 @@ describe('cachedAscii', () => {
     const encoded = strings.map((s) => new TextEncoder().encode(s));
     for (let round = 0; round < 2; round++) {
       strings.forEach((s, i) => expect(cachedAscii(encoded[i]!, 0, encoded[i]!.length)).toBe(s));
+    }
+  });
+});
+
+const fatal = new TextDecoder('utf-8', { fatal: true });
+
+/** What cachedText gives for src[start, end): the string, or the offset its ERR_BAD_VALUE names. */
+function outcome(src: Uint8Array, start: number, end: number): string | number {
+  try {
+    return cachedText(src, start, end);
+  } catch (error) {
+    expect(error).toBeInstanceOf(HeddleError);
+    expect((error as HeddleError).code).toBe('ERR_BAD_VALUE');
+    return (error as HeddleError).offset!;
+  }
+}
+
+describe('cachedText', () => {
+  it('decodes short text strictly, as TextDecoder {fatal: true}, the first time and from the cache', () => {
+    const chars = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x4e00, max: 0x9fa5 }), fc.integer({ min: 0x80, max: 0x7ff }), fc.integer({ min: 0x10000, max: 0x10ffff }));
+    const bytes = fc.oneof(
+      fc.array(chars, { maxLength: 12 }).map((points) => new TextEncoder().encode(String.fromCodePoint(...points)).subarray(0, CACHED_ASCII_BYTES)),
+      fc.uint8Array({ maxLength: CACHED_ASCII_BYTES }),
+    );
+    fc.assert(
+      fc.property(bytes, fc.nat(7), (body, offset) => {
+        const input = new Uint8Array(offset + body.length + 3).fill(0x41);
+        input.set(body, offset);
+        const invalidAt = validateUtf8(input, offset, offset + body.length);
+        const expected = invalidAt === -1 ? fatal.decode(body) : invalidAt;
+        for (let round = 0; round < 3; round++) expect(outcome(input, offset, offset + body.length)).toBe(expected);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('hands back the same string object when the same non-ASCII bytes come again', () => {
+    // A map key such as 颜色 must be one string object each time, so map shapes and V8's key
+    // lookups see a key they know.
+    const key = new TextEncoder().encode('颜色');
+    const first = cachedText(Uint8Array.from(key), 0, key.length);
+    const again = cachedText(Uint8Array.from([0x20, ...key]), 1, key.length + 1);
+    expect(again).toBe('颜色');
+    expect(Object.is(first, again)).toBe(true);
+  });
+
+  it('caches nothing of invalid bytes: a valid string with the same leading words is decoded right', () => {
+    for (let length = 2; length <= CACHED_ASCII_BYTES; length++) {
+      const valid = new Uint8Array(length).fill(0x61);
+      valid.set([0xc3, 0xbc], length - 2);
+      const broken = valid.slice();
+      broken[length - 1] = 0x41;
+      for (let round = 0; round < 2; round++) {
+        expect(outcome(broken, 0, length)).toBe(length - 2);
+        expect(outcome(valid, 0, length)).toBe('a'.repeat(length - 2) + 'ü');
+      }
     }
   });
 });

@@ -89,6 +89,18 @@ describe('strict UTF-8 readers on multi-byte text (differential against TextDeco
     expect(decodeUtf8Units(Buffer.from(long), 0, Buffer.byteLength(long))).toBe(long);
   });
 
+  it('decode medium text right before and after the units scratch grows (the string is made from the new scratch)', () => {
+    // Strings of 12+ units are made by Buffer#ucs2Slice over the scratch; a stale view of the
+    // scratch it replaced would give the previous string's units.
+    const medium = ['商品标题中文标题测试一二三四五', '北京市朝阳区建国路八十八号院', '浙江省杭州市西湖区文三路'];
+    for (const text of medium) expect(decodeUtf8Units(Buffer.from(text), 0, Buffer.byteLength(text))).toBe(text);
+    for (const size of [5000, 40_000]) {
+      const long = '长'.repeat(size);
+      expect(decodeUtf8Units(Buffer.from(long), 0, Buffer.byteLength(long))).toBe(long);
+      for (const text of medium) expect(decodeUtf8Units(Buffer.from(text), 0, Buffer.byteLength(text))).toBe(text);
+    }
+  });
+
   it('route by sampling: multi-byte text goes to the loops, mostly-ASCII text does not', () => {
     const chinese = Buffer.from('中文标题中文标题');
     expect(looksMultibyte(chinese, 0, chinese.length)).toBe(true);

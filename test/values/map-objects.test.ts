@@ -87,6 +87,27 @@ describe('MapShapes', () => {
     expect(shapes.compiled).toBe(1);
   });
 
+  it('stores new combinations of known keys into plain objects, not dictionary mode', () => {
+    // Product attributes: 1-4 keys of a small set, in any order; sequences miss, keys do not.
+    const shapes = new MapShapes();
+    const keys = ['颜色', '尺码', '容量', '版本', 'Color', 'Size'];
+    for (const key of keys) shapes.build([key], [0]);
+    let combination = 0;
+    for (let a = 0; a < keys.length; a++) {
+      for (let b = 0; b < keys.length; b++) {
+        if (a === b) continue;
+        const picked = [keys[a]!, keys[b]!, keys[(a + b) % keys.length]!];
+        const values = [combination, combination + 1, combination + 2];
+        expectSameMap(shapes.build([...picked], values), picked, values);
+        expect(shapes.unrepeating).toBe(false);
+        combination++;
+      }
+    }
+    // A run of maps with keys never seen before still turns the field to dictionary mode.
+    for (let i = 0; i < MISSES_BEFORE_DICTIONARY; i++) shapes.build([`new${i}`, '颜色'], [i, i]);
+    expect(shapes.unrepeating).toBe(true);
+  });
+
   it('stops compiling once a field has spent its budget, and stays correct', () => {
     const shapes = new MapShapes();
     for (let set = 0; set < COMPILES_PER_FIELD * 3; set++) {

@@ -1,10 +1,10 @@
 import { decodeUtf8 } from '../../kernels/index.js';
 import { decodeUtf8Units } from '../../kernels/utf8.js';
 import { UTF8_UNITS_MAX_BYTES } from '../../kernels/thresholds.js';
-import { decodeShortNonAscii, looksMultibyte } from '../../text/utf8-read.js';
+import { looksMultibyte } from '../../text/utf8-read.js';
 import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
 import { isAscii } from '../../text/is-ascii.js';
-import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
+import { cachedText, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { CodecFault } from './codec-fault.js';
 import { HIGH, LOW, word32, word64, wordU64 } from './int64-word.js';
 
@@ -24,6 +24,8 @@ const f32Bytes = new Uint8Array(f32.buffer);
 
 /** Small non-negative bigints, so one-byte int64 varints allocate nothing. */
 export const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 128 }, (_, i) => BigInt(i));
+/** Their decimal text, for one-byte int64 varints decoded as strings. */
+export const SMALL_DECIMALS: readonly string[] = Array.from({ length: 128 }, (_, i) => String(i));
 
 /** An empty byte string shared by every decoded `bytes` field that is absent; it cannot change. */
 export const EMPTY_BYTES = new Uint8Array(0);
@@ -284,9 +286,9 @@ const utf8Slice = (globalThis as { Buffer?: { prototype: { utf8Slice?: (this: Ui
 const ASCII_SCAN_MAX = 64;
 
 /**
- * Strict UTF-8, as proto3 requires for `string` fields. Names, keys and titles are mostly short
- * ASCII: up to 32 bytes they come from the short-string cache shared with the Thrift decoders,
- * which also spares a map store interning a fresh key; up to 64 bytes from Node's native Latin-1
+ * Strict UTF-8, as proto3 requires for `string` fields. Names, keys and titles are mostly short:
+ * up to 32 bytes, ASCII or not, they come from the short-string cache shared with the Thrift
+ * decoders, which also spares a map store interning a fresh key; longer ASCII up to 64 bytes from Node's native Latin-1
  * decoder (identical on ASCII). Text made mostly of multi-byte characters (Chinese titles,
  * addresses, notes) is decoded by JavaScript loops, which validate as they go and beat Node's
  * decoder on it (text/utf8-read.ts). Other text is decoded by Node's UTF-8 decoder, which replaces
@@ -297,7 +299,7 @@ const ASCII_SCAN_MAX = 64;
 export function readStringStrict(buf: Uint8Array, start: number, end: number): string {
   const length = end - start;
   if (length <= CACHED_ASCII_BYTES) {
-    return cachedAscii(buf, start, end) ?? decodeShortNonAscii(buf, start, end);
+    return cachedText(buf, start, end);
   }
   if (length <= ASCII_SCAN_MAX && latin1Slice !== undefined && isAscii(buf, start, end)) return latin1Slice.call(buf, start, end);
   if (length <= UTF8_UNITS_MAX_BYTES && looksMultibyte(buf, start, end)) return decodeUtf8Units(buf, start, end);
