@@ -327,3 +327,27 @@ describe('map objects', () => {
     expect(keyed.decode(keyed.encode({ m: shrinking })).m).toEqual(getterFirst ? { [first!]: 5 } : { [second!]: 7, [first!]: 5 });
   });
 });
+
+describe('encodeView', () => {
+  it('gives the bytes encode() gives, as a view the next encode overwrites', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.integer(), (text, n) => {
+        const value = { fString: text, fInt32: n };
+        const expected = Buffer.from(scalars.encode(value));
+        const view = scalars.encodeView(value);
+        expect(Buffer.from(view).equals(expected)).toBe(true);
+        expect(scalars.decode(view)).toEqual(scalars.decode(expected));
+      }),
+    );
+    const first = scalars.encodeView({ fString: 'first' });
+    const firstBytes = Buffer.from(first);
+    scalars.encode({ fString: 'second' });
+    // The scratch buffer is shared: a caller that keeps a view past the next encode reads other bytes.
+    expect(Buffer.from(first).equals(firstBytes)).toBe(false);
+  });
+
+  it('fails as encode() does, with the field named', () => {
+    expect(() => scalars.encodeView({ fInt32: 'seven' } as never)).toThrow(/fInt32/);
+    expect(() => scalars.encodeView(null as never)).toThrow(/expects a message object/);
+  });
+});

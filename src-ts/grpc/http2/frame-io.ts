@@ -51,6 +51,8 @@ export class StreamSendQueue implements SendQueue {
   readonly queue: Uint8Array[] = [];
   queueOffset = 0;
   queuedBytes = 0;
+  /** Bytes ever queued: minus queuedBytes, how far the stream has sent. */
+  enqueuedTotal = 0;
   /** The end of the stream is queued after the bytes. */
   endQueued = false;
   closed = false;
@@ -61,6 +63,7 @@ export class StreamSendQueue implements SendQueue {
     if (bytes === undefined || bytes.length === 0) return;
     this.queue.push(bytes);
     this.queuedBytes += bytes.length;
+    this.enqueuedTotal += bytes.length;
   }
 
   /** What `write` returns: a promise to await while the queue is past the high-water mark. */

@@ -72,6 +72,12 @@ export function takeOutputBuffer(end: number): Uint8Array {
   return result;
 }
 
+/** The encoded bytes where they lie, in the scratch buffer: valid until the next encode. A scratch
+ * buffer one message made huge is dropped at the next {@link takeOutput}. */
+export function scratchView(end: number): Uint8Array {
+  return output.buf.subarray(0, end);
+}
+
 function shrinkOutput(): void {
   const fresh = createOutput(INITIAL_SIZE);
   output.buf = fresh.buf;
