@@ -8,7 +8,8 @@ const MAX_OWNED_BLOCKS = 8;
 
 /** A staging block and how far into its stream's queue its last bytes lie. */
 interface StagingBlock {
-  readonly bytes: Buffer;
+  /** A plain Uint8Array: a view of it costs less than a Buffer's (no species constructor). */
+  readonly bytes: Uint8Array;
   /** The stream's enqueue position (bytes ever queued) at the end of the last copy carved here. */
   lastEnd: number;
 }
@@ -33,12 +34,12 @@ export class SendStaging {
    * Room for `length` bytes that will be queued to end at enqueue position `end`, given that the
    * stream has sent everything before position `sent`. The view is the caller's to fill and queue.
    */
-  take(length: number, sent: number, end: number): Buffer {
-    if (length > MAX_STAGED) return Buffer.allocUnsafeSlow(length);
+  take(length: number, sent: number, end: number): Uint8Array {
+    if (length > MAX_STAGED) return new Uint8Array(length);
     this.reclaim(sent);
     let current = this.live[this.live.length - 1];
     if (current === undefined || this.used + length > STAGING_BLOCK) {
-      current = this.spare.pop() ?? { bytes: Buffer.allocUnsafeSlow(STAGING_BLOCK), lastEnd: 0 };
+      current = this.spare.pop() ?? { bytes: new Uint8Array(STAGING_BLOCK), lastEnd: 0 };
       this.live.push(current);
       this.used = 0;
     }

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { SendStaging } from '../../../src-ts/grpc/http2/send-staging.js';
 
 interface Carved {
-  view: Buffer;
+  view: Uint8Array;
   /** Enqueue position of its end. */
   end: number;
 }
 
-function overlaps(a: Buffer, b: Buffer): boolean {
+function overlaps(a: Uint8Array, b: Uint8Array): boolean {
   if (a.buffer !== b.buffer) return false;
   return a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length;
 }

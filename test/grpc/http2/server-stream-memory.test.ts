@@ -14,18 +14,26 @@ function textOf(i: number): string {
 
 /**
  * Counts what allocates memory outside the V8 heap from JavaScript while `run` runs: `new
- * ArrayBuffer` (heddle's slabs) and `Buffer.allocUnsafeSlow`. Dead ones are only reclaimed by a
+ * ArrayBuffer` (heddle's slabs), `new Uint8Array(length)` past V8's 64-byte on-heap limit (heddle's
+ * staging blocks) and `Buffer.allocUnsafeSlow`. Dead ones are only reclaimed by a
  * collection; a server streaming small messages that allocated per message made V8 run a full
  * mark-compact every few tens of milliseconds once its young generation had grown.
  */
 async function countAllocations<T>(run: () => Promise<T>): Promise<{ result: T; allocations: number }> {
   const RealArrayBuffer = globalThis.ArrayBuffer;
+  const RealUint8Array = globalThis.Uint8Array;
   const realAllocUnsafeSlow = Buffer.allocUnsafeSlow;
   let allocations = 0;
   globalThis.ArrayBuffer = new Proxy(RealArrayBuffer, {
     construct(target, args) {
       allocations++;
       return new target(...(args as [number]));
+    },
+  });
+  globalThis.Uint8Array = new Proxy(RealUint8Array, {
+    construct(target, args, newTarget) {
+      if (typeof args[0] === 'number' && args[0] > 64) allocations++;
+      return Reflect.construct(target, args, newTarget === globalThis.Uint8Array ? target : newTarget);
     },
   });
   Buffer.allocUnsafeSlow = (size: number) => {
@@ -36,6 +44,7 @@ async function countAllocations<T>(run: () => Promise<T>): Promise<{ result: T; 
     return { result: await run(), allocations };
   } finally {
     globalThis.ArrayBuffer = RealArrayBuffer;
+    globalThis.Uint8Array = RealUint8Array;
     Buffer.allocUnsafeSlow = realAllocUnsafeSlow;
   }
 }
