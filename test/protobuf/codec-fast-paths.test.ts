@@ -346,6 +346,17 @@ describe('encodeView', () => {
     expect(Buffer.from(first).equals(firstBytes)).toBe(false);
   });
 
+  it('hands a scratch buffer one huge message grew to the caller instead of keeping it', () => {
+    const huge = { fString: 'x'.repeat(5 * 1024 * 1024) };
+    const view = scalars.encodeView(huge);
+    const small = scalars.encodeView({ fString: 'small' });
+    // The huge encoding is no longer the scratch: the next encode wrote elsewhere.
+    expect(view.buffer).not.toBe(small.buffer);
+    expect(view.buffer.byteLength).toBeGreaterThan(5 * 1024 * 1024);
+    expect(small.buffer.byteLength).toBeLessThanOrEqual(64 * 1024);
+    expect(scalars.decode(view)).toEqual(scalars.decode(scalars.encode(huge)));
+  });
+
   it('fails as encode() does, with the field named', () => {
     expect(() => scalars.encodeView({ fInt32: 'seven' } as never)).toThrow(/fInt32/);
     expect(() => scalars.encodeView(null as never)).toThrow(/expects a message object/);

@@ -73,9 +73,12 @@ export function takeOutputBuffer(end: number): Uint8Array {
 }
 
 /** The encoded bytes where they lie, in the scratch buffer: valid until the next encode. A scratch
- * buffer one message made huge is dropped at the next {@link takeOutput}. */
+ * buffer one message made huge goes to the caller with the view (a fresh one replaces it), so it is
+ * not pinned. */
 export function scratchView(end: number): Uint8Array {
-  return output.buf.subarray(0, end);
+  const view = output.buf.subarray(0, end);
+  if (output.buf.length > RETAIN_LIMIT) shrinkOutput();
+  return view;
 }
 
 function shrinkOutput(): void {

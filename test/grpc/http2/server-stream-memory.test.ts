@@ -108,3 +108,59 @@ for (const engine of ['heddle', 'node'] as const) {
     }
   });
 }
+
+describe("a heddle server (http2: 'heddle') streaming messages of every size", () => {
+  const sizes = [0, 1, 100, 4000, 4091, 4092, 5000, 20_000, 70_000, 300, 16_384];
+  let server: RpcServer;
+  let client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+
+  beforeAll(async () => {
+    server = createServer({
+      idl: grpcEchoRoot,
+      service: SERVICE,
+      log: () => {},
+      grpc: { maxSendMessageLength: 50_000 },
+      handlers: {
+        ...heddleEchoHandlers,
+        ServerStream: async function* (req: EchoRequest): AsyncGenerator<Partial<EchoResponse>> {
+          const list = req.count === 0 ? sizes : sizes.filter((n) => n < 50_000);
+          for (let i = 0; i < list.length; i++) yield { index: i, blob: new Uint8Array(list[i]!).fill(i + 1) };
+        },
+      },
+    });
+    await server.listen('tcp://127.0.0.1:0');
+    client = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as typeof client;
+  });
+
+  afterAll(async () => {
+    client.close();
+    await server.close();
+  });
+
+  const read = (count: number) => {
+    const replies: Array<{ index: number; blob: Buffer }> = [];
+    const done = new Promise<grpc.ServiceError | undefined>((resolve) => {
+      const call = client.ServerStream({ count }) as grpc.ClientReadableStream<{ index: number; blob: Buffer }>;
+      call.on('data', (reply) => replies.push(reply));
+      call.on('error', (error: grpc.ServiceError) => resolve(error));
+      call.on('end', () => resolve(undefined));
+    });
+    return { replies, done };
+  };
+
+  it('delivers staged (up to 4 KiB) and unstaged ones alike, byte for byte', async () => {
+    const { replies, done } = read(1);
+    expect(await done).toBeUndefined();
+    const fitting = sizes.filter((n) => n < 50_000);
+    expect(replies.map((r) => r.blob.length)).toEqual(fitting);
+    replies.forEach((r, i) => expect(r.blob.every((b) => b === i + 1)).toBe(true));
+  });
+
+  it('ends the stream with RESOURCE_EXHAUSTED at a message over maxSendMessageLength, after the ones before it', async () => {
+    const { replies, done } = read(0);
+    const error = await done;
+    expect(error?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(error?.details).toMatch(/exceeds the 50000-byte send limit/);
+    expect(replies.map((r) => r.blob.length)).toEqual(sizes.slice(0, sizes.indexOf(70_000)));
+  });
+});
