@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type RpcServer } from '../../../src-ts/rpc/index.js';
+import { createServer, type GrpcServerOptions, type RpcServer } from '../../../src-ts/rpc/index.js';
 import { grpcEchoRoot, heddleEchoHandlers, SERVICE, type EchoRequest, type EchoResponse } from '../grpc-echo-fixture.js';
 import { grpcJsEcho } from '../grpc-js-peer.js';
 
@@ -49,37 +49,34 @@ async function countAllocations<T>(run: () => Promise<T>): Promise<{ result: T; 
   }
 }
 
+type JsClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+
+/** Starts a heddle server whose ServerStream is `serverStream`, and a grpc-js client to it, for the
+ * describe block this is called in; `peer()` gives them once started. */
+function streamingPeer(grpcOptions: GrpcServerOptions, serverStream: (req: EchoRequest) => AsyncGenerator<Partial<EchoResponse>>): () => { server: RpcServer; client: JsClient } {
+  let started: { server: RpcServer; client: JsClient } | undefined;
+  beforeAll(async () => {
+    const server = createServer({ idl: grpcEchoRoot, service: SERVICE, log: () => {}, grpc: grpcOptions, handlers: { ...heddleEchoHandlers, ServerStream: serverStream } });
+    await server.listen('tcp://127.0.0.1:0');
+    started = { server, client: new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as unknown as JsClient };
+  });
+  afterAll(async () => {
+    started?.client.close();
+    await started?.server.close();
+  });
+  return () => started!;
+}
+
 for (const engine of ['heddle', 'node'] as const) {
   describe(`a heddle server (http2: '${engine}') streaming ${MESSAGES} 1 KiB messages to a grpc-js client`, () => {
-    let server: RpcServer;
-    let client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
-
-    beforeAll(async () => {
-      server = createServer({
-        idl: grpcEchoRoot,
-        service: SERVICE,
-        log: () => {},
-        grpc: { http2: engine },
-        handlers: {
-          ...heddleEchoHandlers,
-          ServerStream: async function* (req: EchoRequest): AsyncGenerator<Partial<EchoResponse>> {
-            for (let i = 0; i < req.count; i++) yield { msg: textOf(i), index: i, id: BigInt(i) * 1_000_000_007n };
-          },
-        },
-      });
-      await server.listen('tcp://127.0.0.1:0');
-      client = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as typeof client;
-    });
-
-    afterAll(async () => {
-      client.close();
-      await server.close();
+    const peer = streamingPeer({ http2: engine }, async function* (req) {
+      for (let i = 0; i < req.count; i++) yield { msg: textOf(i), index: i, id: BigInt(i) * 1_000_000_007n };
     });
 
     const stream = () =>
       new Promise<Array<{ msg: string; index: number; id: string }>>((resolve, reject) => {
         const replies: Array<{ msg: string; index: number; id: string }> = [];
-        const call = client.ServerStream({ count: MESSAGES }) as grpc.ClientReadableStream<{ msg: string; index: number; id: string }>;
+        const call = peer().client.ServerStream({ count: MESSAGES }) as grpc.ClientReadableStream<{ msg: string; index: number; id: string }>;
         call.on('data', (reply) => replies.push(reply));
         call.on('error', reject);
         call.on('end', () => resolve(replies));
@@ -111,36 +108,15 @@ for (const engine of ['heddle', 'node'] as const) {
 
 describe("a heddle server (http2: 'heddle') streaming messages of every size", () => {
   const sizes = [0, 1, 100, 4000, 4091, 4092, 5000, 20_000, 70_000, 300, 16_384];
-  let server: RpcServer;
-  let client: grpc.Client & Record<string, (...args: unknown[]) => unknown>;
-
-  beforeAll(async () => {
-    server = createServer({
-      idl: grpcEchoRoot,
-      service: SERVICE,
-      log: () => {},
-      grpc: { maxSendMessageLength: 50_000 },
-      handlers: {
-        ...heddleEchoHandlers,
-        ServerStream: async function* (req: EchoRequest): AsyncGenerator<Partial<EchoResponse>> {
-          const list = req.count === 0 ? sizes : sizes.filter((n) => n < 50_000);
-          for (let i = 0; i < list.length; i++) yield { index: i, blob: new Uint8Array(list[i]!).fill(i + 1) };
-        },
-      },
-    });
-    await server.listen('tcp://127.0.0.1:0');
-    client = new grpcJsEcho(server.address.slice('tcp://'.length), grpc.credentials.createInsecure()) as typeof client;
-  });
-
-  afterAll(async () => {
-    client.close();
-    await server.close();
+  const peer = streamingPeer({ maxSendMessageLength: 50_000 }, async function* (req) {
+    const list = req.count === 0 ? sizes : sizes.filter((n) => n < 50_000);
+    for (let i = 0; i < list.length; i++) yield { index: i, blob: new Uint8Array(list[i]!).fill(i + 1) };
   });
 
   const read = (count: number) => {
     const replies: Array<{ index: number; blob: Buffer }> = [];
     const done = new Promise<grpc.ServiceError | undefined>((resolve) => {
-      const call = client.ServerStream({ count }) as grpc.ClientReadableStream<{ index: number; blob: Buffer }>;
+      const call = peer().client.ServerStream({ count }) as grpc.ClientReadableStream<{ index: number; blob: Buffer }>;
       call.on('data', (reply) => replies.push(reply));
       call.on('error', (error: grpc.ServiceError) => resolve(error));
       call.on('end', () => resolve(undefined));
