@@ -28,24 +28,33 @@ export function acceptsGzip(header: string | undefined): boolean {
   return header !== undefined && header.split(',').some((part) => part.trim() === 'gzip');
 }
 
+/** Fails with RESOURCE_EXHAUSTED, as grpc-go and grpc-js report it, for a message body over the
+ * send limit. */
+export function checkSendLength(length: number, maxLength: number): void {
+  if (length > maxLength) {
+    throw grpcStatusError(GrpcStatus.RESOURCE_EXHAUSTED, `message of ${length} bytes exceeds the ${maxLength}-byte send limit`, { local: true });
+  }
+}
+
+/** Writes a message's 5-byte prefix (compressed flag, u32 big-endian length) at `at`. */
+export function writeMessagePrefix(out: Uint8Array, at: number, length: number, compressed: boolean): void {
+  out[at] = compressed ? 1 : 0;
+  out[at + 1] = length >>> 24;
+  out[at + 2] = (length >>> 16) & 0xff;
+  out[at + 3] = (length >>> 8) & 0xff;
+  out[at + 4] = length & 0xff;
+}
+
 /**
  * One message on the wire: prefix and body in one buffer (an HTTP/2 DATA frame write takes one
- * chunk best). `gzip` compresses it. A body over `maxLength` is RESOURCE_EXHAUSTED, as grpc-go
- * and grpc-js report it.
+ * chunk best). `gzip` compresses it. A body over `maxLength` is RESOURCE_EXHAUSTED.
  */
 export function frameMessage(body: Uint8Array, gzip: boolean, maxLength: number): Buffer {
-  if (body.length > maxLength) {
-    throw grpcStatusError(GrpcStatus.RESOURCE_EXHAUSTED, `message of ${body.length} bytes exceeds the ${maxLength}-byte send limit`, { local: true });
-  }
+  checkSendLength(body.length, maxLength);
   const payload = gzip ? gzipSync(body) : body;
   // A slab view: a stream of small messages allocates an ArrayBuffer per 64 KiB, not per 8 KiB.
   const out = allocBuffer(GRPC_MESSAGE_PREFIX + payload.length) as Buffer;
-  const length = payload.length;
-  out[0] = gzip ? 1 : 0;
-  out[1] = length >>> 24;
-  out[2] = (length >>> 16) & 0xff;
-  out[3] = (length >>> 8) & 0xff;
-  out[4] = length & 0xff;
+  writeMessagePrefix(out, 0, payload.length, gzip);
   out.set(payload, GRPC_MESSAGE_PREFIX);
   return out;
 }

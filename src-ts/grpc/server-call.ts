@@ -3,7 +3,7 @@ import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
 import { cancelledError, GrpcServerContext } from './context.js';
-import { GrpcMessageReader, frameMessage, type GrpcEncoding } from './message-framing.js';
+import { checkSendLength, GrpcMessageReader, frameMessage, type GrpcEncoding } from './message-framing.js';
 import { MessageQueue } from './message-queue.js';
 import { writeMetadata, type GrpcMetadata } from './metadata.js';
 import { isBizStatusError } from '../rpc/biz-status.js';
@@ -244,12 +244,22 @@ export class ServerCall implements ServerStreamEvents {
       return;
     }
     const writer = this.stream;
+    // Where the engine copies each message at once, the codec's scratch view spares a buffer per message.
+    const encodeView = this.gzip || writer.writeMessage === undefined ? undefined : this.method.response.encodeView;
     try {
       for await (const value of source) {
         if (this.done || this.expired) break;
-        const bytes = this.encode(value);
-        this.sendHeaders();
-        const wait = writer.write(bytes);
+        let wait: Promise<void> | undefined;
+        if (encodeView !== undefined) {
+          const body = encodeView.call(this.method.response, this.method.success(value));
+          checkSendLength(body.length, this.env.maxSendMessageLength);
+          this.sendHeaders();
+          wait = writer.writeMessage!(body);
+        } else {
+          const bytes = this.encode(value);
+          this.sendHeaders();
+          wait = writer.write(bytes);
+        }
         if (wait !== undefined) await wait;
       }
     } catch (error) {

@@ -33,6 +33,10 @@ export interface ServerCallStream {
   respond(headers: OutgoingHttpHeaders, endStream: boolean): void;
   /** Queues response bytes; returns a promise to await when flow control holds them back. */
   write(bytes: Uint8Array): Promise<void> | undefined;
+  /** Queues one uncompressed gRPC message, its prefix added here, copying `body` at once (it may
+   * be a view valid only during the call, as a codec's `encodeView` gives); returns as `write`.
+   * Engines that have it spare the caller a buffer per message. */
+  writeMessage?(body: Uint8Array): Promise<void> | undefined;
   /** Sends what was written in this turn now. */
   flush(): void;
   /** Ends the response: `last` bytes if given, then `trailers` (or a bare END_STREAM). */

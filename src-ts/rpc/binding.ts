@@ -24,6 +24,9 @@ export type BindingEncoding = 'thrift-binary' | 'thrift-compact' | 'protobuf';
 /** Encodes and decodes one body type: a method's request or its response, without any envelope. */
 export interface BodyCodec<T = unknown> {
   encode(value: T): Uint8Array;
+  /** The encoding as a view valid only until the next encode (Protobuf codecs have it): for a
+   * transport that copies the bytes at once, so encoding allocates nothing. */
+  encodeView?(value: T): Uint8Array;
   decode(bytes: Uint8Array): T;
 }
 

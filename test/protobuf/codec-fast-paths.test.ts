@@ -381,3 +381,38 @@ describe('int64 varints of two and three bytes, assembled inline', () => {
     expect(() => repeated.decode(nested)).toThrow(expect.objectContaining({ code: 'ERR_TRUNCATED' }));
   });
 });
+
+describe('encodeView', () => {
+  it('gives the bytes encode() gives, as a view the next encode overwrites', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.integer(), (text, n) => {
+        const value = { fString: text, fInt32: n };
+        const expected = Buffer.from(scalars.encode(value));
+        const view = scalars.encodeView(value);
+        expect(Buffer.from(view).equals(expected)).toBe(true);
+        expect(scalars.decode(view)).toEqual(scalars.decode(expected));
+      }),
+    );
+    const first = scalars.encodeView({ fString: 'first' });
+    const firstBytes = Buffer.from(first);
+    scalars.encode({ fString: 'second' });
+    // The scratch buffer is shared: a caller that keeps a view past the next encode reads other bytes.
+    expect(Buffer.from(first).equals(firstBytes)).toBe(false);
+  });
+
+  it('hands a scratch buffer one huge message grew to the caller instead of keeping it', () => {
+    const huge = { fString: 'x'.repeat(5 * 1024 * 1024) };
+    const view = scalars.encodeView(huge);
+    const small = scalars.encodeView({ fString: 'small' });
+    // The huge encoding is no longer the scratch: the next encode wrote elsewhere.
+    expect(view.buffer).not.toBe(small.buffer);
+    expect(view.buffer.byteLength).toBeGreaterThan(5 * 1024 * 1024);
+    expect(small.buffer.byteLength).toBeLessThanOrEqual(64 * 1024);
+    expect(scalars.decode(view)).toEqual(scalars.decode(scalars.encode(huge)));
+  });
+
+  it('fails as encode() does, with the field named', () => {
+    expect(() => scalars.encodeView({ fInt32: 'seven' } as never)).toThrow(/fInt32/);
+    expect(() => scalars.encodeView(null as never)).toThrow(/expects a message object/);
+  });
+});

@@ -17,7 +17,7 @@ import {
 } from './frames.js';
 import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
 import { HpackDecoder, HpackEncoder, type DecodedBlock } from './hpack.js';
-import { ConnectionError, FrameReader, FrameWriter, unpad } from './frame-io.js';
+import { ConnectionError, FrameReader, FrameWriter, MAX_DATA_FRAME, unpad } from './frame-io.js';
 
 /** What a session advertises and how much it lets one stream and the connection buffer. */
 export interface H2ClientSessionOptions {
@@ -219,7 +219,7 @@ export class H2ClientSession implements StreamOwner {
   sendQueued(stream: H2Stream): void {
     if (stream.id === 0 || stream.closed || stream.localEnded) return;
     while (stream.queuedBytes > 0) {
-      const allowed = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame);
+      const allowed = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame, MAX_DATA_FRAME);
       if (allowed <= 0) {
         if (this.sendWindow <= 0) this.blocked.add(stream);
         break;

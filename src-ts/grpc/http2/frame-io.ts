@@ -5,6 +5,13 @@ import { Flag, FRAME_HEADER_SIZE, FrameType, H2Error, writeFrameHeader } from '.
 const OUTPUT_BLOCK = 64 * 1024;
 /** Written blocks a connection keeps for reuse. */
 const MAX_SPARE_BLOCKS = 4;
+/**
+ * The longest DATA payload this side sends, whatever MAX_FRAME_SIZE the peer allows: a frame that
+ * fits an output block goes into a reused one, a longer one needed a block of its own each time
+ * (a heddle peer allows 256 KiB frames, and a stream's queue reaches past 64 KiB), memory V8
+ * collects only with full mark-compacts once the young generation is large.
+ */
+export const MAX_DATA_FRAME = OUTPUT_BLOCK - FRAME_HEADER_SIZE;
 
 /** A block frames are copied into, shared by the views written from it. */
 interface OutputBlock {
@@ -51,6 +58,8 @@ export class StreamSendQueue implements SendQueue {
   readonly queue: Uint8Array[] = [];
   queueOffset = 0;
   queuedBytes = 0;
+  /** Bytes ever queued: minus queuedBytes, how far the stream has sent. */
+  enqueuedTotal = 0;
   /** The end of the stream is queued after the bytes. */
   endQueued = false;
   closed = false;
@@ -61,6 +70,7 @@ export class StreamSendQueue implements SendQueue {
     if (bytes === undefined || bytes.length === 0) return;
     this.queue.push(bytes);
     this.queuedBytes += bytes.length;
+    this.enqueuedTotal += bytes.length;
   }
 
   /** What `write` returns: a promise to await while the queue is past the high-water mark. */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
 import { GrpcStatus } from '../status.js';
-import { ConnectionError, FrameReader, FrameWriter, unpad } from './frame-io.js';
+import { ConnectionError, FrameReader, FrameWriter, MAX_DATA_FRAME, unpad } from './frame-io.js';
 import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
 import { CLIENT_PREFACE, DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, Flag, FrameType, H2Error, MAX_WINDOW, Setting } from './frames.js';
 import { HpackDecoder, HpackEncoder, type DecodedBlock } from './hpack.js';
@@ -199,7 +199,7 @@ export class H2ServerSession implements ServerStreamOwner {
   sendQueued(stream: H2ServerStream): void {
     if (stream.closed || stream.localEnded) return;
     while (stream.queuedBytes > 0) {
-      const allowed = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame);
+      const allowed = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame, MAX_DATA_FRAME);
       if (allowed <= 0) {
         if (this.sendWindow <= 0) this.blocked.add(stream);
         break;

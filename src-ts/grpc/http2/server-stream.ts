@@ -1,6 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type { ServerCallStream, ServerStreamEvents } from '../server-stream.js';
+import { GRPC_MESSAGE_PREFIX, writeMessagePrefix } from '../message-framing.js';
 import { FlowControlledStream } from './frame-io.js';
+import { SendStaging } from './send-staging.js';
 
 /** What a server stream asks of the session that owns it. */
 export interface ServerStreamOwner {
@@ -26,6 +28,8 @@ export class H2ServerStream extends FlowControlledStream<H2ServerStream> impleme
   rstCode: number | undefined;
   /** Waiting for the end of the turn to send what it queued. */
   sendPending = false;
+  /** Where writeMessage copies messages until they are sent; made on its first use. */
+  private staging: SendStaging | undefined;
 
   protected declare readonly session: ServerStreamOwner;
 
@@ -56,6 +60,18 @@ export class H2ServerStream extends FlowControlledStream<H2ServerStream> impleme
       this.enqueue(bytes);
       this.session.sendSoon(this);
     }
+    return this.backPressure();
+  }
+
+  writeMessage(body: Uint8Array): Promise<void> | undefined {
+    if (this.closed || this.endQueued) return undefined;
+    const length = GRPC_MESSAGE_PREFIX + body.length;
+    this.staging ??= new SendStaging();
+    const copy = this.staging.take(length, this.enqueuedTotal - this.queuedBytes, this.enqueuedTotal + length);
+    writeMessagePrefix(copy, 0, body.length, false);
+    copy.set(body, GRPC_MESSAGE_PREFIX);
+    this.enqueue(copy);
+    this.session.sendSoon(this);
     return this.backPressure();
   }
 

@@ -44,6 +44,12 @@ export interface Codec<T = Record<string, unknown>> {
    */
   encodeTo(value: T, out: LinkBuffer): number;
   /**
+   * Encodes `value` and returns the bytes as a view of the encoders' shared scratch buffer, with
+   * no allocation: valid only until the next encode by any codec, so the caller copies them at once
+   * (heddle's HTTP/2 server puts them straight into its send buffers). Throws as {@link encode} does.
+   */
+  encodeView(value: T): Uint8Array;
+  /**
    * Decodes one message from the next `length` readable bytes of `input` (default: all of them)
    * and consumes them. A message inside one slab is decoded where it lies; one spread over several
    * slabs is first joined into one scratch copy. Decoded values never view `input` (`bytes` fields
@@ -196,6 +202,14 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
       checkMessage(value, 'encode');
       try {
         return takeOutput(encode(value, 0));
+      } catch (error) {
+        throw toPublicError(error);
+      }
+    },
+    encodeView(value: T): Uint8Array {
+      checkMessage(value, 'encode');
+      try {
+        return wireWrite.scratchView(encode(value, 0));
       } catch (error) {
         throw toPublicError(error);
       }

@@ -72,6 +72,15 @@ export function takeOutputBuffer(end: number): Uint8Array {
   return result;
 }
 
+/** The encoded bytes where they lie, in the scratch buffer: valid until the next encode. A scratch
+ * buffer one message made huge goes to the caller with the view (a fresh one replaces it), so it is
+ * not pinned. */
+export function scratchView(end: number): Uint8Array {
+  const view = output.buf.subarray(0, end);
+  if (output.buf.length > RETAIN_LIMIT) shrinkOutput();
+  return view;
+}
+
 function shrinkOutput(): void {
   const fresh = createOutput(INITIAL_SIZE);
   output.buf = fresh.buf;

@@ -125,6 +125,39 @@ describe("heddle's HTTP/2 server engine against raw frames", () => {
     }
   });
 
+  it('sends DATA frames no longer than an output block, even to a client that allows 256 KiB frames', async () => {
+    const message = frameMessage(requestCodec.encode({ msg: 'big', count: 40, blob: new Uint8Array(16 * 1024).fill(5) }), false, 1 << 20);
+    const client = await rawClient(server.address, [
+      CLIENT_PREFACE,
+      encodeFrame(FrameType.SETTINGS, 0, 0, settingsPayload([[Setting.INITIAL_WINDOW_SIZE, 1 << 22], [Setting.MAX_FRAME_SIZE, 1 << 18]])),
+      encodeFrame(FrameType.WINDOW_UPDATE, 0, 0, Buffer.from([0, 0x80, 0, 0])),
+      encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, 1, requestBlock(new HpackEncoder(), `/${SERVICE}/ServerStream`)),
+      encodeFrame(FrameType.DATA, Flag.END_STREAM, 1, message),
+    ]);
+    try {
+      await waitFor(() => headerListsOf(client.frames, 1).length === 2);
+      expect(headerListsOf(client.frames, 1)[1]).toMatchObject({ 'grpc-status': '0' });
+      const data = client.frames.filter((f) => f.type === FrameType.DATA && f.streamId === 1);
+      const longest = Math.max(...data.map((f) => f.payload.length));
+      // A turn's messages are still coalesced past the default 16 KiB...
+      expect(longest).toBeGreaterThan(16 * 1024);
+      // ...but never past what one reused output block holds (64 KiB less the frame header).
+      expect(longest).toBeLessThanOrEqual(64 * 1024 - 9);
+      const bytes = Buffer.concat(data.map((f) => f.payload));
+      let at = 0;
+      let count = 0;
+      while (at < bytes.length) {
+        const length = bytes.readUInt32BE(at + 1);
+        expect(responseCodec.decode(bytes.subarray(at + 5, at + 5 + length))).toMatchObject({ index: count, blob: new Uint8Array(16 * 1024).fill(5) });
+        at += 5 + length;
+        count++;
+      }
+      expect(count).toBe(40);
+    } finally {
+      client.socket.destroy();
+    }
+  });
+
   it('answers PING with the same payload', async () => {
     const opaque = Buffer.from('heddle!!');
     const client = await rawClient(server.address, [...opening(), encodeFrame(FrameType.PING, 0, 0, opaque)]);
