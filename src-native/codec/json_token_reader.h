@@ -144,7 +144,16 @@ class JsonTokenReader {
     size_t e = at + 1;
     while (e < end_ && b_[e] != '"' && e < at + 41) e += b_[e] == '\\' ? 2 : 1;
     if (e > end_) e = end_;
-    return std::string(reinterpret_cast<const char*>(b_) + at + 1, e - at - 1);
+    std::string text(reinterpret_cast<const char*>(b_) + at + 1, e - at - 1);
+    // A cut through a multi-byte character decodes, in the twin's Buffer.toString, to one U+FFFD.
+    for (size_t back = 1; back <= 3 && back <= text.size(); back++) {
+      const uint8_t c = static_cast<uint8_t>(text[text.size() - back]);
+      if ((c & 0xc0) == 0x80) continue;
+      const size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      if (need > back) text.replace(text.size() - back, back, "\xef\xbf\xbd");
+      break;
+    }
+    return text;
   }
 
   // `items[3].title` (formatPath in json-reader.ts); map keys are read back from the JSON.
