@@ -656,7 +656,8 @@ class ProtoJsonToWire : JsonTokenReader {
     // Past kLinearKeys keys, or at an escaped one, the unescaped keys go into a set.
     std::unordered_set<std::string> key_set;
     bool hashed = false;
-    path_.push_back(PathSegment{PathSegment::kMapKey, 0, nullptr});
+    // Index 0 until the first key is read, as the twin's path shows it.
+    path_.push_back(PathSegment{PathSegment::kIndex, 0, nullptr});
     const size_t top = path_.size() - 1;
     int done;
     do {
@@ -665,7 +666,7 @@ class ProtoJsonToWire : JsonTokenReader {
       const size_t key_at = key_at_;
       const size_t start = start_;
       const bool escaped = escaped_;
-      path_[top].value = static_cast<int64_t>(key_at);
+      path_[top] = PathSegment{PathSegment::kMapKey, static_cast<int64_t>(key_at), nullptr};
       const size_t entry_start = out_->pos;
       if (!TagWithRoom(field.number, kLen, 1)) return false;
       const size_t len_at = BeginLen();
