@@ -90,18 +90,19 @@ const round = (fn) => timedRound(fn, seconds);
 
 function measure(paths) {
   for (const fn of Object.values(paths)) for (let i = 0; i < 300; i++) fn();
-  const results = Object.fromEntries(Object.keys(paths).map((k) => [k, { rates: [], n: 0, s: 0 }]));
+  const results = Object.fromEntries(Object.keys(paths).map((k) => [k, { rates: [], n: 0, s: 0, cpu: 0 }]));
   for (let r = 0; r < rounds; r++) {
     for (const [k, fn] of Object.entries(paths)) {
-      const { rate, n, elapsed: s } = round(fn);
+      const { rate, n, elapsed: s, cpu } = round(fn);
       results[k].rates.push(rate);
       results[k].n += n;
       results[k].s += s;
+      results[k].cpu += cpu;
     }
   }
   return Object.fromEntries(Object.entries(results).map(([k, v]) => {
     const sorted = v.rates.slice().sort((a, b) => a - b);
-    return [k, { median: sorted[sorted.length >> 1], sustained: v.n / v.s }];
+    return [k, { median: sorted[sorted.length >> 1], sustained: v.n / v.s, perCpuSecond: v.n / v.cpu }];
   }));
 }
 
@@ -143,9 +144,9 @@ const k = (x) => `${(x / 1000).toFixed(1)}k/s`;
 const mb = (x, bytes) => `${((x * bytes) / 1e6).toFixed(0)} MB/s`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 console.log(`ProtoJSON transcoding, median of ${rounds} alternating rounds of ${seconds}s (sustained = all calls / all time); MB/s of JSON`);
-console.log(`fromJSON runs the ${heddle.native.loaded ? 'native transcoder' : 'TypeScript twin (no addon)'}; ratios are fromJSON / peer, medians (sustained in brackets)`);
-console.log('body             JSON B  wire B | fromJSON median  sustained  MB/s | TS twin  ratio          | parse+encode  ratio          | bufbuild  ratio');
-const both = (a, b) => `${ratio(a.median, b.median).padStart(6)} (${ratio(a.sustained, b.sustained)})`;
+console.log(`fromJSON runs the ${heddle.native.loaded ? 'native transcoder' : 'TypeScript twin (no addon)'}; ratios are fromJSON / peer: medians (sustained, per CPU second)`);
+console.log('body             JSON B  wire B | fromJSON median  sustained  MB/s | TS twin  ratio                 | parse+encode  ratio                 | bufbuild  ratio');
+const both = (a, b) => `${ratio(a.median, b.median).padStart(6)} (${ratio(a.sustained, b.sustained)}, ${ratio(a.perCpuSecond, b.perCpuSecond)})`;
 for (const r of rows) {
   const f = r.from;
   console.log(`${r.name.padEnd(16)} ${String(r.jsonBytes).padStart(6)} ${String(r.wireBytes).padStart(6)} | ${k(f.heddle.median).padStart(9)} ${k(f.heddle.sustained).padStart(10)} ${mb(f.heddle.median, r.jsonBytes).padStart(9)} | ` +

@@ -53,10 +53,9 @@ class ProtoJsonToWire : JsonTokenReader {
   ProtoJsonToWire(const Table& table, const uint8_t* src, size_t length, bool ignore_unknown, Sink* out, Error* error)
       : JsonTokenReader(src, length, table.max_depth, error), t_(table), ignore_(ignore_unknown), out_(out) {
     scratch_.Trim();
-    KeyStacks& k = Keys();
-    k.strings.clear();
-    k.integers.clear();
-    k.oneofs.clear();
+    keys_.strings.clear();
+    keys_.integers.clear();
+    keys_.oneofs.clear();
   }
 
   Outcome Run() {
@@ -82,6 +81,7 @@ class ProtoJsonToWire : JsonTokenReader {
   bool ignore_;
   Sink* out_;
   Sink& scratch_ = Stacks().scratch;
+  KeyStacks& keys_ = Keys();
 
   // ---- output ----
 
@@ -198,7 +198,7 @@ class ProtoJsonToWire : JsonTokenReader {
     pos_++;
     const size_t seen = seen_.size();
     seen_.resize(seen + d.fields.size(), 0);
-    std::vector<int32_t>& oneofs = Keys().oneofs;
+    std::vector<int32_t>& oneofs = keys_.oneofs;
     const size_t oneof_base = oneofs.size();
     oneofs.resize(oneof_base + static_cast<size_t>(d.oneof_count), -1);
     size_t next = 0;
@@ -255,7 +255,7 @@ class ProtoJsonToWire : JsonTokenReader {
     const bool is_null = Peek() == 'n';
     // A null scalar in a oneof leaves the oneof alone, as @bufbuild/protobuf reads it.
     if (field.oneof >= 0 && !(is_null && field.value.kind < kEnum)) {
-      int32_t& slot = Keys().oneofs[oneof_base + static_cast<size_t>(field.oneof)];
+      int32_t& slot = keys_.oneofs[oneof_base + static_cast<size_t>(field.oneof)];
       if (slot >= 0) {
         return Fail(ErrorKind::kBadValue, "oneof of '" + field.name + "' is already set by '" + d.fields[static_cast<size_t>(slot)].name + "'", key_at);
       }
@@ -554,17 +554,15 @@ class ProtoJsonToWire : JsonTokenReader {
     const size_t at = quoted ? start - 1 : start;
     const bool negative = b_[start] == '-';
     const size_t first = negative ? start + 1 : start;
-    for (size_t p = first; p < end; p++) {
-      if (!IsDigit(b_[p])) {
-        outcome_ = Outcome::kDefer;
-        return false;
-      }
-    }
-    // The magnitude, exactly, with overflow past 64 bits noted.
+    // The magnitude, exactly, with overflow past 64 bits noted; a fraction or an exponent is the twin's.
     uint64_t m = 0;
     bool overflow = false;
     for (size_t p = first; p < end; p++) {
-      const uint64_t d = b_[p] - '0';
+      const uint64_t d = static_cast<uint64_t>(b_[p]) - '0';
+      if (d > 9) {
+        outcome_ = Outcome::kDefer;
+        return false;
+      }
       if (m > (UINT64_MAX - d) / 10) overflow = true;
       else m = m * 10 + d;
     }
@@ -650,7 +648,7 @@ class ProtoJsonToWire : JsonTokenReader {
     const ValueDesc& key = field.map_key;
     const ValueDesc& value = field.map_value;
     const bool value_null = IsValueMessage(value) || IsNullEnum(value);
-    KeyStacks& keys = Keys();
+    KeyStacks& keys = keys_;
     const size_t string_base = keys.strings.size();
     const size_t integer_base = keys.integers.size();
     // Past kLinearKeys keys, or at an escaped one, the unescaped keys go into a set.
