@@ -19,21 +19,9 @@ import { native, nativeAddon } from '../../src-ts/native.js';
 import { protobuf } from '../protobuf/helpers/heddle.js';
 import { renderSchema, schemaArb, valueArb } from '../protobuf/helpers/random-schema.js';
 import { WKT_PROTO } from './proto-json-fixtures.js';
+import { outcome, type Outcome } from './transcode-outcome.js';
 
 type Root = ReturnType<typeof protobuf.parse>;
-type Outcome = { bytes: string } | { code: string; message: string; offset: number | undefined; path: string | undefined };
-
-function outcome(run: () => Uint8Array): Outcome {
-  try {
-    const b = run();
-    return { bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') };
-  } catch (error) {
-    const e = error as { code: string; message: string; offset?: number; path?: string };
-    if (typeof e.code !== 'string') throw error;
-    return { code: e.code, message: e.message, offset: e.offset, path: e.path };
-  }
-}
-
 const LIMITS = { maxDepth: 64, maxSize: 4 * 1024 * 1024 };
 
 /** Twin and native transcoders of one message type over the same tables. */
