@@ -61,8 +61,7 @@ class ProtoJsonToWire : JsonTokenReader {
   Outcome Run() {
     out_->pos = 0;
     const MessageDesc& root = t_.messages[0];
-    // A top-level well-known type other than a wrapper (Value's null included) is the twin's.
-    if (root.wkt != kNone && root.wkt != kWrapper) return Outcome::kDefer;
+    // MessageBody reads a top-level Value's null too (topLevel in from-json.ts).
     if (!MessageBody(root, 1)) return outcome_;
     if (Peek() != -1) return MalformedAt("the end of the input", pos_), Outcome::kError;
     if (static_cast<int64_t>(out_->pos) > t_.max_size) {
@@ -175,11 +174,65 @@ class ProtoJsonToWire : JsonTokenReader {
       if (w != Written::kValue) out_->pos = before;
       return true;
     }
-    if (d.wkt != kNone) {
-      outcome_ = Outcome::kDefer;
-      return false;
+    switch (d.wkt) {
+      case kNone:
+        return Object(d, depth);
+      // A Struct is its map<string, Value> field; a ListValue its repeated Value field.
+      case kStruct:
+        return Map(d.fields[0], depth + 1);
+      case kListValue:
+        return List(d.fields[0], depth + 1);
+      case kValue:
+        return ValueBody(d, depth);
+      default:
+        outcome_ = Outcome::kDefer;
+        return false;
     }
-    return Object(d, depth);
+  }
+
+  // A google.protobuf.Value body from any JSON value: the oneof member its JSON type names
+  // (value in from-json-wkt.ts).
+  bool ValueBody(const MessageDesc& d, int depth) {
+    const int c = Peek();
+    switch (c) {
+      case 'n':
+        if (!Literal("null") || !TagWithRoom(1, kVarint, 1)) return false;
+        out_->buf[out_->pos++] = 0;
+        return true;
+      case 't':
+      case 'f':
+        if (!Literal(c == 't' ? "true" : "false") || !TagWithRoom(4, kVarint, 1)) return false;
+        out_->buf[out_->pos++] = c == 't' ? 1 : 0;
+        return true;
+      case '"': {
+        const size_t close = ScanString();
+        if (close == SIZE_MAX || !TagWithRoom(3, kLen, 0)) return false;
+        return StringContent(start_, close, escaped_) >= 0;
+      }
+      case '{':
+      case '[': {
+        const int32_t number = c == '{' ? 5 : 6;
+        const FieldDesc* field = nullptr;
+        for (const FieldDesc& f : d.fields) field = f.number == number ? &f : field;
+        if (field == nullptr || field->value.kind != kMessage) return Fail(ErrorKind::kBadType, "google.protobuf.Value without its struct or list member", pos_);
+        if (!TagWithRoom(number, kLen, 1)) return false;
+        const size_t at = BeginLen();
+        return MessageBody(t_.messages[static_cast<size_t>(field->value.message_index)], depth + 1) && EndLen(at);
+      }
+      default: {
+        if (!(c == '-' || IsDigit(c))) return MalformedAt("a value", pos_);
+        const size_t start = pos_;
+        const size_t end = ScanNumber(false);
+        if (end == SIZE_MAX) return false;
+        const double v = ParseDouble(b_, start, end);
+        if (!std::isfinite(v)) return Fail(ErrorKind::kBadValue, "number out of range for a double", start);
+        if (!TagWithRoom(2, kI64, 8)) return false;
+        uint64_t bits;
+        std::memcpy(&bits, &v, 8);
+        Fixed(bits, 8);
+        return true;
+      }
+    }
   }
 
   // The field whose JSON or .proto name is the member name [start, end) (lookup in from-json.ts).

@@ -24,6 +24,9 @@ class TableReader {
       : ints_(ints), int_count_(int_count), bytes_(bytes), byte_count_(byte_count) {}
 
   bool Has(size_t n) const { return at_ <= int_count_ && int_count_ - at_ >= n; }
+  // Whether `count` records of at least `ints_each` numbers can follow: checked before a vector
+  // is sized by a count read from the table, so a bad count cannot ask for a huge allocation.
+  bool Fits(int32_t count, size_t ints_each) const { return count >= 0 && static_cast<size_t>(count) <= (int_count_ - at_) / ints_each; }
   int32_t Next() { return ints_[at_++]; }
 
   bool Text(std::string* out) {
@@ -77,7 +80,7 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
   out->max_size = r.Next();
   const int32_t message_count = r.Next();
   const int32_t enum_count = r.Next();
-  if (message_count < 1 || enum_count < 0) return false;
+  if (message_count < 1 || !r.Fits(enum_count, kEnumInts)) return false;
   out->enums.resize(static_cast<size_t>(enum_count));
   for (EnumDesc& e : out->enums) {
     if (!r.Has(kEnumInts) || !r.Text(&e.name)) return false;
@@ -92,6 +95,7 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
       e.value_numbers[i] = r.Next();
     }
   }
+  if (!r.Fits(message_count, kMessageInts)) return false;
   out->messages.resize(static_cast<size_t>(message_count));
   for (MessageDesc& m : out->messages) {
     if (!r.Has(kMessageInts) || !r.Text(&m.name)) return false;
@@ -123,6 +127,9 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
   // Indices are checked once every enum and message exists.
   for (const MessageDesc& m : out->messages) {
     if (m.wkt == kWrapper && (m.fields.empty() || m.fields[0].is_map || m.fields[0].repeated)) return false;
+    // Struct and ListValue are read as their first field: a map, a repeated field.
+    if (m.wkt == kStruct && (m.fields.empty() || !m.fields[0].is_map)) return false;
+    if (m.wkt == kListValue && (m.fields.empty() || m.fields[0].is_map || !m.fields[0].repeated)) return false;
     for (const FieldDesc& f : m.fields) {
       if (f.is_map) {
         if (!f.repeated || !ValidValue(f.map_key, *out) || !ValidValue(f.map_value, *out)) return false;

@@ -60,6 +60,8 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
         return false;
     }
   }
+  // Each struct takes at least kStructInts numbers: a bad count cannot ask for a huge allocation.
+  if (static_cast<size_t>(struct_count) > (int_count - at) / kStructInts) return false;
   out->structs.resize(static_cast<size_t>(struct_count));
   for (StructDesc& s : out->structs) {
     if (int_count < at + kStructInts) return false;

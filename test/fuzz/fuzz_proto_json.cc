@@ -1,7 +1,7 @@
 // libFuzzer target: the native ProtoJSON to wire transcoder (codec/proto_json.h) on arbitrary
 // bytes, over descriptor tables built here (every scalar kind, an open and a closed enum, the
 // NullValue enum, recursion, a oneof, packed and unpacked lists, maps with every key kind, a
-// group, a required field, a wrapper and a Value (handed to the twin), a small depth limit and a
+// group, a required field, a wrapper, Value, Struct and ListValue, a small depth limit and a
 // small output limit), and ParseTable on arbitrary serialized tables.
 //
 // The first input byte picks the table and options; the rest is the JSON body (or, for the table
@@ -119,10 +119,19 @@ pj::Table Everything(int32_t max_depth, int64_t max_size) {
   const int32_t null_enum = b.Enum("google.protobuf.NullValue", false, true, {{"NULL_VALUE", 0}});
   const int32_t root = b.Message("fz.Root", pj::kNone, 1);
   const int32_t wrapper = b.Message("google.protobuf.Int64Value", pj::kWrapper);
-  const int32_t value = b.Message("google.protobuf.Value", pj::kValue);
+  const int32_t value = b.Message("google.protobuf.Value", pj::kValue, 1);
   const int32_t group = b.Message("fz.Root.G");
   b.Field(wrapper, 1, "value", "value", Value(pj::kInt64));
-  b.Field(value, 1, "null_value", "nullValue", Value(pj::kEnum, null_enum));
+  const int32_t structure = b.Message("google.protobuf.Struct", pj::kStruct);
+  const int32_t list = b.Message("google.protobuf.ListValue", pj::kListValue);
+  b.Map(structure, 1, "fields", Value(pj::kString), Value(pj::kMessage, -1, value));
+  b.Field(list, 1, "values", "values", Value(pj::kMessage, -1, value)).repeated = true;
+  b.Field(value, 1, "null_value", "nullValue", Value(pj::kEnum, null_enum)).oneof = 0;
+  b.Field(value, 2, "number_value", "numberValue", Value(pj::kDouble)).oneof = 0;
+  b.Field(value, 3, "string_value", "stringValue", Value(pj::kString)).oneof = 0;
+  b.Field(value, 4, "bool_value", "boolValue", Value(pj::kBool)).oneof = 0;
+  b.Field(value, 5, "struct_value", "structValue", Value(pj::kMessage, -1, structure)).oneof = 0;
+  b.Field(value, 6, "list_value", "listValue", Value(pj::kMessage, -1, list)).oneof = 0;
   b.Field(group, 1, "g", "g", Value(pj::kSint32));
   static const char* const kNames[] = {"i32", "s32", "sf32", "u32", "f32", "i64", "s64", "sf64", "u64", "f64", "b", "fl", "db", "str", "by"};
   int32_t number = 1;

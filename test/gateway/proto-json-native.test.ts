@@ -127,11 +127,12 @@ describe('native ProtoJSON to wire against the TypeScript twin and @bufbuild/pro
           }
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 100 },
     );
-    expect(compared).toBeGreaterThan(200);
-    if (native.loaded) expect(convertedNatively).toBeGreaterThan(150);
-  });
+    expect(compared).toBeGreaterThan(150);
+    if (native.loaded) expect(convertedNatively).toBeGreaterThan(100);
+    // A few seconds alone; several times that beside other suites on a loaded 2-core machine.
+  }, 240_000);
 
   const root = protobuf.parse(WKT_PROTO, { filename: 'pj.proto' });
   const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, root.toDescriptorSet()));
@@ -212,13 +213,24 @@ describe('native ProtoJSON to wire against the TypeScript twin and @bufbuild/pro
     }
   });
 
-  test('well-known types with JSON forms of their own (converted by the twin for both)', () => {
+  test('well-known types with JSON forms of their own (Struct, Value, ListValue native; the others by the twin for both)', () => {
     for (const body of [
       '{"ts":"2024-02-29T12:34:56.789Z"}', '{"ts":"10000-01-01T00:00:00Z"}', '{"dur":"-1.5s"}', '{"dur":"1.5"}', '{"mask":"a.bC,d"}',
       '{"st":{"a":[1,"x",null,{"b":true}]}}', '{"val":{"k":1}}', '{"list":[1,[2]]}', '{"any":{"@type":"type.googleapis.com/pj.Inner","name":"x"}}',
       '{"any":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s"}}', '{"any":{"@type":"type.googleapis.com/nope"}}', '{"empty":{}}',
-      '{"i32":1,"ts":"bad"}', '{"i32":"x","ts":"2024-01-01T00:00:00Z"}',
+      '{"i32":1,"ts":"bad"}', '{"i32":"x","ts":"2024-01-01T00:00:00Z"}', '{"vals":[1,"a",{"b":[]},true,null]}', '{"st":{"a":x}}',
     ]) expectOracle(p, edge, body);
+    // bufbuild reads a Value number past the double range as an infinity; heddle refuses it.
+    expect(expectSame(p, '{"val":1e400}')).toMatchObject({ code: 'ERR_BAD_VALUE', offset: 7, path: 'val' });
+    // Struct, Value and ListValue are converted natively; the other forms are handed to the twin.
+    if (native.loaded) {
+      for (const body of ['{"st":{"a":[1,"x",null,{"b":true}]}}', '{"val":{"k":1}}', '{"list":[1,[2]]}', '{"vals":[1,"a",{"b":[]}]}', '{"wInt64":"1"}']) {
+        expect({ body, native: nativeConverts(p, Buffer.from(body), false) }).toEqual({ body, native: true });
+      }
+      for (const body of ['{"ts":"2024-02-29T12:34:56Z"}', '{"dur":"1s"}', '{"mask":"a"}', '{"any":{}}', '{"i64":"1e3"}']) {
+        expect({ body, native: nativeConverts(p, Buffer.from(body), false) }).toEqual({ body, native: false });
+      }
+    }
   });
 
   test('limits: nesting depth and output size', () => {
