@@ -6,10 +6,10 @@
 // is serialized by src-ts/gateway/proto-json/native-table.ts, whose comment gives the layout;
 // ParseTable checks every index in it, so a malformed table is refused, not read out of bounds.
 //
-// The well-known types whose JSON needs more than a scalar or an object of fields (Any, Timestamp,
-// Duration, FieldMask, Struct, Value, ListValue) and integers written with a fraction or an
-// exponent (`1e3`, exact through BigInt in the twin) are not converted here: FromJson returns
-// kDefer and the caller runs the twin on the whole body.
+// The well-known types whose JSON is text to parse (Any, Timestamp, Duration, FieldMask) and
+// integers written with a fraction or an exponent (`1e3`, exact through BigInt in the twin) are
+// not converted here: FromJson returns kDefer and the caller runs the twin on the whole body. The
+// wrappers, Struct, Value and ListValue are converted here.
 #pragma once
 
 #include <cstddef>

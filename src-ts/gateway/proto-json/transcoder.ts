@@ -3,8 +3,8 @@
  * (src-native/codec/proto_json.cc, one Node-API call per message over a table handed to the addon
  * once) when the addon is loaded, the TypeScript twin ({@link protoJsonToWire}) otherwise. Both
  * give the same bytes and the same HeddleErrors; the native side hands back the inputs it does not
- * convert (well-known types other than the wrappers, integers written with a fraction or an
- * exponent) and the twin converts those.
+ * convert (Any, Timestamp, Duration, FieldMask, integers written with a fraction or an exponent)
+ * and the twin converts those.
  */
 import type { LinkBuffer } from '../../buffer/link-buffer.js';
 import { nativeAddon } from '../../native.js';
