@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   heddle::InitFrameScan(env, exports);
   heddle::InitReusePort(env, exports);
   heddle::InitThriftJson(env, exports);
+  heddle::InitProtoJson(env, exports);
   return exports;
 }
 }  // namespace

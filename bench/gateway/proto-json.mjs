@@ -2,7 +2,8 @@
 // Nesting message with ASCII and with Chinese text (lists tripled, to about 11 KB of JSON), and
 // e-commerce Orders (bench/realistic: Chinese and mixed text, ids above 2^53, 100-long int64
 // lists, 256-byte binaries, nested repeated items).
-//   fromJSON  vs  JSON.parse + base64 fix-up + heddle encode,  and  @bufbuild fromJsonString + toBinary
+//   fromJSON (native when the addon is loaded)  vs  its TypeScript twin,  vs  JSON.parse + base64
+//   fix-up + heddle encode,  and  vs  @bufbuild fromJsonString + toBinary
 //   toJSON    vs  heddle decode + JSON.stringify (bigint/bytes replacer),  and  @bufbuild fromBinary + toJsonString
 // Rounds alternate between the paths; the table gives the median of the rounds' rates and the
 // sustained rate (all calls over all rounds' time), and the load average while it ran.
@@ -12,6 +13,8 @@ import { loadavg } from 'node:os';
 import { createFileRegistry, fromBinary, fromJsonString, toBinary, toJsonString } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import heddle from '../../dist/index.js';
+import { ProtoJsonTables } from '../../dist/gateway/proto-json/descriptor.js';
+import { ProtoJsonTranscoder } from '../../dist/gateway/proto-json/transcoder.js';
 import { orders } from '../realistic/records.mjs';
 import { nesting } from '../protobuf/values.mjs';
 import { timedRound } from './timed-round.mjs';
@@ -87,18 +90,19 @@ const round = (fn) => timedRound(fn, seconds);
 
 function measure(paths) {
   for (const fn of Object.values(paths)) for (let i = 0; i < 300; i++) fn();
-  const results = Object.fromEntries(Object.keys(paths).map((k) => [k, { rates: [], n: 0, s: 0 }]));
+  const results = Object.fromEntries(Object.keys(paths).map((k) => [k, { rates: [], n: 0, s: 0, cpu: 0 }]));
   for (let r = 0; r < rounds; r++) {
     for (const [k, fn] of Object.entries(paths)) {
-      const { rate, n, elapsed: s } = round(fn);
+      const { rate, n, elapsed: s, cpu } = round(fn);
       results[k].rates.push(rate);
       results[k].n += n;
       results[k].s += s;
+      results[k].cpu += cpu;
     }
   }
   return Object.fromEntries(Object.entries(results).map(([k, v]) => {
     const sorted = v.rates.slice().sort((a, b) => a - b);
-    return [k, { median: sorted[sorted.length >> 1], sustained: v.n / v.s }];
+    return [k, { median: sorted[sorted.length >> 1], sustained: v.n / v.s, perCpuSecond: v.n / v.cpu }];
   }));
 }
 
@@ -117,8 +121,13 @@ for (const b of bodies) {
   if (text !== toJsonString(desc, fromBinary(desc, wire))) throw new Error(`${b.name}: toJSON differs from @bufbuild's toJsonString`);
   if (codec.toJSON(codec.fromJSON(body)).toString() !== text) throw new Error(`${b.name}: fromJSON does not round-trip`);
   if (codec.toJSON(strings.encode(fixup(JSON.parse(text)))).toString() !== text) throw new Error(`${b.name}: parse+encode differs`);
+  // The TypeScript twin of the same codec, with the native transcoder switched off.
+  const tables = new ProtoJsonTables((name) => { try { return b.root.lookupMessage(name); } catch { return undefined; } });
+  const twin = new ProtoJsonTranscoder(tables.message(b.root.lookupMessage(b.type)), tables, { maxDepth: 64, maxSize: 64 * 1024 * 1024 }, false);
+  if (Buffer.compare(Buffer.from(twin.fromJSON(body)), Buffer.from(codec.fromJSON(body))) !== 0) throw new Error(`${b.name}: native and twin fromJSON differ`);
   const from = measure({
     heddle: () => codec.fromJSON(body),
+    twin: () => twin.fromJSON(body),
     parseEncode: () => strings.encode(fixup(JSON.parse(text))),
     bufbuild: () => toBinary(desc, fromJsonString(desc, text)),
   });
@@ -135,11 +144,13 @@ const k = (x) => `${(x / 1000).toFixed(1)}k/s`;
 const mb = (x, bytes) => `${((x * bytes) / 1e6).toFixed(0)} MB/s`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 console.log(`ProtoJSON transcoding, median of ${rounds} alternating rounds of ${seconds}s (sustained = all calls / all time); MB/s of JSON`);
-console.log('body             JSON B  wire B | fromJSON median  sustained  MB/s | parse+encode  ratio | bufbuild  ratio');
+console.log(`fromJSON runs the ${heddle.native.loaded ? 'native transcoder' : 'TypeScript twin (no addon)'}; ratios are fromJSON / peer: medians (sustained, per CPU second)`);
+console.log('body             JSON B  wire B | fromJSON median  sustained  MB/s | TS twin  ratio                 | parse+encode  ratio                 | bufbuild  ratio');
+const both = (a, b) => `${ratio(a.median, b.median).padStart(6)} (${ratio(a.sustained, b.sustained)}, ${ratio(a.perCpuSecond, b.perCpuSecond)})`;
 for (const r of rows) {
   const f = r.from;
   console.log(`${r.name.padEnd(16)} ${String(r.jsonBytes).padStart(6)} ${String(r.wireBytes).padStart(6)} | ${k(f.heddle.median).padStart(9)} ${k(f.heddle.sustained).padStart(10)} ${mb(f.heddle.median, r.jsonBytes).padStart(9)} | ` +
-    `${k(f.parseEncode.median).padStart(9)} ${ratio(f.heddle.median, f.parseEncode.median).padStart(7)} | ${k(f.bufbuild.median).padStart(8)} ${ratio(f.heddle.median, f.bufbuild.median).padStart(7)}`);
+    `${k(f.twin.median).padStart(8)} ${both(f.heddle, f.twin)} | ${k(f.parseEncode.median).padStart(9)} ${both(f.heddle, f.parseEncode)} | ${k(f.bufbuild.median).padStart(8)} ${both(f.heddle, f.bufbuild)}`);
 }
 console.log('body             JSON B  wire B | toJSON   median  sustained  MB/s | decode+strfy  ratio | bufbuild  ratio');
 for (const r of rows) {

@@ -8,45 +8,6 @@
 
 namespace heddle::codec::thrift_json {
 
-const char* ErrorCodeName(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kTruncated: return "ERR_TRUNCATED";
-    case ErrorKind::kBadType: return "ERR_BAD_TYPE";
-    case ErrorKind::kDepthLimit: return "ERR_DEPTH_LIMIT";
-    case ErrorKind::kSizeLimit: return "ERR_SIZE_LIMIT";
-    case ErrorKind::kRequiredField: return "ERR_REQUIRED_FIELD";
-    default: return "ERR_BAD_VALUE";
-  }
-}
-
-// ---- Sink ----
-
-Sink::~Sink() { std::free(buf); }
-
-void Sink::Grow(size_t n) {
-  size_t size = cap == 0 ? 64 * 1024 : cap * 2;
-  while (size < pos + n) size *= 2;
-  void* next = std::realloc(buf, size);
-  if (next == nullptr) std::abort();  // as V8 does when an allocation fails
-  buf = static_cast<uint8_t*>(next);
-  cap = size;
-}
-
-void Sink::Bytes(const void* src, size_t n) {
-  Ensure(n);
-  if (n != 0) std::memcpy(buf + pos, src, n);
-  pos += n;
-}
-
-void Sink::Trim() {
-  pos = 0;
-  if (cap > 1024 * 1024) {
-    std::free(buf);
-    buf = nullptr;
-    cap = 0;
-  }
-}
-
 namespace {
 
 // ---- Table ----
@@ -99,6 +60,8 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
         return false;
     }
   }
+  // Each struct takes at least kStructInts numbers: a bad count cannot ask for a huge allocation.
+  if (static_cast<size_t>(struct_count) > (int_count - at) / kStructInts) return false;
   out->structs.resize(static_cast<size_t>(struct_count));
   for (StructDesc& s : out->structs) {
     if (int_count < at + kStructInts) return false;

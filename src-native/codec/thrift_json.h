@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "codec/json_sink.h"
+
 namespace heddle::codec::thrift_json {
 
 // Value kinds: Binary type ids, plus kBinary for `binary` strings (Kind in descriptor.ts).
@@ -85,53 +87,13 @@ struct Table {
 // Builds a table from the serialized form; false when it is malformed (indices out of range).
 bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, size_t byte_count, Table* out);
 
-// Error codes, named as ErrorCode in src-ts/errors.ts.
-enum class ErrorKind : int32_t {
-  kTruncated = 0,
-  kBadValue = 1,
-  kBadType = 2,
-  kDepthLimit = 3,
-  kSizeLimit = 4,
-  kRequiredField = 5,
-};
-
-const char* ErrorCodeName(ErrorKind kind);
-
-struct Error {
-  ErrorKind kind = ErrorKind::kBadValue;
-  std::string message;
-  // -1: the error names no offset.
-  int64_t offset = -1;
-  std::string path;
-};
-
-// A growable output buffer, reused across calls.
-class Sink {
- public:
-  Sink() = default;
-  Sink(const Sink&) = delete;
-  Sink& operator=(const Sink&) = delete;
-  ~Sink();
-  void Ensure(size_t n) {
-    if (pos + n > cap) Grow(n);
-  }
-  void Byte(uint8_t b) {
-    Ensure(1);
-    buf[pos++] = b;
-  }
-  void Bytes(const void* src, size_t n);
-  // Drops a large buffer after use, as the TS sink does, so one huge message does not pin memory.
-  void Trim();
-
-  uint8_t* buf = nullptr;
-  size_t pos = 0;
-  size_t cap = 0;
-
- private:
-  void Grow(size_t n);
-};
-
-enum class Outcome { kOk, kError, kDefer };
+// The error report, the output buffer and the outcome are json_sink.h's, shared with the
+// Protobuf JSON transcoder.
+using json::Error;
+using json::ErrorCodeName;
+using json::ErrorKind;
+using json::Outcome;
+using json::Sink;
 
 // JSON `src` to the root struct's wire bytes in `out` (from out->pos = 0). kDefer: the input
 // needs a conversion only the TypeScript twin does exactly (a double map key in a form JSON

@@ -43,5 +43,6 @@ void InitReusePort(Napi::Env env, Napi::Object exports);
 void InitAddonInfo(Napi::Env env, Napi::Object exports);
 void InitShm(Napi::Env env, Napi::Object exports);
 void InitThriftJson(Napi::Env env, Napi::Object exports);
+void InitProtoJson(Napi::Env env, Napi::Object exports);
 
 }  // namespace heddle

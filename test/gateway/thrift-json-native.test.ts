@@ -15,19 +15,7 @@ import { thrift } from '../../src-ts/index.js';
 import { IDL } from './fixtures.js';
 import { randomSchema } from './random-schema.js';
 import { referenceJson } from './reference-json.js';
-
-type Outcome = { bytes: string } | { code: string; message: string; offset: number | undefined; path: string | undefined };
-
-function outcome(run: () => Uint8Array): Outcome {
-  try {
-    const b = run();
-    return { bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') };
-  } catch (error) {
-    const e = error as { code: string; message: string; offset?: number; path?: string };
-    if (typeof e.code !== 'string') throw error;
-    return { code: e.code, message: e.message, offset: e.offset, path: e.path };
-  }
-}
+import { outcome } from './transcode-outcome.js';
 
 const EXTRA_IDL = `
 struct Keys {

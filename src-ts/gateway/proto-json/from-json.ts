@@ -49,9 +49,15 @@ export function protoJsonToWire(
   limits: ProtoJsonLimits,
   options: ProtoFromJSONOptions = {},
 ): Uint8Array {
+  const ignore = ignoresUnknownFields(options);
+  return transcodeJsonBody(body, limits.maxSize, reader, sink, () => new ProtoWriter(tables, limits, ignore).topLevel(desc));
+}
+
+/** The ignoreUnknownFields option, checked (both transcoders refuse what is not a boolean). */
+export function ignoresUnknownFields(options: ProtoFromJSONOptions): boolean {
   const ignore = options.ignoreUnknownFields ?? false;
   if (typeof ignore !== 'boolean') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'option ignoreUnknownFields must be a boolean');
-  return transcodeJsonBody(body, limits.maxSize, reader, sink, () => new ProtoWriter(tables, limits, ignore).topLevel(desc));
+  return ignore;
 }
 
 export class ProtoWriter {

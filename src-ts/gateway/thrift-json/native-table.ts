@@ -19,12 +19,12 @@ export const NATIVE_MAX_DEPTH = 1000;
  */
 import { CompactType } from '../../thrift/wire-types.js';
 import { ByteSink } from '../byte-sink.js';
+import { Numbering, TextPool } from '../table-numbering.js';
 import { constInt, writeConst } from './default-value.js';
 import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
 import type { TranscodeLimits } from './from-json.js';
 
 const TABLE_MAGIC = 0x544a5331;
-const utf8 = new TextEncoder();
 
 export interface SerializedTable {
   ints: Int32Array;
@@ -32,63 +32,38 @@ export interface SerializedTable {
 }
 
 export function serializeTable(root: StructDesc, limits: TranscodeLimits): SerializedTable {
-  const structs: StructDesc[] = [];
-  const structIndex = new Map<StructDesc, number>();
-  const types: TypeDesc[] = [];
-  const typeIndex = new Map<TypeDesc, number>();
-  const addStruct = (s: StructDesc): number => {
-    let i = structIndex.get(s);
-    if (i === undefined) {
-      i = structs.length;
-      structIndex.set(s, i);
-      structs.push(s);
-    }
-    return i;
-  };
-  const addType = (t: TypeDesc): number => {
-    let i = typeIndex.get(t);
-    if (i === undefined) {
-      i = types.length;
-      typeIndex.set(t, i);
-      types.push(t);
-    }
-    return i;
-  };
-  addStruct(root);
+  const structs = new Numbering<StructDesc>();
+  const types = new Numbering<TypeDesc>();
+  structs.of(root);
   // Number every type and struct reachable from the root, breadth first.
-  for (let s = 0; s < structs.length; s++) {
-    for (const f of structs[s]!.fields) {
+  for (let s = 0; s < structs.items.length; s++) {
+    for (const f of structs.items[s]!.fields) {
       const pending = [f.type];
       while (pending.length > 0) {
         const t = pending.pop()!;
-        if (typeIndex.has(t)) continue;
-        addType(t);
+        if (types.has(t)) continue;
+        types.of(t);
         if (t.elem !== undefined) pending.push(t.elem);
         if (t.key !== undefined) pending.push(t.key);
         if (t.value !== undefined) pending.push(t.value);
-        if (t.struct !== undefined) addStruct(t.struct);
+        if (t.struct !== undefined) structs.of(t.struct);
       }
     }
   }
 
-  const pool = new ByteSink();
-  const text = (s: string | Uint8Array): [number, number] => {
-    const b = typeof s === 'string' ? utf8.encode(s) : s;
-    const at = pool.pos;
-    pool.bytes(b, 0, b.length);
-    return [at, b.length];
-  };
-  const ints: number[] = [TABLE_MAGIC, limits.compact ? 1 : 0, limits.maxDepth, Math.min(limits.maxSize, 0x7fffffff), types.length, structs.length];
-  for (const t of types) {
-    const a = t.elem !== undefined ? typeIndex.get(t.elem)! : t.key !== undefined ? typeIndex.get(t.key)! : t.struct !== undefined ? structIndex.get(t.struct)! : 0;
-    const b = t.value !== undefined ? typeIndex.get(t.value)! : 0;
+  const pool = new TextPool();
+  const text = (s: string | Uint8Array) => pool.text(s);
+  const ints: number[] = [TABLE_MAGIC, limits.compact ? 1 : 0, limits.maxDepth, Math.min(limits.maxSize, 0x7fffffff), types.items.length, structs.items.length];
+  for (const t of types.items) {
+    const a = t.elem !== undefined ? types.of(t.elem) : t.key !== undefined ? types.of(t.key) : t.struct !== undefined ? structs.of(t.struct) : 0;
+    const b = t.value !== undefined ? types.of(t.value) : 0;
     ints.push(t.kind, t.wire, t.compact, a, b);
   }
   const defaultSink = new ByteSink();
-  for (const s of structs) {
+  for (const s of structs.items) {
     ints.push(...text(s.name), s.isUnion ? 1 : 0, s.needsEndCheck ? 1 : 0, s.fields.length);
     for (const f of s.fields) {
-      ints.push(f.id, typeIndex.get(f.type)!, f.required ? 1 : 0, ...text(f.jsonNameBytes), ...text(f.name), ...text(f.keyBytes));
+      ints.push(f.id, types.of(f.type), f.required ? 1 : 0, ...text(f.jsonNameBytes), ...text(f.name), ...text(f.keyBytes));
       let state = 0;
       let wire: [number, number] = [0, 0];
       let boolCtype = 0;
@@ -109,5 +84,5 @@ export function serializeTable(root: StructDesc, limits: TranscodeLimits): Seria
       ints.push(state, ...wire, boolCtype);
     }
   }
-  return { ints: Int32Array.from(ints), bytes: pool.buf.slice(0, pool.pos) };
+  return { ints: Int32Array.from(ints), bytes: pool.bytes() };
 }

@@ -5,7 +5,8 @@ import * as kernels from '../../kernels/index.js';
 import { storeEntries } from '../../values/map-objects.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
 import type { ProtoJsonTables } from '../../gateway/proto-json/descriptor.js';
-import { protoJsonToWire, type ProtoFromJSONOptions } from '../../gateway/proto-json/from-json.js';
+import type { ProtoFromJSONOptions } from '../../gateway/proto-json/from-json.js';
+import { ProtoJsonTranscoder } from '../../gateway/proto-json/transcoder.js';
 import { protoWireToJson, type ProtoToJSONOptions } from '../../gateway/proto-json/to-json.js';
 import type { PieceOutputOptions } from '../../gateway/paths/pieces.js';
 import { CompiledProtoPath, ProtoPathCompiler } from '../../gateway/paths/proto-path-compile.js';
@@ -195,6 +196,14 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     }
     return fieldPaths;
   };
+  let fromJsonTranscoder: ProtoJsonTranscoder | undefined;
+  const jsonTranscoder = (): ProtoJsonTranscoder => {
+    if (fromJsonTranscoder === undefined) {
+      const tables = requireTables(jsonTables, message.fullName);
+      fromJsonTranscoder = new ProtoJsonTranscoder(tables.message(message), tables, jsonLimits);
+    }
+    return fromJsonTranscoder;
+  };
   const codec: Codec<T> = {
     typeName: message.fullName,
     source,
@@ -242,13 +251,10 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
       }
     },
     fromJSON(body: Uint8Array | string, jsonOptions?: ProtoFromJSONOptions): Uint8Array {
-      const tables = requireTables(jsonTables, message.fullName);
-      return protoJsonToWire(body, tables.message(message), tables, jsonLimits, jsonOptions);
+      return jsonTranscoder().fromJSON(body, jsonOptions);
     },
     fromJSONTo(body: Uint8Array | string, out: LinkBuffer, jsonOptions?: ProtoFromJSONOptions): number {
-      const bytes = codec.fromJSON(body, jsonOptions);
-      out.malloc(bytes.length).set(bytes);
-      return bytes.length;
+      return jsonTranscoder().fromJSONTo(body, out, jsonOptions);
     },
     toJSON(bytes: Uint8Array, jsonOptions?: ProtoToJSONOptions): Buffer {
       const tables = requireTables(jsonTables, message.fullName);
