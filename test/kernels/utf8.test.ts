@@ -6,7 +6,7 @@ import { utf8ish } from './arbitraries.js';
 import { catchError } from './assertions.js';
 import { placed } from './reference.js';
 
-const fatal = new TextDecoder('utf-8', { fatal: true });
+const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function whatwgValid(bytes: Uint8Array): boolean {
   try {

@@ -9,7 +9,7 @@ import { wire } from './helpers/wire.js';
 
 const root = protobuf.load(join(FIXTURES, 'scalars3.proto'));
 const scalars = root.codec('heddle.test.v1.Scalars');
-const fatal = new TextDecoder('utf-8', { fatal: true });
+const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 describe('strings', () => {
   it('decode as TextDecoder does, or fail exactly where it fails, for every length', () => {

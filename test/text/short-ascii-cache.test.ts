@@ -46,7 +46,7 @@ describe('cachedAscii', () => {
   });
 });
 
-const fatal = new TextDecoder('utf-8', { fatal: true });
+const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** What cachedText gives for src[start, end): the string, or the offset its ERR_BAD_VALUE names. */
 function outcome(src: Uint8Array, start: number, end: number): string | number {

@@ -7,7 +7,8 @@ import { CodecFailure } from '../../src-ts/thrift/runtime/codec-failure.js';
 import { decodeShortNonAscii, looksMultibyte } from '../../src-ts/text/utf8-read.js';
 import { HeddleError } from '../../src-ts/errors.js';
 
-const fatal = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is text, which the readers keep (as protobuf and Thrift do); TextDecoder would strip it.
+const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Text weighted towards what the multi-byte paths take: CJK, with ASCII, 2-byte and 4-byte characters mixed in. */
 const cjkish = fc
@@ -58,12 +59,19 @@ function check(bytes: Uint8Array, offset: number): void {
   }
 }
 
-describe('strict UTF-8 readers on multi-byte text (differential against TextDecoder {fatal: true})', () => {
+describe('strict UTF-8 readers on multi-byte text (differential against TextDecoder {fatal: true, ignoreBOM: true})', () => {
   it('decode valid text of every length to 300 bytes as TextDecoder does', () => {
     fc.assert(
       fc.property(cjkish, fc.nat(5), (text, offset) => check(Buffer.from(text, 'utf8').subarray(0, 300), offset)),
       { numRuns: 1500 },
     );
+  });
+
+  it('keep a leading U+FEFF as text (found by the property above: seed 1648070716)', () => {
+    for (const text of ['\uFEFF', '\uFEFF中文 text', '\uFEFF'.repeat(3) + '汉字'.repeat(40)]) {
+      for (const [name, read] of readers()) expect(read(Buffer.from(text, 'utf8'), 0, Buffer.byteLength(text)), name).toBe(text);
+      check(Buffer.from(text, 'utf8'), 1);
+    }
   });
 
   it('reject invalid text at every length to 300 bytes at the offset of the first bad sequence', () => {
