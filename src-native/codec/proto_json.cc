@@ -755,6 +755,9 @@ class ProtoJsonToWire : JsonTokenReader {
     // Past kLinearKeys keys, or at an escaped one, the unescaped keys go into a set.
     std::unordered_set<std::string> key_set;
     bool hashed = false;
+    // Integer and bool keys likewise, so a map of many keys is not checked in quadratic time.
+    std::unordered_set<uint64_t> integer_set;
+    bool integers_hashed = false;
     // Index 0 until the first key is read, as the twin's path shows it.
     path_.push_back(PathSegment{PathSegment::kIndex, 0, nullptr});
     const size_t top = path_.size() - 1;
@@ -793,9 +796,17 @@ class ProtoJsonToWire : JsonTokenReader {
           if (fresh) keys.strings.push_back(text);
         }
       } else {
-        fresh = true;
-        for (size_t i = integer_base; i < keys.integers.size() && fresh; i++) fresh = keys.integers[i] != value_;
-        if (fresh) keys.integers.push_back(value_);
+        if (!integers_hashed && keys.integers.size() - integer_base >= kLinearKeys) {
+          integers_hashed = true;
+          integer_set.insert(keys.integers.begin() + static_cast<std::ptrdiff_t>(integer_base), keys.integers.end());
+        }
+        if (integers_hashed) {
+          fresh = integer_set.insert(value_).second;
+        } else {
+          fresh = true;
+          for (size_t i = integer_base; i < keys.integers.size() && fresh; i++) fresh = keys.integers[i] != value_;
+          if (fresh) keys.integers.push_back(value_);
+        }
       }
       if (!fresh) return Fail(ErrorKind::kBadValue, "duplicate map key " + KeyName(key_at), key_at);
       if (!Expect(':', "':'")) return false;

@@ -213,6 +213,33 @@ describe('native ProtoJSON to wire against the TypeScript twin and @bufbuild/pro
     }
   });
 
+  test.skipIf(!native.loaded)('a descriptor table with more oneofs than fields is refused (found in review: the count sized a vector for every object read)', () => {
+    // magic, maxDepth, maxSize, message count, enum count; one message: name offset and length, wkt, hasRequired, oneof count, field count.
+    const table = (oneofs: number) => new Int32Array([0x504a5331, 64, 1 << 20, 1, 0, 0, 1, 0, 0, oneofs, 0]);
+    const name = new TextEncoder().encode('M');
+    const accepted = nativeAddon!.protoJsonTable!(table(0), name);
+    expect(nativeAddon!.protoJsonFromJsonInto!(accepted, Buffer.from('{}'), false, new Uint8Array(16))).toBe(0);
+    for (const oneofs of [1, 1 << 24, 0x7fffffff]) expect(() => nativeAddon!.protoJsonTable!(table(oneofs), name)).toThrow(/malformed Protobuf JSON descriptor table/);
+  });
+
+  test('maps of many integer and string keys: every entry kept, a late duplicate refused as the twin refuses it', () => {
+    // Past 32 keys the native duplicate check hashes (found in review: integer keys were compared
+    // against every earlier key, quadratic in the key count).
+    const ids = Array.from({ length: 300 }, (_, i) => String(i * 7919 - 1_000_000));
+    const byId = `{"byId":{${ids.map((id) => `"${id}":"v${id}"`).join(',')}}}`;
+    const byName = `{"byName":{${ids.map((id) => `"k${id}":{}`).join(',')}}}`;
+    for (const body of [byId, byName]) {
+      expect(expectSame(p, body)).toHaveProperty('bytes');
+      if (native.loaded) expect(nativeConverts(p, Buffer.from(body), false)).toBe(true);
+    }
+    expect(Object.keys((root.codec('pj.Edge').decode(p.nat.fromJSON(byId)) as { byId: object }).byId)).toHaveLength(300);
+    for (const body of [byId.replace(/}}$/, `,"${ids[150]}":"again"}}`), byName.replace(/}}$/, `,"k${ids[40]}":{}}}`)]) {
+      const refused = expectSame(p, body);
+      expect(refused).toMatchObject({ code: 'ERR_BAD_VALUE', message: expect.stringMatching(/duplicate map key/) });
+      expect((refused as { offset: number }).offset).toBeGreaterThan(body.length - 30);
+    }
+  });
+
   test('well-known types with JSON forms of their own (Struct, Value, ListValue native; the others by the twin for both)', () => {
     for (const body of [
       '{"ts":"2024-02-29T12:34:56.789Z"}', '{"ts":"10000-01-01T00:00:00Z"}', '{"dur":"-1.5s"}', '{"dur":"1.5"}', '{"mask":"a.bC,d"}',
