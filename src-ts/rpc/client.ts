@@ -91,9 +91,10 @@ export interface ClientOptions {
    * peer refuses, the pool is exhausted).
    *
    * Over shared memory, Thrift `binary` values of 16 KiB or more in a call's arguments are copied
-   * once, from the caller's memory straight into the shared slices, when the call is written (just
-   * after `call()` returns, or later when the pool is full): do not modify them until the call
-   * settles.
+   * once, from the caller's memory straight into the shared slices, when the call is written: just
+   * after `call()` returns, or later when the pool is full. Later can be after the call settled (a
+   * call that timed out while its request waited is still written), so do not modify such a buffer
+   * after passing it to a call over shm; copy it first if it must change.
    */
   shm?: ShmConnectOptions;
   /**
@@ -556,6 +557,7 @@ export class RpcClient {
     const channel = pending.channel;
     if (channel !== undefined) {
       channel.inflight.delete(pending.seqId);
+      if (channel.inflight.size === 0) channel.idleSince = performance.now();
       // A pooled connection would deliver the late reply to its next call's read: retire it. A
       // pipelined one may sit behind a server busy with the late call: it takes no new calls and
       // closes once the calls on it are answered (as Kitex closes a connection on a timeout).

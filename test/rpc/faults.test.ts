@@ -323,6 +323,22 @@ describe.each(ioPaths)('idle connections, %s I/O', (io) => {
     await quiet.close();
   });
 
+  it('a multiplexed connection whose last call timed out counts as idle from the timeout, not from its last reply', async () => {
+    const quiet = createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, io, idleTimeoutMs: 0 });
+    await quiet.listen('tcp://127.0.0.1:0');
+    const relay = await countingRelay(quiet.address);
+    const client = createClient({ idl: echoDoc, service: 'EchoService', address: relay.address, io, multiplexed: true, idleTimeoutMs: 1500 });
+    expect(await client.call('ping')).toBe('pong');
+    // In flight from 0 to 1.2 s, then timed out: the connection was busy until then.
+    await expect(client.call('echo', { req: { action: 'sleep', msg: '5000' } }, { timeoutMs: 1200 })).rejects.toMatchObject({ code: 'ERR_TIMEOUT' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await client.call('ping')).toBe('pong');
+    expect(relay.accepted()).toBe(1);
+    await client.close();
+    relay.close();
+    await quiet.close({ timeoutMs: 100 });
+  });
+
   it('rejects a negative or fractional idleTimeoutMs', () => {
     for (const idleTimeoutMs of [-1, 1.5]) {
       expect(() => createServer({ idl: echoDoc, service: 'EchoService', handlers: echoHandlers, idleTimeoutMs })).toThrow(/idleTimeoutMs must be/);
