@@ -307,10 +307,12 @@ describeWithPeers(['go'], 'Kitex client -> worker server', () => {
     }, 90_000);
 
     it('spreads a Kitex client load over both threads without a failed call', async () => {
-      const { stdout } = await run(kitex, ['load', '-addr', server.address.slice('tcp://'.length), '-callers', '16', '-seconds', '1', '-bytes', '300', '-action', 'who'], { timeout: 60_000 });
+      const { stdout } = await run(kitex, ['load', '-addr', server.address.slice('tcp://'.length), '-callers', '16', '-seconds', '2', '-bytes', '300', '-action', 'who'], { timeout: 60_000 });
       const report = JSON.parse(stdout.trim().split('\n').pop()!) as { calls: number; errors: number; by_action: Record<string, number>; first_error?: string };
       expect(report.errors, report.first_error).toBe(0);
-      expect(report.calls).toBeGreaterThan(100);
+      // Enough calls to reach both threads; no rate: under qemu (arm64 CI) the acceptor relays
+      // about 60 calls a second, on a quiet x64 machine thousands.
+      expect(report.calls).toBeGreaterThanOrEqual(32);
       expect(Object.keys(report.by_action).sort()).toEqual(server.threadIds.map((id) => `thread-${id}`).sort());
       expect(Object.values(report.by_action).reduce((a, b) => a + b, 0)).toBe(report.calls);
     }, 90_000);
