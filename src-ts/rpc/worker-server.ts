@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { lookup } from 'node:dns/promises';
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -371,15 +371,22 @@ export class WorkerServer extends EventEmitter {
     chosen.relay!.add(socket);
   }
 
-  /** Gives a worker a listening descriptor of the shared port. One that cannot be handed over (the
-   * worker died meanwhile) is closed here: left open, the kernel would keep giving it a share of
-   * the port's connections that nobody accepts. */
+  /** Gives a worker a listening descriptor of the shared port. One that the worker did not take
+   * over (it died before or while taking it, or failed to listen) is closed here: left open, the
+   * kernel would keep giving it a share of the port's connections that nobody accepts, and the
+   * port would stay bound after close. */
   private handOverDescriptor(slot: WorkerSlot, fd: number, address: RpcAddress & { scheme: 'tcp' }): Promise<unknown> {
     if (!slot.alive) {
       closeSync(fd);
       return Promise.reject(new HeddleError(ErrorCode.ERR_WORKER, `worker ${slot.index} is not running`));
     }
-    return this.request(slot, { kind: 'listen-descriptor', fd, address });
+    // The socket's inode tells it from whatever may hold the same descriptor number later: a worker
+    // that took the descriptor over and then failed or died has closed it with its listener.
+    const socketInode = fstatSync(fd).ino;
+    return this.request(slot, { kind: 'listen-descriptor', fd, address }).catch((error: unknown) => {
+      closeIfStillOpen(fd, socketInode);
+      throw error;
+    });
   }
 
   private request(slot: WorkerSlot, request: WorkerRequestBody): Promise<Extract<WorkerReply, { kind: 'done' }>> {
@@ -395,6 +402,16 @@ export class WorkerServer extends EventEmitter {
 function describeExit(code: number, error: unknown): string {
   if (error !== undefined) return `died: ${error instanceof Error ? error.message : String(error)}`;
   return `exited with code ${code}`;
+}
+
+function closeIfStillOpen(fd: number, socketInode: number): void {
+  let inode: number;
+  try {
+    inode = fstatSync(fd).ino;
+  } catch {
+    return; // closed already
+  }
+  if (inode === socketInode) closeSync(fd);
 }
 
 function openReusePort(host: string, port: number, address: string): { fd: number; port: number } {

@@ -90,6 +90,33 @@ describe.each(sharings)('worker server listen errors, port shared by %s', (portS
   }, 60_000);
 });
 
+describe.runIf(native.loaded)('worker server, a worker dying with its reuse-port descriptor', () => {
+  it('fails listen with ERR_WORKER and leaves no socket on the port once closed', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const server = createWorkerServer({ module: workerModule, threads: 2, portSharing: 'reuse-port', workerData: { dieOnDescriptor: 1 }, restart: false, log: () => {} });
+    const failed = new Promise<HeddleError>((resolve) => server.on('error', resolve));
+    const failure = (await server.listen(`tcp://127.0.0.1:${port}`).catch((e: unknown) => e)) as HeddleError;
+    expect(failure).toBeInstanceOf(HeddleError);
+    expect(failure.code).toBe('ERR_WORKER');
+    expect(failure.message).toMatch(/worker 1 .*exited with code 70/);
+    expect((await failed).message).toMatch(/restart budget \(0 in 0 ms\) spent, closing the server/);
+    await server.close();
+    // A descriptor left open in the process would keep the port bound (and take a share of its
+    // connections that nobody accepts): a plain listener could not bind it.
+    const plain = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      plain.once('error', reject);
+      plain.listen(port, '127.0.0.1', resolve);
+    });
+    await new Promise((resolve) => plain.close(resolve));
+  }, 60_000);
+});
+
 describe.each(sharings)('worker server, port shared by %s', (portSharing) => {
   let server: WorkerServer;
   const logged: ServerLogEntry[] = [];
