@@ -61,7 +61,9 @@ export class H2ServerSession implements ServerStreamOwner {
   private readonly blocked = new Set<H2ServerStream>();
   /** Streams written to in this turn: their messages go out together, in as few DATA frames as
    * the windows and frame size allow, when the turn's frames are flushed. */
-  private readonly pendingSends: H2ServerStream[] = [];
+  private pendingSends: H2ServerStream[] = [];
+  /** The list sendPending walks while new sends collect in pendingSends. */
+  private sendingNow: H2ServerStream[] = [];
   private readonly encoder = new HpackEncoder();
   private readonly maxHeaderListSize: number;
   private peerInitialWindow = DEFAULT_WINDOW;
@@ -204,7 +206,12 @@ export class H2ServerSession implements ServerStreamOwner {
         if (this.sendWindow <= 0) this.blocked.add(stream);
         break;
       }
-      const length = Math.min(allowed, stream.queuedBytes);
+      if (this.output.congested) {
+        // Its queue stays past the high-water mark, so its writer waits too.
+        this.sendWhenRoom(stream);
+        return;
+      }
+      const length = Math.min(allowed, this.output.dataRoom(), stream.queuedBytes);
       const endStream = stream.endQueued && stream.trailers === undefined && length === stream.queuedBytes;
       this.output.data(stream.id, stream, length, endStream);
       stream.sendWindow -= length;
@@ -234,13 +241,28 @@ export class H2ServerSession implements ServerStreamOwner {
     this.output.flushSoon();
   }
 
+  /** Sends `stream`'s queue once the connection's output has room, after those waiting before it. */
+  private sendWhenRoom(stream: H2ServerStream): void {
+    if (!stream.sendPending) {
+      stream.sendPending = true;
+      this.pendingSends.push(stream);
+    }
+    this.output.retryLater();
+  }
+
   private sendPending(): void {
-    for (let i = 0; i < this.pendingSends.length; i++) {
-      const stream = this.pendingSends[i]!;
+    const sends = this.pendingSends;
+    if (sends.length === 0) return;
+    // Streams that must wait for room go to the other list, for a later turn.
+    this.pendingSends = this.sendingNow;
+    this.sendingNow = sends;
+    for (let i = 0; i < sends.length; i++) {
+      const stream = sends[i]!;
       stream.sendPending = false;
       this.sendQueued(stream);
     }
-    this.pendingSends.length = 0;
+    sends.length = 0;
+    if (this.pendingSends.length > 0) this.output.retryLater();
   }
 
   /** @internal Credits back what `stream`'s call consumed, once it is worth a frame. */
