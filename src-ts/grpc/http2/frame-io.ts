@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { GRPC_MESSAGE_PREFIX, writeMessagePrefix } from '../message-framing.js';
 import { Flag, FRAME_HEADER_SIZE, FrameType, H2Error, writeFrameHeader } from './frames.js';
 
 /** The output block a turn's frames are copied into. */
@@ -380,6 +381,15 @@ export class FrameWriter {
       }
     }
     source.queuedBytes -= length;
+  }
+
+  /** A DATA frame of one uncompressed gRPC message: its prefix, then `body`, copied in place. */
+  dataMessage(streamId: number, body: Uint8Array, endStream: boolean): void {
+    const length = GRPC_MESSAGE_PREFIX + body.length;
+    const at = this.reserve(FRAME_HEADER_SIZE + length);
+    writeFrameHeader(this.out, at, length, FrameType.DATA, endStream ? Flag.END_STREAM : 0, streamId);
+    writeMessagePrefix(this.out, at + FRAME_HEADER_SIZE, body.length, false);
+    this.out.set(body, at + FRAME_HEADER_SIZE + GRPC_MESSAGE_PREFIX);
   }
 
   /** The ACK of the peer's SETTINGS. */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
+import { GRPC_MESSAGE_PREFIX, writeMessagePrefix } from '../message-framing.js';
 import { GrpcStatus } from '../status.js';
 import { ConnectionError, FrameReader, FrameWriter, MAX_DATA_FRAME, unpad } from './frame-io.js';
 import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
@@ -231,6 +232,29 @@ export class H2ServerSession implements ServerStreamOwner {
     }
     stream.wake();
     this.output.flushSoon();
+  }
+
+  /**
+   * @internal Ends `stream` with one message, written straight into the output when nothing is
+   * queued before it and both windows let all of it out now; else a copy of it queues.
+   */
+  endMessage(stream: H2ServerStream, body: Uint8Array, trailers: OutgoingHttpHeaders | undefined): void {
+    const length = GRPC_MESSAGE_PREFIX + body.length;
+    if (stream.queuedBytes > 0 || length > Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame, MAX_DATA_FRAME) || this.output.congested) {
+      const copy = Buffer.allocUnsafe(length);
+      writeMessagePrefix(copy, 0, body.length, false);
+      copy.set(body, GRPC_MESSAGE_PREFIX);
+      stream.end(copy, trailers);
+      return;
+    }
+    stream.endQueued = true;
+    stream.trailers = trailers;
+    this.output.dataMessage(stream.id, body, trailers === undefined);
+    stream.sendWindow -= length;
+    this.sendWindow -= length;
+    if (trailers !== undefined) this.output.headers(stream.id, this.encoder.encode(fieldsOf(trailers)), true, this.peerMaxFrame);
+    this.output.flushSoon();
+    this.localEnded(stream);
   }
 
   /** @internal Sends what `stream` queued when this turn's frames are flushed. */
