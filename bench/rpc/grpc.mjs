@@ -10,7 +10,7 @@
 // The shared 2-core machines drift in speed, so heddle and grpc-js are measured in alternating
 // rounds and each figure is the median over rounds; the ratio is heddle's over grpc-js's.
 //
-//   npm run build && node bench/rpc/grpc.mjs            (HEDDLE_BENCH_QUICK=1 for short rounds)
+//   npm run build && node bench/rpc/grpc.mjs            (HEDDLE_BENCH_QUICK=1 for short rounds; --core for heddle -> heddle and grpc-js -> grpc-js only)
 //   node bench/rpc/grpc.mjs --cross                      also heddle -> grpc-js
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -134,13 +134,17 @@ async function main() {
     { label: 'grpc-js -> heddle', client: grpcJsClient(servers.heddle.address), serverPid: servers.heddle.pid },
     { label: 'grpc-js -> heddle[node:http2]', client: grpcJsClient(servers['heddle-node'].address), serverPid: servers['heddle-node'].pid },
   ];
+  // --core: only the pairs issue 16's targets compare (heddle -> heddle against grpc-js -> grpc-js),
+  // a third of the run on a loaded machine.
+  const core = process.argv.includes('--core');
+  if (core) pairs.splice(2);
   if (cross) {
     pairs.push({ label: 'heddle -> grpc-js', client: heddleClient(servers['grpc-js'].address), serverPid: servers['grpc-js'].pid });
   }
   let goServer;
   try {
     const { buildGoProgram, goUnavailableReason } = await import('../../scripts/go-programs.mjs');
-    if (goUnavailableReason() === undefined) {
+    if (!core && goUnavailableReason() === undefined) {
       goServer = await startGoServer(buildGoProgram('grpc-go-echo'));
     }
   } catch (error) {

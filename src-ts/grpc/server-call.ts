@@ -224,16 +224,23 @@ export class ServerCall implements ServerStreamEvents {
 
   private sendUnary(value: unknown): void {
     if (this.done || this.expired) return;
-    let bytes: Buffer;
+    // Where the engine frames and copies the message itself, the codec's scratch view spares the
+    // encoding's buffer and the framed copy.
+    const encodeView = this.gzip || this.stream.endMessage === undefined ? undefined : this.method.response.encodeView;
+    let bytes: Uint8Array;
     try {
-      bytes = this.encode(value);
+      if (encodeView !== undefined) {
+        bytes = encodeView.call(this.method.response, this.method.success(value));
+        checkSendLength(bytes.length, this.env.maxSendMessageLength);
+      } else bytes = this.encode(value);
     } catch (error) {
       this.fail(error);
       return;
     }
     this.sendHeaders();
     // The message goes with the end of the stream: one write, then the trailers.
-    this.finish(GrpcStatus.OK, '', undefined, undefined, bytes);
+    if (encodeView !== undefined) this.finish(GrpcStatus.OK, '', undefined, undefined, undefined, bytes);
+    else this.finish(GrpcStatus.OK, '', undefined, undefined, bytes);
   }
 
   private async sendStream(iterable: unknown): Promise<void> {
@@ -283,8 +290,9 @@ export class ServerCall implements ServerStreamEvents {
   }
 
   /** Ends the call with a status: trailers after the messages, or Trailers-Only when nothing was
-   * sent. A client still sending is then told to stop (RST_STREAM NO_ERROR). */
-  private finish(status: number, message: string, details: Uint8Array | undefined, metadata: GrpcMetadata | undefined, last?: Buffer): void {
+   * sent. A client still sending is then told to stop (RST_STREAM NO_ERROR). `last` is a framed
+   * message to end with; `lastBody` an unframed one for `endMessage`, valid only during the call. */
+  private finish(status: number, message: string, details: Uint8Array | undefined, metadata: GrpcMetadata | undefined, last?: Uint8Array, lastBody?: Uint8Array): void {
     if (this.done) return;
     this.done = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -304,7 +312,8 @@ export class ServerCall implements ServerStreamEvents {
       stream.respond(statusHeaders(headers, status, message, details, trailerMetadata), true);
     } else {
       const trailers = status === GrpcStatus.OK && trailerMetadata === undefined ? OK_TRAILERS : statusHeaders({}, status, message, details, trailerMetadata);
-      stream.end(last, trailers);
+      if (lastBody !== undefined) stream.endMessage!(lastBody, trailers);
+      else stream.end(last, trailers);
     }
     if (!stream.requestEnded) {
       // The request side is still open (a failed or deadline-cut stream): what still comes is

@@ -41,6 +41,10 @@ export interface ServerCallStream {
   flush(): void;
   /** Ends the response: `last` bytes if given, then `trailers` (or a bare END_STREAM). */
   end(last: Uint8Array | undefined, trailers: OutgoingHttpHeaders | undefined): void;
+  /** Ends the response with one uncompressed gRPC message, its prefix added here, copying `body`
+   * before it returns (it may be a codec's `encodeView`), then `trailers`. Engines that have it
+   * spare a unary call the buffers of its encoding and of its framing. */
+  endMessage?(body: Uint8Array, trailers: OutgoingHttpHeaders | undefined): void;
   /** Stops granting the client flow-control credit; `resume` grants again. */
   pause(): void;
   resume(): void;

@@ -224,7 +224,7 @@ export class H2ClientSession implements StreamOwner {
         if (this.sendWindow <= 0) this.blocked.add(stream);
         break;
       }
-      const length = Math.min(allowed, stream.queuedBytes);
+      const length = Math.min(allowed, this.output.dataRoom(), stream.queuedBytes);
       const endStream = stream.endQueued && length === stream.queuedBytes;
       this.output.data(stream.id, stream, length, endStream);
       stream.sendWindow -= length;

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { GRPC_MESSAGE_PREFIX, writeMessagePrefix } from '../message-framing.js';
 import { Flag, FRAME_HEADER_SIZE, FrameType, H2Error, writeFrameHeader } from './frames.js';
 
 /** The output block a turn's frames are copied into. */
@@ -12,6 +13,19 @@ const MAX_SPARE_BLOCKS = 4;
  * collects only with full mark-compacts once the young generation is large.
  */
 export const MAX_DATA_FRAME = OUTPUT_BLOCK - FRAME_HEADER_SIZE;
+/**
+ * Output a connection has in flight (this turn's frames and what the socket has not yet written)
+ * past which its streams' DATA waits for the next turn, or for the socket to drain. A turn then
+ * fills at most the block it continues and three more, so the spare blocks cover it: eight
+ * streams each sending their 64 KiB queue in one turn filled eight blocks, and the four not kept
+ * were new 64 KiB ArrayBuffers each turn, which V8 counts against the old generation and, once a
+ * busy period has grown the young one, collects only with full mark-compacts (30-60 per 800,000
+ * streamed messages).
+ */
+const OUTPUT_BUDGET = 2 * OUTPUT_BLOCK;
+/** A DATA frame is cut to fit the room left in the block being filled when at least this much is
+ * left; with less, it starts the next block. */
+const MIN_DATA_FILL = 1024;
 
 /** A block frames are copied into, shared by the views written from it. */
 interface OutputBlock {
@@ -211,6 +225,15 @@ export class FrameWriter {
   private readonly flushNow = () => this.flush();
   /** Replies asked for since the socket last had nothing left to send. */
   private repliesUnread = 0;
+  /** Bytes reserved since the last flush. */
+  private turnBytes = 0;
+  /** The owner held DATA back for want of room: run beforeFlush again once there is room. */
+  private retry = false;
+  private waitingForDrain = false;
+  private readonly flushWhenDrained = () => {
+    this.waitingForDrain = false;
+    this.flushSoon();
+  };
 
   constructor(
     private readonly socket: Socket,
@@ -264,8 +287,29 @@ export class FrameWriter {
     }
   }
 
+  /** The connection has OUTPUT_BUDGET in flight: DATA should wait (see `retryLater`). */
+  get congested(): boolean {
+    return this.turnBytes + this.socket.writableLength >= OUTPUT_BUDGET;
+  }
+
+  /** The longest DATA payload that fits the room left in the block being filled, or a whole
+   * block's worth when little is left: frames then pack blocks instead of leaving most of one
+   * unused whenever a long frame does not fit the rest. */
+  dataRoom(): number {
+    const room = this.out.length - this.outLength - FRAME_HEADER_SIZE;
+    return room >= MIN_DATA_FILL ? room : MAX_DATA_FRAME;
+  }
+
+  /** Runs beforeFlush again once output has room: the next turn, or when the socket has drained
+   * if it still holds OUTPUT_BUDGET. */
+  retryLater(): void {
+    this.retry = true;
+    this.flushSoon();
+  }
+
   /** Room for `bytes` in the output block; returns where they go. */
   reserve(bytes: number): number {
+    this.turnBytes += bytes;
     if (this.outLength + bytes > this.out.length) {
       if (this.outLength > 0) this.finishView();
       this.nextBlock(bytes);
@@ -339,6 +383,15 @@ export class FrameWriter {
     source.queuedBytes -= length;
   }
 
+  /** A DATA frame of one uncompressed gRPC message: its prefix, then `body`, copied in place. */
+  dataMessage(streamId: number, body: Uint8Array, endStream: boolean): void {
+    const length = GRPC_MESSAGE_PREFIX + body.length;
+    const at = this.reserve(FRAME_HEADER_SIZE + length);
+    writeFrameHeader(this.out, at, length, FrameType.DATA, endStream ? Flag.END_STREAM : 0, streamId);
+    writeMessagePrefix(this.out, at + FRAME_HEADER_SIZE, body.length, false);
+    this.out.set(body, at + FRAME_HEADER_SIZE + GRPC_MESSAGE_PREFIX);
+  }
+
   /** The ACK of the peer's SETTINGS. */
   settingsAck(): void {
     this.countReply();
@@ -381,10 +434,12 @@ export class FrameWriter {
         this.outLength = 0;
       } else this.nextBlock(0);
     }
+    this.turnBytes = 0;
     const views = this.views;
     if (views.length === 0 || this.socket.destroyed) {
       views.length = 0;
       this.viewBlocks.length = 0;
+      this.retryWhenRoom();
       return;
     }
     // Each write's callback says the socket is done with its view; a block whose views are all
@@ -397,6 +452,18 @@ export class FrameWriter {
     }
     views.length = 0;
     this.viewBlocks.length = 0;
+    this.retryWhenRoom();
+  }
+
+  private retryWhenRoom(): void {
+    if (!this.retry || this.socket.destroyed) return;
+    this.retry = false;
+    if (this.socket.writableLength < OUTPUT_BUDGET) this.flushSoon();
+    else if (!this.waitingForDrain) {
+      // Past the socket's high-water mark, so its write returned false and 'drain' will come.
+      this.waitingForDrain = true;
+      this.socket.once('drain', this.flushWhenDrained);
+    }
   }
 }
 

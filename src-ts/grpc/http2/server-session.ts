@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
+import { GRPC_MESSAGE_PREFIX, writeMessagePrefix } from '../message-framing.js';
 import { GrpcStatus } from '../status.js';
 import { ConnectionError, FrameReader, FrameWriter, MAX_DATA_FRAME, unpad } from './frame-io.js';
 import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
@@ -61,7 +62,9 @@ export class H2ServerSession implements ServerStreamOwner {
   private readonly blocked = new Set<H2ServerStream>();
   /** Streams written to in this turn: their messages go out together, in as few DATA frames as
    * the windows and frame size allow, when the turn's frames are flushed. */
-  private readonly pendingSends: H2ServerStream[] = [];
+  private pendingSends: H2ServerStream[] = [];
+  /** The list sendPending walks while new sends collect in pendingSends. */
+  private sendingNow: H2ServerStream[] = [];
   private readonly encoder = new HpackEncoder();
   private readonly maxHeaderListSize: number;
   private peerInitialWindow = DEFAULT_WINDOW;
@@ -204,7 +207,12 @@ export class H2ServerSession implements ServerStreamOwner {
         if (this.sendWindow <= 0) this.blocked.add(stream);
         break;
       }
-      const length = Math.min(allowed, stream.queuedBytes);
+      if (this.output.congested) {
+        // Its queue stays past the high-water mark, so its writer waits too.
+        this.sendWhenRoom(stream);
+        return;
+      }
+      const length = Math.min(allowed, this.output.dataRoom(), stream.queuedBytes);
       const endStream = stream.endQueued && stream.trailers === undefined && length === stream.queuedBytes;
       this.output.data(stream.id, stream, length, endStream);
       stream.sendWindow -= length;
@@ -226,6 +234,29 @@ export class H2ServerSession implements ServerStreamOwner {
     this.output.flushSoon();
   }
 
+  /**
+   * @internal Ends `stream` with one message, written straight into the output when nothing is
+   * queued before it and both windows let all of it out now; else a copy of it queues.
+   */
+  endMessage(stream: H2ServerStream, body: Uint8Array, trailers: OutgoingHttpHeaders | undefined): void {
+    const length = GRPC_MESSAGE_PREFIX + body.length;
+    if (stream.queuedBytes > 0 || length > Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame, MAX_DATA_FRAME) || this.output.congested) {
+      const copy = Buffer.allocUnsafe(length);
+      writeMessagePrefix(copy, 0, body.length, false);
+      copy.set(body, GRPC_MESSAGE_PREFIX);
+      stream.end(copy, trailers);
+      return;
+    }
+    stream.endQueued = true;
+    stream.trailers = trailers;
+    this.output.dataMessage(stream.id, body, trailers === undefined);
+    stream.sendWindow -= length;
+    this.sendWindow -= length;
+    if (trailers !== undefined) this.output.headers(stream.id, this.encoder.encode(fieldsOf(trailers)), true, this.peerMaxFrame);
+    this.output.flushSoon();
+    this.localEnded(stream);
+  }
+
   /** @internal Sends what `stream` queued when this turn's frames are flushed. */
   sendSoon(stream: H2ServerStream): void {
     if (stream.sendPending) return;
@@ -234,13 +265,28 @@ export class H2ServerSession implements ServerStreamOwner {
     this.output.flushSoon();
   }
 
+  /** Sends `stream`'s queue once the connection's output has room, after those waiting before it. */
+  private sendWhenRoom(stream: H2ServerStream): void {
+    if (!stream.sendPending) {
+      stream.sendPending = true;
+      this.pendingSends.push(stream);
+    }
+    this.output.retryLater();
+  }
+
   private sendPending(): void {
-    for (let i = 0; i < this.pendingSends.length; i++) {
-      const stream = this.pendingSends[i]!;
+    const sends = this.pendingSends;
+    if (sends.length === 0) return;
+    // Streams that must wait for room go to the other list, for a later turn.
+    this.pendingSends = this.sendingNow;
+    this.sendingNow = sends;
+    for (let i = 0; i < sends.length; i++) {
+      const stream = sends[i]!;
       stream.sendPending = false;
       this.sendQueued(stream);
     }
-    this.pendingSends.length = 0;
+    sends.length = 0;
+    if (this.pendingSends.length > 0) this.output.retryLater();
   }
 
   /** @internal Credits back what `stream`'s call consumed, once it is worth a frame. */

@@ -9,6 +9,7 @@ export interface ServerStreamOwner {
   respond(stream: H2ServerStream, headers: OutgoingHttpHeaders, endStream: boolean): void;
   sendQueued(stream: H2ServerStream): void;
   sendSoon(stream: H2ServerStream): void;
+  endMessage(stream: H2ServerStream, body: Uint8Array, trailers: OutgoingHttpHeaders | undefined): void;
   credit(stream: H2ServerStream): void;
   reset(stream: H2ServerStream, code: number): void;
   flushSoon(): void;
@@ -81,6 +82,11 @@ export class H2ServerStream extends FlowControlledStream<H2ServerStream> impleme
     this.endQueued = true;
     this.trailers = trailers;
     this.session.sendQueued(this);
+  }
+
+  endMessage(body: Uint8Array, trailers: OutgoingHttpHeaders | undefined): void {
+    if (this.closed || this.endQueued) return;
+    this.session.endMessage(this, body, trailers);
   }
 
   close(code: number): void {

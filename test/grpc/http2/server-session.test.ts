@@ -249,7 +249,7 @@ describe("heddle's HTTP/2 server engine against raw frames", () => {
   });
 });
 
-describe("heddle's HTTP/2 server engine: flow control against a grpc-js client", () => {
+describe("heddle's HTTP/2 server engine: flow control against a grpc-js client and a raw one", () => {
   const MESSAGE = 16 * 1024;
   const TOTAL = 2000;
   let produced = 0;
@@ -303,6 +303,67 @@ describe("heddle's HTTP/2 server engine: flow control against a grpc-js client",
       expect(produced).toBe(TOTAL);
     } finally {
       js.close();
+    }
+  });
+
+  it('a client that opens every window and stops reading holds the handler back, then gets every message', async () => {
+    produced = 0;
+    // Windows as large as HTTP/2 allows: only the socket can hold the server back.
+    const port = Number(server.address.slice(server.address.lastIndexOf(':') + 1));
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.pause();
+    socket.write(CLIENT_PREFACE);
+    socket.write(encodeFrame(FrameType.SETTINGS, 0, 0, settingsPayload([[Setting.INITIAL_WINDOW_SIZE, 0x7fffffff]])));
+    socket.write(encodeFrame(FrameType.WINDOW_UPDATE, 0, 0, Buffer.from([0x7f, 0xff, 0, 0])));
+    socket.write(encodeFrame(FrameType.HEADERS, Flag.END_HEADERS, 1, requestBlock(new HpackEncoder(), `/${SERVICE}/ServerStream`)));
+    socket.write(encodeFrame(FrameType.DATA, Flag.END_STREAM, 1, frameMessage(requestCodec.encode({ msg: 'x' }), false, 1 << 20)));
+    try {
+      await waitFor(() => produced > 0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const whilePaused = produced;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // 32 MiB were asked for; the kernel's socket buffers hold a few MiB, and the server keeps
+      // at most 128 KiB more in flight and each stream's 64 KiB queue, so the handler stops far
+      // short. (It used to hand every frame the windows allowed to the socket: all 2,000.)
+      expect(produced).toBe(whilePaused);
+      expect(produced).toBeLessThan(TOTAL / 2);
+
+      // Reading again drains the socket, and the rest follows: every message, in order.
+      let pending = Buffer.alloc(0);
+      let message = Buffer.alloc(0);
+      const indexes: number[] = [];
+      const ended = new Promise<void>((resolve) => {
+        socket.on('data', (chunk: Buffer) => {
+          pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+          let at = 0;
+          while (pending.length - at >= 9) {
+            const length = pending.readUIntBE(at, 3);
+            if (pending.length - at - 9 < length) break;
+            const type = pending[at + 3]!;
+            const flags = pending[at + 4]!;
+            const payload = pending.subarray(at + 9, at + 9 + length);
+            at += 9 + length;
+            if (type === FrameType.DATA) {
+              message = message.length === 0 ? Buffer.from(payload) : Buffer.concat([message, payload]);
+              while (message.length >= 5 && message.length >= 5 + message.readUInt32BE(1)) {
+                const size = message.readUInt32BE(1);
+                const reply = responseCodec.decode(message.subarray(5, 5 + size));
+                if (reply.blob.length === MESSAGE && reply.blob.every((b) => b === 7)) indexes.push(reply.index);
+                message = message.subarray(5 + size);
+              }
+            }
+            if (type === FrameType.HEADERS && flags & Flag.END_STREAM) resolve();
+          }
+          pending = pending.subarray(at);
+        });
+      });
+      socket.resume();
+      await ended;
+      expect(produced).toBe(TOTAL);
+      expect(indexes).toEqual([...Array(TOTAL).keys()]);
+    } finally {
+      socket.destroy();
     }
   });
 });
