@@ -1,12 +1,16 @@
-// bench/realistic/decode-instructions.mjs: Protobuf decode of the realistic order stream in CPU
+// bench/realistic/decode-instructions.mjs: decode of the realistic order stream in CPU
 // instructions counted by valgrind (cachegrind), which the load other processes put on shared
-// cores does not move, for heddle and protobufjs (on Buffers, its fast path). Each case runs in
-// its own process twice, for two numbers of passes over the 2,000 orders after one warm-up pass;
+// cores does not move: heddle's Protobuf decoder against protobufjs (on Buffers, its fast path),
+// and heddle's Thrift decoders (Binary and Compact, plain values and the gen-nodejs values of
+// heddle/thrift-compat) against the `thrift` package's generated code on the same bytes. Each case
+// runs in its own process twice, for two numbers of passes over the orders after one warm-up pass;
 // the difference of the counts over the difference of decodes takes start-up and compilation out.
 // Instructions are not time (a cache miss or a GC pause costs more than its instructions), so
-// read this beside the timed rows of `node bench/run.mjs protobuf`, not instead of them.
+// read this beside the timed rows (bench/realistic/thrift-decode.mjs, `node bench/run.mjs
+// protobuf`), not instead of them.
 //
-//   npm run build && node bench/realistic/decode-instructions.mjs        (needs valgrind; ~10 minutes)
+//   npm run build && node bench/realistic/decode-instructions.mjs [protobuf|thrift [binary/plain,compact/gen-nodejs,...]]
+//     (needs valgrind; ~10 minutes a case on a quiet machine)
 //   HEDDLE_BENCH_BEFORE=/path/to/other/checkout/dist node bench/realistic/decode-instructions.mjs
 //     adds heddle from another build (e.g. an earlier commit's) as a row.
 import { spawn } from 'node:child_process';
@@ -14,49 +18,82 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { protobufjsType } from '../protobuf/peers.mjs';
+import { loadThriftPackage } from '../thrift/peers.mjs';
 import { orders } from './records.mjs';
-import { realisticProto } from './rows.mjs';
+import { realisticProto, realisticThrift } from './rows.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
-const COUNT = 2000;
+const COUNT = Number(process.env.HEDDLE_BENCH_ORDERS ?? 2000);
 const LOW = 2;
 const HIGH = 6;
 
+/** The decode function of one case; `build` is 'heddle' (this checkout's dist) or another dist. */
+function decoderOf(family, peer, build, variant) {
+  const heddle = require(build === 'heddle' ? '../../dist/index.js' : `${build}/index.js`);
+  const list = orders(COUNT);
+  if (family === 'protobuf') {
+    const source = readFileSync(realisticProto, 'utf8');
+    const codec = heddle.protobuf.parse(source, { filename: 'ecommerce.proto' }).codec('ecommerce.Order');
+    const wires = list.map((o) => Buffer.from(codec.encode(o)));
+    const type = protobufjsType(source, 'ecommerce.Order');
+    return { wires, decode: peer ? (w) => type.decode(w) : (w) => codec.decode(w) };
+  }
+  const [protocol, values] = variant.split('/');
+  const doc = heddle.thrift.parse(readFileSync(realisticThrift, 'utf8'), { filename: 'ecommerce.thrift' });
+  const wires = list.map((o) => Buffer.from(doc.codec('Order', { protocol, map: 'object' }).encode(o)));
+  if (peer) {
+    const pkg = loadThriftPackage(realisticThrift, 'ecommerce_types.js');
+    process.on('exit', () => pkg.dispose());
+    return { wires, decode: (w) => pkg.decode('Order', w, protocol) };
+  }
+  const compat = require(build === 'heddle' ? '../../dist/adapters/thrift-compat/index.js' : `${build}/adapters/thrift-compat/index.js`);
+  const codec = doc.codec('Order', { protocol, ...(values === 'gen-nodejs' ? compat.GEN_NODEJS_VALUES : { map: 'object' }) });
+  return { wires, decode: (w) => codec.decode(w) };
+}
+
 if (process.argv[2] === '--case') {
   // One case: a warm-up pass, then `passes` passes over the stream, then exit.
-  const [, , , which, passes] = process.argv;
-  const source = readFileSync(realisticProto, 'utf8');
-  const heddle = require(which === 'protobufjs' || which === 'heddle' ? '../../dist/index.js' : `${which}/index.js`);
-  const codec = heddle.protobuf.parse(source, { filename: 'ecommerce.proto' }).codec('ecommerce.Order');
-  const wires = orders(COUNT).map((o) => Buffer.from(codec.encode(o)));
-  const type = protobufjsType(source, 'ecommerce.Order');
-  const decode = which === 'protobufjs' ? (w) => type.decode(w) : (w) => codec.decode(w);
+  const [, , , family, who, variant, passes] = process.argv;
+  const peer = who === 'peer';
+  const { wires, decode } = decoderOf(family, peer, peer ? 'heddle' : who, variant);
   let sink = 0;
   for (let pass = 0; pass <= Number(passes); pass++) for (let i = 0; i < COUNT; i++) sink += decode(wires[i]) === undefined ? 1 : 0;
   if (sink !== 0) console.log(sink);
 } else {
-  const instructions = (which, passes) => new Promise((resolve, reject) => {
-    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', self, '--case', which, String(passes)]);
+  const instructions = (args, passes) => new Promise((resolve, reject) => {
+    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', self, '--case', ...args, String(passes)]);
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += chunk; });
     child.on('error', reject);
     child.on('close', () => {
       const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
-      if (refs === null) reject(new Error(`valgrind gave no count for ${which}:\n${stderr.slice(-2000)}`));
+      if (refs === null) reject(new Error(`valgrind gave no count for ${args.join(' ')}:\n${stderr.slice(-2000)}`));
       else resolve(Number(refs[1].replace(/,/g, '')));
     });
   });
-  const cases = ['heddle', 'protobufjs'];
-  if (process.env.HEDDLE_BENCH_BEFORE) cases.push(process.env.HEDDLE_BENCH_BEFORE);
-  const perDecode = {};
-  for (const which of cases) {
-    const [low, high] = await Promise.all([instructions(which, LOW), instructions(which, HIGH)]);
-    perDecode[which] = (high - low) / ((HIGH - LOW) * COUNT);
-  }
-  console.log('case                                   instructions per decode   protobufjs/case');
-  for (const which of cases) {
-    const label = which === 'heddle' || which === 'protobufjs' ? which : `heddle (${which})`;
-    console.log(`${label.padEnd(38)} ${String(Math.round(perDecode[which])).padStart(24)}   ${(perDecode.protobufjs / perDecode[which]).toFixed(2)}x`);
+  const perDecode = async (args) => {
+    const [low, high] = await Promise.all([instructions(args, LOW), instructions(args, HIGH)]);
+    return (high - low) / ((HIGH - LOW) * COUNT);
+  };
+  const builds = ['heddle', ...(process.env.HEDDLE_BENCH_BEFORE ? [process.env.HEDDLE_BENCH_BEFORE] : [])];
+  const label = (build) => (build === 'heddle' ? 'heddle' : `heddle (${build})`);
+  const families = process.argv[2] === undefined ? ['protobuf', 'thrift'] : [process.argv[2]];
+  for (const family of families) {
+    const thriftVariants = process.argv[3]?.split(',') ?? ['binary/plain', 'binary/gen-nodejs', 'compact/plain', 'compact/gen-nodejs'];
+    const variants = family === 'protobuf' ? ['-'] : thriftVariants;
+    const peerName = family === 'protobuf' ? 'protobufjs' : 'thrift package';
+    // The peer reads the same bytes whatever heddle's values: counted once per protocol.
+    const peers = new Map();
+    for (const variant of variants) {
+      const protocol = variant.split('/')[0];
+      if (!peers.has(protocol)) peers.set(protocol, await perDecode([family, 'peer', variant]));
+      const reference = peers.get(protocol);
+      const rows = [];
+      for (const build of builds) rows.push([label(build), await perDecode([family, build, variant])]);
+      rows.push([peerName, reference]);
+      console.log(`\n${family}${variant === '-' ? '' : ` ${variant}`}: case, instructions per decode, ${peerName}/case`);
+      for (const [name, count] of rows) console.log(`${name.padEnd(40)} ${String(Math.round(count)).padStart(12)}   ${(reference / count).toFixed(2)}x`);
+    }
   }
 }

@@ -4,6 +4,7 @@ import { HeddleError } from '../../src-ts/errors.js';
 import { CodecFailure } from '../../src-ts/thrift/runtime/codec-failure.js';
 import { readKeyText, readText, readUtf8 } from '../../src-ts/thrift/runtime/read-text.js';
 import { ReadState } from '../../src-ts/thrift/runtime/read-state.js';
+import { validateUtf8 } from '../../src-ts/kernels/utf8.js';
 
 function decode(text: string, pad = 3): string {
   const bytes = Buffer.concat([Buffer.alloc(pad, 0x7a), Buffer.from(text), Buffer.alloc(pad, 0x7a)]);
@@ -118,5 +119,72 @@ test('readText: a byte of 0x80 or more in any of the last four bytes of a window
     readText(state, ranges[0]![0], ranges[0]![1]);
     readText(state, ranges[0]![0], ranges[0]![1]); // opens the window over both
     expect(() => readText(state, ranges[1]![0], ranges[1]![1])).toThrow(CodecFailure);
+  }
+});
+
+/** Byte pieces short text is made of: ASCII, 2-, 3- and 4-byte characters, and invalid forms. */
+const PIECES: number[][] = [
+  [0x61], [0x7a, 0x30], [0xc3, 0xa9], [0xe4, 0xb8, 0xad], [0xe6, 0x96, 0x87], [0xef, 0xbc, 0x8c], [0xf0, 0x9f, 0x98, 0x80],
+  [0xef, 0xbb, 0xbf], // U+FEFF, kept as any other character
+  [0xed, 0xa0, 0x80], // an encoded lone surrogate (U+D800): invalid
+  [0xc0, 0x80], // an overlong NUL: invalid
+  [0xe4, 0xb8], // a truncated 3-byte sequence: invalid
+  [0x80], // a lone continuation byte: invalid
+  [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF: invalid
+];
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** What TextDecoder makes of bytes[start, end), or the offset of the first invalid byte. */
+function expected(bytes: Uint8Array, start: number, end: number): string | number {
+  try {
+    return strictDecoder.decode(bytes.subarray(start, end));
+  } catch {
+    return validateUtf8(bytes, start, end);
+  }
+}
+
+function decodedOrOffset(read: () => string): string | number {
+  try {
+    return read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CodecFailure);
+    return (error as CodecFailure).offset!;
+  }
+}
+
+test('readText and readKeyText on short non-ASCII text (the shared cache): TextDecoder values, invalid UTF-8 at its first bad byte, twice', () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 16 }), fc.nat(4), (pieces, pad) => {
+      const body = pieces.flat();
+      const bytes = Uint8Array.from([...Array(pad).fill(0x20), ...body, 0x20]);
+      const start = pad;
+      const end = pad + body.length;
+      const want = expected(bytes, start, end);
+      // Twice each: a first decode stores valid text in the cache, the second reads it back;
+      // invalid text is never stored, so it fails again at the same byte.
+      for (let round = 0; round < 2; round++) {
+        expect(decodedOrOffset(() => readText(new ReadState(bytes, 0, bytes.length), start, end))).toBe(want);
+        expect(decodedOrOffset(() => readKeyText(new ReadState(bytes, 0, bytes.length), start, end))).toBe(want);
+        expect(decodedOrOffset(() => readUtf8(bytes, start, end))).toBe(want);
+      }
+    }),
+    { numRuns: 3000, seed: 22 },
+  );
+});
+
+test('short text of every length to 40 bytes, valid or with one bad byte at any place, decodes as TextDecoder does', () => {
+  const chinese = Buffer.from('中文标题颜色尺码容量北京市上海市广东省深圳市');
+  for (let length = 1; length <= 40; length++) {
+    const valid = Uint8Array.from(chinese.subarray(0, length - (length % 3)));
+    const mixed = Uint8Array.from(Buffer.concat([Buffer.from('ab'), chinese]).subarray(0, length));
+    for (const base of [valid, mixed]) {
+      for (let bad = -1; bad < base.length; bad++) {
+        const bytes = Uint8Array.from(base);
+        if (bad >= 0) bytes[bad] = bad % 2 === 0 ? 0xff : 0x41; // 0xff is never valid; 'A' breaks a sequence
+        const want = expected(bytes, 0, bytes.length);
+        expect(decodedOrOffset(() => readText(new ReadState(bytes, 0, bytes.length), 0, bytes.length))).toBe(want);
+        expect(decodedOrOffset(() => readKeyText(new ReadState(bytes, 0, bytes.length), 0, bytes.length))).toBe(want);
+      }
+    }
   }
 });

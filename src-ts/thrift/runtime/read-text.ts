@@ -1,9 +1,13 @@
 /**
  * Strict UTF-8 decoding of string fields, tuned for the short and medium strings messages carry.
  *
- * - Map keys up to 32 bytes of ASCII come from the cache shared with the Protobuf decoders
- *   (text/short-ascii-cache.ts): keys repeat from message to message, and a string V8 has seen
- *   as a property key before stores much faster than a fresh one ({@link readKeyText}).
+ * - Map keys up to 32 bytes, ASCII or not, come from the cache shared with the Protobuf decoders
+ *   (`cachedText` in text/short-ascii-cache.ts): keys repeat from message to message (颜色, 尺码,
+ *   Color), and a string V8 has seen as a property key before stores much faster than a fresh
+ *   one ({@link readKeyText}). Short text that is not ASCII (provinces, cities, sizes, tags)
+ *   comes from the same cache, as in the Protobuf decoders: on the realistic order stream this
+ *   took Binary decode from 19.2 to 18.9 us and 33.2 to 31.5 us in two alternating runs at loads
+ *   of 6 and 14 (bench/realistic/thrift-decode.mjs has the rows). Invalid UTF-8 is never cached.
  * - Other ASCII strings up to WINDOWED_MAX bytes, short ones included, are cut with `substring`
  *   from one latin1 copy of the input (up to WINDOW_BYTES of it) that the read state keeps
  *   ({@link readText}): one native call (~40-100 ns, most of a fresh string's cost) for all the
@@ -11,8 +15,8 @@
  *   that never repeat (ids, phone numbers, URLs), where a cache only adds a miss. The price: a
  *   string of 13 characters or more is a slice of its window and keeps it alive (at most
  *   WINDOW_BYTES), as a `binary` view keeps its input.
- * - Text made mostly of multi-byte characters (Chinese titles, addresses, notes), and short text
- *   that is not ASCII: JavaScript loops that validate as they decode (text/utf8-read.ts).
+ * - Longer text made mostly of multi-byte characters (Chinese titles, addresses, notes):
+ *   JavaScript loops that validate as they decode (text/utf8-read.ts, kernels/utf8.ts).
  * - Other longer strings: Node's utf8Slice, which replaces invalid bytes with U+FFFD instead of failing.
  *   When the result has one UTF-16 unit per byte and no U+FFFD, every byte was ASCII, so it is
  *   valid; both checks are O(1) for the one-byte strings ASCII makes. Measured for 30-40 byte
@@ -22,10 +26,10 @@
 import type { HeddleError } from '../../errors.js';
 import { validateUtf8 } from '../../kernels/index.js';
 import { isAscii } from '../../text/is-ascii.js';
-import { cachedAscii, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
+import { cachedText, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { decodeUtf8Units } from '../../kernels/utf8.js';
 import { UTF8_UNITS_MAX_BYTES } from '../../kernels/thresholds.js';
-import { decodeShortNonAscii, looksMultibyte } from '../../text/utf8-read.js';
+import { looksMultibyte } from '../../text/utf8-read.js';
 import { badValue } from './codec-failure.js';
 import { EMPTY_VIEW, type ReadState } from './read-state.js';
 
@@ -47,7 +51,7 @@ const WINDOW_BYTES = 8192;
 /** Decodes buf[start, end) as strict UTF-8; invalid bytes are ERR_BAD_VALUE at their offset. */
 export function readUtf8(buf: Uint8Array, start: number, end: number): string {
   const length = end - start;
-  if (length <= CACHED_ASCII_BYTES) return cachedAscii(buf, start, end) ?? strictly(decodeShortNonAscii, buf, start, end);
+  if (length <= CACHED_ASCII_BYTES) return strictly(cachedText, buf, start, end);
   if (length <= UTF8_UNITS_MAX_BYTES && looksMultibyte(buf, start, end)) return strictly(decodeUtf8Units, buf, start, end);
   const text = utf8Slice.call(buf, start, end);
   if (text.length === length && text.indexOf('\ufffd') < 0) return text;
@@ -80,7 +84,7 @@ export function readText(r: ReadState, start: number, end: number): string {
       return r.text.substring(0, length);
     }
   }
-  return length <= CACHED_ASCII_BYTES ? strictly(decodeShortNonAscii, buf, start, end) : readUtf8(buf, start, end);
+  return length <= CACHED_ASCII_BYTES ? strictly(cachedText, buf, start, end) : readUtf8(buf, start, end);
 }
 
 /** Strings this long or longer in a window are checked for ASCII four bytes a load, through `r.view`. */
@@ -102,7 +106,7 @@ function isAsciiView(view: DataView, start: number, end: number): boolean {
  * object each time the same key comes back), anything else as {@link readText} does.
  */
 export function readKeyText(r: ReadState, start: number, end: number): string {
-  if (end - start <= CACHED_ASCII_BYTES) return cachedAscii(r.buf, start, end) ?? strictly(decodeShortNonAscii, r.buf, start, end);
+  if (end - start <= CACHED_ASCII_BYTES) return strictly(cachedText, r.buf, start, end);
   return readText(r, start, end);
 }
 
