@@ -73,10 +73,15 @@ Outcome Session::ReadAvailable() {
     size_t received = 0;
     int fds[1];
     int fd_count = 0;
-    Outcome o = ReceiveBytes(fd_, in_.data() + in_end_, in_.size() - in_end_, &received, fds, 0, &fd_count);
+    const size_t room = in_.size() - in_end_;
+    Outcome o = ReceiveBytes(fd_, in_.data() + in_end_, room, &received, fds, 0, &fd_count);
     if (o.status == Status::kWouldBlock) return Outcome::Ok();
     if (!o.ok()) return o;
     in_end_ += received;
+    // A read that did not fill the room took all the socket had: reading again would only return
+    // EAGAIN, one more syscall per wake-up (each call of a single caller costs a wake-up per side).
+    // Bytes arriving meanwhile wake the level-triggered poll again.
+    const bool socket_emptied = received < room;
 
     while (in_end_ - in_start_ >= kControlHeaderSize && state_ != State::kClosed) {
       ControlHeader header;
@@ -102,6 +107,7 @@ Outcome Session::ReadAvailable() {
       }
     }
     if (in_start_ == in_end_) in_start_ = in_end_ = 0;
+    if (socket_emptied && state_ == State::kEstablished) return Outcome::Ok();
   }
   return Outcome::Ok();
 }

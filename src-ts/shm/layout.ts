@@ -72,18 +72,21 @@ export const MessageType = Object.freeze({
 
 /**
  * The pool a protocol-v3 client creates by default (memfds; v2 files keep shmipc-go's 32 MiB, as
- * /dev/shm is often small in containers): 128 MiB, of which the kernel backs only the pages of
- * slices in use. Besides shmipc-go's sizes it has 1 MiB slots (plus 4 KiB for the frame headers), so
- * a frame of up to 1 MiB travels in one slice and is decoded in place, and 64 callers of 1 MiB fit
- * without FallbackData. Measured in bench/ipc (README): 1.8x the RPC echo throughput of the 32 MiB
- * shmipc-go layout at 1 MiB and 4 callers, 3.3x at 64 callers, the same for small messages.
+ * /dev/shm is often small in containers): 192 MiB, of which the kernel backs only the pages of
+ * slices in use. Besides shmipc-go's sizes it has 1 MiB and 4 MiB slots (plus 4 KiB for the frame
+ * headers), so a frame of up to 4 MiB travels in one slice and is decoded in place, and 64 callers
+ * of 1 MiB fit without FallbackData. Measured in bench/ipc (README): the 1 MiB slots gave 1.8x the
+ * RPC echo throughput of the 32 MiB shmipc-go layout at 1 MiB and 4 callers, 3.3x at 64 callers;
+ * the 4 MiB slots (64 MiB added, the other sizes keep their share of the old 128 MiB) took the
+ * receive-side copy of 4 MiB frames away (it was the largest item of their profile).
  */
-export const DEFAULT_V3_BUFFER_SIZE = 128 * 1024 * 1024;
+export const DEFAULT_V3_BUFFER_SIZE = 192 * 1024 * 1024;
 export const DEFAULT_V3_SLICE_SIZES: ReadonlyArray<{ size: number; percent: number }> = Object.freeze([
-  { size: 8192 - 20, percent: 15 },
-  { size: 32 * 1024 - 20, percent: 10 },
-  { size: 128 * 1024 - 20, percent: 15 },
-  { size: (1 << 20) + 4096 - 20, percent: 60 },
+  { size: 8192 - 20, percent: 10 },
+  { size: 32 * 1024 - 20, percent: 7 },
+  { size: 128 * 1024 - 20, percent: 10 },
+  { size: (1 << 20) + 4096 - 20, percent: 40 },
+  { size: (4 << 20) + 4096 - 20, percent: 33 },
 ]);
 
 /** shmipc-go's default slice sizes: 8 KiB, 32 KiB and 128 KiB slots (20 bytes of header each). */

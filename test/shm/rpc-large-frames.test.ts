@@ -2,12 +2,13 @@
 // into writes of whole frames that fit one slice, so each large frame is read in place instead of
 // copied; binaries of megabytes go both ways byte for byte, with the encoder linking them instead
 // of copying (LINKED_BINARY_MIN), and decoded values outlive their slices' return to the pool.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HeddleError } from '../../src-ts/errors.js';
 import { shm } from '../../src-ts/index.js';
 import { createClient, createServer, type RpcClient } from '../../src-ts/rpc/index.js';
 import { ShmFrameConnection } from '../../src-ts/rpc/shm-connection.js';
-import type { ShmChunk } from '../../src-ts/shm/index.js';
+import { ShmChunk } from '../../src-ts/shm/chunk.js';
+import { ShmLayout } from '../../src-ts/shm/layout.js';
 import { parse } from '../../src-ts/thrift/index.js';
 import { nativeDisabled, payloadPattern, tempDir, waitFor } from './helpers/runtime.js';
 
@@ -81,6 +82,63 @@ describe.skipIf(nativeDisabled)('RPC over shm with large frames', () => {
       );
       expect(mismatches.reduce((a, b) => a + b, 0)).toBe(0);
     } finally {
+      await pair.close();
+    }
+  });
+});
+
+describe.skipIf(nativeDisabled)('the default v3 pool has slices for 4 MiB frames', () => {
+  const ONE_MIB_SLICE = MiB + 4096 - ShmLayout.sliceHeaderSize;
+  const FOUR_MIB_SLICE = 4 * MiB + 4096 - ShmLayout.sliceHeaderSize;
+
+  it('sends a chunk of up to 4 MiB + 4076 bytes in one slice, byte for byte, and a larger one over several', async () => {
+    const dir = tempDir('four-mib-slices');
+    const srv = await shm.listen(`${dir.path}/pool.sock`);
+    const chunks: ShmChunk[] = [];
+    srv.on('stream', (stream) => stream.setDataHandler((chunk) => chunks.push(chunk)));
+    const client = await shm.connect(srv.path);
+    try {
+      const stream = await client.acquireStream();
+      expect(stream.sliceCapacity).toBe(FOUR_MIB_SLICE);
+      const sizes = [ONE_MIB_SLICE, ONE_MIB_SLICE + 1, 4 * MiB, FOUR_MIB_SLICE, FOUR_MIB_SLICE + 1];
+      for (const [i, size] of sizes.entries()) {
+        const bytes = payloadPattern(size, i);
+        const out = stream.allocate(size);
+        out.set(bytes);
+        out.send();
+        await waitFor(() => chunks.length === i + 1, 10_000, `the chunk of ${size} bytes`);
+        const chunk = chunks[i]!;
+        expect(chunk.byteLength).toBe(size);
+        expect(chunk.views.length).toBe(size > FOUR_MIB_SLICE ? 2 : 1);
+        expect(Buffer.compare(chunk.toBuffer(), bytes)).toBe(0);
+        chunk.release();
+      }
+    } finally {
+      await client.close();
+      await srv.close();
+      dir.remove();
+    }
+  });
+
+  it('decodes a 4 MiB request and its reply in place: no chunk is copied out, every one is lent', async () => {
+    const copies = vi.spyOn(ShmChunk.prototype, 'toBuffer');
+    const holds = vi.spyOn(ShmChunk.prototype, 'hold');
+    const pair = await blobPair('four-mib-in-place', []);
+    try {
+      await pair.client.call('echo', { req: { data: payloadPattern(16, 0) } });
+      copies.mockClear();
+      holds.mockClear();
+      for (const [i, size] of [4 * MiB, 4 * MiB - 1, 2 * MiB, 4 * MiB].entries()) {
+        const data = payloadPattern(size, i);
+        const reply = (await pair.client.call('echo', { req: { data } })) as { data: Uint8Array };
+        expect(Buffer.compare(reply.data, data)).toBe(0);
+      }
+      expect(copies).not.toHaveBeenCalled();
+      // A request and a reply per call, each lent (an ArrayBuffer of its own over the slice).
+      expect(holds.mock.results.filter((result) => result.value !== undefined)).toHaveLength(8);
+    } finally {
+      copies.mockRestore();
+      holds.mockRestore();
       await pair.close();
     }
   });

@@ -14,7 +14,13 @@ import { MessageType, ShmLayout as L } from '../../src-ts/shm/layout.js';
 import { killHard, startChildPeer } from './helpers/child-peer.js';
 import { startEchoServer } from './helpers/echo-server.js';
 import { FIRST_OWN_SLICE, ForgedClient, SLICE_COUNT, STRIDE } from './helpers/forged-client.js';
-import { filesWithPrefix, nativeDisabled, readBytes, tempDir, uniquePrefix, waitFor } from './helpers/runtime.js';
+import { filesWithPrefix, nativeDisabled, readBytes, sleep, tempDir, uniquePrefix, waitFor } from './helpers/runtime.js';
+
+function u32le(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(value >>> 0);
+  return b;
+}
 
 const uid = process.getuid?.() ?? 0;
 type HeddleErrorLike = { code: string; message: string } | undefined;
@@ -193,6 +199,52 @@ describe.skipIf(nativeDisabled)('shm security', () => {
       await waitFor(() => serverStreams.length === before + 1, 2000, 'the forged stream');
       expect(serverStreams.at(-1)!.id).toBe(7);
       forged.close();
+    });
+
+    it('assembles control messages the peer dribbles across reads: a wake-up ends with the read that emptied the socket', async () => {
+      // The session stops reading once a read returns less than it asked for (no second read that
+      // would only say EAGAIN); whatever arrives later must wake the poll again. Here a FallbackData
+      // and a Polling come a byte or a few at a time, and a FallbackData larger than one read's room
+      // comes at once: every byte must reach the stream, in order.
+      const plain = await shm.listen(`${dir.path}/dribble.sock`);
+      const received: Buffer[] = [];
+      plain.on('stream', (stream) => stream.setDataHandler((chunk) => {
+        received.push(chunk.toBuffer());
+        chunk.release();
+      }));
+      const sessionOpened = new Promise((resolve) => plain.once('session', resolve));
+      const forged = await ForgedClient.connect(plain.path, prefix);
+      await sessionOpened;
+      const total = () => received.reduce((n, b) => n + b.length, 0);
+      try {
+        forged.sendChunk(11, FIRST_OWN_SLICE, Buffer.from('first|'));
+        await waitFor(() => total() === 6, 5000, 'the first chunk');
+        const dribbled = forged.fallbackMessage(11, Buffer.from('dribbled 滴 fallback|'));
+        for (let at = 0; at < dribbled.length; at += 3) {
+          forged.sendRaw(dribbled.subarray(at, at + 3));
+          await sleep(2);
+        }
+        // A queue element announced by a Polling message that arrives in two pieces.
+        forged.writeBuffer(forged.sliceOffset(FIRST_OWN_SLICE + 1) + L.sliceHeaderSize, Buffer.from('polled|'));
+        forged.writeSliceHeader(FIRST_OWN_SLICE + 1, { size: 7 });
+        forged.writeQueue(L.queueHeaderSize + L.queueElementSize, Buffer.concat([u32le(11), u32le(forged.sliceOffset(FIRST_OWN_SLICE + 1)), u32le(L.streamOpened)]));
+        const tail = Buffer.alloc(8);
+        tail.writeBigInt64LE(2n);
+        forged.writeQueue(L.queueTailOffset, tail);
+        const polling = forged.pollingMessage();
+        forged.sendRaw(polling.subarray(0, 5));
+        await sleep(20);
+        forged.sendRaw(polling.subarray(5));
+        const large = Buffer.alloc(200 * 1024);
+        for (let i = 0; i < large.length; i++) large[i] = (i * 31 + 7) & 0xff;
+        forged.sendRaw(forged.fallbackMessage(11, large));
+        const expected = Buffer.concat([Buffer.from('first|dribbled 滴 fallback|polled|'), large]);
+        await waitFor(() => total() >= expected.length, 10_000, 'every byte');
+        expect(Buffer.concat(received).equals(expected)).toBe(true);
+      } finally {
+        forged.close();
+        await plain.close();
+      }
     });
 
     it('closes the session with ERR_SHM_PEER for a queue element pointing outside the pool', async () => {

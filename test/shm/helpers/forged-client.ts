@@ -131,6 +131,19 @@ export class ForgedClient {
     ftruncateSync(this.#bufferFd, 0);
   }
 
+  /** A FallbackData message carrying `payload` on `streamId`, as bytes (write it whole or in pieces). */
+  fallbackMessage(streamId: number, payload: Buffer): Buffer {
+    const meta = Buffer.alloc(L.fallbackMetaSize);
+    meta.writeUInt32BE(streamId, 0);
+    meta.writeUInt32BE(L.streamOpened, 4);
+    return controlMessage(MessageType.FallbackData, Buffer.concat([meta, payload]));
+  }
+
+  /** A Polling message, as bytes. */
+  pollingMessage(): Buffer {
+    return controlMessage(MessageType.Polling, Buffer.alloc(0));
+  }
+
   sendRaw(bytes: Buffer): void {
     this.socket.write(bytes);
   }
