@@ -186,25 +186,6 @@ void CheckTableIndices(const pj::Table& t) {
   }
 }
 
-void Convert(const pj::Table& table, const uint8_t* body, size_t size, bool ignore) {
-  pj::Sink first;
-  pj::Error first_error;
-  const pj::Outcome a = pj::FromJson(table, body, size, ignore, &first, &first_error);
-  pj::Sink second;
-  pj::Error second_error;
-  const pj::Outcome b = pj::FromJson(table, body, size, ignore, &second, &second_error);
-  FUZZ_CHECK(a == b);
-  if (a == pj::Outcome::kOk) {
-    FUZZ_CHECK(static_cast<int64_t>(first.pos) <= table.max_size);
-    FUZZ_CHECK(first.pos == second.pos && (first.pos == 0 || std::memcmp(first.buf, second.buf, first.pos) == 0));
-  } else if (a == pj::Outcome::kError) {
-    FUZZ_CHECK(first_error.offset >= -1 && first_error.offset <= static_cast<int64_t>(size));
-    FUZZ_CHECK(first_error.kind == second_error.kind && first_error.offset == second_error.offset);
-    FUZZ_CHECK(first_error.message == second_error.message && first_error.path == second_error.path);
-    FUZZ_CHECK(!first_error.message.empty());
-  }
-}
-
 bool SameResult(pj::Outcome outcome, const pj::Sink& a, const pj::Sink& b, const pj::Error& ea, const pj::Error& eb, size_t size) {
   if (outcome == pj::Outcome::kOk) return a.pos == b.pos && (a.pos == 0 || std::memcmp(a.buf, b.buf, a.pos) == 0);
   if (outcome == pj::Outcome::kDefer) return true;
@@ -213,15 +194,28 @@ bool SameResult(pj::Outcome outcome, const pj::Sink& a, const pj::Sink& b, const
   return ea.kind == eb.kind && ea.offset == eb.offset && ea.message == eb.message && ea.path == eb.path;
 }
 
-void WireToJson(const pj::Table& table, const uint8_t* wire, size_t size, bool defaults) {
-  pj::Sink first;
+// Runs `convert` twice, into *out and into a fresh sink, checks that both runs agree, and returns the outcome.
+template <typename Converter>
+pj::Outcome Twice(Converter convert, size_t size, pj::Sink* out) {
   pj::Error first_error;
-  const pj::Outcome a = pj::ToJson(table, wire, size, defaults, &first, &first_error);
+  const pj::Outcome a = convert(out, &first_error);
   pj::Sink second;
   pj::Error second_error;
-  const pj::Outcome b = pj::ToJson(table, wire, size, defaults, &second, &second_error);
+  const pj::Outcome b = convert(&second, &second_error);
   FUZZ_CHECK(a == b);
-  FUZZ_CHECK(SameResult(a, first, second, first_error, second_error, size));
+  FUZZ_CHECK(SameResult(a, *out, second, first_error, second_error, size));
+  return a;
+}
+
+void Convert(const pj::Table& table, const uint8_t* body, size_t size, bool ignore) {
+  pj::Sink out;
+  const pj::Outcome a = Twice([&](pj::Sink* sink, pj::Error* error) { return pj::FromJson(table, body, size, ignore, sink, error); }, size, &out);
+  if (a == pj::Outcome::kOk) FUZZ_CHECK(static_cast<int64_t>(out.pos) <= table.max_size);
+}
+
+void WireToJson(const pj::Table& table, const uint8_t* wire, size_t size, bool defaults) {
+  pj::Sink first;
+  const pj::Outcome a = Twice([&](pj::Sink* sink, pj::Error* error) { return pj::ToJson(table, wire, size, defaults, sink, error); }, size, &first);
   if (a != pj::Outcome::kOk) return;
   pj::Sink back;
   pj::Error back_error;
