@@ -20,10 +20,14 @@ inline constexpr int64_t kStringWritten = -1;
 inline constexpr int64_t kStringNoMemory = -2;
 
 // Writes src[start, end) as a quoted JSON string; UTF-8 checked first with the SIMD kernel (its
-// first invalid sequence is where a byte walk would stop).
+// first invalid sequence is where a byte walk would stop), from the first byte that is not plain
+// ASCII: most strings in an RPC are short ASCII, and the kernel's call cost more than the scan.
 inline int64_t WriteJsonString(Sink* out, const uint8_t* src, size_t start, size_t end) {
-  const KernelResult valid = ValidateUtf8(src + start, end - start);
-  if (valid.status != KernelStatus::kOk) return static_cast<int64_t>(start + valid.position);
+  const size_t first_special = FindSpecial(src, start, end, true);
+  if (first_special < end) {
+    const KernelResult valid = ValidateUtf8(src + first_special, end - first_special);
+    if (valid.status != KernelStatus::kOk) return static_cast<int64_t>(first_special + valid.position);
+  }
   if (!out->TryEnsure(end - start + 2)) return kStringNoMemory;
   out->buf[out->pos++] = '"';
   size_t run = start;
