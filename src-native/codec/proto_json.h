@@ -104,9 +104,9 @@ Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool ign
 
 // The root message's wire bytes `src` to ProtoJSON in `out` (from out->pos = 0), following
 // src-ts/gateway/proto-json/to-json.ts. emit_defaults: ProtoJSON's "emit default values". kDefer:
-// the twin must convert this input: a well-known type, a singular message in several occurrences
-// (merged), or a map the twin reorders (a repeated key, array-index keys out of order, more than
-// 32 entries).
+// the twin must convert this input: Any, Timestamp, Duration or FieldMask (wrappers, Struct,
+// Value and ListValue are written here), a singular message in several occurrences (merged), or a
+// map the twin reorders (a repeated key, array-index keys out of order, more than 32 entries).
 Outcome ToJson(const Table& table, const uint8_t* src, size_t length, bool emit_defaults, Sink* out, Error* error);
 
 }  // namespace heddle::codec::proto_json

@@ -4,6 +4,7 @@
 // which error a bad input gets. Every write makes its room through Sink::TryEnsure, and the
 // occurrence records grow through realloc, so running out of memory is an error report, not an
 // abort.
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -227,11 +228,74 @@ class WireToProtoJson {
 
   bool Message(const MessageDesc& d, size_t start, size_t end, int depth) {
     if (depth > t_.max_depth) return DepthFail(start);
-    if (d.wkt != Wkt::kNone) return Defer();
+    if (d.wkt != Wkt::kNone) return WellKnown(d, start, end, depth);
     if (!Char('{')) return false;
     bool any = false;
     if (!Fields(d, start, end, depth, &any)) return false;
     return Char('}');
+  }
+
+  // The well-known types whose JSON is a value of their fields (writeWellKnown in
+  // to-json-wkt.ts): wrappers, Struct, ListValue, Value. Any, Timestamp, Duration and FieldMask
+  // are the twin's, as are tables whose shapes for these types are not the real ones.
+  bool WellKnown(const MessageDesc& d, size_t start, size_t end, int depth) {
+    if (d.fields.empty()) return Defer();
+    const FieldDesc& first = d.fields[0];
+    switch (d.wkt) {
+      case kWrapper:
+        if (first.value.kind == kMessage || first.value.kind == kGroup || first.value.kind == kEnum) return Defer();
+        break;
+      case kStruct: case kListValue:
+        break;
+      case kValue:
+        if (d.oneof_count < 1) return Defer();
+        for (const FieldDesc& f : d.fields) if (f.number == 2 && f.value.kind != kDouble) return Defer();
+        break;
+      default:
+        return Defer();
+    }
+    size_t base = 0;
+    if (!Scan(d, start, end, depth, &base)) return false;
+    const size_t n = d.fields.size();
+    bool ok = false;
+    switch (d.wkt) {
+      case kWrapper: {
+        const int32_t at = occ_.data[base + n];
+        bool zero = false;
+        ok = at == kAbsent ? DefaultJson(first) : Scalar(first.value, static_cast<size_t>(occ_.data[at + 2]), static_cast<size_t>(occ_.data[at + 3]), &zero);
+        break;
+      }
+      case kStruct:
+        ok = occ_.data[base] == kAbsent ? Put("{}", 2) : Map(first, base, depth);
+        break;
+      case kListValue:
+        ok = occ_.data[base] == kAbsent ? Put("[]", 2) : List(first, base, depth);
+        break;
+      default:
+        ok = ValueJson(d, base, start, depth);
+    }
+    top_ = base;
+    return ok;
+  }
+
+  // google.protobuf.Value: its one member set.
+  bool ValueJson(const MessageDesc& d, size_t base, size_t start, int depth) {
+    const size_t n = d.fields.size();
+    const int32_t member = occ_.data[base + 2 * n];
+    if (member == kAbsent) return Fail(ErrorKind::kBadValue, "google.protobuf.Value has no kind set", start);
+    const FieldDesc& f = d.fields[static_cast<size_t>(member)];
+    const int32_t last = occ_.data[base + n + static_cast<size_t>(member)];
+    if (f.number == 2) {
+      const size_t at = static_cast<size_t>(occ_.data[last + 2]);
+      double v;
+      std::memcpy(&v, b_ + at, 8);
+      if (!std::isfinite(v)) return Fail(ErrorKind::kBadValue, "google.protobuf.Value cannot hold NaN or Infinity in JSON", at);
+    }
+    path_.push_back({&f.json_name, 0});
+    bool keep = true;
+    if (!Singular(f, last, base + static_cast<size_t>(member), depth, &keep)) return false;
+    path_.pop_back();
+    return true;
   }
 
   bool Fields(const MessageDesc& d, size_t start, size_t end, int depth, bool* any) {
