@@ -4,6 +4,7 @@
 // which error a bad input gets. Every write makes its room through Sink::TryEnsure, and the
 // occurrence records grow through realloc, so running out of memory is an error report, not an
 // abort.
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +33,8 @@ struct OccurrenceStack {
   ~OccurrenceStack() { std::free(data); }
   bool Reserve(size_t n) {
     if (n <= cap) return true;
+    // Records link to each other by int32 offsets.
+    if (n > static_cast<size_t>(INT32_MAX)) return false;
     const size_t next = n > cap * 2 ? n : cap * 2;
     void* grown = std::realloc(data, next * sizeof(int32_t));
     if (grown == nullptr) return false;
