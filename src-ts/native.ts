@@ -53,7 +53,9 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
   protoJsonTable?(ints: Int32Array, bytes: Uint8Array): unknown;
   /** ProtoJSON to wire bytes, written into `dst`, with results as thriftJsonFromJsonInto's. */
   protoJsonFromJsonInto?(table: unknown, body: Uint8Array, ignoreUnknown: boolean, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
-  /** Copies the bytes a protoJsonFromJsonInto into a too small `dst` kept. */
+  /** Protobuf wire bytes to ProtoJSON into `dst`: as protoJsonFromJsonInto. */
+  protoJsonToJsonInto?(table: unknown, wire: Uint8Array, emitDefaults: boolean, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
+  /** Copies the bytes a protoJsonFromJsonInto or protoJsonToJsonInto into a too small `dst` kept. */
   protoJsonTakeInto?(table: unknown, dst: Uint8Array): void;
   /** The native I/O path of RPC connections (src-native/io/native_socket.h). */
   NativeSocket?: import('./rpc/native-connection.js').NativeSocketConstructor;

@@ -154,6 +154,30 @@ Table* GetTableHandle(napi_env env, napi_value value, const napi_type_tag* tag) 
   return static_cast<Table*>(data);
 }
 
+// The arguments of a conversion call: (table, input: Uint8Array, flag: boolean, dst: Uint8Array).
+struct IntoArgs {
+  const uint8_t* input = nullptr;
+  size_t length = 0;
+  bool flag = false;
+  const uint8_t* dst = nullptr;
+  size_t room = 0;
+};
+
+// The table of a conversion call (tagged `tag`) with its other arguments in *args; null when any
+// argument is not what it should be.
+template <typename Table>
+Table* GetIntoArgs(napi_env env, napi_callback_info info, const napi_type_tag* tag, IntoArgs* args) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Table* t = argc == 4 ? GetTableHandle<Table>(env, argv[0], tag) : nullptr;
+  if (t == nullptr || !GetBytes(env, argv[1], &args->input, &args->length) || napi_get_value_bool(env, argv[2], &args->flag) != napi_ok ||
+      !GetBytes(env, argv[3], &args->dst, &args->room)) {
+    return nullptr;
+  }
+  return t;
+}
+
 inline void Export(napi_env env, Napi::Object exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   if (napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn) == napi_ok) {

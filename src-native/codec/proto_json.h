@@ -80,6 +80,8 @@ struct MessageDesc {
   bool has_required;
   int32_t oneof_count;
   std::vector<FieldDesc> fields;
+  // Field index by number when the numbers are dense enough (-1: none), else empty.
+  std::vector<int32_t> by_number;
 };
 
 // The deepest nesting the native transcoder takes (it recurses on the C++ stack); deeper limits
@@ -99,5 +101,12 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
 // JSON `src` to the root message's wire bytes in `out` (from out->pos = 0). ignore_unknown:
 // ProtoJSON's ignore_unknown_fields. kDefer: the twin must convert this input (see above).
 Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool ignore_unknown, Sink* out, Error* error);
+
+// The root message's wire bytes `src` to ProtoJSON in `out` (from out->pos = 0), following
+// src-ts/gateway/proto-json/to-json.ts. emit_defaults: ProtoJSON's "emit default values". kDefer:
+// the twin must convert this input: Any, Timestamp, Duration or FieldMask (wrappers, Struct,
+// Value and ListValue are written here), a singular message in several occurrences (merged), or a
+// map the twin reorders (a repeated key, array-index keys out of order, more than 32 entries).
+Outcome ToJson(const Table& table, const uint8_t* src, size_t length, bool emit_defaults, Sink* out, Error* error);
 
 }  // namespace heddle::codec::proto_json

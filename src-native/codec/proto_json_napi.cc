@@ -2,7 +2,7 @@
 // src-ts/gateway/proto-json/transcoder.ts.
 //
 // As for Thrift (thrift_json_napi.cc): a table is built once per codec and held by a tagged
-// external; each fromJSON is one call that writes into the caller's buffer and returns the size,
+// external; each fromJSON or toJSON is one call that writes into the caller's buffer and returns the size,
 // -(size) when the bytes did not fit and wait for protoJsonTakeInto, an error tuple, or null when
 // the TypeScript twin must convert the input.
 #include <napi.h>
@@ -32,24 +32,16 @@ napi_value CreateTable(napi_env env, napi_callback_info info) {
   return CreateTableHandle<NativeTable>(env, info, &kProtoJsonTableTag, pj::ParseTable, "protoJsonTable expects (Int32Array, Uint8Array)", "malformed Protobuf JSON descriptor table");
 }
 
-// protoJsonFromJsonInto(table, body: Uint8Array, ignoreUnknown: boolean, dst: Uint8Array)
-napi_value FromJsonInto(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  NativeTable* t = argc == 4 ? GetTable(env, argv[0]) : nullptr;
-  const uint8_t* input = nullptr;
-  size_t length = 0;
-  const uint8_t* dst = nullptr;
-  size_t room = 0;
-  bool ignore_unknown = false;
-  if (t == nullptr || !GetBytes(env, argv[1], &input, &length) || napi_get_value_bool(env, argv[2], &ignore_unknown) != napi_ok ||
-      !GetBytes(env, argv[3], &dst, &room)) {
-    return Fail(env, "protoJsonFromJsonInto expects (table, Uint8Array, boolean, Uint8Array)");
-  }
+// protoJsonFromJsonInto(table, body: Uint8Array, ignoreUnknown: boolean, dst: Uint8Array) and
+// protoJsonToJsonInto(table, wire: Uint8Array, emitDefaults: boolean, dst: Uint8Array).
+template <bool kToJson>
+napi_value TranscodeInto(napi_env env, napi_callback_info info) {
+  IntoArgs a;
+  NativeTable* t = GetIntoArgs<NativeTable>(env, info, &kProtoJsonTableTag, &a);
+  if (t == nullptr) return Fail(env, kToJson ? "protoJsonToJsonInto expects (table, Uint8Array, boolean, Uint8Array)" : "protoJsonFromJsonInto expects (table, Uint8Array, boolean, Uint8Array)");
   pj::Error error;
-  const pj::Outcome outcome = pj::FromJson(*t, input, length, ignore_unknown, &Output(), &error);
-  return IntoResult(env, outcome, error, dst, room);
+  const pj::Outcome outcome = kToJson ? pj::ToJson(*t, a.input, a.length, a.flag, &Output(), &error) : pj::FromJson(*t, a.input, a.length, a.flag, &Output(), &error);
+  return IntoResult(env, outcome, error, a.dst, a.room);
 }
 
 // protoJsonTakeInto(table, dst: Uint8Array): copies the bytes a transcode into a too small dst kept.
@@ -65,7 +57,8 @@ napi_value TakeInto(napi_env env, napi_callback_info info) {
 
 void InitProtoJson(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "protoJsonTable", CreateTable);
-  Export(env, exports, "protoJsonFromJsonInto", FromJsonInto);
+  Export(env, exports, "protoJsonFromJsonInto", TranscodeInto<false>);
+  Export(env, exports, "protoJsonToJsonInto", TranscodeInto<true>);
   Export(env, exports, "protoJsonTakeInto", TakeInto);
 }
 

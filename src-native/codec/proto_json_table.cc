@@ -126,6 +126,14 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
       if (f.key.size() < 3) return false;
     }
   }
+  for (MessageDesc& m : out->messages) {
+    int32_t highest = 0;
+    for (const FieldDesc& f : m.fields) highest = f.number > highest ? f.number : highest;
+    if (static_cast<size_t>(highest) > 4 * m.fields.size() + 64) continue;
+    // Map.set in the twin's table: the last field with a number wins.
+    m.by_number.assign(static_cast<size_t>(highest) + 1, -1);
+    for (size_t i = 0; i < m.fields.size(); i++) m.by_number[static_cast<size_t>(m.fields[i].number)] = static_cast<int32_t>(i);
+  }
   // Indices are checked once every enum and message exists.
   for (const MessageDesc& m : out->messages) {
     if (m.wkt == kWrapper && (m.fields.empty() || m.fields[0].is_map || m.fields[0].repeated)) return false;

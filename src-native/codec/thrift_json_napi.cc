@@ -38,24 +38,14 @@ napi_value CreateTable(napi_env env, napi_callback_info info) {
 // rejectUnknown for FromJson, i64String for ToJson.
 template <bool kToJson>
 napi_value TranscodeInto(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  NativeTable* t = argc == 4 ? GetTable(env, argv[0]) : nullptr;
-  const uint8_t* input = nullptr;
-  size_t length = 0;
-  const uint8_t* dst = nullptr;
-  size_t room = 0;
-  bool flag = false;
-  if (t == nullptr || !GetBytes(env, argv[1], &input, &length) || napi_get_value_bool(env, argv[2], &flag) != napi_ok ||
-      !GetBytes(env, argv[3], &dst, &room)) {
-    return Fail(env, "thrift JSON transcoding expects (table, Uint8Array, boolean, Uint8Array)");
-  }
+  IntoArgs a;
+  NativeTable* t = GetIntoArgs<NativeTable>(env, info, &kThriftJsonTableTag, &a);
+  if (t == nullptr) return Fail(env, "thrift JSON transcoding expects (table, Uint8Array, boolean, Uint8Array)");
   tj::Error error;
   tj::Sink& out = Output();
-  const tj::Outcome outcome = kToJson ? tj::ToJson(*t, input, length, flag, &out, &error)
-                                      : tj::FromJson(*t, input, length, flag, &out, &error);
-  return IntoResult(env, outcome, error, dst, room);
+  const tj::Outcome outcome = kToJson ? tj::ToJson(*t, a.input, a.length, a.flag, &out, &error)
+                                      : tj::FromJson(*t, a.input, a.length, a.flag, &out, &error);
+  return IntoResult(env, outcome, error, a.dst, a.room);
 }
 
 // thriftJsonTakeInto(table, dst: Uint8Array): copies the bytes a transcode into a too small dst kept.

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "codec/json_text.h"
 #include "codec/thrift_json_internal.h"
-#include "codec/utf8_validate.h"
 
 namespace heddle::codec::thrift_json {
 namespace {
@@ -187,61 +187,10 @@ class WireToJson : Converter {
     return true;
   }
 
-  // JS Number.prototype.toString of a finite double: shortest round-trip digits, laid out by
-  // the exponent as ECMA-262 Number::toString does.
+  // JS Number.prototype.toString of a finite double.
   void Double(double v) {
-    if (v == 0) {
-      out_->Byte('0');
-      return;
-    }
-    char sci[40];
-    const auto r = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
-    // sci is [-]d[.ddd]e(+|-)xx
-    const char* p = sci;
-    const char* end = r.ptr;
-    if (*p == '-') {
-      out_->Byte('-');
-      p++;
-    }
-    char digits[24];
-    size_t k = 0;
-    while (p < end && *p != 'e') {
-      if (*p != '.') digits[k++] = *p;
-      p++;
-    }
-    // p is at 'e'; to_chars wrote no terminator, and from_chars takes no '+'.
-    int exponent = 0;  // value = d1.d2d3... * 10^exponent
-    const bool negative_exponent = p[1] == '-';
-    std::from_chars(p + 2, end, exponent);
-    if (negative_exponent) exponent = -exponent;
-    const int n = exponent + 1;
-    const int kk = static_cast<int>(k);
-    char text[64];
-    size_t t = 0;
-    if (kk <= n && n <= 21) {
-      for (int i = 0; i < kk; i++) text[t++] = digits[i];
-      for (int i = 0; i < n - kk; i++) text[t++] = '0';
-    } else if (0 < n && n <= 21) {
-      for (int i = 0; i < n; i++) text[t++] = digits[i];
-      text[t++] = '.';
-      for (int i = n; i < kk; i++) text[t++] = digits[i];
-    } else if (-6 < n && n <= 0) {
-      text[t++] = '0';
-      text[t++] = '.';
-      for (int i = 0; i < -n; i++) text[t++] = '0';
-      for (int i = 0; i < kk; i++) text[t++] = digits[i];
-    } else {
-      text[t++] = digits[0];
-      if (kk > 1) {
-        text[t++] = '.';
-        for (int i = 1; i < kk; i++) text[t++] = digits[i];
-      }
-      text[t++] = 'e';
-      text[t++] = n - 1 >= 0 ? '+' : '-';
-      const auto e = std::to_chars(text + t, text + sizeof text, n - 1 >= 0 ? n - 1 : 1 - n);
-      t = static_cast<size_t>(e.ptr - text);
-    }
-    out_->Bytes(text, t);
+    char text[kNumberTextMax];
+    out_->Bytes(text, JsNumberText(v, text));
   }
 
   bool Value(const TypeDesc& type, int depth) {
@@ -367,44 +316,12 @@ class WireToJson : Converter {
     }
   }
 
-  // src[start, end) as a JSON string, escaped as JSON.stringify does; UTF-8 checked first with
-  // the SIMD kernel (its first invalid sequence is where a byte walk would stop).
+  // src[start, end) as a JSON string, escaped as JSON.stringify does.
   bool String(size_t start, size_t end) {
-    const KernelResult valid = ValidateUtf8(b_ + start, end - start);
-    if (valid.status != KernelStatus::kOk) return Fail(ErrorKind::kBadValue, "invalid UTF-8 in a string", start + valid.position);
-    out_->Ensure(end - start + 2);
-    out_->buf[out_->pos++] = '"';
-    size_t run = start;
-    for (;;) {
-      const size_t i = FindSpecial(b_, run, end, false);
-      out_->Bytes(b_ + run, i - run);
-      if (i >= end) break;
-      const uint8_t c = b_[i];
-      out_->Ensure(6);
-      uint8_t* o = out_->buf + out_->pos;
-      o[0] = '\\';
-      switch (c) {
-        case '"': o[1] = '"'; out_->pos += 2; break;
-        case '\\': o[1] = '\\'; out_->pos += 2; break;
-        case 0x08: o[1] = 'b'; out_->pos += 2; break;
-        case 0x09: o[1] = 't'; out_->pos += 2; break;
-        case 0x0a: o[1] = 'n'; out_->pos += 2; break;
-        case 0x0c: o[1] = 'f'; out_->pos += 2; break;
-        case 0x0d: o[1] = 'r'; out_->pos += 2; break;
-        default: {
-          static const char kHex[] = "0123456789abcdef";
-          o[1] = 'u';
-          o[2] = '0';
-          o[3] = '0';
-          o[4] = static_cast<uint8_t>(kHex[c >> 4]);
-          o[5] = static_cast<uint8_t>(kHex[c & 15]);
-          out_->pos += 6;
-        }
-      }
-      run = i + 1;
-    }
-    out_->Byte('"');
-    return true;
+    const int64_t r = WriteJsonString(out_, b_, start, end);
+    if (r == kStringWritten) return true;
+    if (r == kStringNoMemory) return Fail(ErrorKind::kSizeLimit, "out of memory for the converted message", start);
+    return Fail(ErrorKind::kBadValue, "invalid UTF-8 in a string", static_cast<size_t>(r));
   }
 
   bool ElementType(uint32_t ctype_or_wire, const TypeDesc& expected, size_t at) {

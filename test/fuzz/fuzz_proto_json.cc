@@ -1,14 +1,17 @@
-// libFuzzer target: the native ProtoJSON to wire transcoder (codec/proto_json.h) on arbitrary
-// bytes, over descriptor tables built here (every scalar kind, an open and a closed enum, the
+// libFuzzer target: the native ProtoJSON transcoders (codec/proto_json.h), JSON to wire and wire
+// to JSON, on arbitrary bytes, over descriptor tables built here (every scalar kind, an open and a closed enum, the
 // NullValue enum, recursion, a oneof, packed and unpacked lists, maps with every key kind, a
 // group, a required field, a wrapper, Value, Struct and ListValue, a small depth limit and a
 // small output limit), and ParseTable on arbitrary serialized tables.
 //
-// The first input byte picks the table and options; the rest is the JSON body (or, for the table
-// mode, the serialized table). Besides no crash, leak or undefined behaviour:
-//  - converting the same body twice gives the same outcome and the same bytes or error (no state
+// The first input byte picks the direction, table and options; the rest is the JSON body or wire
+// message (or, for the table mode, the serialized table). Besides no crash, leak or undefined
+// behaviour:
+//  - converting the same input twice gives the same outcome and the same bytes or error (no state
 //    leaks between calls through the per-thread stacks);
-//  - an accepted body gives at most max_size bytes, and every error offset is inside the body;
+//  - an accepted body gives at most max_size bytes, and every error offset is inside the input;
+//  - JSON written from a wire message is well-formed: the JSON reader, given it back, finds no
+//    syntax error in it;
 //  - a table ParseTable accepts has every index in range (checked by walking it).
 #include <cstddef>
 #include <cstdint>
@@ -183,22 +186,43 @@ void CheckTableIndices(const pj::Table& t) {
   }
 }
 
-void Convert(const pj::Table& table, const uint8_t* body, size_t size, bool ignore) {
-  pj::Sink first;
+bool SameResult(pj::Outcome outcome, const pj::Sink& a, const pj::Sink& b, const pj::Error& ea, const pj::Error& eb, size_t size) {
+  if (outcome == pj::Outcome::kOk) return a.pos == b.pos && (a.pos == 0 || std::memcmp(a.buf, b.buf, a.pos) == 0);
+  if (outcome == pj::Outcome::kDefer) return true;
+  FUZZ_CHECK(ea.offset >= -1 && ea.offset <= static_cast<int64_t>(size));
+  FUZZ_CHECK(!ea.message.empty());
+  return ea.kind == eb.kind && ea.offset == eb.offset && ea.message == eb.message && ea.path == eb.path;
+}
+
+// Runs `convert` twice, into *out and into a fresh sink, checks that both runs agree, and returns the outcome.
+template <typename Converter>
+pj::Outcome Twice(Converter convert, size_t size, pj::Sink* out) {
   pj::Error first_error;
-  const pj::Outcome a = pj::FromJson(table, body, size, ignore, &first, &first_error);
+  const pj::Outcome a = convert(out, &first_error);
   pj::Sink second;
   pj::Error second_error;
-  const pj::Outcome b = pj::FromJson(table, body, size, ignore, &second, &second_error);
+  const pj::Outcome b = convert(&second, &second_error);
   FUZZ_CHECK(a == b);
-  if (a == pj::Outcome::kOk) {
-    FUZZ_CHECK(static_cast<int64_t>(first.pos) <= table.max_size);
-    FUZZ_CHECK(first.pos == second.pos && (first.pos == 0 || std::memcmp(first.buf, second.buf, first.pos) == 0));
-  } else if (a == pj::Outcome::kError) {
-    FUZZ_CHECK(first_error.offset >= -1 && first_error.offset <= static_cast<int64_t>(size));
-    FUZZ_CHECK(first_error.kind == second_error.kind && first_error.offset == second_error.offset);
-    FUZZ_CHECK(first_error.message == second_error.message && first_error.path == second_error.path);
-    FUZZ_CHECK(!first_error.message.empty());
+  FUZZ_CHECK(SameResult(a, *out, second, first_error, second_error, size));
+  return a;
+}
+
+void Convert(const pj::Table& table, const uint8_t* body, size_t size, bool ignore) {
+  pj::Sink out;
+  const pj::Outcome a = Twice([&](pj::Sink* sink, pj::Error* error) { return pj::FromJson(table, body, size, ignore, sink, error); }, size, &out);
+  if (a == pj::Outcome::kOk) FUZZ_CHECK(static_cast<int64_t>(out.pos) <= table.max_size);
+}
+
+void WireToJson(const pj::Table& table, const uint8_t* wire, size_t size, bool defaults) {
+  pj::Sink first;
+  const pj::Outcome a = Twice([&](pj::Sink* sink, pj::Error* error) { return pj::ToJson(table, wire, size, defaults, sink, error); }, size, &first);
+  if (a != pj::Outcome::kOk) return;
+  pj::Sink back;
+  pj::Error back_error;
+  if (pj::FromJson(table, first.buf, first.pos, false, &back, &back_error) == pj::Outcome::kError) {
+    const bool syntax = back_error.kind == pj::ErrorKind::kTruncated || back_error.message.rfind("malformed JSON", 0) == 0;
+    if (syntax) std::fprintf(stderr, "written JSON refused: %s at %lld: %.*s\n", back_error.message.c_str(), static_cast<long long>(back_error.offset), static_cast<int>(first.pos), first.buf);
+    FUZZ_CHECK(!syntax);
   }
 }
 
@@ -211,11 +235,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t mode = data[0];
   const uint8_t* body = data + 1;
   const size_t length = size - 1;
-  switch (mode % 5) {
+  switch (mode % 8) {
     case 0: Convert(kWide, body, length, false); break;
     case 1: Convert(kWide, body, length, true); break;
     case 2: Convert(kShallow, body, length, false); break;
     case 3: Convert(kShallow, body, length, true); break;
+    case 4: WireToJson(kWide, body, length, false); break;
+    case 5: WireToJson(kWide, body, length, true); break;
+    case 6: WireToJson(kShallow, body, length, false); break;
     default: {
       // A serialized table: ints, then the byte pool they point into (split by the mode byte).
       const size_t int_bytes = std::min(length, static_cast<size_t>(mode) * 8) & ~size_t{3};
@@ -226,6 +253,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         CheckTableIndices(table);
         static const uint8_t kBody[] = "{\"a\":[1,\"x\",{\"b\":null}],\"c\":{\"1\":true}}";
         Convert(table, kBody, sizeof kBody - 1, true);
+        static const uint8_t kWire[] = {0x08, 0x96, 0x01, 0x12, 0x04, 0x0a, 0x02, 0x68, 0x69, 0x1a, 0x03, 0x08, 0x01, 0x10};
+        WireToJson(table, kWire, sizeof kWire, true);
       }
     }
   }

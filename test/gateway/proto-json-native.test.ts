@@ -12,33 +12,12 @@ import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LinkBuffer } from '../../src-ts/buffer/link-buffer.js';
-import { ProtoJsonTables } from '../../src-ts/gateway/proto-json/descriptor.js';
 import { serializeProtoTable } from '../../src-ts/gateway/proto-json/native-table.js';
-import { ProtoJsonTranscoder } from '../../src-ts/gateway/proto-json/transcoder.js';
 import { native, nativeAddon } from '../../src-ts/native.js';
 import { protobuf } from '../protobuf/helpers/heddle.js';
-import { renderSchema, schemaArb, valueArb } from '../protobuf/helpers/random-schema.js';
 import { WKT_PROTO } from './proto-json-fixtures.js';
+import { pair, randomSchemaCaseArb, randomSchemaPair } from './proto-json-pair.js';
 import { outcome, type Outcome } from './transcode-outcome.js';
-
-type Root = ReturnType<typeof protobuf.parse>;
-const LIMITS = { maxDepth: 64, maxSize: 4 * 1024 * 1024 };
-
-/** Twin and native transcoders of one message type over the same tables. */
-function pair(root: Root, type: string, limits = LIMITS) {
-  const tables = new ProtoJsonTables((name) => {
-    try {
-      return root.lookupMessage(name);
-    } catch {
-      return undefined;
-    }
-  });
-  const desc = tables.message(root.lookupMessage(type));
-  const nat = new ProtoJsonTranscoder(desc, tables, limits, true);
-  // Where the addon is loaded the native path must run: a test that compared the twin with itself could not fail.
-  expect(nat.isNative).toBe(native.loaded);
-  return { twin: new ProtoJsonTranscoder(desc, tables, limits, false), nat, desc, tables, limits };
-}
 
 /** Bodies the native side converted itself (not handed to the twin), to show the comparisons test it. */
 let convertedNatively = 0;
@@ -102,12 +81,10 @@ describe('native ProtoJSON to wire against the TypeScript twin and @bufbuild/pro
     let compared = 0;
     fc.assert(
       fc.property(
-        schemaArb.chain((schema) => fc.record({ schema: fc.constant(schema), values: fc.array(valueArb(schema, 0), { minLength: 1, maxLength: 3 }), seed: fc.nat() })),
-        ({ schema, values, seed }) => {
-          const root = protobuf.parse(renderSchema(schema), { filename: 'rnd.proto' });
-          const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, root.toDescriptorSet()));
-          const desc = registry.getMessage('rnd.M0')!;
-          const p = pair(root, 'rnd.M0');
+        randomSchemaCaseArb,
+        (c) => {
+          const { root, desc, values, seed } = c;
+          const p = randomSchemaPair(c);
           const codec = root.codec('rnd.M0');
           for (const value of values) {
             const message = fromBinary(desc, codec.encode(value));

@@ -39,12 +39,7 @@ const f64Bytes = new Uint8Array(f64.buffer);
 
 /** Transcodes the wire bytes of message `desc` to JSON. */
 export function protoWireToJson(bytes: Uint8Array, desc: PMessage, tables: ProtoJsonTables, limits: ProtoJsonLimits, options: ProtoToJSONOptions = {}): Buffer {
-  if (!(bytes instanceof Uint8Array)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'toJSON expects a Uint8Array');
-  if (bytes.length > limits.maxSize) {
-    throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `message of ${bytes.length} bytes is over the ${limits.maxSize}-byte limit`, { offset: 0 });
-  }
-  const defaults = options.emitDefaultValues ?? options.alwaysEmitImplicit ?? false;
-  if (typeof defaults !== 'boolean') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'option emitDefaultValues must be a boolean');
+  const defaults = checkToJsonInput(bytes, limits, options);
   sink.pos = 0;
   const r = new ProtoWireReader(bytes, tables, limits, defaults);
   try {
@@ -53,6 +48,17 @@ export function protoWireToJson(bytes: Uint8Array, desc: PMessage, tables: Proto
   } finally {
     sink.pos = 0;
   }
+}
+
+/** Checks toJSON's arguments (as the native transcoder needs them checked too); returns whether defaults are emitted. */
+export function checkToJsonInput(bytes: Uint8Array, limits: ProtoJsonLimits, options: ProtoToJSONOptions): boolean {
+  if (!(bytes instanceof Uint8Array)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'toJSON expects a Uint8Array');
+  if (bytes.length > limits.maxSize) {
+    throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `message of ${bytes.length} bytes is over the ${limits.maxSize}-byte limit`, { offset: 0 });
+  }
+  const defaults = options.emitDefaultValues ?? options.alwaysEmitImplicit ?? false;
+  if (typeof defaults !== 'boolean') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'option emitDefaultValues must be a boolean');
+  return defaults;
 }
 
 export class ProtoWireReader {

@@ -1,10 +1,13 @@
 /**
- * The ProtoJSON-to-wire transcoder of one Protobuf codec: the native one
- * (src-native/codec/proto_json.cc, one Node-API call per message over a table handed to the addon
- * once) when the addon is loaded, the TypeScript twin ({@link protoJsonToWire}) otherwise. Both
- * give the same bytes and the same HeddleErrors; the native side hands back the inputs it does not
- * convert (Any, Timestamp, Duration, FieldMask, integers written with a fraction or an exponent)
- * and the twin converts those.
+ * The ProtoJSON transcoder of one Protobuf codec, both ways: the native one
+ * (src-native/codec/proto_json.cc and proto_json_to_json.cc, one Node-API call per message over a
+ * table handed to the addon once) when the addon is loaded, the TypeScript twins
+ * ({@link protoJsonToWire}, {@link protoWireToJson}) otherwise. Both give the same bytes and the
+ * same HeddleErrors; the native side hands back the inputs it does not convert and the twin
+ * converts those: from JSON, Any, Timestamp, Duration, FieldMask and integers written with a
+ * fraction or an exponent; to JSON, every well-known type, a singular message in several
+ * occurrences, and maps whose keys the twin reorders or dedupes (more than 32 entries, a repeated
+ * key, array-index keys out of ascending order).
  */
 import type { LinkBuffer } from '../../buffer/link-buffer.js';
 import { nativeAddon } from '../../native.js';
@@ -13,6 +16,7 @@ import { nativeInto, nativeOutput, nativeScratch } from '../native-json-call.js'
 import type { PMessage, ProtoJsonTables } from './descriptor.js';
 import { ignoresUnknownFields, protoJsonToWire, type ProtoFromJSONOptions, type ProtoJsonLimits } from './from-json.js';
 import { NATIVE_MAX_DEPTH, serializeProtoTable } from './native-table.js';
+import { checkToJsonInput, protoWireToJson, type ProtoToJSONOptions } from './to-json.js';
 
 export class ProtoJsonTranscoder {
   /** The addon's handle of the serialized table; undefined on the TypeScript path. */
@@ -57,6 +61,14 @@ export class ProtoJsonTranscoder {
     if (size === null) return this.twinTo(src, out, options);
     this.lastSize = size;
     return size;
+  }
+
+  toJSON(bytes: Uint8Array, options: ProtoToJSONOptions = {}): Buffer {
+    if (this.table === undefined) return protoWireToJson(bytes, this.desc, this.tables, this.limits, options);
+    const defaults = checkToJsonInput(bytes, this.limits, options);
+    const result = nativeAddon!.protoJsonToJsonInto!(this.table, bytes, defaults, nativeScratch);
+    if (result === null) return protoWireToJson(bytes, this.desc, this.tables, this.limits, options);
+    return nativeOutput(result, this.take);
   }
 
   /** Copies the bytes a native call kept (they did not fit its buffer) into `dst`. */

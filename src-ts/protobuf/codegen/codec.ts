@@ -7,7 +7,7 @@ import type { MessageInfo } from '../descriptor/type-info.js';
 import type { ProtoJsonTables } from '../../gateway/proto-json/descriptor.js';
 import type { ProtoFromJSONOptions } from '../../gateway/proto-json/from-json.js';
 import { ProtoJsonTranscoder } from '../../gateway/proto-json/transcoder.js';
-import { protoWireToJson, type ProtoToJSONOptions } from '../../gateway/proto-json/to-json.js';
+import type { ProtoToJSONOptions } from '../../gateway/proto-json/to-json.js';
 import type { PieceOutputOptions } from '../../gateway/paths/pieces.js';
 import { CompiledProtoPath, ProtoPathCompiler } from '../../gateway/paths/proto-path-compile.js';
 import { ProtoPaths } from '../../gateway/paths/proto-paths.js';
@@ -196,13 +196,13 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     }
     return fieldPaths;
   };
-  let fromJsonTranscoder: ProtoJsonTranscoder | undefined;
+  let cachedJsonTranscoder: ProtoJsonTranscoder | undefined;
   const jsonTranscoder = (): ProtoJsonTranscoder => {
-    if (fromJsonTranscoder === undefined) {
+    if (cachedJsonTranscoder === undefined) {
       const tables = requireTables(jsonTables, message.fullName);
-      fromJsonTranscoder = new ProtoJsonTranscoder(tables.message(message), tables, jsonLimits);
+      cachedJsonTranscoder = new ProtoJsonTranscoder(tables.message(message), tables, jsonLimits);
     }
-    return fromJsonTranscoder;
+    return cachedJsonTranscoder;
   };
   const codec: Codec<T> = {
     typeName: message.fullName,
@@ -257,8 +257,7 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
       return jsonTranscoder().fromJSONTo(body, out, jsonOptions);
     },
     toJSON(bytes: Uint8Array, jsonOptions?: ProtoToJSONOptions): Buffer {
-      const tables = requireTables(jsonTables, message.fullName);
-      return protoWireToJson(bytes, tables.message(message), tables, jsonLimits, jsonOptions);
+      return jsonTranscoder().toJSON(bytes, jsonOptions);
     },
     path: (spec) => paths().path(spec),
     peek: (bytes, path) => paths().peek(bytes, path),
