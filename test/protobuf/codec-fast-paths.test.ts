@@ -388,6 +388,19 @@ describe('int64 varints of two and three bytes, assembled inline', () => {
     expect(repeated.decode(wire().delimited(4, packed).build()).rUint64).toEqual(edges.map((v) => BigInt.asUintN(64, v)));
   });
 
+  it('encode every value at the one-, two-, three- and four-byte edges to the exact varint, singular and packed', () => {
+    // Encoders write bigints under 2^21 inline, longer ones through writeVarint32/writeVarint64.
+    for (const value of edges) {
+      expect(scalars.encode({ fInt64: value })).toEqual(value === 0n ? new Uint8Array(0) : wire().tag(3, 0).varint(value).build());
+      const unsigned = BigInt.asUintN(64, value);
+      expect(scalars.encode({ fUint64: unsigned })).toEqual(value === 0n ? new Uint8Array(0) : wire().tag(4, 0).varint(unsigned).build());
+    }
+    const packed = wire();
+    for (const value of edges) packed.varint(value);
+    expect(repeated.encode({ rInt64: edges })).toEqual(wire().delimited(3, packed).build());
+    expect(repeated.encode({ rUint64: edges.map((v) => BigInt.asUintN(64, v)) })).toEqual(wire().delimited(4, packed).build());
+  });
+
   it('decode any int64 list as the encoder wrote it', () => {
     const small = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 22n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }));
     fc.assert(

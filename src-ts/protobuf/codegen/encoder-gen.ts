@@ -92,9 +92,16 @@ class EncoderWriter {
         // A bigint in range goes through the scratch word here, without calls: TurboFan inlines
         // little into a large encoder (see `string`). Numbers and decimal strings take the helper.
         const range = scalar === 'int64' ? `${x} >= INT64_MIN && ${x} <= INT64_MAX` : `${x} >= 0n && ${x} <= UINT64_MAX`;
+        // Values under 2^21 (three bytes: prices, counts, quantities) are written here too.
         out.block(`if (typeof ${x} === "bigint" && ${range}) {`, () => {
           out.line(`word64[0] = ${x};`, `const hi = word32[${HIGH}];`);
-          out.line(`if (hi === 0) { const lo = word32[${LOW}]; if (lo < 128) buf[pos++] = lo; else pos = writeVarint32(buf, pos, lo); }`);
+          out.block('if (hi === 0) {', () => {
+            out.line(`const lo = word32[${LOW}];`);
+            out.line('if (lo < 0x80) buf[pos++] = lo;');
+            out.line('else if (lo < 0x4000) { buf[pos] = lo | 0x80; buf[pos + 1] = lo >>> 7; pos += 2; }');
+            out.line('else if (lo < 0x200000) { buf[pos] = lo | 0x80; buf[pos + 1] = (lo >>> 7) | 0x80; buf[pos + 2] = lo >>> 14; pos += 3; }');
+            out.line('else pos = writeVarint32(buf, pos, lo);');
+          });
           out.line(`else pos = writeVarint64(buf, pos, word32[${LOW}], hi);`);
         });
         out.line(`else pos = writeInt64Varint(buf, pos, ${x}, ${scalar === 'int64'});`);
