@@ -9,11 +9,11 @@
 //   npm run build && node bench/realistic/decode-instructions.mjs        (needs valgrind; ~10 minutes)
 //   HEDDLE_BENCH_BEFORE=/path/to/other/checkout/dist node bench/realistic/decode-instructions.mjs
 //     adds heddle from another build (e.g. an earlier commit's) as a row.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { protobufjsType } from '../protobuf/peers.mjs';
-import { countInstructions } from './instructions.mjs';
 import { orders } from './records.mjs';
 import { realisticProto } from './rows.mjs';
 
@@ -36,7 +36,17 @@ if (process.argv[2] === '--case') {
   for (let pass = 0; pass <= Number(passes); pass++) for (let i = 0; i < COUNT; i++) sink += decode(wires[i]) === undefined ? 1 : 0;
   if (sink !== 0) console.log(sink);
 } else {
-  const instructions = (which, passes) => countInstructions(self, ['--case', which, String(passes)]);
+  const instructions = (which, passes) => new Promise((resolve, reject) => {
+    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', self, '--case', which, String(passes)]);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', () => {
+      const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
+      if (refs === null) reject(new Error(`valgrind gave no count for ${which}:\n${stderr.slice(-2000)}`));
+      else resolve(Number(refs[1].replace(/,/g, '')));
+    });
+  });
   const cases = ['heddle', 'protobufjs'];
   if (process.env.HEDDLE_BENCH_BEFORE) cases.push(process.env.HEDDLE_BENCH_BEFORE);
   const perDecode = {};
