@@ -8,7 +8,8 @@ import { badValue, wrongValue } from './codec-failure.js';
 import { writeVarint32, varint32Size } from './varint.js';
 import type { WriteBuffer } from './write-buffer.js';
 
-/** Strings up to this many UTF-16 units are encoded by the JavaScript loop. */
+/** Strings up to this many UTF-16 units are encoded by the JavaScript loop (also in place by
+ * generated Binary encoders: codegen/dialect.ts). */
 const SHORT_STRING = 48;
 
 interface NodeBufferInternals {
@@ -27,7 +28,8 @@ function writeUtf8Short(buf: Uint8Array, view: DataView, pos: number, text: stri
   return writeUtf8(buf, pos + ascii, text, ascii, unpairedSurrogate);
 }
 
-function unpairedSurrogate(index: number) {
+/** The fault for a string with an unpaired surrogate at `index`; generated encoders pass it to `writeUtf8`. */
+export function unpairedSurrogate(index: number) {
   return badValue(undefined, `string has an unpaired surrogate at index ${index}`);
 }
 
