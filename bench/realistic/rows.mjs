@@ -29,7 +29,7 @@ function rotating(list, fn) {
 /** A heddle value with int64 as decimal strings: protobufjs's fromObject input. Empty strings are
  * left out, as an application builds a message: protobufjs writes a field that was set, even to
  * its proto3 default, where heddle and protoc leave it out. */
-function forProtobufjs(value) {
+export function forProtobufjs(value) {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(forProtobufjs);

@@ -10,6 +10,15 @@ import { wire } from './helpers/wire.js';
 const root = protobuf.load(join(FIXTURES, 'scalars3.proto'));
 const scalars = root.codec('heddle.test.v1.Scalars');
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Whether text has no lone surrogate: encodeURIComponent refuses one (URIError), an oracle apart from heddle's. */
+const hasUtf8Form = (text: string): boolean => {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('strings', () => {
   it('decode as TextDecoder does, or fail exactly where it fails, for every length', () => {
@@ -92,6 +101,42 @@ describe('strings', () => {
           const text = 'a'.repeat(at) + lone + 'b'.repeat(length - at - 1);
           expect(() => scalars.encode({ fString: text })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'fString' }));
         }
+      }
+    }
+  });
+
+  // Mixed text as production writes it: ASCII runs, Chinese, two-byte letters, emoji pairs and
+  // now and then a lone surrogate, at lengths around the 43-char line between the in-place writer
+  // (ASCII prefix, then UTF-8 from the first group that is not ASCII) and Node's native writer.
+  const piece = fc.oneof(
+    fc.string({ unit: 'grapheme-ascii', maxLength: 9 }),
+    fc.string({ unit: fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c)), maxLength: 12 }),
+    fc.constantFrom('é', 'ж', '€', '，', '😀', '🎉', '\u0080', '\u07ff', '\u0800', '\uffff', '\ud800', '\udfff'),
+  );
+  const mixedText = fc.array(piece, { maxLength: 16 }).map((parts) => parts.join(''));
+
+  it('encode mixed Chinese, ASCII and emoji text as TextEncoder does, and refuse lone surrogates, at every length to 100', () => {
+    fc.assert(
+      fc.property(mixedText, (text) => {
+        if (text === '') return;
+        if (!hasUtf8Form(text)) {
+          expect(() => scalars.encode({ fString: text })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE', path: 'fString' }));
+          return;
+        }
+        const expected = wire().delimited(9, new TextEncoder().encode(text)).build();
+        expect(scalars.encode({ fString: text })).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('encode Chinese text at every length from 1 to 90 chars, after every ASCII prefix to 9 chars', () => {
+    // 42 chars is the longest the in-place writer takes (126 bytes, a one-byte prefix); 43 goes native.
+    for (let length = 1; length <= 90; length++) {
+      const chinese = Array.from({ length }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919 + length) % 20902))).join('');
+      for (let ascii = 0; ascii <= 9; ascii++) {
+        const text = 'x'.repeat(ascii) + chinese.slice(ascii);
+        expect(scalars.encode({ fString: text })).toEqual(wire().delimited(9, new TextEncoder().encode(text)).build());
       }
     }
   });
@@ -341,6 +386,19 @@ describe('int64 varints of two and three bytes, assembled inline', () => {
     for (const value of edges) packed.varint(value);
     expect(repeated.decode(wire().delimited(3, packed).build()).rInt64).toEqual(edges);
     expect(repeated.decode(wire().delimited(4, packed).build()).rUint64).toEqual(edges.map((v) => BigInt.asUintN(64, v)));
+  });
+
+  it('encode every value at the one-, two-, three- and four-byte edges to the exact varint, singular and packed', () => {
+    // Encoders write bigints under 2^21 inline, longer ones through writeVarint32/writeVarint64.
+    for (const value of edges) {
+      expect(scalars.encode({ fInt64: value })).toEqual(value === 0n ? new Uint8Array(0) : wire().tag(3, 0).varint(value).build());
+      const unsigned = BigInt.asUintN(64, value);
+      expect(scalars.encode({ fUint64: unsigned })).toEqual(value === 0n ? new Uint8Array(0) : wire().tag(4, 0).varint(unsigned).build());
+    }
+    const packed = wire();
+    for (const value of edges) packed.varint(value);
+    expect(repeated.encode({ rInt64: edges })).toEqual(wire().delimited(3, packed).build());
+    expect(repeated.encode({ rUint64: edges.map((v) => BigInt.asUintN(64, v)) })).toEqual(wire().delimited(4, packed).build());
   });
 
   it('decode any int64 list as the encoder wrote it', () => {

@@ -1,4 +1,5 @@
 // Exact bytes for small values, worked out by hand from the Apache Thrift protocol specs.
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parse } from '../../src-ts/thrift/index.js';
 
@@ -14,6 +15,15 @@ const doc = parse(
 );
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+/** Whether text has no lone surrogate: encodeURIComponent refuses one (URIError), an oracle apart from heddle's. */
+const hasUtf8Form = (text: string): boolean => {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('binary', () => {
   const codec = (name: string) => doc.codec(name, { protocol: 'binary' });
@@ -124,6 +134,31 @@ describe('strings', () => {
         }
       }
     }
+  });
+
+  test('mixed Chinese, ASCII and emoji text of every length to 100 is exact UTF-8 in both protocols; a lone surrogate is ERR_BAD_VALUE', () => {
+    // Writers store the ASCII prefix four chars at a time and write the rest char by char from the
+    // first group that is not ASCII; past 48 chars Node's native writer takes over.
+    const binary = doc.codec('Implicit', { protocol: 'binary' });
+    const compact = doc.codec('Implicit', { protocol: 'compact' });
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme-ascii', maxLength: 9 }),
+      fc.string({ unit: fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCharCode(c)), maxLength: 12 }),
+      fc.constantFrom('é', 'ж', '€', '，', '😀', '🎉', '\u0080', '\u07ff', '\u0800', '\uffff', '\ud800', '\udfff'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 16 }).map((parts) => parts.join('')), (text) => {
+        if (!hasUtf8Form(text)) {
+          expect(() => binary.encode({ x: text })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE' }));
+          expect(() => compact.encode({ x: text })).toThrow(expect.objectContaining({ code: 'ERR_BAD_VALUE' }));
+          return;
+        }
+        const bytes = new TextEncoder().encode(text).length;
+        expect(hex(binary.encode({ x: text }))).toBe('0bffff' + bytes.toString(16).padStart(8, '0') + utf8(text) + '00');
+        expect(hex(compact.encode({ x: text }))).toBe('0801' + hex(Uint8Array.from(varint(bytes))) + utf8(text) + '00');
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('a lone surrogate anywhere is ERR_BAD_VALUE', () => {

@@ -76,8 +76,42 @@ export const I64_SUFFIX = { bigint: 'Bigint', number: 'Number', string: 'String'
 
 /** Statements writing a string or binary with the runtime helper of `protocol`, which grows `buf`. */
 export function growingWrite(protocol: 'Binary' | 'Compact', type: ThriftType, value: string): string[] {
-  const writer = type.kind === 'base' && type.name === 'binary' ? `writeBytes${protocol}` : `writeString${protocol}`;
+  const isBinary = type.kind === 'base' && type.name === 'binary';
+  if (protocol === 'Binary' && !isBinary && /^[\w$]+$/.test(value)) return binaryStringInPlace(value);
+  const writer = isBinary ? `writeBytes${protocol}` : `writeString${protocol}`;
   return [`pos = ${writer}(w, pos, ${value});`, 'buf = w.buf;'];
+}
+
+/**
+ * A Binary string written in place, as runtime/strings.ts `writeStringBinary` does for short
+ * strings (its limit, 48 chars): the ASCII prefix four chars at a time (text/utf8-write.ts
+ * `writeAsciiPrefix`, spelled out), then `writeUtf8` from the first group that is not ASCII. A
+ * call per string, of the 36 an e-commerce order holds, is what this saves; longer strings and
+ * values that are not strings take `writeStringBinary`.
+ */
+function binaryStringInPlace(x: string): string[] {
+  return [
+    `if (typeof ${x} === 'string' && ${x}.length <= 48) {`,
+    `  const length = ${x}.length;`,
+    '  if (pos + 4 + length * 3 > buf.length) buf = w.grow(pos, 4 + length * 3);',
+    '  const view = w.view;',
+    '  let end = pos + 4, at = 0;',
+    '  for (; at + 4 <= length; at += 4) {',
+    `    const a = ${x}.charCodeAt(at), b = ${x}.charCodeAt(at + 1), c = ${x}.charCodeAt(at + 2), d = ${x}.charCodeAt(at + 3);`,
+    '    if ((a | b | c | d) >= 0x80) break;',
+    '    view.setUint32(end, a | (b << 8) | (c << 16) | (d << 24), true);',
+    '    end += 4;',
+    '  }',
+    `  for (; at < length; at++) { const c = ${x}.charCodeAt(at); if (c >= 0x80) break; buf[end++] = c; }`,
+    `  if (at < length) end = writeUtf8(buf, end, ${x}, at, unpairedSurrogate);`,
+    '  const bytes = end - pos - 4;',
+    '  buf[pos] = bytes >>> 24; buf[pos + 1] = bytes >>> 16; buf[pos + 2] = bytes >>> 8; buf[pos + 3] = bytes;',
+    '  pos = end;',
+    '} else {',
+    `  pos = writeStringBinary(w, pos, ${x});`,
+    '  buf = w.buf;',
+    '}',
+  ];
 }
 
 /**

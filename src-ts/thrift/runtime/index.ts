@@ -20,7 +20,8 @@ import { joinNodeInt64 } from './node-int64.js';
 import { readDoubleBE, readDoubleLE } from './int64.js';
 import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
-import { writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
+import { unpairedSurrogate, writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
+import { writeUtf8 } from '../../text/utf8-write.js';
 import { readKeyText, readText } from './read-text.js';
 import { viewInput } from './read-state.js';
 import { readVarintRunInPieces } from './segmented-read-state.js';
@@ -60,6 +61,8 @@ export const runtime = {
   readDoubleBE,
   readDoubleLE,
   writeStringBinary,
+  writeUtf8,
+  unpairedSurrogate,
   writeStringCompact,
   writeBytesBinary,
   writeBytesCompact,

@@ -3,12 +3,13 @@
  * strings go through a JavaScript UTF-8 loop; long ones through Buffer#utf8Write, whose native
  * call only pays off past a few dozen characters.
  */
-import { loneSurrogateAt, writeAsIfAscii, writeUtf8 } from '../../text/utf8-write.js';
+import { loneSurrogateAt, writeAsciiPrefix, writeUtf8 } from '../../text/utf8-write.js';
 import { badValue, wrongValue } from './codec-failure.js';
 import { writeVarint32, varint32Size } from './varint.js';
 import type { WriteBuffer } from './write-buffer.js';
 
-/** Strings up to this many UTF-16 units are encoded by the JavaScript loop. */
+/** Strings up to this many UTF-16 units are encoded by the JavaScript loop (also in place by
+ * generated Binary encoders: codegen/dialect.ts). */
 const SHORT_STRING = 48;
 
 interface NodeBufferInternals {
@@ -17,15 +18,18 @@ interface NodeBufferInternals {
 
 /**
  * Encodes `text` as UTF-8 at `pos` (the caller guarantees 3 bytes per UTF-16 unit of room) and
- * returns the position after it: as ASCII when it is, else char by char. An unpaired surrogate is
- * ERR_BAD_VALUE: it has no UTF-8 form, and silently writing U+FFFD would change the value.
+ * returns the position after it: its ASCII prefix four chars at a time, the rest char by char.
+ * An unpaired surrogate is ERR_BAD_VALUE: it has no UTF-8 form, and silently writing U+FFFD
+ * would change the value.
  */
 function writeUtf8Short(buf: Uint8Array, view: DataView, pos: number, text: string): number {
-  if (writeAsIfAscii(buf, view, pos, text)) return pos + text.length;
-  return writeUtf8(buf, pos, text, unpairedSurrogate);
+  const ascii = writeAsciiPrefix(buf, view, pos, text);
+  if (ascii === text.length) return pos + ascii;
+  return writeUtf8(buf, pos + ascii, text, ascii, unpairedSurrogate);
 }
 
-function unpairedSurrogate(index: number) {
+/** The fault for a string with an unpaired surrogate at `index`; generated encoders pass it to `writeUtf8`. */
+export function unpairedSurrogate(index: number) {
   return badValue(undefined, `string has an unpaired surrogate at index ${index}`);
 }
 
