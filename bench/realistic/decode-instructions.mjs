@@ -13,7 +13,6 @@
 //     (needs valgrind; ~10 minutes a case on a quiet machine)
 //   HEDDLE_BENCH_BEFORE=/path/to/other/checkout/dist node bench/realistic/decode-instructions.mjs
 //     adds heddle from another build (e.g. an earlier commit's) as a row.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { protobufjsType } from '../protobuf/peers.mjs';
 import { loadThriftPackage } from '../thrift/peers.mjs';
 import { orders } from './records.mjs';
 import { realisticProto, realisticThrift } from './rows.mjs';
+import { countInstructions } from './instructions.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
@@ -61,17 +61,7 @@ if (process.argv[2] === '--case') {
   for (let pass = 0; pass <= Number(passes); pass++) for (let i = 0; i < COUNT; i++) sink += decode(wires[i]) === undefined ? 1 : 0;
   if (sink !== 0) console.log(sink);
 } else {
-  const instructions = (args, passes) => new Promise((resolve, reject) => {
-    const child = spawn('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', self, '--case', ...args, String(passes)]);
-    let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', () => {
-      const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
-      if (refs === null) reject(new Error(`valgrind gave no count for ${args.join(' ')}:\n${stderr.slice(-2000)}`));
-      else resolve(Number(refs[1].replace(/,/g, '')));
-    });
-  });
+  const instructions = (args, passes) => countInstructions(self, ['--case', ...args, String(passes)]);
   const perDecode = async (args) => {
     const [low, high] = await Promise.all([instructions(args, LOW), instructions(args, HIGH)]);
     return (high - low) / ((HIGH - LOW) * COUNT);

@@ -1,4 +1,4 @@
-// The valgrind runner behind decode-instructions.mjs and encode-instructions.mjs: counts the CPU
+// The valgrind runner of decode-instructions.mjs and encode-instructions.mjs: counts the CPU
 // instructions of one child run of a script (cachegrind, no cache simulation), a figure the load
 // of other processes on shared cores does not move.
 import { spawn } from 'node:child_process';
