@@ -252,7 +252,9 @@ class WireToProtoJson {
         break;
       case kValue:
         if (d.oneof_count < 1) return Defer();
-        for (const FieldDesc& f : d.fields) if (f.number == 2 && f.value.kind != kDouble) return Defer();
+        // Member 2 is read as 8 bytes of one double: a table where it is not one (a list or map
+        // holds any number of bytes) is not the real type, and the twin reads it as it is.
+        for (const FieldDesc& f : d.fields) if (f.number == 2 && (f.value.kind != kDouble || f.repeated || f.is_map)) return Defer();
         break;
       default:
         return Defer();

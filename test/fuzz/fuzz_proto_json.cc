@@ -235,7 +235,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t mode = data[0];
   const uint8_t* body = data + 1;
   const size_t length = size - 1;
-  switch (mode % 8) {
+  switch (mode % 9) {
     case 0: Convert(kWide, body, length, false); break;
     case 1: Convert(kWide, body, length, true); break;
     case 2: Convert(kShallow, body, length, false); break;
@@ -243,6 +243,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 4: WireToJson(kWide, body, length, false); break;
     case 5: WireToJson(kWide, body, length, true); break;
     case 6: WireToJson(kShallow, body, length, false); break;
+    case 7: WireToJson(kShallow, body, length, true); break;
     default: {
       // A serialized table: ints, then the byte pool they point into (split by the mode byte).
       const size_t int_bytes = std::min(length, static_cast<size_t>(mode) * 8) & ~size_t{3};

@@ -23,6 +23,7 @@ export const MAX_DATA_FRAME = OUTPUT_BLOCK - FRAME_HEADER_SIZE;
  * streamed messages).
  */
 const OUTPUT_BUDGET = 2 * OUTPUT_BLOCK;
+const NOTHING = new Uint8Array(0);
 /** A DATA frame is cut to fit the room left in the block being filled when at least this much is
  * left; with less, it starts the next block. */
 const MIN_DATA_FILL = 1024;
@@ -460,9 +461,13 @@ export class FrameWriter {
     this.retry = false;
     if (this.socket.writableLength < OUTPUT_BUDGET) this.flushSoon();
     else if (!this.waitingForDrain) {
-      // Past the socket's high-water mark, so its write returned false and 'drain' will come.
       this.waitingForDrain = true;
-      this.socket.once('drain', this.flushWhenDrained);
+      // 'drain' comes only once a write found the socket past its high-water mark. Under a mark
+      // above OUTPUT_BUDGET (stream.setDefaultHighWaterMark, a socket made with its own) no write
+      // may have, and the callback of an empty write, run once everything before it is written,
+      // is the signal instead.
+      if (this.socket.writableNeedDrain) this.socket.once('drain', this.flushWhenDrained);
+      else this.socket.write(NOTHING, this.flushWhenDrained);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { Socket } from 'node:net';
-import { GRPC_MESSAGE_PREFIX, writeMessagePrefix } from '../message-framing.js';
+import { frameMessage, GRPC_MESSAGE_PREFIX } from '../message-framing.js';
 import { GrpcStatus } from '../status.js';
 import { ConnectionError, FrameReader, FrameWriter, MAX_DATA_FRAME, unpad } from './frame-io.js';
 import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
@@ -241,10 +241,8 @@ export class H2ServerSession implements ServerStreamOwner {
   endMessage(stream: H2ServerStream, body: Uint8Array, trailers: OutgoingHttpHeaders | undefined): void {
     const length = GRPC_MESSAGE_PREFIX + body.length;
     if (stream.queuedBytes > 0 || length > Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame, MAX_DATA_FRAME) || this.output.congested) {
-      const copy = Buffer.allocUnsafe(length);
-      writeMessagePrefix(copy, 0, body.length, false);
-      copy.set(body, GRPC_MESSAGE_PREFIX);
-      stream.end(copy, trailers);
+      // The caller checked the length against the send limit.
+      stream.end(frameMessage(body, false, Infinity), trailers);
       return;
     }
     stream.endQueued = true;
