@@ -222,6 +222,14 @@ export class ServerCall implements ServerStreamEvents {
     return frameMessage(this.method.response.encode(this.method.success(value)), this.gzip, this.env.maxSendMessageLength);
   }
 
+  /** A response in the codec's scratch view (valid until its next encode), within the send limit;
+   * only where the codec has encodeView. */
+  private encodeInScratch(value: unknown): Uint8Array {
+    const bytes = this.method.response.encodeView!(this.method.success(value));
+    checkSendLength(bytes.length, this.env.maxSendMessageLength);
+    return bytes;
+  }
+
   private sendUnary(value: unknown): void {
     if (this.done || this.expired) return;
     // Where the engine frames and copies the message itself, the codec's scratch view spares the
@@ -230,8 +238,7 @@ export class ServerCall implements ServerStreamEvents {
     let bytes: Uint8Array;
     try {
       if (encodeView !== undefined) {
-        bytes = encodeView.call(this.method.response, this.method.success(value));
-        checkSendLength(bytes.length, this.env.maxSendMessageLength);
+        bytes = this.encodeInScratch(value);
       } else bytes = this.encode(value);
     } catch (error) {
       this.fail(error);
@@ -258,8 +265,7 @@ export class ServerCall implements ServerStreamEvents {
         if (this.done || this.expired) break;
         let wait: Promise<void> | undefined;
         if (encodeView !== undefined) {
-          const body = encodeView.call(this.method.response, this.method.success(value));
-          checkSendLength(body.length, this.env.maxSendMessageLength);
+          const body = this.encodeInScratch(value);
           this.sendHeaders();
           wait = writer.writeMessage!(body);
         } else {

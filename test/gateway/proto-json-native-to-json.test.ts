@@ -8,14 +8,13 @@
  * open and closed enums with unknown numbers, maps of every key kind, oneofs, wrappers and
  * Struct, truncated and malformed input, limits).
  */
-import { createFileRegistry, fromBinary, toJsonString, type DescMessage } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { fromBinary, toJsonString, type DescMessage } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { serializeProtoTable } from '../../src-ts/gateway/proto-json/native-table.js';
 import { native, nativeAddon } from '../../src-ts/native.js';
 import { protobuf } from '../protobuf/helpers/heddle.js';
-import { PROTO2, WKT_PROTO } from './proto-json-fixtures.js';
+import { compileEdge, compileProto2 } from './proto-json-fixtures.js';
 import { pair, randomSchemaCaseArb, randomSchemaPair, type Pair } from './proto-json-pair.js';
 import { outcome, type Outcome } from './transcode-outcome.js';
 
@@ -129,9 +128,7 @@ describe('native Protobuf wire to ProtoJSON against the TypeScript twin and @buf
     // A few seconds alone; several times that beside other suites on a loaded 2-core machine.
   }, 240_000);
 
-  const root = protobuf.parse(WKT_PROTO, { filename: 'pj.proto' });
-  const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, root.toDescriptorSet()));
-  const edge = registry.getMessage('pj.Edge')!;
+  const { root, edge } = compileEdge();
   const p = pair(root, 'pj.Edge');
 
   test('integers at their limits, every kind, singular, repeated and packed', () => {
@@ -177,8 +174,7 @@ describe('native Protobuf wire to ProtoJSON against the TypeScript twin and @buf
       expectOracle(p, edge, w().tag(16, 0).varint(BigInt.asUintN(64, BigInt(v))).tag(18, 0).varint(v).len(18, w().varint(v).varint(1)).tag(29, 0).varint(v).bytes());
       expectOracle(p, edge, w().tag(38, 0).varint(v).bytes());
     }
-    const proto2 = protobuf.parse(PROTO2, { filename: 'pj2.proto' });
-    const req = createFileRegistry(fromBinary(FileDescriptorSetSchema, proto2.toDescriptorSet())).getMessage('pj2.Req')!;
+    const { root: proto2, req } = compileProto2();
     const q = pair(proto2, 'pj2.Req');
     for (const v of [1, 2, 3, 0, -1]) {
       expectOracle(q, req, w().tag(1, 0).varint(5).tag(2, 0).varint(BigInt.asUintN(64, BigInt(v))).tag(3, 0).varint(v).len(3, w().varint(v).varint(2)).bytes());

@@ -7,15 +7,14 @@
  * hand-written edges (int64 limits, escapes, surrogate pairs, invalid UTF-8, base64 variants,
  * floats, enums, oneofs, map keys, well-known types, limits). Also fromJSONTo into a LinkBuffer.
  */
-import { createFileRegistry, equals, fromBinary, fromJsonString, toBinary, toJsonString, type DescMessage } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { equals, fromBinary, fromJsonString, toBinary, toJsonString, type DescMessage } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LinkBuffer } from '../../src-ts/buffer/link-buffer.js';
 import { serializeProtoTable } from '../../src-ts/gateway/proto-json/native-table.js';
 import { native, nativeAddon } from '../../src-ts/native.js';
 import { protobuf } from '../protobuf/helpers/heddle.js';
-import { WKT_PROTO } from './proto-json-fixtures.js';
+import { compileEdge } from './proto-json-fixtures.js';
 import { pair, randomSchemaCaseArb, randomSchemaPair } from './proto-json-pair.js';
 import { outcome, type Outcome } from './transcode-outcome.js';
 
@@ -111,9 +110,7 @@ describe('native ProtoJSON to wire against the TypeScript twin and @bufbuild/pro
     // A few seconds alone; several times that beside other suites on a loaded 2-core machine.
   }, 240_000);
 
-  const root = protobuf.parse(WKT_PROTO, { filename: 'pj.proto' });
-  const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, root.toDescriptorSet()));
-  const edge = registry.getMessage('pj.Edge')!;
+  const { root, edge } = compileEdge();
   const p = pair(root, 'pj.Edge');
 
   test('int64 and the other integers at their limits, as numbers and as strings', () => {

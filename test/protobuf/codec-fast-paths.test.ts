@@ -6,19 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { protobuf } from './helpers/heddle.js';
 import { FIXTURES } from './helpers/protoc.js';
 import { wire } from './helpers/wire.js';
+import { hasUtf8Form } from '../helpers/utf8-form.js';
 
 const root = protobuf.load(join(FIXTURES, 'scalars3.proto'));
 const scalars = root.codec('heddle.test.v1.Scalars');
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Whether text has no lone surrogate: encodeURIComponent refuses one (URIError), an oracle apart from heddle's. */
-const hasUtf8Form = (text: string): boolean => {
-  try {
-    encodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('strings', () => {
   it('decode as TextDecoder does, or fail exactly where it fails, for every length', () => {

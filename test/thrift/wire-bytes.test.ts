@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parse } from '../../src-ts/thrift/index.js';
+import { hasUtf8Form } from '../helpers/utf8-form.js';
 
 const doc = parse(
   `
@@ -15,15 +16,6 @@ const doc = parse(
 );
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-/** Whether text has no lone surrogate: encodeURIComponent refuses one (URIError), an oracle apart from heddle's. */
-const hasUtf8Form = (text: string): boolean => {
-  try {
-    encodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('binary', () => {
   const codec = (name: string) => doc.codec(name, { protocol: 'binary' });
