@@ -30,26 +30,7 @@ export async function runCodec(bench) {
   const routeGuide = heddle.protobuf.load(routeGuidePath);
   const theirs = protoLoader.loadSync([baselinePath, routeGuidePath], LEGACY);
   const ours = heddleLoader.loadSync([baselinePath, routeGuidePath], LEGACY);
-  // Wire bytes from heddle's default codecs (heddle-shaped values), as Buffers, as grpc-js passes them.
-  const wire = (root, typeName, list) => list.map((v) => {
-    const bytes = root.codec(typeName).encode(v);
-    return Buffer.from(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  });
-  const feature = { name: '北京市朝阳区 Patriots Path, Mendham, NJ 07945, USA', location: { latitude: 407838351, longitude: -746143763 } };
-
-  // [label, type, wires]: one repeated message (the peers' caches all hit), then distinct streams.
-  const cases = [
-    ['Simple', 'baseline.Simple', wire(baseline, 'baseline.Simple', [values.simple])],
-    ['Nesting', 'baseline.Nesting', wire(baseline, 'baseline.Nesting', [values.nesting])],
-    ['Order', 'baseline.Order', wire(baseline, 'baseline.Order', [values.order])],
-    ['route_guide Feature', 'routeguide.Feature', wire(routeGuide, 'routeguide.Feature', [feature])],
-    [`Simple, ${DISTINCT} distinct (mixed text)`, 'baseline.Simple', wire(baseline, 'baseline.Simple', distinctSimples(DISTINCT))],
-    [`Nesting, ${DISTINCT} distinct`, 'baseline.Nesting', wire(baseline, 'baseline.Nesting', distinctNestings(DISTINCT))],
-    [`Order, ${DISTINCT} distinct (Chinese titles)`, 'baseline.Order', wire(baseline, 'baseline.Order', distinctOrders(DISTINCT))],
-    [`Feature, ${DISTINCT} distinct (mixed names)`, 'routeguide.Feature', wire(routeGuide, 'routeguide.Feature', distinctFeatures(DISTINCT))],
-    [`Feature, ${DISTINCT} distinct (2,000-char names)`, 'routeguide.Feature', wire(routeGuide, 'routeguide.Feature', distinctFeatures(DISTINCT, 2000))],
-    [`Longs, ${DISTINCT} distinct (256 int64 each)`, 'baseline.Longs', wire(baseline, 'baseline.Longs', distinctLongs(DISTINCT))],
-  ];
+  const cases = codecCases(baseline, routeGuide);
   for (const [label, typeName, wires] of cases) {
     const reference = theirs[typeName];
     const mine = ours[typeName];
@@ -73,6 +54,31 @@ export async function runCodec(bench) {
       sustained(bench, `${label} deserialize, sustained`, wires, [mine.deserialize, reference.deserialize], (o) => (o === null ? 0 : 1));
     }
   }
+}
+
+/**
+ * The rows: [label, fully qualified type, wire bytes as Buffers (as grpc-js passes them)], encoded by
+ * heddle's default codecs from heddle-shaped values: one repeated message (every peer's caches hit),
+ * then distinct streams.
+ */
+export function codecCases(baseline, routeGuide) {
+  const wire = (root, typeName, list) => list.map((v) => {
+    const bytes = root.codec(typeName).encode(v);
+    return Buffer.from(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  });
+  const feature = { name: '北京市朝阳区 Patriots Path, Mendham, NJ 07945, USA', location: { latitude: 407838351, longitude: -746143763 } };
+  return [
+    ['Simple', 'baseline.Simple', wire(baseline, 'baseline.Simple', [values.simple])],
+    ['Nesting', 'baseline.Nesting', wire(baseline, 'baseline.Nesting', [values.nesting])],
+    ['Order', 'baseline.Order', wire(baseline, 'baseline.Order', [values.order])],
+    ['route_guide Feature', 'routeguide.Feature', wire(routeGuide, 'routeguide.Feature', [feature])],
+    [`Simple, ${DISTINCT} distinct (mixed text)`, 'baseline.Simple', wire(baseline, 'baseline.Simple', distinctSimples(DISTINCT))],
+    [`Nesting, ${DISTINCT} distinct`, 'baseline.Nesting', wire(baseline, 'baseline.Nesting', distinctNestings(DISTINCT))],
+    [`Order, ${DISTINCT} distinct (Chinese titles)`, 'baseline.Order', wire(baseline, 'baseline.Order', distinctOrders(DISTINCT))],
+    [`Feature, ${DISTINCT} distinct (mixed names)`, 'routeguide.Feature', wire(routeGuide, 'routeguide.Feature', distinctFeatures(DISTINCT))],
+    [`Feature, ${DISTINCT} distinct (2,000-char names)`, 'routeguide.Feature', wire(routeGuide, 'routeguide.Feature', distinctFeatures(DISTINCT, 2000))],
+    [`Longs, ${DISTINCT} distinct (256 int64 each)`, 'baseline.Longs', wire(baseline, 'baseline.Longs', distinctLongs(DISTINCT))],
+  ];
 }
 
 /**
