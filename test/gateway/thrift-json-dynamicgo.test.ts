@@ -5,9 +5,10 @@
  * surrogate pairs, Chinese text, every map key kind dynamicgo writes, enums, base64 binary), on
  * every heddle path here (the native transcoder and the TypeScript twin).
  *
- * - t2j: dynamicgo's JSON for heddle's encode of a value equals heddle's toJSON of it, read
- *   losslessly (exactValue: int64 digits compared exactly), and heddle's fromJSON of it gives the
- *   encoded bytes back; likewise with i64 as strings (Int642String against `i64: 'string'`).
+ * - t2j: dynamicgo's JSON for heddle's encode of a value equals heddle's toJSON of it byte for
+ *   byte (after `shortEscapes`) and read losslessly (exactValue: int64 digits compared exactly),
+ *   and heddle's fromJSON of it gives the encoded bytes back; likewise with i64 as strings
+ *   (Int642String against `i64: 'string'`).
  * - j2t: dynamicgo's bytes for heddle's JSON (numbers, i64 strings, and a variant with whitespace,
  *   \u escapes of all non-ASCII text and unknown members) equal heddle's encode byte for byte
  *   (both write fields in the JSON's order, which is the IDL's).
@@ -129,10 +130,12 @@ function compareBothWays(doc: Doc, idl: string, values: Map<string, Array<Record
     expect(codec.decode(j2t.out!), where).toStrictEqual(codec.decode(codec.encode(value)));
     // t2j: the same JSON value, int64 digits exact.
     const theirJson = t2j.out!.toString('utf8');
+    const theirJsonI64 = t2jI64.out!.toString('utf8');
     expect(exactValue(theirJson), where).toStrictEqual(exactValue(json));
-    expect(exactValue(t2jI64.out!.toString('utf8')), where).toStrictEqual(exactValue(jsonI64));
+    expect(exactValue(theirJsonI64), where).toStrictEqual(exactValue(jsonI64));
     // Byte for byte, but for the two escapes the writers spell differently.
     expect(shortEscapes(theirJson), where).toBe(json);
+    expect(shortEscapes(theirJsonI64), where).toBe(jsonI64);
     for (const { label, t } of paths) {
       expect(t.toJSON(wire).toString('utf8'), `${label} ${where}`).toBe(json);
       expect(t.toJSON(wire, { i64: 'string' }).toString('utf8'), `${label} ${where}`).toBe(jsonI64);
@@ -204,6 +207,7 @@ describeWithPeers(['go'], 'Thrift JSON against dynamicgo v0.8.0', () => {
 });
 
 const CONVENTION_IDL = `
+enum Color { RED = 1, GREEN = 2 }
 struct P {
   1: optional i64 big
   2: optional i32 n
@@ -214,6 +218,7 @@ struct P {
   7: optional map<binary, i32> byBinary
   8: optional map<bool, i32> byBool
   9: optional map<double, i32> byDouble
+  10: optional Color color
   11: optional list<i32> ns
 }
 struct Dflt { 1: i32 plain, 2: i32 withDefault = 42, 3: optional i32 optDefault = 5, 4: required i32 req }
@@ -303,6 +308,11 @@ const CONVENTIONS: Record<string, ConventionCase[]> = {
   ],
   'backspace and form feed: heddle writes \\b and \\f (as JSON.stringify), dynamicgo \\u0008 and \\u000c': [
     { struct: 'P', t2j: { s: '\b\f\n' }, heddle: { json: '{"s":"\\b\\f\\n"}' }, dynamicgo: { json: '{"s":"\\u0008\\u000c\\n"}' } },
+  ],
+  'the same on both: a null member is absent; an enum value outside the enum is kept': [
+    { struct: 'P', j2t: '{"big":null,"n":1,"ns":null}', heddle: { hex: '0800020000000100' }, dynamicgo: { hex: '0800020000000100' } },
+    { struct: 'P', j2t: '{"color":5}', heddle: { hex: '08000a0000000500' }, dynamicgo: { hex: '08000a0000000500' } },
+    { struct: 'P', t2j: '08000a0000000500', heddle: { json: '{"color":5}' }, dynamicgo: { json: '{"color":5}' } },
   ],
   'refused by both': [
     { struct: 'P', j2t: '{"s":"\\ud800"}', heddle: { error: 'ERR_BAD_VALUE' }, dynamicgo: { error: /invalid unicode escape/ } },
