@@ -43,7 +43,7 @@ interface ConventionCase {
   dynamicgo: Expected;
 }
 
-const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
 /**
  * Every difference found between the two on the conventions heddle follows by default, each
@@ -57,13 +57,13 @@ const CONVENTIONS: Record<string, ConventionCase[]> = {
     { struct: 'P', j2t: '{"b":"AQID"}', heddle: { hex: '0b00060000000301020300' }, dynamicgo: { hex: '0b00060000000301020300' } },
   ],
   'map<binary, _> keys: base64 in heddle, the raw bytes as text in dynamicgo': [
-    { struct: 'P', j2t: '{"byBinary":{"AQID":1}}', heddle: { hex: '0d00070b08000000010000000301020300000001' + '00' }, dynamicgo: { hex: '0d00070b0800000001000000044151494400000001' + '00' } },
+    { struct: 'P', j2t: '{"byBinary":{"AQID":1}}', heddle: { hex: '0d00070b0800000001000000030102030000000100' }, dynamicgo: { hex: '0d00070b080000000100000004415149440000000100' } },
     { struct: 'P', t2j: { byBinary: new Map([[Uint8Array.of(0x41, 0x42), 1]]) }, heddle: { json: '{"byBinary":{"QUI=":1}}' }, dynamicgo: { json: '{"byBinary":{"AB":1}}' } },
   ],
   'map<bool, _> keys: heddle only; map<double, _> keys: heddle both ways, dynamicgo JSON to Thrift only': [
     { struct: 'P', j2t: '{"byBool":{"true":1}}', heddle: { hex: '0d0008020800000001010000000100' }, dynamicgo: { error: /unsupported thrift type BOOL/ } },
     { struct: 'P', t2j: { byBool: new Map([[true, 1]]) }, heddle: { json: '{"byBool":{"true":1}}' }, dynamicgo: { error: /byBool/ } },
-    { struct: 'P', j2t: '{"byDouble":{"1.5":1}}', heddle: { hex: '0d00090408000000013ff8000000000000000000010' + '0' }, dynamicgo: { hex: '0d00090408000000013ff80000000000000000000100' } },
+    { struct: 'P', j2t: '{"byDouble":{"1.5":1}}', heddle: { hex: '0d00090408000000013ff80000000000000000000100' }, dynamicgo: { hex: '0d00090408000000013ff80000000000000000000100' } },
     { struct: 'P', t2j: { byDouble: new Map([[1.5, 1]]) }, heddle: { json: '{"byDouble":{"1.5":1}}' }, dynamicgo: { error: /byDouble/ } },
   ],
   'strings for i8, i16, i32 and double: dynamicgo takes them (String2Int64), heddle only for i64': [
@@ -109,7 +109,7 @@ const CONVENTIONS: Record<string, ConventionCase[]> = {
   'wire types that contradict the IDL: heddle skips such a field and takes such an empty list (as its decode does), dynamicgo refuses both': [
     { struct: 'P', t2j: '0b0002000000017800', heddle: { json: '{}' }, dynamicgo: { error: /read failed/ } },
     { struct: 'P', t2j: '0f000b0b0000000000', heddle: { json: '{"ns":[]}' }, dynamicgo: { error: /dismatched type/ } },
-    { struct: 'P', t2j: '0f000b0b000000010000000178' + '00', heddle: { error: 'ERR_BAD_TYPE' }, dynamicgo: { error: /dismatched type/ } },
+    { struct: 'P', t2j: '0f000b0b00000001000000017800', heddle: { error: 'ERR_BAD_TYPE' }, dynamicgo: { error: /dismatched type/ } },
   ],
   'backspace and form feed: heddle writes \\b and \\f (as JSON.stringify), dynamicgo \\u0008 and \\u000c': [
     { struct: 'P', t2j: { s: '\b\f\n' }, heddle: { json: '{"s":"\\b\\f\\n"}' }, dynamicgo: { json: '{"s":"\\u0008\\u000c\\n"}' } },
@@ -126,7 +126,7 @@ const CONVENTIONS: Record<string, ConventionCase[]> = {
     { struct: 'P', j2t: '[]', heddle: { error: 'ERR_BAD_VALUE' }, dynamicgo: { error: /dismatched types/ } },
     { struct: 'Req', j2t: '{"o":1}', heddle: { error: 'ERR_REQUIRED_FIELD' }, dynamicgo: { error: /missing required field/ } },
     { struct: 'Req', t2j: '0800020000000100', heddle: { error: 'ERR_REQUIRED_FIELD' }, dynamicgo: { error: /missing required field/ } },
-    { struct: 'P', t2j: '0400047ff8000000000000' + '00', heddle: { error: 'ERR_BAD_VALUE' }, dynamicgo: { error: /converting field d/ } },
+    { struct: 'P', t2j: '0400047ff800000000000000', heddle: { error: 'ERR_BAD_VALUE' }, dynamicgo: { error: /converting field d/ } },
   ],
 };
 
