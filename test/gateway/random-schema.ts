@@ -26,13 +26,23 @@ const KEYS: Array<() => Gen> = [
   () => ({ idl: 'i8', arb: fc.integer({ min: -128, max: 127 }) }),
 ];
 
-/** A random schema: `count` structs, each field of a random type, possibly a struct declared earlier. */
-export function randomSchema(seed: number, count: number): { idl: string; arbs: Map<string, fc.Arbitrary<Record<string, unknown>>> } {
+/** Key kinds the other tests leave out (their schemas stay as they were for the same seeds). */
+const MORE_KEYS: Array<() => Gen> = [
+  () => ({ idl: 'i16', arb: fc.integer({ min: -32768, max: 32767 }) }),
+  () => ({ idl: 'Color', arb: fc.constantFrom(1, 2, 7) }),
+];
+
+/**
+ * A random schema: `count` structs, each field of a random type, possibly a struct declared earlier.
+ * Map keys are strings, i8, i32 and i64, and also i16 and enums with `moreKeyKinds`.
+ */
+export function randomSchema(seed: number, count: number, { moreKeyKinds = false } = {}): { idl: string; arbs: Map<string, fc.Arbitrary<Record<string, unknown>>> } {
   const rnd = mulberry(seed);
   const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const structs: Array<{ name: string; arb: fc.Arbitrary<Record<string, unknown>> }> = [];
   const lines = ['enum Color { RED = 1, GREEN = 2, BLUE = 7 }'];
   const arbs = new Map<string, fc.Arbitrary<Record<string, unknown>>>();
+  const keys = moreKeyKinds ? [...KEYS, ...MORE_KEYS] : KEYS;
   const typeGen = (depth: number): Gen => {
     const r = rnd();
     if (depth < 2 && r < 0.12) {
@@ -44,7 +54,7 @@ export function randomSchema(seed: number, count: number): { idl: string; arbs: 
       return { idl: `set<${e.idl}>`, arb: fc.array(e.arb, { maxLength: 5 }) };
     }
     if (depth < 2 && r < 0.28) {
-      const k = pick(KEYS)();
+      const k = pick(keys)();
       const v = typeGen(depth + 1);
       return { idl: `map<${k.idl},${v.idl}>`, arb: fc.array(fc.tuple(k.arb, v.arb), { maxLength: 140 }).map((es) => new Map(es)) };
     }
