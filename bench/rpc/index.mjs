@@ -18,6 +18,8 @@ import { drive as driveCallers, startProcess } from './processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.HEDDLE_BENCH_QUICK === '1';
+// HEDDLE_BENCH_RPC=protobuf-vs-thrift runs only the Kitex Protobuf against Thrift rounds.
+const onlyProtobufAgainstThrift = process.env.HEDDLE_BENCH_RPC === 'protobuf-vs-thrift';
 const durationMs = quick ? 1000 : 3000;
 const warmupMs = quick ? 300 : 1000;
 const msg = 'a'.repeat(1024);
@@ -78,7 +80,7 @@ export async function run(bench) {
         kitexProtobuf = await startKitexServer(kitexProtobufBinary);
         servers.push(kitex, kitexProtobuf);
       }
-      for (const concurrency of [1, 100]) {
+      for (const concurrency of onlyProtobufAgainstThrift ? [] : [1, 100]) {
         const title = `echo 1KiB ${network} c=${concurrency}`;
         const cases = [];
         const io = heddle.native.loaded ? 'native' : 'net';
@@ -115,7 +117,7 @@ export async function run(bench) {
           process.stderr.write(`  ${title} ${name}: ${Math.round(result.qps)} qps, p50 ${(result.p50 / 1e3).toFixed(0)} µs, p99 ${(result.p99 / 1e3).toFixed(0)} µs\n`);
         }
       }
-      for (const concurrency of [1, 100]) await protobufAgainstThrift(bench, network, concurrency, started[heddleKind].address, started['heddle-kitex-protobuf'].address);
+      for (const concurrency of [1, 100]) await protobufAgainstThrift(bench, network, concurrency, started[heddleKind], started['heddle-kitex-protobuf']);
       for (const s of servers.splice(0)) await s.stop();
     }
   } finally {
@@ -127,26 +129,45 @@ export async function run(bench) {
 /**
  * heddle's Kitex Protobuf echo against its Thrift echo on the same network, in alternating rounds
  * (each round runs both, in turn first), so load from other processes falls on both alike. Records
- * the median QPS of each and, in the ratio column, Thrift QPS over Protobuf QPS.
+ * the median QPS of each and, in the ratio column, Thrift QPS over Protobuf QPS. Also prints the
+ * CPU time per call of client and server together (this process's, plus the server process's from
+ * /proc), which other processes' load moves far less than QPS.
  */
-async function protobufAgainstThrift(bench, network, concurrency, thriftAddress, protobufAddress) {
+async function protobufAgainstThrift(bench, network, concurrency, thriftServer, protobufServer) {
   const rounds = quick ? 5 : 9;
   const options = { io: heddle.native.loaded ? 'native' : 'net', ...(concurrency === 1 ? {} : { multiplexed: true, maxConnections: 4 }) };
-  const clients = [heddleClient(thriftAddress, options), heddleProtobufClient(protobufAddress, options)];
+  const clients = [heddleClient(thriftServer.address, options), heddleProtobufClient(protobufServer.address, options)];
+  const serverPids = [thriftServer.pid, protobufServer.pid];
   await Promise.all(clients.map((c) => c.ready));
   const runs = [[], []];
+  const cpuPerCall = [[], []];
   for (let round = 0; round < rounds; round++) {
-    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) runs[which].push(await drive(() => clients[which].call(request), concurrency, durationMs / 3, warmupMs / 3));
+    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      let calls = 0;
+      const client0 = process.cpuUsage();
+      const server0 = processCpuMicros(serverPids[which]);
+      runs[which].push(await drive(() => { calls++; return clients[which].call(request); }, concurrency, durationMs / 3, warmupMs / 3));
+      const client = process.cpuUsage(client0);
+      cpuPerCall[which].push((client.user + client.system + processCpuMicros(serverPids[which]) - server0) / calls);
+    }
   }
   await Promise.all(clients.map((c) => c.close()));
-  const median = (results, key) => results.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const medianOf = (results, key) => median(results.map((r) => r[key]));
   const title = `echo 1KiB ${network} c=${concurrency}, Kitex Protobuf vs Thrift, ${rounds} alternating rounds`;
-  const thriftQps = median(runs[0], 'qps');
+  const thriftQps = medianOf(runs[0], 'qps');
   for (const [which, name] of [[0, 'heddle Thrift (TTHeader)'], [1, 'heddle Kitex Protobuf (TTHeaderFramed)']]) {
-    const qps = median(runs[which], 'qps');
-    bench.record({ title, name, baseline: 'heddle Thrift (TTHeader)', medianNs: median(runs[which], 'p50'), p99Ns: median(runs[which], 'p99'), opsPerSec: qps, ratio: thriftQps / qps });
-    process.stderr.write(`  ${title} ${name}: median ${Math.round(qps)} qps (rounds: ${runs[which].map((r) => Math.round(r.qps)).join(' ')})\n`);
+    const qps = medianOf(runs[which], 'qps');
+    bench.record({ title, name, baseline: 'heddle Thrift (TTHeader)', medianNs: medianOf(runs[which], 'p50'), p99Ns: medianOf(runs[which], 'p99'), opsPerSec: qps, ratio: thriftQps / qps });
+    process.stderr.write(`  ${title} ${name}: median ${Math.round(qps)} qps (rounds: ${runs[which].map((r) => Math.round(r.qps)).join(' ')}), client+server CPU ${median(cpuPerCall[which]).toFixed(1)} µs/call (rounds: ${cpuPerCall[which].map((c) => c.toFixed(1)).join(' ')})\n`);
   }
+}
+
+/** User + system CPU time of a process, in microseconds, from /proc (clock ticks of 10 ms). */
+function processCpuMicros(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 1e4;
 }
 
 function startKitexServer(binary) {
