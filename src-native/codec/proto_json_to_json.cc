@@ -120,6 +120,15 @@ class WireToProtoJson {
     deferred_ = true;
     return false;
   }
+  // The JSON is bounded by max_size as the input is (the twin's checkOutput, at the same places):
+  // a few wire bytes can write many (a one-byte enum its name, an empty message every default).
+  bool CheckOutput(size_t offset) {
+    if (static_cast<int64_t>(out_->pos) <= t_.max_size) return true;
+    std::string m = "JSON output over the ";
+    AppendInt(&m, t_.max_size);
+    m += "-byte limit";
+    return Fail(ErrorKind::kSizeLimit, std::move(m), offset);
+  }
   bool DepthFail(size_t offset) {
     std::string m = "nesting deeper than ";
     AppendInt(&m, t_.max_depth);
@@ -315,6 +324,7 @@ class WireToProtoJson {
         if (f.required) return Fail(ErrorKind::kRequiredField, "required field '" + f.name + "' of " + d.name + " is missing", start);
         if (!defaults_ || !(f.implicit || f.repeated)) continue;
       }
+      if (!CheckOutput(head == kAbsent ? start : static_cast<size_t>(occ_.data[static_cast<size_t>(head) + 2]))) return false;
       const size_t mark = out_->pos;
       if (*any && !Char(',')) return false;
       if (!Put(f.key)) return false;
@@ -616,6 +626,7 @@ class WireToProtoJson {
       const size_t start = static_cast<size_t>(occ[2]);
       const size_t end = static_cast<size_t>(occ[3]);
       if (message) {
+        if (!CheckOutput(start)) return false;
         if (count++ > 0 && !Char(',')) return false;
         path_.push_back({nullptr, count - 1});
         if (!Message(t_.messages[static_cast<size_t>(f.value.message_index)], start, end, depth + 1)) return false;
@@ -623,6 +634,7 @@ class WireToProtoJson {
       } else if (wire == kLen && f.value.wire != kLen) {
         if (!Packed(f, start, end, &count)) return false;
       } else {
+        if (!CheckOutput(start)) return false;
         if (count++ > 0 && !Char(',')) return false;
         bool zero = false;
         if (!Scalar(f.value, start, end, &zero)) return false;
@@ -643,6 +655,7 @@ class WireToProtoJson {
     size_t p = start;
     bool zero = false;
     while (p < end) {
+      if (!CheckOutput(p)) return false;
       if (size > 0) {
         if ((*count)++ > 0 && !Char(',')) return false;
         if (!Scalar(f.value, p, p + size, &zero)) return false;
@@ -689,9 +702,11 @@ class WireToProtoJson {
     if (count > kMaxInOrderEntries || !InObjectOrder(f.map_key, first, count)) return Defer();
     top_ = first + count * kEntryInts;
     const bool message = f.map_value.kind == kMessage;
+    const size_t map_start = static_cast<size_t>(occ_.data[static_cast<size_t>(occ_.data[slot]) + 2]);
     if (!Char('{')) return false;
     for (size_t i = 0; i < count; i++) {
       const Entry e = LoadEntry(first + i * kEntryInts);
+      if (!CheckOutput(map_start)) return false;
       if (i > 0 && !Char(',')) return false;
       if (!MapKeyJson(f.map_key, e) || !Char(':')) return false;
       if (e.value_wire == kAbsent) {

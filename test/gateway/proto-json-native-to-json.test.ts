@@ -289,6 +289,28 @@ describe('native Protobuf wire to ProtoJSON against the TypeScript twin and @buf
     }
   });
 
+  test('the JSON is bounded by maxSize too: one-byte enums, empty messages with defaults, map entries', () => {
+    const small = pair(root, 'pj.Edge', { maxDepth: 3, maxSize: 64 });
+    // Each input is at most 64 bytes and would write 4-7 times that.
+    const packedColors = w().len(18, w().raw(Array.from({ length: 40 }, (_, i) => 1 + (i % 2)))).bytes();
+    const emptyItems = w();
+    for (let i = 0; i < 20; i++) emptyItems.len(20, '');
+    const byNum = w();
+    for (let k = 1; k <= 9; k++) byNum.len(24, w().tag(1, 0).varint(k).tag(2, 0).varint(2));
+    // With defaults pj.Edge's own implicit fields pass the limit first, at the top level.
+    const cases: [Uint8Array, boolean, string][] = [[packedColors, false, 'colors'], [emptyItems.bytes(), true, ''], [new Uint8Array(0), true, ''], [byNum.bytes(), false, 'byNum']];
+    for (const [wire, defaults, path] of cases) {
+      expect(wire.length).toBeLessThanOrEqual(64);
+      const result = expectSame(small, wire, defaults) as { code?: string; path?: string; offset?: number };
+      expect({ code: result.code, path: (result.path ?? '').slice(0, path.length) }).toEqual({ code: 'ERR_SIZE_LIMIT', path });
+      expect(result.offset).toBeGreaterThanOrEqual(path === '' ? 0 : 1);
+      expect(result.offset).toBeLessThanOrEqual(wire.length);
+      // Under a limit that holds the whole JSON, the same input converts.
+      expect(pair(root, 'pj.Edge', { maxDepth: 3, maxSize: 1 << 16 }).nat.toJSON(wire, { emitDefaultValues: defaults }).length).toBeGreaterThan(64);
+      if (native.loaded) expect(nativeConverts(small, wire, defaults)).toBe(true);
+    }
+  });
+
   test('results larger than the shared scratch come through the kept buffer', () => {
     const big = w();
     for (let i = 0; i < 3000; i++) big.len(19, `标签 tag ${i} "quoted"`);

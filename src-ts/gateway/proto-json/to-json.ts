@@ -84,6 +84,15 @@ export class ProtoWireReader {
     return new HeddleError(code, message, path === '' ? { offset } : { offset, path });
   }
 
+  /**
+   * The JSON is bounded by maxSize as the input is: a few wire bytes can write many (a one-byte
+   * enum its name, an empty message every default field), so the output so far is checked before
+   * each field, list element and map entry. The native writer checks at the same places.
+   */
+  checkOutput(offset: number): void {
+    if (sink.pos > this.limits.maxSize) throw this.fail(ErrorCode.ERR_SIZE_LIMIT, `JSON output over the ${this.limits.maxSize}-byte limit`, offset);
+  }
+
   /** Writes the JSON of message `desc` held in `[start, end)`. */
   message(desc: PMessage, start: number, end: number, depth: number): void {
     if (depth > this.limits.maxDepth) throw this.fail(ErrorCode.ERR_DEPTH_LIMIT, `nesting deeper than ${this.limits.maxDepth}`, start);
@@ -109,6 +118,7 @@ export class ProtoWireReader {
         if (f.required) throw this.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.name}' of ${desc.fullName} is missing`, start);
         if (!this.emitDefaults || !(f.implicit || f.repeated)) continue;
       }
+      this.checkOutput(head === NONE ? start : occ[head + 2]!);
       const mark = sink.pos;
       if (any) sink.byte(0x2c);
       sink.bytes(f.jsonKey, 0, f.jsonKey.length);
@@ -424,6 +434,7 @@ export class ProtoWireReader {
       const start = occ[at + 2]!;
       const end = occ[at + 3]!;
       if (message !== undefined) {
+        this.checkOutput(start);
         if (count++ > 0) sink.byte(0x2c);
         this.path.push(count - 1);
         this.message(message, start, end, depth + 1);
@@ -431,6 +442,7 @@ export class ProtoWireReader {
       } else if (wire === Wire.LEN && f.wire !== Wire.LEN) {
         count = this.packed(f, start, end, count);
       } else {
+        this.checkOutput(start);
         if (count++ > 0) sink.byte(0x2c);
         this.scalar(f, start, end);
       }
@@ -444,6 +456,7 @@ export class ProtoWireReader {
     if (size > 0 && (end - start) % size !== 0) throw this.fail(ErrorCode.ERR_TRUNCATED, `packed ${f.name} is not a whole number of ${size}-byte values`, start);
     let p = start;
     while (p < end) {
+      this.checkOutput(p);
       if (size > 0) {
         if (count++ > 0) sink.byte(0x2c);
         this.scalar(f, p, p + size);
@@ -475,8 +488,10 @@ export class ProtoWireReader {
     }
     sink.byte(0x7b);
     const message = value.kind === PKind.MESSAGE ? value.message!() : undefined;
+    const mapStart = this.occ[this.occ[slot]! + 2]!;
     if (this.inObjectOrder(key, entries)) {
       for (let i = 0; i < entries.length; i += 5) {
+        this.checkOutput(mapStart);
         if (i > 0) sink.byte(0x2c);
         this.mapKeyJson(key, entries[i]!, entries[i + 1]!);
         sink.byte(0x3a);
@@ -494,6 +509,7 @@ export class ProtoWireReader {
       let first = true;
       for (const k of orderKeys([...byKey.keys()])) {
         const i = byKey.get(k)!;
+        this.checkOutput(mapStart);
         if (!first) sink.byte(0x2c);
         first = false;
         writeKey(k);
