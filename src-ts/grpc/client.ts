@@ -4,6 +4,7 @@ import { parseAddress, type RpcAddress } from '../rpc/address.js';
 import { bindService, type BindingCodecOptions, type MethodBinding, type ServiceBinding, type ServiceIdl } from '../rpc/binding.js';
 import { composeMiddleware, type Invoke, type Middleware, type RpcContext } from '../rpc/context.js';
 import { RawArgs } from '../rpc/raw-args.js';
+import { currentServerCall } from '../rpc/call-scope.js';
 import { Governor, isGoverned, refused, watched, type CircuitBreakerConfig, type GovernedCallOptions } from '../rpc/governed-call.js';
 import type { RetryConfig } from '../governance/retry-policy.js';
 import { MetaInfo } from '../transport/index.js';
@@ -81,6 +82,13 @@ export interface GrpcCallOptions {
   signal?: AbortSignal;
   /** Metainfo sent as `rpc-transit-*` / `rpc-persist-*` headers, as Kitex reads it over gRPC. */
   metainfo?: { transient?: Record<string, string>; persistent?: Record<string, string> };
+  /**
+   * The server call this call is made for (a handler's own context): its persistent metainfo goes
+   * on with this call, under what `metainfo` sets, and a call retrying it is not retried again,
+   * as on Kitex clients. Without it, the call being served is found by itself when the call
+   * scope is on (`rpc.enableCallScope()`, or any client with a retry policy).
+   */
+  parent?: RpcContext;
   /** Receives the call's context once it completes: `responseHeaders`, `responseTrailers`. */
   onContext?: (ctx: GrpcClientContext) => void;
 }
@@ -283,6 +291,10 @@ export class GrpcClient {
       if (options.metainfo !== undefined) {
         for (const [key, value] of Object.entries(options.metainfo.transient ?? {})) ctx.metainfo.setTransient(key, value);
         for (const [key, value] of Object.entries(options.metainfo.persistent ?? {})) ctx.metainfo.setPersistent(key, value);
+      }
+      const parent = options.parent ?? currentServerCall();
+      if (parent !== undefined && parent.side === 'server') {
+        for (const [key, value] of parent.metainfo.persistent()) if (ctx.metainfo.getPersistent(key) === undefined) ctx.metainfo.setPersistent(key, value);
       }
     } catch (error) {
       return Promise.reject(error);

@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http2';
 import { ErrorCode, HeddleError } from '../errors.js';
 import type { MethodBinding } from '../rpc/binding.js';
 import type { Invoke } from '../rpc/context.js';
+import { invokeInScope } from '../rpc/call-scope.js';
 import { cancelledError, GrpcServerContext } from './context.js';
 import { checkSendLength, GrpcMessageReader, frameMessage, type GrpcEncoding } from './message-framing.js';
 import { MessageQueue } from './message-queue.js';
@@ -185,7 +186,9 @@ export class ServerCall implements ServerStreamEvents {
     this.started = true;
     let result: Promise<unknown>;
     try {
-      result = this.env.invoke(this.ctx, input as Record<string, unknown>);
+      // In the call scope when it is on, so client calls the handler makes carry this call's
+      // persistent metainfo on, as from Thrift and Kitex Protobuf handlers.
+      result = invokeInScope(this.ctx, this.env.invoke, input as Record<string, unknown>);
     } catch (error) {
       result = Promise.reject(error);
     }
