@@ -9,6 +9,7 @@ import { createClient, createServer, type RpcClient } from '../../src-ts/rpc/ind
 import { ShmFrameConnection } from '../../src-ts/rpc/shm-connection.js';
 import { ShmChunk } from '../../src-ts/shm/chunk.js';
 import { ShmLayout } from '../../src-ts/shm/layout.js';
+import type { ShmWriteBuffer } from '../../src-ts/shm/write-buffer.js';
 import { parse } from '../../src-ts/thrift/index.js';
 import { nativeDisabled, payloadPattern, tempDir, waitFor } from './helpers/runtime.js';
 
@@ -114,6 +115,32 @@ describe.skipIf(nativeDisabled)('the default v3 pool has slices for 4 MiB frames
         chunk.release();
       }
     } finally {
+      await client.close();
+      await srv.close();
+      dir.remove();
+    }
+  });
+
+  it('gives each of 14 frames of 4 MiB + 4077 bytes its own 4 MiB slice: the one byte past it takes a small slice, not a second 4 MiB one (7 such frames used to exhaust the 4 MiB list)', async () => {
+    const dir = tempDir('chain-tail');
+    const srv = await shm.listen(`${dir.path}/tail.sock`);
+    const client = await shm.connect(srv.path);
+    const held: ShmWriteBuffer[] = [];
+    try {
+      const stream = await client.acquireStream();
+      // The default pool has 15 slices of 4 MiB; the last free slice of a list is never handed out.
+      for (let i = 0; i < 14; i++) {
+        const out = stream.allocate(FOUR_MIB_SLICE + 1);
+        held.push(out);
+        expect(out.inSharedMemory).toBe(true);
+        expect(out.segments.map((segment) => segment.length)).toEqual([FOUR_MIB_SLICE, 1]);
+      }
+      // The 4 MiB list is empty now: the next frame is carried by four 1 MiB slices.
+      const next = stream.allocate(FOUR_MIB_SLICE + 1);
+      held.push(next);
+      expect(next.segments.map((segment) => segment.length)).toEqual([ONE_MIB_SLICE, ONE_MIB_SLICE, ONE_MIB_SLICE, FOUR_MIB_SLICE + 1 - 3 * ONE_MIB_SLICE]);
+    } finally {
+      for (const out of held) out.cancel();
       await client.close();
       await srv.close();
       dir.remove();
