@@ -175,29 +175,45 @@ Status BufferManager::PopOne(uint32_t min_capacity, uint32_t* slice_offset) {
 
 Status BufferManager::PopChain(uint64_t bytes, std::vector<uint32_t>* slices) {
   slices->clear();
-  uint32_t one;
-  if (bytes <= max_slice_capacity_) {
-    const Status s = PopOne(static_cast<uint32_t>(bytes == 0 ? 1 : bytes), &one);
-    if (s == Status::kOk) slices->push_back(one);
-    if (s != Status::kPoolExhausted) return s;
-  }
+  if (bytes == 0) bytes = 1;  // an empty chunk still takes a slice, as it always has
   uint64_t covered = 0;
-  for (size_t i = lists_.size(); i-- > 0 && covered < bytes;) {
-    while (covered < bytes) {
-      const Status s = PopFromList(lists_[i], &one);
-      if (s == Status::kPoolExhausted) break;
-      if (s != Status::kOk) return s;
-      slices->push_back(one);
-      covered += lists_[i].slice_capacity;
+  // Lists above `largest` were found exhausted; a concurrent push may refill one, which only costs
+  // this chain a smaller slice.
+  size_t largest = lists_.size();
+  while (covered < bytes) {
+    const uint64_t remainder = bytes - covered;
+    uint32_t one;
+    // The rest fits one slice: take the smallest that covers it, so a frame a little over the
+    // largest slice does not take two of them (4 MiB + 4 KiB once took two 4 MiB slices).
+    if (remainder <= max_slice_capacity_) {
+      const Status s = PopOne(static_cast<uint32_t>(remainder), &one);
+      if (s == Status::kOk) {
+        slices->push_back(one);
+        return Status::kOk;
+      }
+      if (s != Status::kPoolExhausted) return Unwind(slices, s);
     }
+    // Otherwise the largest slice still free, as shmipc-go does, to keep chains short.
+    Status s = Status::kPoolExhausted;
+    while (largest > 0) {
+      s = PopFromList(lists_[largest - 1], &one);
+      if (s != Status::kPoolExhausted) break;
+      --largest;
+    }
+    if (s != Status::kOk) return Unwind(slices, s);
+    slices->push_back(one);
+    covered += lists_[largest - 1].slice_capacity;
   }
-  if (covered >= bytes) return Status::kOk;
+  return Status::kOk;
+}
+
+Status BufferManager::Unwind(std::vector<uint32_t>* slices, Status failure) {
   for (uint32_t slice : *slices) {
     const Status s = Push(slice);
     if (s != Status::kOk) return s;
   }
   slices->clear();
-  return Status::kPoolExhausted;
+  return failure;
 }
 
 Status BufferManager::Push(uint32_t slice_offset) {

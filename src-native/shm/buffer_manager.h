@@ -49,8 +49,10 @@ class BufferManager {
 
   // Pops one slice of at least `min_capacity` bytes: the smallest list that fits, then larger ones.
   Status PopOne(uint32_t min_capacity, uint32_t* slice_offset);
-  // Pops slices whose capacities add up to at least `bytes`: one slice if one fits, else the
-  // largest lists first (shmipc-go's order). All or nothing: on kPoolExhausted nothing is held.
+  // Pops slices whose capacities add up to at least `bytes`: while the rest is larger than any
+  // slice, the largest free slices (shmipc-go's order); then the smallest slice that covers the
+  // rest, or if none is free, more of the largest smaller ones. All or nothing: on kPoolExhausted
+  // nothing is held.
   Status PopChain(uint64_t bytes, std::vector<uint32_t>* slices);
   // Returns a slice to its list.
   Status Push(uint32_t slice_offset);
@@ -77,6 +79,9 @@ class BufferManager {
   // Index into lists_ of the list whose slice region holds a slice header at `slice_offset`.
   int FindList(uint32_t slice_offset) const;
   Status PopFromList(const ListGeometry& list, uint32_t* slice_offset);
+  // Pushes back the slices of a chain that could not be completed; returns `failure`, or the
+  // push's own failure.
+  Status Unwind(std::vector<uint32_t>* slices, Status failure);
   bool IsFreeListOffset(const ListGeometry& list, uint32_t relative) const;
   void SortBySliceCapacity();
 

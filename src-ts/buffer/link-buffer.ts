@@ -462,11 +462,34 @@ export class LinkBuffer {
   writeBinary(bytes: Uint8Array): number {
     this.assertOpen();
     if (this.debugViews !== undefined) assertLiveView(bytes, 'writeBinary input');
-    const n = bytes.length;
-    if (n >= LINK_THRESHOLD) {
+    if (bytes.length >= LINK_THRESHOLD) {
       this.link(bytes);
-      return n;
+      return bytes.length;
     }
+    return this.copyPacked(bytes);
+  }
+
+  /**
+   * Appends a copy of `bytes` into pooled slabs, whatever their length: the caller may reuse or
+   * give back its memory at once (a shared-memory slice returned to its pool, for one). From
+   * {@link LINK_THRESHOLD} up the copy lies whole in one slab, as a linked input would, so frames
+   * and binaries read from it are views, not joined copies. Returns `bytes.length`.
+   */
+  writeCopy(bytes: Uint8Array): number {
+    this.assertOpen();
+    const n = bytes.length;
+    if (n < LINK_THRESHOLD) return this.copyPacked(bytes);
+    let node = this.tail;
+    if (!node.writable || node.bytes.length - node.end < n) node = this.growTail(n);
+    node.bytes.set(bytes, node.end);
+    node.end += n;
+    this.unflushed += n;
+    this.writtenTotal += n;
+    return n;
+  }
+
+  private copyPacked(bytes: Uint8Array): number {
+    const n = bytes.length;
     let node = this.tail;
     const room = node.writable ? node.bytes.length - node.end : 0;
     if (room >= n) {

@@ -113,12 +113,13 @@ export class ChunkFramer {
     return this.reader.buffered;
   }
 
-  /** The frames `chunk` completes. Bad bytes throw a HeddleError (ERR_BAD_FRAME when the reader's
-   * error was not one). */
-  push(chunk: Uint8Array): Frame[] {
+  /** The frames `chunk` completes; with `copy`, none of them refers to `chunk` (see
+   * FrameReader.pushCopy). Bad bytes throw a HeddleError (ERR_BAD_FRAME when the reader's error
+   * was not one). */
+  push(chunk: Uint8Array, copy = false): Frame[] {
     let frames: Frame[];
     try {
-      frames = this.reader.push(chunk);
+      frames = copy ? this.reader.pushCopy(chunk) : this.reader.push(chunk);
     } catch (error) {
       throw asHeddleError(error, ErrorCode.ERR_BAD_FRAME);
     }

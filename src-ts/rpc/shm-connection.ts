@@ -1,4 +1,3 @@
-import { LINK_THRESHOLD } from '../buffer/link-buffer.js';
 import { asHeddleError, ErrorCode, HeddleError } from '../errors.js';
 import type { ShmChunk } from '../shm/chunk.js';
 import type { ShmStream } from '../shm/stream.js';
@@ -45,9 +44,9 @@ const RETRY_MAX_MS = 16;
  * when shared memory is unavailable). Outgoing frames are copied once, straight into shared-memory
  * slices. Incoming frames are read straight from the slices, and decoded values that view their
  * frame stay valid: a chunk in one slice of at least {@link HOLD_THRESHOLD} bytes is lent to its
- * frames until they and the values viewing them are collected (no copy); a smaller one is copied
- * into the frame reader's pooled slabs (one copy, no allocation) and its slices go back at once;
- * what neither covers (several slices, no external buffers) is copied once into a buffer of its own.
+ * frames until they and the values viewing them are collected (no copy); a smaller one (or one
+ * that cannot be lent) is copied into the frame reader's pooled slabs (one copy, no allocation) and
+ * its slice goes back at once; a chunk over several slices is copied once into a buffer of its own.
  */
 export class ShmFrameConnection implements FrameConnection {
   readonly kind = 'shm';
@@ -108,15 +107,18 @@ export class ShmFrameConnection implements FrameConnection {
   }
 
   /**
-   * `chunks` cut into writes of whole frames: as many frames as fit in one slice together, and a
-   * frame larger than a slice alone. The receiver reads a chunk in one slice in place and copies
-   * a chunk spanning several once, so several large frames in one chunk would all be copied, and
-   * a frame cut in two would be copied twice (once per chunk, once to join it). Without frame
-   * boundaries, or on a socket, everything goes in one write.
+   * `chunks` cut into writes of whole frames: a frame of {@link HOLD_THRESHOLD} bytes or more (or
+   * larger than a slice) alone, smaller frames packed together under that size. The receiver
+   * decides by a chunk's size alone: a chunk from HOLD_THRESHOLD up, one large frame, is lent to
+   * it and read in place; a smaller one is copied into its pooled slabs and the slice goes back at
+   * once. A pack of many small frames lent instead (64 replies of 4 KiB are 265 KB) kept its slice
+   * out of the pool until garbage collection and made the collector run often; a frame cut in two
+   * would be copied twice. Without frame boundaries, or on a socket, everything goes in one write.
    */
   private cut(chunks: readonly Uint8Array[], frameEnds: readonly number[] | undefined): Array<readonly Uint8Array[]> {
     const limit = this.stream.sliceCapacity;
     if (frameEnds === undefined || frameEnds.length <= 1 || limit === Infinity) return [chunks];
+    const packLimit = Math.min(limit, HOLD_THRESHOLD - 1);
     const writes: Array<readonly Uint8Array[]> = [];
     let writeStart = 0;
     let writeBytes = 0;
@@ -124,15 +126,21 @@ export class ShmFrameConnection implements FrameConnection {
     for (const frameEnd of frameEnds) {
       let frameBytes = 0;
       for (let i = frameStart; i < frameEnd; i++) frameBytes += chunks[i]!.length;
-      if (writeBytes > 0 && writeBytes + frameBytes > limit) {
+      if (writeBytes > 0 && writeBytes + frameBytes > packLimit) {
         writes.push(chunks.slice(writeStart, frameStart));
         writeStart = frameStart;
         writeBytes = 0;
       }
       writeBytes += frameBytes;
       frameStart = frameEnd;
+      if (writeBytes > packLimit && frameStart < chunks.length) {
+        // A large frame: alone, so the receiver lends it a slice of its own.
+        writes.push(chunks.slice(writeStart, frameStart));
+        writeStart = frameStart;
+        writeBytes = 0;
+      }
     }
-    writes.push(chunks.slice(writeStart));
+    if (writeStart < chunks.length) writes.push(chunks.slice(writeStart));
     return writes;
   }
 
@@ -225,14 +233,14 @@ export class ShmFrameConnection implements FrameConnection {
       const held = chunk.hold();
       if (held !== undefined) return this.framer.push(held);
     }
-    if (chunk.views.length > 1 || chunk.byteLength >= LINK_THRESHOLD) {
-      // The reader would link (not copy) a view this large: give it a copy of its own.
+    if (chunk.views.length > 1) {
+      // A frame over several slices: one copy of its own, so its payload is contiguous.
       const bytes = chunk.toBuffer();
       chunk.release();
       return this.framer.push(bytes);
     }
-    // Under LINK_THRESHOLD the reader copies into its pooled slabs, so the slice can go at once.
-    const frames = this.framer.push(chunk.views[0]!);
+    // Copied into the reader's pooled slabs (no allocation), so the slice can go back at once.
+    const frames = this.framer.push(chunk.views[0]!, true);
     chunk.release();
     return frames;
   }

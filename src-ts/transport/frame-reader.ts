@@ -74,11 +74,16 @@ export class FrameReader {
    * treat it as handed over.
    */
   push(chunk: Uint8Array): Frame[] {
-    this.assertUsable();
-    if (this.kind === 'ttheader' && this.input.length === 0) return this.pushTTHeaderFrames(chunk, false);
-    this.input.writeBinary(chunk);
-    this.input.flush();
-    return this.input.length < this.awaiting ? [] : this.drain();
+    return this.pushBytes(chunk, 'link');
+  }
+
+  /**
+   * Adds a copy of `chunk`, into pooled slabs whatever its size, and returns the frames it
+   * completes: as {@link push}, but neither the reader nor its frames keep a reference to `chunk`,
+   * which the caller may reuse at once (a shared-memory slice going back to its pool).
+   */
+  pushCopy(chunk: Uint8Array): Frame[] {
+    return this.pushBytes(chunk, 'copy');
   }
 
   /**
@@ -88,7 +93,7 @@ export class FrameReader {
    */
   pushOwned(chunk: Uint8Array): Frame[] {
     this.assertUsable();
-    if (this.kind === 'ttheader' && this.input.length === 0) return this.pushTTHeaderFrames(chunk, true);
+    if (this.kind === 'ttheader' && this.input.length === 0) return this.pushTTHeaderFrames(chunk, 'owned');
     return this.feed(LinkBuffer.from(chunk));
   }
 
@@ -113,18 +118,28 @@ export class FrameReader {
     this.input.close();
   }
 
+  private pushBytes(chunk: Uint8Array, mode: 'link' | 'copy'): Frame[] {
+    this.assertUsable();
+    if (this.kind === 'ttheader' && this.input.length === 0) return this.pushTTHeaderFrames(chunk, mode);
+    if (mode === 'copy') this.input.writeCopy(chunk);
+    else this.input.writeBinary(chunk);
+    this.input.flush();
+    return this.input.length < this.awaiting ? [] : this.drain();
+  }
+
   /**
    * The frames of a chunk arriving with nothing buffered, as most do (a reply, a batch of replies):
    * the frames lying whole at its start are read in place, only their payloads written into the
-   * input buffer (linked where they lie when the chunk is `owned`); the rest of the chunk is
-   * buffered as {@link push} (or {@link feed}) does.
+   * input buffer (linked where they lie when the chunk is `owned`, copied with `copy`); the rest of
+   * the chunk is buffered as {@link push}, {@link pushCopy} or {@link feed} does.
    */
-  private pushTTHeaderFrames(chunk: Uint8Array, owned: boolean): Frame[] {
+  private pushTTHeaderFrames(chunk: Uint8Array, mode: 'link' | 'copy' | 'owned'): Frame[] {
+    const owned = mode === 'owned';
     const frames: Frame[] = [];
     let at = 0;
     try {
       for (;;) {
-        const frame = readWholeTTHeaderFrame(chunk, at, this.consumed, this.limits, owned ? undefined : this.input);
+        const frame = readWholeTTHeaderFrame(chunk, at, this.consumed, this.limits, owned ? undefined : this.input, mode === 'copy');
         if (frame === undefined) break;
         frames.push(frame);
         this.consumed += frame.size;
@@ -140,6 +155,7 @@ export class FrameReader {
     }
     const rest = at === 0 ? chunk : chunk.subarray(at);
     if (owned) this.input.append(LinkBuffer.from(rest));
+    else if (mode === 'copy') this.input.writeCopy(rest);
     else this.input.writeBinary(rest);
     this.input.flush();
     if (this.input.length < this.awaiting) return frames;

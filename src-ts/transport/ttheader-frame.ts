@@ -41,12 +41,13 @@ export function readTTHeaderFrame(input: LinkBuffer, offset: number, limits: Res
  * Reads one TTHeader or TTHeaderFramed frame lying whole in `bytes` from `at` (stream offset
  * `offset`), or returns undefined when `bytes` ends first. The header is decoded from `bytes` in
  * place. The payload is written into `payloadSink` (copied, or linked from 4 KiB as
- * `LinkBuffer.writeBinary` does), whose slice becomes the frame's payload; without a sink, for
- * bytes the frame may keep, it is linked where it lies. The checks are
+ * `LinkBuffer.writeBinary` does; always copied with `copy`, for bytes about to be reused), whose
+ * slice becomes the frame's payload; without a sink, for bytes the frame may keep, it is linked
+ * where it lies. The checks are
  * {@link readTTHeaderFrame}'s: this is its path for a chunk that starts with whole frames, which
  * skips buffering the header only to read it back.
  */
-export function readWholeTTHeaderFrame(bytes: Uint8Array, at: number, offset: number, limits: ResolvedLimits, payloadSink: LinkBuffer | undefined): TTHeaderFrame | undefined {
+export function readWholeTTHeaderFrame(bytes: Uint8Array, at: number, offset: number, limits: ResolvedLimits, payloadSink: LinkBuffer | undefined, copy = false): TTHeaderFrame | undefined {
   const available = bytes.length - at;
   if (available < L.FIXED_SIZE) return undefined;
   const length = u32(bytes, at + L.LENGTH);
@@ -64,7 +65,8 @@ export function readWholeTTHeaderFrame(bytes: Uint8Array, at: number, offset: nu
   // A plain view: Buffer#subarray costs several times more on a small frame.
   const message = new Uint8Array(bytes.buffer, bytes.byteOffset + messageAt, messageLength);
   if (payloadSink === undefined) return assemble(header, LinkBuffer.from(message), innerFramed, offset, length + 4, headerEnd);
-  payloadSink.writeBinary(message);
+  if (copy) payloadSink.writeCopy(message);
+  else payloadSink.writeBinary(message);
   payloadSink.flush();
   return assemble(header, payloadSink.slice(messageLength), innerFramed, offset, length + 4, headerEnd);
 }

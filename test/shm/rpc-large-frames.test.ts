@@ -9,6 +9,7 @@ import { createClient, createServer, type RpcClient } from '../../src-ts/rpc/ind
 import { ShmFrameConnection } from '../../src-ts/rpc/shm-connection.js';
 import { ShmChunk } from '../../src-ts/shm/chunk.js';
 import { ShmLayout } from '../../src-ts/shm/layout.js';
+import type { ShmWriteBuffer } from '../../src-ts/shm/write-buffer.js';
 import { parse } from '../../src-ts/thrift/index.js';
 import { nativeDisabled, payloadPattern, tempDir, waitFor } from './helpers/runtime.js';
 
@@ -120,6 +121,32 @@ describe.skipIf(nativeDisabled)('the default v3 pool has slices for 4 MiB frames
     }
   });
 
+  it('gives each of 14 frames of 4 MiB + 4077 bytes its own 4 MiB slice: the one byte past it takes a small slice, not a second 4 MiB one (7 such frames used to exhaust the 4 MiB list)', async () => {
+    const dir = tempDir('chain-tail');
+    const srv = await shm.listen(`${dir.path}/tail.sock`);
+    const client = await shm.connect(srv.path);
+    const held: ShmWriteBuffer[] = [];
+    try {
+      const stream = await client.acquireStream();
+      // The default pool has 15 slices of 4 MiB; the last free slice of a list is never handed out.
+      for (let i = 0; i < 14; i++) {
+        const out = stream.allocate(FOUR_MIB_SLICE + 1);
+        held.push(out);
+        expect(out.inSharedMemory).toBe(true);
+        expect(out.segments.map((segment) => segment.length)).toEqual([FOUR_MIB_SLICE, 1]);
+      }
+      // The 4 MiB list is empty now: the next frame is carried by four 1 MiB slices.
+      const next = stream.allocate(FOUR_MIB_SLICE + 1);
+      held.push(next);
+      expect(next.segments.map((segment) => segment.length)).toEqual([ONE_MIB_SLICE, ONE_MIB_SLICE, ONE_MIB_SLICE, FOUR_MIB_SLICE + 1 - 3 * ONE_MIB_SLICE]);
+    } finally {
+      for (const out of held) out.cancel();
+      await client.close();
+      await srv.close();
+      dir.remove();
+    }
+  });
+
   it('decodes a 4 MiB request and its reply in place: no chunk is copied out, every one is lent', async () => {
     const copies = vi.spyOn(ShmChunk.prototype, 'toBuffer');
     const holds = vi.spyOn(ShmChunk.prototype, 'hold');
@@ -145,7 +172,7 @@ describe.skipIf(nativeDisabled)('the default v3 pool has slices for 4 MiB frames
 });
 
 describe.skipIf(nativeDisabled)('ShmFrameConnection cuts a batch of frames into writes of whole frames', () => {
-  it('packs frames that fit one slice together, and sends a frame larger than a slice alone', async () => {
+  it('sends a frame of 64 KiB or more alone and packs smaller frames together under 64 KiB (a pack of 4 KiB replies was lent whole)', async () => {
     const dir = tempDir('frame-cut');
     const srv = await shm.listen(`${dir.path}/cut.sock`);
     const chunks: ShmChunk[] = [];
@@ -156,29 +183,39 @@ describe.skipIf(nativeDisabled)('ShmFrameConnection cuts a batch of frames into 
       const stream = await client.acquireStream();
       expect(stream.sliceCapacity).toBe(262124);
       const connection = new ShmFrameConnection(stream, { framing: 'length-prefixed' }, { frames: () => {}, drain: () => {}, closed: () => {} });
+      const sendBatch = async (frames: Uint8Array[][], groups: number[][]): Promise<void> => {
+        const parts = frames.flat();
+        const frameEnds = frames.map((_, i) => frames.slice(0, i + 1).flat().length);
+        const before = chunks.length;
+        expect(connection.write(parts, frameEnds)).toBe(true);
+        const expected = groups.map((group) => Buffer.concat(group.flatMap((i) => frames[i]!)));
+        await waitFor(() => chunks.length === before + expected.length, 5000, 'the chunks');
+        const received = chunks.slice(before);
+        expect(received.map((chunk) => chunk.byteLength)).toEqual(expected.map((bytes) => bytes.length));
+        for (const [i, chunk] of received.entries()) {
+          expect(Buffer.compare(chunk.toBuffer(), expected[i]!)).toBe(0);
+          // Only a frame larger than a slice spans several.
+          expect(chunk.views.length > 1).toBe(chunk.byteLength > 262124);
+          chunk.release();
+        }
+      };
       // Frames as a sender's outbox hands them over: a header chunk, then the message's parts.
-      const frames = [
+      await sendBatch([
         [payloadPattern(4, 1), payloadPattern(150_000, 2)],
         [payloadPattern(4, 3), payloadPattern(150_000, 4)],
         [payloadPattern(4, 5), payloadPattern(100, 6), payloadPattern(60_000, 7)],
         [payloadPattern(4, 8), payloadPattern(600_000, 9), payloadPattern(1, 10)],
         [payloadPattern(4, 11), payloadPattern(50, 12)],
-      ];
-      const parts = frames.flat();
-      const frameEnds = frames.map((_, i) => frames.slice(0, i + 1).flat().length);
-      expect(connection.write(parts, frameEnds)).toBe(true);
-      const expected = [[0], [1, 2], [3], [4]].map((group) => Buffer.concat(group.flatMap((i) => frames[i]!)));
-      await waitFor(() => chunks.length === expected.length, 5000, 'the chunks');
-      expect(chunks.map((chunk) => chunk.byteLength)).toEqual(expected.map((bytes) => bytes.length));
-      for (const [i, chunk] of chunks.entries()) {
-        expect(Buffer.compare(chunk.toBuffer(), expected[i]!)).toBe(0);
-        // All but the frame larger than a slice arrive in one slice, readable in place.
-        expect(chunk.views.length === 1).toBe(i !== 2);
-        chunk.release();
-      }
+        [payloadPattern(4, 13), payloadPattern(65_532, 14)],
+      ], [[0], [1], [2], [3], [4], [5]]);
+      // 40 replies of 4 KiB (4,100 bytes each): 15 to a write (61,500 bytes; 16 would be 65,600).
+      const replies = Array.from({ length: 40 }, (_, i) => [payloadPattern(4, 100 + i), payloadPattern(4096, 200 + i)]);
+      const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+      await sendBatch(replies, [range(0, 15), range(15, 30), range(30, 40)]);
       // Without frame boundaries the batch is one write, as before.
+      const before = chunks.length;
       expect(connection.write([payloadPattern(10, 13), payloadPattern(20, 14)])).toBe(true);
-      await waitFor(() => chunks.length === expected.length + 1, 5000, 'the unbounded write');
+      await waitFor(() => chunks.length === before + 1, 5000, 'the unbounded write');
       expect(chunks.at(-1)!.byteLength).toBe(30);
       chunks.at(-1)!.release();
     } finally {

@@ -8,16 +8,22 @@ import { expectFrame, grpcFrameArb, largeFrameArb, sniffableFrameArb, splitAt, t
 
 /**
  * Feeds `chunks` to a fresh reader and checks it yields exactly `cases`, in order, with offsets.
- * Chunks alternate between `push` (small ones are copied into a shared slab) and `feed` of a
- * LinkBuffer wrapping the chunk (always its own node), so reads cross node boundaries at every
- * chunk boundary.
+ * Chunks take turns: `feed` of a LinkBuffer wrapping the chunk (always its own node), `push` (small
+ * ones are copied into a shared slab), and `pushCopy`, after which the chunk is overwritten as a
+ * shared-memory slice going back to its pool would be; so reads cross node boundaries at every
+ * chunk boundary, and a frame that kept a reference to a copied chunk reads the scribble.
  */
 function readAll(kind: FrameReaderKind, cases: FrameCase[], chunks: Uint8Array[]): void {
   const reader = new FrameReader({ kind });
   const frames: Frame[] = [];
   chunks.forEach((chunk, i) => {
     const copy = Uint8Array.from(chunk);
-    frames.push(...(i % 2 === 0 ? reader.feed(LinkBuffer.from(copy)) : reader.push(copy)));
+    if (i % 3 === 0) frames.push(...reader.feed(LinkBuffer.from(copy)));
+    else if (i % 3 === 1) frames.push(...reader.push(copy));
+    else {
+      frames.push(...reader.pushCopy(copy));
+      copy.fill(0xee);
+    }
   });
   reader.end();
   expect(frames).toHaveLength(cases.length);
@@ -98,15 +104,18 @@ describe('frame readers over every chunk split', () => {
   });
 });
 
-/** What `push` (or `pushOwned`) makes of `chunks` with a `ttheader` reader: the frames (their
- * payloads' bytes copied out), or the error code, message and offset it failed with. */
-function pushOutcome(chunks: Uint8Array[], owned = false): { frames: Array<Omit<Frame, 'payload'> & { payload: string }> } | { error: string } {
+/** What `push` (or `pushOwned`, or `pushCopy` with each chunk overwritten once pushed) makes of
+ * `chunks` with a `ttheader` reader: the frames (their payloads' bytes copied out), or the error
+ * code, message and offset it failed with. */
+function pushOutcome(chunks: Uint8Array[], mode: 'push' | 'owned' | 'copy' = 'push'): { frames: Array<Omit<Frame, 'payload'> & { payload: string }> } | { error: string } {
   const reader = new FrameReader({ kind: 'ttheader' });
   const frames: Array<Omit<Frame, 'payload'> & { payload: string }> = [];
   try {
     for (const chunk of chunks) {
       const copy = Uint8Array.from(chunk);
-      for (const frame of owned ? reader.pushOwned(copy) : reader.push(copy)) {
+      const completed = mode === 'owned' ? reader.pushOwned(copy) : mode === 'copy' ? reader.pushCopy(copy) : reader.push(copy);
+      if (mode === 'copy') copy.fill(0xee);
+      for (const frame of completed) {
         frames.push({ ...frame, payload: Buffer.from(frame.payload.readBinary(frame.payload.length)).toString('hex') });
         frame.payload.close();
       }
@@ -130,8 +139,10 @@ describe('TTHeader frames read in place against the buffered path', () => {
         const whole = pushOutcome([stream]);
         const cuts = rawCuts.map((c) => c % (stream.length + 1));
         expect(whole).toEqual(pushOutcome(splitAt(stream, cuts)));
-        expect(whole).toEqual(pushOutcome([stream], true));
-        expect(whole).toEqual(pushOutcome(splitAt(stream, cuts), true));
+        expect(whole).toEqual(pushOutcome([stream], 'owned'));
+        expect(whole).toEqual(pushOutcome(splitAt(stream, cuts), 'owned'));
+        expect(whole).toEqual(pushOutcome([stream], 'copy'));
+        expect(whole).toEqual(pushOutcome(splitAt(stream, cuts), 'copy'));
         if (stream.length < 5000) expect(whole).toEqual(pushOutcome(splitAt(stream, Array.from({ length: stream.length }, (_, i) => i))));
         readAll('ttheader', cases, [stream]);
       }),
@@ -146,7 +157,8 @@ describe('TTHeader frames read in place against the buffered path', () => {
         for (const [at, xor] of flips) stream[at % stream.length]! ^= xor;
         const byteByByte = pushOutcome(splitAt(stream, Array.from({ length: stream.length }, (_, i) => i)));
         expect(pushOutcome([stream])).toEqual(byteByByte);
-        expect(pushOutcome([stream], true)).toEqual(byteByByte);
+        expect(pushOutcome([stream], 'owned')).toEqual(byteByByte);
+        expect(pushOutcome([stream], 'copy')).toEqual(byteByByte);
       }),
       { numRuns: 300 },
     );

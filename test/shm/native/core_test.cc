@@ -138,6 +138,81 @@ void TestChainAllocationIsAllOrNothing() {
   CHECK(pool.PopChain(uint64_t{64} << 20, &chain) == Status::kPoolExhausted);
   CHECK(chain.empty());
   CHECK_EQ(pool.FreeSlices(), free_before);
+
+  // When every list that could cover the rest is exhausted, the chain goes on with smaller slices.
+  std::vector<uint32_t> large;
+  uint32_t slice;
+  while (pool.PopOne(16364, &slice) == Status::kOk) large.push_back(slice);
+  CHECK(pool.PopChain(5000, &chain) == Status::kOk);
+  CHECK_EQ(chain.size(), 5u);
+  for (uint32_t s : chain) CHECK_EQ(pool.SliceCapacity(s), 1004u);
+  for (uint32_t s : chain) CHECK(pool.Push(s) == Status::kOk);
+  // Larger than any slice with the largest list empty: all small slices, or nothing at all.
+  CHECK(pool.PopChain(20000, &chain) == Status::kOk);
+  CHECK_EQ(chain.size(), 20u);
+  for (uint32_t s : chain) CHECK(pool.Push(s) == Status::kOk);
+  CHECK(pool.PopChain(uint64_t{1004} * pool.lists()[0].slice_count, &chain) == Status::kPoolExhausted);
+  CHECK(chain.empty());
+  for (uint32_t s : large) CHECK(pool.Push(s) == Status::kOk);
+  CHECK_EQ(pool.FreeSlices(), free_before);
+  munmap(mem, size);
+}
+
+// Free slices of each list, as the shared counters say.
+std::vector<int32_t> FreePerList(const uint8_t* mem, const BufferManager& pool) {
+  std::vector<int32_t> out;
+  for (const ListGeometry& g : pool.lists()) out.push_back(LoadI32(mem, g.header_offset + kListFreeCountOffset));
+  return out;
+}
+
+// heddle's default v3 pool (src-ts/shm/layout.ts DEFAULT_V3_SLICE_SIZES). A frame a little over the
+// largest slice takes one largest slice and one smallest slice for its tail: finishing the chain
+// with another 4 MiB slice, as the largest-first order did, let 7 such frames exhaust the 15-slot
+// 4 MiB list (the last free slice is never handed out, so 14 chains fit now).
+void TestChainFinishesWithTheSmallestCoveringSlice() {
+  const uint64_t size = 192u << 20;
+  uint8_t* mem = SharedAnonymous(size);
+  const SliceShare shares[5] = {{8172, 10}, {32748, 7}, {131052, 10}, {1052652, 40}, {4198380, 33}};
+  BufferManager pool;
+  CHECK(BufferManager::Format(mem, size, shares, 5, &pool) == Status::kOk);
+  const std::vector<int32_t> initial = FreePerList(mem, pool);
+  CHECK_EQ(initial[4], 15);
+  const uint64_t frame = (uint64_t{4} << 20) + 4077;  // 4 MiB of payload and a frame header
+  std::vector<uint32_t> chain;
+  CHECK(pool.PopChain(frame, &chain) == Status::kOk);
+  CHECK_EQ(chain.size(), 2u);
+  CHECK_EQ(pool.SliceCapacity(chain[0]), 4198380u);
+  CHECK_EQ(pool.SliceCapacity(chain[1]), 8172u);
+  std::vector<int32_t> expected = initial;
+  expected[0] -= 1;
+  expected[4] -= 1;
+  CHECK(FreePerList(mem, pool) == expected);
+  for (uint32_t s : chain) CHECK(pool.Push(s) == Status::kOk);
+  CHECK(FreePerList(mem, pool) == initial);
+
+  // A rest of 600,000 bytes goes in one 1 MiB slice, not in five 128 KiB ones nor a 4 MiB one.
+  CHECK(pool.PopChain(4198380u + 600000u, &chain) == Status::kOk);
+  CHECK_EQ(chain.size(), 2u);
+  CHECK_EQ(pool.SliceCapacity(chain[1]), 1052652u);
+  for (uint32_t s : chain) CHECK(pool.Push(s) == Status::kOk);
+
+  std::vector<std::vector<uint32_t>> held;
+  for (int i = 0; i < 14; ++i) {
+    CHECK(pool.PopChain(frame, &chain) == Status::kOk);
+    CHECK_EQ(chain.size(), 2u);
+    CHECK_EQ(pool.SliceCapacity(chain[0]), 4198380u);
+    held.push_back(chain);
+  }
+  CHECK_EQ(FreePerList(mem, pool)[4], 1);
+  // With the 4 MiB list exhausted, a large frame is carried by four 1 MiB slices (4,210,608 bytes).
+  CHECK(pool.PopChain(frame, &chain) == Status::kOk);
+  CHECK_EQ(chain.size(), 4u);
+  for (uint32_t s : chain) CHECK_EQ(pool.SliceCapacity(s), 1052652u);
+  held.push_back(chain);
+  for (const auto& c : held) {
+    for (uint32_t s : c) CHECK(pool.Push(s) == Status::kOk);
+  }
+  CHECK(FreePerList(mem, pool) == initial);
   munmap(mem, size);
 }
 
@@ -429,6 +504,7 @@ int main() {
   TestDefaultGeometryMatchesShmipcGo();
   TestPopPushKeepsTheLastSlice();
   TestChainAllocationIsAllOrNothing();
+  TestChainFinishesWithTheSmallestCoveringSlice();
   TestCorruptHeadersAreViolations();
   TestTwoProcessesShareThePool();
   TestQueueFifoFullAndWorkingFlag();
