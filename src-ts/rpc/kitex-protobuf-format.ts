@@ -5,7 +5,10 @@ import { parse as parseProto } from '../protobuf/index.js';
 import { ApplicationExceptionType } from '../thrift/application-exception.js';
 import { MessageType } from '../thrift/wire-types.js';
 import { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, TTHeaderProtocol, type Frame } from '../transport/index.js';
+import { allocBuffer } from '../protobuf/codegen/byte-pool.js';
+import type { MethodBinding } from './binding.js';
 import type { ExceptionValue, MessageEnvelope, MessageFormat } from './message-format.js';
+import type { ProtobufMethodBinding } from './protobuf-binding.js';
 
 /**
  * Kitex Protobuf messages (cloudwego/kitex pkg/remote/codec/protobuf), big-endian:
@@ -33,20 +36,55 @@ function errorProto(): Codec<{ TypeID?: number; Message?: string }> {
 
 const methodNames = new Map<string, Buffer>();
 
-/** The envelope before the body, with `seqId` in it. Method names are few: their bytes are kept. */
-function envelopeBytes(type: number, name: string, seqId: number): Buffer {
+/** The UTF-8 bytes of a method name. Method names are few: their bytes are kept. */
+function methodNameBytes(name: string): Buffer {
   let nameBytes = methodNames.get(name);
   if (nameBytes === undefined) {
     nameBytes = Buffer.from(name, 'utf8');
     if (methodNames.size < 4096) methodNames.set(name, nameBytes);
   }
-  const out = Buffer.allocUnsafe(ENVELOPE_FIXED_SIZE + nameBytes.length);
-  out.writeUInt16BE(KITEX_PROTOBUF_MAGIC, 0);
-  out.writeUInt16BE(type, 2);
-  out.writeUInt32BE(nameBytes.length, 4);
+  return nameBytes;
+}
+
+/** Writes the envelope with `seqId` at the start of `out`; returns where the body starts. */
+function writeEnvelope(out: Uint8Array, type: number, nameBytes: Uint8Array, seqId: number): number {
+  const nameLength = nameBytes.length;
+  out[0] = KITEX_PROTOBUF_MAGIC >>> 8;
+  out[1] = KITEX_PROTOBUF_MAGIC & 0xff;
+  out[2] = type >>> 8;
+  out[3] = type & 0xff;
+  out[4] = nameLength >>> 24;
+  out[5] = nameLength >>> 16;
+  out[6] = nameLength >>> 8;
+  out[7] = nameLength;
   out.set(nameBytes, 8);
-  out.writeInt32BE(seqId | 0, 8 + nameBytes.length);
+  const at = 8 + nameLength;
+  out[at] = seqId >>> 24;
+  out[at + 1] = seqId >>> 16;
+  out[at + 2] = seqId >>> 8;
+  out[at + 3] = seqId;
+  return at + 4;
+}
+
+/** The envelope before the body, with `seqId` in it, as a message part of its own. */
+function envelopeBytes(type: number, name: string, seqId: number): Uint8Array {
+  const nameBytes = methodNameBytes(name);
+  const out = allocBuffer(ENVELOPE_FIXED_SIZE + nameBytes.length);
+  writeEnvelope(out, type, nameBytes, seqId);
   return out;
+}
+
+/**
+ * The whole message, envelope and `value` encoded by `codec`, in one buffer: the body is encoded
+ * into the codec's scratch and copied once behind the envelope, where `codec.encode` would copy it
+ * into a buffer of its own and the envelope would be a second part for the native write to take.
+ */
+function messageBytes(codec: Codec<unknown>, value: unknown, type: number, name: string, seqId: number): Uint8Array[] {
+  const body = codec.encodeView(value);
+  const nameBytes = methodNameBytes(name);
+  const out = allocBuffer(ENVELOPE_FIXED_SIZE + nameBytes.length + body.length);
+  out.set(body, writeEnvelope(out, type, nameBytes, seqId));
+  return [out];
 }
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(ApplicationExceptionType).map(([name, code]) => [code, name]));
@@ -60,6 +98,12 @@ function remoteError(value: ExceptionValue, method: string): HeddleError {
   );
   Object.defineProperty(error, 'remote', { value: { type: value.type, typeName, message: value.message }, enumerable: true });
   return error;
+}
+
+/** The Protobuf codecs behind a Kitex Protobuf binding entry, whose scratch encoding
+ * (`encodeView`) lets envelope and body share one buffer. */
+function codecs(method: MethodBinding): ProtobufMethodBinding {
+  return method as ProtobufMethodBinding;
 }
 
 function body(message: Uint8Array, envelope: MessageEnvelope): Uint8Array {
@@ -77,9 +121,9 @@ export const kitexProtobufFormat: MessageFormat = {
   ttheaderProtocolId: TTHeaderProtocol.KITEX_PROTOBUF,
   requiresFraming: true,
   envelope: envelopeOf,
-  encodeCall: (method, request, seqId) => [envelopeBytes(MessageType.CALL, method.name, seqId), method.request.encode(request)],
+  encodeCall: (method, request, seqId) => messageBytes(codecs(method).request, request, MessageType.CALL, method.name, seqId),
   decodeCall: (method, message, envelope) => method.request.decode(body(message, envelope)),
-  encodeReply: (method, response, seqId) => [envelopeBytes(MessageType.REPLY, method.name, seqId), method.response.encode(response)],
+  encodeReply: (method, response, seqId) => messageBytes(codecs(method).response, response, MessageType.REPLY, method.name, seqId),
   encodeEmptyReply: (method, seqId) => [envelopeBytes(MessageType.REPLY, method.name, seqId)],
   decodeReply(method, message, envelope) {
     if (envelope.type === MessageType.EXCEPTION) {

@@ -36,12 +36,14 @@ export function messageOf(frame: Frame): Uint8Array {
   return frame.payload.next(frame.payload.length);
 }
 
+/**
+ * `value` as a big-endian u32 in a Buffer from Node's pool. Not a `new Uint8Array(4)`: V8 keeps so
+ * small an array's bytes on its heap, and the native write (napi_get_typedarray_info) then has to
+ * give it an ArrayBuffer of its own, which costs more than the rest of the framing.
+ */
 function u32(value: number): Uint8Array {
-  const bytes = new Uint8Array(4);
-  bytes[0] = value >>> 24;
-  bytes[1] = value >>> 16;
-  bytes[2] = value >>> 8;
-  bytes[3] = value;
+  const bytes = Buffer.allocUnsafe(4);
+  bytes.writeUInt32BE(value >>> 0, 0);
   return bytes;
 }
 
@@ -83,13 +85,19 @@ export class TTHeaderTemplate {
     this.bytes = ttheaderBytes(init, 0, 0, Number.MAX_SAFE_INTEGER);
   }
 
-  /** The header for a frame with `seqId` whose body (everything after the header) is `bodyLength` bytes. */
-  header(seqId: number, bodyLength: number, maxFrameSize: number): Uint8Array {
+  /**
+   * The header for a frame with `seqId` whose body (everything after the header) is `bodyLength`
+   * bytes. With `innerLength` (TTHeaderFramed), the Framed message's u32 length follows the header
+   * in the same chunk, counted in `bodyLength`: one small Buffer per frame instead of two.
+   */
+  header(seqId: number, bodyLength: number, maxFrameSize: number, innerLength?: number): Uint8Array {
     const length = ttheaderLength(this.bytes.length, bodyLength, maxFrameSize);
-    const header = Buffer.allocUnsafe(this.bytes.length);
+    const size = this.bytes.length;
+    const header = Buffer.allocUnsafe(innerLength === undefined ? size : size + 4);
     header.set(this.bytes);
     header.writeUInt32BE(length, L.LENGTH);
     header.writeInt32BE(seqId | 0, L.SEQ_ID);
+    if (innerLength !== undefined) header.writeUInt32BE(innerLength, size);
     return header;
   }
 }
@@ -118,6 +126,7 @@ export function frameChunks(
     case 'ttheader':
       return [headerBytes(header, length, maxFrameSize, seqId), ...parts];
     case 'ttheader-framed':
+      if (header instanceof TTHeaderTemplate) return [header.header(seqId, length + 4, maxFrameSize, length), ...parts];
       return [headerBytes(header, length + 4, maxFrameSize, seqId), u32(length), ...parts];
   }
 }

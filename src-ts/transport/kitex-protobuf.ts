@@ -1,4 +1,4 @@
-import { LinkCursor } from '../buffer/link-cursor.js';
+import { cachedAscii, CACHED_ASCII_BYTES } from '../text/short-ascii-cache.js';
 import type { LinkBuffer } from '../buffer/link-buffer.js';
 import { badFrame } from './limits.js';
 import { checkInteger } from './ttheader.js';
@@ -44,24 +44,40 @@ export interface KitexProtobufEnvelopeInit {
  * method name runs past the payload.
  */
 export function peekKitexProtobufEnvelope(payload: LinkBuffer, messageOffset = 0): KitexProtobufEnvelope {
-  const cursor = new LinkCursor(payload);
   if (payload.length < FIXED_SIZE) {
     throw badFrame(`Kitex Protobuf message of ${payload.length} bytes is shorter than its ${FIXED_SIZE}-byte envelope`, messageOffset);
   }
-  if (cursor.u16At(0) !== KITEX_PROTOBUF_MAGIC) {
-    throw badFrame(`Kitex Protobuf magic 0x${cursor.u16At(0).toString(16)} is not 0x9001`, messageOffset);
+  const magic = payload.peekUint16At(0);
+  if (magic !== KITEX_PROTOBUF_MAGIC) {
+    throw badFrame(`Kitex Protobuf magic 0x${magic.toString(16)} is not 0x9001`, messageOffset);
   }
-  const methodLength = cursor.u32At(4);
+  const methodLength = payload.peekUint32At(4);
   if (methodLength > payload.length - FIXED_SIZE) {
     throw badFrame(`Kitex Protobuf method name of ${methodLength} bytes runs past the message`, messageOffset + 4);
   }
-  const method = Buffer.from(cursor.bytesAt(FIXED_BEFORE_METHOD, methodLength)).toString('utf8');
+  // One view of the whole envelope (no copy when it lies in one node, as a received frame's does),
+  // read in place: a cursor and a Buffer per name cost several times the Thrift envelope's read.
+  const envelope = payload.peek(FIXED_SIZE + methodLength);
+  const nameEnd = FIXED_BEFORE_METHOD + methodLength;
   return {
-    messageType: cursor.u16At(2),
-    method,
-    seqId: cursor.i32At(FIXED_BEFORE_METHOD + methodLength),
+    messageType: (envelope[2]! << 8) | envelope[3]!,
+    method: methodName(envelope, nameEnd),
+    seqId: (envelope[nameEnd]! << 24) | (envelope[nameEnd + 1]! << 16) | (envelope[nameEnd + 2]! << 8) | envelope[nameEnd + 3]!,
     size: FIXED_SIZE + methodLength,
   };
+}
+
+/**
+ * The method name in envelope[8, end): short ASCII names (all of them, in practice) from the
+ * string cache the decoders share, so a call's name is the same string each time; anything else
+ * decoded as Node decodes UTF-8, invalid bytes as U+FFFD (the name then matches no method).
+ */
+function methodName(envelope: Uint8Array, end: number): string {
+  if (end - FIXED_BEFORE_METHOD <= CACHED_ASCII_BYTES) {
+    const cached = cachedAscii(envelope, FIXED_BEFORE_METHOD, end);
+    if (cached !== undefined) return cached;
+  }
+  return Buffer.from(envelope.buffer, envelope.byteOffset + FIXED_BEFORE_METHOD, end - FIXED_BEFORE_METHOD).toString('utf8');
 }
 
 /** Writes an envelope into `out`; the caller writes the Protobuf body after it. */
