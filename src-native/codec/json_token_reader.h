@@ -415,13 +415,17 @@ class JsonTokenReader {
   // it is outside the range of a `bits`-bit signed integer.
   bool IntegerValue(size_t start, size_t end, int bits) {
     const bool negative = b_[start] == '-';
-    uint64_t m = 0;
     const uint64_t limit = (uint64_t{1} << (bits - 1)) - (negative ? 0 : 1);
-    for (size_t p = negative ? start + 1 : start; p < end; p++) {
-      const uint64_t d = b_[p] - '0';
-      if (m > (limit - d) / 10) return false;
-      m = m * 10 + d;
-    }
+    size_t p = negative ? start + 1 : start;
+    // Leading zeros (only an i64 string can have them) add nothing; past them, 20 digits are at
+    // least 10^19, over every limit, and 19 cannot wrap a uint64: one comparison at the end
+    // instead of an overflow check per digit (Integer was 12% of a Compact Nesting fromJSON's
+    // perf samples).
+    while (p + 1 < end && b_[p] == '0') p++;
+    if (end - p > 19) return false;
+    uint64_t m = 0;
+    for (; p < end; p++) m = m * 10 + static_cast<uint64_t>(b_[p] - '0');
+    if (m > limit) return false;
     value_ = negative ? uint64_t{0} - m : m;
     return true;
   }
