@@ -366,7 +366,6 @@ class WireToJson : Converter {
     const size_t top = path_.size() - 1;
     for (int32_t i = 0; i < n; i++) {
       path_[top].value = i;
-      // Value makes room for a scalar and more: a comma before it fits in this one.
       if (i > 0) {
         if (!Room(1)) return false;
         out_->Put(',');
