@@ -63,8 +63,11 @@ inline int64_t DecodeBase64(const uint8_t* src, size_t start, size_t end, Sink* 
   return -1;
 }
 
+// The length of the base64 text of n bytes.
+inline constexpr size_t Base64Size(size_t n) { return (n + 2) / 3 * 4; }
+
+// Encodes src[start, end) into out, which has room for Base64Size(end - start) more bytes.
 inline void EncodeBase64(const uint8_t* src, size_t start, size_t end, Sink* out) {
-  out->Ensure((end - start + 2) / 3 * 4);
   uint8_t* b = out->buf;
   size_t pos = out->pos;
   size_t i = start;

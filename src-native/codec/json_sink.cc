@@ -22,10 +22,6 @@ const char* ErrorCodeName(ErrorKind kind) {
 
 Sink::~Sink() { std::free(buf); }
 
-void Sink::Grow(size_t n) {
-  if (!TryGrow(n)) std::abort();  // as V8 does when an allocation fails
-}
-
 bool Sink::TryGrow(size_t n) noexcept {
   if (n > SIZE_MAX / 4 - pos) return false;
   size_t size = cap == 0 ? 64 * 1024 : cap * 2;
@@ -35,12 +31,6 @@ bool Sink::TryGrow(size_t n) noexcept {
   buf = static_cast<uint8_t*>(next);
   cap = size;
   return true;
-}
-
-void Sink::Bytes(const void* src, size_t n) {
-  Ensure(n);
-  if (n != 0) std::memcpy(buf + pos, src, n);
-  pos += n;
 }
 
 void Sink::Trim() {

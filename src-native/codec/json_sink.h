@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace heddle::codec::json {
@@ -36,18 +37,16 @@ class Sink {
   Sink(const Sink&) = delete;
   Sink& operator=(const Sink&) = delete;
   ~Sink();
-  // Makes room for n more bytes; aborts the process when memory runs out (the Thrift converters
-  // call it between writes and have no way back). New code uses TryEnsure.
-  void Ensure(size_t n) {
-    if (pos + n > cap) Grow(n);
-  }
-  // Makes room for n more bytes; false, with the buffer unchanged, when memory runs out.
+  // Makes room for n more bytes; false, with the buffer unchanged, when memory runs out. Every
+  // converter makes its room through this and reports a failure as ERR_SIZE_LIMIT: a sink that
+  // aborted the process on a failed allocation would let one hostile message stop a server.
   [[nodiscard]] bool TryEnsure(size_t n) noexcept { return pos + n <= cap || TryGrow(n); }
-  void Byte(uint8_t b) {
-    Ensure(1);
-    buf[pos++] = b;
+  // Unchecked writes into room a TryEnsure made.
+  void Put(uint8_t b) noexcept { buf[pos++] = b; }
+  void Put(const void* src, size_t n) noexcept {
+    if (n != 0) std::memcpy(buf + pos, src, n);
+    pos += n;
   }
-  void Bytes(const void* src, size_t n);
   // Drops a large buffer after use, as the TS sink does, so one huge message does not pin memory.
   void Trim();
 
@@ -56,7 +55,6 @@ class Sink {
   size_t cap = 0;
 
  private:
-  void Grow(size_t n);
   bool TryGrow(size_t n) noexcept;
 };
 

@@ -52,8 +52,8 @@ inline void AppendCodePoint(std::string* s, uint32_t cp) {
   }
 }
 
+// Into room the caller made for 4 more bytes.
 inline void WriteCodePoint(Sink* out, uint32_t cp) {
-  out->Ensure(4);
   uint8_t* b = out->buf;
   if (cp < 0x80) b[out->pos++] = static_cast<uint8_t>(cp);
   else if (cp < 0x800) {
@@ -343,16 +343,16 @@ class JsonTokenReader {
         i++;
         continue;
       }
-      out->Bytes(b + run, i - run);
+      out->Put(b + run, i - run);
       const int e = At(i + 1);
       size_t skip = 2;
       switch (e) {
-        case '"': case '\\': case '/': out->Byte(static_cast<uint8_t>(e)); break;
-        case 'b': out->Byte(8); break;
-        case 'f': out->Byte(12); break;
-        case 'n': out->Byte(10); break;
-        case 'r': out->Byte(13); break;
-        case 't': out->Byte(9); break;
+        case '"': case '\\': case '/': out->Put(static_cast<uint8_t>(e)); break;
+        case 'b': out->Put(8); break;
+        case 'f': out->Put(12); break;
+        case 'n': out->Put(10); break;
+        case 'r': out->Put(13); break;
+        case 't': out->Put(9); break;
         case 'u': {
           uint32_t cp = 0;
           if (!Hex4(i + 2, &cp)) return false;
@@ -377,7 +377,7 @@ class JsonTokenReader {
       i += skip;
       run = i;
     }
-    if (end > run) out->Bytes(b + run, end - run);
+    if (end > run) out->Put(b + run, end - run);
     return true;
   }
 
@@ -415,13 +415,17 @@ class JsonTokenReader {
   // it is outside the range of a `bits`-bit signed integer.
   bool IntegerValue(size_t start, size_t end, int bits) {
     const bool negative = b_[start] == '-';
-    uint64_t m = 0;
     const uint64_t limit = (uint64_t{1} << (bits - 1)) - (negative ? 0 : 1);
-    for (size_t p = negative ? start + 1 : start; p < end; p++) {
-      const uint64_t d = b_[p] - '0';
-      if (m > (limit - d) / 10) return false;
-      m = m * 10 + d;
-    }
+    size_t p = negative ? start + 1 : start;
+    // Leading zeros (only an i64 string can have them) add nothing; past them, 20 digits are at
+    // least 10^19, over every limit, and 19 cannot wrap a uint64: one comparison at the end
+    // instead of an overflow check per digit (Integer was 12% of a Compact Nesting fromJSON's
+    // perf samples).
+    while (p + 1 < end && b_[p] == '0') p++;
+    if (end - p > 19) return false;
+    uint64_t m = 0;
+    for (; p < end; p++) m = m * 10 + static_cast<uint64_t>(b_[p] - '0');
+    if (m > limit) return false;
     value_ = negative ? uint64_t{0} - m : m;
     return true;
   }

@@ -51,9 +51,12 @@ class JsonToWire : Converter {
 
   // ---- values ----
 
-  void Length(size_t n) {
+  // A length prefix and the n bytes after it: room for both, then the prefix.
+  bool Length(size_t n) {
+    if (!Room(5 + n)) return false;
     if (compact_) WriteVarint(out_, n);
     else WriteI32(out_, static_cast<uint32_t>(n));
+    return true;
   }
 
 
@@ -119,6 +122,7 @@ class JsonToWire : Converter {
           next = index + 1;
           path_.push_back(PathSegment{PathSegment::kField, 0, &field->name});
           const TypeDesc& type = t_.types[static_cast<size_t>(field->type)];
+          if (!Room(kMaxScalarWire)) return false;
           if (compact_) {
             if (type.kind == kBool) {
               const int v = Bool();
@@ -130,8 +134,7 @@ class JsonToWire : Converter {
             }
             last_id = field->id;
           } else {
-            out_->Ensure(3);
-            out_->buf[out_->pos++] = static_cast<uint8_t>(type.wire);
+            out_->Put(static_cast<uint8_t>(type.wire));
             WriteI16(out_, field->id);
             if (!Value(type, depth)) return false;
           }
@@ -145,7 +148,8 @@ class JsonToWire : Converter {
       if (!EndCheck(d, seen, last_id, pos_ - 1, count)) return false;
     }
     seen_.resize(seen);
-    out_->Byte(0);
+    if (!Room(1)) return false;
+    out_->Put(0);
     return WithinSize();
   }
 
@@ -166,15 +170,15 @@ class JsonToWire : Converter {
         return false;
       }
       const TypeDesc& type = t_.types[static_cast<size_t>(f.type)];
+      if (!Room(kMaxScalarWire + f.default_wire.size())) return false;
       if (compact_) {
         FieldHeaderCompact(out_, type.kind == kBool ? f.default_bool_ctype : type.compact, f.id, last_id);
         last_id = f.id;
       } else {
-        out_->Ensure(3);
-        out_->buf[out_->pos++] = static_cast<uint8_t>(type.wire);
+        out_->Put(static_cast<uint8_t>(type.wire));
         WriteI16(out_, f.id);
       }
-      out_->Bytes(f.default_wire.data(), f.default_wire.size());
+      out_->Put(f.default_wire.data(), f.default_wire.size());
     }
     return true;
   }
@@ -184,8 +188,8 @@ class JsonToWire : Converter {
     switch (type.kind) {
       case kBool: {
         const int v = Bool();
-        if (v < 0) return false;
-        out_->Byte(compact_ ? (v == 1 ? 1 : 2) : (v == 1 ? 1 : 0));
+        if (v < 0 || !Room(1)) return false;
+        out_->Put(compact_ ? (v == 1 ? 1 : 2) : (v == 1 ? 1 : 0));
         return true;
       }
       case kI8:
@@ -197,7 +201,7 @@ class JsonToWire : Converter {
         if (!(c == '-' || IsDigit(c))) return WrongType("a number");
         const size_t start = pos_;
         const size_t end = ScanNumber(false);
-        if (end == SIZE_MAX) return false;
+        if (end == SIZE_MAX || !Room(8)) return false;
         WriteDouble(out_, ParseDouble(b_, start, end), compact_);
         return true;
       }
@@ -206,13 +210,12 @@ class JsonToWire : Converter {
         const size_t close = ScanString();
         if (close == SIZE_MAX) return false;
         if (!escaped_) {
-          Length(close - start_);
-          out_->Bytes(b_ + start_, close - start_);
+          if (!Length(close - start_)) return false;
+          out_->Put(b_ + start_, close - start_);
         } else {
           scratch_.pos = 0;
-          if (!Unescape(start_, close, &scratch_)) return false;
-          Length(scratch_.pos);
-          out_->Bytes(scratch_.buf, scratch_.pos);
+          if (!Unescape(start_, close, &scratch_) || !Length(scratch_.pos)) return false;
+          out_->Put(scratch_.buf, scratch_.pos);
         }
         return true;
       }
@@ -232,8 +235,7 @@ class JsonToWire : Converter {
         }
         const int64_t size = DecodedSize(src, start, end);
         if (size < 0) return Fail(ErrorKind::kBadValue, "invalid base64: bad length or padding", start_);
-        Length(static_cast<size_t>(size));
-        out_->Ensure(static_cast<size_t>(size));
+        if (!Length(static_cast<size_t>(size))) return false;
         const int64_t bad = DecodeBase64(src, start, end, out_);
         if (bad >= 0) return Fail(ErrorKind::kBadValue, "invalid base64 character", escaped_ ? start_ : static_cast<size_t>(bad));
         return true;
@@ -241,7 +243,7 @@ class JsonToWire : Converter {
       case kUuid: {
         if (c != '"') return WrongType("a UUID string");
         const size_t close = ScanString();
-        if (close == SIZE_MAX) return false;
+        if (close == SIZE_MAX || !Room(16)) return false;
         if (!WriteUuid(out_, b_, start_, close)) return Fail(ErrorKind::kBadValue, "expected a UUID string", start_ - 1);
         return true;
       }
@@ -290,7 +292,8 @@ class JsonToWire : Converter {
       return Fail(ErrorKind::kBadValue, std::move(m), c == '"' ? start - 1 : start);
     }
     const uint64_t v = value_;
-    if (kind == kI8) out_->Byte(static_cast<uint8_t>(v));
+    if (!Room(10)) return false;
+    if (kind == kI8) out_->Put(static_cast<uint8_t>(v));
     else if (kind == kI64) {
       if (compact_) WriteVarint(out_, (v << 1) ^ static_cast<uint64_t>(static_cast<int64_t>(v) >> 63));
       else {
@@ -306,10 +309,11 @@ class JsonToWire : Converter {
   }
 
   // Moves bytes [from, pos) right by delta (ByteSink.shift).
-  void Shift(size_t from, size_t delta) {
-    out_->Ensure(delta);
+  bool Shift(size_t from, size_t delta) {
+    if (!Room(delta)) return false;
     std::memmove(out_->buf + from + delta, out_->buf + from, out_->pos - from);
     out_->pos += delta;
+    return true;
   }
 
   bool List(const TypeDesc& type, int depth) {
@@ -317,9 +321,10 @@ class JsonToWire : Converter {
     pos_++;
     const TypeDesc& elem = t_.types[static_cast<size_t>(type.a)];
     const size_t header = out_->pos;
-    if (compact_) out_->Byte(0);
+    if (!Room(5)) return false;
+    if (compact_) out_->Put(0);
     else {
-      out_->Byte(static_cast<uint8_t>(elem.wire));
+      out_->Put(static_cast<uint8_t>(elem.wire));
       WriteI32(out_, 0);
     }
     uint32_t n = 0;
@@ -346,10 +351,10 @@ class JsonToWire : Converter {
     } else if (n < 15) {
       out_->buf[header] = static_cast<uint8_t>((n << 4) | static_cast<uint32_t>(elem.compact));
     } else {
-      Shift(header + 1, VarintSize(n));
+      if (!Shift(header + 1, VarintSize(n))) return false;
       const size_t end = out_->pos;
       out_->pos = header;
-      out_->Byte(static_cast<uint8_t>(0xf0 | elem.compact));
+      out_->Put(static_cast<uint8_t>(0xf0 | elem.compact));
       WriteVarint(out_, n);
       out_->pos = end;
     }
@@ -362,12 +367,13 @@ class JsonToWire : Converter {
     const TypeDesc& key = t_.types[static_cast<size_t>(type.a)];
     const TypeDesc& value = t_.types[static_cast<size_t>(type.b)];
     const size_t header = out_->pos;
+    if (!Room(6)) return false;
     if (compact_) {
-      out_->Byte(0);
-      out_->Byte(static_cast<uint8_t>((key.compact << 4) | value.compact));
+      out_->Put(0);
+      out_->Put(static_cast<uint8_t>((key.compact << 4) | value.compact));
     } else {
-      out_->Byte(static_cast<uint8_t>(key.wire));
-      out_->Byte(static_cast<uint8_t>(value.wire));
+      out_->Put(static_cast<uint8_t>(key.wire));
+      out_->Put(static_cast<uint8_t>(value.wire));
       WriteI32(out_, 0);
     }
     uint32_t n = 0;
@@ -399,7 +405,7 @@ class JsonToWire : Converter {
     } else if (n < 128) {
       out_->buf[header] = static_cast<uint8_t>(n);
     } else {
-      Shift(header + 1, VarintSize(n) - 1);
+      if (!Shift(header + 1, VarintSize(n) - 1)) return false;
       const size_t end = out_->pos;
       out_->pos = header;
       WriteVarint(out_, n);
@@ -462,13 +468,15 @@ class JsonToWire : Converter {
         const size_t number_end = json_number ? ScanNumberQuiet(start, end) : SIZE_MAX;
         pos_ = save;
         if (number_end != end) return Defer();
+        if (!Room(8)) return false;
         WriteDouble(out_, ParseDouble(b_, start, end), compact_);
         return true;
       }
       case kBool: {
         const size_t n = end - start;
-        if (n == 4 && std::memcmp(b_ + start, "true", 4) == 0) out_->Byte(1);
-        else if (n == 5 && std::memcmp(b_ + start, "false", 5) == 0) out_->Byte(compact_ ? 2 : 0);
+        if (!Room(1)) return false;
+        if (n == 4 && std::memcmp(b_ + start, "true", 4) == 0) out_->Put(1);
+        else if (n == 5 && std::memcmp(b_ + start, "false", 5) == 0) out_->Put(compact_ ? 2 : 0);
         else return Fail(ErrorKind::kBadValue, "map key is not a valid bool", key_at);
         return true;
       }

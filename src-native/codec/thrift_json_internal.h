@@ -21,14 +21,19 @@ using namespace ::heddle::codec::json;
 // Compact type id -> Binary type id (-1: not a type), FROM_COMPACT in to-json.ts.
 inline constexpr int8_t kFromCompact[16] = {-1, 2, 2, 3, 6, 8, 10, 4, 11, 15, 14, 13, 12, 16, -1, -1};
 
+// The writers below write into room the caller made (Converter::Room): one check per value
+// rather than one per byte, and never a growth that could not report its failure.
+
+// The most bytes one value's fixed-size part takes: a field header with a long id (1 + 5), a
+// varint (10), a double (8), a UUID (16), a Binary map header (6).
+inline constexpr size_t kMaxScalarWire = 16;
+
 inline void WriteI16(Sink* out, int32_t v) {
-  out->Ensure(2);
   out->buf[out->pos++] = static_cast<uint8_t>(v >> 8);
   out->buf[out->pos++] = static_cast<uint8_t>(v);
 }
 
 inline void WriteI32(Sink* out, uint32_t v) {
-  out->Ensure(4);
   uint8_t* b = out->buf + out->pos;
   b[0] = static_cast<uint8_t>(v >> 24);
   b[1] = static_cast<uint8_t>(v >> 16);
@@ -38,13 +43,14 @@ inline void WriteI32(Sink* out, uint32_t v) {
 }
 
 inline void WriteVarint(Sink* out, uint64_t v) {
-  out->Ensure(10);
-  uint8_t* b = out->buf;
+  uint8_t* b = out->buf + out->pos;
+  size_t n = 0;
   while (v >= 0x80) {
-    b[out->pos++] = static_cast<uint8_t>(v | 0x80);
+    b[n++] = static_cast<uint8_t>(v | 0x80);
     v >>= 7;
   }
-  b[out->pos++] = static_cast<uint8_t>(v);
+  b[n++] = static_cast<uint8_t>(v);
+  out->pos += n;
 }
 
 inline size_t VarintSize(uint32_t v) {
@@ -59,9 +65,9 @@ inline size_t VarintSize(uint32_t v) {
 // fieldHeaderCompact in wire-write.ts.
 inline void FieldHeaderCompact(Sink* out, int32_t ctype, int32_t id, int32_t last_id) {
   const int32_t delta = id - last_id;
-  if (delta > 0 && delta <= 15) out->Byte(static_cast<uint8_t>((delta << 4) | ctype));
+  if (delta > 0 && delta <= 15) out->Put(static_cast<uint8_t>((delta << 4) | ctype));
   else {
-    out->Byte(static_cast<uint8_t>(ctype));
+    out->Put(static_cast<uint8_t>(ctype));
     WriteVarint(out, static_cast<uint32_t>((id << 1) ^ (id >> 31)));
   }
 }
@@ -69,7 +75,6 @@ inline void FieldHeaderCompact(Sink* out, int32_t ctype, int32_t id, int32_t las
 inline void WriteDouble(Sink* out, double v, bool compact) {
   uint64_t bits;
   std::memcpy(&bits, &v, 8);
-  out->Ensure(8);
   uint8_t* b = out->buf + out->pos;
   for (int i = 0; i < 8; i++) b[i] = static_cast<uint8_t>(compact ? bits >> (8 * i) : bits >> (56 - 8 * i));
   out->pos += 8;
@@ -92,7 +97,7 @@ inline bool WriteUuid(Sink* out, const uint8_t* src, size_t start, size_t end) {
     bytes[n++] = static_cast<uint8_t>((hi << 4) | lo);
     i += 2;
   }
-  out->Bytes(bytes, 16);
+  out->Put(bytes, 16);
   return true;
 }
 
@@ -104,6 +109,9 @@ class Converter : protected JsonTokenReader {
  protected:
   Converter(const Table& table, const uint8_t* src, size_t length, Sink* out, Error* error)
       : JsonTokenReader(src, length, table.max_depth, error), t_(table), compact_(table.compact), out_(out) {}
+
+  // Room for n more output bytes, or an ERR_SIZE_LIMIT at the value being read.
+  bool Room(size_t n) { return out_->TryEnsure(n) || OutOfMemory(pos_); }
 
   const Table& t_;
   bool compact_;

@@ -22,6 +22,11 @@ int32_t Unzigzag32(int32_t z) {
   return static_cast<int32_t>((u >> 1) ^ (0u - (u & 1)));
 }
 
+// The most bytes a scalar's JSON takes: a number (kNumberTextMax), a quoted i64 (22), a UUID
+// (38), "false".
+inline constexpr size_t kMaxScalarJson = 48;
+static_assert(kNumberTextMax <= kMaxScalarJson);
+
 class WireToJson : Converter {
  public:
   WireToJson(const Table& table, const uint8_t* src, size_t length, bool i64_string, Sink* out, Error* error)
@@ -98,11 +103,11 @@ class WireToJson : Converter {
     }
     return Fail(ErrorKind::kSizeLimit, std::move(m), at);
   }
-  void Ascii(const char* s, size_t n) { out_->Bytes(s, n); }
+  // The scalar writers below write into the room Value made (kMaxScalarJson).
+  void Ascii(const char* s, size_t n) { out_->Put(s, n); }
   void Int(int64_t v) {
-    char text[24];
-    const auto r = std::to_chars(text, text + sizeof text, v);
-    out_->Bytes(text, static_cast<size_t>(r.ptr - text));
+    const auto r = std::to_chars(reinterpret_cast<char*>(out_->buf + out_->pos), reinterpret_cast<char*>(out_->buf + out_->pos) + 20, v);
+    out_->pos = static_cast<size_t>(reinterpret_cast<uint8_t*>(r.ptr) - out_->buf);
   }
 
   const FieldDesc* ById(const StructDesc& d, int32_t id) const {
@@ -121,7 +126,8 @@ class WireToJson : Converter {
     if (depth > t_.max_depth) return DepthFail();
     const size_t seen = seen_.size();
     if (d.needs_end_check) seen_.resize(seen + d.fields.size(), 0);
-    out_->Byte('{');
+    if (!Room(1)) return false;
+    out_->Put('{');
     bool first = true;
     int32_t last_id = 0;
     for (;;) {
@@ -167,9 +173,10 @@ class WireToJson : Converter {
         return Fail(ErrorKind::kSizeLimit, std::move(m), at);
       }
       if (d.needs_end_check) seen_[seen + static_cast<size_t>(f - d.fields.data())] = 1;
-      if (!first) out_->Byte(',');
+      if (!Room(1 + f->key.size())) return false;
+      if (!first) out_->Put(',');
       first = false;
-      out_->Bytes(f->key.data(), f->key.size());
+      out_->Put(f->key.data(), f->key.size());
       path_.push_back(PathSegment{PathSegment::kField, 0, &f->name});
       if (!Value(t_.types[static_cast<size_t>(f->type)], depth)) return false;
       path_.pop_back();
@@ -183,17 +190,19 @@ class WireToJson : Converter {
       }
       seen_.resize(seen);
     }
-    out_->Byte('}');
+    if (!Room(1)) return false;
+    out_->Put('}');
     return true;
   }
 
   // JS Number.prototype.toString of a finite double.
   void Double(double v) {
     char text[kNumberTextMax];
-    out_->Bytes(text, JsNumberText(v, text));
+    out_->Put(text, JsNumberText(v, text));
   }
 
   bool Value(const TypeDesc& type, int depth) {
+    if (!Room(kMaxScalarJson)) return false;
     switch (type.kind) {
       case kBool: {
         int v = header_bool_;
@@ -252,9 +261,9 @@ class WireToJson : Converter {
           if (!I32be(&hi) || !I32be(&lo)) return false;
           u = (static_cast<uint64_t>(static_cast<uint32_t>(hi)) << 32) | static_cast<uint32_t>(lo);
         }
-        if (i64_string_) out_->Byte('"');
+        if (i64_string_) out_->Put('"');
         Int(static_cast<int64_t>(u));
-        if (i64_string_) out_->Byte('"');
+        if (i64_string_) out_->Put('"');
         return true;
       }
       case kDouble: {
@@ -283,9 +292,10 @@ class WireToJson : Converter {
         const size_t start = pos_;
         pos_ += static_cast<size_t>(n);
         if (type.kind == kString) return String(start, pos_);
-        out_->Byte('"');
+        if (!Room(Base64Size(pos_ - start) + 2)) return false;
+        out_->Put('"');
         EncodeBase64(b_, start, pos_, out_);
-        out_->Byte('"');
+        out_->Put('"');
         return true;
       }
       case kUuid: {
@@ -301,7 +311,7 @@ class WireToJson : Converter {
         }
         s[t++] = '"';
         pos_ += 16;
-        out_->Bytes(s, t);
+        out_->Put(s, t);
         return true;
       }
       case kStruct:
@@ -350,16 +360,21 @@ class WireToJson : Converter {
     if (!Count(n, at, "list size")) return false;
     const TypeDesc& elem = t_.types[static_cast<size_t>(type.a)];
     if (n > 0 && !ElementType(etype, elem, at)) return false;
-    out_->Byte('[');
+    if (!Room(1)) return false;
+    out_->Put('[');
     path_.push_back(PathSegment{PathSegment::kIndex, 0, nullptr});
     const size_t top = path_.size() - 1;
     for (int32_t i = 0; i < n; i++) {
       path_[top].value = i;
-      if (i > 0) out_->Byte(',');
+      if (i > 0) {
+        if (!Room(1)) return false;
+        out_->Put(',');
+      }
       if (!Value(elem, depth)) return false;
     }
     path_.pop_back();
-    out_->Byte(']');
+    if (!Room(1)) return false;
+    out_->Put(']');
     return true;
   }
 
@@ -389,22 +404,26 @@ class WireToJson : Converter {
     if ((key.kind == kStruct || key.kind == kList || key.kind == kSet || key.kind == kMap) && n > 0) {
       return Fail(ErrorKind::kBadType, "map keys that are structs or containers have no JSON form", at);
     }
-    out_->Byte('{');
+    if (!Room(1)) return false;
+    out_->Put('{');
     const bool quoted = key.kind == kString || key.kind == kBinary || key.kind == kUuid;
     for (int32_t i = 0; i < n; i++) {
-      if (i > 0) out_->Byte(',');
       path_.push_back(PathSegment{PathSegment::kIndex, i, nullptr});
-      if (!quoted) out_->Byte('"');
+      if (!Room(2)) return false;
+      if (i > 0) out_->Put(',');
+      if (!quoted) out_->Put('"');
       const bool saved = i64_string_;
       i64_string_ = false;
       if (!Value(key, depth)) return false;
       i64_string_ = saved;
-      if (!quoted) out_->Byte('"');
-      out_->Byte(':');
+      if (!Room(2)) return false;
+      if (!quoted) out_->Put('"');
+      out_->Put(':');
       if (!Value(value, depth)) return false;
       path_.pop_back();
     }
-    out_->Byte('}');
+    if (!Room(1)) return false;
+    out_->Put('}');
     return true;
   }
 

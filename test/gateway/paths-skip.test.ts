@@ -46,3 +46,64 @@ describe.each(['binary', 'compact'] as const)('%s', (protocol) => {
     );
   });
 });
+
+describe('compact varint lists', () => {
+  // The byte loop skipVarints replaced for long lists: its end, or its error's code, offset and message.
+  function byteLoop(bytes: Uint8Array, pos: number, count: number, max: number): string {
+    let left = count;
+    let start = pos;
+    while (left > 0) {
+      if (pos >= bytes.length) return `ERR_TRUNCATED@${start}`;
+      if (bytes[pos++]! < 0x80) {
+        left--;
+        start = pos;
+      } else if (pos - start >= max) return `ERR_BAD_VALUE@${start}: varint longer than ${max} bytes`;
+    }
+    return String(pos);
+  }
+  const fast = (bytes: Uint8Array): string => {
+    try {
+      return String(skipCompactValue(bytes, 0, bytes.length, 9, 1, 64));
+    } catch (error) {
+      if (!(error instanceof CodecFailure)) throw error;
+      return error.code === 'ERR_TRUNCATED' ? `${error.code}@${error.offset}` : `${error.code}@${error.offset}: ${error.message}`;
+    }
+  };
+  const header = (count: number, type: number): number[] => [0xf0 | type, ...(count < 128 ? [count] : [(count & 0x7f) | 0x80, count >> 7])];
+
+  test('the word-at-a-time skip of i16, i32 and i64 lists ends where the byte loop ends, and fails where and as it fails', () => {
+    // Varints of every length from 1 to 11 bytes (11 is over both limits), runs of continuation
+    // bytes across word boundaries, cuts anywhere: the lists are long enough for the word loop.
+    const varint = fc.integer({ min: 1, max: 11 }).chain((n) => fc.array(fc.integer({ min: 0, max: 127 }), { minLength: n, maxLength: n }).map((bits) => bits.map((b, i) => (i < n - 1 ? b | 0x80 : b))));
+    fc.assert(
+      fc.property(fc.constantFrom(4, 5, 6), fc.array(varint, { minLength: 16, maxLength: 200 }), fc.nat(), fc.boolean(), (type, varints, cut, truncate) => {
+        const max = type === 6 ? 10 : 5;
+        const head = header(varints.length, type);
+        const full = Uint8Array.from([...head, ...varints.flat()]);
+        // Cut no shorter than a byte per element: shorter is the list-size check, before any skip.
+        const least = head.length + varints.length;
+        const bytes = truncate ? full.subarray(0, least + (cut % (full.length - least + 1))) : full;
+        expect(fast(bytes)).toBe(byteLoop(bytes, head.length, varints.length, max));
+      }),
+      { numRuns: 2000, seed: 2029 },
+    );
+  });
+
+  test('100 i64s beyond 2^53 (the benchmark list) skip to the end, and one 11-byte varint among them is the error at its start', () => {
+    const i64s = Array.from({ length: 100 }, (_, i) => BigInt(i) * -9_123_456_789_013n - 2n ** 62n);
+    const codec = thrift.parse('struct L { 1: list<i64> xs }').codec('L', { protocol: 'compact' });
+    const bytes = codec.encode({ xs: i64s }).slice();
+    // Field header 0x19, then the list.
+    const list = bytes.subarray(1, bytes.length - 1);
+    expect(fast(list)).toBe(String(list.length));
+    const items = list.subarray(2);
+    // Make the 50th varint's last byte a continuation byte: it runs into the next one.
+    let ends = 0;
+    let at = 0;
+    while (ends < 50) if (items[at++]! < 0x80) ends++;
+    const broken = list.slice();
+    broken[2 + at - 1]! |= 0x80;
+    const start = 2 + at - 10;
+    expect(fast(broken)).toBe(`ERR_BAD_VALUE@${start}: varint longer than 10 bytes`);
+  });
+});

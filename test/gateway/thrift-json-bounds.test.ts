@@ -3,8 +3,11 @@
  * far faster than the input (Compact bools under long JSON names, IDL defaults filling empty
  * structs) stops at the codec's size limit with the same HeddleError from native and twin; a
  * codec allowing nesting deeper than the native stack takes runs the twin, and nesting deeper
- * than the JavaScript stack is an ERR_DEPTH_LIMIT, not a crash.
+ * than the JavaScript stack is an ERR_DEPTH_LIMIT, not a crash; the native output buffer that
+ * cannot grow (memory runs out under a size limit set high) is an ERR_SIZE_LIMIT, not an abort.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { buildDescriptor, ThriftJsonTranscoder } from '../../src-ts/gateway/thrift-json/index.js';
 import { NATIVE_MAX_DEPTH } from '../../src-ts/gateway/thrift-json/native-table.js';
@@ -95,5 +98,59 @@ describe('Thrift JSON transcoders: nesting deeper than a stack', () => {
       expect(Buffer.from(t.fromJSON(nested(3))).length).toBeGreaterThan(0);
       expect(t.toJSON(t.fromJSON(nested(3))).toString()).toBe(nested(3));
     }
+  });
+});
+
+/**
+ * Run in a child process that caps its own address space (prlimit) a little above what it
+ * already uses, after making its inputs: a few hundred kilobytes that convert to more than a
+ * gigabyte, under a size limit of 2 GiB, so the native output buffer runs out of memory first.
+ * Before the converters made their room through Sink::TryEnsure, this child died of SIGABRT.
+ */
+const OUT_OF_MEMORY_CHILD = `
+const { readFileSync } = require('node:fs');
+const { execFileSync } = require('node:child_process');
+const root = process.argv[1];
+const { thrift } = require(root);
+const { buildDescriptor, ThriftJsonTranscoder } = require(root + '/dist/gateway/thrift-json/index.js');
+const name = 'a_json_name_' + 'x'.repeat(2000);
+const doc = thrift.parse('struct Wide { 1: bool ' + name + ' }\\nstruct Big { 1: string text = "' + 'd'.repeat(20000) + '" }\\nstruct Bigs { 1: list<Big> items }');
+const transcoder = (type, compact) => {
+  const t = new ThriftJsonTranscoder(buildDescriptor(doc.struct(type), (key) => doc.structByKey(key)), { compact, maxDepth: 64, maxSize: 2 ** 31 - 1 }, true);
+  if (!t.isNative) throw new Error('native transcoder not loaded');
+  return t;
+};
+const wide = transcoder('Wide', true);
+const bigs = { binary: transcoder('Bigs', false), compact: transcoder('Bigs', true) };
+// 600,000 repeats of field 1 in long form (0x01 0x02): each writes the 2,000-byte JSON name.
+const wire = Buffer.concat([Buffer.from([0x11]), Buffer.alloc(1200000, Buffer.from([0x01, 0x02])), Buffer.from([0x00])]);
+// 60,000 empty structs, each filled with its 20,000-byte default.
+const body = Buffer.from('{"items":[' + Array(60000).fill('{}').join(',') + ']}');
+const used = Number(/VmSize:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+execFileSync('prlimit', ['--pid', String(process.pid), '--as=' + (used + 160 * 1024 * 1024)]);
+const outcome = (run) => { try { return 'converted ' + run().length + ' bytes'; } catch (e) { return e.code + ': ' + e.message + ' at ' + e.offset; } };
+const results = [outcome(() => wide.toJSON(wire)), outcome(() => bigs.binary.fromJSON(body)), outcome(() => bigs.compact.fromJSON(body))];
+// The per-thread output buffer let go of what it grew to: a small conversion still works.
+results.push(wide.toJSON(Buffer.from([0x11, 0x00])).length);
+console.log(JSON.stringify(results));
+`;
+
+const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
+
+describe('Thrift JSON transcoders: memory running out', () => {
+  test.skipIf(!native.loaded || !hasPrlimit)('a native output buffer that cannot grow is an ERR_SIZE_LIMIT at the value being converted, not an abort', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = spawnSync(process.execPath, ['-e', OUT_OF_MEMORY_CHILD, root], { encoding: 'utf8', timeout: 120_000 });
+    expect({ signal: run.signal, status: run.status, stderr: run.stderr }).toEqual({ signal: null, status: 0, stderr: '' });
+    const [toJson, fromBinary, fromCompact, after] = JSON.parse(run.stdout) as [string, string, string, number];
+    // Long-form field headers take bytes 1-2, 3-4, ...: the error is just past the header of the
+    // field whose JSON did not fit.
+    const OUT_OF_MEMORY = /^ERR_SIZE_LIMIT: out of memory for the converted message \(at byte (\d+)\) at \d+$/;
+    expect(toJson).toMatch(OUT_OF_MEMORY);
+    expect(Number(OUT_OF_MEMORY.exec(toJson)![1]) % 2).toBe(1);
+    // fromJSON names the list element whose IDL default did not fit, with its JSON offset.
+    for (const from of [fromBinary, fromCompact]) expect(from).toMatch(/^ERR_SIZE_LIMIT: out of memory for the converted message \(at items\[\d+\], at byte \d+\) at \d+$/);
+    // {"a_json_name_x...x":true} with a 2,012-byte name.
+    expect(after).toBe(2012 + 9);
   });
 });
