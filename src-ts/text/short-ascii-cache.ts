@@ -19,11 +19,8 @@
  * to 0.6 ms over 20 scavenges, Protobuf's from 39-54 ms to under 1 ms (node --single-threaded-gc
  * --trace-gc-nvp). A repeating string pays one more decode before it is cached.
  */
+import { asciiText, latin1Slice } from './ascii-window.js';
 import { decodeShortNonAscii } from './utf8-read.js';
-
-interface NodeBufferSlices {
-  latin1Slice(this: Uint8Array, start: number, end: number): string;
-}
 
 /** Strings up to this many bytes are cached. */
 export const CACHED_ASCII_BYTES = 32;
@@ -35,8 +32,6 @@ const WORDS_PER_SLOT = CACHED_ASCII_BYTES / 4 + 1;
 const cache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 const cachedLengths = new Int32Array(CACHE_SLOTS).fill(-1);
 const cachedWords = new Int32Array(CACHE_SLOTS * WORDS_PER_SLOT);
-/** Node's native Latin-1 decoder, identical to the bytes on ASCII; undefined outside Node. */
-const latin1Slice = (globalThis as { Buffer?: { prototype: NodeBufferSlices } }).Buffer?.prototype.latin1Slice;
 
 /** buf[i, i + 4) as a little-endian int32. */
 function wordAt(buf: Uint8Array, i: number): number {
@@ -77,7 +72,8 @@ export function cachedText(buf: Uint8Array, start: number, end: number): string 
  * read from `buf` once, into `scratchWords`: a hit on the decoders' short strings measured about
  * 15 ns that way, against 19.5 ns reading them again for the compare. Text that is not ASCII is
  * looked up only when `nonAscii`; a miss decodes it strictly before anything is stored, and
- * stores it only when its slot saw the same hash miss last.
+ * stores it only when its slot saw the same hash miss last. An ASCII miss not stored is cut from
+ * the decoder's window when one is open (text/ascii-window.ts).
  */
 function lookup(buf: Uint8Array, start: number, end: number, nonAscii: boolean): string | undefined {
   const length = end - start;
@@ -104,6 +100,8 @@ function lookup(buf: Uint8Array, start: number, end: number, nonAscii: boolean):
     while (k < words && cachedWords[base + k] === scratchWords[k]) k++;
     if (k === words && cachedWords[base + k] === tail) return cache[slot];
   }
+  const store = missedHashes[slot] === hash;
+  missedHashes[slot] = hash;
   let text: string;
   if (!ascii) {
     text = decodeShortNonAscii(buf, start, end);
@@ -111,12 +109,10 @@ function lookup(buf: Uint8Array, start: number, end: number, nonAscii: boolean):
     text = '';
     for (let j = start; j < end; j++) text += String.fromCharCode(buf[j]!);
   } else {
-    text = latin1Slice.call(buf, start, end);
+    // A string kept in the cache is made alone: a slice of a window would keep the window alive.
+    text = store ? latin1Slice.call(buf, start, end) : asciiText(buf, start, end);
   }
-  if (missedHashes[slot] !== hash) {
-    missedHashes[slot] = hash;
-    return text;
-  }
+  if (!store) return text;
   for (let k = 0; k < words; k++) cachedWords[base + k] = scratchWords[k]!;
   cachedWords[base + words] = tail;
   cachedLengths[slot] = length;
