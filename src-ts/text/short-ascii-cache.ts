@@ -10,12 +10,17 @@
  * as msgpack decoders cache map keys. A miss costs the hash and one store; a collision evicts.
  * Non-ASCII text repeats too (Chinese map keys such as 颜色, provinces, cities, sizes), and
  * decoding it costs more than ASCII, so it shares the slots.
+ *
+ * A string is stored only on its second miss in a row in its slot ({@link missedHashes}): the
+ * strings of a stream that never repeats (nicknames, phone numbers, short titles) would otherwise
+ * each sit in a slot of the old-space `cache` array while young, and every scavenge would copy
+ * them and their remembered-set entries. On the realistic order stream (bench/realistic/) that
+ * was most of the decoders' scavenge time: Thrift Binary's `scavenge.parallel` went from 20-30 ms
+ * to 0.6 ms over 20 scavenges, Protobuf's from 39-54 ms to under 1 ms (node --single-threaded-gc
+ * --trace-gc-nvp). A repeating string pays one more decode before it is cached.
  */
+import { asciiText, latin1Slice } from './ascii-window.js';
 import { decodeShortNonAscii } from './utf8-read.js';
-
-interface NodeBufferSlices {
-  latin1Slice(this: Uint8Array, start: number, end: number): string;
-}
 
 /** Strings up to this many bytes are cached. */
 export const CACHED_ASCII_BYTES = 32;
@@ -27,13 +32,18 @@ const WORDS_PER_SLOT = CACHED_ASCII_BYTES / 4 + 1;
 const cache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 const cachedLengths = new Int32Array(CACHE_SLOTS).fill(-1);
 const cachedWords = new Int32Array(CACHE_SLOTS * WORDS_PER_SLOT);
-/** Node's native Latin-1 decoder, identical to the bytes on ASCII; undefined outside Node. */
-const latin1Slice = (globalThis as { Buffer?: { prototype: NodeBufferSlices } }).Buffer?.prototype.latin1Slice;
 
 /** buf[i, i + 4) as a little-endian int32. */
 function wordAt(buf: Uint8Array, i: number): number {
   return buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
 }
+
+/**
+ * Per slot, the hash of the last string that missed there and was not stored: a miss with the
+ * same hash (the same bytes, barring a collision, which costs only a needless store) is a
+ * string seen twice, and is stored.
+ */
+const missedHashes = new Int32Array(CACHE_SLOTS);
 
 /** The words of the bytes being looked up, kept while hashing for the compare and the store. */
 const scratchWords = new Int32Array(WORDS_PER_SLOT);
@@ -61,7 +71,9 @@ export function cachedText(buf: Uint8Array, start: number, end: number): string 
  * words: comparing with the cached string itself, char by char, cost twice as much. The words are
  * read from `buf` once, into `scratchWords`: a hit on the decoders' short strings measured about
  * 15 ns that way, against 19.5 ns reading them again for the compare. Text that is not ASCII is
- * looked up only when `nonAscii`; a miss decodes it strictly before anything is stored.
+ * looked up only when `nonAscii`; a miss decodes it strictly before anything is stored, and
+ * stores it only when its slot saw the same hash miss last. An ASCII miss not stored is cut from
+ * the decoder's window when one is open (text/ascii-window.ts).
  */
 function lookup(buf: Uint8Array, start: number, end: number, nonAscii: boolean): string | undefined {
   const length = end - start;
@@ -88,6 +100,8 @@ function lookup(buf: Uint8Array, start: number, end: number, nonAscii: boolean):
     while (k < words && cachedWords[base + k] === scratchWords[k]) k++;
     if (k === words && cachedWords[base + k] === tail) return cache[slot];
   }
+  const store = missedHashes[slot] === hash;
+  missedHashes[slot] = hash;
   let text: string;
   if (!ascii) {
     text = decodeShortNonAscii(buf, start, end);
@@ -95,11 +109,20 @@ function lookup(buf: Uint8Array, start: number, end: number, nonAscii: boolean):
     text = '';
     for (let j = start; j < end; j++) text += String.fromCharCode(buf[j]!);
   } else {
-    text = latin1Slice.call(buf, start, end);
+    // A string kept in the cache is made alone: a slice of a window would keep the window alive.
+    text = store ? latin1Slice.call(buf, start, end) : asciiText(buf, start, end);
   }
+  if (!store) return text;
   for (let k = 0; k < words; k++) cachedWords[base + k] = scratchWords[k]!;
   cachedWords[base + words] = tail;
   cachedLengths[slot] = length;
   cache[slot] = text;
   return text;
+}
+
+/** How many slots hold a string: for tests of what the cache keeps. */
+export function cachedStringCount(): number {
+  let count = 0;
+  for (let slot = 0; slot < CACHE_SLOTS; slot++) if (cachedLengths[slot] !== -1) count++;
+  return count;
 }

@@ -141,6 +141,43 @@ describe('strings', () => {
   });
 });
 
+describe('ASCII strings cut from a window of the input', () => {
+  const repeated = root.codec('heddle.test.v1.Repeated');
+  const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 });
+  const mixed = fc.oneof(ascii, ascii, fc.string({ unit: 'grapheme', maxLength: 30 }));
+
+  it('decode every string of a message as TextEncoder encoded it, whatever its length and neighbours', () => {
+    fc.assert(
+      fc.property(fc.array(mixed, { maxLength: 40 }), (texts) => {
+        const input = repeated.encode({ rString: texts });
+        expect(repeated.decode(input).rString).toEqual(texts);
+        // The same strings again: the short ones may now come from the cache.
+        expect(repeated.decode(input).rString).toEqual(texts);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('decode the bytes an input holds now, when the caller changed them after the last decode', () => {
+    const first = Array.from({ length: 30 }, (_, i) => `${'a'.repeat(9 + i)}`);
+    const second = first.map((t) => t.replace(/a/g, 'z'));
+    const input = repeated.encode({ rString: first });
+    expect(repeated.decode(input).rString).toEqual(first);
+    // Same lengths, so the new bytes overwrite the old ones in place.
+    input.set(repeated.encode({ rString: second }));
+    expect(repeated.decode(input).rString).toEqual(second);
+  });
+
+  it('decode the next message right after one that failed midway', () => {
+    const texts = Array.from({ length: 10 }, (_, i) => `string number ${i} of the message`);
+    const good = repeated.encode({ rString: texts });
+    const broken = new Uint8Array([...good, 0x4a, 0x05, 0x41]);
+    expect(() => repeated.decode(broken)).toThrow(expect.objectContaining({ code: 'ERR_TRUNCATED' }));
+    good.set(repeated.encode({ rString: texts.map((t) => t.toUpperCase()) }));
+    expect(repeated.decode(good).rString).toEqual(texts.map((t) => t.toUpperCase()));
+  });
+});
+
 describe('bytes', () => {
   it('encode every length from 0 to 300, from Uint8Arrays, Buffers and offset views alike', () => {
     for (let length = 0; length <= 300; length++) {

@@ -1,8 +1,9 @@
 // The short-ASCII string cache hands back exactly the string the bytes spell, whatever was cached
 // in the slot before: same length and same leading words but a different tail, lengths on and
-// off word boundaries, and thousands of strings colliding in 4096 slots.
+// off word boundaries, and thousands of strings colliding in 4096 slots. It keeps a string only
+// once it has come twice, so a stream that never repeats leaves nothing for the GC to copy.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateUtf8 } from '../../src-ts/kernels/utf8.js';
 import { HeddleError } from '../../src-ts/errors.js';
 import { cachedAscii, cachedText, CACHED_ASCII_BYTES } from '../../src-ts/text/short-ascii-cache.js';
@@ -98,6 +99,34 @@ describe('cachedText', () => {
         expect(outcome(broken, 0, length)).toBe(length - 2);
         expect(outcome(valid, 0, length)).toBe('a'.repeat(length - 2) + 'ü');
       }
+    }
+  });
+});
+
+describe('what the cache keeps', () => {
+  /** A cache module of its own, empty, so other tests' strings do not share its slots. */
+  const emptyCache = async () => {
+    vi.resetModules();
+    return import('../../src-ts/text/short-ascii-cache.js');
+  };
+  /** Distinct strings of up to 32 bytes, ASCII or Chinese. */
+  const distinct = (count: number) =>
+    Array.from({ length: count }, (_, i) => new TextEncoder().encode(i % 2 === 0 ? `k${i}-${'x'.repeat(i % 16)}` : `${i}数据${'据'.repeat(i % 4)}`));
+
+  it('stores no string seen once, however many come', async () => {
+    const cache = await emptyCache();
+    distinct(3000).forEach((bytes) => expect(cache.cachedText(bytes, 0, bytes.length)).toBe(fatal.decode(bytes)));
+    expect(cache.cachedStringCount()).toBe(0);
+  });
+
+  it('stores a string that comes twice in a row in its slot, and hands it back after', async () => {
+    const cache = await emptyCache();
+    const repeated = distinct(64);
+    for (let round = 0; round < 3; round++) {
+      repeated.forEach((bytes) => expect(cache.cachedText(Uint8Array.from(bytes), 0, bytes.length)).toBe(fatal.decode(bytes)));
+      // Distinct strings may share a slot; most of 64 land in slots of their own.
+      if (round === 0) expect(cache.cachedStringCount()).toBe(0);
+      else expect(cache.cachedStringCount()).toBeGreaterThan(56);
     }
   });
 });

@@ -25,6 +25,7 @@ import { SourceBuilder } from './source-builder.js';
 import { copyBytes } from './byte-pool.js';
 import * as wireRead from './wire-read.js';
 import * as wireWrite from './wire-write.js';
+import { closeAsciiWindow, openAsciiWindow } from '../../text/ascii-window.js';
 
 /** A compiled encoder/decoder pair for one message type and one set of options. */
 export interface Codec<T = Record<string, unknown>> {
@@ -227,10 +228,14 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
       if (!(bytes instanceof Uint8Array)) {
         throw new HeddleError('ERR_INVALID_ARGUMENT', `decode expects a Uint8Array for ${message.fullName}`);
       }
+      // ASCII strings of this input may be cut from one copy of it, for this decode only.
+      openAsciiWindow();
       try {
         return decode(bytes, 0, bytes.length, 1, undefined, -1) as T;
       } catch (error) {
         throw toPublicError(error);
+      } finally {
+        closeAsciiWindow();
       }
     },
     encodeTo(value: T, out: LinkBuffer): number {

@@ -3,6 +3,7 @@ import { decodeUtf8Units } from '../../kernels/utf8.js';
 import { UTF8_UNITS_MAX_BYTES } from '../../kernels/thresholds.js';
 import { looksMultibyte } from '../../text/utf8-read.js';
 import { HOST_LITTLE_ENDIAN } from '../../kernels/fixed-width.js';
+import { asciiText, latin1Slice } from '../../text/ascii-window.js';
 import { isAscii } from '../../text/is-ascii.js';
 import { cachedText, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { CodecFault } from './codec-fault.js';
@@ -274,10 +275,6 @@ export function readBool(buf: Uint8Array, pos: number): boolean {
   return cursor.lo !== 0 || cursor.hi !== 0;
 }
 
-/** Node's native Latin-1 decoder, which reads any Uint8Array; undefined outside Node. */
-const latin1Slice = (globalThis as { Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } } })
-  .Buffer?.prototype.latin1Slice;
-
 /** Node's native UTF-8 decoder (replacing, not validating); undefined outside Node. */
 const utf8Slice = (globalThis as { Buffer?: { prototype: { utf8Slice?: (this: Uint8Array, start: number, end: number) => string } } })
   .Buffer?.prototype.utf8Slice;
@@ -289,7 +286,8 @@ const ASCII_SCAN_MAX = 64;
  * Strict UTF-8, as proto3 requires for `string` fields. Names, keys and titles are mostly short:
  * up to 32 bytes, ASCII or not, they come from the short-string cache shared with the Thrift
  * decoders, which also spares a map store interning a fresh key; longer ASCII up to 64 bytes from Node's native Latin-1
- * decoder (identical on ASCII). Text made mostly of multi-byte characters (Chinese titles,
+ * decoder (identical on ASCII), cut from a window of the input while a codec's decode has one open
+ * (text/ascii-window.ts), as are the short ASCII strings the cache does not keep. Text made mostly of multi-byte characters (Chinese titles,
  * addresses, notes) is decoded by JavaScript loops, which validate as they go and beat Node's
  * decoder on it (text/utf8-read.ts). Other text is decoded by Node's UTF-8 decoder, which replaces
  * every invalid sequence (overlong, surrogate, truncated, out of range) with U+FFFD: text without
@@ -301,7 +299,7 @@ export function readStringStrict(buf: Uint8Array, start: number, end: number): s
   if (length <= CACHED_ASCII_BYTES) {
     return cachedText(buf, start, end);
   }
-  if (length <= ASCII_SCAN_MAX && latin1Slice !== undefined && isAscii(buf, start, end)) return latin1Slice.call(buf, start, end);
+  if (length <= ASCII_SCAN_MAX && buf[start]! < 0x80 && latin1Slice !== undefined && isAscii(buf, start, end)) return asciiText(buf, start, end);
   if (length <= UTF8_UNITS_MAX_BYTES && looksMultibyte(buf, start, end)) return decodeUtf8Units(buf, start, end);
   if (utf8Slice !== undefined) {
     const text = utf8Slice.call(buf, start, end);
