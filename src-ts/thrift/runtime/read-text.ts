@@ -63,19 +63,31 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string {
 /**
  * Decodes r.buf[start, end) as strict UTF-8 like {@link readUtf8}, cutting ASCII strings of up to
  * WINDOWED_MAX bytes from a latin1 window of the input that `r` keeps (reset with the input).
+ *
+ * Only a string inside the current window is handled here, so that this stays small enough for
+ * V8 to inline at every string field of a generated decoder (a call per string, with the window
+ * logic behind it, was a fifth of a compat Binary decode of the baseline Order); everything else
+ * is {@link readTextOutsideWindow}'s.
  */
 export function readText(r: ReadState, start: number, end: number): string {
+  const at = start - r.textStart;
+  if (at >= 0 && end <= r.textEnd && end - start <= WINDOWED_MAX && isAsciiInView(r.view, start, end)) return r.text.substring(at, end - r.textStart);
+  return readTextOutsideWindow(r, start, end);
+}
+
+/** {@link readText} for a string that is not ASCII inside the current window: it may open one. */
+function readTextOutsideWindow(r: ReadState, start: number, end: number): string {
   const length = end - start;
   if (length === 0) return '';
   const buf = r.buf;
-  // A lead byte of 0x80 or more (Chinese text, say) goes straight to the UTF-8 decoders.
-  if (length <= WINDOWED_MAX && buf[start]! < 0x80) {
-    if (start >= r.textStart && end <= r.textEnd) {
-      if (length < VIEW_CHECK_MIN ? isAscii(buf, start, end) : isAsciiView(r.view, start, end)) return r.text.substring(start - r.textStart, end - r.textStart);
-    } else if (r.strings++ === 0) {
+  // A lead byte of 0x80 or more (Chinese text, say) goes straight to the UTF-8 decoders; so does
+  // a string inside the window, which is not ASCII if it got here.
+  if (length <= WINDOWED_MAX && buf[start]! < 0x80 && !(start >= r.textStart && end <= r.textEnd)) {
+    if (r.strings++ === 0) {
       // The first string of an input is made alone: a message with one string would not reuse a window.
       return readUtf8(buf, start, end);
-    } else if (isAscii(buf, start, end)) {
+    }
+    if (isAscii(buf, start, end)) {
       const stop = Math.min(r.end, start + WINDOW_BYTES);
       r.text = latin1Slice.call(buf, start, stop);
       r.textStart = start;
@@ -87,15 +99,17 @@ export function readText(r: ReadState, start: number, end: number): string {
   return length <= CACHED_ASCII_BYTES ? strictly(cachedText, buf, start, end) : readUtf8(buf, start, end);
 }
 
-/** Strings this long or longer in a window are checked for ASCII four bytes a load, through `r.view`. */
-const VIEW_CHECK_MIN = 12;
-
 /**
- * Whether view[start, end) (at least 4 bytes) is ASCII, reading 32-bit words: measured 14 ns for
- * 37 bytes and 17 ns for 60, against 28 and 39 ns byte by byte (is-ascii.ts).
+ * Whether view[start, end) is ASCII, reading 32-bit words (the last one first, overlapping the
+ * others if it must, so no byte loop is needed from 4 bytes on): measured 14 ns for 37 bytes and
+ * 17 ns for 60, against 28 and 39 ns byte by byte (is-ascii.ts).
  */
-function isAsciiView(view: DataView, start: number, end: number): boolean {
-  // The last word first, overlapping the others if it must, so no byte loop is needed.
+function isAsciiInView(view: DataView, start: number, end: number): boolean {
+  if (end - start < 4) {
+    let bits = 0;
+    for (let i = start; i < end; i++) bits |= view.getUint8(i);
+    return bits < 0x80;
+  }
   let bits = view.getInt32(end - 4);
   for (let i = start; i + 4 < end; i += 4) bits |= view.getInt32(i);
   return (bits & 0x80808080) === 0;
