@@ -177,7 +177,8 @@ export class JsonReader {
     for (;;) {
       // Plain bytes (most of any string) cost one table load each.
       while (p < end && PLAIN[b[p]!] === 1) p++;
-      if (p >= end) throw this.fail(ErrorCode.ERR_TRUNCATED, 'JSON ends inside a string', p);
+      // At the input's end, also when an escape's backslash was its last byte (p is then past it).
+      if (p >= end) throw this.fail(ErrorCode.ERR_TRUNCATED, 'JSON ends inside a string', end);
       const c = b[p]!;
       if (c === 0x22) break;
       if (c === 0x5c) {

@@ -148,6 +148,11 @@ describe('native ProtoJSON to wire against the TypeScript twin and @bufbuild/pro
       expectSame(p, Buffer.concat([Buffer.from('{"text":"ab'), Buffer.from(bad), Buffer.from('"}')]));
       expectSame(p, Buffer.concat([Buffer.from('{"byName":{"k'), Buffer.from(bad), Buffer.from('":{}}}')]));
     }
+    // Cut right after an escape's backslash: "JSON ends inside a string" at the input's end, not
+    // one past it (the twin once said one past; random mutations found it).
+    for (const body of ['{"text":"ab\\', '{"tags":["x\\', '{"byName":{"k\\']) {
+      expect(expectSame(p, body)).toMatchObject({ code: 'ERR_TRUNCATED', offset: Buffer.byteLength(body) });
+    }
     expectOracle(p, edge, '{"\\u0074ext":"escaped name","json_named":"proto name","customName":"dup"}');
     expectOracle(p, edge, '{"customName":"json name"}');
     expectOracle(p, edge, '{"byName":{"a":{},"\\u0061":{}}}');

@@ -123,6 +123,7 @@ describe.skipIf(!native.loaded)('native Thrift JSON transcoder equals the TypeSc
         ['Order', '{"note":"\\ude00"}'],
         ['Order', '{"note":"\\ud83d\\u0041"}'],
         ['Order', '{"note":"\\u12"}'],
+        ['Order', '{"note":"ab\\'],
         ['Order', '{"note":"\\é"}'],
         ['Order', raw('{"note":"中文', [0xff], '"}')],
         ['Order', raw('{"note":"中', [0xe4, 0xb8], '"}')],
