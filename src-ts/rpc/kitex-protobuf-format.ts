@@ -6,9 +6,8 @@ import { ApplicationExceptionType } from '../thrift/application-exception.js';
 import { MessageType } from '../thrift/wire-types.js';
 import { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, TTHeaderProtocol, type Frame } from '../transport/index.js';
 import { allocBuffer } from '../protobuf/codegen/byte-pool.js';
-import type { MethodBinding } from './binding.js';
+import type { BodyCodec } from './binding.js';
 import type { ExceptionValue, MessageEnvelope, MessageFormat } from './message-format.js';
-import type { ProtobufMethodBinding } from './protobuf-binding.js';
 
 /**
  * Kitex Protobuf messages (cloudwego/kitex pkg/remote/codec/protobuf), big-endian:
@@ -79,8 +78,9 @@ function envelopeBytes(type: number, name: string, seqId: number): Uint8Array {
  * into the codec's scratch and copied once behind the envelope, where `codec.encode` would copy it
  * into a buffer of its own and the envelope would be a second part for the native write to take.
  */
-function messageBytes(codec: Codec<unknown>, value: unknown, type: number, name: string, seqId: number): Uint8Array[] {
-  const body = codec.encodeView(value);
+function messageBytes(codec: BodyCodec<unknown>, value: unknown, type: number, name: string, seqId: number): Uint8Array[] {
+  // A binding's codecs need not have a scratch encoding (BodyCodec.encodeView is optional).
+  const body = codec.encodeView === undefined ? codec.encode(value) : codec.encodeView(value);
   const nameBytes = methodNameBytes(name);
   const out = allocBuffer(ENVELOPE_FIXED_SIZE + nameBytes.length + body.length);
   out.set(body, writeEnvelope(out, type, nameBytes, seqId));
@@ -100,11 +100,6 @@ function remoteError(value: ExceptionValue, method: string): HeddleError {
   return error;
 }
 
-/** The Protobuf codecs behind a Kitex Protobuf binding entry, whose scratch encoding
- * (`encodeView`) lets envelope and body share one buffer. */
-function codecs(method: MethodBinding): ProtobufMethodBinding {
-  return method as ProtobufMethodBinding;
-}
 
 function body(message: Uint8Array, envelope: MessageEnvelope): Uint8Array {
   return message.subarray(envelope.bodyOffset);
@@ -121,9 +116,9 @@ export const kitexProtobufFormat: MessageFormat = {
   ttheaderProtocolId: TTHeaderProtocol.KITEX_PROTOBUF,
   requiresFraming: true,
   envelope: envelopeOf,
-  encodeCall: (method, request, seqId) => messageBytes(codecs(method).request, request, MessageType.CALL, method.name, seqId),
+  encodeCall: (method, request, seqId) => messageBytes(method.request, request, MessageType.CALL, method.name, seqId),
   decodeCall: (method, message, envelope) => method.request.decode(body(message, envelope)),
-  encodeReply: (method, response, seqId) => messageBytes(codecs(method).response, response, MessageType.REPLY, method.name, seqId),
+  encodeReply: (method, response, seqId) => messageBytes(method.response, response, MessageType.REPLY, method.name, seqId),
   encodeEmptyReply: (method, seqId) => [envelopeBytes(MessageType.REPLY, method.name, seqId)],
   decodeReply(method, message, envelope) {
     if (envelope.type === MessageType.EXCEPTION) {

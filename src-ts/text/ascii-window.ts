@@ -8,9 +8,11 @@
  *
  * A window exists only while a decoder has it open ({@link openAsciiWindow} to
  * {@link closeAsciiWindow}, around one decode), so no string is ever cut from a copy of bytes
- * the caller has since changed, and no input is kept after its decode. Strings of 13 characters
- * or more are slices of their window in V8 and keep it alive (at most WINDOW_BYTES), as a
- * `bytes: 'view'` value keeps its input.
+ * the caller has since changed, and no input is kept after its decode. Only strings under
+ * {@link SLICED_MIN} characters are cut: V8 copies those out of the window, where a longer cut
+ * would be a slice that keeps the whole window (up to WINDOW_BYTES) alive for as long as the
+ * caller keeps the string, a cost a decoded id or email must not carry by default (20,000 kept
+ * 21-character ids held 121 MB of windows before this rule).
  */
 
 interface NodeBufferSlices {
@@ -20,8 +22,10 @@ interface NodeBufferSlices {
 /** Node's Latin-1 decoder, identical to the bytes on ASCII; undefined outside Node. */
 export const latin1Slice = (globalThis as { Buffer?: { prototype: NodeBufferSlices } }).Buffer?.prototype.latin1Slice;
 
-/** Bytes of input one window copies: what a retained string can keep alive at most. */
+/** Bytes of input one window copies. */
 const WINDOW_BYTES = 8192;
+/** V8's shortest sliced string (SlicedString::kMinLength): a `substring` shorter than this is a copy. */
+export const SLICED_MIN = 13;
 
 let open = false;
 /** Strings made while the window was open: the first is made alone, as a message with one string would not reuse a window. */
@@ -47,11 +51,12 @@ export function closeAsciiWindow(): void {
 }
 
 /**
- * buf[start, end), which the caller has checked is ASCII, as a string: cut from the open window
- * when it holds the bytes, else from a new window of the input from `start` (the second string
- * on), else made alone. Needs Node's latin1Slice ({@link latin1Slice} defined).
+ * buf[start, end), which the caller has checked is ASCII, as a string: made alone when it is
+ * {@link SLICED_MIN} characters or longer; else cut from the open window when it holds the bytes,
+ * else from a new window of the input from `start` (the second string on), else made alone. Needs Node's latin1Slice ({@link latin1Slice} defined).
  */
 export function asciiText(buf: Uint8Array, start: number, end: number): string {
+  if (end - start >= SLICED_MIN) return latin1Slice!.call(buf, start, end);
   if (buf === windowBuf && start >= windowStart && end <= windowEnd) return windowText.substring(start - windowStart, end - windowStart);
   if (!open || made++ === 0) return latin1Slice!.call(buf, start, end);
   const stop = Math.max(end, Math.min(buf.length, start + WINDOW_BYTES));

@@ -1,6 +1,8 @@
 // The codec's fast paths agree with the general ones: short-ASCII string building against
 // TextDecoder, TypedArray kernels against plain arrays, pooled byte arrays against fresh ones.
 import { join } from 'node:path';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { protobuf } from './helpers/heddle.js';
@@ -501,5 +503,32 @@ describe('encodeView', () => {
   it('fails as encode() does, with the field named', () => {
     expect(() => scalars.encodeView({ fInt32: 'seven' } as never)).toThrow(/fInt32/);
     expect(() => scalars.encodeView(null as never)).toThrow(/expects a message object/);
+  });
+});
+
+describe('decoded strings keep nothing of the input alive', () => {
+  // Short ASCII strings may be cut from a window (a Latin-1 copy of up to 8 KiB of the input);
+  // a cut of 13 characters or more would be a V8 slice keeping its whole window alive. Ids kept
+  // from thousands of large messages must cost their own bytes, not a window each.
+  it('4,000 kept 21-character ids from 6 KB messages hold well under a window each', () => {
+    const schema = protobuf.parse('syntax = "proto3"; message M { string first = 1; string id = 2; bytes blob = 3; }', { filename: 'kept-ids.proto' });
+    const codec = schema.codec('M');
+    const blob = new Uint8Array(6000).fill(7);
+    // The first string (10 characters, never repeated) is made alone; the id after it would be
+    // cut from a window of the rest of the input.
+    const inputs = Array.from({ length: 4000 }, (_, i) => codec.encode({ first: `f-${String(i).padStart(8, '0')}`, id: `order-${String(i).padStart(15, '0')}`, blob }));
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const footprint = () => {
+      gc();
+      return getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers;
+    };
+    for (const bytes of inputs) codec.decode(bytes);
+    const before = footprint();
+    const kept = inputs.map((bytes) => (codec.decode(bytes) as { id: string }).id);
+    const grown = footprint() - before;
+    expect(kept[3999]).toBe(`order-${String(3999).padStart(15, '0')}`);
+    // Windows would hold about 4,000 x 6 KB = 24 MB; the ids themselves about 200 KB.
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
   });
 });

@@ -285,9 +285,10 @@ const ASCII_SCAN_MAX = 64;
 /**
  * Strict UTF-8, as proto3 requires for `string` fields. Names, keys and titles are mostly short:
  * up to 32 bytes, ASCII or not, they come from the short-string cache shared with the Thrift
- * decoders, which also spares a map store interning a fresh key; longer ASCII up to 64 bytes from Node's native Latin-1
- * decoder (identical on ASCII), cut from a window of the input while a codec's decode has one open
- * (text/ascii-window.ts), as are the short ASCII strings the cache does not keep. Text made mostly of multi-byte characters (Chinese titles,
+ * decoders, which also spares a map store interning a fresh key (those the cache does not keep,
+ * under 13 characters, are cut from a window of the input while a codec's decode has one open:
+ * text/ascii-window.ts); longer ASCII up to 64 bytes from Node's native Latin-1 decoder
+ * (identical on ASCII). Text made mostly of multi-byte characters (Chinese titles,
  * addresses, notes) is decoded by JavaScript loops, which validate as they go and beat Node's
  * decoder on it (text/utf8-read.ts). Other text is decoded by Node's UTF-8 decoder, which replaces
  * every invalid sequence (overlong, surrogate, truncated, out of range) with U+FFFD: text without
