@@ -1,7 +1,7 @@
 /**
  * The system programs and files some suites compare heddle against: protoc and the well-known
  * .proto files, the Thrift compiler, Google's and Apache's Python libraries, Go (for the Kitex and
- * shmipc-go peers), the etcd server, a DNS server (dnsmasq) and a C++ compiler with sanitizers. Each is probed once per worker process, when
+ * shmipc-go peers), the etcd server, a DNS server (dnsmasq), prlimit and a C++ compiler with sanitizers. Each is probed once per worker process, when
  * a suite first asks for it.
  *
  * A suite registered with {@link describeWithPeers} or {@link itWithPeers} runs when its peers are
@@ -80,6 +80,10 @@ const PEERS = {
   openssl: {
     probe: () => (runs('openssl', ['version']) ? undefined : 'the openssl command is not on PATH'),
     install: 'apt install openssl',
+  },
+  prlimit: {
+    probe: () => (runs('prlimit', ['--version']) ? undefined : 'prlimit is not on PATH'),
+    install: 'apt install util-linux',
   },
   'c++': {
     probe: () => (sanitizingCompiler() === undefined ? 'neither clang++ nor g++ links with -fsanitize=address,undefined' : undefined),
