@@ -152,11 +152,12 @@ export class DiscoveryClient {
    * the first acceptable instance. `watcher` (a governed call of one attempt) hears the outcome. */
   private attempt(method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, choice: InstanceChoice | undefined, watcher: AttemptWatcher | undefined): Promise<unknown> {
     let entry: InstanceClient;
+    let address: string;
     try {
       if (this.picker === undefined) throw new HeddleError(ErrorCode.ERR_NO_INSTANCE, `no instance of ${this.destService} in the registry`);
       const instance =
         this.routes !== undefined ? this.routed(this.routes, options.hashKey, choice) : choice === undefined ? this.picker.pick(options.hashKey) : this.choose(this.picker, this.list, options.hashKey, choice);
-      const address = addressOf(instance);
+      address = addressOf(instance);
       entry = this.clientOf(instance, address);
       choice?.chosen(address, entry.settle);
     } catch (error) {
@@ -165,6 +166,14 @@ export class DiscoveryClient {
     entry.inflight++;
     // Under a governor, `entry.settle` runs when the governor hears the outcome.
     if (choice !== undefined) return entry.client.attempt(method, request, options, watcher);
+    return this.sendOn(entry, method, request, options, address);
+  }
+
+  /**
+   * `method` on `entry`'s instance, counted in its in-flight calls. With `failOverFrom` (the
+   * instance's address) a refused connection sends the call once to another instance.
+   */
+  private sendOn(entry: InstanceClient, method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, failOverFrom?: string): Promise<unknown> {
     // Plain callbacks rather than an async function: no extra promise hop on every call.
     return entry.client.attempt(method, request, options).then(
       (value) => {
@@ -173,9 +182,27 @@ export class DiscoveryClient {
       },
       (error: unknown) => {
         this.settled(entry);
+        if (failOverFrom !== undefined && connectionRefused(error)) return this.elsewhere(method, request, options, failOverFrom, error);
         throw error;
       },
     );
+  }
+
+  /**
+   * A call whose instance refused the connection was never sent, so it goes once to another
+   * instance: a server stopping gracefully (Kitex's Stop) leaves the registry and closes its
+   * listener at once, and calls picked before the registry's watch reports it would otherwise
+   * fail. `refusal` is the error when no other instance is listed.
+   */
+  private elsewhere(method: string, request: Record<string, unknown>, options: DiscoveryCallOptions, refusedAddress: string, refusal: unknown): Promise<unknown> {
+    if (this.closed) return Promise.reject(refusal);
+    const others = this.list.filter((i) => i.weight > 0 && addressOf(i) !== refusedAddress);
+    if (others.length === 0 || this.picker === undefined) return Promise.reject(refusal);
+    let instance = this.picker.pick(options.hashKey);
+    if (addressOf(instance) === refusedAddress) instance = others[Math.floor(Math.random() * others.length)]!;
+    const entry = this.clientOf(instance, addressOf(instance));
+    entry.inflight++;
+    return this.sendOn(entry, method, request, options);
   }
 
   /** A call on `entry` is over: a retired instance's connections close with its last call. */
@@ -413,4 +440,11 @@ export function addressOf(instance: ServiceInstance): string {
     addresses.set(instance, address);
   }
   return address;
+}
+
+/** Whether `error` is a connection the peer refused (nothing listening): a call that met it was never sent. */
+function connectionRefused(error: unknown): boolean {
+  if (!(error instanceof HeddleError) || error.code !== ErrorCode.ERR_CONNECTION) return false;
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOENT';
 }

@@ -100,6 +100,25 @@ describe('DiscoveryClient over a static list', () => {
     }
   });
 
+  it('sends a call whose instance refused the connection to another instance once: nothing was sent', async () => {
+    // A listener opened and closed: its port refuses connections, as a server that stopped
+    // (leaving the registry and closing its listener at once) does before watchers hear it left.
+    const gone = rpc.createServer({ idl: echoDoc, service: 'EchoService', handlers: { echo: async () => ({ action: 'echo', msg: 'gone' }) } });
+    await gone.listen('tcp://127.0.0.1:0');
+    const goneAddress = gone.address.slice('tcp://'.length);
+    await gone.close();
+    const client = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: discovery.static([goneAddress, addresses[0]!]), destService: 'echo' });
+    const alone = rpc.createClient({ idl: echoDoc, service: 'EchoService', resolver: discovery.static([goneAddress]), destService: 'echo' });
+    try {
+      const replies = await Promise.all(Array.from({ length: 40 }, () => client.call('echo', request) as Promise<{ msg: string }>));
+      expect(new Set(replies.map((r) => r.msg))).toEqual(new Set([addresses[0]]));
+      // With no other instance the refusal is the call's error, after one try.
+      await expect(alone.call('echo', request)).rejects.toMatchObject({ code: ErrorCode.ERR_CONNECTION, message: expect.stringContaining('ECONNREFUSED') });
+    } finally {
+      await Promise.all([client.close(), alone.close()]);
+    }
+  });
+
   it('rejects bad options with ERR_INVALID_ARGUMENT', () => {
     const base = { idl: echoDoc, service: 'EchoService', resolver: discovery.static(addresses), destService: 'echo' };
     for (const bad of [{ destService: '' }, { loadBalancer: 'round-robin' }, { refreshIntervalMs: 0 }, { resolver: {} }, { timeoutMs: -1 }]) {
