@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import heddle from '../../dist/index.js';
 import { buildGoProgram, goUnavailableReason } from '../../scripts/go-programs.mjs';
 import { echoProto, echoThrift, grpcClient, thriftClient } from './peers.mjs';
-import { drive as driveCallers, startProcess } from './processes.mjs';
+import { drive as driveCallers, processCpuMicros, startProcess } from './processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.env.HEDDLE_BENCH_QUICK === '1';
@@ -161,13 +161,6 @@ async function protobufAgainstThrift(bench, network, concurrency, thriftServer, 
     bench.record({ title, name, baseline: 'heddle Thrift (TTHeader)', medianNs: medianOf(runs[which], 'p50'), p99Ns: medianOf(runs[which], 'p99'), opsPerSec: qps, ratio: thriftQps / qps });
     process.stderr.write(`  ${title} ${name}: median ${Math.round(qps)} qps (rounds: ${runs[which].map((r) => Math.round(r.qps)).join(' ')}), client+server CPU ${median(cpuPerCall[which]).toFixed(1)} µs/call (rounds: ${cpuPerCall[which].map((c) => c.toFixed(1)).join(' ')})\n`);
   }
-}
-
-/** User + system CPU time of a process, in microseconds, from /proc (clock ticks of 10 ms). */
-function processCpuMicros(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 1e4;
 }
 
 function startKitexServer(binary) {

@@ -9,7 +9,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { drive, startProcess } from './processes.mjs';
+import { drive, processCpuMicros, startProcess } from './processes.mjs';
 import { echoThrift } from './peers.mjs';
 
 const { default: heddle } = await import('../../dist/index.js');
@@ -30,12 +30,6 @@ await inlineServer.listen('tcp://127.0.0.1:0');
 const base = join(tmpdir(), `heddle-bench-merged-${process.pid}`);
 const servers = [await startProcess(process.execPath, [new URL('./server-process.mjs', import.meta.url).pathname, 'heddle-native', `unix://${base}.sock`])];
 if (shm.available) servers.push(await startProcess(process.execPath, [new URL('./server-process.mjs', import.meta.url).pathname, 'heddle-shm', `shm://${base}-shm.sock`]));
-
-/** CPU time (µs) a process has used, from /proc (clock ticks, 10 ms each on Linux). */
-function processCpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 const kinds = [
   { label: 'inline (structuredClone)', client: (c) => rpc.createClient({ idl: doc, service: 'EchoService', resolver: registry, destService: 'bench-echo', localFirst: { hostIdentity: 'bench' }, multiplexed: c > 1 }) },

@@ -1,5 +1,12 @@
 // What the bench/rpc drivers share: servers in their own processes, and closed-loop callers.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** CPU time (µs, user + system) a process has used, from /proc (clock ticks, 10 ms each on Linux). */
+export function processCpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
 
 /**
  * Starts `command args` and resolves once its stdout matches `ready` (whose first group is the

@@ -4,12 +4,12 @@ import type { Codec } from '../protobuf/codegen/codec.js';
 import { parse as parseProto } from '../protobuf/index.js';
 import { ApplicationExceptionType } from '../thrift/application-exception.js';
 import { MessageType } from '../thrift/wire-types.js';
-import { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, TTHeaderProtocol, type Frame } from '../transport/index.js';
+import { KITEX_PROTOBUF_ENVELOPE_FIXED_SIZE, peekKitexProtobufEnvelope, TTHeaderProtocol, writeKitexProtobufEnvelopeInto, type Frame } from '../transport/index.js';
 import { allocBuffer } from '../protobuf/codegen/byte-pool.js';
 import type { BodyCodec } from './binding.js';
 import type { ExceptionValue, MessageEnvelope, MessageFormat } from './message-format.js';
 
-/**
+/*
  * Kitex Protobuf messages (cloudwego/kitex pkg/remote/codec/protobuf), big-endian:
  *
  * ```
@@ -19,9 +19,8 @@ import type { ExceptionValue, MessageEnvelope, MessageFormat } from './message-f
  * The body is the request or response message itself; an EXCEPTION's body is Kitex's
  * `ErrorProto { int32 TypeID = 1; string Message = 2; }`, TypeID numbered as Thrift's
  * TApplicationException types. Kitex reads these messages only Framed (a u32 length first), bare
- * or inside TTHeader.
+ * or inside TTHeader. The envelope's layout is transport/kitex-protobuf.ts's.
  */
-const ENVELOPE_FIXED_SIZE = 12;
 
 /** Kitex's error message, as its error.proto declares it (field names kept as written). */
 const ERROR_PROTO_SOURCE = 'syntax = "proto3"; package heddle.kitex; message ErrorProto { int32 TypeID = 1; string Message = 2; }';
@@ -45,31 +44,11 @@ function methodNameBytes(name: string): Buffer {
   return nameBytes;
 }
 
-/** Writes the envelope with `seqId` at the start of `out`; returns where the body starts. */
-function writeEnvelope(out: Uint8Array, type: number, nameBytes: Uint8Array, seqId: number): number {
-  const nameLength = nameBytes.length;
-  out[0] = KITEX_PROTOBUF_MAGIC >>> 8;
-  out[1] = KITEX_PROTOBUF_MAGIC & 0xff;
-  out[2] = type >>> 8;
-  out[3] = type & 0xff;
-  out[4] = nameLength >>> 24;
-  out[5] = nameLength >>> 16;
-  out[6] = nameLength >>> 8;
-  out[7] = nameLength;
-  out.set(nameBytes, 8);
-  const at = 8 + nameLength;
-  out[at] = seqId >>> 24;
-  out[at + 1] = seqId >>> 16;
-  out[at + 2] = seqId >>> 8;
-  out[at + 3] = seqId;
-  return at + 4;
-}
-
 /** The envelope before the body, with `seqId` in it, as a message part of its own. */
 function envelopeBytes(type: number, name: string, seqId: number): Uint8Array {
   const nameBytes = methodNameBytes(name);
-  const out = allocBuffer(ENVELOPE_FIXED_SIZE + nameBytes.length);
-  writeEnvelope(out, type, nameBytes, seqId);
+  const out = allocBuffer(KITEX_PROTOBUF_ENVELOPE_FIXED_SIZE + nameBytes.length);
+  writeKitexProtobufEnvelopeInto(out, type, nameBytes, seqId);
   return out;
 }
 
@@ -82,8 +61,8 @@ function messageBytes(codec: BodyCodec<unknown>, value: unknown, type: number, n
   // A binding's codecs need not have a scratch encoding (BodyCodec.encodeView is optional).
   const body = codec.encodeView === undefined ? codec.encode(value) : codec.encodeView(value);
   const nameBytes = methodNameBytes(name);
-  const out = allocBuffer(ENVELOPE_FIXED_SIZE + nameBytes.length + body.length);
-  out.set(body, writeEnvelope(out, type, nameBytes, seqId));
+  const out = allocBuffer(KITEX_PROTOBUF_ENVELOPE_FIXED_SIZE + nameBytes.length + body.length);
+  out.set(body, writeKitexProtobufEnvelopeInto(out, type, nameBytes, seqId));
   return [out];
 }
 

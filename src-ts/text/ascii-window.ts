@@ -22,8 +22,8 @@ interface NodeBufferSlices {
 /** Node's Latin-1 decoder, identical to the bytes on ASCII; undefined outside Node. */
 export const latin1Slice = (globalThis as { Buffer?: { prototype: NodeBufferSlices } }).Buffer?.prototype.latin1Slice;
 
-/** Bytes of input one window copies. */
-const WINDOW_BYTES = 8192;
+/** Bytes of input one window copies (the Thrift read state's windows too). */
+export const WINDOW_BYTES = 8192;
 /** V8's shortest sliced string (SlicedString::kMinLength): a `substring` shorter than this is a copy. */
 export const SLICED_MIN = 13;
 

@@ -35,7 +35,7 @@ export {
   ACL_TOKEN_KEY,
 } from './metainfo.js';
 export type { IntKeyName } from './metainfo.js';
-export { KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, writeKitexProtobufEnvelope } from './kitex-protobuf.js';
+export { KITEX_PROTOBUF_ENVELOPE_FIXED_SIZE, KITEX_PROTOBUF_MAGIC, peekKitexProtobufEnvelope, writeKitexProtobufEnvelope, writeKitexProtobufEnvelopeInto } from './kitex-protobuf.js';
 export type { KitexProtobufEnvelope, KitexProtobufEnvelopeInit } from './kitex-protobuf.js';
 export { ThriftBinaryScanner, peekThriftMessageHeader } from './thrift-binary-scan.js';
 export type { ThriftMessageHeader } from './thrift-binary-scan.js';

@@ -20,6 +20,7 @@ export const KITEX_PROTOBUF_MAGIC = 0x9001;
 const FIXED_BEFORE_METHOD = 8;
 /** Envelope bytes besides the method name. */
 const FIXED_SIZE = 12;
+export { FIXED_SIZE as KITEX_PROTOBUF_ENVELOPE_FIXED_SIZE };
 
 /** A decoded Kitex Protobuf envelope. */
 export interface KitexProtobufEnvelope {
@@ -84,9 +85,30 @@ function methodName(envelope: Uint8Array, end: number): string {
 export function writeKitexProtobufEnvelope(out: LinkBuffer, envelope: KitexProtobufEnvelopeInit): void {
   const messageType = checkInteger(envelope.messageType, 0, 0xffff, 'Kitex Protobuf messageType');
   const seqId = checkInteger(envelope.seqId, -0x80000000, 0xffffffff, 'Kitex Protobuf seqId');
-  out.writeUint16(KITEX_PROTOBUF_MAGIC);
-  out.writeUint16(messageType);
-  const lengthAt = out.malloc(4);
-  lengthAt.writeUInt32BE(out.writeString(envelope.method));
-  out.writeUint32(seqId);
+  const nameBytes = Buffer.from(envelope.method, 'utf8');
+  writeKitexProtobufEnvelopeInto(out.malloc(FIXED_SIZE + nameBytes.length), messageType, nameBytes, seqId);
+}
+
+/**
+ * Writes the envelope (`type` and `seqId` already checked) at the start of `out`, which has room
+ * for it; returns where the body starts. The RPC core's encoders write into their own buffers
+ * through this, {@link writeKitexProtobufEnvelope} into a LinkBuffer.
+ */
+export function writeKitexProtobufEnvelopeInto(out: Uint8Array, type: number, nameBytes: Uint8Array, seqId: number): number {
+  const nameLength = nameBytes.length;
+  out[0] = KITEX_PROTOBUF_MAGIC >>> 8;
+  out[1] = KITEX_PROTOBUF_MAGIC & 0xff;
+  out[2] = type >>> 8;
+  out[3] = type & 0xff;
+  out[4] = nameLength >>> 24;
+  out[5] = nameLength >>> 16;
+  out[6] = nameLength >>> 8;
+  out[7] = nameLength;
+  out.set(nameBytes, FIXED_BEFORE_METHOD);
+  const at = FIXED_BEFORE_METHOD + nameLength;
+  out[at] = seqId >>> 24;
+  out[at + 1] = seqId >>> 16;
+  out[at + 2] = seqId >>> 8;
+  out[at + 3] = seqId;
+  return at + 4;
 }

@@ -25,6 +25,7 @@
  */
 import type { HeddleError } from '../../errors.js';
 import { validateUtf8 } from '../../kernels/index.js';
+import { WINDOW_BYTES } from '../../text/ascii-window.js';
 import { isAscii } from '../../text/is-ascii.js';
 import { cachedText, CACHED_ASCII_BYTES } from '../../text/short-ascii-cache.js';
 import { decodeUtf8Units } from '../../kernels/utf8.js';
@@ -42,11 +43,6 @@ const { latin1Slice, utf8Slice } = Buffer.prototype as unknown as NodeBufferSlic
 
 /** Strings up to this many bytes may be cut from a shared window; longer ones amortise their own native call. */
 const WINDOWED_MAX = 256;
-/**
- * Bytes of input one window copies: what a retained windowed string can keep alive at most. Most
- * messages fit in one window, so one native call makes all their short strings.
- */
-const WINDOW_BYTES = 8192;
 
 /** Decodes buf[start, end) as strict UTF-8; invalid bytes are ERR_BAD_VALUE at their offset. */
 export function readUtf8(buf: Uint8Array, start: number, end: number): string {
