@@ -72,21 +72,25 @@ export const MessageType = Object.freeze({
 
 /**
  * The pool a protocol-v3 client creates by default (memfds; v2 files keep shmipc-go's 32 MiB, as
- * /dev/shm is often small in containers): 192 MiB, of which the kernel backs only the pages of
+ * /dev/shm is often small in containers): 256 MiB, of which the kernel backs only the pages of
  * slices in use. Besides shmipc-go's sizes it has 1 MiB and 4 MiB slots (plus 4 KiB for the frame
  * headers), so a frame of up to 4 MiB travels in one slice and is decoded in place, and 64 callers
  * of 1 MiB fit without FallbackData. Measured in bench/ipc (README): the 1 MiB slots gave 1.8x the
  * RPC echo throughput of the 32 MiB shmipc-go layout at 1 MiB and 4 callers, 3.3x at 64 callers;
- * the 4 MiB slots (64 MiB added, the other sizes keep their share of the old 128 MiB) took the
- * receive-side copy of 4 MiB frames away (it was the largest item of their profile).
+ * the 4 MiB slots took the receive-side copy of 4 MiB frames away (it was the largest item of their
+ * profile). There are 30 of those (122.88 MiB; every other size keeps at least the bytes it had in
+ * the 192 MiB pool before): a received 4 MiB slice is lent to the values decoded from it until the
+ * collector reclaims them, which on a loaded machine takes tens of milliseconds, and with the 15 of
+ * the 192 MiB pool a 4 MiB echo at 4 callers ran out of them for 30-45% of its frames (sent over
+ * 1 MiB slices and copied out instead); with 30, 1-5%.
  */
-export const DEFAULT_V3_BUFFER_SIZE = 192 * 1024 * 1024;
+export const DEFAULT_V3_BUFFER_SIZE = 256 * 1024 * 1024;
 export const DEFAULT_V3_SLICE_SIZES: ReadonlyArray<{ size: number; percent: number }> = Object.freeze([
-  { size: 8192 - 20, percent: 10 },
-  { size: 32 * 1024 - 20, percent: 7 },
-  { size: 128 * 1024 - 20, percent: 10 },
-  { size: (1 << 20) + 4096 - 20, percent: 40 },
-  { size: (4 << 20) + 4096 - 20, percent: 33 },
+  { size: 8192 - 20, percent: 8 },
+  { size: 32 * 1024 - 20, percent: 6 },
+  { size: 128 * 1024 - 20, percent: 8 },
+  { size: (1 << 20) + 4096 - 20, percent: 30 },
+  { size: (4 << 20) + 4096 - 20, percent: 48 },
 ]);
 
 /** shmipc-go's default slice sizes: 8 KiB, 32 KiB and 128 KiB slots (20 bytes of header each). */

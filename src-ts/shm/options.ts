@@ -3,7 +3,7 @@ import { parseFallbackAddress, type FallbackAddress } from './address.js';
 import { DEFAULT_SLICE_CAPACITIES, DEFAULT_SLICE_PERCENTS, DEFAULT_V3_BUFFER_SIZE, DEFAULT_V3_SLICE_SIZES, ShmLayout } from './layout.js';
 import type { NativeSessionOptions } from './native-shm.js';
 
-/** How a client lays out the shared memory it creates. Defaults: protocol v3 with a 192 MiB pool
+/** How a client lays out the shared memory it creates. Defaults: protocol v3 with a 256 MiB pool
  * that has 1 MiB and 4 MiB slices (DEFAULT_V3_SLICE_SIZES in layout.ts); with version 2, shmipc-go's. */
 export interface ShmMemoryOptions {
   /** 3 (default): memfds passed over the socket (SCM_RIGHTS); 2: files named after `pathPrefix`. */
@@ -11,14 +11,14 @@ export interface ShmMemoryOptions {
   /** Names of the queue and buffer: `<pathPrefix>_<pid>_<serial>_queue|buffer`; with version 2
    * they are files, so this must be on a tmpfs such as /dev/shm. Default '/dev/shm/heddle'. */
   pathPrefix?: string;
-  /** Bytes of slice pool, at least 1 MiB. Default 192 MiB with version 3 (the kernel backs only the
+  /** Bytes of slice pool, at least 1 MiB. Default 256 MiB with version 3 (the kernel backs only the
    * pages of slices in use), 32 MiB with version 2 (files on /dev/shm). */
   bufferSize?: number;
   /** Queue elements per direction. Default 8192. */
   queueCapacity?: number;
   /** Slice sizes (data bytes) and their share of the pool in percent (summing to 100). Default with
-   * version 3 and a pool of 16 MiB or more: 8172 B 10%, 32748 B 7%, 131052 B 10%, 1052652 B 40%,
-   * 4198380 B 33%; otherwise shmipc-go's: 8172 B 50%, 32748 B 30%, 131052 B 20%. */
+   * version 3 and a pool of 16 MiB or more: 8172 B 8%, 32748 B 6%, 131052 B 8%, 1052652 B 30%,
+   * 4198380 B 48%; otherwise shmipc-go's: 8172 B 50%, 32748 B 30%, 131052 B 20%. */
   sliceSizes?: ReadonlyArray<{ size: number; percent: number }>;
   /** Version 2 only: create the files with mode 0660 instead of 0600, for a server of another uid
    * in our group. */

@@ -8,7 +8,7 @@ import { shm } from '../../src-ts/index.js';
 import { createClient, createServer, type RpcClient } from '../../src-ts/rpc/index.js';
 import { ShmFrameConnection } from '../../src-ts/rpc/shm-connection.js';
 import { ShmChunk } from '../../src-ts/shm/chunk.js';
-import { ShmLayout } from '../../src-ts/shm/layout.js';
+import { DEFAULT_V3_BUFFER_SIZE, DEFAULT_V3_SLICE_SIZES, ShmLayout } from '../../src-ts/shm/layout.js';
 import type { ShmWriteBuffer } from '../../src-ts/shm/write-buffer.js';
 import { parse } from '../../src-ts/thrift/index.js';
 import { nativeDisabled, payloadPattern, tempDir, waitFor } from './helpers/runtime.js';
@@ -121,15 +121,19 @@ describe.skipIf(nativeDisabled)('the default v3 pool has slices for 4 MiB frames
     }
   });
 
-  it('gives each of 14 frames of 4 MiB + 4077 bytes its own 4 MiB slice: the one byte past it takes a small slice, not a second 4 MiB one (7 such frames used to exhaust the 4 MiB list)', async () => {
+  it('gives each of 29 frames of 4 MiB + 4077 bytes its own 4 MiB slice: the one byte past it takes a small slice, not a second 4 MiB one (half as many such frames used to exhaust the 4 MiB list)', async () => {
     const dir = tempDir('chain-tail');
     const srv = await shm.listen(`${dir.path}/tail.sock`);
     const client = await shm.connect(srv.path);
     const held: ShmWriteBuffer[] = [];
     try {
       const stream = await client.acquireStream();
-      // The default pool has 15 slices of 4 MiB; the last free slice of a list is never handed out.
-      for (let i = 0; i < 14; i++) {
+      // The default pool has 30 slices of 4 MiB (48% of 256 MiB); the last free slice of a list is
+      // never handed out.
+      const fourMiBShare = DEFAULT_V3_SLICE_SIZES.find((share) => share.size === FOUR_MIB_SLICE)!;
+      const fourMiBSlices = Math.floor((DEFAULT_V3_BUFFER_SIZE * fourMiBShare.percent) / 100 / (FOUR_MIB_SLICE + ShmLayout.sliceHeaderSize));
+      expect(fourMiBSlices).toBe(30);
+      for (let i = 0; i < fourMiBSlices - 1; i++) {
         const out = stream.allocate(FOUR_MIB_SLICE + 1);
         held.push(out);
         expect(out.inSharedMemory).toBe(true);
