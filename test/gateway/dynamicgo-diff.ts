@@ -62,10 +62,10 @@ export function dynamicgo(idl: string, structs: string[], cases: Case[]): Outcom
   });
 }
 
-/** Heddle's transcoders of one Binary struct: the twin, and the native one when the addon is loaded. */
-export function heddlePaths(doc: Doc, name: string): Array<{ label: string; t: ThriftJsonTranscoder }> {
+/** Heddle's transcoders of one struct (Binary unless `compact`): the twin, and the native one when the addon is loaded. */
+export function heddlePaths(doc: Doc, name: string, compact = false): Array<{ label: string; t: ThriftJsonTranscoder }> {
   const desc = buildDescriptor(doc.struct(name), (key) => doc.structByKey(key));
-  const limits = { compact: false, maxDepth: 64, maxSize: 16 << 20 };
+  const limits = { compact, maxDepth: 64, maxSize: 16 << 20 };
   const paths = [{ label: 'twin', t: new ThriftJsonTranscoder(desc, limits, false) }];
   if (native.loaded) {
     const nat = new ThriftJsonTranscoder(desc, limits, true);
