@@ -103,13 +103,11 @@ enum FromJsonFlag : uint32_t {
   // Binary fields are JSON strings whose UTF-8 bytes are the value (Kitex's base64 off).
   kBinaryRawIn = 2,
   // Missing fields filled with their IDL default, else their type's zero (dynamicgo's
-  // WriteRequireField, WriteDefaultField, WriteOptionalField); kOptionalDefaults: optional fields
-  // that have an IDL default get it.
+  // WriteRequireField, WriteDefaultField, WriteOptionalField).
   kWriteRequired = 4,
   kWriteDefault = 8,
   kWriteOptional = 16,
-  kOptionalDefaults = 32,
-  kFillMissing = kWriteRequired | kWriteDefault | kWriteOptional | kOptionalDefaults,
+  kFillMissing = kWriteRequired | kWriteDefault | kWriteOptional,
 };
 
 // ToJson's options as bits (ToJsonFlag in src-ts/gateway/thrift-json/to-json.ts).

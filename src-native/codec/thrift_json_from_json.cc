@@ -54,7 +54,7 @@ class JsonToWire : Converter {
   // Whether a field the body left out is written, by its requiredness and the options.
   bool Fills(const FieldDesc& f) const {
     if (f.required) return (flags_ & kWriteRequired) != 0;
-    if (f.optional) return (flags_ & kWriteOptional) != 0 || ((flags_ & kOptionalDefaults) != 0 && f.has_default);
+    if (f.optional) return (flags_ & kWriteOptional) != 0;
     return f.has_default || (flags_ & kWriteDefault) != 0;
   }
 

@@ -29,6 +29,8 @@ export interface Case {
   method: string;
   body: string | Uint8Array;
   options: Record<string, boolean>;
+  /** Parse the IDL with dynamicgo's SetOptionalBitmap (optional fields filled by WriteOptionalField, their defaults written). */
+  optionalBitmap?: boolean;
 }
 export type Outcome = { out: Buffer; error?: undefined } | { out?: undefined; error: string };
 
@@ -52,7 +54,7 @@ export function setUpDynamicgo(): void {
 export function dynamicgo(idl: string, structs: string[], cases: Case[]): Outcome[] {
   const path = join(workDir, `diff-${idlCount++}.thrift`);
   writeFileSync(path, `${idl}\nservice Diff {\n${structs.map((s) => `  void ${s}(1: ${s} arg)`).join('\n')}\n}\n`);
-  const input = cases.map((c) => JSON.stringify({ dir: c.dir, method: c.method, body: Buffer.from(c.body).toString('base64'), options: c.options })).join('\n');
+  const input = cases.map((c) => JSON.stringify({ dir: c.dir, method: c.method, body: Buffer.from(c.body).toString('base64'), options: c.options, optionalBitmap: c.optionalBitmap === true })).join('\n');
   const out = execFileSync(binary, [path], { input, maxBuffer: 256 << 20 }).toString('utf8');
   const lines = out.trim().split('\n');
   expect(lines).toHaveLength(cases.length);

@@ -1,8 +1,8 @@
 /**
  * The Kitex/dynamicgo options of the Thrift JSON transcoders: `binary: 'raw'` both ways
  * (Kitex's SetBinaryWithBase64(g, false), dynamicgo's NoBase64Binary) and the fill options of
- * fromJSON (`writeRequired`, `writeDefault`, `writeOptional`, `optionalDefaults`: dynamicgo's
- * WriteRequireField, WriteDefaultField, WriteOptionalField, and optional IDL defaults). Exact
+ * fromJSON (`writeRequired`, `writeDefault`, `writeOptional`: dynamicgo's WriteRequireField,
+ * WriteDefaultField, WriteOptionalField). Exact
  * bytes on the twin and the native transcoder, Binary and Compact, the bad input the options
  * meet, and dynamicgo v0.8.0 on the same IDL and bodies byte for byte.
  */
@@ -106,10 +106,10 @@ describe('fill options of fromJSON', () => {
       expect(hex(t.fromJSON('{"reqInt":5,"reqStr":null}', { writeRequired: true }))).toBe('08000100000005' + REQ_ZEROS.slice(14) + '06000c0003' + REQ_SET + '00');
     });
 
-    it(`${label}: writeDefault, writeOptional and optionalDefaults`, () => {
+    it(`${label}: writeDefault and writeOptional; an optional field's IDL default is written only under writeOptional`, () => {
       const base = REQ_ZEROS + '06000c0003';
       expect(hex(t.fromJSON('{}', { writeRequired: true, writeDefault: true }))).toBe(REQ_ZEROS + '08000b00000000' + '06000c0003' + REQ_SET + '00');
-      expect(hex(t.fromJSON('{}', { writeRequired: true, optionalDefaults: true }))).toBe(base + '0b000e0000000178' + '02000f01' + REQ_SET + '00');
+      expect(hex(t.fromJSON('{}', { writeRequired: true }))).toBe(base + REQ_SET + '00');
       expect(hex(t.fromJSON('{}', { writeRequired: true, writeOptional: true }))).toBe(base + '03000d00' + '0b000e0000000178' + '02000f01' + REQ_SET + '00');
     });
 
@@ -125,7 +125,7 @@ describe('fill options of fromJSON', () => {
     const codec = doc.codec('Fill', { protocol: 'compact' });
     // reqInner given: its fill is an empty struct, which decode refuses for its required field.
     const BODY = '{"reqBool":true,"reqInner":{"must":1}}';
-    for (const options of [{ writeRequired: true }, { writeRequired: true, writeDefault: true, writeOptional: true }, { writeRequired: true, optionalDefaults: true }]) {
+    for (const options of [{ writeRequired: true }, { writeRequired: true, writeDefault: true, writeOptional: true }, { writeRequired: true, writeOptional: true }]) {
       const outs = paths.map(({ t }) => hex(t.fromJSON(BODY, options)));
       expect(new Set(outs).size).toBe(1);
       const v = codec.decode(paths[0]!.t.fromJSON(BODY, options)) as Record<string, unknown>;
@@ -136,7 +136,7 @@ describe('fill options of fromJSON', () => {
   });
 });
 
-describeWithPeers(['go'], 'the options against dynamicgo v0.8.0 (NoBase64Binary, WriteRequireField, WriteDefaultField)', () => {
+describeWithPeers(['go'], 'the options against dynamicgo v0.8.0 (NoBase64Binary, WriteRequireField, WriteDefaultField, WriteOptionalField, SetOptionalBitmap)', () => {
   const bodies = ['{"b":"plain"}', '{"b":"h\\u00e9\\"\\\\\\t茶","bs":["x","","\\ud83d\\ude00"]}', '{"bs":[]}', '{"b":""}'];
   const fills = ['{}', '{"reqInt":1,"reqInner":{"must":2,"s":"a"},"plain":4}', '{"reqMap":{"a":1},"reqList":[1,2],"opt":3}'];
 
@@ -145,6 +145,9 @@ describeWithPeers(['go'], 'the options against dynamicgo v0.8.0 (NoBase64Binary,
       ...bodies.map((body): Case => ({ dir: 'j2t', method: 'B', body, options: { ...J2T, NoBase64Binary: true } })),
       ...bodies.map((body): Case => ({ dir: 't2j', method: 'B', body: doc.codec('B').fromJSON(body, { binary: 'raw' }), options: { ...T2J, NoBase64Binary: true } })),
       ...fills.map((body): Case => ({ dir: 'j2t', method: 'Fill', body, options: { ...J2T, WriteRequireField: true } })),
+      // The IDL parsed with SetOptionalBitmap, without and with WriteOptionalField.
+      ...fills.map((body): Case => ({ dir: 'j2t', method: 'Fill', body, options: { ...J2T, WriteRequireField: true }, optionalBitmap: true })),
+      ...fills.map((body): Case => ({ dir: 'j2t', method: 'Fill', body, options: { ...J2T, WriteRequireField: true, WriteOptionalField: true }, optionalBitmap: true })),
     ];
     const theirs = dynamicgo(IDL, ['B', 'Fill'], cases);
     for (const { label, t } of heddlePaths(doc, 'B')) {
@@ -161,6 +164,13 @@ describeWithPeers(['go'], 'the options against dynamicgo v0.8.0 (NoBase64Binary,
         expect(o.error, `${label} ${body}`).toBeUndefined();
         // dynamicgo writes the fills as it meets the struct's end, in field-id order, after the members given.
         expect(hex(t.fromJSON(body, { writeRequired: true, writeDefault: true })), `${label} fill ${body}`).toBe(hex(o.out!));
+        // Optional fields' IDL defaults are not written without WriteOptionalField, even when the bitmap has them.
+        const bitmap = theirs[2 * bodies.length + fills.length + i]!;
+        expect(bitmap.error, `${label} ${body}`).toBeUndefined();
+        expect(hex(t.fromJSON(body, { writeRequired: true, writeDefault: true })), `${label} bitmap ${body}`).toBe(hex(bitmap.out!));
+        const all = theirs[2 * bodies.length + 2 * fills.length + i]!;
+        expect(all.error, `${label} ${body}`).toBeUndefined();
+        expect(hex(t.fromJSON(body, { writeRequired: true, writeDefault: true, writeOptional: true })), `${label} optional fills ${body}`).toBe(hex(all.out!));
       });
     }
   });

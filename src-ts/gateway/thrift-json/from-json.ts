@@ -35,13 +35,11 @@ export interface FromJSONOptions {
    * (dynamicgo's `WriteDefaultField`); those with a default get it either way.
    */
   writeDefault?: boolean;
-  /** Missing optional fields are written with their IDL default, else their zero (dynamicgo's `WriteOptionalField`). */
-  writeOptional?: boolean;
   /**
-   * Missing optional fields that have an IDL default get it (dynamicgo with the IDL option
-   * `SetOptionalBitmap` and `UseDefaultValue`); others stay absent.
+   * Missing optional fields are written with their IDL default, else their zero (dynamicgo's
+   * `WriteOptionalField` over an IDL parsed with `SetOptionalBitmap`).
    */
-  optionalDefaults?: boolean;
+  writeOptional?: boolean;
 }
 
 /** fromJSON's options as bits, as the native transcoder takes them (FromJsonFlag in thrift_json.h). */
@@ -51,8 +49,7 @@ export const enum FromJsonFlag {
   WRITE_REQUIRED = 4,
   WRITE_DEFAULT = 8,
   WRITE_OPTIONAL = 16,
-  OPTIONAL_DEFAULTS = 32,
-  FILL_MISSING = WRITE_REQUIRED | WRITE_DEFAULT | WRITE_OPTIONAL | OPTIONAL_DEFAULTS,
+  FILL_MISSING = WRITE_REQUIRED | WRITE_DEFAULT | WRITE_OPTIONAL,
 }
 
 export interface TranscodeLimits {
@@ -103,7 +100,6 @@ function fromJsonFlags(options: FromJSONOptions): number {
   if (booleanOption(options.writeRequired, 'writeRequired')) flags |= FromJsonFlag.WRITE_REQUIRED;
   if (booleanOption(options.writeDefault, 'writeDefault')) flags |= FromJsonFlag.WRITE_DEFAULT;
   if (booleanOption(options.writeOptional, 'writeOptional')) flags |= FromJsonFlag.WRITE_OPTIONAL;
-  if (booleanOption(options.optionalDefaults, 'optionalDefaults')) flags |= FromJsonFlag.OPTIONAL_DEFAULTS;
   return flags;
 }
 
@@ -135,7 +131,7 @@ class Writer {
   private fills(f: FieldDesc): boolean {
     const flags = this.flags;
     if (f.required) return (flags & FromJsonFlag.WRITE_REQUIRED) !== 0;
-    if (f.optional) return (flags & FromJsonFlag.WRITE_OPTIONAL) !== 0 || ((flags & FromJsonFlag.OPTIONAL_DEFAULTS) !== 0 && f.default !== undefined);
+    if (f.optional) return (flags & FromJsonFlag.WRITE_OPTIONAL) !== 0;
     return f.default !== undefined || (flags & FromJsonFlag.WRITE_DEFAULT) !== 0;
   }
 
