@@ -199,11 +199,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (tj::FromJson(table, input, length, reject, &out, &error) == tj::Outcome::kOk) {
     const std::string wire = Copy(out);
     const tj::Outcome to = tj::ToJson(table, Bytes(wire), wire.size(), i64_string, &back, &error);
+    // A filled struct is empty, as dynamicgo's WriteEmpty writes it: its own required fields are
+    // missing on the wire, and an empty union has no member, both refused on the way back.
+    const auto empty_fill = [&] {
+      return fill != 0 && (StartsWith(error.message, "required field") || StartsWith(error.message, "union "));
+    };
     if (to != tj::Outcome::kOk) {
-      FUZZ_CHECK(to == tj::Outcome::kError && error.message.find("has no JSON form") != std::string::npos);
+      FUZZ_CHECK(to == tj::Outcome::kError && (error.message.find("has no JSON form") != std::string::npos || empty_fill()));
     } else {
       const std::string json = Copy(back);
-      FUZZ_CHECK(tj::FromJson(table, Bytes(json), json.size(), strict, &out, &error) == tj::Outcome::kOk);
+      const tj::Outcome again = tj::FromJson(table, Bytes(json), json.size(), strict, &out, &error);
+      if (again != tj::Outcome::kOk) {
+        FUZZ_CHECK(again == tj::Outcome::kError && empty_fill());
+        return 0;
+      }
       const std::string wire2 = Copy(out);
       FUZZ_CHECK(tj::ToJson(table, Bytes(wire2), wire2.size(), i64_string, &back, &error) == tj::Outcome::kOk);
       FUZZ_CHECK(Same(back, json));
