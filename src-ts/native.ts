@@ -44,17 +44,17 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
    * JSON to wire bytes, written into `dst`: their size, or -(size) when they do not fit (then
    * thriftJsonTakeInto); an error tuple; or null when the TypeScript twin must convert this input.
    */
-  thriftJsonFromJsonInto?(table: unknown, body: Uint8Array, rejectUnknown: boolean, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
+  thriftJsonFromJsonInto?(table: unknown, body: Uint8Array, flags: number, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
   /** Wire bytes to JSON, written into `dst`, with results as thriftJsonFromJsonInto's (never null). */
-  thriftJsonToJsonInto?(table: unknown, bytes: Uint8Array, i64String: boolean, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError;
+  thriftJsonToJsonInto?(table: unknown, bytes: Uint8Array, flags: number, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError;
   /** Copies the bytes a transcode into a too small `dst` kept. */
   thriftJsonTakeInto?(table: unknown, dst: Uint8Array): void;
   /** Hands a serialized Protobuf JSON descriptor table to the addon; its handle (src-native/codec/proto_json.h). */
   protoJsonTable?(ints: Int32Array, bytes: Uint8Array): unknown;
   /** ProtoJSON to wire bytes, written into `dst`, with results as thriftJsonFromJsonInto's. */
-  protoJsonFromJsonInto?(table: unknown, body: Uint8Array, ignoreUnknown: boolean, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
+  protoJsonFromJsonInto?(table: unknown, body: Uint8Array, flags: number, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
   /** Protobuf wire bytes to ProtoJSON into `dst`: as protoJsonFromJsonInto. */
-  protoJsonToJsonInto?(table: unknown, wire: Uint8Array, emitDefaults: boolean, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
+  protoJsonToJsonInto?(table: unknown, wire: Uint8Array, flags: number, dst: Uint8Array): number | import('./gateway/native-json-call.js').NativeJsonError | null;
   /** Copies the bytes a protoJsonFromJsonInto or protoJsonToJsonInto into a too small `dst` kept. */
   protoJsonTakeInto?(table: unknown, dst: Uint8Array): void;
   /** The native I/O path of RPC connections (src-native/io/native_socket.h). */

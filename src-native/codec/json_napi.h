@@ -154,11 +154,12 @@ Table* GetTableHandle(napi_env env, napi_value value, const napi_type_tag* tag) 
   return static_cast<Table*>(data);
 }
 
-// The arguments of a conversion call: (table, input: Uint8Array, flag: boolean, dst: Uint8Array).
+// The arguments of a conversion call: (table, input: Uint8Array, flags: uint32 bit set, dst: Uint8Array).
+// Options travel as bits (as classic-level packs them), so a new option is no new argument.
 struct IntoArgs {
   const uint8_t* input = nullptr;
   size_t length = 0;
-  bool flag = false;
+  uint32_t flags = 0;
   const uint8_t* dst = nullptr;
   size_t room = 0;
 };
@@ -171,7 +172,7 @@ Table* GetIntoArgs(napi_env env, napi_callback_info info, const napi_type_tag* t
   napi_value argv[4];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Table* t = argc == 4 ? GetTableHandle<Table>(env, argv[0], tag) : nullptr;
-  if (t == nullptr || !GetBytes(env, argv[1], &args->input, &args->length) || napi_get_value_bool(env, argv[2], &args->flag) != napi_ok ||
+  if (t == nullptr || !GetBytes(env, argv[1], &args->input, &args->length) || napi_get_value_uint32(env, argv[2], &args->flags) != napi_ok ||
       !GetBytes(env, argv[3], &args->dst, &args->room)) {
     return nullptr;
   }

@@ -102,11 +102,21 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
 // ProtoJSON's ignore_unknown_fields. kDefer: the twin must convert this input (see above).
 Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool ignore_unknown, Sink* out, Error* error);
 
+// ToJson's options as bits (ProtoToJsonFlag in src-ts/gateway/proto-json/to-json.ts).
+enum ToJsonFlag : uint32_t {
+  // ProtoJSON's "emit default values" (bufbuild's alwaysEmitImplicit).
+  kEmitDefaults = 1,
+  // Members named by the .proto field name (bufbuild's useProtoFieldName).
+  kProtoFieldName = 2,
+  // Enum values as numbers; NullValue stays null (bufbuild's enumAsInteger).
+  kEnumAsInteger = 4,
+};
+
 // The root message's wire bytes `src` to ProtoJSON in `out` (from out->pos = 0), following
-// src-ts/gateway/proto-json/to-json.ts. emit_defaults: ProtoJSON's "emit default values". kDefer:
+// src-ts/gateway/proto-json/to-json.ts, with ToJsonFlag bits. kDefer:
 // the twin must convert this input: Any, Timestamp, Duration or FieldMask (wrappers, Struct,
 // Value and ListValue are written here), a singular message in several occurrences (merged), or a
 // map the twin reorders (a repeated key, array-index keys out of order, more than 32 entries).
-Outcome ToJson(const Table& table, const uint8_t* src, size_t length, bool emit_defaults, Sink* out, Error* error);
+Outcome ToJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error);
 
 }  // namespace heddle::codec::proto_json

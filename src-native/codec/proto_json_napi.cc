@@ -32,15 +32,15 @@ napi_value CreateTable(napi_env env, napi_callback_info info) {
   return CreateTableHandle<NativeTable>(env, info, &kProtoJsonTableTag, pj::ParseTable, "protoJsonTable expects (Int32Array, Uint8Array)", "malformed Protobuf JSON descriptor table");
 }
 
-// protoJsonFromJsonInto(table, body: Uint8Array, ignoreUnknown: boolean, dst: Uint8Array) and
-// protoJsonToJsonInto(table, wire: Uint8Array, emitDefaults: boolean, dst: Uint8Array).
+// protoJsonFromJsonInto(table, body: Uint8Array, flags: FromJsonFlag bits, dst: Uint8Array) and
+// protoJsonToJsonInto(table, wire: Uint8Array, flags: ToJsonFlag bits, dst: Uint8Array).
 template <bool kToJson>
 napi_value TranscodeInto(napi_env env, napi_callback_info info) {
   IntoArgs a;
   NativeTable* t = GetIntoArgs<NativeTable>(env, info, &kProtoJsonTableTag, &a);
-  if (t == nullptr) return Fail(env, kToJson ? "protoJsonToJsonInto expects (table, Uint8Array, boolean, Uint8Array)" : "protoJsonFromJsonInto expects (table, Uint8Array, boolean, Uint8Array)");
+  if (t == nullptr) return Fail(env, kToJson ? "protoJsonToJsonInto expects (table, Uint8Array, uint32, Uint8Array)" : "protoJsonFromJsonInto expects (table, Uint8Array, uint32, Uint8Array)");
   pj::Error error;
-  const pj::Outcome outcome = kToJson ? pj::ToJson(*t, a.input, a.length, a.flag, &Output(), &error) : pj::FromJson(*t, a.input, a.length, a.flag, &Output(), &error);
+  const pj::Outcome outcome = kToJson ? pj::ToJson(*t, a.input, a.length, a.flags, &Output(), &error) : pj::FromJson(*t, a.input, a.length, a.flags, &Output(), &error);
   return IntoResult(env, outcome, error, a.dst, a.room);
 }
 

@@ -67,8 +67,15 @@ std::vector<PathEntry>& PathStack() {
 
 class WireToProtoJson {
  public:
-  WireToProtoJson(const Table& table, const uint8_t* src, size_t length, bool emit_defaults, Sink* out, Error* error)
-      : t_(table), b_(src), length_(length), defaults_(emit_defaults), out_(out), error_(error) {}
+  WireToProtoJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error)
+      : t_(table),
+        b_(src),
+        length_(length),
+        defaults_((flags & kEmitDefaults) != 0),
+        proto_names_((flags & kProtoFieldName) != 0),
+        enum_numbers_((flags & kEnumAsInteger) != 0),
+        out_(out),
+        error_(error) {}
 
   Outcome Run() {
     out_->pos = 0;
@@ -86,6 +93,8 @@ class WireToProtoJson {
   const uint8_t* b_;
   size_t length_;
   bool defaults_;
+  bool proto_names_;
+  bool enum_numbers_;
   Sink* out_;
   Error* error_;
   OccurrenceStack& occ_ = Occurrences();
@@ -327,7 +336,8 @@ class WireToProtoJson {
       if (!CheckOutput(head == kAbsent ? start : static_cast<size_t>(occ_.data[static_cast<size_t>(head) + 2]))) return false;
       const size_t mark = out_->pos;
       if (*any && !Char(',')) return false;
-      if (!Put(f.key)) return false;
+      // .proto names are identifiers: nothing in them needs escaping.
+      if (proto_names_ ? !(Char('"') && Put(f.name) && Put("\":", 2)) : !Put(f.key)) return false;
       path_.push_back({&f.json_name, 0});
       bool keep = true;
       bool ok;
@@ -578,7 +588,7 @@ class WireToProtoJson {
         const int32_t n = static_cast<int32_t>(lo);
         *zero = n == 0;
         if (e.null_value) return Put("null", 4);
-        const std::string* name = EnumName(e, n);
+        const std::string* name = enum_numbers_ ? nullptr : EnumName(e, n);
         if (name == nullptr) return Signed(n, false);
         if (!Room(name->size() + 2)) return false;
         out_->buf[out_->pos++] = '"';
@@ -901,8 +911,8 @@ class WireToProtoJson {
 
 }  // namespace
 
-Outcome ToJson(const Table& table, const uint8_t* src, size_t length, bool emit_defaults, Sink* out, Error* error) {
-  return WireToProtoJson(table, src, length, emit_defaults, out, error).Run();
+Outcome ToJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error) {
+  return WireToProtoJson(table, src, length, flags, out, error).Run();
 }
 
 }  // namespace heddle::codec::proto_json

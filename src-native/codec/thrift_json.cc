@@ -12,7 +12,7 @@ namespace {
 
 // ---- Table ----
 
-constexpr int32_t kTableMagic = 0x544a5331;  // "TJS1"
+constexpr int32_t kTableMagic = 0x544a5332;  // "TJS2"
 constexpr size_t kTypeInts = 5;
 constexpr size_t kStructInts = 5;
 constexpr size_t kFieldInts = 13;
@@ -80,7 +80,10 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
       f.id = v[0];
       f.type = v[1];
       if (!valid_type(f.type)) return false;
-      f.required = v[2] != 0;
+      // Requiredness: 0 default, 1 required, 2 optional.
+      if (v[2] < 0 || v[2] > 2) return false;
+      f.required = v[2] == 1;
+      f.optional = v[2] == 2;
       if (!Slice(bytes, byte_count, v[3], v[4], &f.json_name) || !Slice(bytes, byte_count, v[5], v[6], &f.name) ||
           !Slice(bytes, byte_count, v[7], v[8], &f.key)) {
         return false;

@@ -48,16 +48,18 @@ struct FieldDesc {
   int32_t id;
   int32_t type;
   bool required;
+  bool optional;
   std::string json_name;
   std::string name;
   // `"jsonName":`, what ToJson writes before the value.
   std::string key;
-  // Wire bytes of the IDL default in the table's protocol, when has_default.
+  // Whether the IDL gives a default (optional fields included: the write options use theirs).
   bool has_default;
   // The default could not be written (a UUID default that is not one): writing it fails.
   bool default_fails;
   // Compact bool defaults travel in the field header: 1 true, 2 false.
   int32_t default_bool_ctype;
+  // Wire bytes of the IDL default in the table's protocol, when has_default.
   std::string default_wire;
 };
 
@@ -95,12 +97,32 @@ using json::ErrorKind;
 using json::Outcome;
 using json::Sink;
 
+// FromJson's options as bits (FromJsonFlag in src-ts/gateway/thrift-json/from-json.ts).
+enum FromJsonFlag : uint32_t {
+  kRejectUnknown = 1,
+  // Binary fields are JSON strings whose UTF-8 bytes are the value (Kitex's base64 off).
+  kBinaryRawIn = 2,
+  // Missing fields filled with their IDL default, else their type's zero (dynamicgo's
+  // WriteRequireField, WriteDefaultField, WriteOptionalField).
+  kWriteRequired = 4,
+  kWriteDefault = 8,
+  kWriteOptional = 16,
+  kFillMissing = kWriteRequired | kWriteDefault | kWriteOptional,
+};
+
+// ToJson's options as bits (ToJsonFlag in src-ts/gateway/thrift-json/to-json.ts).
+enum ToJsonFlag : uint32_t {
+  kI64String = 1,
+  // Binary values written as JSON strings of their bytes, which must be UTF-8.
+  kBinaryRawOut = 2,
+};
+
 // JSON `src` to the root struct's wire bytes in `out` (from out->pos = 0). kDefer: the input
 // needs a conversion only the TypeScript twin does exactly (a double map key in a form JSON
 // numbers do not have, as JS Number() parses it); the caller runs the twin instead.
-Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool reject_unknown, Sink* out, Error* error);
+Outcome FromJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error);
 
-// Wire bytes to JSON in `out`. i64_string: i64 values as quoted decimal strings.
-Outcome ToJson(const Table& table, const uint8_t* src, size_t length, bool i64_string, Sink* out, Error* error);
+// Wire bytes to JSON in `out`, with ToJsonFlag bits.
+Outcome ToJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error);
 
 }  // namespace heddle::codec::thrift_json

@@ -19,8 +19,8 @@ using namespace detail;  // the shared pieces of this converter family
 
 class JsonToWire : Converter {
  public:
-  JsonToWire(const Table& table, const uint8_t* src, size_t length, bool reject, Sink* out, Error* error)
-      : Converter(table, src, length, out, error), reject_(reject) {
+  JsonToWire(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error)
+      : Converter(table, src, length, out, error), reject_((flags & kRejectUnknown) != 0), binary_raw_((flags & kBinaryRawIn) != 0), flags_(flags) {
     scratch_.Trim();
   }
 
@@ -47,7 +47,16 @@ class JsonToWire : Converter {
 
  private:
   bool reject_;
+  bool binary_raw_;
+  uint32_t flags_;
   Sink& scratch_ = Stacks().scratch;
+
+  // Whether a field the body left out is written, by its requiredness and the options.
+  bool Fills(const FieldDesc& f) const {
+    if (f.required) return (flags_ & kWriteRequired) != 0;
+    if (f.optional) return (flags_ & kWriteOptional) != 0;
+    return f.has_default || (flags_ & kWriteDefault) != 0;
+  }
 
   // ---- values ----
 
@@ -144,7 +153,7 @@ class JsonToWire : Converter {
         if (done < 0) return false;
       } while (done == 0);
     }
-    if (d.needs_end_check || d.is_union) {
+    if (d.needs_end_check || d.is_union || (flags_ & kFillMissing) != 0) {
       if (!EndCheck(d, seen, last_id, pos_ - 1, count)) return false;
     }
     seen_.resize(seen);
@@ -162,23 +171,100 @@ class JsonToWire : Converter {
     for (size_t i = 0; i < d.fields.size(); i++) {
       const FieldDesc& f = d.fields[i];
       if (seen_[seen + i] == 1) continue;
-      if (f.required) return Fail(ErrorKind::kRequiredField, "required field '" + f.json_name + "' of " + d.name + " is missing", offset);
-      if (!f.has_default || d.is_union) continue;
+      const bool fills = Fills(f);
+      if (f.required && !fills) return Fail(ErrorKind::kRequiredField, "required field '" + f.json_name + "' of " + d.name + " is missing", offset);
+      if (!fills || d.is_union) continue;
       if (f.default_fails) {
         // writeConst throws outside the reader: no offset, no path.
         outcome_ = FailNoPlace(ErrorKind::kBadValue, "an IDL default is not a UUID");
         return false;
       }
       const TypeDesc& type = t_.types[static_cast<size_t>(f.type)];
-      if (!Room(kMaxScalarWire + f.default_wire.size())) return false;
+      // A header and a zero (a UUID's 16 bytes at most), or the default's bytes.
+      if (!Room(2 * kMaxScalarWire + f.default_wire.size())) return false;
       if (compact_) {
-        FieldHeaderCompact(out_, type.kind == kBool ? f.default_bool_ctype : type.compact, f.id, last_id);
+        const int32_t bool_ctype = f.has_default ? f.default_bool_ctype : kCompactFalse;
+        FieldHeaderCompact(out_, type.kind == kBool ? bool_ctype : type.compact, f.id, last_id);
         last_id = f.id;
       } else {
         out_->Put(static_cast<uint8_t>(type.wire));
         WriteI16(out_, f.id);
       }
-      out_->Put(f.default_wire.data(), f.default_wire.size());
+      if (f.has_default) out_->Put(f.default_wire.data(), f.default_wire.size());
+      else Zero(type);
+    }
+    return true;
+  }
+
+  // The zero of `type` (dynamicgo's WriteEmpty): 0, "", empty containers, a struct with no
+  // fields (its own required fields are not filled, so recursive types end). A Compact bool's
+  // zero is in its field header. The caller made the room.
+  void Zero(const TypeDesc& type) {
+    switch (type.kind) {
+      case kBool:
+        if (!compact_) out_->Put(0);
+        return;
+      case kDouble:
+        for (int i = 0; i < 8; i++) out_->Put(0);
+        return;
+      case kUuid:
+        for (int i = 0; i < 16; i++) out_->Put(0);
+        return;
+      case kI16:
+      case kI32:
+        if (compact_) out_->Put(0);
+        else if (type.kind == kI16) WriteI16(out_, 0);
+        else WriteI32(out_, 0);
+        return;
+      case kI64:
+        if (compact_) out_->Put(0);
+        else {
+          WriteI32(out_, 0);
+          WriteI32(out_, 0);
+        }
+        return;
+      case kList:
+      case kSet: {
+        const TypeDesc& elem = t_.types[static_cast<size_t>(type.a)];
+        if (compact_) out_->Put(static_cast<uint8_t>(elem.compact));
+        else {
+          out_->Put(static_cast<uint8_t>(elem.wire));
+          WriteI32(out_, 0);
+        }
+        return;
+      }
+      case kMap:
+        if (!compact_) {
+          out_->Put(static_cast<uint8_t>(t_.types[static_cast<size_t>(type.a)].wire));
+          out_->Put(static_cast<uint8_t>(t_.types[static_cast<size_t>(type.b)].wire));
+          WriteI32(out_, 0);
+          return;
+        }
+        out_->Put(0);
+        return;
+      case kString:
+      case kBinary:
+        if (compact_) out_->Put(0);
+        else WriteI32(out_, 0);
+        return;
+      default:  // kI8, and kStruct: its stop byte
+        out_->Put(0);
+        return;
+    }
+  }
+
+  // A JSON string whose unescaped UTF-8 bytes are the value, length first.
+  bool StringValue(int c) {
+    if (c != '"') return WrongType("a string");
+    const size_t close = ScanString();
+    if (close == SIZE_MAX) return false;
+    if (!escaped_) {
+      if (!Length(close - start_)) return false;
+      out_->Put(b_ + start_, close - start_);
+    } else {
+      scratch_.pos = 0;
+      if (!Unescape(start_, close, &scratch_) || !Length(scratch_.pos)) return false;
+      out_->Put(scratch_.buf, scratch_.pos);
     }
     return true;
   }
@@ -205,21 +291,10 @@ class JsonToWire : Converter {
         WriteDouble(out_, ParseDouble(b_, start, end), compact_);
         return true;
       }
-      case kString: {
-        if (c != '"') return WrongType("a string");
-        const size_t close = ScanString();
-        if (close == SIZE_MAX) return false;
-        if (!escaped_) {
-          if (!Length(close - start_)) return false;
-          out_->Put(b_ + start_, close - start_);
-        } else {
-          scratch_.pos = 0;
-          if (!Unescape(start_, close, &scratch_) || !Length(scratch_.pos)) return false;
-          out_->Put(scratch_.buf, scratch_.pos);
-        }
-        return true;
-      }
+      case kString:
+        return StringValue(c);
       case kBinary: {
+        if (binary_raw_) return StringValue(c);
         if (c != '"') return WrongType("a base64 string");
         const size_t close = ScanString();
         if (close == SIZE_MAX) return false;
@@ -489,8 +564,8 @@ class JsonToWire : Converter {
 
 }  // namespace
 
-Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool reject_unknown, Sink* out, Error* error) {
-  JsonToWire converter(table, src, length, reject_unknown, out, error);
+Outcome FromJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error) {
+  JsonToWire converter(table, src, length, flags, out, error);
   return converter.Run();
 }
 

@@ -34,17 +34,17 @@ napi_value CreateTable(napi_env env, napi_callback_info info) {
   return CreateTableHandle<NativeTable>(env, info, &kThriftJsonTableTag, tj::ParseTable, "thriftJsonTable expects (Int32Array, Uint8Array)", "malformed Thrift JSON descriptor table");
 }
 
-// (table, input: Uint8Array, flag: boolean, dst: Uint8Array) -> see IntoResult. The flag is
-// rejectUnknown for FromJson, i64String for ToJson.
+// (table, input: Uint8Array, flags: uint32, dst: Uint8Array) -> see IntoResult. The flags are
+// FromJsonFlag bits for FromJson, ToJsonFlag bits for ToJson (thrift_json.h).
 template <bool kToJson>
 napi_value TranscodeInto(napi_env env, napi_callback_info info) {
   IntoArgs a;
   NativeTable* t = GetIntoArgs<NativeTable>(env, info, &kThriftJsonTableTag, &a);
-  if (t == nullptr) return Fail(env, "thrift JSON transcoding expects (table, Uint8Array, boolean, Uint8Array)");
+  if (t == nullptr) return Fail(env, "thrift JSON transcoding expects (table, Uint8Array, uint32, Uint8Array)");
   tj::Error error;
   tj::Sink& out = Output();
-  const tj::Outcome outcome = kToJson ? tj::ToJson(*t, a.input, a.length, a.flag, &out, &error)
-                                      : tj::FromJson(*t, a.input, a.length, a.flag, &out, &error);
+  const tj::Outcome outcome = kToJson ? tj::ToJson(*t, a.input, a.length, a.flags, &out, &error)
+                                      : tj::FromJson(*t, a.input, a.length, a.flags, &out, &error);
   return IntoResult(env, outcome, error, a.dst, a.room);
 }
 

@@ -29,8 +29,8 @@ static_assert(kNumberTextMax <= kMaxScalarJson);
 
 class WireToJson : Converter {
  public:
-  WireToJson(const Table& table, const uint8_t* src, size_t length, bool i64_string, Sink* out, Error* error)
-      : Converter(table, src, length, out, error), i64_string_(i64_string) {}
+  WireToJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error)
+      : Converter(table, src, length, out, error), i64_string_((flags & kI64String) != 0), binary_raw_((flags & kBinaryRawOut) != 0) {}
 
   Outcome Run() {
     out_->pos = 0;
@@ -47,6 +47,7 @@ class WireToJson : Converter {
 
  private:
   bool i64_string_;
+  bool binary_raw_;
   // A Compact bool field's value, carried in its header: 1, 0, or -1 (read a byte).
   int header_bool_ = -1;
 
@@ -291,7 +292,7 @@ class WireToJson : Converter {
         if (!Count(n, at, "string length")) return false;
         const size_t start = pos_;
         pos_ += static_cast<size_t>(n);
-        if (type.kind == kString) return String(start, pos_);
+        if (type.kind == kString || binary_raw_) return String(start, pos_);
         if (!Room(Base64Size(pos_ - start) + 2)) return false;
         out_->Put('"');
         EncodeBase64(b_, start, pos_, out_);
@@ -555,8 +556,8 @@ class WireToJson : Converter {
 
 }  // namespace
 
-Outcome ToJson(const Table& table, const uint8_t* src, size_t length, bool i64_string, Sink* out, Error* error) {
-  WireToJson converter(table, src, length, i64_string, out, error);
+Outcome ToJson(const Table& table, const uint8_t* src, size_t length, uint32_t flags, Sink* out, Error* error) {
+  WireToJson converter(table, src, length, flags, out, error);
   return converter.Run();
 }
 

@@ -213,9 +213,9 @@ void Convert(const pj::Table& table, const uint8_t* body, size_t size, bool igno
   if (a == pj::Outcome::kOk) FUZZ_CHECK(static_cast<int64_t>(out.pos) <= table.max_size);
 }
 
-void WireToJson(const pj::Table& table, const uint8_t* wire, size_t size, bool defaults) {
+void WireToJson(const pj::Table& table, const uint8_t* wire, size_t size, uint32_t flags) {
   pj::Sink first;
-  const pj::Outcome a = Twice([&](pj::Sink* sink, pj::Error* error) { return pj::ToJson(table, wire, size, defaults, sink, error); }, size, &first);
+  const pj::Outcome a = Twice([&](pj::Sink* sink, pj::Error* error) { return pj::ToJson(table, wire, size, flags, sink, error); }, size, &first);
   if (a != pj::Outcome::kOk) return;
   pj::Sink back;
   pj::Error back_error;
@@ -235,15 +235,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t mode = data[0];
   const uint8_t* body = data + 1;
   const size_t length = size - 1;
+  // The printer options ride on a bit the mode's remainder does not use up: .proto names and enum
+  // numbers are read back as well as json names and enum names.
+  const uint32_t printer = (mode & 0x80) != 0 ? pj::kProtoFieldName | pj::kEnumAsInteger : 0;
   switch (mode % 9) {
     case 0: Convert(kWide, body, length, false); break;
     case 1: Convert(kWide, body, length, true); break;
     case 2: Convert(kShallow, body, length, false); break;
     case 3: Convert(kShallow, body, length, true); break;
-    case 4: WireToJson(kWide, body, length, false); break;
-    case 5: WireToJson(kWide, body, length, true); break;
-    case 6: WireToJson(kShallow, body, length, false); break;
-    case 7: WireToJson(kShallow, body, length, true); break;
+    case 4: WireToJson(kWide, body, length, printer); break;
+    case 5: WireToJson(kWide, body, length, pj::kEmitDefaults | printer); break;
+    case 6: WireToJson(kShallow, body, length, printer); break;
+    case 7: WireToJson(kShallow, body, length, pj::kEmitDefaults | printer); break;
     default: {
       // A serialized table: ints, then the byte pool they point into (split by the mode byte).
       const size_t int_bytes = std::min(length, static_cast<size_t>(mode) * 8) & ~size_t{3};
@@ -255,7 +258,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         static const uint8_t kBody[] = "{\"a\":[1,\"x\",{\"b\":null}],\"c\":{\"1\":true}}";
         Convert(table, kBody, sizeof kBody - 1, true);
         static const uint8_t kWire[] = {0x08, 0x96, 0x01, 0x12, 0x04, 0x0a, 0x02, 0x68, 0x69, 0x1a, 0x03, 0x08, 0x01, 0x10};
-        WireToJson(table, kWire, sizeof kWire, true);
+        WireToJson(table, kWire, sizeof kWire, pj::kEmitDefaults);
       }
     }
   }

@@ -29,6 +29,8 @@ export interface Case {
   method: string;
   body: string | Uint8Array;
   options: Record<string, boolean>;
+  /** Parse the IDL with dynamicgo's SetOptionalBitmap (optional fields filled by WriteOptionalField, their defaults written). */
+  optionalBitmap?: boolean;
 }
 export type Outcome = { out: Buffer; error?: undefined } | { out?: undefined; error: string };
 
@@ -52,7 +54,7 @@ export function setUpDynamicgo(): void {
 export function dynamicgo(idl: string, structs: string[], cases: Case[]): Outcome[] {
   const path = join(workDir, `diff-${idlCount++}.thrift`);
   writeFileSync(path, `${idl}\nservice Diff {\n${structs.map((s) => `  void ${s}(1: ${s} arg)`).join('\n')}\n}\n`);
-  const input = cases.map((c) => JSON.stringify({ dir: c.dir, method: c.method, body: Buffer.from(c.body).toString('base64'), options: c.options })).join('\n');
+  const input = cases.map((c) => JSON.stringify({ dir: c.dir, method: c.method, body: Buffer.from(c.body).toString('base64'), options: c.options, optionalBitmap: c.optionalBitmap === true })).join('\n');
   const out = execFileSync(binary, [path], { input, maxBuffer: 256 << 20 }).toString('utf8');
   const lines = out.trim().split('\n');
   expect(lines).toHaveLength(cases.length);
@@ -62,10 +64,10 @@ export function dynamicgo(idl: string, structs: string[], cases: Case[]): Outcom
   });
 }
 
-/** Heddle's transcoders of one Binary struct: the twin, and the native one when the addon is loaded. */
-export function heddlePaths(doc: Doc, name: string): Array<{ label: string; t: ThriftJsonTranscoder }> {
+/** Heddle's transcoders of one struct (Binary unless `compact`): the twin, and the native one when the addon is loaded. */
+export function heddlePaths(doc: Doc, name: string, compact = false): Array<{ label: string; t: ThriftJsonTranscoder }> {
   const desc = buildDescriptor(doc.struct(name), (key) => doc.structByKey(key));
-  const limits = { compact: false, maxDepth: 64, maxSize: 16 << 20 };
+  const limits = { compact, maxDepth: 64, maxSize: 16 << 20 };
   const paths = [{ label: 'twin', t: new ThriftJsonTranscoder(desc, limits, false) }];
   if (native.loaded) {
     const nat = new ThriftJsonTranscoder(desc, limits, true);

@@ -286,3 +286,33 @@ describe('structure', () => {
     expect(() => toJsonString(p2.req, fromBinary(p2.req, Uint8Array.from([0x10, 0x01])))).toThrow();
   });
 });
+
+describe("toJSON's printer options against toJsonString", () => {
+  // Inside an Any the packed message's members follow the options too; NullValue stays null
+  // under enumAsInteger; json_name gives way to the .proto name; enum map values and oneof
+  // members are numbers; unknown enum numbers were numbers already.
+  const bodies = [
+    '{"color":"RED","colors":["GREEN","COLOR_UNSPECIFIED",7],"byNum":{"1":"GREEN"},"pickColor":"RED","nul":null,"customName":"c","byName":{"k":{"name":"n","ids":["1"]}}}',
+    `{"any":{"@type":"type.googleapis.com/pj.Edge","color":"GREEN","wInt32":3,"customName":"z","inner":{"child":{"name":"x"}}},"val":null,"vals":[null,1],"pickInner":{"name":"p"}}`,
+    '{"maybe":0,"i64":"-9223372036854775808","ts":"2024-01-02T03:04:05.5Z","mask":"aB.cD,e"}',
+  ];
+  const variants = [{ useProtoFieldName: true }, { enumAsInteger: true }, { useProtoFieldName: true, enumAsInteger: true, emitDefaultValues: true }];
+  for (const body of bodies) {
+    it(body.slice(0, 60), () => {
+      const bytes = toBinary(edge, fromJsonString(edge, body, { registry }));
+      const message = fromBinary(edge, bytes);
+      for (const options of variants) {
+        const expected = toJsonString(edge, message, { registry, ...options, alwaysEmitImplicit: options.emitDefaultValues === true });
+        expect({ options, json: codec.toJSON(bytes, options).toString('utf8') }).toEqual({ options, json: expected });
+        // What it wrote reads back to the same message.
+        expect(Buffer.from(codec.fromJSON(expected)).toString('hex')).toBe(Buffer.from(toBinary(edge, fromJsonString(edge, expected, { registry }))).toString('hex'));
+      }
+    });
+  }
+
+  it('option values other than booleans are ERR_INVALID_ARGUMENT', () => {
+    const bytes = new Uint8Array(0);
+    expect(() => codec.toJSON(bytes, { useProtoFieldName: 1 as unknown as boolean })).toThrow(/useProtoFieldName must be a boolean/);
+    expect(() => codec.toJSON(bytes, { enumAsInteger: 'yes' as unknown as boolean })).toThrow(/enumAsInteger must be a boolean/);
+  });
+});

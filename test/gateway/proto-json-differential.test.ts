@@ -46,8 +46,15 @@ function expectSameRead(c: Compiled, json: string): void {
   }
 }
 
+/** toJSON's printer options, under bufbuild's names (emitDefaultValues is its alwaysEmitImplicit). */
+const PRINTERS = [
+  { useProtoFieldName: true },
+  { enumAsInteger: true },
+  { useProtoFieldName: true, enumAsInteger: true, emitDefaultValues: true },
+];
+
 describe('ProtoJSON against @bufbuild/protobuf on random schemas', () => {
-  it('toJSON is byte-identical to toJsonString, with and without default values', () => {
+  it('toJSON is byte-identical to toJsonString, with and without default values and printer options', () => {
     let compared = 0;
     fc.assert(
       fc.property(caseArb, ({ schema, values }) => {
@@ -61,6 +68,10 @@ describe('ProtoJSON against @bufbuild/protobuf on random schemas', () => {
           if (!ours.ok || !theirs.ok) continue;
           expect(ours.value).toBe(theirs.value);
           expect(c.codec.toJSON(bytes, { emitDefaultValues: true }).toString('utf8')).toBe(toJsonString(c.desc, message, { alwaysEmitImplicit: true }));
+          for (const printer of PRINTERS) {
+            const options = { ...printer, alwaysEmitImplicit: printer.emitDefaultValues === true };
+            expect({ printer, json: c.codec.toJSON(bytes, printer).toString('utf8') }).toEqual({ printer, json: toJsonString(c.desc, message, options) });
+          }
           compared++;
         }
       }),

@@ -21,27 +21,37 @@ import { outcome, type Outcome } from './transcode-outcome.js';
 /** Messages the native side converted itself (not handed to the twin), to show the comparisons test it. */
 let convertedNatively = 0;
 
-function nativeConverts(p: Pair, wire: Uint8Array, defaults: boolean): boolean {
+/** toJSON's printer options (bufbuild's names) besides emitDefaultValues. */
+interface Printer {
+  useProtoFieldName?: boolean;
+  enumAsInteger?: boolean;
+}
+const PRINTERS: Printer[] = [{}, { useProtoFieldName: true, enumAsInteger: true }];
+
+function nativeConverts(p: Pair, wire: Uint8Array, defaults: boolean, printer: Printer = {}): boolean {
   if (!native.loaded) return false;
   const table = nativeAddon!.protoJsonTable!(...Object.values(serializeProtoTable(p.desc, p.limits)) as [Int32Array, Uint8Array]);
-  return nativeAddon!.protoJsonToJsonInto!(table, wire, defaults, new Uint8Array(1 << 20)) !== null;
+  const flags = (defaults ? 1 : 0) | (printer.useProtoFieldName === true ? 2 : 0) | (printer.enumAsInteger === true ? 4 : 0);
+  return nativeAddon!.protoJsonToJsonInto!(table, wire, flags, new Uint8Array(1 << 20)) !== null;
 }
 
-function expectSame(p: Pair, wire: Uint8Array, emitDefaultValues = false): Outcome {
-  const ours = outcome(() => p.nat.toJSON(wire, { emitDefaultValues }));
-  const theirs = outcome(() => p.twin.toJSON(wire, { emitDefaultValues }));
+function expectSame(p: Pair, wire: Uint8Array, emitDefaultValues = false, printer: Printer = {}): Outcome {
+  const ours = outcome(() => p.nat.toJSON(wire, { emitDefaultValues, ...printer }));
+  const theirs = outcome(() => p.twin.toJSON(wire, { emitDefaultValues, ...printer }));
   const hex = Buffer.from(wire).toString('hex');
-  expect({ hex, emitDefaultValues, ...ours }).toEqual({ hex, emitDefaultValues, ...theirs });
-  if (nativeConverts(p, wire, emitDefaultValues)) convertedNatively++;
+  expect({ hex, emitDefaultValues, printer, ...ours }).toEqual({ hex, emitDefaultValues, printer, ...theirs });
+  if (nativeConverts(p, wire, emitDefaultValues, printer)) convertedNatively++;
   return ours;
 }
 
-/** Both agree and, both ways of defaults, write bufbuild's toJsonString of what it reads. */
+/** Both agree and, both ways of defaults and with and without the printer options, write bufbuild's toJsonString of what it reads. */
 function expectOracle(p: Pair, desc: DescMessage, wire: Uint8Array): void {
-  for (const defaults of [false, true]) {
-    const ours = expectSame(p, wire, defaults);
-    const expected = toJsonString(desc, fromBinary(desc, wire), { alwaysEmitImplicit: defaults });
-    expect({ defaults, json: 'bytes' in ours ? Buffer.from(ours.bytes, 'hex').toString('utf8') : ours }).toEqual({ defaults, json: expected });
+  for (const printer of PRINTERS) {
+    for (const defaults of [false, true]) {
+      const ours = expectSame(p, wire, defaults, printer);
+      const expected = toJsonString(desc, fromBinary(desc, wire), { alwaysEmitImplicit: defaults, ...printer });
+      expect({ defaults, printer, json: 'bytes' in ours ? Buffer.from(ours.bytes, 'hex').toString('utf8') : ours }).toEqual({ defaults, printer, json: expected });
+    }
   }
 }
 
@@ -116,7 +126,7 @@ describe('native Protobuf wire to ProtoJSON against the TypeScript twin and @buf
             const wire = codec.encode(value);
             expectOracle(p, desc, wire);
             expectOracle(p, desc, Buffer.concat([UNKNOWN, wire, UNKNOWN]));
-            fc.assert(fc.property(mutationArb(wire), fc.boolean(), (mutated, defaults) => void expectSame(p, mutated, defaults)), { numRuns: 12, seed });
+            fc.assert(fc.property(mutationArb(wire), fc.boolean(), fc.constantFrom(...PRINTERS), (mutated, defaults, printer) => void expectSame(p, mutated, defaults, printer)), { numRuns: 12, seed });
             compared++;
           }
         },

@@ -24,7 +24,7 @@ let convertedNatively = 0;
 function nativeConverts(p: ReturnType<typeof pair>, body: Uint8Array, ignore: boolean): boolean {
   if (!native.loaded) return false;
   const table = nativeAddon!.protoJsonTable!(...Object.values(serializeProtoTable(p.desc, p.limits)) as [Int32Array, Uint8Array]);
-  const result = nativeAddon!.protoJsonFromJsonInto!(table, body, ignore, new Uint8Array(1 << 20));
+  const result = nativeAddon!.protoJsonFromJsonInto!(table, body, ignore ? 1 : 0, new Uint8Array(1 << 20));
   return result !== null;
 }
 
@@ -197,7 +197,7 @@ describe('native ProtoJSON to wire against the TypeScript twin and @bufbuild/pro
     const table = (oneofs: number) => new Int32Array([0x504a5331, 64, 1 << 20, 1, 0, 0, 1, 0, 0, oneofs, 0]);
     const name = new TextEncoder().encode('M');
     const accepted = nativeAddon!.protoJsonTable!(table(0), name);
-    expect(nativeAddon!.protoJsonFromJsonInto!(accepted, Buffer.from('{}'), false, new Uint8Array(16))).toBe(0);
+    expect(nativeAddon!.protoJsonFromJsonInto!(accepted, Buffer.from('{}'), 0, new Uint8Array(16))).toBe(0);
     for (const oneofs of [1, 1 << 24, 0x7fffffff]) expect(() => nativeAddon!.protoJsonTable!(table(oneofs), name)).toThrow(/malformed Protobuf JSON descriptor table/);
   });
 

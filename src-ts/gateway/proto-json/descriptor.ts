@@ -40,6 +40,8 @@ export interface PField {
   jsonName: string;
   /** `"jsonName":` as UTF-8, written before the value on output. */
   jsonKey: Uint8Array;
+  /** `"name":`, written instead under toJSON's `useProtoFieldName`. */
+  protoKey: Uint8Array;
   kind: PKind;
   /** Wire type of one (unpacked) value. */
   wire: Wire;
@@ -94,6 +96,7 @@ function fieldOf(
     name,
     jsonName,
     jsonKey: utf8.encode(`${JSON.stringify(jsonName)}:`),
+    protoKey: utf8.encode(`${JSON.stringify(name)}:`),
     kind: shape.kind,
     wire: shape.wire,
     repeated,

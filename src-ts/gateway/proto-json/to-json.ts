@@ -23,6 +23,10 @@ export interface ProtoToJSONOptions {
   emitDefaultValues?: boolean;
   /** The same as {@link emitDefaultValues}, under @bufbuild/protobuf's name. */
   alwaysEmitImplicit?: boolean;
+  /** Members named by the .proto field name instead of the json_name (ProtoJSON's "preserve proto field names"; bufbuild's `useProtoFieldName`). */
+  useProtoFieldName?: boolean;
+  /** Enum values as numbers instead of names (bufbuild's `enumAsInteger`). */
+  enumAsInteger?: boolean;
 }
 
 export const sink = new ByteSink();
@@ -39,9 +43,9 @@ const f64Bytes = new Uint8Array(f64.buffer);
 
 /** Transcodes the wire bytes of message `desc` to JSON. */
 export function protoWireToJson(bytes: Uint8Array, desc: PMessage, tables: ProtoJsonTables, limits: ProtoJsonLimits, options: ProtoToJSONOptions = {}): Buffer {
-  const defaults = checkToJsonInput(bytes, limits, options);
+  const flags = checkToJsonInput(bytes, limits, options);
   sink.pos = 0;
-  const r = new ProtoWireReader(bytes, tables, limits, defaults);
+  const r = new ProtoWireReader(bytes, tables, limits, flags);
   try {
     r.message(desc, 0, bytes.length, 1);
     return sink.take(0);
@@ -51,14 +55,28 @@ export function protoWireToJson(bytes: Uint8Array, desc: PMessage, tables: Proto
 }
 
 /** Checks toJSON's arguments (as the native transcoder needs them checked too); returns whether defaults are emitted. */
-export function checkToJsonInput(bytes: Uint8Array, limits: ProtoJsonLimits, options: ProtoToJSONOptions): boolean {
+/** toJSON's options as bits, as the native transcoder takes them (ToJsonFlag in proto_json.h). */
+export const enum ProtoToJsonFlag {
+  EMIT_DEFAULTS = 1,
+  PROTO_FIELD_NAME = 2,
+  ENUM_AS_INTEGER = 4,
+}
+
+/** Checks toJSON's arguments as both transcoders need them; the options as ProtoToJsonFlag bits. */
+export function checkToJsonInput(bytes: Uint8Array, limits: ProtoJsonLimits, options: ProtoToJSONOptions): number {
   if (!(bytes instanceof Uint8Array)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'toJSON expects a Uint8Array');
   if (bytes.length > limits.maxSize) {
     throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `message of ${bytes.length} bytes is over the ${limits.maxSize}-byte limit`, { offset: 0 });
   }
   const defaults = options.emitDefaultValues ?? options.alwaysEmitImplicit ?? false;
   if (typeof defaults !== 'boolean') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'option emitDefaultValues must be a boolean');
-  return defaults;
+  let flags = defaults ? ProtoToJsonFlag.EMIT_DEFAULTS : 0;
+  for (const [name, bit] of [['useProtoFieldName', ProtoToJsonFlag.PROTO_FIELD_NAME], ['enumAsInteger', ProtoToJsonFlag.ENUM_AS_INTEGER]] as const) {
+    const value = options[name] ?? false;
+    if (typeof value !== 'boolean') throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option ${name} must be a boolean`);
+    if (value) flags |= bit;
+  }
+  return flags;
 }
 
 export class ProtoWireReader {
@@ -76,7 +94,8 @@ export class ProtoWireReader {
     public src: Uint8Array,
     readonly tables: ProtoJsonTables,
     readonly limits: ProtoJsonLimits,
-    readonly emitDefaults: boolean,
+    /** ProtoToJsonFlag bits. */
+    readonly flags: number,
   ) {}
 
   fail(code: ErrorCode, message: string, offset: number = this.pos): HeddleError {
@@ -116,12 +135,13 @@ export class ProtoWireReader {
       if (f.oneof >= 0 && occ[base + 2 * n + f.oneof] !== f.index) continue;
       if (head === NONE) {
         if (f.required) throw this.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.name}' of ${desc.fullName} is missing`, start);
-        if (!this.emitDefaults || !(f.implicit || f.repeated)) continue;
+        if ((this.flags & ProtoToJsonFlag.EMIT_DEFAULTS) === 0 || !(f.implicit || f.repeated)) continue;
       }
       this.checkOutput(head === NONE ? start : occ[head + 2]!);
       const mark = sink.pos;
       if (any) sink.byte(0x2c);
-      sink.bytes(f.jsonKey, 0, f.jsonKey.length);
+      const key = (this.flags & ProtoToJsonFlag.PROTO_FIELD_NAME) !== 0 ? f.protoKey : f.jsonKey;
+      sink.bytes(key, 0, key.length);
       this.path.push(f.jsonName);
       let keep = true;
       if (head === NONE) this.defaultJson(f);
@@ -306,7 +326,7 @@ export class ProtoWireReader {
       return true;
     }
     const zero = this.scalar(f, occ[last + 2]!, occ[last + 3]!);
-    return !(zero && f.implicit && !this.emitDefaults);
+    return !(zero && f.implicit && (this.flags & ProtoToJsonFlag.EMIT_DEFAULTS) === 0);
   }
 
   /** Writes one scalar or enum value held at `[start, end)`; returns whether it is the zero value. */
@@ -382,7 +402,8 @@ export class ProtoWireReader {
         const n = lo | 0;
         if (e.isNullValue) sink.ascii('null');
         else {
-          const name = e.names.get(n);
+          // bufbuild's enumAsInteger: numbers, but NullValue stays null (checked first above).
+          const name = (this.flags & ProtoToJsonFlag.ENUM_AS_INTEGER) !== 0 ? undefined : e.names.get(n);
           if (name === undefined) sink.ascii(String(n));
           else {
             sink.byte(0x22);

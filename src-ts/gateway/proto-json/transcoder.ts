@@ -44,7 +44,7 @@ export class ProtoJsonTranscoder {
   fromJSON(body: Uint8Array | string, options: ProtoFromJSONOptions = {}): Uint8Array {
     if (this.table === undefined) return this.twin(body, options);
     const src = jsonBodyBytes(body, this.limits.maxSize);
-    const result = nativeAddon!.protoJsonFromJsonInto!(this.table, src, ignoresUnknownFields(options), nativeScratch);
+    const result = nativeAddon!.protoJsonFromJsonInto!(this.table, src, ignoresUnknownFields(options) ? 1 : 0, nativeScratch);
     if (result === null) return this.twin(src, options);
     return nativeOutput(result, this.take);
   }
@@ -56,7 +56,7 @@ export class ProtoJsonTranscoder {
   fromJSONTo(body: Uint8Array | string, out: LinkBuffer, options: ProtoFromJSONOptions = {}): number {
     if (this.table === undefined) return this.twinTo(body, out, options);
     const src = jsonBodyBytes(body, this.limits.maxSize);
-    const ignore = ignoresUnknownFields(options);
+    const ignore = ignoresUnknownFields(options) ? 1 : 0;
     const size = nativeInto(out, this.lastSize, this.limits.maxSize, (dst) => nativeAddon!.protoJsonFromJsonInto!(this.table, src, ignore, dst), this.take);
     if (size === null) return this.twinTo(src, out, options);
     this.lastSize = size;
@@ -65,8 +65,8 @@ export class ProtoJsonTranscoder {
 
   toJSON(bytes: Uint8Array, options: ProtoToJSONOptions = {}): Buffer {
     if (this.table === undefined) return protoWireToJson(bytes, this.desc, this.tables, this.limits, options);
-    const defaults = checkToJsonInput(bytes, this.limits, options);
-    const result = nativeAddon!.protoJsonToJsonInto!(this.table, bytes, defaults, nativeScratch);
+    const flags = checkToJsonInput(bytes, this.limits, options);
+    const result = nativeAddon!.protoJsonToJsonInto!(this.table, bytes, flags, nativeScratch);
     if (result === null) return protoWireToJson(bytes, this.desc, this.tables, this.limits, options);
     return nativeOutput(result, this.take);
   }

@@ -14,6 +14,31 @@ export function constInt(v: ConstValue): bigint {
   return v.kind === 'int' ? v.value : 0n;
 }
 
+const ZERO_INT: ConstValue = { kind: 'int', value: 0n };
+const ZERO_DOUBLE: ConstValue = { kind: 'double', value: 0 };
+const ZERO_STRING: ConstValue = { kind: 'string', value: '' };
+const ZERO_UUID: ConstValue = { kind: 'string', value: '00000000-0000-0000-0000-000000000000' };
+const EMPTY_LIST: ConstValue = { kind: 'list', items: [] };
+const EMPTY_MAP: ConstValue = { kind: 'map', entries: [] };
+
+/**
+ * The zero of a type as a constant (dynamicgo's WriteEmpty): 0, false, "", empty containers, a
+ * struct with no fields (its own required fields are not filled, so recursive types end).
+ */
+export function zeroConst(type: TypeDesc): ConstValue {
+  switch (type.kind) {
+    case Kind.DOUBLE: return ZERO_DOUBLE;
+    case Kind.STRING:
+    case Kind.BINARY: return ZERO_STRING;
+    case Kind.UUID: return ZERO_UUID;
+    case Kind.LIST:
+    case Kind.SET: return EMPTY_LIST;
+    case Kind.MAP:
+    case Kind.STRUCT: return EMPTY_MAP;
+    default: return ZERO_INT;
+  }
+}
+
 /** Writes an IDL default value (already checked against its type by the IDL resolver). */
 export function writeConst(sink: ByteSink, type: TypeDesc, v: ConstValue, compact: boolean): void {
   switch (type.kind) {

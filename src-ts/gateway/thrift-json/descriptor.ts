@@ -55,7 +55,8 @@ export interface FieldDesc {
   keyBytes: Uint8Array;
   type: TypeDesc;
   required: boolean;
-  /** The IDL default, for fields that are not optional. */
+  optional: boolean;
+  /** The IDL default (an optional field's is written only under the fill options). */
   default?: ConstValue;
 }
 
@@ -115,9 +116,10 @@ export function buildDescriptor(root: StructDef, structByKey: (key: string) => S
       keyBytes: encoder.encode(`${JSON.stringify(jsonName)}:`),
       type: typeOf(field.type),
       required: field.requiredness === 'required',
+      optional: field.requiredness === 'optional',
     };
-    if (field.default !== undefined && field.requiredness !== 'optional') f.default = field.default;
-    if (f.required || f.default !== undefined) desc.needsEndCheck = true;
+    if (field.default !== undefined) f.default = field.default;
+    if (f.required || (f.default !== undefined && !f.optional)) desc.needsEndCheck = true;
     desc.fields.push(f);
     desc.byId.set(f.id, f);
     desc.byName.set(jsonName, f);

@@ -12,13 +12,44 @@ import { ByteSink, varintSize } from '../byte-sink.js';
 import { Kind, type FieldDesc, type StructDesc, type TypeDesc } from './descriptor.js';
 import { jsonBodyBytes, transcodeJsonBody } from '../json-body.js';
 import { JsonReader, latin1Text } from '../json-reader.js';
-import { constInt, writeConst } from './default-value.js';
+import { constInt, writeConst, zeroConst } from './default-value.js';
 import { fieldHeaderCompact, patchI32, writeDouble, writeUuid } from './wire-write.js';
 
 /** Options of `codec.fromJSON`. */
 export interface FromJSONOptions {
   /** JSON members that name no field: `'skip'` (default, as Kitex does) or `'reject'` (ERR_BAD_VALUE). */
   unknownFields?: 'skip' | 'reject';
+  /**
+   * Binary fields: `'base64'` (default) or `'raw'`, a JSON string whose UTF-8 bytes are the value
+   * (Kitex's `generic.SetBinaryWithBase64(g, false)`, dynamicgo's `NoBase64Binary`).
+   */
+  binary?: 'base64' | 'raw';
+  /**
+   * Missing required fields are written with their IDL default, else their type's zero, instead
+   * of failing with ERR_REQUIRED_FIELD (dynamicgo's `WriteRequireField`, on in Kitex's JSON
+   * generic call).
+   */
+  writeRequired?: boolean;
+  /**
+   * Missing fields of default requiredness with no IDL default are written as their type's zero
+   * (dynamicgo's `WriteDefaultField`); those with a default get it either way.
+   */
+  writeDefault?: boolean;
+  /**
+   * Missing optional fields are written with their IDL default, else their zero (dynamicgo's
+   * `WriteOptionalField` over an IDL parsed with `SetOptionalBitmap`).
+   */
+  writeOptional?: boolean;
+}
+
+/** fromJSON's options as bits, as the native transcoder takes them (FromJsonFlag in thrift_json.h). */
+export const enum FromJsonFlag {
+  REJECT_UNKNOWN = 1,
+  BINARY_RAW = 2,
+  WRITE_REQUIRED = 4,
+  WRITE_DEFAULT = 8,
+  WRITE_OPTIONAL = 16,
+  FILL_MISSING = WRITE_REQUIRED | WRITE_DEFAULT | WRITE_OPTIONAL,
 }
 
 export interface TranscodeLimits {
@@ -34,17 +65,17 @@ const scratch = new ByteSink();
 
 /**
  * Checks `fromJSON`'s arguments as both transcoders need them: the body as UTF-8 bytes within the
- * size limit, and whether unknown members are rejected.
+ * size limit, and the options as FromJsonFlag bits.
  */
-export function fromJSONInput(body: Uint8Array | string, limits: TranscodeLimits, options: FromJSONOptions): { src: Uint8Array; reject: boolean } {
-  return { src: jsonBodyBytes(body, limits.maxSize), reject: rejectsUnknown(options) };
+export function fromJSONInput(body: Uint8Array | string, limits: TranscodeLimits, options: FromJSONOptions): { src: Uint8Array; flags: number } {
+  return { src: jsonBodyBytes(body, limits.maxSize), flags: fromJsonFlags(options) };
 }
 
 /** Transcodes JSON `body` to the wire bytes of struct `desc`. */
 export function jsonToWire(body: Uint8Array | string, desc: StructDesc, limits: TranscodeLimits, options: FromJSONOptions = {}): Uint8Array {
-  const reject = rejectsUnknown(options);
+  const flags = fromJsonFlags(options);
   try {
-    return transcodeJsonBody(body, limits.maxSize, reader, sink, () => new Writer(limits, reject).struct(desc, 1));
+    return transcodeJsonBody(body, limits.maxSize, reader, sink, () => new Writer(limits, flags).struct(desc, 1));
   } catch (error) {
     throw stackOverflowAsDepthLimit(error);
   }
@@ -59,20 +90,50 @@ export function stackOverflowAsDepthLimit(error: unknown): unknown {
   return new HeddleError(ErrorCode.ERR_DEPTH_LIMIT, 'nesting deeper than the JavaScript stack holds (the codec allows more: lower its maxDepth)', { cause: error });
 }
 
-/** Whether the `unknownFields` option asks for unknown members to be rejected. */
-function rejectsUnknown(options: FromJSONOptions): boolean {
+/** The options as FromJsonFlag bits, each checked. */
+function fromJsonFlags(options: FromJSONOptions): number {
   const unknown = options.unknownFields ?? 'skip';
   if (unknown !== 'skip' && unknown !== 'reject') {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option unknownFields must be 'skip' or 'reject', got ${JSON.stringify(unknown)}`);
   }
-  return unknown === 'reject';
+  let flags = (unknown === 'reject' ? FromJsonFlag.REJECT_UNKNOWN : 0) | binaryFlag(options.binary, FromJsonFlag.BINARY_RAW);
+  if (booleanOption(options.writeRequired, 'writeRequired')) flags |= FromJsonFlag.WRITE_REQUIRED;
+  if (booleanOption(options.writeDefault, 'writeDefault')) flags |= FromJsonFlag.WRITE_DEFAULT;
+  if (booleanOption(options.writeOptional, 'writeOptional')) flags |= FromJsonFlag.WRITE_OPTIONAL;
+  return flags;
+}
+
+/** The `binary` option (both directions): `bit` for `'raw'`, 0 for `'base64'` or absent. */
+export function binaryFlag(binary: unknown, bit: number): number {
+  if (binary === undefined || binary === 'base64') return 0;
+  if (binary === 'raw') return bit;
+  throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option binary must be 'base64' or 'raw', got ${JSON.stringify(binary)}`);
+}
+
+function booleanOption(value: unknown, name: string): boolean {
+  if (value === undefined || typeof value === 'boolean') return value === true;
+  throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option ${name} must be a boolean, got ${JSON.stringify(value)}`);
 }
 
 class Writer {
+  private readonly reject: boolean;
+  private readonly binaryRaw: boolean;
+
   constructor(
     private readonly limits: TranscodeLimits,
-    private readonly reject: boolean,
-  ) {}
+    private readonly flags: number,
+  ) {
+    this.reject = (flags & FromJsonFlag.REJECT_UNKNOWN) !== 0;
+    this.binaryRaw = (flags & FromJsonFlag.BINARY_RAW) !== 0;
+  }
+
+  /** Whether a field the body left out is written, by its requiredness and the options. */
+  private fills(f: FieldDesc): boolean {
+    const flags = this.flags;
+    if (f.required) return (flags & FromJsonFlag.WRITE_REQUIRED) !== 0;
+    if (f.optional) return (flags & FromJsonFlag.WRITE_OPTIONAL) !== 0;
+    return f.default !== undefined || (flags & FromJsonFlag.WRITE_DEFAULT) !== 0;
+  }
 
   struct(desc: StructDesc, depth: number): void {
     const r = reader;
@@ -121,7 +182,7 @@ class Writer {
         }
       } while (!r.endOrComma(0x7d));
     }
-    if (desc.needsEndCheck || desc.isUnion) this.endCheck(desc, seen, lastId, r.pos - 1, count);
+    if (desc.needsEndCheck || desc.isUnion || (this.flags & FromJsonFlag.FILL_MISSING) !== 0) this.endCheck(desc, seen, lastId, r.pos - 1, count);
     sink.byte(0);
     // Checked at every struct's end: IDL defaults let a few input bytes (`[{},{},...]`) write many.
     if (sink.pos > this.limits.maxSize) {
@@ -129,27 +190,29 @@ class Writer {
     }
   }
 
-  /** Required fields present, defaults written, unions with exactly one field. */
+  /** Required fields present, defaults (and zeros, by the options) written, unions with exactly one field. */
   private endCheck(desc: StructDesc, seen: Uint8Array, lastId: number, offset: number, count: number): void {
     if (desc.isUnion && count !== 1) {
       throw reader.fail(ErrorCode.ERR_BAD_VALUE, `union ${desc.name} needs exactly one field set, found ${count}`, offset);
     }
     for (const f of desc.fields) {
       if (seen[f.index] === 1) continue;
-      if (f.required) throw reader.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.jsonName}' of ${desc.name} is missing`, offset);
-      if (f.default === undefined || desc.isUnion) continue;
+      const fills = this.fills(f);
+      if (f.required && !fills) throw reader.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.jsonName}' of ${desc.name} is missing`, offset);
+      if (!fills || desc.isUnion) continue;
+      const value = f.default ?? zeroConst(f.type);
       if (this.limits.compact) {
         if (f.type.kind === Kind.BOOL) {
-          fieldHeaderCompact(sink, constInt(f.default) !== 0n ? CompactType.BOOLEAN_TRUE : CompactType.BOOLEAN_FALSE, f.id, lastId);
+          fieldHeaderCompact(sink, constInt(value) !== 0n ? CompactType.BOOLEAN_TRUE : CompactType.BOOLEAN_FALSE, f.id, lastId);
         } else {
           fieldHeaderCompact(sink, f.type.compact, f.id, lastId);
-          writeConst(sink, f.type, f.default, true);
+          writeConst(sink, f.type, value, true);
         }
         lastId = f.id;
       } else {
         sink.byte(f.type.wire);
         sink.i16(f.id);
-        writeConst(sink, f.type, f.default, false);
+        writeConst(sink, f.type, value, false);
       }
     }
   }
@@ -209,25 +272,16 @@ class Writer {
         writeDouble(sink, r.double(start, end), this.limits.compact);
         return;
       }
-      case Kind.STRING: {
-        if (c !== 0x22) throw reader.wrongType('a string');
-        const close = r.scanString();
-        if (!r.escaped) {
-          this.length(close - r.start);
-          sink.bytes(r.src, r.start, close);
-        } else {
-          scratch.pos = 0;
-          r.unescape(r.start, close, scratch);
-          this.length(scratch.pos);
-          sink.bytes(scratch.buf, 0, scratch.pos);
+      case Kind.BINARY:
+        if (this.binaryRaw) this.stringValue(c);
+        else {
+          if (c !== 0x22) throw reader.wrongType('a base64 string');
+          readBase64String(r, scratch, sink, (size) => this.length(size));
         }
         return;
-      }
-      case Kind.BINARY: {
-        if (c !== 0x22) throw reader.wrongType('a base64 string');
-        readBase64String(r, scratch, sink, (size) => this.length(size));
+      case Kind.STRING:
+        this.stringValue(c);
         return;
-      }
       case Kind.UUID: {
         if (c !== 0x22) throw reader.wrongType('a UUID string');
         const close = r.scanString();
@@ -287,6 +341,22 @@ class Writer {
     } else if (compact) sink.varint((r.lo << 1) ^ (r.lo >> 31));
     else if (kind === Kind.I16) sink.i16(r.lo);
     else sink.i32(r.lo);
+  }
+
+  /** A JSON string whose unescaped UTF-8 bytes are the value, length first. */
+  private stringValue(c: number): void {
+    const r = reader;
+    if (c !== 0x22) throw reader.wrongType('a string');
+    const close = r.scanString();
+    if (!r.escaped) {
+      this.length(close - r.start);
+      sink.bytes(r.src, r.start, close);
+    } else {
+      scratch.pos = 0;
+      r.unescape(r.start, close, scratch);
+      this.length(scratch.pos);
+      sink.bytes(scratch.buf, 0, scratch.pos);
+    }
   }
 
   /** A length prefix (strings, binary). */

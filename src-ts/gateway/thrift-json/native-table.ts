@@ -12,9 +12,11 @@ export const NATIVE_MAX_DEPTH = 1000;
  * ints: [magic, compact, maxDepth, maxSize, typeCount, structCount,
  *        typeCount × (kind, wire, compact, a, b),           a: element, map key or struct index; b: map value
  *        per struct: (nameOff, nameLen, isUnion, needsEndCheck, fieldCount,
- *                     fieldCount × (id, type, required, jsonOff, jsonLen, nameOff, nameLen, keyOff, keyLen,
+ *                     fieldCount × (id, type, requiredness, jsonOff, jsonLen, nameOff, nameLen, keyOff, keyLen,
  *                                   defaultState, defaultOff, defaultLen, defaultBoolCtype))]
- * defaultState: 0 none, 1 the wire bytes at defaultOff, 2 writing the default throws.
+ * requiredness: 0 default, 1 required, 2 optional.
+ * defaultState: 0 none, 1 the wire bytes at defaultOff, 2 writing the default throws (optional
+ * fields' defaults included: the fill options of fromJSON write them).
  * Struct 0 is the root.
  */
 import { CompactType } from '../../thrift/wire-types.js';
@@ -24,7 +26,7 @@ import { constInt, writeConst } from './default-value.js';
 import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
 import type { TranscodeLimits } from './from-json.js';
 
-const TABLE_MAGIC = 0x544a5331;
+const TABLE_MAGIC = 0x544a5332;
 
 export interface SerializedTable {
   ints: Int32Array;
@@ -63,7 +65,7 @@ export function serializeTable(root: StructDesc, limits: TranscodeLimits): Seria
   for (const s of structs.items) {
     ints.push(...text(s.name), s.isUnion ? 1 : 0, s.needsEndCheck ? 1 : 0, s.fields.length);
     for (const f of s.fields) {
-      ints.push(f.id, types.of(f.type), f.required ? 1 : 0, ...text(f.jsonNameBytes), ...text(f.name), ...text(f.keyBytes));
+      ints.push(f.id, types.of(f.type), f.required ? 1 : f.optional ? 2 : 0, ...text(f.jsonNameBytes), ...text(f.name), ...text(f.keyBytes));
       let state = 0;
       let wire: [number, number] = [0, 0];
       let boolCtype = 0;

@@ -9,7 +9,7 @@ import { BinaryType, CompactType } from '../../thrift/wire-types.js';
 import { encodeBase64 } from '../base64.js';
 import { ByteSink } from '../byte-sink.js';
 import { Kind, type StructDesc, type TypeDesc } from './descriptor.js';
-import { stackOverflowAsDepthLimit, type TranscodeLimits } from './from-json.js';
+import { binaryFlag, stackOverflowAsDepthLimit, type TranscodeLimits } from './from-json.js';
 import { formatPath, type PathStack } from '../json-reader.js';
 import { i64Text, writeJsonString } from '../json-writer.js';
 import { readVarint64, varint, VARINT_TOO_LONG, VARINT_TRUNCATED } from '../varint.js';
@@ -18,6 +18,18 @@ import { readVarint64, varint, VARINT_TOO_LONG, VARINT_TRUNCATED } from '../vari
 export interface ToJSONOptions {
   /** i64 values as JSON `'number'`s with every digit (default) or as decimal `'string'`s. */
   i64?: 'number' | 'string';
+  /**
+   * Binary values: `'base64'` (default, standard with padding) or `'raw'`, a JSON string of their
+   * bytes escaped as strings are (Kitex's `SetBinaryWithBase64(g, false)`, dynamicgo's
+   * `NoBase64Binary`); bytes that are not UTF-8 are then ERR_BAD_VALUE, as in strings.
+   */
+  binary?: 'base64' | 'raw';
+}
+
+/** toJSON's options as bits, as the native transcoder takes them (ToJsonFlag in thrift_json.h). */
+export const enum ToJsonFlag {
+  I64_STRING = 1,
+  BINARY_RAW = 2,
 }
 
 const sink = new ByteSink();
@@ -27,24 +39,25 @@ const HEX = '0123456789abcdef';
 const { BOOL, BYTE, I16, I32, I64, DOUBLE, STRING, LIST, SET, MAP, STRUCT, UUID } = BinaryType;
 const FROM_COMPACT = Int8Array.from([-1, BOOL, BOOL, BYTE, I16, I32, I64, DOUBLE, STRING, LIST, SET, MAP, STRUCT, UUID, -1, -1]);
 
-/** Checks `toJSON`'s arguments as both transcoders need them; true for i64 values as strings. */
-export function toJSONInput(bytes: Uint8Array, limits: TranscodeLimits, options: ToJSONOptions): boolean {
+/** Checks `toJSON`'s arguments as both transcoders need them; the options as ToJsonFlag bits. */
+export function toJSONInput(bytes: Uint8Array, limits: TranscodeLimits, options: ToJSONOptions): number {
   if (!(bytes instanceof Uint8Array)) throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, 'toJSON expects a Uint8Array');
   const i64 = options.i64 ?? 'number';
   if (i64 !== 'number' && i64 !== 'string') {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option i64 must be 'number' or 'string', got ${JSON.stringify(i64)}`);
   }
+  const flags = (i64 === 'string' ? ToJsonFlag.I64_STRING : 0) | binaryFlag(options.binary, ToJsonFlag.BINARY_RAW);
   if (bytes.length > limits.maxSize) {
     throw new HeddleError(ErrorCode.ERR_SIZE_LIMIT, `message of ${bytes.length} bytes is over the ${limits.maxSize}-byte limit`, { offset: 0 });
   }
-  return i64 === 'string';
+  return flags;
 }
 
 /** Transcodes the wire bytes of struct `desc` to JSON. */
 export function wireToJson(bytes: Uint8Array, desc: StructDesc, limits: TranscodeLimits, options: ToJSONOptions = {}): Buffer {
-  const i64String = toJSONInput(bytes, limits, options);
+  const flags = toJSONInput(bytes, limits, options);
   sink.pos = 0;
-  const r = new WireReader(bytes, limits, i64String);
+  const r = new WireReader(bytes, limits, (flags & ToJsonFlag.I64_STRING) !== 0, (flags & ToJsonFlag.BINARY_RAW) !== 0);
   try {
     r.struct(desc, 1);
     if (r.pos !== bytes.length) throw r.fail(ErrorCode.ERR_BAD_VALUE, `${bytes.length - r.pos} trailing bytes after the message`);
@@ -68,6 +81,7 @@ class WireReader {
     private readonly limits: TranscodeLimits,
     /** i64 values as strings; off while a map key (already quoted) is written. */
     private i64String: boolean,
+    private readonly binaryRaw: boolean,
   ) {
     this.end = src.length;
   }
@@ -256,7 +270,7 @@ class WireReader {
         this.count(n, at, 'string length');
         const start = this.pos;
         this.pos += n;
-        if (type.kind === Kind.STRING) this.string(start, start + n);
+        if (type.kind === Kind.STRING || this.binaryRaw) this.string(start, start + n);
         else {
           sink.byte(0x22);
           encodeBase64(this.src, start, start + n, sink);

@@ -39,8 +39,8 @@ export class ThriftJsonTranscoder {
 
   fromJSON(body: Uint8Array | string, options: FromJSONOptions = {}): Uint8Array {
     if (this.table === undefined) return jsonToWire(body, this.desc, this.limits, options);
-    const { src, reject } = fromJSONInput(body, this.limits, options);
-    const result = nativeAddon!.thriftJsonFromJsonInto!(this.table, src, reject, nativeScratch);
+    const { src, flags } = fromJSONInput(body, this.limits, options);
+    const result = nativeAddon!.thriftJsonFromJsonInto!(this.table, src, flags, nativeScratch);
     if (result === null) return jsonToWire(src, this.desc, this.limits, options);
     return nativeOutput(result, this.take);
   }
@@ -54,8 +54,8 @@ export class ThriftJsonTranscoder {
    */
   fromJSONTo(body: Uint8Array | string, out: LinkBuffer, options: FromJSONOptions = {}): number {
     if (this.table !== undefined) {
-      const { src, reject } = fromJSONInput(body, this.limits, options);
-      const size = nativeInto(out, this.lastSize, this.limits.maxSize, (dst) => nativeAddon!.thriftJsonFromJsonInto!(this.table, src, reject, dst), this.take);
+      const { src, flags } = fromJSONInput(body, this.limits, options);
+      const size = nativeInto(out, this.lastSize, this.limits.maxSize, (dst) => nativeAddon!.thriftJsonFromJsonInto!(this.table, src, flags, dst), this.take);
       if (size !== null) {
         this.lastSize = size;
         return size;
@@ -69,7 +69,7 @@ export class ThriftJsonTranscoder {
 
   toJSON(bytes: Uint8Array, options: ToJSONOptions = {}): Buffer {
     if (this.table === undefined) return wireToJson(bytes, this.desc, this.limits, options);
-    const i64String = toJSONInput(bytes, this.limits, options);
-    return nativeOutput(nativeAddon!.thriftJsonToJsonInto!(this.table, bytes, i64String, nativeScratch), this.take);
+    const flags = toJSONInput(bytes, this.limits, options);
+    return nativeOutput(nativeAddon!.thriftJsonToJsonInto!(this.table, bytes, flags, nativeScratch), this.take);
   }
 }

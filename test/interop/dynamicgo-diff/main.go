@@ -6,9 +6,11 @@
 // The IDL is read at run time and must declare a service whose methods each take one struct as
 // argument 1; a case names the method whose argument it converts. One case per input line:
 //
-//	{"dir": "j2t" | "t2j", "method": "S3", "body": base64, "options": {"String2Int64": true, ...}}
+//	{"dir": "j2t" | "t2j", "method": "S3", "body": base64, "options": {"String2Int64": true, ...}, "optionalBitmap": false}
 //
-// "options" are conv.Options fields by their Go names. One output line per case, in order:
+// "options" are conv.Options fields by their Go names; "optionalBitmap" picks the IDL parsed with
+// thrift.Options.SetOptionalBitmap, under which optional fields take part in WriteOptionalField and
+// their IDL defaults are written. One output line per case, in order:
 // {"out": base64} or {"error": "..."}, so one process serves a whole test file's cases.
 package main
 
@@ -27,10 +29,11 @@ import (
 )
 
 type testCase struct {
-	Dir     string       `json:"dir"`
-	Method  string       `json:"method"`
-	Body    []byte       `json:"body"`
-	Options conv.Options `json:"options"`
+	Dir            string       `json:"dir"`
+	Method         string       `json:"method"`
+	Body           []byte       `json:"body"`
+	Options        conv.Options `json:"options"`
+	OptionalBitmap bool         `json:"optionalBitmap"`
 }
 
 type outcome struct {
@@ -74,6 +77,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	withOptional, err := thrift.Options{UseDefaultValue: true, SetOptionalBitmap: true}.NewDescritorFromPath(ctx, os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	w := bufio.NewWriter(os.Stdout)
@@ -84,7 +92,11 @@ func main() {
 		if err := json.Unmarshal(in.Bytes(), &c); err != nil {
 			o = outcome{Error: "bad case: " + err.Error()}
 		} else {
-			o = run(ctx, svc, c)
+			if c.OptionalBitmap {
+				o = run(ctx, withOptional, c)
+			} else {
+				o = run(ctx, svc, c)
+			}
 		}
 		line, _ := json.Marshal(o)
 		w.Write(line)
