@@ -20,6 +20,11 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
   decodeVarints(src: Uint8Array, start: number, end: number, out: Int32Array | BigInt64Array | BigUint64Array, zigzag: boolean, variant: number): number;
   /** How many varints end in src[start, end) (src-native/codec/varint_decode.h). */
   countVarints(src: Uint8Array, start: number, end: number, variant: number): number;
+  /**
+   * The end of `count` varints of at most `maxBytes` bytes at src[start, end), or -(offset * 4 + status)
+   * for the one that is truncated or too long (src-native/codec/varint_decode.h).
+   */
+  skipVarints(src: Uint8Array, start: number, end: number, count: number, maxBytes: number): number;
   /** -1 when src[start, end) is valid UTF-8, else the offset of the first invalid sequence (src-native/codec/utf8_validate.h). */
   validateUtf8(src: Uint8Array, start: number, end: number, variant: number): number;
   /** Bytes encodeVarints writes for `values` (src-native/codec/varint_encode.h). */

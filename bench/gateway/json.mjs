@@ -22,6 +22,7 @@ import { nesting, order, simple } from '../thrift/messages.mjs';
 import { loadThriftPackage, thriftIdl } from '../thrift/peers.mjs';
 import { buildGoProgram, goUnavailableReason } from '../../scripts/go-programs.mjs';
 import { timedRound } from './timed-round.mjs';
+import { b64, fixup } from './nesting-bodies.mjs';
 
 const { thrift, native } = heddle;
 const { ThriftJsonTranscoder, buildDescriptor } = transcoders;
@@ -49,24 +50,6 @@ const chinese = {
     MapStringSimple: new Map([...v.MapStringSimple].map(([k, s]) => [k, zhSimple(s)])),
   }),
   Order: (v) => ({ ...v, platform: zh(v.platform), buyer_id: zh(v.buyer_id), items: v.items.map((it) => ({ ...it, title: zh(it.title), tags: it.tags.map(zh) })), extra: new Map([...v.extra].map(([k, s]) => [k, zh(s)])) }),
-};
-
-/** What a BFF does after JSON.parse for heddle's encode: binary fields from base64 (i64 stay numbers). */
-const b64 = (s) => Buffer.from(s, 'base64');
-const fixSimple = (s) => {
-  s.BinaryField = b64(s.BinaryField);
-  return s;
-};
-const fixup = {
-  Simple: fixSimple,
-  Nesting: (o) => {
-    o.ListSimple.forEach(fixSimple);
-    fixSimple(o.SimpleStruct);
-    Object.values(o.MapStringSimple).forEach(fixSimple);
-    o.Binary = b64(o.Binary);
-    return o;
-  },
-  Order: (o) => o,
 };
 
 /**

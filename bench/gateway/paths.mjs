@@ -12,38 +12,13 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import heddle from '../../dist/index.js';
 import { Bench, formatTable } from '../harness.mjs';
-import { nesting } from '../thrift/messages.mjs';
+import { FIVE, blob, production, readFive, text } from './nesting-bodies.mjs';
 import { nesting as protoNesting } from '../protobuf/values.mjs';
 
 const { thrift } = heddle;
 const doc = thrift.parse(readFileSync(new URL('../thrift/fixtures/baseline.thrift', import.meta.url), 'utf8'));
 
-const CHINESE = '敏捷的棕色狐狸跳过了懒狗，这是一个用于测试的中文字符串。';
-const MIXED = 'Order #8812 已发货 shipped via 顺丰 SF-Express, ETA 2–3 天 (days) ✓ ';
-const text = (i, n) => (i % 2 === 0 ? CHINESE : MIXED).repeat(n).slice(i % 7);
-const blob = (i) => Uint8Array.from({ length: 128 }, (_, k) => (i * 131 + k * 17) & 0xff);
-
-/** Nesting with production-like contents: every string long and non-ASCII, i64s beyond 2^53. */
-function production() {
-  const v = nesting();
-  const simple = (s, i) => ({ ...s, StringField: text(i, 1), BinaryField: blob(i), I64Field: 2n ** 60n + BigInt(i) * 7919n });
-  return {
-    ...v,
-    String: text(1, 3),
-    ListSimple: v.ListSimple.map(simple),
-    MapStringString: new Map([...v.MapStringString].map(([k, _], i) => [k, text(i, 1)])),
-    SimpleStruct: simple(v.SimpleStruct, 77),
-    ListString: v.ListString.map((_, i) => text(i + 3, 1)),
-    Binary: blob(5),
-    MapI64String: new Map([...v.MapI64String].map(([k, _], i) => [k * 1_000_000_007n, text(i + 5, 1)])),
-    ListI64: Array.from({ length: 100 }, (_, i) => BigInt(i) * -9_123_456_789_013n - 2n ** 62n),
-    MapStringSimple: new Map([...v.MapStringSimple].map(([k, s], i) => [k, simple(s, i + 30)])),
-  };
-}
-
 const ONE = 'SimpleStruct.StringField';
-const FIVE = ['String', 'I64', 'SimpleStruct.I64Field', 'ListSimple.3.StringField', 'MapStringSimple["simple-7"].I64Field'];
-const readFive = (o) => [o.String, o.I64, o.SimpleStruct.I64Field, o.ListSimple[3].StringField, o.MapStringSimple.get('simple-7').I64Field];
 const NEW_TEXT = '新的标题 new title';
 
 const bench = new Bench('gateway-paths');

@@ -155,6 +155,21 @@ napi_value CountVarints(napi_env env, napi_callback_info cbinfo) {
   return out;
 }
 
+// skipVarints(src, start, end, count, maxBytes): the end of `count` varints of at most maxBytes
+// bytes at src[start, end) (packed as ResultValue packs it), for the Compact field-path skipper.
+napi_value SkipVarints(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
+  Bytes src;
+  size_t start = 0, end = 0, count = 0, max_bytes = 0;
+  if (argc < 5 || !GetRange(env, argv, &src, &start, &end) || !GetSize(env, argv[3], &count) ||
+      !GetSize(env, argv[4], &max_bytes) || max_bytes == 0 || max_bytes > codec::kMaxVarintBytes) {
+    return AssertionFailed(env, "skipVarints: bad arguments");
+  }
+  return ResultValue(env, codec::SkipVarints(src.data + start, end - start, count, max_bytes), start);
+}
+
 // varintsSize(values, zigzag): the bytes encodeVarints writes for an Int32Array or a
 // BigInt64Array/BigUint64Array.
 napi_value VarintsSize(napi_env env, napi_callback_info cbinfo) {
@@ -234,6 +249,7 @@ void InitKernels(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "swapBytes", SwapBytes);
   Export(env, exports, "decodeVarints", DecodeVarints);
   Export(env, exports, "countVarints", CountVarints);
+  Export(env, exports, "skipVarints", SkipVarints);
   Export(env, exports, "validateUtf8", ValidateUtf8);
   Export(env, exports, "varintsSize", VarintsSize);
   Export(env, exports, "encodeVarints", EncodeVarints);

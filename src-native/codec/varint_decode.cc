@@ -1,5 +1,6 @@
 #include "codec/varint_decode.h"
 
+#include <bit>
 #include <cstring>
 
 #include "simd/cpu_features.h"
@@ -177,6 +178,63 @@ size_t CountVarintEnds(const uint8_t* src, size_t length, simd::KernelVariant va
   }
   for (size_t p = done; p < length; p++) count += src[p] < 0x80;
   return count;
+}
+
+namespace {
+
+// The byte loop SkipVarints is tested against, and its tail: `start` is where the varint at `p`
+// began (p > start when the fast loop stopped inside one).
+KernelResult SkipVarintsByBytes(const uint8_t* src, size_t length, size_t p, size_t start, size_t left,
+                                size_t max_bytes) noexcept {
+  while (left > 0) {
+    if (p >= length) return {KernelStatus::kTruncated, start};
+    if (src[p++] < 0x80) {
+      left--;
+      start = p;
+    } else if (p - start >= max_bytes) {
+      return {KernelStatus::kTooLong, start};
+    }
+  }
+  return {KernelStatus::kOk, p};
+}
+
+// Whether the continuation bits `more` (one per byte, kHighBits) hold `run` set in a row.
+inline bool HasRun(uint64_t more, size_t run) noexcept {
+  uint64_t x = more;
+  for (size_t i = 1; i < run; i++) x &= more >> (8 * i);
+  return x != 0;
+}
+
+}  // namespace
+
+KernelResult SkipVarints(const uint8_t* src, size_t length, size_t count, size_t max_bytes) noexcept {
+  size_t p = 0;
+  size_t start = 0;
+  size_t left = count;
+  if constexpr (std::endian::native == std::endian::little) {
+    // Eight bytes a step: the bytes below 0x80 end a varint, so the set bits of ~word & kHighBits
+    // count the varints ending in the word. More than eight left means the list goes past it.
+    // Where a varint might be too long (its first end too far from its start, a word of
+    // continuation bytes reaching max_bytes, or with max_bytes under 8 a long run inside the
+    // word), the byte loop takes over from the varint's start and reports it exactly.
+    while (left > 8 && p + 8 <= length) {
+      uint64_t word;
+      std::memcpy(&word, src + p, 8);
+      const uint64_t ends = ~word & kHighBits;
+      if (ends == 0) {
+        if (p + 8 - start >= max_bytes) break;
+        p += 8;
+        continue;
+      }
+      if (p + (static_cast<size_t>(std::countr_zero(ends)) >> 3) - start >= max_bytes) break;
+      if (max_bytes < 8 && HasRun(word & kHighBits, max_bytes)) break;
+      // The count of set high bits, by multiply (std::popcount is a libgcc call on baseline x86-64).
+      left -= static_cast<size_t>(((ends >> 7) * 0x0101010101010101ULL) >> 56);
+      start = p + (static_cast<size_t>(63 - std::countl_zero(ends)) >> 3) + 1;
+      p += 8;
+    }
+  }
+  return SkipVarintsByBytes(src, length, p, start, left, max_bytes);
 }
 
 }  // namespace heddle::codec

@@ -27,4 +27,10 @@ KernelResult DecodeVarint64s(const uint8_t* src, size_t length, size_t count, bo
 size_t CountVarintEnds(const uint8_t* src, size_t length,
                        simd::KernelVariant variant = simd::KernelVariant::kAuto) noexcept;
 
+// Skips `count` varints of at most `max_bytes` bytes (1-10) at src[0, length), as a Thrift
+// Compact list<i16/i32/i64> is skipped: kOk with the offset after the last one, or the offset of
+// the varint that is truncated or runs past `max_bytes` (kTooLong as soon as `max_bytes`
+// continuation bytes are read, before the input's end is looked at), the same as the byte loop.
+KernelResult SkipVarints(const uint8_t* src, size_t length, size_t count, size_t max_bytes) noexcept;
+
 }  // namespace heddle::codec

@@ -165,3 +165,36 @@ describe.each(['binary', 'compact'] as const)('%s', (protocol) => {
     for (const path of ['title', 'orders.0.items.0.title', 'orders.0.id']) expect([catchError(() => codec.patch(bytes, path, null)).code, catchError(() => codec.patch(bytes, path, null)).path]).toEqual(['ERR_BAD_VALUE', path]);
   });
 });
+
+describe.each(['binary', 'compact'] as const)('%s i64 values read in place', (protocol) => {
+  // peek reads an i64 with the decoders' own readers (no wrapper struct): the same value as decode
+  // in every i64 form, and for a value the 'number' form cannot hold, decode's error and offset.
+  const ids = thrift.parse('struct Ids { 1: string s  2: i64 a  3: list<i64> b  4: map<string, i64> c }');
+  const edges = [0n, -1n, 1n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n];
+  test.each(['bigint', 'number', 'string', 'node-int64'] as const)('i64 %s', (i64) => {
+    const codec = ids.codec('Ids', { protocol, i64 });
+    const writer = ids.codec('Ids', { protocol });
+    for (const a of edges) {
+      const bytes = writer.encode({ s: 'before', a, b: [7n, a], c: new Map([['k', a]]) }).slice();
+      const decoded = (() => {
+        try {
+          return { value: codec.decode(bytes) as { a: unknown; b: unknown[]; c: unknown } };
+        } catch (error) {
+          return { error: error as { code: string; offset?: number } };
+        }
+      })();
+      const paths = ['a', 'b[1]', 'c["k"]'];
+      if (decoded.value !== undefined) {
+        const { a: da, b: db, c: dc } = decoded.value;
+        const expected = [da, db[1], dc instanceof Map ? dc.get('k') : (dc as Record<string, unknown>).k];
+        expect(paths.map((p) => String(codec.peek(bytes, p)))).toEqual(expected.map(String));
+        expect(codec.peekMany(bytes, paths).map(String)).toEqual(expected.map(String));
+      } else {
+        // Only the 'number' form refuses, at the value of `a` (the string before it moves the offset).
+        expect(i64).toBe('number');
+        const error = catchError(() => codec.peek(bytes, 'a'));
+        expect([error.code, error.offset]).toEqual([decoded.error.code, decoded.error.offset]);
+      }
+    }
+  });
+});

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { skipBinaryValue, skipCompactValue } from '../../src-ts/gateway/paths/fast-skip.js';
+import { skipBinaryValue, skipCompactValue, skipVarints, skipVarintsInJs } from '../../src-ts/gateway/paths/fast-skip.js';
+import { nativeAddon } from '../../src-ts/native.js';
 import { thrift } from '../../src-ts/index.js';
 import { CodecFailure } from '../../src-ts/thrift/runtime/codec-failure.js';
 import { ReadState } from '../../src-ts/thrift/runtime/read-state.js';
@@ -105,5 +106,45 @@ describe('compact varint lists', () => {
     broken[2 + at - 1]! |= 0x80;
     const start = 2 + at - 10;
     expect(fast(broken)).toBe(`ERR_BAD_VALUE@${start}: varint longer than 10 bytes`);
+  });
+
+  // skipVarints goes to the addon's kernel (eight bytes a step) for 16 varints or more when it is
+  // loaded; skipVarintsInJs is the loop without it. Both against the byte loop, from any offset
+  // of random bytes (mostly continuation bytes, so runs past the limit are common) and of
+  // well-formed lists, with counts past what the input holds.
+  const outcomeOf = (run: () => number): string => {
+    try {
+      return String(run());
+    } catch (error) {
+      if (!(error instanceof CodecFailure)) throw error;
+      return error.code === 'ERR_TRUNCATED' ? `${error.code}@${error.offset}` : `${error.code}@${error.offset}: ${error.message}`;
+    }
+  };
+  test.each([
+    ['the native kernel (skipVarints)', skipVarints],
+    ['the JavaScript loop (skipVarintsInJs)', skipVarintsInJs],
+  ])('%s ends where the byte loop ends, and fails where and as it fails, on random and hostile input', (_name, skip) => {
+    const varint = fc.integer({ min: 1, max: 12 }).chain((n) => fc.array(fc.integer({ min: 0, max: 127 }), { minLength: n, maxLength: n }).map((bits) => bits.map((b, i) => (i < n - 1 ? b | 0x80 : b))));
+    const wellFormed = fc.array(varint, { minLength: 0, maxLength: 120 }).map((vs) => vs.flat());
+    const hostile = fc.array(fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0x80, max: 0xff }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x7f }) }), { maxLength: 600 });
+    fc.assert(
+      fc.property(fc.oneof(wellFormed, hostile), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 200 }), fc.constantFrom(5, 10), (body, from, cut, count, max) => {
+        const bytes = Uint8Array.from(body);
+        const end = cut % (bytes.length + 1);
+        const pos = end === 0 ? 0 : from % (end + 1);
+        // The byte loop reads a whole array; its view from `pos` to `end` gives offsets from pos.
+        const expected = byteLoop(bytes.subarray(0, end), pos, count, max);
+        expect(outcomeOf(() => skip(bytes, pos, end, count, max))).toBe(expected);
+      }),
+      { numRuns: 3000, seed: 2031 },
+    );
+  });
+
+  test.runIf(nativeAddon !== undefined)('the addon is loaded here, so the lists above went through the kernel', () => {
+    // 16 one-byte varints and a varint of 11 bytes: the kernel's answer, not the loop's, is checked.
+    const bytes = Uint8Array.from([...Array.from({ length: 16 }, () => 1), ...Array.from({ length: 10 }, () => 0x80), 0]);
+    expect(nativeAddon!.skipVarints(bytes, 0, bytes.length, 16, 10)).toBe(16);
+    expect(nativeAddon!.skipVarints(bytes, 0, bytes.length, 17, 10)).toBe(-(16 * 4 + 2));
+    expect(nativeAddon!.skipVarints(bytes, 0, 20, 17, 10)).toBe(-(16 * 4 + 1));
   });
 });

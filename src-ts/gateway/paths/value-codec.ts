@@ -6,14 +6,25 @@
  * minus its field header and STOP byte.
  *
  * Structs are decoded in place by their own generated decoder, and `binary` values are views of
- * the input (as decode gives them), so neither is copied; other values are decoded from a small
- * copy framed as the wrapper.
+ * the input (as decode gives them), so neither is copied; strings and i64s are read in place by
+ * the runtime helpers the generated decoders call; other values are decoded from a small copy
+ * framed as the wrapper.
  */
 import { ErrorCode, HeddleError } from '../../errors.js';
 import type { ResolvedCodecOptions } from '../../thrift/codec-options.js';
 import { compileStruct, type StructDecoder, type StructEncoder } from '../../thrift/codegen/compile.js';
 import type { StructDef, ThriftType } from '../../thrift/model.js';
 import { CodecFailure, trailingBytes } from '../../thrift/runtime/codec-failure.js';
+import {
+  readI64BinaryBigint,
+  readI64BinaryNodeInt64,
+  readI64BinaryNumber,
+  readI64BinaryString,
+  readI64CompactBigint,
+  readI64CompactNodeInt64,
+  readI64CompactNumber,
+  readI64CompactString,
+} from '../../thrift/runtime/i64-wire.js';
 import { ReadState } from '../../thrift/runtime/read-state.js';
 import { readUtf8 } from '../../thrift/runtime/read-text.js';
 import { acquireWriteBuffer, releaseWriteBuffer } from '../../thrift/runtime/write-buffer.js';
@@ -34,12 +45,19 @@ export class ValueCodecs {
   private scratch = new Uint8Array(64);
   /** Bytes of the wrapper's field header: Binary type + i16 id, or Compact's one-byte delta form. */
   private readonly headerSize: number;
+  /**
+   * The i64 reader the generated decoders use for this protocol and `i64` option. Framing an i64
+   * as the wrapper (a subarray, a copy, the wrapper's decode) cost more than the rest of a peek of
+   * one: three of peekMany's five benchmark fields are i64s.
+   */
+  private readonly readI64: (bytes: Uint8Array, start: number, state: ReadState) => unknown;
 
   constructor(
     private readonly structByKey: (key: string) => StructDef,
     private readonly options: ResolvedCodecOptions,
   ) {
     this.headerSize = options.protocol === 'compact' ? 1 : 3;
+    this.readI64 = i64Reader(options);
   }
 
   get compact(): boolean {
@@ -60,6 +78,12 @@ export class ValueCodecs {
     const state = this.state;
     try {
       if (type.kind === 'base' && type.name === 'string') return readUtf8(bytes, this.dataStart(bytes, start), end);
+      if (type.kind === 'base' && type.name === 'i64') {
+        // The walk has found the value's end, so the bytes are there: an 8-byte Binary value, or
+        // a Compact varint of at most 10 bytes.
+        state.reset(bytes, start, end);
+        return this.readI64(bytes, start, state);
+      }
       if (type.kind === 'struct') {
         state.reset(bytes, start, end);
         const value = this.compiledFor(type).decode(state, 1);
@@ -74,7 +98,7 @@ export class ValueCodecs {
       return (compiled.decode(state, 1) as { v: unknown }).v;
     } catch (error) {
       if (!(error instanceof CodecFailure)) throw error;
-      const absolute = type.kind === 'struct' || (type.kind === 'base' && type.name === 'string');
+      const absolute = type.kind === 'struct' || (type.kind === 'base' && (type.name === 'string' || type.name === 'i64'));
       const offset = error.offset === undefined ? undefined : absolute ? error.offset : error.offset - this.headerSize + start;
       throw new HeddleError(error.code, error.message, { offset, path, cause: error.cause });
     } finally {
@@ -182,6 +206,16 @@ export class ValueCodecs {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The generated decoders' i64 reader for the codec's protocol and `i64` form, as one signature. */
+function i64Reader(options: ResolvedCodecOptions): (bytes: Uint8Array, start: number, state: ReadState) => unknown {
+  if (options.protocol === 'compact') {
+    const read = { bigint: readI64CompactBigint, number: readI64CompactNumber, string: readI64CompactString, 'node-int64': readI64CompactNodeInt64 }[options.i64];
+    return (_bytes, start, state) => read(state, start);
+  }
+  const read = { bigint: readI64BinaryBigint, number: readI64BinaryNumber, string: readI64BinaryString, 'node-int64': readI64BinaryNodeInt64 }[options.i64];
+  return (bytes, start) => read(bytes, start);
+}
 const NOWHERE = { file: '(field path)', line: 0, column: 0 };
 
 /** Whether values of `type` can hold a `binary` (and so a view of the bytes they were decoded from). */
