@@ -9,6 +9,7 @@
 import type { FieldDef, ThriftType } from '../model.js';
 import type { ResolvedCodecOptions } from '../codec-options.js';
 import type { InputAccess } from './input-access.js';
+import { WINDOWED_MAX } from '../runtime/read-text.js';
 
 /** Code that writes at most `size` bytes at `pos`, after the caller has made room for them. */
 export interface Fixed {
@@ -133,7 +134,14 @@ export function readSharedScalar(
     case 'uuid':
       return [...access.check(16, 'a uuid', checked), `${target} = readUuid(buf, pos);`, 'pos += 16;'];
     case 'string':
-      return lengthPrefixed(target, `${asKey === false ? 'readText' : 'readKeyText'}(r, pos, pos + len)`);
+      if (asKey !== false) return lengthPrefixed(target, 'readKeyText(r, pos, pos + len)');
+      // readText's window hit, written out at each string field rather than left for V8 to
+      // inline: a decoder's inlining budget ran out after a few fields (decode_b_Order inlined
+      // one of its three readText calls and one of its two i64 readers), so the others were
+      // calls. Everything else is readTextOutsideWindow's, as in readText (read-text.ts).
+      return lengthPrefixed(target,
+        `pos >= r.textStart && pos + len <= r.textEnd && len <= ${WINDOWED_MAX} && isAsciiInView(r.view, pos, pos + len) ` +
+        '? r.text.substring(pos - r.textStart, pos + len - r.textStart) : readTextOutsideWindow(r, pos, pos + len)');
     case 'binary':
       if (binaryForm.bytes === 'copy') return lengthPrefixed(target, `${binaryForm.binary === 'Buffer' ? 'copyToBuffer' : 'copyBytes'}(buf, pos, pos + len)`);
       // A plain Uint8Array view: cheaper than subarray, which goes through Buffer's species. Its

@@ -22,7 +22,7 @@ import { bigintKey, boolKey, doubleKey, integerKey } from './map-keys.js';
 import { skipBinary, skipCompactField } from './skip.js';
 import { unpairedSurrogate, writeBytesBinary, writeBytesCompact, writeStringBinary, writeStringCompact } from './strings.js';
 import { writeUtf8 } from '../../text/utf8-write.js';
-import { readKeyText, readText } from './read-text.js';
+import { isAsciiInView, readKeyText, readText, readTextOutsideWindow } from './read-text.js';
 import { viewInput } from './read-state.js';
 import { readVarintRunInPieces } from './segmented-read-state.js';
 import { readUuid, writeUuid } from './uuid.js';
@@ -52,6 +52,8 @@ export const runtime = {
   doubleKey,
   boolKey,
   readText,
+  readTextOutsideWindow,
+  isAsciiInView,
   readKeyText,
   viewInput,
   copyBytes,

@@ -42,7 +42,7 @@ interface NodeBufferSlices {
 const { latin1Slice, utf8Slice } = Buffer.prototype as unknown as NodeBufferSlices;
 
 /** Strings up to this many bytes may be cut from a shared window; longer ones amortise their own native call. */
-const WINDOWED_MAX = 256;
+export const WINDOWED_MAX = 256;
 
 /** Decodes buf[start, end) as strict UTF-8; invalid bytes are ERR_BAD_VALUE at their offset. */
 export function readUtf8(buf: Uint8Array, start: number, end: number): string {
@@ -71,8 +71,11 @@ export function readText(r: ReadState, start: number, end: number): string {
   return readTextOutsideWindow(r, start, end);
 }
 
-/** {@link readText} for a string that is not ASCII inside the current window: it may open one. */
-function readTextOutsideWindow(r: ReadState, start: number, end: number): string {
+/**
+ * {@link readText} for a string that is not ASCII inside the current window: it may open one.
+ * Generated decoders call it after their own copy of readText's window hit (dialect.ts).
+ */
+export function readTextOutsideWindow(r: ReadState, start: number, end: number): string {
   const length = end - start;
   if (length === 0) return '';
   const buf = r.buf;
@@ -100,7 +103,7 @@ function readTextOutsideWindow(r: ReadState, start: number, end: number): string
  * others if it must, so no byte loop is needed from 4 bytes on): measured 14 ns for 37 bytes and
  * 17 ns for 60, against 28 and 39 ns byte by byte (is-ascii.ts).
  */
-function isAsciiInView(view: DataView, start: number, end: number): boolean {
+export function isAsciiInView(view: DataView, start: number, end: number): boolean {
   if (end - start < 4) {
     let bits = 0;
     for (let i = start; i < end; i++) bits |= view.getUint8(i);
