@@ -5,12 +5,17 @@
 // heddle/thrift-compat) against the `thrift` package's generated code on the same bytes. Each case
 // runs in its own process twice, for two numbers of passes over the orders after one warm-up pass;
 // the difference of the counts over the difference of decodes takes start-up and compilation out.
+// One such pair still moves by tens of percent from run to run (when V8's optimizing compiler and
+// the collector happen to run differ), so every case is counted RUNS times (HEDDLE_BENCH_RUNS,
+// default 5) and its median printed with the spread (lowest-highest) beside it; ratios are of
+// medians.
 // Instructions are not time (a cache miss or a GC pause costs more than its instructions), so
 // read this beside the timed rows (bench/realistic/thrift-decode.mjs, `node bench/run.mjs
 // protobuf`), not instead of them.
 //
 //   npm run build && node bench/realistic/decode-instructions.mjs [protobuf|thrift [binary/plain,compact/gen-nodejs,...]]
-//     (needs valgrind; ~10 minutes a case on a quiet machine)
+//     (needs valgrind; ~10 minutes a case on a quiet machine, times HEDDLE_BENCH_RUNS;
+//     HEDDLE_BENCH_ORDERS=500 shortens it)
 //   HEDDLE_BENCH_BEFORE=/path/to/other/checkout/dist node bench/realistic/decode-instructions.mjs
 //     adds heddle from another build (e.g. an earlier commit's) as a row.
 import { readFileSync } from 'node:fs';
@@ -27,6 +32,7 @@ const require = createRequire(import.meta.url);
 const COUNT = Number(process.env.HEDDLE_BENCH_ORDERS ?? 2000);
 const LOW = 2;
 const HIGH = 6;
+const RUNS = Number(process.env.HEDDLE_BENCH_RUNS ?? 5);
 
 /** The decode function of one case; `build` is 'heddle' (this checkout's dist) or another dist. */
 function decoderOf(family, peer, build, variant) {
@@ -62,10 +68,17 @@ if (process.argv[2] === '--case') {
   if (sink !== 0) console.log(sink);
 } else {
   const instructions = (args, passes) => countInstructions(self, ['--case', ...args, String(passes)]);
+  /** Instructions per decode of one case: median of RUNS counts, and the lowest and highest. */
   const perDecode = async (args) => {
-    const [low, high] = await Promise.all([instructions(args, LOW), instructions(args, HIGH)]);
-    return (high - low) / ((HIGH - LOW) * COUNT);
+    const counts = [];
+    for (let run = 0; run < RUNS; run++) {
+      const [low, high] = await Promise.all([instructions(args, LOW), instructions(args, HIGH)]);
+      counts.push((high - low) / ((HIGH - LOW) * COUNT));
+    }
+    counts.sort((a, b) => a - b);
+    return { median: counts[counts.length >> 1], low: counts[0], high: counts[counts.length - 1] };
   };
+  const k = (count) => `${Math.round(count / 1000)}k`;
   const builds = ['heddle', ...(process.env.HEDDLE_BENCH_BEFORE ? [process.env.HEDDLE_BENCH_BEFORE] : [])];
   const label = (build) => (build === 'heddle' ? 'heddle' : `heddle (${build})`);
   const families = process.argv[2] === undefined ? ['protobuf', 'thrift'] : [process.argv[2]];
@@ -82,8 +95,10 @@ if (process.argv[2] === '--case') {
       const rows = [];
       for (const build of builds) rows.push([label(build), await perDecode([family, build, variant])]);
       rows.push([peerName, reference]);
-      console.log(`\n${family}${variant === '-' ? '' : ` ${variant}`}: case, instructions per decode, ${peerName}/case`);
-      for (const [name, count] of rows) console.log(`${name.padEnd(40)} ${String(Math.round(count)).padStart(12)}   ${(reference / count).toFixed(2)}x`);
+      console.log(`\n${family}${variant === '-' ? '' : ` ${variant}`}: case, instructions per decode (median of ${RUNS}, lowest-highest), ${peerName}/case (of medians)`);
+      for (const [name, count] of rows) {
+        console.log(`${name.padEnd(40)} ${String(Math.round(count.median)).padStart(10)} ${`${k(count.low)}-${k(count.high)}`.padStart(14)}   ${(reference.median / count.median).toFixed(2)}x`);
+      }
     }
   }
 }

@@ -19,6 +19,15 @@
  * their keys are known, so the hidden classes stores go through are few and exist already;
  * dictionary mode there cost 3x plain stores (427 against 130 ns a map of 1-4 such keys), so a
  * miss whose keys the field has all seen before stores into `{}` and counts as no miss.
+ *
+ * For those maps, collecting the entries into two arrays and looking them up among the shapes and
+ * candidates is most of the cost: on the realistic orders' attributes (bench/realistic), 511 ns a
+ * map over reading its strings, against 213 ns storing each entry into `{}` as it is read. A field
+ * whose maps keep missing on known keys therefore turns {@link MapShapes.direct} on: a decoder
+ * that reads it (Protobuf's) stores a fresh message's entries straight into {@link MapShapes.object}
+ * and reports each such map with {@link MapShapes.storedDirectly}; after
+ * {@link DIRECT_MAPS_BETWEEN_CHECKS} of them the field collects again, so build() sees whether its
+ * keys have started repeating (or stopped being known) and picks anew.
  */
 
 /** Longest key sequence compiled into a literal; longer maps are stored entry by entry. */
@@ -43,6 +52,10 @@ export const MISSES_BEFORE_DICTIONARY = 4;
 export const KNOWN_KEYS_PER_FIELD = 256;
 /** Keys longer than this are never remembered, so what a field keeps stays small. */
 const KNOWN_KEY_MAX_CHARS = 64;
+/** Builds in a row that missed on keys all known after which a field's maps are stored directly. */
+export const KNOWN_MISSES_BEFORE_DIRECT = 4;
+/** Maps stored directly before a field collects entries again to look at its keys anew. */
+export const DIRECT_MAPS_BETWEEN_CHECKS = 64;
 
 type Make = (values: readonly unknown[]) => Record<string, unknown>;
 
@@ -61,6 +74,27 @@ export class MapShapes {
   private misses = 0;
   /** Keys this field's maps have had (up to KNOWN_KEYS_PER_FIELD). */
   private readonly knownKeys = new Set<string>();
+  /** Builds in a row that missed on keys all known. */
+  private knownMisses = 0;
+  /** Maps left to store directly before the field collects again. */
+  private directLeft = 0;
+  /**
+   * Whether a decoder should store this field's entries straight into {@link object} as it reads
+   * them (then call {@link storedDirectly}) rather than collect them for {@link build}: on while
+   * its maps keep missing on known keys, where a literal would not be found and plain stores are
+   * what build() would do anyway.
+   */
+  direct = false;
+
+  /** The object a directly stored map starts as: an ordinary `{}`, the keys being known ones. */
+  object(): Record<string, unknown> {
+    return {};
+  }
+
+  /** Counts a map stored directly; after DIRECT_MAPS_BETWEEN_CHECKS the field collects again. */
+  storedDirectly(): void {
+    if (--this.directLeft <= 0) this.direct = false;
+  }
 
   /** How many key sequences have been compiled into literals so far. */
   get compiled(): number {
@@ -85,6 +119,7 @@ export class MapShapes {
       const shape = shapes[s]!;
       if (sameKeys(shape.keys, keys)) {
         this.misses = 0;
+        this.knownMisses = 0;
         return shape.make(values);
       }
     }
@@ -92,6 +127,7 @@ export class MapShapes {
     for (let c = 0; c < candidates.length; c++) {
       if (!sameKeys(candidates[c]!, keys)) continue;
       this.misses = 0;
+      this.knownMisses = 0;
       // Seen lately, so its hidden classes exist and plain stores are cheap when nothing compiles.
       if (this.compilesLeft === 0) return storeEntries({}, keys, values);
       candidates.splice(c, 1);
@@ -107,8 +143,14 @@ export class MapShapes {
     }
     if (learnKeys(this.knownKeys, keys)) {
       this.misses = 0;
+      if (++this.knownMisses >= KNOWN_MISSES_BEFORE_DIRECT) {
+        this.knownMisses = 0;
+        this.direct = true;
+        this.directLeft = DIRECT_MAPS_BETWEEN_CHECKS;
+      }
       return storeEntries({}, keys, values);
     }
+    this.knownMisses = 0;
     this.misses++;
     return storeEntries(this.misses >= MISSES_BEFORE_DICTIONARY ? dictionaryObject() : {}, keys, values);
   }

@@ -3,7 +3,8 @@
 // what protobuf's merge rules say, however the entries fall on the wire, on every decode of a
 // stream: the first ones (stores), and the later ones (literals).
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { MapShapes } from '../../src-ts/values/map-objects.js';
 import { protobuf } from './helpers/heddle.js';
 import { wire } from './helpers/wire.js';
 
@@ -90,5 +91,48 @@ describe('decoded maps', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('equal the objects assignment builds when stored as they come (new combinations of known keys), nested messages of the same type between entries', () => {
+    // Product attributes: keys of a small set in ever new combinations, the case where a field
+    // stores entries straight into its object (MapShapes.direct); duplicates, __proto__ and
+    // nested Blobs (whose own maps go through the same field's MapShapes) fall between entries.
+    const key = fc.constantFrom('颜色', '尺码', '容量', '版本', 'Color', 'Size', '__proto__', '17');
+    type Part = { kind: 'tag'; key: string; value: string } | { kind: 'child'; tags: [string, string][] };
+    const part: fc.Arbitrary<Part> = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('tag' as const), key, value: fc.string({ maxLength: 3 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('child' as const), tags: fc.array(fc.tuple(key, fc.string({ maxLength: 2 })), { maxLength: 4 }) }) },
+    );
+    const assigned = (entries: [string, string][]) => {
+      const object: Record<string, string> = {};
+      for (const [k, v] of entries) Object.defineProperty(object, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return Object.entries(object);
+    };
+    const stored = vi.spyOn(MapShapes.prototype, 'storedDirectly');
+    try {
+      fc.assert(
+        fc.property(fc.array(fc.array(part, { maxLength: 6 }), { minLength: 150, maxLength: 150 }), (messages) => {
+          const codec = protobuf.parse(schema, { filename: 'maps.proto' }).codec('maps.test.Blob');
+          for (const parts of messages) {
+            const bytes = join(...parts.map((p, i) => (p.kind === 'tag'
+              ? tag(p.key, p.value)
+              : wire().delimited(4, wire().tag(1, 0).varint(i).delimited(2, join(...p.tags.map(([k, v]) => tag(k, v))))).build())));
+            const decoded = codec.decode(bytes) as { tags: object; children: Record<string, { tags: object }> };
+            const tags = parts.flatMap((p) => (p.kind === 'tag' ? [[p.key, p.value] as [string, string]] : []));
+            expect(Object.getPrototypeOf(decoded.tags)).toBe(Object.prototype);
+            expect(Object.entries(decoded.tags)).toEqual(assigned(tags));
+            // A later child with the same entry number replaces an earlier one (a map of messages).
+            const children = new Map<number, [string, string][]>();
+            parts.forEach((p, i) => { if (p.kind === 'child') children.set(i, p.tags); });
+            for (const [i, childTags] of children) expect(Object.entries(decoded.children[String(i)]!.tags)).toEqual(assigned(childTags));
+          }
+        }),
+        { numRuns: 20 },
+      );
+      // The stream did reach the direct stores, not only the collecting path.
+      expect(stored.mock.calls.length).toBeGreaterThan(100);
+    } finally {
+      stored.mockRestore();
+    }
   });
 });

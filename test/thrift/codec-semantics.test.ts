@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import { MapShapes } from '../../src-ts/values/map-objects.js';
 import { HeddleError } from '../../src-ts/errors.js';
 import { everything, fixtureDoc, PROTOCOLS } from './fixtures.js';
 
@@ -207,6 +208,42 @@ describe.each(PROTOCOLS)('%s', (protocol) => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  test("map: 'object' stores maps of known keys in new combinations as they are read, the objects assignment would build", () => {
+    // Product attributes: a small set of keys in ever new combinations, where a field's maps are
+    // stored entry by entry (MapShapes.direct); the reference is the Map the general path decodes.
+    const plain = doc.codec('Everything', { protocol });
+    const key = fc.constantFrom('颜色', '尺码', '容量', 'Color', 'Size', '__proto__', '7');
+    const message = fc.record({
+      counts: fc.uniqueArray(fc.tuple(key, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })), { selector: ([k]) => k, maxLength: 5 }),
+      index: fc.uniqueArray(fc.tuple(fc.integer({ min: -3, max: 3 }), fc.array(fc.string({ maxLength: 2 }), { maxLength: 2 })), { selector: ([k]) => k, maxLength: 4 }),
+    });
+    const assigned = (map: Map<unknown, unknown>) => {
+      const object: Record<string, unknown> = {};
+      for (const [k, v] of map) Object.defineProperty(object, String(k), { value: v, enumerable: true, writable: true, configurable: true });
+      return Object.entries(object);
+    };
+    const stored = vi.spyOn(MapShapes.prototype, 'storedDirectly');
+    try {
+      fc.assert(
+        fc.property(fc.array(message, { minLength: 100, maxLength: 100 }), (messages) => {
+          const codec = fixtureDoc().codec('Everything', { protocol, map: 'object' });
+          for (const m of messages) {
+            const bytes = plain.encode({ must: 'm', counts: new Map(m.counts), index: new Map(m.index) });
+            const general = plain.decode(bytes);
+            const value = codec.decode(bytes);
+            expect(Object.getPrototypeOf(value.counts)).toBe(Object.prototype);
+            expect(Object.entries(value.counts)).toEqual(assigned(general.counts as Map<unknown, unknown>));
+            expect(Object.entries(value.index)).toEqual(assigned(general.index as Map<unknown, unknown>));
+          }
+        }),
+        { numRuns: 10 },
+      );
+      expect(stored.mock.calls.length).toBeGreaterThan(100);
+    } finally {
+      stored.mockRestore();
+    }
   });
 
   test("map: 'object' defines '__proto__' as an own key", () => {

@@ -2,7 +2,7 @@
 // same own properties, same order, same values, ordinary prototype, whatever the keys.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMPILES_PER_FIELD, MapShapes, MAX_LITERAL_KEY_CHARS, MAX_LITERAL_KEYS, MISSES_BEFORE_DICTIONARY, storeEntries } from '../../src-ts/values/map-objects.js';
+import { COMPILES_PER_FIELD, DIRECT_MAPS_BETWEEN_CHECKS, KNOWN_MISSES_BEFORE_DIRECT, MapShapes, MAX_LITERAL_KEY_CHARS, MAX_LITERAL_KEYS, MISSES_BEFORE_DICTIONARY, storeEntries } from '../../src-ts/values/map-objects.js';
 
 /** What assigning the entries one by one gives, as ordered [key, descriptor] pairs. */
 function described(object: object): [PropertyKey, PropertyDescriptor | undefined][] {
@@ -106,6 +106,36 @@ describe('MapShapes', () => {
     // A run of maps with keys never seen before still turns the field to dictionary mode.
     for (let i = 0; i < MISSES_BEFORE_DICTIONARY; i++) shapes.build([`new${i}`, '颜色'], [i, i]);
     expect(shapes.unrepeating).toBe(true);
+  });
+
+  it('turns direct stores on after maps keep missing on known keys, off again after a check interval', () => {
+    const shapes = new MapShapes();
+    const keys = ['颜色', '尺码', '容量', '版本', 'Color', 'Size'];
+    for (const key of keys) shapes.build([key], [0]);
+    // Each sequence new (a miss), each key known.
+    const combination = (n: number) => [keys[n % 6]!, keys[(n + 1 + Math.floor(n / 6)) % 6]!, keys[(n + 3) % 6]!];
+    for (let n = 0; n < KNOWN_MISSES_BEFORE_DIRECT - 1; n++) shapes.build(combination(n), [1, 2, 3]);
+    expect(shapes.direct).toBe(false);
+    shapes.build(combination(KNOWN_MISSES_BEFORE_DIRECT), [1, 2, 3]);
+    expect(shapes.direct).toBe(true);
+    expect(shapes.object()).toEqual({});
+    expect(Object.getPrototypeOf(shapes.object())).toBe(Object.prototype);
+    for (let n = 0; n < DIRECT_MAPS_BETWEEN_CHECKS - 1; n++) shapes.storedDirectly();
+    expect(shapes.direct).toBe(true);
+    shapes.storedDirectly();
+    expect(shapes.direct).toBe(false);
+    // A key never seen breaks the run: the count starts again.
+    for (let n = 0; n < KNOWN_MISSES_BEFORE_DIRECT - 1; n++) shapes.build(combination(n + 10), [1, 2, 3]);
+    shapes.build(['unseen', '颜色'], [1, 2]);
+    shapes.build(combination(20), [1, 2, 3]);
+    expect(shapes.direct).toBe(false);
+  });
+
+  it('does not turn direct stores on while key sequences repeat (literals hit)', () => {
+    const shapes = new MapShapes();
+    for (let n = 0; n < 100; n++) shapes.build(n % 2 === 0 ? ['a', 'b'] : ['c'], [n, n]);
+    expect(shapes.direct).toBe(false);
+    expect(shapes.compiled).toBe(2);
   });
 
   it('stops compiling once a field has spent its budget, and stays correct', () => {

@@ -52,6 +52,17 @@ export function typedArrayName(field: FieldInfo): string | undefined {
   }
 }
 
+/** Each map field's MapShapes in a codec module, bound as one of its constants. */
+const mapShapesOf = new WeakMap<CodecModule, Map<FieldInfo, string>>();
+
+function mapShapes(mod: CodecModule, field: FieldInfo): string {
+  let fields = mapShapesOf.get(mod);
+  if (fields === undefined) mapShapesOf.set(mod, (fields = new Map()));
+  let name = fields.get(field);
+  if (name === undefined) fields.set(field, (name = mod.constant(new MapShapes())));
+  return name;
+}
+
 function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder): void {
   const i = mod.index(message);
   const isGroup = mod.groups.has(message);
@@ -79,7 +90,7 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
     out.line('let tag = 0, start = pos, len = 0, v;');
     message.oneofs.forEach((_, k) => out.line(`let o${k} = 0;`));
     for (const f of message.fields) if (typed(f) !== undefined) out.line(`let acc${f.number};`);
-    for (const f of maps) out.line(`let keys${f.number}, values${f.number};`);
+    for (const f of maps) out.line(`let keys${f.number}, values${f.number}, map${f.number};`);
     if (isGroup) out.line('let closed = false;');
     out.block('try {', () => {
       out.block('while (pos < end) {', () => {
@@ -109,9 +120,10 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
     }
     for (const f of maps) {
       const p = property('m', mod.propertyName(f));
-      const shapes = mod.constant(new MapShapes());
+      const shapes = mapShapes(mod, f);
       const target = mod.pj === undefined ? p : `${p} ?? {}`;
-      out.line(`if (keys${f.number} !== undefined) ${p} = fresh ? ${shapes}.build(keys${f.number}, values${f.number}) : storeEntries(${target}, keys${f.number}, values${f.number});`);
+      out.line(`if (map${f.number} !== undefined) { ${p} = map${f.number}; ${shapes}.storedDirectly(); }`);
+      out.line(`else if (keys${f.number} !== undefined) ${p} = fresh ? ${shapes}.build(keys${f.number}, values${f.number}) : storeEntries(${target}, keys${f.number}, values${f.number});`);
     }
     for (const f of message.fields) {
       if (!f.required) continue;
@@ -530,9 +542,17 @@ function emitMapEntry(mod: CodecModule, field: FieldInfo & { kind: 'map' }, out:
     : valueInfo.kind === 'enum' ? '0' : zeroValue(mod, (valueInfo as { scalar: ScalarType }).scalar);
   out.line(`if (value === undefined) value = ${valueZero};`);
   const keyText = field.key === 'string' ? 'key' : field.key === 'bool' ? '(key ? "true" : "false")' : 'String(key)';
-  // Entries are collected and the object built after the message's last field (see emitDecoder).
+  // Entries are collected and the object built after the message's last field (see emitDecoder),
+  // or, in a fresh message while the field's MapShapes says so, stored as they come into the
+  // object it gives (maps missing on known keys: see MapShapes.direct). The choice is made at the
+  // first entry and kept for the message: a nested message of the same type may switch the
+  // field's mode between two entries, and entries must keep their order.
   const n = field.number;
-  const collect = `{ (keys${n} ??= []).push(${keyText}); (values${n} ??= []).push(value); }`;
+  const shapes = mapShapes(mod, field);
+  const store = keyText === 'key'
+    ? `if (key === "__proto__") defineOwn(map${n}, key, value); else map${n}[key] = value;`
+    : `map${n}[${keyText}] = value;`; // a number or bool as text is never "__proto__"
+  const collect = `{ if (keys${n} === undefined && (map${n} !== undefined || (fresh && ${shapes}.direct))) { map${n} ??= ${shapes}.object(); ${store} } else { (keys${n} ??= []).push(${keyText}); (values${n} ??= []).push(value); } }`;
   if (valueInfo.kind === 'enum' && valueInfo.enum.closed && mod.pj === undefined) {
     const known = mod.constant(new Set(valueInfo.enum.names.keys()));
     out.line(`if (${known}.has(value)) ${collect}`);

@@ -147,11 +147,18 @@ function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: 
   out.open('{');
   out.line(`if (depth + ${level} > MAX_DEPTH) throw depthLimit(pos, MAX_DEPTH);`);
   out.line(...ctx.decoding.mapHeader(level, type.key, type.value));
-  // An object is built whole from its keys and values once all are read (see MapShapes).
+  // An object is built whole from its keys and values once all are read (see MapShapes), or,
+  // while the field's maps keep missing on known keys (MapShapes.direct, read once a map), stored
+  // entry by entry as they are read.
   const names = `mk${level}`;
   const values = `mv${level}`;
-  if (asObject) out.line(`const ${names} = ${sizedArray(n)}, ${values} = ${sizedArray(n)};`);
-  else out.line(`const ${map} = new Map();`);
+  const direct = `direct${level}`;
+  const shapes = asObject ? ctx.moduleConstant('mapShapes', 'new MapShapes()') : '';
+  if (asObject) {
+    out.line(`const ${direct} = ${shapes}.direct;`);
+    out.line(`const ${map} = ${direct} ? ${shapes}.object() : undefined;`);
+    out.line(`const ${names} = ${direct} ? undefined : ${sizedArray(n)}, ${values} = ${direct} ? undefined : ${sizedArray(n)};`);
+  } else out.line(`const ${map} = new Map();`);
   out.open(`for (${i} = 0; ${i} < ${n}; ${i}++) {`);
   out.line(`let ${key}, ${val};`);
   out.line(`p${level} = 1;`);
@@ -162,10 +169,15 @@ function emitMap(out: SourceWriter, type: ThriftType & { kind: 'map' }, target: 
   out.line(`p${level} = 2;`);
   emitRead(out, type.value, val, level, checked, ctx);
   if (!asObject) out.line(`${map}.set(${key}, ${val});`);
-  else out.line(`${names}[${i}] = ${form === 'string' || asName ? key : `String(${key})`};`, `${values}[${i}] = ${val};`);
+  else {
+    const name = form === 'string' || asName ? key : `String(${key})`;
+    // Only a string key can be "__proto__", which plain assignment would take as the prototype.
+    const store = form === 'string' ? `if (${key} === "__proto__") defineOwn(${map}, ${key}, ${val}); else ${map}[${key}] = ${val};` : `${map}[${name}] = ${val};`;
+    out.line(`if (${direct}) { ${store} } else { ${names}[${i}] = ${name}; ${values}[${i}] = ${val}; }`);
+  }
   out.close();
   out.line(`${i} = -1;`);
-  if (asObject) out.line(`${target} = ${ctx.moduleConstant('mapShapes', 'new MapShapes()')}.build(${names}, ${values});`);
+  if (asObject) out.line(`if (${direct}) { ${target} = ${map}; ${shapes}.storedDirectly(); } else ${target} = ${shapes}.build(${names}, ${values});`);
   else out.line(`${target} = ${map};`);
   out.close();
 }
