@@ -52,4 +52,19 @@ describe('heddle/grpc-loader serializers writing into pooled memory', () => {
       expect(frame.subarray(5).toString('hex'), `${typeName} #${i}`).toBe(expected.toString('hex'));
     });
   });
+
+  it('keeps views intact when a large message follows small ones near a slab\'s end (encoded again elsewhere)', () => {
+    // A tiny Feature asks the pool for little room; the 7,000-char one after it needs over 21 KB
+    // of room for its name, so wherever it starts in the last third of a slab it outgrows it.
+    const kept: Array<{ view: Buffer; expected: Buffer }> = [];
+    for (let i = 0; i < 3000; i++) {
+      const value = feature(i, i % 7 === 6 ? 7000 : i % 5);
+      kept.push({ view: type(ours, 'routeguide.Feature').serialize(value), expected: type(theirs, 'routeguide.Feature').serialize(value) });
+    }
+    kept.forEach(({ view, expected }, i) => {
+      const frame = Buffer.alloc(view.length + 5);
+      view.copy(frame, 5);
+      expect(frame.subarray(5).equals(expected), `Feature #${i}`).toBe(true);
+    });
+  });
 });
