@@ -186,7 +186,6 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
   // The protobufjs profile encodes to a Buffer, as protobufjs's encode().finish() does in Node,
   // written straight into the byte pool.
   const pooled = options.protobufjs !== undefined;
-  const takeOutput = wireWrite.takeOutput;
   /** Size of the last pooled `encode` result: the room the next one asks the pool for. */
   let lastPooledSize = 0;
   const jsonLimits = { maxDepth: options.maxDepth, maxSize: MAX_JSON_SIZE };
@@ -220,7 +219,7 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
           lastPooledSize = bytes.length;
           return bytes;
         }
-        return takeOutput(encode(value, 0));
+        return wireWrite.takeOutput(encode(value, 0));
       } catch (error) {
         throw toPublicError(error);
       }

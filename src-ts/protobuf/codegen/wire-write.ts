@@ -7,8 +7,9 @@ import { HIGH, LOW, word32, word64 } from './int64-word.js';
  * Writing helpers called by generated encoders. Encoders write into one shared scratch buffer
  * (`output.buf`), growing it as needed, and the codec copies the result out; so encoding a message
  * allocates one exact-size Uint8Array. Under the protobufjs profile `output.buf` is instead the
- * byte pool's current slab, and the result is a view of it (see {@link encodeToPool}). Length prefixes of nested messages are reserved as one byte
- * and widened afterwards in the rare case the content reaches 128 bytes.
+ * byte pool's current slab, and the result is a view of it (see {@link encodeToPool}). Length
+ * prefixes of nested messages are reserved as one byte and widened afterwards in the rare case the
+ * content reaches 128 bytes.
  */
 
 const INITIAL_SIZE = 64 * 1024;
@@ -76,7 +77,8 @@ export function takeOutputBuffer(end: number): Uint8Array {
   return result;
 }
 
-/** Whether an encoder is writing into the pool window (an Any's packed message, encoded inside it, takes the scratch path). */
+/** Whether an encoder is writing into the pool window (an Any's packed message, encoded inside
+ * it, takes the scratch path). */
 let pooledEncoding = false;
 
 /** Thrown by {@link grow} when a message outgrows the pool window; not an Error, so generated
