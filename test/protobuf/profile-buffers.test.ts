@@ -1,6 +1,8 @@
-// The protobufjs profile returns Buffers viewing shared 64 KiB slabs (byte-pool.ts copyToBuffer):
-// every result must stay intact however many follow, through slab turnover and messages larger
-// than a slab, and an Any's contents encoded while the enclosing message is being written.
+// The protobufjs profile returns Buffers viewing shared 64 KiB slabs (byte-pool.ts; encoders write
+// into them in place, wire-write.ts encodeToPool): every result must stay intact however many follow,
+// through slab turnover and messages larger than a slab, and an Any's contents encoded while the
+// enclosing message is being written. Under `longs: string`, 64-bit values decode to exact decimal text.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { protobuf } from './helpers/heddle.js';
 
@@ -50,5 +52,28 @@ describe('protobufjs profile encode', () => {
     const after = strict.encode({ id: '3', text: 'ok' });
     expect((strict.decode(after) as { text: string }).text).toBe('ok');
     expect(before.equals(copy)).toBe(true);
+  });
+});
+
+describe('protobufjs profile longs: string', () => {
+  const longs = protobuf.parse(`
+    syntax = "proto3";
+    package t;
+    message Wide { int64 i = 1; uint64 u = 2; sint64 s = 3; fixed64 f = 4; sfixed64 sf = 5; repeated int64 list = 6; }
+  `, { filename: 'wide.proto' }).codec('t.Wide', { protobufjs: { longs: 'string', defaults: true } });
+  const signed = fc.oneof(
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    // Where the decimal writer changes method: 2^31, 10^8, 2^53 and their negatives.
+    fc.constantFrom(0n, -1n, 2n ** 31n - 1n, 2n ** 31n, -(2n ** 31n), 99_999_999n, 100_000_000n, -100_000_000n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n - 1n), -(2n ** 53n), 2n ** 63n - 1n, -(2n ** 63n)),
+    fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }).map(BigInt),
+  );
+
+  it('decodes every 64-bit kind to BigInt\'s decimal text', () => {
+    fc.assert(fc.property(signed, fc.array(signed, { maxLength: 8 }), (value, list) => {
+      const unsigned = BigInt.asUintN(64, value);
+      const wire = { i: value, u: unsigned, s: value, f: unsigned, sf: value, list };
+      const bytes = longs.encode(wire as never);
+      expect(longs.decode(bytes)).toEqual({ i: String(value), u: String(unsigned), s: String(value), f: String(unsigned), sf: String(value), list: list.map(String) });
+    }), { numRuns: 2000 });
   });
 });

@@ -11,6 +11,25 @@ const MAX_POOLED = 4 * 1024;
 let slab = new ArrayBuffer(SLAB_SIZE);
 let used = 0;
 
+/**
+ * The unused rest of the current slab, lent to one encoder at a time so it writes a message where
+ * the result will live instead of into scratch memory that is then copied out: `bytes` and `view`
+ * cover the whole slab (made once per slab), `start` is where the encoder begins writing.
+ */
+export const poolWindow = {
+  open: false,
+  buffer: slab,
+  bytes: new Uint8Array(slab),
+  view: new DataView(slab),
+  start: 0,
+};
+
+function freshSlab(): void {
+  slab = new ArrayBuffer(SLAB_SIZE);
+  used = 0;
+  poolWindow.open = false;
+}
+
 /** A zero-filled (or slab-recycled, then overwritten by the caller) array of `length` bytes. */
 export function allocBytes(length: number): Uint8Array {
   if (length > MAX_POOLED) return new Uint8Array(length);
@@ -21,10 +40,9 @@ export function allocBytes(length: number): Uint8Array {
 /** Reserves `length` bytes of the current slab (a fresh one when it is full); returns where
  * they start in `slab`. */
 function carve(length: number): number {
-  if (used + length > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
-    used = 0;
-  }
+  // An encoder writing into the open pool window owns the rest of its slab until it claims its
+  // bytes, so what is carved meanwhile (an Any's packed message) comes from a fresh slab.
+  if (used + length > SLAB_SIZE || poolWindow.open) freshSlab();
   const at = used;
   // Keep views 8-byte aligned so callers may put wider TypedArrays over them.
   used = (used + length + 7) & ~7;
@@ -93,3 +111,49 @@ export function copyToBuffer(src: Uint8Array, start: number, end: number): Uint8
   }
   return out;
 }
+
+/**
+ * Opens {@link poolWindow} with at least `room` bytes after `start` (a fresh slab when the current
+ * one has less left; its tail is abandoned, as Node's Buffer pool abandons its own). The caller
+ * writes from `start` on and ends with {@link claimPoolWindow} (or just stops: bytes never claimed
+ * are simply reused).
+ */
+export function openPoolWindow(room: number): typeof poolWindow {
+  if (used + room > SLAB_SIZE) freshSlab();
+  if (poolWindow.buffer !== slab) {
+    poolWindow.buffer = slab;
+    poolWindow.bytes = new Uint8Array(slab);
+    poolWindow.view = new DataView(slab);
+  }
+  poolWindow.start = used;
+  poolWindow.open = true;
+  return poolWindow;
+}
+
+/**
+ * Closes {@link poolWindow}, handing out [start, end) of its slab as a Node Buffer that nothing
+ * will write over: the slab's free space moves past it, or, if something carved a fresh slab
+ * meanwhile, the window's slab is never written again.
+ */
+export function claimPoolWindow(end: number): Uint8Array {
+  const { buffer, start } = poolWindow;
+  if (poolWindow.open) used = (end + 7) & ~7;
+  poolWindow.open = false;
+  return new NodeBuffer!(buffer, start, end - start);
+}
+
+/** Closes {@link poolWindow} without claiming anything (the encoder failed or wrote elsewhere). */
+export function closePoolWindow(): void {
+  poolWindow.open = false;
+}
+
+/** Whether {@link allocBuffer} makes Node Buffers (so pooled encoders may hand out slab views). */
+export const hasNodeBuffer = NodeBuffer !== undefined;
+
+/**
+ * Messages whose predecessor was larger than this are encoded in scratch memory and copied out.
+ * The copy is what the pool window saves, and it only shows on small messages: on the same
+ * process's before/after runs, 77-1,081-byte messages took 7-20% less CPU time, 2.2-2.3 KB ones
+ * (Nesting, Longs) the same, and 2.6-2.8 KB ones with a 2,000-char name about 14% more.
+ */
+export const POOL_WINDOW_MAX = 2 * 1024;

@@ -184,8 +184,11 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
       throw new HeddleError('ERR_INVALID_ARGUMENT', `${what} expects a message object for ${message.fullName}`);
     }
   };
-  // The protobufjs profile encodes to a Buffer, as protobufjs's encode().finish() does in Node.
-  const takeOutput = options.protobufjs === undefined ? wireWrite.takeOutput : wireWrite.takeOutputBuffer;
+  // The protobufjs profile encodes to a Buffer, as protobufjs's encode().finish() does in Node,
+  // written straight into the byte pool.
+  const pooled = options.protobufjs !== undefined;
+  /** Size of the last pooled `encode` result: the room the next one asks the pool for. */
+  let lastPooledSize = 0;
   const jsonLimits = { maxDepth: options.maxDepth, maxSize: MAX_JSON_SIZE };
   /** Size of the last `encodeTo` result: what the next one probably needs. */
   let lastEncodedSize = 0;
@@ -212,7 +215,12 @@ export function compileCodec<T>(message: MessageInfo, options: ResolvedCodecOpti
     encode(value: T): Uint8Array {
       checkMessage(value, 'encode');
       try {
-        return takeOutput(encode(value, 0));
+        if (pooled) {
+          const bytes = wireWrite.encodeToPool(encode, value, lastPooledSize);
+          lastPooledSize = bytes.length;
+          return bytes;
+        }
+        return wireWrite.takeOutput(encode(value, 0));
       } catch (error) {
         throw toPublicError(error);
       }

@@ -1,4 +1,4 @@
-import { copyBytes, copyToBuffer } from './byte-pool.js';
+import { claimPoolWindow, closePoolWindow, copyBytes, copyToBuffer, hasNodeBuffer, openPoolWindow, poolWindow, POOL_WINDOW_MAX } from './byte-pool.js';
 import { loneSurrogateAt, writeUtf8 } from '../../text/utf8-write.js';
 import { CodecFault } from './codec-fault.js';
 import { HIGH, LOW, word32, word64 } from './int64-word.js';
@@ -6,8 +6,10 @@ import { HIGH, LOW, word32, word64 } from './int64-word.js';
 /**
  * Writing helpers called by generated encoders. Encoders write into one shared scratch buffer
  * (`output.buf`), growing it as needed, and the codec copies the result out; so encoding a message
- * allocates one exact-size Uint8Array. Length prefixes of nested messages are reserved as one byte
- * and widened afterwards in the rare case the content reaches 128 bytes.
+ * allocates one exact-size Uint8Array. Under the protobufjs profile `output.buf` is instead the
+ * byte pool's current slab, and the result is a view of it (see {@link encodeToPool}). Length
+ * prefixes of nested messages are reserved as one byte and widened afterwards in the rare case the
+ * content reaches 128 bytes.
  */
 
 const INITIAL_SIZE = 64 * 1024;
@@ -26,6 +28,9 @@ export const output = createOutput(INITIAL_SIZE);
 export function grow(pos: number, need: number): Uint8Array {
   const old = output.buf;
   if (pos + need <= old.length) return old;
+  // Growing the pool window would copy the whole slab before it and allocate twice that; the
+  // message is encoded again in scratch memory instead (see encodeToPool).
+  if (pooledEncoding && old === poolWindow.bytes) throw OUTGREW_POOL_WINDOW;
   let size = old.length * 2;
   while (size < pos + need) size *= 2;
   const next = createOutput(size);
@@ -70,6 +75,47 @@ export function takeOutputBuffer(end: number): Uint8Array {
   const result = copyToBuffer(output.buf, 0, end);
   if (output.buf.length > RETAIN_LIMIT) shrinkOutput();
   return result;
+}
+
+/** Whether an encoder is writing into the pool window (an Any's packed message, encoded inside
+ * it, takes the scratch path). */
+let pooledEncoding = false;
+
+/** Thrown by {@link grow} when a message outgrows the pool window; not an Error, so generated
+ * encoders' path-adding catch blocks rethrow it untouched (asFault rethrows what it does not know). */
+const OUTGREW_POOL_WINDOW = Object.freeze({ outgrewPoolWindow: true });
+
+/**
+ * Encodes `value` straight into the shared byte pool and returns the message as a Node Buffer view
+ * of it (the protobufjs profile's encode result), so there is no scratch copy: the encoder writes
+ * at the pool's free position, and only the bytes written are then claimed. `sizeHint` (the last
+ * message's size) asks for room for four times that before starting (strings reserve up to three
+ * bytes a char before writing); a message that still outgrows the slab is encoded again by the
+ * scratch path. Messages expected above {@link POOL_WINDOW_MAX}, and encodes nested in one (an
+ * Any's packed message), take {@link takeOutputBuffer}. Handed-out views are never written again:
+ * the pool only moves forward.
+ */
+export function encodeToPool<T>(encode: (value: T, start: number) => number, value: T, sizeHint: number): Uint8Array {
+  if (pooledEncoding || !hasNodeBuffer || sizeHint > POOL_WINDOW_MAX) return takeOutputBuffer(encode(value, 0));
+  const window = openPoolWindow(4 * sizeHint + 256);
+  const scratch = output.buf;
+  const scratchView = output.view;
+  output.buf = window.bytes;
+  output.view = window.view;
+  pooledEncoding = true;
+  let end: number;
+  try {
+    end = encode(value, window.start);
+  } catch (error) {
+    closePoolWindow();
+    if (error !== OUTGREW_POOL_WINDOW) throw error;
+    end = -1;
+  } finally {
+    pooledEncoding = false;
+    output.buf = scratch;
+    output.view = scratchView;
+  }
+  return end < 0 ? takeOutputBuffer(encode(value, 0)) : claimPoolWindow(end);
 }
 
 /** The encoded bytes where they lie, in the scratch buffer: valid until the next encode. A scratch
