@@ -1,4 +1,4 @@
-import { claimPoolWindow, closePoolWindow, copyBytes, copyToBuffer, hasNodeBuffer, openPoolWindow, poolWindow, POOL_WINDOW_MAX } from './byte-pool.js';
+import { claimPoolWindow, closePoolWindow, copyBytes, copyOutsidePool, copyToBuffer, hasNodeBuffer, openPoolWindow, poolWindow, POOL_WINDOW_MAX } from './byte-pool.js';
 import { loneSurrogateAt, writeUtf8 } from '../../text/utf8-write.js';
 import { CodecFault } from './codec-fault.js';
 import { HIGH, LOW, word32, word64 } from './int64-word.js';
@@ -80,6 +80,8 @@ export function takeOutputBuffer(end: number): Uint8Array {
 /** Whether an encoder is writing into the pool window (an Any's packed message, encoded inside
  * it, takes the scratch path). */
 let pooledEncoding = false;
+/** The scratch buffer set aside while an encoder writes into the pool window. */
+const scratchWhilePooled: { buf: Uint8Array; view: DataView } = { buf: output.buf, view: output.view };
 
 /** Thrown by {@link grow} when a message outgrows the pool window; not an Error, so generated
  * encoders' path-adding catch blocks rethrow it untouched (asFault rethrows what it does not know). */
@@ -91,15 +93,18 @@ const OUTGREW_POOL_WINDOW = Object.freeze({ outgrewPoolWindow: true });
  * at the pool's free position, and only the bytes written are then claimed. `sizeHint` (the last
  * message's size) asks for room for four times that before starting (strings reserve up to three
  * bytes a char before writing); a message that still outgrows the slab is encoded again by the
- * scratch path. Messages expected above {@link POOL_WINDOW_MAX}, and encodes nested in one (an
- * Any's packed message), take {@link takeOutputBuffer}. Handed-out views are never written again:
+ * scratch path. Messages expected above {@link POOL_WINDOW_MAX} take {@link takeOutputBuffer}, and
+ * encodes nested in one {@link encodeNestedInPooled}. Handed-out views are never written again:
  * the pool only moves forward.
  */
 export function encodeToPool<T>(encode: (value: T, start: number) => number, value: T, sizeHint: number): Uint8Array {
-  if (pooledEncoding || !hasNodeBuffer || sizeHint > POOL_WINDOW_MAX) return takeOutputBuffer(encode(value, 0));
+  if (pooledEncoding) return encodeNestedInPooled(encode, value);
+  if (!hasNodeBuffer || sizeHint > POOL_WINDOW_MAX) return takeOutputBuffer(encode(value, 0));
   const window = openPoolWindow(4 * sizeHint + 256);
   const scratch = output.buf;
   const scratchView = output.view;
+  scratchWhilePooled.buf = scratch;
+  scratchWhilePooled.view = scratchView;
   output.buf = window.bytes;
   output.view = window.view;
   pooledEncoding = true;
@@ -116,6 +121,30 @@ export function encodeToPool<T>(encode: (value: T, start: number) => number, val
     output.view = scratchView;
   }
   return end < 0 ? takeOutputBuffer(encode(value, 0)) : claimPoolWindow(end);
+}
+
+/**
+ * An encode started while another writes into the pool window: an Any's packed message (its hook
+ * sets a buffer of its own aside first) or user code the outer encode ran, a getter say (then
+ * `output.buf` is still the window, whose slab holds views already handed out, so this one writes
+ * in the set-aside scratch buffer instead). Its bytes get an ArrayBuffer of their own: the window
+ * owns the rest of the current slab, and carving from the pool now would abandon that slab for a
+ * fresh one on every such message.
+ */
+function encodeNestedInPooled<T>(encode: (value: T, start: number) => number, value: T): Uint8Array {
+  const outerBuf = output.buf;
+  const outerView = output.view;
+  if (outerBuf === poolWindow.bytes) {
+    output.buf = scratchWhilePooled.buf;
+    output.view = scratchWhilePooled.view;
+  }
+  try {
+    const end = encode(value, 0);
+    return copyOutsidePool(output.buf, end);
+  } finally {
+    output.buf = outerBuf;
+    output.view = outerView;
+  }
 }
 
 /** The encoded bytes where they lie, in the scratch buffer: valid until the next encode. A scratch

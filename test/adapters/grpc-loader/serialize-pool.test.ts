@@ -53,6 +53,44 @@ describe('heddle/grpc-loader serializers writing into pooled memory', () => {
     });
   });
 
+  it('packs an Any given as an object with @type without giving up the slab of the message around it', () => {
+    // The Any's packed message is encoded while its container writes into the pool; if that inner
+    // encode carved from the pool, every such message would start a fresh 64 KiB slab.
+    const slabs = new Set<ArrayBufferLike>();
+    for (let i = 0; i < 200; i++) {
+      const value = { any: { '@type': 'type.googleapis.com/routeguide.Point', latitude: i, longitude: -i } };
+      const view = type(ours, 'stress.v1.Wkt').serialize(value);
+      expect(view.equals(type(theirs, 'stress.v1.Wkt').serialize(value)), `Wkt #${i}`).toBe(true);
+      slabs.add(view.buffer);
+    }
+    expect(slabs.size).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps handed-out views intact when user code run by an encode serializes another message', () => {
+    // Views from the start of a slab on: a stray encode would write at offset 0 of the slab.
+    const kept: Array<{ view: Buffer; hex: string }> = [];
+    for (let i = 0; kept.length < 50; i++) {
+      expect(i).toBeLessThan(100_000);
+      const view = type(ours, 'routeguide.Feature').serialize(feature(i, 30));
+      if (view.byteOffset === 0 || kept.length > 0) kept.push({ view, hex: view.toString('hex') });
+    }
+    expect(new Set(kept.map(({ view }) => view.buffer)).size).toBe(1);
+    let inner: Buffer | undefined;
+    const location = { longitude: 2 } as Record<string, unknown>;
+    // A getter, run while the Feature is being written into the pool, serializes a Point.
+    Object.defineProperty(location, 'latitude', {
+      enumerable: true,
+      get() {
+        inner = type(ours, 'routeguide.Point').serialize({ latitude: 123456, longitude: 654321 });
+        return 1;
+      },
+    });
+    const outer = type(ours, 'routeguide.Feature').serialize({ name: 'outer', location });
+    expect(outer.toString('hex')).toBe(type(theirs, 'routeguide.Feature').serialize({ name: 'outer', location: { latitude: 1, longitude: 2 } }).toString('hex'));
+    expect(inner!.toString('hex')).toBe(type(theirs, 'routeguide.Point').serialize({ latitude: 123456, longitude: 654321 }).toString('hex'));
+    kept.forEach(({ view, hex }, i) => expect(view.toString('hex'), `Feature #${i}`).toBe(hex));
+  });
+
   it('keeps views intact when a large message follows small ones near a slab\'s end (encoded again elsewhere)', () => {
     // A tiny Feature asks the pool for little room; the 7,000-char one after it needs over 21 KB
     // of room for its name, so wherever it starts in the last third of a slab it outgrows it.
