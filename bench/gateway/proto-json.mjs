@@ -132,7 +132,7 @@ for (const b of bodies) {
   // The native rows must time the native writer, not a deferral to the twin.
   if (heddle.native.loaded) {
     const { ints, bytes } = serializeProtoTable(tables.message(b.root.lookupMessage(b.type)), { maxDepth: 64, maxSize: 64 * 1024 * 1024 });
-    if (nativeAddon.protoJsonToJsonInto(nativeAddon.protoJsonTable(ints, bytes), wire, false, new Uint8Array(1 << 20)) === null) throw new Error(`${b.name}: native toJSON deferred to the twin`);
+    if (nativeAddon.protoJsonToJsonInto(nativeAddon.protoJsonTable(ints, bytes), wire, 0, new Uint8Array(1 << 20)) === null) throw new Error(`${b.name}: native toJSON deferred to the twin`);
   }
   const from = measure({
     heddle: () => codec.fromJSON(body),

@@ -98,6 +98,13 @@ struct Table {
 // Builds a table from the serialized form; false when it is malformed.
 bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, size_t byte_count, Table* out);
 
+// FromJson's options as bits, as protoJsonFromJsonInto takes them (transcoder.ts passes 1 for
+// ignoreUnknownFields).
+enum FromJsonFlag : uint32_t {
+  // ProtoJSON's ignore_unknown_fields.
+  kIgnoreUnknown = 1,
+};
+
 // JSON `src` to the root message's wire bytes in `out` (from out->pos = 0). ignore_unknown:
 // ProtoJSON's ignore_unknown_fields. kDefer: the twin must convert this input (see above).
 Outcome FromJson(const Table& table, const uint8_t* src, size_t length, bool ignore_unknown, Sink* out, Error* error);

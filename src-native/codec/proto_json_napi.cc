@@ -40,7 +40,7 @@ napi_value TranscodeInto(napi_env env, napi_callback_info info) {
   NativeTable* t = GetIntoArgs<NativeTable>(env, info, &kProtoJsonTableTag, &a);
   if (t == nullptr) return Fail(env, kToJson ? "protoJsonToJsonInto expects (table, Uint8Array, uint32, Uint8Array)" : "protoJsonFromJsonInto expects (table, Uint8Array, uint32, Uint8Array)");
   pj::Error error;
-  const pj::Outcome outcome = kToJson ? pj::ToJson(*t, a.input, a.length, a.flags, &Output(), &error) : pj::FromJson(*t, a.input, a.length, a.flags, &Output(), &error);
+  const pj::Outcome outcome = kToJson ? pj::ToJson(*t, a.input, a.length, a.flags, &Output(), &error) : pj::FromJson(*t, a.input, a.length, (a.flags & pj::kIgnoreUnknown) != 0, &Output(), &error);
   return IntoResult(env, outcome, error, a.dst, a.room);
 }
 

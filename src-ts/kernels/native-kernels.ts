@@ -40,11 +40,17 @@ export function copyDecode<T extends WideTypedArray>(src: Uint8Array, offset: nu
 /** Statuses of a failed kernel, mirroring codec::KernelStatus (src-native/codec/kernel_status.h). */
 const KernelStatus = { truncated: 1, tooLong: 2 } as const;
 
-/** Turns a negative kernel result, -(offset * 4 + status), into the HeddleError it stands for. */
-function kernelError(result: number): Error {
+/** Takes a negative kernel result, -(offset * 4 + status), apart: where it failed, and whether a
+ * varint was too long there (else the input ended inside one). */
+export function kernelFailure(result: number): { tooLong: boolean; offset: number } {
   const status = -result % 4;
-  const offset = (-result - status) / 4;
-  return status === KernelStatus.tooLong ? varintTooLong(offset) : varintTruncated(offset);
+  return { tooLong: status === KernelStatus.tooLong, offset: (-result - status) / 4 };
+}
+
+/** Turns a negative kernel result into the HeddleError it stands for. */
+function kernelError(result: number): Error {
+  const { tooLong, offset } = kernelFailure(result);
+  return tooLong ? varintTooLong(offset) : varintTruncated(offset);
 }
 
 /**

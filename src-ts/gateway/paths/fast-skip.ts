@@ -8,6 +8,7 @@
  * what that one checks: every length and count against the bytes that remain (before any loop
  * over elements), wire types, and nesting against maxDepth.
  */
+import { kernelFailure } from '../../kernels/native-kernels.js';
 import { nativeAddon } from '../../native.js';
 import { badLength, badType, badValue, depthLimit, truncated } from '../../thrift/runtime/codec-failure.js';
 
@@ -124,17 +125,14 @@ function skipVarint(buf: Uint8Array, pos: number, end: number, max: number): num
  */
 const NATIVE_VARINTS_MIN = 16;
 const nativeSkipVarints = nativeAddon?.skipVarints;
-/** codec::KernelStatus::kTooLong (src-native/codec/kernel_status.h); the other failure is kTruncated. */
-const KERNEL_TOO_LONG = 2;
 
 /** The end of `count` varints of at most `max` bytes from `pos` (Compact i16/i32/i64 lists). */
 export function skipVarints(buf: Uint8Array, pos: number, end: number, count: number, max: number): number {
   if (count < NATIVE_VARINTS_MIN || nativeSkipVarints === undefined) return skipVarintsInJs(buf, pos, end, count, max);
   const result = nativeSkipVarints(buf, pos, end, count, max);
   if (result >= 0) return result;
-  const status = -result % 4;
-  const offset = (-result - status) / 4;
-  throw status === KERNEL_TOO_LONG ? badValue(offset, `varint longer than ${max} bytes`) : truncated(offset, 'a varint');
+  const { tooLong, offset } = kernelFailure(result);
+  throw tooLong ? badValue(offset, `varint longer than ${max} bytes`) : truncated(offset, 'a varint');
 }
 
 /**

@@ -54,7 +54,6 @@ export function protoWireToJson(bytes: Uint8Array, desc: PMessage, tables: Proto
   }
 }
 
-/** Checks toJSON's arguments (as the native transcoder needs them checked too); returns whether defaults are emitted. */
 /** toJSON's options as bits, as the native transcoder takes them (ToJsonFlag in proto_json.h). */
 export const enum ProtoToJsonFlag {
   EMIT_DEFAULTS = 1,

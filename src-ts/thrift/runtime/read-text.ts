@@ -60,10 +60,11 @@ export function readUtf8(buf: Uint8Array, start: number, end: number): string {
  * Decodes r.buf[start, end) as strict UTF-8 like {@link readUtf8}, cutting ASCII strings of up to
  * WINDOWED_MAX bytes from a latin1 window of the input that `r` keeps (reset with the input).
  *
- * Only a string inside the current window is handled here, so that this stays small enough for
- * V8 to inline at every string field of a generated decoder (a call per string, with the window
- * logic behind it, was a fifth of a compat Binary decode of the baseline Order); everything else
- * is {@link readTextOutsideWindow}'s.
+ * Only a string inside the current window is handled here, and everything else is
+ * {@link readTextOutsideWindow}'s: a call per string, with the window logic behind it, was a fifth
+ * of a compat Binary decode of the baseline Order. Generated decoders write this window hit out at
+ * each string field themselves (dialect.ts), because V8's inlining budget for a large decoder ran
+ * out after a few calls of it; keep the two conditions the same.
  */
 export function readText(r: ReadState, start: number, end: number): string {
   const at = start - r.textStart;
