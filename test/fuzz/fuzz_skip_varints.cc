@@ -34,17 +34,17 @@ KernelResult Reference(const uint8_t* src, size_t length, size_t count, size_t m
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const uint8_t flags = data[0];
-  const uint8_t* src = data + 1;
-  const size_t length = size - 1;
-  const size_t max_bytes = 1 + flags % heddle::codec::kMaxVarintBytes;
-  const size_t ends = heddle::codec::CountVarintEnds(src, length, KernelVariant::kScalar);
-  // Every varint that ends in the input, half of them, one more than there are, or a count from
-  // the flags alone (small lists and lists longer than the input).
-  const uint8_t pick = static_cast<uint8_t>(flags >> 4);
-  const size_t count = pick % 4 == 0 ? ends : pick % 4 == 1 ? ends / 2 : pick % 4 == 2 ? ends + 1 : pick * 7u;
-  const KernelResult expected = Reference(src, length, count, max_bytes);
-  const KernelResult actual = heddle::codec::SkipVarints(src, length, count, max_bytes);
+  // The bytes after the first are the list.
+  const uint8_t* list = data + 1;
+  const size_t list_length = size - 1;
+  const size_t max_bytes = 1 + data[0] % heddle::codec::kMaxVarintBytes;
+  // Every varint that ends in the list, half of them, one more than there are, or a count from
+  // the first byte alone (small lists and lists longer than the input).
+  const size_t ending = heddle::codec::CountVarintEnds(list, list_length, KernelVariant::kScalar);
+  const size_t pick = data[0] >> 4;
+  const size_t count = pick % 4 == 0 ? ending : pick % 4 == 1 ? ending / 2 : pick % 4 == 2 ? ending + 1 : pick * 7;
+  const KernelResult expected = Reference(list, list_length, count, max_bytes);
+  const KernelResult actual = heddle::codec::SkipVarints(list, list_length, count, max_bytes);
   HEDDLE_FUZZ_CHECK(actual.status == expected.status, KernelVariant::kScalar);
   HEDDLE_FUZZ_CHECK(actual.position == expected.position, KernelVariant::kScalar);
   return 0;
