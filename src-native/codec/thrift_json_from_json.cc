@@ -154,7 +154,7 @@ class JsonToWire : Converter {
       } while (done == 0);
     }
     if (d.needs_end_check || d.is_union || (flags_ & kFillMissing) != 0) {
-      if (!EndCheck(d, seen, last_id, pos_ - 1, count)) return false;
+      if (!EndCheck(d, depth, seen, last_id, pos_ - 1, count)) return false;
     }
     seen_.resize(seen);
     if (!Room(1)) return false;
@@ -162,7 +162,7 @@ class JsonToWire : Converter {
     return WithinSize();
   }
 
-  bool EndCheck(const StructDesc& d, size_t seen, int32_t last_id, size_t offset, int32_t count) {
+  bool EndCheck(const StructDesc& d, int depth, size_t seen, int32_t last_id, size_t offset, int32_t count) {
     if (d.is_union && count != 1) {
       std::string m = "union " + d.name + " needs exactly one field set, found ";
       AppendInt(&m, count);
@@ -180,6 +180,14 @@ class JsonToWire : Converter {
         return false;
       }
       const TypeDesc& type = t_.types[static_cast<size_t>(f.type)];
+      // A struct or container written here is a level below this struct: past max_depth the
+      // bytes would be refused by decode and toJSON, so they are not written.
+      const bool nests = type.kind == kStruct || type.kind == kList || type.kind == kSet || type.kind == kMap;
+      if (nests && depth + 1 > t_.max_depth) {
+        std::string m = "nesting deeper than ";
+        AppendInt(&m, t_.max_depth);
+        return Fail(ErrorKind::kDepthLimit, std::move(m), offset);
+      }
       // A header and a zero (a UUID's 16 bytes at most), or the default's bytes.
       if (!Room(2 * kMaxScalarWire + f.default_wire.size())) return false;
       if (compact_) {

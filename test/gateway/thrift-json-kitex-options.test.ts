@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildDescriptor, ThriftJsonTranscoder } from '../../src-ts/gateway/thrift-json/index.js';
-import { thrift } from '../../src-ts/index.js';
+import type { HeddleError } from '../../src-ts/errors.js';
+import { native, thrift } from '../../src-ts/index.js';
 import { catchError } from '../kernels/assertions.js';
 import { describeWithPeers } from '../helpers/peers.js';
 import { dynamicgo, heddlePaths, hex, J2T, setUpDynamicgo, T2J, type Case } from './dynamicgo-diff.js';
@@ -174,4 +175,46 @@ describeWithPeers(['go'], 'the options against dynamicgo v0.8.0 (NoBase64Binary,
       });
     }
   });
+});
+
+describe('fill options at the depth limit', () => {
+  // A filled struct or container is a level below the struct it is written into: fromJSON must
+  // not write bytes deeper than maxDepth, which decode and toJSON would then refuse (found by the
+  // fuzz target: a body nested to the limit, filled, failed toJSON with "nesting deeper than 4").
+  const nodeDoc = thrift.parse('struct Node { 1: Node next, 2: list<i32> xs, 3: i32 n }');
+  const desc = buildDescriptor(nodeDoc.struct('Node'), (key) => nodeDoc.structByKey(key));
+  const nested = (levels: number): string => (levels === 0 ? '{}' : `{"next":${nested(levels - 1)}}`);
+  for (const compact of [false, true]) {
+    it(`${compact ? 'Compact' : 'Binary'}: each output decodes under the same maxDepth, or fromJSON refuses it with ERR_DEPTH_LIMIT, native as the twin`, () => {
+      let refused = 0;
+      let written = 0;
+      for (let maxDepth = 1; maxDepth <= 4; maxDepth++) {
+        const limits = { compact, maxDepth, maxSize: 1 << 20 };
+        const transcoders = [new ThriftJsonTranscoder(desc, limits, false)];
+        if (native.loaded) transcoders.push(new ThriftJsonTranscoder(desc, limits, true));
+        const codec = nodeDoc.codec('Node', { protocol: compact ? 'compact' : 'binary', maxDepth });
+        for (let levels = 0; levels < maxDepth; levels++) {
+          const body = nested(levels);
+          const outcomes = transcoders.map((t) => {
+            try {
+              return hex(t.fromJSON(body, { writeDefault: true }));
+            } catch (error) {
+              return `${(error as HeddleError).code} ${(error as HeddleError).message}`;
+            }
+          });
+          expect(new Set(outcomes).size, `maxDepth ${maxDepth}, ${levels} levels`).toBe(1);
+          if (outcomes[0]!.startsWith('ERR_')) {
+            expect(outcomes[0]).toMatch(/^ERR_DEPTH_LIMIT nesting deeper than /);
+            refused++;
+          } else {
+            const wire = transcoders[0]!.fromJSON(body, { writeDefault: true });
+            expect(() => codec.decode(wire)).not.toThrow();
+            written++;
+          }
+        }
+      }
+      expect(refused).toBeGreaterThan(0);
+      expect(written).toBeGreaterThan(0);
+    });
+  }
 });

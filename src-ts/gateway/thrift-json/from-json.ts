@@ -182,7 +182,7 @@ class Writer {
         }
       } while (!r.endOrComma(0x7d));
     }
-    if (desc.needsEndCheck || desc.isUnion || (this.flags & FromJsonFlag.FILL_MISSING) !== 0) this.endCheck(desc, seen, lastId, r.pos - 1, count);
+    if (desc.needsEndCheck || desc.isUnion || (this.flags & FromJsonFlag.FILL_MISSING) !== 0) this.endCheck(desc, depth, seen, lastId, r.pos - 1, count);
     sink.byte(0);
     // Checked at every struct's end: IDL defaults let a few input bytes (`[{},{},...]`) write many.
     if (sink.pos > this.limits.maxSize) {
@@ -191,7 +191,7 @@ class Writer {
   }
 
   /** Required fields present, defaults (and zeros, by the options) written, unions with exactly one field. */
-  private endCheck(desc: StructDesc, seen: Uint8Array, lastId: number, offset: number, count: number): void {
+  private endCheck(desc: StructDesc, depth: number, seen: Uint8Array, lastId: number, offset: number, count: number): void {
     if (desc.isUnion && count !== 1) {
       throw reader.fail(ErrorCode.ERR_BAD_VALUE, `union ${desc.name} needs exactly one field set, found ${count}`, offset);
     }
@@ -200,6 +200,12 @@ class Writer {
       const fills = this.fills(f);
       if (f.required && !fills) throw reader.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.jsonName}' of ${desc.name} is missing`, offset);
       if (!fills || desc.isUnion) continue;
+      // A struct or container written here is a level below this struct: past maxDepth the bytes
+      // would be refused by decode and toJSON, so they are not written.
+      const kind = f.type.kind;
+      if ((kind === Kind.STRUCT || kind === Kind.LIST || kind === Kind.SET || kind === Kind.MAP) && depth + 1 > this.limits.maxDepth) {
+        throw reader.fail(ErrorCode.ERR_DEPTH_LIMIT, `nesting deeper than ${this.limits.maxDepth}`, offset);
+      }
       const value = f.default ?? zeroConst(f.type);
       if (this.limits.compact) {
         if (f.type.kind === Kind.BOOL) {
