@@ -57,12 +57,12 @@ class TableBuilder {
 
   // default_wire: the IDL default's wire bytes in this protocol (nullptr: none).
   void Field(int32_t s, int32_t id, const char* name, int32_t type, bool required = false,
-             const std::string* default_wire = nullptr, int32_t default_bool_ctype = 0) {
+             const std::string* default_wire = nullptr, int32_t default_bool_ctype = 0, bool optional = false) {
     tj::FieldDesc f;
     f.id = id;
     f.type = type;
     f.required = required;
-    f.optional = false;
+    f.optional = optional;
     f.json_name = name;
     f.name = name;
     f.key = std::string("\"") + name + "\":";
@@ -71,7 +71,8 @@ class TableBuilder {
     f.default_bool_ctype = default_bool_ctype;
     if (default_wire != nullptr) f.default_wire = *default_wire;
     tj::StructDesc& st = table_.structs[static_cast<size_t>(s)];
-    if (f.required || f.has_default) st.needs_end_check = true;
+    // As descriptor.ts decides it: an optional field's default is written only by writeOptional.
+    if (f.required || (f.has_default && !f.optional)) st.needs_end_check = true;
     st.fields.push_back(std::move(f));
   }
 
@@ -130,12 +131,12 @@ tj::Table MakeTable(bool compact, int32_t max_depth) {
   b.Field(order, 1, "id", t_i64);
   b.Field(order, 2, "items", t_items);
   b.Field(order, 3, "small", t_i8);
-  b.Field(order, 4, "mid", t_i16);
+  b.Field(order, 4, "mid", t_i16, false, nullptr, 0, /*optional=*/true);
   b.Field(order, 5, "n", t_i32, false, &default_i32);
   b.Field(order, 6, "price", t_double);
   const std::string default_true("\x01", 1);  // Binary only: Compact carries it in the header
   b.Field(order, 7, "ok", t_bool, false, compact ? nullptr : &default_true, compact ? 1 : 0);
-  b.Field(order, 8, "note", t_string, false, &default_string);
+  b.Field(order, 8, "note", t_string, false, &default_string, 0, /*optional=*/true);
   b.Field(order, 9, "uid", t_uuid);
   b.Field(order, 10, "tags", t_i64s);
   b.Field(order, 11, "flags", t_bools);
@@ -153,7 +154,7 @@ tj::Table MakeTable(bool compact, int32_t max_depth) {
   b.Field(order, -3, "neg", t_i32);
   b.Field(order, 300, "far", t_binary);
   b.Field(item, 1, "title", t_string, true);
-  b.Field(item, 2, "blob", t_binary);
+  b.Field(item, 2, "blob", t_binary, false, nullptr, 0, /*optional=*/true);
   b.Field(item, 3, "owner", t_order);
   b.Field(choice, 1, "a", t_i32);
   b.Field(choice, 2, "b", t_string);
@@ -188,7 +189,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t fill = (mode & 32) != 0 ? tj::kWriteRequired | tj::kWriteDefault | tj::kWriteOptional : 0;
   const uint32_t reject = ((mode & 4) != 0 ? tj::kRejectUnknown : 0) | raw_in | fill;
   const uint32_t i64_string = ((mode & 8) != 0 ? tj::kI64String : 0) | raw_out;
-  const uint32_t strict = tj::kRejectUnknown | raw_in | fill;
+  // JSON that toJSON wrote is read back without filling: fill writes a missing struct as an empty
+  // one, whose own fields a second fill would write, one level deeper every round.
+  const uint32_t strict = tj::kRejectUnknown | raw_in;
   const uint8_t* input = data + 1;
   const size_t length = size - 1;
   tj::Sink out;
@@ -215,7 +218,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       const std::string wire2 = Copy(out);
       FUZZ_CHECK(tj::ToJson(table, Bytes(wire2), wire2.size(), i64_string, &back, &error) == tj::Outcome::kOk);
-      FUZZ_CHECK(Same(back, json));
+      // Under fill the first JSON may hold a filled (empty) struct, whose IDL defaults reading it
+      // back writes; from there on the round trip is exact.
+      if (fill == 0) FUZZ_CHECK(Same(back, json));
       FUZZ_CHECK(tj::FromJson(table, back.buf, back.pos, strict, &out, &error) == tj::Outcome::kOk);
       FUZZ_CHECK(Same(out, wire2));
     }
