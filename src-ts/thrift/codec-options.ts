@@ -90,7 +90,8 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option ${name} must be a positive integer, got ${JSON.stringify(value)}`);
 }
 
-function flag(name: string, value: unknown): boolean {
+/** A boolean option: false when absent, ERR_INVALID_ARGUMENT when not a boolean. */
+export function flag(name: string, value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value === 'boolean') return value;
   throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option ${name} must be a boolean, got ${JSON.stringify(value)}`);

@@ -15,16 +15,8 @@ import type { ResolvedCodecOptions } from '../../thrift/codec-options.js';
 import { compileStruct, type StructDecoder, type StructEncoder } from '../../thrift/codegen/compile.js';
 import type { StructDef, ThriftType } from '../../thrift/model.js';
 import { CodecFailure, trailingBytes } from '../../thrift/runtime/codec-failure.js';
-import {
-  readI64BinaryBigint,
-  readI64BinaryNodeInt64,
-  readI64BinaryNumber,
-  readI64BinaryString,
-  readI64CompactBigint,
-  readI64CompactNodeInt64,
-  readI64CompactNumber,
-  readI64CompactString,
-} from '../../thrift/runtime/i64-wire.js';
+import { I64_SUFFIX } from '../../thrift/codegen/dialect.js';
+import * as i64Wire from '../../thrift/runtime/i64-wire.js';
 import { ReadState } from '../../thrift/runtime/read-state.js';
 import { readUtf8 } from '../../thrift/runtime/read-text.js';
 import { acquireWriteBuffer, releaseWriteBuffer } from '../../thrift/runtime/write-buffer.js';
@@ -207,13 +199,17 @@ export class ValueCodecs {
 
 const EMPTY = new Uint8Array(0);
 
-/** The generated decoders' i64 reader for the codec's protocol and `i64` form, as one signature. */
+/**
+ * The generated decoders' i64 reader for the codec's protocol and `i64` form (named as the
+ * dialects name it), as one signature.
+ */
 function i64Reader(options: ResolvedCodecOptions): (bytes: Uint8Array, start: number, state: ReadState) => unknown {
+  const suffix = I64_SUFFIX[options.i64];
   if (options.protocol === 'compact') {
-    const read = { bigint: readI64CompactBigint, number: readI64CompactNumber, string: readI64CompactString, 'node-int64': readI64CompactNodeInt64 }[options.i64];
+    const read = i64Wire[`readI64Compact${suffix}`];
     return (_bytes, start, state) => read(state, start);
   }
-  const read = { bigint: readI64BinaryBigint, number: readI64BinaryNumber, string: readI64BinaryString, 'node-int64': readI64BinaryNodeInt64 }[options.i64];
+  const read = i64Wire[`readI64Binary${suffix}`];
   return (bytes, start) => read(bytes, start);
 }
 const NOWHERE = { file: '(field path)', line: 0, column: 0 };

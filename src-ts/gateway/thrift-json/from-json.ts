@@ -13,6 +13,7 @@ import { Kind, type FieldDesc, type StructDesc, type TypeDesc } from './descript
 import { jsonBodyBytes, transcodeJsonBody } from '../json-body.js';
 import { JsonReader, latin1Text } from '../json-reader.js';
 import { constInt, writeConst, zeroConst } from './default-value.js';
+import { flag } from '../../thrift/codec-options.js';
 import { fieldHeaderCompact, patchI32, writeDouble, writeUuid } from './wire-write.js';
 
 /** Options of `codec.fromJSON`. */
@@ -97,9 +98,9 @@ function fromJsonFlags(options: FromJSONOptions): number {
     throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option unknownFields must be 'skip' or 'reject', got ${JSON.stringify(unknown)}`);
   }
   let flags = (unknown === 'reject' ? FromJsonFlag.REJECT_UNKNOWN : 0) | binaryFlag(options.binary, FromJsonFlag.BINARY_RAW);
-  if (booleanOption(options.writeRequired, 'writeRequired')) flags |= FromJsonFlag.WRITE_REQUIRED;
-  if (booleanOption(options.writeDefault, 'writeDefault')) flags |= FromJsonFlag.WRITE_DEFAULT;
-  if (booleanOption(options.writeOptional, 'writeOptional')) flags |= FromJsonFlag.WRITE_OPTIONAL;
+  if (flag('writeRequired', options.writeRequired)) flags |= FromJsonFlag.WRITE_REQUIRED;
+  if (flag('writeDefault', options.writeDefault)) flags |= FromJsonFlag.WRITE_DEFAULT;
+  if (flag('writeOptional', options.writeOptional)) flags |= FromJsonFlag.WRITE_OPTIONAL;
   return flags;
 }
 
@@ -108,11 +109,6 @@ export function binaryFlag(binary: unknown, bit: number): number {
   if (binary === undefined || binary === 'base64') return 0;
   if (binary === 'raw') return bit;
   throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option binary must be 'base64' or 'raw', got ${JSON.stringify(binary)}`);
-}
-
-function booleanOption(value: unknown, name: string): boolean {
-  if (value === undefined || typeof value === 'boolean') return value === true;
-  throw new HeddleError(ErrorCode.ERR_INVALID_ARGUMENT, `option ${name} must be a boolean, got ${JSON.stringify(value)}`);
 }
 
 class Writer {
