@@ -21,6 +21,7 @@ import { DiscoveryClient, type DiscoveryClientOptions } from './discovery-client
 import { spanServiceName, withTelemetry, type TelemetrySetting } from '../telemetry/index.js';
 import { currentServerCall } from './call-scope.js';
 import { Governor, isGoverned, refused, watched, type AttemptWatcher, type CircuitBreakerConfig } from './governed-call.js';
+import { InflightTable } from './inflight-table.js';
 import type { RetryConfig } from '../governance/retry-policy.js';
 import type { TypedClient, TypedGrpcClient } from './typed.js';
 
@@ -145,7 +146,8 @@ interface PendingCall {
 /** One connection and the calls in flight on it. */
 class Channel {
   connection: FrameConnection | undefined;
-  readonly inflight = new Map<number, PendingCall>();
+  /** Calls sent and not answered, by sequence id (not a Map: see inflight-table.ts). */
+  readonly inflight = new InflightTable<PendingCall>();
   /** The server asked for this connection to be dropped (Kitex `crrst`), or a call on it timed out. */
   retiring = false;
   /** Pipelined clients: when this connection last showed progress (a reply, or its first call
@@ -517,10 +519,9 @@ export class RpcClient {
       if (channel.inflight.size === 0) channel.connection?.destroy();
       return;
     }
-    const pending = channel.inflight.get(seqId);
+    const pending = channel.inflight.take(seqId);
     // A reply nobody waits for belongs to a call that timed out: drop it.
     if (pending === undefined) return;
-    channel.inflight.delete(seqId);
     if (channel.inflight.size === 0) channel.idleSince = performance.now();
     channel.pipelinedUnanswered = false;
     if (this.sharing === 'pipelined') channel.progressAt = performance.now();
@@ -646,7 +647,7 @@ export class RpcClient {
         if (channel.inflight.size === 0) return reserve(channel);
         // Answering, and not holding calls that wait long: a server that reads one request at a
         // time keeps answering while the calls queued behind grow old (see PIPELINE_QUEUE_AGE_MS).
-        if (now - channel.progressAt < PIPELINE_STALL_MS && now - channel.inflight.values().next().value!.sentAt < PIPELINE_QUEUE_AGE_MS) return reserve(channel);
+        if (now - channel.progressAt < PIPELINE_STALL_MS && now - channel.inflight.first()!.sentAt < PIPELINE_QUEUE_AGE_MS) return reserve(channel);
       }
       if (load < leastLoad) {
         leastBusy = channel;

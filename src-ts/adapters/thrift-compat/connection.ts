@@ -12,6 +12,7 @@ import type { RpcAddress } from '../../rpc/address.js';
 import { dial, resolveIoPath, type IoPath } from '../../rpc/connect.js';
 import { isControlFrame } from '../../rpc/control-frame.js';
 import { DEFAULT_MAX_FRAME_SIZE, replyReaderKind, type FrameConnection, type FrameSink } from '../../rpc/frame-connection.js';
+import { InflightTable } from '../../rpc/inflight-table.js';
 import type { MessageFormat } from '../../rpc/message-format.js';
 import { Outbox } from '../../rpc/outbox.js';
 import type { ThriftServiceBinding } from '../../rpc/thrift-binding.js';
@@ -71,7 +72,8 @@ export class Connection extends EventEmitter {
   private readonly outbox: Outbox;
   /** Frames written while not connected, sent on connect (the package's offline queue). */
   private offline: Uint8Array[][] = [];
-  private readonly pending = new Map<number, PendingCall>();
+  /** Calls sent and not answered, by sequence id (not a Map: see rpc/inflight-table.ts). */
+  private readonly pending = new InflightTable<PendingCall>();
   private readonly headers = new Map<string, TTHeaderTemplate>();
   private seq = 0;
   private ended = false;
@@ -239,10 +241,9 @@ export class Connection extends EventEmitter {
         return;
       }
       if (isControlFrame(seqId, header)) continue;
-      const call = this.pending.get(seqId);
+      const call = this.pending.take(seqId);
       // A reply to a call that timed out: nobody waits for it.
       if (call === undefined) continue;
-      this.pending.delete(seqId);
       this.closeWhenIdle();
       if (call.timer !== undefined) clearTimeout(call.timer);
       let value: unknown;

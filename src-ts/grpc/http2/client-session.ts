@@ -18,6 +18,7 @@ import {
 import { HeaderBlocks, readPing, readSettings, readWindowIncrement } from './frame-parts.js';
 import { HpackDecoder, HpackEncoder, type DecodedBlock } from './hpack.js';
 import { ConnectionError, FrameReader, FrameWriter, MAX_DATA_FRAME, unpad } from './frame-io.js';
+import { InflightTable } from '../../rpc/inflight-table.js';
 
 /** What a session advertises and how much it lets one stream and the connection buffer. */
 export interface H2ClientSessionOptions {
@@ -56,7 +57,8 @@ export class H2ClientSession implements StreamOwner {
   destroyed = false;
   /** GOAWAY was received or sent: no new streams. */
   goingAway = false;
-  private readonly streams = new Map<number, H2Stream>();
+  /** Open streams by id (not a Map: see rpc/inflight-table.ts). */
+  private readonly streams = new InflightTable<H2Stream>();
   /** Streams waiting for the peer's MAX_CONCURRENT_STREAMS to let them open. */
   private readonly waiting: H2Stream[] = [];
   /** Streams with data held back by the connection window. */

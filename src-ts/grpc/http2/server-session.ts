@@ -8,6 +8,7 @@ import { CLIENT_PREFACE, DEFAULT_MAX_FRAME_SIZE, DEFAULT_WINDOW, Flag, FrameType
 import { HpackDecoder, HpackEncoder, type DecodedBlock } from './hpack.js';
 import { requestHeaders } from './request-headers.js';
 import { H2ServerStream, type ServerStreamOwner } from './server-stream.js';
+import { InflightTable } from '../../rpc/inflight-table.js';
 
 /** What a server session advertises and whom it tells about streams. */
 export interface H2ServerSessionOptions {
@@ -57,7 +58,8 @@ export class H2ServerSession implements ServerStreamOwner {
   goingAway = false;
   /** The highest stream id a client opened. */
   lastStreamId = 0;
-  private readonly streams = new Map<number, H2ServerStream>();
+  /** Open streams by id (not a Map: see rpc/inflight-table.ts). */
+  private readonly streams = new InflightTable<H2ServerStream>();
   /** Streams with data held back by the connection window. */
   private readonly blocked = new Set<H2ServerStream>();
   /** Streams written to in this turn: their messages go out together, in as few DATA frames as
