@@ -2,7 +2,7 @@ import type { LinkBuffer } from '../../buffer/link-buffer.js';
 import { finishReserved, nextReservation } from '../../buffer/write-reserved.js';
 import { HeddleError } from '../../errors.js';
 import * as kernels from '../../kernels/index.js';
-import { defineOwn, storeEntries } from '../../values/map-objects.js';
+import { defineOwn, newObject, plainConstructor, storeEntries } from '../../values/map-objects.js';
 import type { MessageInfo } from '../descriptor/type-info.js';
 import type { ProtoJsonTables } from '../../gateway/proto-json/descriptor.js';
 import type { ProtoFromJSONOptions } from '../../gateway/proto-json/from-json.js';
@@ -132,6 +132,8 @@ const RUNTIME: Record<string, unknown> = {
   copyBytes,
   storeEntries,
   defineOwn,
+  newObject,
+  plainConstructor,
   // The 64-bit scratch word generated encoders split bigints through.
   word64,
   word32,

@@ -3,7 +3,7 @@
  * generated module destructures into constants. Keep names stable: they appear in `codec.source`.
  */
 import * as kernels from '../../kernels/index.js';
-import { defineOwn, MapShapes } from '../../values/map-objects.js';
+import { defineOwn, MapShapes, newObject, plainConstructor } from '../../values/map-objects.js';
 import {
   badLength,
   badType,
@@ -46,6 +46,8 @@ export const runtime = {
   BufferView,
   utf8Bytes,
   defineOwn,
+  newObject,
+  plainConstructor,
   MapShapes,
   integerKey,
   bigintKey,
