@@ -51,8 +51,8 @@ const type = protobufjsType(source, 'ecommerce.Order');
  * One decoded order: the property order and prototypes of heddle's messages. The floor's plans are
  * made from the generator's records (`list`, heddle-shaped values), not from decoded ones: with
  * the 2,000 decoded orders kept alive (the heap grew past 100 MB, against 45 MB without them)
- * heddle's decode measured 0.7-0.8x protobufjs here instead of 1.1-1.2x. Why decoded values weigh
- * so much more than the records is not established (see bench/realistic/README.md).
+ * heddle's decode measured 0.7-0.8x protobufjs here instead of 1.1-1.2x, V8 having started to
+ * pretenure the decoder's literals (fixed since: see bench/realistic/README.md).
  */
 const sample = codec.decode(wires[0]);
 
