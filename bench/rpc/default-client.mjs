@@ -63,15 +63,15 @@ async function compare(serverKind) {
   // Same-round ratios compare runs seconds apart; the ratio of medians can pair a quiet round
   // with a busy one.
   const thriftRuns = results[results.length - 1];
-  console.log('| client | QPS (median) | p50 µs | p99 µs | QPS / thrift (of medians) | QPS / thrift (median of same-round ratios) | p99 / thrift (of medians) | p99 / thrift (median of same-round ratios) | QPS per round |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| client | QPS (median) | p50 µs | p99 µs | QPS / thrift (of medians) | QPS / thrift (median of same-round ratios) | p99 / thrift (of medians) | p99 / thrift (median of same-round ratios) | client GC share (median) | QPS per round |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   clients.forEach(([name], i) => {
     const qps = median(results[i].map((r) => r.qps));
     const p99 = median(results[i].map((r) => r.p99));
     const sameRoundQps = median(results[i].map((r, round) => r.qps / thriftRuns[round].qps));
     const sameRoundP99 = median(results[i].map((r, round) => r.p99 / thriftRuns[round].p99));
     const perRound = results[i].map((r) => Math.round(r.qps)).join(' ');
-    console.log(`| ${name} | ${Math.round(qps).toLocaleString('en')} | ${(median(results[i].map((r) => r.p50)) / 1e3).toFixed(0)} | ${(p99 / 1e3).toFixed(0)} | ${(qps / thriftQps).toFixed(2)}x | ${sameRoundQps.toFixed(2)}x | ${(p99 / thriftP99).toFixed(2)}x | ${sameRoundP99.toFixed(2)}x | ${perRound} |`);
+    console.log(`| ${name} | ${Math.round(qps).toLocaleString('en')} | ${(median(results[i].map((r) => r.p50)) / 1e3).toFixed(0)} | ${(p99 / 1e3).toFixed(0)} | ${(qps / thriftQps).toFixed(2)}x | ${sameRoundQps.toFixed(2)}x | ${(p99 / thriftP99).toFixed(2)}x | ${sameRoundP99.toFixed(2)}x | ${(median(results[i].map((r) => r.gcShare)) * 100).toFixed(1)}% | ${perRound} |`);
   });
 }
 

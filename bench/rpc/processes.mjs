@@ -1,6 +1,7 @@
 // What the bench/rpc drivers share: servers in their own processes, and closed-loop callers.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 /** CPU time (µs, user + system) a process has used, from /proc (clock ticks, 10 ms each on Linux). */
 export function processCpuMicros(pid) {
@@ -30,7 +31,9 @@ export function startProcess(command, args, ready = /READY (\S+)/, label = args[
 
 /**
  * Runs `concurrency` callers of `call`: `warmMs` unmeasured, then `measureMs` measured. Returns
- * QPS over the measured wall time and latency percentiles in nanoseconds.
+ * QPS over the measured wall time, latency percentiles in nanoseconds, and `gcShare`: the part of
+ * the measured wall time this process spent in V8's collector pauses (scavenges, mark-compacts),
+ * the usual source of a tail far above p50.
  */
 export async function drive(call, concurrency, measureMs, warmMs = 0) {
   let stop = false;
@@ -45,14 +48,25 @@ export async function drive(call, concurrency, measureMs, warmMs = 0) {
   };
   const workers = Array.from({ length: concurrency }, worker);
   if (warmMs > 0) await new Promise((r) => setTimeout(r, warmMs));
+  const pauses = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   measuring = true;
   const start = process.hrtime.bigint();
+  const windowStart = performance.now();
   await new Promise((r) => setTimeout(r, measureMs));
   measuring = false;
   const elapsed = Number(process.hrtime.bigint() - start);
+  const windowEnd = performance.now();
   stop = true;
   await Promise.all(workers);
+  // Observers hear of pauses a turn late: the window's are all in by now.
+  gcObserver.disconnect();
+  let gcMs = 0;
+  for (const pause of pauses) if (pause.startTime >= windowStart && pause.startTime < windowEnd) gcMs += pause.duration;
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { qps: (latencies.length * 1e9) / elapsed, p50: at(0.5), p99: at(0.99) };
+  return { qps: (latencies.length * 1e9) / elapsed, p50: at(0.5), p99: at(0.99), gcShare: (gcMs * 1e6) / elapsed };
 }
