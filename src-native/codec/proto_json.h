@@ -38,7 +38,8 @@ enum Kind : int32_t {
 enum Wire : int32_t { kVarint = 0, kI64 = 1, kLen = 2, kStartGroup = 3, kEndGroup = 4, kI32 = 5 };
 
 // Wkt in descriptor.ts.
-enum Wkt : int32_t { kNone, kAny, kTimestamp, kDuration, kFieldMask, kStruct, kValue, kListValue, kWrapper };
+// kTwinOnly: a message with extensions ("[full.name]" members), handed back to the twin as Any is.
+enum Wkt : int32_t { kNone, kAny, kTimestamp, kDuration, kFieldMask, kStruct, kValue, kListValue, kWrapper, kTwinOnly };
 
 struct EnumDesc {
   std::string name;

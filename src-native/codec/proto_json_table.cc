@@ -105,7 +105,7 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
     const int32_t field_count = r.Next();
     // Every oneof has a field, so oneof_count (which sizes a vector per object read) is bounded
     // by the fields the table really holds.
-    if (m.wkt < kNone || m.wkt > kWrapper || m.oneof_count < 0 || field_count < 0 || m.oneof_count > field_count) return false;
+    if (m.wkt < kNone || m.wkt > kTwinOnly || m.oneof_count < 0 || field_count < 0 || m.oneof_count > field_count) return false;
     if (!r.Has(static_cast<size_t>(field_count) * kFieldInts)) return false;
     m.fields.resize(static_cast<size_t>(field_count));
     for (FieldDesc& f : m.fields) {

@@ -75,6 +75,12 @@ export interface PMessage {
   wkt: Wkt;
   /** Any field is proto2 `required`. */
   hasRequired: boolean;
+  /**
+   * Where the extensions start in {@link fields}: the fields before are the message's own, by
+   * number; the rest are the extensions the root knows for it, named `[full.name]` on both sides
+   * as ProtoJSON names them. Equal to `fields.length` when there are none.
+   */
+  extensionStart: number;
 }
 
 const utf8 = new TextEncoder();
@@ -175,27 +181,37 @@ export class ProtoJsonTables {
       oneofCount: info.oneofs.length,
       wkt: WKT_BY_NAME[info.fullName] ?? Wkt.NONE,
       hasRequired: false,
+      extensionStart: 0,
     };
     this.messages.set(info.fullName, desc);
     const oneofIndex = new Map<string, number>();
     info.oneofs.forEach((o, i) => oneofIndex.set(o.name, i));
-    // Extensions take part in the binary form only: ProtoJSON writes them as "[full.name]" keys,
-    // which this transcoder does not support, so they are left to the unknown-field rules.
-    for (const f of info.fields) {
-      if (f.extension !== undefined) continue;
-      const field = this.field(f, desc.fields.length, f.oneof === undefined ? -1 : oneofIndex.get(f.oneof)!);
-      desc.fields.push(field);
-      desc.byNumber.set(field.number, field);
-      if (field.required) desc.hasRequired = true;
-      for (const name of new Set([field.jsonName, field.name])) {
-        desc.byName.set(name, field);
-        const bytes = utf8.encode(name);
-        let list = desc.byLength.get(bytes.length);
-        if (list === undefined) desc.byLength.set(bytes.length, (list = []));
-        list.push({ bytes, field });
-      }
+    const own = info.fields.filter((f) => f.extension === undefined);
+    const extensions = info.fields.filter((f) => f.extension !== undefined);
+    for (const f of own) this.add(desc, this.field(f, desc.fields.length, f.oneof === undefined ? -1 : oneofIndex.get(f.oneof)!));
+    desc.extensionStart = desc.fields.length;
+    for (const f of extensions) {
+      const field = this.field(f, desc.fields.length, -1);
+      // ProtoJSON's one name for an extension, under either naming option: "[full.name]".
+      const key = `[${f.extension}]`;
+      field.name = field.jsonName = key;
+      field.jsonKey = field.protoKey = utf8.encode(`${JSON.stringify(key)}:`);
+      this.add(desc, field);
     }
     return desc;
+  }
+
+  private add(desc: PMessage, field: PField): void {
+    desc.fields.push(field);
+    desc.byNumber.set(field.number, field);
+    if (field.required) desc.hasRequired = true;
+    for (const name of new Set([field.jsonName, field.name])) {
+      desc.byName.set(name, field);
+      const bytes = utf8.encode(name);
+      let list = desc.byLength.get(bytes.length);
+      if (list === undefined) desc.byLength.set(bytes.length, (list = []));
+      list.push({ bytes, field });
+    }
   }
 
   private field(f: FieldInfo, index: number, oneof: number): PField {

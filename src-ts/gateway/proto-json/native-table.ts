@@ -6,7 +6,7 @@
  *
  * ints: [magic, maxDepth, maxSize, messageCount, enumCount,
  *        per enum: (nameOff, nameLen, closed, isNullValue, valueCount, valueCount × (nameOff, nameLen, number)),
- *        per message: (nameOff, nameLen, wkt, hasRequired, oneofCount, fieldCount,
+ *        per message: (nameOff, nameLen, wkt (9: the twin's), hasRequired, oneofCount, fieldCount,
  *                      fieldCount × (number, flags, oneof, nameOff, nameLen, jsonOff, jsonLen, keyOff, keyLen,
  *                                    value, mapKey, mapValue))]
  * value, mapKey, mapValue: (kind, wire, enumIndex, messageIndex), -1 for an index that does not apply.
@@ -22,6 +22,13 @@ export const NATIVE_MAX_DEPTH = 1000;
 const TABLE_MAGIC = 0x504a5331;
 
 const enum Flag { REPEATED = 1, PACKED = 2, IMPLICIT = 4, REQUIRED = 8, MAP = 16 }
+
+/**
+ * The `wkt` code (kTwinOnly in proto_json.h) of a message the native transcoder hands back to the
+ * twin, as it does Any: one the root knows extensions of, whose "[full.name]" members and their
+ * order after the fields only the twin writes.
+ */
+const TWIN_ONLY = 9;
 
 export interface SerializedProtoTable {
   ints: Int32Array;
@@ -45,7 +52,8 @@ export function serializeProtoTable(root: PMessage, limits: ProtoJsonLimits): Se
   const messageInts: number[] = [];
   for (let m = 0; m < messages.items.length; m++) {
     const desc = messages.items[m]!;
-    messageInts.push(...text(desc.fullName), desc.wkt, desc.hasRequired ? 1 : 0, desc.oneofCount, desc.fields.length);
+    const wkt = desc.extensionStart < desc.fields.length ? TWIN_ONLY : desc.wkt;
+    messageInts.push(...text(desc.fullName), wkt, desc.hasRequired ? 1 : 0, desc.oneofCount, desc.fields.length);
     for (const f of desc.fields) {
       const isMap = f.mapKey !== undefined;
       const flags = (f.repeated ? Flag.REPEATED : 0) | (f.packed ? Flag.PACKED : 0) | (f.implicit ? Flag.IMPLICIT : 0) |

@@ -126,33 +126,47 @@ export class ProtoWireReader {
   /** Writes the members of message `desc` (no braces); `comma` says one is already written. Returns whether any is now. */
   fields(desc: PMessage, start: number, end: number, depth: number, comma: boolean): boolean {
     const base = this.scan(desc, start, end, depth);
-    const n = desc.fields.length;
     let any = comma;
-    for (const f of desc.fields) {
+    for (let i = 0; i < desc.extensionStart; i++) any = this.member(desc, desc.fields[i]!, base, start, depth, any);
+    if (desc.extensionStart < desc.fields.length) {
+      // Extensions that are set, after the fields, in the order of their first occurrence on the
+      // wire, as @bufbuild/protobuf writes them (from its unknown fields, with a registry).
       const occ = this.occ;
-      const head = occ[base + f.index]!;
-      if (f.oneof >= 0 && occ[base + 2 * n + f.oneof] !== f.index) continue;
-      if (head === NONE) {
-        if (f.required) throw this.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.name}' of ${desc.fullName} is missing`, start);
-        if ((this.flags & ProtoToJsonFlag.EMIT_DEFAULTS) === 0 || !(f.implicit || f.repeated)) continue;
-      }
-      this.checkOutput(head === NONE ? start : occ[head + 2]!);
-      const mark = sink.pos;
-      if (any) sink.byte(0x2c);
-      const key = (this.flags & ProtoToJsonFlag.PROTO_FIELD_NAME) !== 0 ? f.protoKey : f.jsonKey;
-      sink.bytes(key, 0, key.length);
-      this.path.push(f.jsonName);
-      let keep = true;
-      if (head === NONE) this.defaultJson(f);
-      else if (f.mapKey !== undefined) this.map(f, base + f.index, depth);
-      else if (f.repeated) this.list(f, base + f.index, depth);
-      else keep = this.singular(f, occ[base + n + f.index]!, base + f.index, depth);
-      this.path.pop();
-      if (keep) any = true;
-      else sink.pos = mark;
+      const set = desc.fields.slice(desc.extensionStart).filter((f) => occ[base + f.index] !== NONE);
+      set.sort((a, b) => occ[occ[base + a.index]! + 2]! - occ[occ[base + b.index]! + 2]!);
+      for (const f of set) any = this.member(desc, f, base, start, depth, any);
     }
     this.top = base;
     return any;
+  }
+
+  /** Writes field `f` of the message scanned at `base`, when it is to be written; returns whether a member is now written. */
+  private member(desc: PMessage, f: PField, base: number, start: number, depth: number, any: boolean): boolean {
+    const n = desc.fields.length;
+    const occ = this.occ;
+    const head = occ[base + f.index]!;
+    if (f.oneof >= 0 && occ[base + 2 * n + f.oneof] !== f.index) return any;
+    if (head === NONE) {
+      if (f.required) throw this.fail(ErrorCode.ERR_REQUIRED_FIELD, `required field '${f.name}' of ${desc.fullName} is missing`, start);
+      if ((this.flags & ProtoToJsonFlag.EMIT_DEFAULTS) === 0 || !(f.implicit || f.repeated)) return any;
+    }
+    this.checkOutput(head === NONE ? start : occ[head + 2]!);
+    const mark = sink.pos;
+    if (any) sink.byte(0x2c);
+    const key = (this.flags & ProtoToJsonFlag.PROTO_FIELD_NAME) !== 0 ? f.protoKey : f.jsonKey;
+    sink.bytes(key, 0, key.length);
+    this.path.push(f.jsonName);
+    let keep = true;
+    if (head === NONE) this.defaultJson(f);
+    else if (f.mapKey !== undefined) this.map(f, base + f.index, depth);
+    else if (f.repeated) this.list(f, base + f.index, depth);
+    else keep = this.singular(f, occ[base + n + f.index]!, base + f.index, depth);
+    this.path.pop();
+    if (!keep) {
+      sink.pos = mark;
+      return any;
+    }
+    return true;
   }
 
   /**
