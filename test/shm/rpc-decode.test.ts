@@ -4,7 +4,7 @@
 // are not a delivered chunk's; and calls the pool cannot carry wait instead of failing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createServer, type RpcClient, type RpcServer } from '../../src-ts/rpc/index.js';
-import { HOLD_THRESHOLD } from '../../src-ts/rpc/shm-connection.js';
+import { HOLD_THRESHOLD, ReceiveArena } from '../../src-ts/rpc/shm-connection.js';
 import { shm } from '../../src-ts/index.js';
 import type { ShmChunk, ShmConnectOptions, ShmListenOptions, ShmSession } from '../../src-ts/shm/index.js';
 import { ShmLayout as L } from '../../src-ts/shm/layout.js';
@@ -110,6 +110,61 @@ describe.skipIf(nativeDisabled)('RPC over shm: decoding from the slices', () => 
       await client.close();
       await srv.close();
       dir.remove();
+    }
+  });
+});
+
+describe('ReceiveArena: small received chunks copied back to back', () => {
+  it('keeps every copy equal to its source after the source is overwritten, over random chunk sizes', () => {
+    // Sizes around the arena's own-buffer cut (16 KiB) and its size (64 KiB), and tiny ones.
+    let seed = 12345;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const arena = new ReceiveArena();
+    const source = Buffer.alloc(HOLD_THRESHOLD);
+    const copies: Array<[Uint8Array, Buffer]> = [];
+    for (let i = 0; i < 2000; i++) {
+      const size = random() < 0.1 ? 16 * 1024 - 2 + Math.floor(random() * 4) : Math.floor(random() ** 3 * (HOLD_THRESHOLD - 1)) + 1;
+      const expected = payloadPattern(size, i);
+      // One "slice" reused for every chunk, as a released slice is by the next one.
+      expected.copy(source);
+      const copy = arena.copy(source.subarray(0, size));
+      copies.push([copy, expected]);
+    }
+    for (const [i, [copy, expected]] of copies.entries()) expect({ i, equal: Buffer.compare(copy, expected) }).toEqual({ i, equal: 0 });
+  });
+
+  it('packs 4 KiB replies fifteen to an arena and gives a chunk from 16 KiB up a buffer of its own', () => {
+    const arena = new ReceiveArena();
+    const reply = payloadPattern(4200, 1);
+    const buffers = new Set(Array.from({ length: 140 }, () => arena.copy(reply).buffer));
+    expect(buffers.size).toBe(10);  // 65536 / 4200: 15 per arena, the tenth holds 5
+    const large = arena.copy(payloadPattern(16 * 1024, 2));
+    expect(large.buffer.byteLength).toBe(16 * 1024);
+    // The arena in use is still filled after it.
+    const next = arena.copy(reply);
+    expect(buffers.has(next.buffer)).toBe(true);
+  });
+});
+
+describe.skipIf(nativeDisabled)('RPC over shm: small replies share their receive buffers', () => {
+  const connect = blobFixture('rpc-arena');
+
+  it('decodes 64 concurrent 4 KiB replies into a few shared buffers, every value intact after later calls', async () => {
+    const client = await connect({});
+    try {
+      const replies: Array<{ data: Uint8Array }> = [];
+      const sent: Buffer[] = [];
+      for (let round = 0; round < 4; round++) {
+        const payloads = Array.from({ length: 64 }, (_, i) => payloadPattern(4096, round * 64 + i));
+        sent.push(...payloads);
+        replies.push(...((await Promise.all(payloads.map((data) => client.call('echo', { req: { data } })))) as Array<{ data: Uint8Array }>));
+      }
+      for (const [i, reply] of replies.entries()) expect({ i, equal: Buffer.compare(reply.data, sent[i]!) }).toEqual({ i, equal: 0 });
+      // Copied into the frame reader's 8 KiB slabs, each reply had an ArrayBuffer of its own (256).
+      const buffers = new Set(replies.map((reply) => reply.data.buffer));
+      expect(buffers.size).toBeLessThanOrEqual(256 / 4);
+    } finally {
+      await client.close();
     }
   });
 });
