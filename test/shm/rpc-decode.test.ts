@@ -210,6 +210,37 @@ describe.skipIf(nativeDisabled)('lending is bounded per session', () => {
   });
 });
 
+describe.skipIf(nativeDisabled)('a chunk over several slices', () => {
+  it('cannot be lent, and release() gives every one of its slices back: 100 chunks of 3 slices through a 1 MiB pool of 8 KiB slices', async () => {
+    const dir = tempDir('multi-release');
+    const srv = await shm.listen(`${dir.path}/m.sock`);
+    const chunks: ShmChunk[] = [];
+    srv.on('stream', (stream) => stream.setDataHandler((chunk) => chunks.push(chunk)));
+    const client = await shm.connect(srv.path, { bufferSize: 1 << 20, sliceSizes: [{ size: 8172, percent: 100 }] });
+    try {
+      const stream = await client.acquireStream();
+      // 128 slices in the pool: 300 slices of chunks fit only if each chunk gives all three back.
+      for (let i = 0; i < 100; i++) {
+        const bytes = payloadPattern(20_000, i);
+        const out = stream.allocate(bytes.length);
+        out.set(bytes);
+        out.send();
+        await waitFor(() => chunks.length === i + 1, 5000, `chunk ${i}`);
+        const chunk = chunks[i]!;
+        expect({ i, shared: chunk.inSharedMemory, slices: chunk.views.length }).toEqual({ i, shared: true, slices: 3 });
+        expect(chunk.hold()).toBeUndefined();
+        expect(Buffer.compare(chunk.toBuffer(), bytes)).toBe(0);
+        chunk.release();
+        expect(chunk.released).toBe(true);
+      }
+    } finally {
+      await client.close();
+      await srv.close();
+      dir.remove();
+    }
+  });
+});
+
 describe.skipIf(nativeDisabled)('ShmSession.holdSlice refuses what is not a delivered chunk', () => {
   it('accepts exactly the data of a held slice, nothing around it or after release', async () => {
     const dir = tempDir('hold-hostile');
