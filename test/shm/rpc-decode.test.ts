@@ -11,7 +11,7 @@ import type { ShmChunk, ShmConnectOptions, ShmListenOptions, ShmSession } from '
 import { ShmLayout as L } from '../../src-ts/shm/layout.js';
 import { MAX_LENT_SLICES } from '../../src-ts/shm/session.js';
 import { parse } from '../../src-ts/thrift/index.js';
-import { nativeDisabled, payloadPattern, tempDir, waitFor } from './helpers/runtime.js';
+import { collectingPair, nativeDisabled, payloadPattern, sendViaAllocate, tempDir, waitFor } from './helpers/runtime.js';
 
 const blobDoc = parse('struct Blob { 1: binary data }\nservice BlobEcho { Blob echo(1: Blob req) }', { filename: 'blob.thrift' });
 // One slice each below and above the hold threshold, a chunk of several 128 KiB slices (copied),
@@ -212,19 +212,13 @@ describe.skipIf(nativeDisabled)('lending is bounded per session', () => {
 
 describe.skipIf(nativeDisabled)('a chunk over several slices', () => {
   it('cannot be lent, and release() gives every one of its slices back: 100 chunks of 3 slices through a 1 MiB pool of 8 KiB slices', async () => {
-    const dir = tempDir('multi-release');
-    const srv = await shm.listen(`${dir.path}/m.sock`);
-    const chunks: ShmChunk[] = [];
-    srv.on('stream', (stream) => stream.setDataHandler((chunk) => chunks.push(chunk)));
-    const client = await shm.connect(srv.path, { bufferSize: 1 << 20, sliceSizes: [{ size: 8172, percent: 100 }] });
+    const { client, chunks, close } = await collectingPair('multi-release', { bufferSize: 1 << 20, sliceSizes: [{ size: 8172, percent: 100 }] });
     try {
       const stream = await client.acquireStream();
       // 128 slices in the pool: 300 slices of chunks fit only if each chunk gives all three back.
       for (let i = 0; i < 100; i++) {
         const bytes = payloadPattern(20_000, i);
-        const out = stream.allocate(bytes.length);
-        out.set(bytes);
-        out.send();
+        sendViaAllocate(stream, bytes);
         await waitFor(() => chunks.length === i + 1, 5000, `chunk ${i}`);
         const chunk = chunks[i]!;
         expect({ i, shared: chunk.inSharedMemory, slices: chunk.views.length }).toEqual({ i, shared: true, slices: 3 });
@@ -234,9 +228,7 @@ describe.skipIf(nativeDisabled)('a chunk over several slices', () => {
         expect(chunk.released).toBe(true);
       }
     } finally {
-      await client.close();
-      await srv.close();
-      dir.remove();
+      await close();
     }
   });
 });
