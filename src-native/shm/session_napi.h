@@ -17,15 +17,12 @@ namespace heddle::shm {
 class SessionHandle : public LoopResource {
  public:
   // Shared with every held ArrayBuffer's finalizer: who to give the slice back to (null once the
-  // handle is closed or gone), the slices collected since the last loop iteration, their bytes
-  // (reported to V8 as external memory while held), and how many held buffers are alive.
+  // handle is closed or gone), the slices collected since the last loop iteration, and how many
+  // held buffers are alive.
   struct HoldState {
     SessionHandle* handle = nullptr;
     std::vector<uint32_t> collected;
-    int64_t collected_bytes = 0;
     int64_t live = 0;
-    // Bytes of slices lent and not yet collected, which V8 was told about: owed back at close.
-    int64_t live_bytes = 0;
   };
 
   SessionHandle(ShmEnvironment* environment, std::unique_ptr<Session> session);

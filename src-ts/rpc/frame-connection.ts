@@ -113,13 +113,13 @@ export class ChunkFramer {
     return this.reader.buffered;
   }
 
-  /** The frames `chunk` completes; with `copy`, none of them refers to `chunk` (see
-   * FrameReader.pushCopy). Bad bytes throw a HeddleError (ERR_BAD_FRAME when the reader's error
-   * was not one). */
-  push(chunk: Uint8Array, copy = false): Frame[] {
+  /** The frames `chunk` completes; with `owned`, `chunk` is memory the frames may keep for good
+   * and whole frames are read where they lie (see FrameReader.pushOwned). Bad bytes throw a
+   * HeddleError (ERR_BAD_FRAME when the reader's error was not one). */
+  push(chunk: Uint8Array, owned = false): Frame[] {
     let frames: Frame[];
     try {
-      frames = copy ? this.reader.pushCopy(chunk) : this.reader.push(chunk);
+      frames = owned ? this.reader.pushOwned(chunk) : this.reader.push(chunk);
     } catch (error) {
       throw asHeddleError(error, ErrorCode.ERR_BAD_FRAME);
     }

@@ -19,6 +19,12 @@ export const HOLD_THRESHOLD = 64 * 1024;
  */
 export const LINKED_BINARY_MIN = 16 * 1024;
 
+/** Size of the buffers small received chunks are copied into ({@link ReceiveArena}): the native
+ * socket's read slab size, so a value kept from a reply pins as much memory over either. */
+const ARENA_SIZE = 64 * 1024;
+/** Chunks from this size up get a buffer of their own instead: an arena wastes less than this. */
+const ARENA_OWN_BUFFER = ARENA_SIZE / 4;
+
 /** Writes up to this size are joined in a scratch buffer and sent with one copying call. */
 const SMALL_WRITE = 4096;
 const scratch = Buffer.allocUnsafe(SMALL_WRITE);
@@ -45,13 +51,14 @@ const RETRY_MAX_MS = 16;
  * slices. Incoming frames are read straight from the slices, and decoded values that view their
  * frame stay valid: a chunk in one slice of at least {@link HOLD_THRESHOLD} bytes is lent to its
  * frames until they and the values viewing them are collected (no copy); a smaller one (or one
- * that cannot be lent) is copied into the frame reader's pooled slabs (one copy, no allocation) and
- * its slice goes back at once; a chunk over several slices is copied once into a buffer of its own.
+ * that cannot be lent) is copied next to the chunks before it ({@link ReceiveArena}) and its slice
+ * goes back at once; a chunk over several slices is copied once into a buffer of its own.
  */
 export class ShmFrameConnection implements FrameConnection {
   readonly kind = 'shm';
   readonly remoteAddress: string;
   private readonly framer: ChunkFramer;
+  private readonly arena = new ReceiveArena();
   /** Frames refused for now (see send()), oldest first. */
   private backlog: Array<readonly Uint8Array[]> = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -110,7 +117,7 @@ export class ShmFrameConnection implements FrameConnection {
    * `chunks` cut into writes of whole frames: a frame of {@link HOLD_THRESHOLD} bytes or more (or
    * larger than a slice) alone, smaller frames packed together under that size. The receiver
    * decides by a chunk's size alone: a chunk from HOLD_THRESHOLD up, one large frame, is lent to
-   * it and read in place; a smaller one is copied into its pooled slabs and the slice goes back at
+   * it and read in place; a smaller one is copied into its receive arena and the slice goes back at
    * once. A pack of many small frames lent instead (64 replies of 4 KiB are 265 KB) kept its slice
    * out of the pool until garbage collection and made the collector run often; a frame cut in two
    * would be copied twice. Without frame boundaries, or on a socket, everything goes in one write.
@@ -231,17 +238,54 @@ export class ShmFrameConnection implements FrameConnection {
     }
     if (chunk.byteLength >= HOLD_THRESHOLD) {
       const held = chunk.hold();
-      if (held !== undefined) return this.framer.push(held);
+      if (held !== undefined) return this.framer.push(held, true);
     }
     if (chunk.views.length > 1) {
       // A frame over several slices: one copy of its own, so its payload is contiguous.
       const bytes = chunk.toBuffer();
       chunk.release();
-      return this.framer.push(bytes);
+      return this.framer.push(bytes, true);
     }
-    // Copied into the reader's pooled slabs (no allocation), so the slice can go back at once.
-    const frames = this.framer.push(chunk.views[0]!, true);
+    // Copied next to the chunks before it, so the slice can go back at once.
+    const bytes = this.arena.copy(chunk.views[0]!);
     chunk.release();
-    return frames;
+    return this.framer.push(bytes, true);
+  }
+}
+
+/**
+ * Where a connection copies the small chunks it receives: back to back in buffers of
+ * {@link ARENA_SIZE}, a fresh one when a chunk does not fit what is left (chunks from
+ * {@link ARENA_OWN_BUFFER} up get an exact buffer of their own). Frames are read where
+ * they lie and values decoded from them view the copy, so no byte of an arena is written twice;
+ * an arena goes back to the collector with the last value viewing it.
+ *
+ * Copied into the frame reader's pooled slabs instead, a 4 KiB echo reply took an 8 KiB slab of
+ * its own (the next one did not fit the rest, and slabs viewed by decoded values never go back to
+ * the pool): twice the external memory of the Unix socket's reads, which pack replies into 64 KiB
+ * slabs, and twice its mark-compacts, which external memory is what starts.
+ */
+export class ReceiveArena {
+  private bytes: Buffer = Buffer.alloc(0);
+  private used = 0;
+
+  /** A copy of `view` that stays valid for as long as it is referenced. */
+  copy(view: Uint8Array): Buffer {
+    const n = view.length;
+    if (n >= ARENA_OWN_BUFFER) {
+      // A buffer of its own: packed, chunks of 61 and 8 KB (64 replies of 4 KiB) left a third of
+      // every arena unused.
+      const own = Buffer.allocUnsafeSlow(n);
+      own.set(view);
+      return own;
+    }
+    if (this.bytes.length - this.used < n) {
+      this.bytes = Buffer.allocUnsafeSlow(ARENA_SIZE);
+      this.used = 0;
+    }
+    const at = this.used;
+    this.bytes.set(view, at);
+    this.used = at + n;
+    return this.bytes.subarray(at, at + n);
   }
 }

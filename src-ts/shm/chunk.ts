@@ -1,5 +1,13 @@
 import { ErrorCode, HeddleError } from '../errors.js';
 
+/** @internal Where a shared-memory chunk's slices go back to: its session. */
+export interface ShmSliceOwner {
+  /** Returns `slices` (one slice offset, or several in order) to the pool. */
+  releaseSlices(slices: number | readonly number[]): void;
+  /** The chunk's one slice lent as memory of its own (see {@link ShmChunk.hold}), or undefined. */
+  holdSlice(sliceOffset: number, dataOffset: number, length: number): Uint8Array | undefined;
+}
+
 /**
  * One chunk of bytes received on a stream: what the peer sent with one flush. Streams carry raw
  * bytes, so a chunk is not a message boundary; framing (Framed or TTHeader Thrift) is the reader's.
@@ -17,17 +25,20 @@ export class ShmChunk {
   /** True when the views are slices of the shared buffer (valid until release()); false for heap
    * buffers (FallbackData, or a fallback socket's chunks), which stay valid. */
   readonly inSharedMemory: boolean;
-  #release: (() => void) | undefined;
-  readonly #hold: (() => Uint8Array | undefined) | undefined;
+  // The session and the slice offsets (a number for the usual one slice) instead of closures over
+  // them: a chunk arrives with every small call.
+  readonly #owner: ShmSliceOwner | undefined;
+  readonly #slices: number | readonly number[] | undefined;
+  #released = false;
 
-  /** @internal Built by streams; `release` returns the slices to the pool; `hold` lends the one
-   * slice of a chunk as memory of its own (see {@link ShmChunk.hold}). */
-  constructor(views: readonly Uint8Array[], byteLength: number, release?: () => void, hold?: () => Uint8Array | undefined) {
+  /** @internal Built by streams; for a shared-memory chunk, `owner` takes `slices` back on
+   * release() and lends a single one on hold(). */
+  constructor(views: readonly Uint8Array[], byteLength: number, owner?: ShmSliceOwner, slices?: number | readonly number[]) {
     this.views = views;
     this.byteLength = byteLength;
-    this.inSharedMemory = release !== undefined;
-    this.#release = release;
-    this.#hold = hold;
+    this.inSharedMemory = owner !== undefined;
+    this.#owner = owner;
+    this.#slices = slices;
   }
 
   /**
@@ -42,15 +53,16 @@ export class ShmChunk {
    * already decoded), as it can to any view of shared memory.
    */
   hold(): Uint8Array | undefined {
-    if (this.#hold === undefined || this.released) return undefined;
-    const held = this.#hold();
-    if (held !== undefined) this.#release = noRelease;
+    if (this.#owner === undefined || this.#released || typeof this.#slices !== 'number') return undefined;
+    const view = this.views[0]!;
+    const held = this.#owner.holdSlice(this.#slices, view.byteOffset, view.byteLength);
+    if (held !== undefined) this.#released = true;
     return held;
   }
 
   /** True once {@link ShmChunk.release} was called. */
   get released(): boolean {
-    return this.#release === noRelease;
+    return this.#released;
   }
 
   /**
@@ -59,9 +71,9 @@ export class ShmChunk {
    * a no-op.
    */
   release(): void {
-    const release = this.#release;
-    this.#release = noRelease;
-    if (release !== undefined && release !== noRelease) release();
+    if (this.#released) return;
+    this.#released = true;
+    if (this.#owner !== undefined && this.#slices !== undefined) this.#owner.releaseSlices(this.#slices);
   }
 
   /** Copies the bytes into `target` at `offset` (throws if they do not fit); returns the byte count. */
@@ -85,5 +97,3 @@ export class ShmChunk {
     return out;
   }
 }
-
-function noRelease(): void {}

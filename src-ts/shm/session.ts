@@ -1,5 +1,5 @@
 import { ErrorCode, HeddleError } from '../errors.js';
-import { ShmChunk } from './chunk.js';
+import { ShmChunk, type ShmSliceOwner } from './chunk.js';
 import { closeOnExit } from './exit-cleanup.js';
 import { ShmLayout } from './layout.js';
 import { isNativeFailure, type NativeHandle, type NativeSessionOptions, type NativeShmFunctions } from './native-shm.js';
@@ -54,7 +54,7 @@ export interface ShmPeer {
  * fails with ERR_CONNECTION (ERR_SHM_PEER for a protocol violation), and the shared memory is
  * unmapped: views of it read as empty from then on.
  */
-export class ShmSession {
+export class ShmSession implements ShmSliceOwner {
   /** 'client' created the shared memory; 'server' mapped it. */
   readonly role: 'client' | 'server';
   readonly #native: NativeShmFunctions;
@@ -247,26 +247,32 @@ export class ShmSession {
   #onEvents = (events: Uint32Array, count: number, payloads: Uint8Array[] | undefined, memory: ArrayBuffer | undefined, closed: NativeFailure | undefined): void => {
     if (memory !== undefined) this.#memory = memory;
     const words = ShmLayout.eventRecordWords;
-    let views: Uint8Array[] = [];
-    let slices: number[] = [];
+    // The slices of a chunk that spans several; most chunks are one slice and need neither.
+    let views: Uint8Array[] | undefined;
+    let slices: number[] | undefined;
     let bytes = 0;
     for (let i = 0; i < count && !this.#closed; i++) {
       const at = i * words;
       const kind = events[at]!;
       const streamId = events[at + 1]!;
       if (kind === ShmLayout.eventData) {
-        views.push(new Uint8Array(this.#memory!, events[at + 3]!, events[at + 4]!));
-        slices.push(events[at + 2]!);
-        bytes += events[at + 4]!;
-        if (events[at + 5] === 1) {
-          this.#deliver(streamId, views, slices, bytes);
-          views = [];
-          slices = [];
+        const view = new Uint8Array(this.#memory!, events[at + 3]!, events[at + 4]!);
+        const last = events[at + 5] === 1;
+        if (last && views === undefined) {
+          this.#deliver(streamId, [view], events[at + 2]!, view.length);
+          continue;
+        }
+        (views ??= []).push(view);
+        (slices ??= []).push(events[at + 2]!);
+        bytes += view.length;
+        if (last) {
+          this.#deliver(streamId, views, slices!, bytes);
+          views = slices = undefined;
           bytes = 0;
         }
       } else if (kind === ShmLayout.eventFallbackData) {
         const payload = payloads![events[at + 2]!]!;
-        this.#deliver(streamId, [payload], [], payload.length);
+        this.#deliver(streamId, [payload], undefined, payload.length);
       } else if (kind === ShmLayout.eventStreamClosed) {
         this.#streams.get(streamId)?.remoteClosed();
       } else if (kind === ShmLayout.eventEstablished) {
@@ -280,22 +286,21 @@ export class ShmSession {
     if (closed !== undefined) this.#terminate(nativeError('session closed', closed), true);
   };
 
-  #deliver(streamId: number, views: Uint8Array[], slices: number[], bytes: number): void {
+  /** `slices`: the chunk's slice offset (a number when it is one), undefined for FallbackData. */
+  #deliver(streamId: number, views: Uint8Array[], slices: number | number[] | undefined, bytes: number): void {
     let stream = this.#streams.get(streamId);
     if (stream === undefined) {
       // A server learns of a stream from its first chunk; anything else is for a stream already
       // closed here, and only its slices matter.
       if (this.role !== 'server' || this.#onStream === undefined) {
-        this.#releaseSlices(slices);
+        if (slices !== undefined) this.releaseSlices(slices);
         return;
       }
       stream = new SharedMemoryStream(streamId, this);
       this.#streams.set(streamId, stream);
       this.#onStream(stream);
     }
-    const release = slices.length === 0 ? undefined : () => this.#releaseSlices(slices);
-    const hold = slices.length === 1 ? () => this.holdSlice(slices[0]!, views[0]!.byteOffset, views[0]!.byteLength) : undefined;
-    stream.receive(new ShmChunk(views, bytes, release, hold));
+    stream.receive(slices === undefined ? new ShmChunk(views, bytes) : new ShmChunk(views, bytes, this, slices));
   }
 
   /** @internal `length` bytes at `dataOffset` of received slice `sliceOffset` (see
@@ -329,11 +334,18 @@ export class ShmSession {
     if (status < 0) this.#terminate(nativeError('notify', this.#native.shmLastError()), true);
   };
 
-  #releaseSlices(slices: number[]): void {
-    if (this.#closed || slices.length === 0) return;
-    if (this.#releaseScratch.length < slices.length) this.#releaseScratch = new Uint32Array(slices.length * 2);
-    this.#releaseScratch.set(slices);
-    this.#check(this.#native.shmRelease(this.#handle!, this.#releaseScratch, slices.length), 'release');
+  /** @internal Gives received slices back to the pool (a chunk's release()). */
+  releaseSlices(slices: number | readonly number[]): void {
+    if (this.#closed) return;
+    let count = 1;
+    if (typeof slices === 'number') this.#releaseScratch[0] = slices;
+    else {
+      count = slices.length;
+      if (count === 0) return;
+      if (this.#releaseScratch.length < count) this.#releaseScratch = new Uint32Array(count * 2);
+      this.#releaseScratch.set(slices);
+    }
+    this.#check(this.#native.shmRelease(this.#handle!, this.#releaseScratch, count), 'release');
   }
 
   #assertOpen(): NativeHandle {

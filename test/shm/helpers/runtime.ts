@@ -3,7 +3,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { ShmStream } from '../../../src-ts/shm/index.js';
+import { shm } from '../../../src-ts/index.js';
+import type { ShmChunk, ShmClient, ShmConnectOptions, ShmStream } from '../../../src-ts/shm/index.js';
 
 export const nativeDisabled = process.env.HEDDLE_NO_NATIVE === '1';
 
@@ -87,6 +88,25 @@ export async function readFrame(stream: ShmStream): Promise<Buffer> {
   const frame = Buffer.concat(chunks);
   if (frame.length !== need) throw new Error(`frame of ${need} bytes arrived with ${frame.length - need} extra`);
   return frame;
+}
+
+/** A listener in a fresh directory whose streams collect the chunks they receive (unreleased),
+ * and a client of it with `options`; close() ends both and removes the directory. */
+export async function collectingPair(label: string, options: ShmConnectOptions = {}): Promise<{ client: ShmClient; chunks: ShmChunk[]; close(): Promise<void> }> {
+  const dir = tempDir(label);
+  const srv = await shm.listen(`${dir.path}/c.sock`);
+  const chunks: ShmChunk[] = [];
+  srv.on('stream', (stream) => stream.setDataHandler((chunk) => chunks.push(chunk)));
+  const client = await shm.connect(srv.path, options);
+  return {
+    client,
+    chunks,
+    async close() {
+      await client.close();
+      await srv.close();
+      dir.remove();
+    },
+  };
 }
 
 /** Sends `bytes` through allocate() (the zero-copy path), spreading them over the segments. */
