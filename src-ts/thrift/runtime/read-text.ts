@@ -32,7 +32,7 @@ import { decodeUtf8Units } from '../../kernels/utf8.js';
 import { UTF8_UNITS_MAX_BYTES } from '../../kernels/thresholds.js';
 import { looksMultibyte } from '../../text/utf8-read.js';
 import { badValue } from './codec-failure.js';
-import { EMPTY_VIEW, type ReadState } from './read-state.js';
+import { EMPTY_VIEW, viewInput, type ReadState } from './read-state.js';
 
 interface NodeBufferSlices {
   latin1Slice(this: Uint8Array, start: number, end: number): string;
@@ -92,7 +92,11 @@ export function readTextOutsideWindow(r: ReadState, start: number, end: number):
       r.text = latin1Slice.call(buf, start, stop);
       r.textStart = start;
       r.textEnd = stop;
-      if (r.view === EMPTY_VIEW) r.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+      if (r.view === EMPTY_VIEW) {
+        // Through viewInput, so a message with binary fields reads `buf.buffer` (a builtin call) once, not twice.
+        if (r.viewsOf !== buf) viewInput(r, buf);
+        r.view = new DataView(r.ab, r.abOffset, buf.length);
+      }
       return r.text.substring(0, length);
     }
   }
