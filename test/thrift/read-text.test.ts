@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { HeddleError } from '../../src-ts/errors.js';
 import { CodecFailure } from '../../src-ts/thrift/runtime/codec-failure.js';
-import { readKeyText, readText, readUtf8 } from '../../src-ts/thrift/runtime/read-text.js';
+import { isAsciiInView, readKeyText, readText, readUtf8 } from '../../src-ts/thrift/runtime/read-text.js';
+import { isAscii } from '../../src-ts/text/is-ascii.js';
 import { ReadState } from '../../src-ts/thrift/runtime/read-state.js';
 import { validateUtf8 } from '../../src-ts/kernels/utf8.js';
 
@@ -187,4 +188,25 @@ test('short text of every length to 40 bytes, valid or with one bad byte at any 
       }
     }
   }
+});
+
+test('isAsciiInView agrees with the byte loop for every range of 0 to 48 bytes and every place of one high byte', () => {
+  const bytes = new Uint8Array(48).fill(0x61);
+  const view = new DataView(bytes.buffer);
+  const disagreements: string[] = [];
+  for (let high = -1; high < bytes.length; high++) {
+    for (const value of [0x80, 0xff]) {
+      if (high >= 0) bytes[high] = value;
+      for (let start = 0; start <= bytes.length; start++) {
+        for (let end = start; end <= bytes.length; end++) {
+          if (isAsciiInView(view, start, end) !== isAscii(bytes, start, end)) disagreements.push(`high ${high}: [${start}, ${end})`);
+        }
+      }
+      if (high >= 0) bytes[high] = 0x61;
+    }
+  }
+  expect(disagreements).toEqual([]);
+  // The loop above must have seen both answers.
+  bytes[20] = 0x80;
+  expect([isAsciiInView(view, 0, 20), isAsciiInView(view, 0, 21), isAsciiInView(view, 20, 21), isAsciiInView(view, 17, 48)]).toEqual([true, false, false, false]);
 });
