@@ -33,6 +33,25 @@ export function clearOneof(message: Record<string, unknown>, members: readonly s
   for (const member of members) if (member !== keep && message[member] !== undefined) delete message[member];
 }
 
+/**
+ * Empty arrays copied by `slice()` into the lists decoded messages hold, one per elements kind
+ * so a list starts as the kind its values need. An array literal would do the same, but V8
+ * pretenures literals' allocation sites: once a program keeps a few hundred decoded messages
+ * while new space is at its full size (a batch, a cache, a benchmark's setup), every later list
+ * of that site is made in the old generation, and the young values pushed into it are kept alive
+ * through every scavenge by lists already dead, until a mark-compact. `slice()` always allocates
+ * young. The templates are never handed out, so they stay empty.
+ */
+export const LIST_OF_VALUES: unknown[] = emptyListOfKind('');
+export const LIST_OF_INTEGERS: number[] = emptyListOfKind(0);
+export const LIST_OF_DOUBLES: number[] = emptyListOfKind(0.5);
+
+function emptyListOfKind<T>(sample: T): T[] {
+  const list = [sample];
+  list.length = 0;
+  return list;
+}
+
 type NumericArray = Float64Array | Float32Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 type NumericArrayConstructor = { new (length: number): NumericArray };
 

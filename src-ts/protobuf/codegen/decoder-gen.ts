@@ -75,18 +75,23 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
   message.oneofs.forEach((o, k) => oneofIndex.set(o.name, k));
 
   out.line(`// ${message.fullName}`);
+  // Fresh messages come from a constructor, not an object literal: V8 may pretenure a literal's
+  // allocation site (see LIST_OF_VALUES), after which every message decoded is made in the old
+  // generation and keeps its young strings and lists alive until a mark-compact. Objects made by
+  // `new` always start young; the prototype is the one a literal would have.
+  const init = message.fields.flatMap((f) => {
+    const value = mod.pj === undefined ? initialValue(mod, f, typed(f)) : pjInitialValue(mod, message, f);
+    return value === undefined ? [] : [`${property('this', mod.propertyName(f))} = ${value};`];
+  });
+  out.line(`function M${i}() { ${init.join(' ')} }`);
+  out.line(`M${i}.prototype = ${defaults === undefined ? 'Object.prototype' : mod.constant(defaults)};`);
   out.block(`function d${i}(buf, pos, end, depth, m, endTag) {`, () => {
     out.line(`if (depth > ${mod.options.maxDepth}) throw tooDeep(pos);`);
-    const init = message.fields.flatMap((f) => {
-      const value = mod.pj === undefined ? initialValue(mod, f, typed(f)) : pjInitialValue(mod, message, f);
-      return value === undefined ? [] : [`${JSON.stringify(mod.propertyName(f))}: ${value}`];
-    });
-    if (defaults !== undefined) init.unshift(`__proto__: ${mod.constant(defaults)}`);
     const maps = message.fields.filter((f) => f.kind === 'map');
     // A map decoded into a message of its own is built whole at the end; merged into a message the
     // caller passed, its entries are stored into the object that is there.
     if (maps.length > 0) out.line('const fresh = m === undefined;');
-    out.line(`if (m === undefined) m = { ${init.join(', ')} };`);
+    out.line(`if (m === undefined) m = new M${i}();`);
     out.line('let tag = 0, start = pos, len = 0, v;');
     message.oneofs.forEach((_, k) => out.line(`let o${k} = 0;`));
     for (const f of message.fields) if (typed(f) !== undefined) out.line(`let acc${f.number};`);
@@ -141,7 +146,7 @@ function emitDecoder(mod: CodecModule, message: MessageInfo, out: SourceBuilder)
 function initialValue(mod: CodecModule, field: FieldInfo, typedName: string | undefined): string | undefined {
   if (field.kind === 'map') return '{}';
   // Empty TypedArrays cannot change, so one per kind is shared instead of allocated per message.
-  if (field.repeated) return typedName !== undefined ? `EMPTY_${typedName.toUpperCase()}` : '[]';
+  if (field.repeated) return typedName !== undefined ? `EMPTY_${typedName.toUpperCase()}` : emptyList(mod, field);
   if (field.presence !== 'implicit') return undefined;
   if (field.kind === 'enum') return '0';
   if (field.kind !== 'scalar') return undefined;
@@ -155,7 +160,7 @@ function initialValue(mod: CodecModule, field: FieldInfo, typedName: string | un
 function pjInitialValue(mod: CodecModule, message: MessageInfo, field: FieldInfo): string | undefined {
   const pj = mod.pj!;
   if (field.kind === 'map') return pj.objects || pj.defaults ? '{}' : undefined;
-  if (field.repeated) return pj.arrays || pj.defaults ? '[]' : undefined;
+  if (field.repeated) return pj.arrays || pj.defaults ? emptyList(mod, field) : undefined;
   if (!pj.defaults || mod.oneofProperty(message, field) !== undefined || field.extension !== undefined) return undefined;
   if (field.kind === 'message') return 'null';
   return mod.constant(pjDefaultValue(mod, field));
@@ -210,7 +215,7 @@ function emitFieldCases(
     out.block(`case ${native}: {`, () => {
       if (field.group) {
         const endTag = tagOf(4);
-        if (field.repeated) out.line(`${list(mod, p)}.push(${d}(buf, pos, end, depth + 1, undefined, ${endTag}));`);
+        if (field.repeated) out.line(`${list(mod, field, p)}.push(${d}(buf, pos, end, depth + 1, undefined, ${endTag}));`);
         else {
           emitOneofSwitch(mod, message, field, out, oneofIndex);
           out.line(`${p} = ${d}(buf, pos, end, depth + 1, ${merged(mod, p)}, ${endTag});`);
@@ -218,7 +223,7 @@ function emitFieldCases(
         out.line('pos = cursor.pos;');
       } else {
         emitLength(out);
-        if (field.repeated) out.line(`${list(mod, p)}.push(${d}(buf, pos, pos + len, depth + 1, undefined, -1));`);
+        if (field.repeated) out.line(`${list(mod, field, p)}.push(${d}(buf, pos, pos + len, depth + 1, undefined, -1));`);
         else {
           emitOneofSwitch(mod, message, field, out, oneofIndex);
           out.line(`${p} = ${d}(buf, pos, pos + len, depth + 1, ${merged(mod, p)}, -1);`);
@@ -246,8 +251,25 @@ function emitFieldCases(
 }
 
 /** A repeated field's array to push onto: under the protobufjs profile it may not exist yet. */
-function list(mod: CodecModule, p: string): string {
-  return mod.pj === undefined ? p : `(${p} ??= [])`;
+function list(mod: CodecModule, field: FieldInfo, p: string): string {
+  return mod.pj === undefined ? p : `(${p} ??= ${emptyList(mod, field)})`;
+}
+
+/**
+ * A new empty list for a repeated field's values (never an array literal: see LIST_OF_VALUES), of
+ * the elements kind its values take: small integers, unboxed doubles, or any value.
+ */
+function emptyList(mod: CodecModule, field: FieldInfo): string {
+  if (field.kind === 'enum' && mod.pj?.enums !== 'string') return 'LIST_OF_INTEGERS.slice()';
+  if (field.kind !== 'scalar') return 'LIST_OF_VALUES.slice()';
+  switch (field.scalar) {
+    case 'int32': case 'sint32': case 'sfixed32': case 'uint32': case 'fixed32':
+      return 'LIST_OF_INTEGERS.slice()';
+    case 'double': case 'float':
+      return mod.pj?.json ? 'LIST_OF_VALUES.slice()' : 'LIST_OF_DOUBLES.slice()';
+    default:
+      return is64Bit(field.scalar) && (mod.pj === undefined ? mod.options.int64 : mod.pj.longs) === 'number' ? 'LIST_OF_DOUBLES.slice()' : 'LIST_OF_VALUES.slice()';
+  }
 }
 
 /** A message field's value to merge into: under the protobufjs profile `defaults` makes it null. */
@@ -396,7 +418,7 @@ function emitStore(
   const store = (): void => {
     if (field.repeated) {
       if (typedName !== undefined) out.line(`(acc${field.number} ??= []).push(v);`);
-      else out.line(`${list(mod, p)}.push(v);`);
+      else out.line(`${list(mod, field, p)}.push(v);`);
     } else {
       emitOneofSwitch(mod, message, field, out, oneofIndex);
       out.line(`${p} = v;`);
@@ -455,10 +477,10 @@ function emitPacked(
   if (ARRAY_KERNEL_SCALARS.has(scalar) && !(mod.pj?.json && (scalar === 'double' || scalar === 'float'))) {
     // A long run of number-valued fixed-width elements: one kernel call, then a fill by index.
     out.block(`if (len >= ${ARRAY_KERNEL_MIN_ELEMENTS * width}) {`, () => {
-      out.line(`${p} = appendNumbers(${mod.pj === undefined ? p : `${p} ?? []`}, ${packedKernelCall(scalar as TypedScalar, width)});`, 'pos += len;', 'break;');
+      out.line(`${p} = appendNumbers(${mod.pj === undefined ? p : `${p} ?? ${emptyList(mod, field)}`}, ${packedKernelCall(scalar as TypedScalar, width)});`, 'pos += len;', 'break;');
     });
   }
-  out.line('const limit = pos + len;', `const list = ${list(mod, p)};`);
+  out.line('const limit = pos + len;', `const list = ${list(mod, field, p)};`);
   out.block('while (pos < limit) {', () => {
     emitRead(mod, field, out);
     if (field.kind === 'enum' && field.enum.closed && mod.pj === undefined) {
