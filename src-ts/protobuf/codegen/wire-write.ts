@@ -341,11 +341,35 @@ function badInt64(value: unknown, signed: boolean): CodecFault {
  * 2^32 take the uint32 path.
  */
 export function writeInt64Varint(buf: Uint8Array, pos: number, value: unknown, signed: boolean): number {
-  if (typeof value === 'number' && value >= 0 && value <= 0xffffffff && Math.floor(value) === value) {
-    return writeVarint32(buf, pos, value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    if (value >= 0) {
+      if (value <= 0xffffffff) return writeVarint32(buf, pos, value);
+      const lo = value >>> 0;
+      return writeVarint64(buf, pos, lo, (value - lo) / TWO_32);
+    }
+    // ToUint32 and a floored division give a negative safe integer's two's complement words.
+    if (signed) return writeNegativeVarint(buf, pos, value >>> 0, Math.floor(value / TWO_32) >>> 0);
   }
   splitInt64(value, signed);
   return halves.hi === 0 ? writeVarint32(buf, pos, halves.lo) : writeVarint64(buf, pos, halves.lo, halves.hi);
+}
+
+/**
+ * The ten bytes of a negative int64 whose high word is at least 0xffe00000 (a safe integer), written
+ * without a loop: the `longs: String` and `Number` forms of signed ids, offsets and deltas.
+ */
+function writeNegativeVarint(buf: Uint8Array, pos: number, lo: number, hi: number): number {
+  buf[pos] = lo | 0x80;
+  buf[pos + 1] = (lo >>> 7) | 0x80;
+  buf[pos + 2] = (lo >>> 14) | 0x80;
+  buf[pos + 3] = (lo >>> 21) | 0x80;
+  buf[pos + 4] = (lo >>> 28) | (hi << 4) | 0x80;
+  buf[pos + 5] = (hi >>> 3) | 0x80;
+  buf[pos + 6] = (hi >>> 10) | 0x80;
+  buf[pos + 7] = (hi >>> 17) | 0x80;
+  buf[pos + 8] = (hi >>> 24) | 0x80;
+  buf[pos + 9] = 1;
+  return pos + 10;
 }
 
 /** zigzag-encodes uint32 halves in place in `halves`. */
