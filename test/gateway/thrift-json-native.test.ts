@@ -187,6 +187,76 @@ describe.skipIf(!native.loaded)('native Thrift JSON transcoder equals the TypeSc
       }
     });
 
+    // The one-pass integer scan (ScanSmallInteger) takes the common forms and leaves the rest to
+    // the two-pass path, whose errors the twin's match: every width's edges, 19 and 20 digits,
+    // leading zeros, fractions and exponents after the digits, as values, list elements and keys.
+    test('integer text of every form, at the edges of every width, converts as the twin does', () => {
+      const doc = thrift.parse(IDL);
+      const { twin, nat } = pair(doc, 'Order', compact);
+      const edges = ['0', '1', '9', '127', '128', '255', '32767', '32768', '2147483647', '2147483648', '4294967296', '9007199254740993', '9223372036854775807', '9223372036854775808', '9999999999999999999', '10000000000000000000', '18446744073709551616', '123456789012345678901'];
+      const digits = fc.oneof(fc.constantFrom(...edges), fc.stringMatching(/^[0-9]{0,22}$/));
+      const number = fc
+        .tuple(fc.constantFrom('', '-', '--', '+'), fc.constantFrom('', '0', '00'), digits, fc.constantFrom('', '.5', '.', 'e3', 'E-1', 'e', '0', ' ', 'x', '"', '-1'))
+        .map(([sign, zeros, ds, tail]) => `${sign}${zeros}${ds}${tail}`);
+      fc.assert(
+        fc.property(number, fc.constantFrom('id', 'small', 'mid', 'n', 'withDefault'), fc.nat(2), (text, field, where) => {
+          const body = where === 0 ? `{"${field}":${text}}` : where === 1 ? `{"tags":[${text}],"${field}":${text}}` : `{"names":{"${text.replaceAll('"', '')}":"v"}}`;
+          expect(outcome(() => nat.fromJSON(body)), body).toStrictEqual(outcome(() => twin.fromJSON(body)));
+        }),
+        { numRuns: 3000, seed: 20 },
+      );
+    });
+
+    // Doubles of up to 19 digits, at most 22 after the point and a mantissa up to 2^53 take the
+    // fast path (FastDouble), the rest from_chars: either way the twin's Number() value, to the bit.
+    test('double text near the limits of the fast path converts as the twin does', () => {
+      const doc = thrift.parse(IDL + EXTRA_IDL);
+      const order = pair(doc, 'Order', compact);
+      const keys = pair(doc, 'Keys', compact);
+      const digitRun = (max: number) => fc.oneof(fc.stringMatching(new RegExp(`^[0-9]{1,${max}}$`)), fc.constantFrom('9007199254740992', '9007199254740993', '18014398509481985', '0'));
+      const number = fc
+        .tuple(fc.constantFrom('', '-'), digitRun(20), fc.option(digitRun(25)), fc.constantFrom('', 'e5', 'E-300', 'e+22', 'e400'))
+        .map(([sign, whole, fraction, exponent]) => `${sign}${whole.replace(/^0+(?=\d)/, '')}${fraction === null ? '' : `.${fraction}`}${exponent}`);
+      fc.assert(
+        fc.property(number, (text) => {
+          const body = `{"price":${text}}`;
+          expect(outcome(() => order.nat.fromJSON(body)), body).toStrictEqual(outcome(() => order.twin.fromJSON(body)));
+          const keyed = `{"blob":"","byDouble":{"${text}":1}}`;
+          expect(outcome(() => keys.nat.fromJSON(keyed)), keyed).toStrictEqual(outcome(() => keys.twin.fromJSON(keyed)));
+        }),
+        { numRuns: 3000, seed: 21 },
+      );
+    });
+
+    // The member the field order predicts is matched with its quotes and colon (key_fast); any
+    // other spelling of it, or another member, goes through the member-name scan.
+    test('member names in and out of field order, escaped, repeated, spaced, prefixed', () => {
+      const doc = thrift.parse(IDL);
+      const bodies = [
+        '{"id":1,"items":[{"title":"t","id":2,"blob":"AA=="}],"names":{"1":"a"},"small":1,"mid":2,"n":3,"price":1.5,"ok":true,"memo":"m"}',
+        '{"n":3,"id":1,"mid":2,"small":1}',
+        '{"\u0069d":1,"items":[]}',
+        '{"id":1,"i\u0074ems":[{"t\u0069tle":"x"}]}',
+        '{"id":1,"items":[],"id":2}',
+        '{"id":1,"id":2}',
+        '{"id" :1,"items" : []}',
+        '{"idx":1,"id":2,"it":3,"items":[]}',
+        '{"id":1,"items":[{"title":"a"},{"id":3,"title":"b"},{"title":"c","title":"d"}]}',
+        '{"id":1,"note":"n","memo":"m"}',
+        '{"id":1,"itemsX":[],"items":[]}',
+        '{"id":1,"items":[{"title":"a","titl":1}]}',
+        '{"id":1,"ite',
+        '{"id":1,"items":',
+        '{"i',
+      ];
+      for (const body of bodies) {
+        const { twin, nat } = pair(doc, 'Order', compact);
+        for (const unknownFields of ['skip', 'reject'] as const) {
+          expect(outcome(() => nat.fromJSON(body, { unknownFields })), body).toStrictEqual(outcome(() => twin.fromJSON(body, { unknownFields })));
+        }
+      }
+    });
+
     test('results larger than the 64 KiB scratch buffer come back whole', () => {
       const doc = thrift.parse(IDL);
       const { twin, nat } = pair(doc, 'Order', compact);
