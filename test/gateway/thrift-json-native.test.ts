@@ -15,6 +15,7 @@ import { thrift } from '../../src-ts/index.js';
 import { IDL } from './fixtures.js';
 import { randomSchema } from './random-schema.js';
 import { referenceJson } from './reference-json.js';
+import { oneEdit } from './byte-edits.js';
 import { outcome } from './transcode-outcome.js';
 
 const EXTRA_IDL = `
@@ -50,20 +51,8 @@ function pair(doc: ReturnType<typeof thrift.parse>, name: string, compact: boole
 
 const INTERESTING = [...'"\\{}[],:0-e.nut1 /'].map((c) => c.charCodeAt(0)).concat([0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc3, 0xe4, 0xed, 0xf0, 0xf4, 0xff]);
 
-/** A body with one random edit: truncated, or a byte replaced, inserted or deleted. */
-const mutation = (bytes: Uint8Array) =>
-  fc.tuple(fc.nat(), fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 3 }), fc.nat(255)).map(([at, interesting, kind, any]) => {
-    const b = Buffer.from(bytes);
-    const i = b.length === 0 ? 0 : at % b.length;
-    const byte = any < 128 ? interesting : any;
-    if (kind === 0) return b.subarray(0, i);
-    if (kind === 1) {
-      if (b.length > 0) b[i] = byte;
-      return b;
-    }
-    if (kind === 2) return Buffer.concat([b.subarray(0, i), Buffer.from([byte]), b.subarray(i)]);
-    return Buffer.concat([b.subarray(0, i), b.subarray(i + 1)]);
-  });
+/** A body with one random edit (byte-edits.ts). */
+const mutation = (bytes: Uint8Array) => oneEdit(bytes, INTERESTING);
 
 describe.skipIf(!native.loaded)('native Thrift JSON transcoder equals the TypeScript twin', () => {
   test('the native path is the one codecs use when the addon is loaded', () => {
