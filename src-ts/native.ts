@@ -25,6 +25,12 @@ export interface NativeAddon extends Partial<import('./shm/native-shm.js').Nativ
    * for the one that is truncated or too long (src-native/codec/varint_decode.h).
    */
   skipVarints(src: Uint8Array, start: number, end: number, count: number, maxBytes: number): number;
+  /**
+   * The top-level fields of the Thrift Compact struct in `src`, five numbers each in `out` (header
+   * offset, type, id, value start, value end), and their count; -1 when the caller must walk `src`
+   * itself (src-native/codec/compact_field_index.h).
+   */
+  compactFieldIndex(src: Uint8Array, maxDepth: number, out: Int32Array): number;
   /** -1 when src[start, end) is valid UTF-8, else the offset of the first invalid sequence (src-native/codec/utf8_validate.h). */
   validateUtf8(src: Uint8Array, start: number, end: number, variant: number): number;
   /** Bytes encodeVarints writes for `values` (src-native/codec/varint_encode.h). */

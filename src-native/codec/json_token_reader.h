@@ -231,6 +231,9 @@ class JsonTokenReader {
   // ---- tokens ----
 
   int Peek() {
+    // Compact JSON has no whitespace between tokens: one comparison instead of the loop's four
+    // (Peek was a tenth of a Compact Nesting fromJSON's instructions).
+    if (pos_ < end_ && b_[pos_] > ' ') return b_[pos_];
     size_t p = pos_;
     while (p < end_) {
       const uint8_t c = b_[p];
@@ -314,11 +317,50 @@ class JsonTokenReader {
     return p;
   }
 
+  // Whether the input at pos_ is `key` (a member name with its quotes and colon, as a table
+  // holds it), byte for byte: the member name a converter expects next is matched without a
+  // string scan. Keys are short: two overlapping 8-byte loads compare most of them, where a call
+  // to memcmp cost 8% of a Protobuf Nesting body.
+  bool KeyAt(const std::string& key) const {
+    const size_t n = key.size();
+    if (end_ - pos_ < n) return false;
+    const uint8_t* a = b_ + pos_;
+    const char* k = key.data();
+    if (n >= 8 && n <= 16) {
+      uint64_t x, y, u, v;
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, k, 8);
+      std::memcpy(&u, a + n - 8, 8);
+      std::memcpy(&v, k + n - 8, 8);
+      return ((x ^ y) | (u ^ v)) == 0;
+    }
+    return std::memcmp(a, k, n) == 0;
+  }
+
   bool MemberName(size_t* close) {
     if (Peek() != '"') return MalformedAt("a member name", pos_);
     key_at_ = pos_;
     *close = ScanString();
     return *close != SIZE_MAX;
+  }
+
+  // A member's name and colon: `expected` (the field the order predicts, or null) when the input
+  // spells its `key` in place, else what lookup(start, close, &failed) finds for the scanned name
+  // (null: an unknown member). Members mostly come in field order, so most skip the scan.
+  template <typename Field, typename LookupFn>
+  bool MemberField(const Field* expected, LookupFn&& lookup, const Field** field, size_t* key_at) {
+    if (expected != nullptr && Peek() == '"' && KeyAt(expected->key)) {
+      *key_at = pos_;
+      *field = expected;
+      pos_ += expected->key.size();
+      return true;
+    }
+    size_t close = 0;
+    if (!MemberName(&close)) return false;
+    *key_at = key_at_;
+    bool failed = false;
+    *field = lookup(start_, close, &failed);
+    return !failed && Expect(':', "':'");
   }
 
   bool Hex4(size_t at, uint32_t* v) {
@@ -430,8 +472,67 @@ class JsonTokenReader {
     return true;
   }
 
+  // ScanNumber(true) and IntegerValue in one pass, for the common case: an integer of at most
+  // 19 digits within `bits` bits, with no fraction or exponent after it. Then pos_ moves past it,
+  // value_ holds it and the result is true; otherwise nothing changes and the caller takes the
+  // two-pass path, which reports the error. Scanning and converting separately was a fifth of a
+  // Compact Nesting fromJSON.
+  bool ScanSmallInteger(int bits) {
+    const uint8_t* b = b_;
+    size_t p = pos_;
+    const bool negative = p < end_ && b[p] == '-';
+    if (negative) p++;
+    if (p >= end_) return false;
+    const size_t first = p;
+    uint64_t m = 0;
+    if (b[p] == '0') {
+      p++;
+    } else {
+      const size_t last = end_ - first > 19 ? first + 19 : end_;
+      for (unsigned d; p < last && (d = static_cast<unsigned>(b[p]) - '0') < 10; p++) m = m * 10 + d;
+      if (p == first) return false;
+      if (p < end_ && IsDigit(b[p])) return false;  // a 20th digit: out of range
+    }
+    if (p < end_ && (b[p] == '.' || b[p] == 'e' || b[p] == 'E')) return false;
+    const uint64_t limit = (uint64_t{1} << (bits - 1)) - (negative ? 0 : 1);
+    if (m > limit) return false;
+    value_ = negative ? uint64_t{0} - m : m;
+    pos_ = p;
+    return true;
+  }
+
+  // Clinger's fast path: text `-?d+(.d+)?` of at most 19 digits whose digits make an integer
+  // m <= 2^53 and with at most 22 fraction digits is m / 10^k with both operands exact doubles,
+  // so one correctly rounded division gives the correctly rounded value, as from_chars would.
+  // from_chars took about 200 instructions a double of a Nesting body; this takes about 40.
+  static bool FastDouble(const uint8_t* b, size_t start, size_t end, double* out) {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t p = start;
+    const bool negative = p < end && b[p] == '-';
+    if (negative) p++;
+    const size_t int_start = p;
+    uint64_t m = 0;
+    int digits = 0;
+    for (; p < end && IsDigit(b[p]); p++, digits++) m = m * 10 + static_cast<uint64_t>(b[p] - '0');
+    if (p == int_start) return false;
+    int fraction = 0;
+    if (p < end && b[p] == '.') {
+      const size_t fraction_start = ++p;
+      for (; p < end && IsDigit(b[p]); p++, digits++) m = m * 10 + static_cast<uint64_t>(b[p] - '0');
+      fraction = static_cast<int>(p - fraction_start);
+      if (fraction == 0) return false;
+    }
+    // 19 digits cannot wrap m; more might have.
+    if (p != end || digits > 19 || fraction > 22 || m > (uint64_t{1} << 53)) return false;
+    const double v = static_cast<double>(m) / kPow10[fraction];
+    *out = negative ? -v : v;
+    return true;
+  }
+
   static double ParseDouble(const uint8_t* b, size_t start, size_t end) {
     double v = 0;
+    if (FastDouble(b, start, end, &v)) return v;
     const char* first = reinterpret_cast<const char*>(b) + start;
     const char* last = reinterpret_cast<const char*>(b) + end;
     const auto r = std::from_chars(first, last, v);

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "codec/byte_swap.h"
+#include "codec/compact_field_index.h"
 #include "codec/utf8_validate.h"
 #include "codec/varint_decode.h"
 #include "codec/varint_encode.h"
@@ -170,6 +171,25 @@ napi_value SkipVarints(napi_env env, napi_callback_info cbinfo) {
   return ResultValue(env, codec::SkipVarints(src.data + start, end - start, count, max_bytes), start);
 }
 
+// compactFieldIndex(src, maxDepth, out: Int32Array): the top-level fields of the Compact struct
+// in src, kFieldIndexInts numbers each in out, and their count; -1 when JS must walk src itself.
+napi_value CompactFieldIndex(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, cbinfo, &argc, argv, nullptr, nullptr);
+  Bytes src, out;
+  int32_t max_depth = 0;
+  if (argc < 3 || !GetBytes(env, argv[0], &src) || napi_get_value_int32(env, argv[1], &max_depth) != napi_ok || !GetBytes(env, argv[2], &out) ||
+      out.element_size != 4) {
+    return AssertionFailed(env, "compactFieldIndex: bad arguments");
+  }
+  const int64_t count = codec::IndexCompactFields(src.data, src.length, max_depth, reinterpret_cast<int32_t*>(out.data),
+                                                  out.length / (4 * codec::kFieldIndexInts));
+  napi_value result;
+  napi_create_int32(env, static_cast<int32_t>(count), &result);
+  return result;
+}
+
 // varintsSize(values, zigzag): the bytes encodeVarints writes for an Int32Array or a
 // BigInt64Array/BigUint64Array.
 napi_value VarintsSize(napi_env env, napi_callback_info cbinfo) {
@@ -250,6 +270,7 @@ void InitKernels(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "decodeVarints", DecodeVarints);
   Export(env, exports, "countVarints", CountVarints);
   Export(env, exports, "skipVarints", SkipVarints);
+  Export(env, exports, "compactFieldIndex", CompactFieldIndex);
   Export(env, exports, "validateUtf8", ValidateUtf8);
   Export(env, exports, "varintsSize", VarintsSize);
   Export(env, exports, "encodeVarints", EncodeVarints);

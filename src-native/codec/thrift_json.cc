@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "codec/utf8_validate.h"
+
 namespace heddle::codec::thrift_json {
 
 namespace {
@@ -21,6 +23,16 @@ bool Slice(const uint8_t* bytes, size_t byte_count, int32_t off, int32_t len, st
   if (off < 0 || len < 0 || static_cast<size_t>(off) + static_cast<size_t>(len) > byte_count) return false;
   out->assign(reinterpret_cast<const char*>(bytes) + off, static_cast<size_t>(len));
   return true;
+}
+
+// FieldDesc::key_fast.
+bool KeyIsPlainName(const std::string& key, const std::string& name) {
+  if (key.size() != name.size() + 3 || key.front() != '"' || key.compare(1, name.size(), name) != 0 || key.compare(name.size() + 1, 2, "\":") != 0) return false;
+  for (const char ch : name) {
+    const uint8_t c = static_cast<uint8_t>(ch);
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+  }
+  return ValidateUtf8(reinterpret_cast<const uint8_t*>(name.data()), name.size()).status == KernelStatus::kOk;
 }
 
 }  // namespace
@@ -88,6 +100,7 @@ bool ParseTable(const int32_t* ints, size_t int_count, const uint8_t* bytes, siz
           !Slice(bytes, byte_count, v[7], v[8], &f.key)) {
         return false;
       }
+      f.key_fast = KeyIsPlainName(f.key, f.json_name);
       f.has_default = v[9] != 0;
       f.default_fails = v[9] == 2;
       if (!Slice(bytes, byte_count, v[10], v[11], &f.default_wire)) return false;

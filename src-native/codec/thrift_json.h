@@ -53,6 +53,10 @@ struct FieldDesc {
   std::string name;
   // `"jsonName":`, what ToJson writes before the value.
   std::string key;
+  // key is `"` json_name `":` and json_name is plain text (valid UTF-8; no quote, backslash or
+  // control character): input bytes equal to key name this field as a scan of the member name
+  // would, so FromJson may match them directly.
+  bool key_fast = false;
   // Whether the IDL gives a default (optional fields included: the write options use theirs).
   bool has_default;
   // The default could not be written (a UUID default that is not one): writing it fails.

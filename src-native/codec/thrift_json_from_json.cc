@@ -105,13 +105,11 @@ class JsonToWire : Converter {
     if (!Empty('}')) {
       int done;
       do {
-        size_t close = 0;
-        if (!MemberName(&close)) return false;
-        const size_t key_at = key_at_;
-        bool failed = false;
-        const FieldDesc* field = Lookup(d, start_, close, next, &failed);
-        if (failed) return false;
-        if (!Expect(':', "':'")) return false;
+        const FieldDesc* field = nullptr;
+        size_t key_at = 0;
+        // Matched in place only where that finds what Lookup's guess would (key_fast).
+        const FieldDesc* expected = next < d.fields.size() && d.fields[next].key_fast ? &d.fields[next] : nullptr;
+        if (!MemberField(expected, [&](size_t start, size_t close, bool* failed) { return Lookup(d, start, close, next, failed); }, &field, &key_at)) return false;
         const int c = Peek();
         if (field == nullptr) {
           if (reject_) {
@@ -361,6 +359,7 @@ class JsonToWire : Converter {
         if (!IsDigit(b_[p])) return Fail(ErrorKind::kBadValue, "expected an integer string", start - 1);
       }
     } else if (c == '-' || IsDigit(c)) {
+      if (ScanSmallInteger(kind == kI8 ? 8 : kind == kI16 ? 16 : kind == kI32 ? 32 : 64)) return WriteInteger(kind, value_);
       start = pos_;
       end = ScanNumber(true);
       if (end == SIZE_MAX) return false;
@@ -374,7 +373,10 @@ class JsonToWire : Converter {
       AppendInt(&m, bits);
       return Fail(ErrorKind::kBadValue, std::move(m), c == '"' ? start - 1 : start);
     }
-    const uint64_t v = value_;
+    return WriteInteger(kind, value_);
+  }
+
+  bool WriteInteger(int32_t kind, uint64_t v) {
     if (!Room(10)) return false;
     if (kind == kI8) out_->Put(static_cast<uint8_t>(v));
     else if (kind == kI64) {

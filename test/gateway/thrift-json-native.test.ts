@@ -15,6 +15,7 @@ import { thrift } from '../../src-ts/index.js';
 import { IDL } from './fixtures.js';
 import { randomSchema } from './random-schema.js';
 import { referenceJson } from './reference-json.js';
+import { oneEdit } from './byte-edits.js';
 import { outcome } from './transcode-outcome.js';
 
 const EXTRA_IDL = `
@@ -50,20 +51,8 @@ function pair(doc: ReturnType<typeof thrift.parse>, name: string, compact: boole
 
 const INTERESTING = [...'"\\{}[],:0-e.nut1 /'].map((c) => c.charCodeAt(0)).concat([0x00, 0x1f, 0x7f, 0x80, 0xbf, 0xc3, 0xe4, 0xed, 0xf0, 0xf4, 0xff]);
 
-/** A body with one random edit: truncated, or a byte replaced, inserted or deleted. */
-const mutation = (bytes: Uint8Array) =>
-  fc.tuple(fc.nat(), fc.constantFrom(...INTERESTING), fc.integer({ min: 0, max: 3 }), fc.nat(255)).map(([at, interesting, kind, any]) => {
-    const b = Buffer.from(bytes);
-    const i = b.length === 0 ? 0 : at % b.length;
-    const byte = any < 128 ? interesting : any;
-    if (kind === 0) return b.subarray(0, i);
-    if (kind === 1) {
-      if (b.length > 0) b[i] = byte;
-      return b;
-    }
-    if (kind === 2) return Buffer.concat([b.subarray(0, i), Buffer.from([byte]), b.subarray(i)]);
-    return Buffer.concat([b.subarray(0, i), b.subarray(i + 1)]);
-  });
+/** A body with one random edit (byte-edits.ts). */
+const mutation = (bytes: Uint8Array) => oneEdit(bytes, INTERESTING);
 
 describe.skipIf(!native.loaded)('native Thrift JSON transcoder equals the TypeScript twin', () => {
   test('the native path is the one codecs use when the addon is loaded', () => {
@@ -183,6 +172,76 @@ describe.skipIf(!native.loaded)('native Thrift JSON transcoder equals the TypeSc
               }
             }
           }
+        }
+      }
+    });
+
+    // The one-pass integer scan (ScanSmallInteger) takes the common forms and leaves the rest to
+    // the two-pass path, whose errors the twin's match: every width's edges, 19 and 20 digits,
+    // leading zeros, fractions and exponents after the digits, as values, list elements and keys.
+    test('integer text of every form, at the edges of every width, converts as the twin does', () => {
+      const doc = thrift.parse(IDL);
+      const { twin, nat } = pair(doc, 'Order', compact);
+      const edges = ['0', '1', '9', '127', '128', '255', '32767', '32768', '2147483647', '2147483648', '4294967296', '9007199254740993', '9223372036854775807', '9223372036854775808', '9999999999999999999', '10000000000000000000', '18446744073709551616', '123456789012345678901'];
+      const digits = fc.oneof(fc.constantFrom(...edges), fc.stringMatching(/^[0-9]{0,22}$/));
+      const number = fc
+        .tuple(fc.constantFrom('', '-', '--', '+'), fc.constantFrom('', '0', '00'), digits, fc.constantFrom('', '.5', '.', 'e3', 'E-1', 'e', '0', ' ', 'x', '"', '-1'))
+        .map(([sign, zeros, ds, tail]) => `${sign}${zeros}${ds}${tail}`);
+      fc.assert(
+        fc.property(number, fc.constantFrom('id', 'small', 'mid', 'n', 'withDefault'), fc.nat(2), (text, field, where) => {
+          const body = where === 0 ? `{"${field}":${text}}` : where === 1 ? `{"tags":[${text}],"${field}":${text}}` : `{"names":{"${text.replaceAll('"', '')}":"v"}}`;
+          expect(outcome(() => nat.fromJSON(body)), body).toStrictEqual(outcome(() => twin.fromJSON(body)));
+        }),
+        { numRuns: 3000, seed: 20 },
+      );
+    });
+
+    // Doubles of up to 19 digits, at most 22 after the point and a mantissa up to 2^53 take the
+    // fast path (FastDouble), the rest from_chars: either way the twin's Number() value, to the bit.
+    test('double text near the limits of the fast path converts as the twin does', () => {
+      const doc = thrift.parse(IDL + EXTRA_IDL);
+      const order = pair(doc, 'Order', compact);
+      const keys = pair(doc, 'Keys', compact);
+      const digitRun = (max: number) => fc.oneof(fc.stringMatching(new RegExp(`^[0-9]{1,${max}}$`)), fc.constantFrom('9007199254740992', '9007199254740993', '18014398509481985', '0'));
+      const number = fc
+        .tuple(fc.constantFrom('', '-'), digitRun(20), fc.option(digitRun(25)), fc.constantFrom('', 'e5', 'E-300', 'e+22', 'e400'))
+        .map(([sign, whole, fraction, exponent]) => `${sign}${whole.replace(/^0+(?=\d)/, '')}${fraction === null ? '' : `.${fraction}`}${exponent}`);
+      fc.assert(
+        fc.property(number, (text) => {
+          const body = `{"price":${text}}`;
+          expect(outcome(() => order.nat.fromJSON(body)), body).toStrictEqual(outcome(() => order.twin.fromJSON(body)));
+          const keyed = `{"blob":"","byDouble":{"${text}":1}}`;
+          expect(outcome(() => keys.nat.fromJSON(keyed)), keyed).toStrictEqual(outcome(() => keys.twin.fromJSON(keyed)));
+        }),
+        { numRuns: 3000, seed: 21 },
+      );
+    });
+
+    // The member the field order predicts is matched with its quotes and colon (key_fast); any
+    // other spelling of it, or another member, goes through the member-name scan.
+    test('member names in and out of field order, escaped, repeated, spaced, prefixed', () => {
+      const doc = thrift.parse(IDL);
+      const bodies = [
+        '{"id":1,"items":[{"title":"t","id":2,"blob":"AA=="}],"names":{"1":"a"},"small":1,"mid":2,"n":3,"price":1.5,"ok":true,"memo":"m"}',
+        '{"n":3,"id":1,"mid":2,"small":1}',
+        '{"\u0069d":1,"items":[]}',
+        '{"id":1,"i\u0074ems":[{"t\u0069tle":"x"}]}',
+        '{"id":1,"items":[],"id":2}',
+        '{"id":1,"id":2}',
+        '{"id" :1,"items" : []}',
+        '{"idx":1,"id":2,"it":3,"items":[]}',
+        '{"id":1,"items":[{"title":"a"},{"id":3,"title":"b"},{"title":"c","title":"d"}]}',
+        '{"id":1,"note":"n","memo":"m"}',
+        '{"id":1,"itemsX":[],"items":[]}',
+        '{"id":1,"items":[{"title":"a","titl":1}]}',
+        '{"id":1,"ite',
+        '{"id":1,"items":',
+        '{"i',
+      ];
+      for (const body of bodies) {
+        const { twin, nat } = pair(doc, 'Order', compact);
+        for (const unknownFields of ['skip', 'reject'] as const) {
+          expect(outcome(() => nat.fromJSON(body, { unknownFields })), body).toStrictEqual(outcome(() => twin.fromJSON(body, { unknownFields })));
         }
       }
     });

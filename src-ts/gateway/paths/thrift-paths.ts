@@ -8,6 +8,7 @@ import type { LinkBuffer } from '../../buffer/link-buffer.js';
 import type { ResolvedCodecOptions } from '../../thrift/codec-options.js';
 import type { StructDef } from '../../thrift/model.js';
 import { writeVarint32 } from '../../thrift/runtime/varint.js';
+import { nativeAddon } from '../../native.js';
 import { CompiledPath, PathCompiler, type PathStep } from './compile-path.js';
 import { compileMask, type CompiledMask } from './field-mask.js';
 import { Pieces, type PieceOutputOptions } from './pieces.js';
@@ -26,11 +27,15 @@ export class ThriftPaths {
   private readonly compiledMasks = new Map<string, CompiledMask>();
   private readonly keyBytesOf = new WeakMap<PathStep, Uint8Array>();
   private readonly hits: StepHit[] = [];
+  /** The addon's Compact field index for peekMany; undefined without the addon. */
+  private readonly nativeIndex = nativeAddon?.compactFieldIndex;
 
   constructor(
     root: StructDef,
     structByKey: (key: string) => StructDef,
     private readonly options: ResolvedCodecOptions,
+    /** Compact messages of at least this many bytes get the native index in peekMany (Infinity: never; tests set it). */
+    private readonly nativeIndexFrom: number = NATIVE_INDEX_MIN_BYTES,
   ) {
     this.compiler = new PathCompiler(root, structByKey, options.fieldOrder);
     this.values = new ValueCodecs(structByKey, options);
@@ -91,18 +96,34 @@ export class ThriftPaths {
     walker.load(bytes);
     let current: CompiledPath | undefined;
     try {
+      // The top-level fields indexed natively when that pays (-1: walked here, header by header).
+      const indexed = walker.compact && this.nativeIndex !== undefined && bytes.length >= this.nativeIndexFrom ? this.nativeIndex(bytes, walker.maxDepth, FIELD_INDEX) : -1;
       let pos = 0;
       let lastId = 0;
       let pending = count;
-      while (pending > 0) {
-        if (!walker.readHeader(pos, lastId)) break;
-        const id = walker.headerId;
-        const type = walker.headerType;
-        const valueStart = walker.headerEnd;
+      for (let f = 0; pending > 0; f++) {
+        let id: number;
+        let type: number;
+        let valueStart: number;
+        let end = -1;
+        if (indexed >= 0) {
+          if (f === indexed) break;
+          const at = f * FIELD_INDEX_INTS;
+          pos = FIELD_INDEX[at]!;
+          type = FIELD_INDEX[at + 1]!;
+          id = FIELD_INDEX[at + 2]!;
+          valueStart = FIELD_INDEX[at + 3]!;
+          end = FIELD_INDEX[at + 4]!;
+        } else {
+          if (!walker.readHeader(pos, lastId)) break;
+          id = walker.headerId;
+          type = walker.headerType;
+          valueStart = walker.headerEnd;
+        }
         let matched = 0;
         for (let i = 0; i < count; i++) if (firstIds[i] === id) matched++;
         // The value's end is needed only to go on scanning: not after the last wanted field.
-        const end = matched !== 0 && matched === pending ? -1 : walker.skipField(valueStart, type, 2);
+        if (indexed < 0 && (matched === 0 || matched !== pending)) end = walker.skipField(valueStart, type, 2);
         if (matched !== 0) {
           pending -= matched;
           const header: FieldHeader = { start: pos, type, id, valueStart, lastId };
@@ -289,6 +310,15 @@ export class ThriftPaths {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Numbers per field in {@link FIELD_INDEX} (kFieldIndexInts in src-native/codec/compact_field_index.h). */
+const FIELD_INDEX_INTS = 5;
+/** Where the native index of a peekMany goes: room for 64 top-level fields (more: walked in JavaScript). */
+const FIELD_INDEX = new Int32Array(64 * FIELD_INDEX_INTS);
+/**
+ * Messages shorter than this are walked in JavaScript: the native call costs about what skipVarints'
+ * does (~700 instructions), more than walking the headers of a small struct.
+ */
+const NATIVE_INDEX_MIN_BYTES = 256;
 /** Not a Thrift field id (those are i16): marks a peekMany path whose first field was read. */
 const FOUND = 0x10000;
 
