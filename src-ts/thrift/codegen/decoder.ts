@@ -220,17 +220,19 @@ function emitResult(out: SourceWriter, struct: StructDef, locals: readonly strin
   const fields = struct.fields;
   const params = fields.map((_, i) => `v${i}`);
   const stores = fields.map((f, i) => propertyAssign('this', f.name, params[i]!)).join(' ');
-  const name = constructorName(struct.name, stores);
-  const make = ctx.moduleConstant('Struct', `plainConstructor(function ${name}(${params.join(', ')}) { ${stores} })`);
-  const whole = `new ${make}(${locals.join(', ')})`;
+  // Made only where a return uses it (a union with a field unset never does); each path below uses it once.
+  const whole = () => {
+    const make = ctx.moduleConstant('Struct', `plainConstructor(function ${constructorName(struct.name, stores)}(${params.join(', ')}) { ${stores} })`);
+    return `new ${make}(${locals.join(', ')})`;
+  };
   const maybeAbsent = fields.map((f, i) => (alwaysPresent(struct, f) ? undefined : locals[i])).filter((l) => l !== undefined);
   if (unsetAsNull) for (const local of maybeAbsent) out.line(`if (${local} === undefined) ${local} = null;`);
   if (maybeAbsent.length === 0 || unsetAsNull) {
-    out.line(`return ${whole};`);
+    out.line(`return ${whole()};`);
     return;
   }
   if (struct.kind !== 'union') {
-    out.line(`if (${maybeAbsent.map((l) => `${l} !== undefined`).join(' && ')}) return ${whole};`);
+    out.line(`if (${maybeAbsent.map((l) => `${l} !== undefined`).join(' && ')}) return ${whole()};`);
   }
   out.line('const o = newObject();');
   fields.forEach((field, index) => {
