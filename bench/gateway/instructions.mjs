@@ -6,9 +6,12 @@
 //             vs decode + read the five fields                          (target: 5x)
 // Each case runs in its own process twice, for two numbers of calls; the difference of the counts
 // over the difference of calls takes start-up, compilation and the first warm-up out (process-wide:
-// the JS call, copies, allocation and GC are in).
+// the JS call, copies, allocation and GC are in). The lower count is 4,000 calls, not 1,000: with
+// `--single-threaded` V8's optimizing compiler runs on the main thread, and a callgrind profile of
+// calls 1,000-3,000 still found it there, moving ratios by 10-15% from run to run. Each case is
+// counted HEDDLE_BENCH_RUNS times (default 3) and the median printed, with the spread beside it.
 //
-//   npm run build && node bench/gateway/instructions.mjs [--protocol compact|binary]   (needs valgrind; ~5 minutes)
+//   npm run build && node bench/gateway/instructions.mjs [--protocol compact|binary]   (needs valgrind; ~15 minutes)
 //   HEDDLE_BENCH_BEFORE=/path/to/other/checkout/dist node bench/gateway/instructions.mjs
 //     adds the heddle rows of another build (e.g. an earlier commit's) beside this one's.
 import { spawnSync } from 'node:child_process';
@@ -22,8 +25,9 @@ import { FIVE, fixup, production, readFive } from './nesting-bodies.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
-const LOW = 1_000;
-const HIGH = 6_000;
+const LOW = 4_000;
+const HIGH = 14_000;
+const RUNS = Number(process.env.HEDDLE_BENCH_RUNS ?? 3);
 
 if (process.argv[2] === '--case') {
   const [, , , dist, protocol, name, count] = process.argv;
@@ -53,18 +57,24 @@ if (process.argv[2] === '--case') {
     if (run.status !== 0 || refs === null) throw new Error(`valgrind run failed (exit ${run.status}; is valgrind installed?):\n${run.stderr.slice(-2000)}`);
     return Number(refs[1].replaceAll(',', ''));
   };
-  const perCall = (dist, name) => (instructions(dist, name, HIGH) - instructions(dist, name, LOW)) / (HIGH - LOW);
+  const once = (dist, name) => (instructions(dist, name, HIGH) - instructions(dist, name, LOW)) / (HIGH - LOW);
+  /** Median of RUNS counts, and the lowest and highest. */
+  const perCall = (dist, name) => {
+    const counts = Array.from({ length: RUNS }, () => once(dist, name)).sort((a, b) => a - b);
+    return { median: counts[Math.floor(RUNS / 2)], low: counts[0], high: counts[RUNS - 1] };
+  };
+  const spread = (c) => (RUNS > 1 ? ` (${Math.round(c.low).toLocaleString('en')}-${Math.round(c.high).toLocaleString('en')})` : '');
   const here = fileURLToPath(new URL('../../dist', import.meta.url));
   const builds = [['this build', here]];
   if (process.env.HEDDLE_BENCH_BEFORE) builds.unshift([`before (${process.env.HEDDLE_BENCH_BEFORE})`, process.env.HEDDLE_BENCH_BEFORE]);
-  console.log(`${protocol} Nesting, instructions per call (valgrind, ${HIGH} - ${LOW} calls); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log('| target | build | heddle | peer | peer / heddle |');
+  console.log(`${protocol} Nesting, instructions per call (valgrind, ${HIGH} - ${LOW} calls, median of ${RUNS}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log('| target | build | heddle | peer | peer / heddle (of medians) |');
   console.log('|---|---|---:|---:|---:|');
   for (const [heddleCase, peerCase, target] of [['fromJSON', 'parse+encode', '3x'], ['peekMany', 'decode+read', '5x']]) {
     const peer = perCall(here, peerCase);
     for (const [label, dist] of builds) {
       const ours = perCall(dist, heddleCase);
-      console.log(`| ${heddleCase} vs ${peerCase} (${target}) | ${label} | ${Math.round(ours).toLocaleString('en')} | ${Math.round(peer).toLocaleString('en')} | ${(peer / ours).toFixed(2)}x |`);
+      console.log(`| ${heddleCase} vs ${peerCase} (${target}) | ${label} | ${Math.round(ours.median).toLocaleString('en')}${spread(ours)} | ${Math.round(peer.median).toLocaleString('en')}${spread(peer)} | ${(peer.median / ours.median).toFixed(2)}x |`);
     }
   }
 }
