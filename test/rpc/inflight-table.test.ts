@@ -98,12 +98,18 @@ describe('InflightTable', () => {
     expect(table.size).toBe(8);
   });
 
-  it('lets a scavenge collect what it held (child process with --expose-gc; a Map kept about 4.7 MB of 20 MB churned)', () => {
+  it('lets a scavenge collect what it held, where a Map keeps it (child processes with --expose-gc)', () => {
     const root = new URL('../..', import.meta.url).pathname;
-    const result = spawnSync(process.execPath, ['--expose-gc', 'test/rpc/fixtures/inflight-survival.mjs', 'table', `${root}dist`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    expect(result.status, result.stderr).toBe(0);
-    const keptKiB = Number(result.stdout.trim());
+    const keptKiB = (kind: 'table' | 'map') => {
+      const result = spawnSync(process.execPath, ['--expose-gc', 'test/rpc/fixtures/inflight-survival.mjs', kind, `${root}dist`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return Number(result.stdout.trim());
+    };
+    const table = keptKiB('table');
     // 32 live entries of about 1 KiB, and the table's own arrays.
-    expect(keptKiB).toBeLessThan(1024);
+    expect(table).toBeLessThan(1024);
+    // The control: the same churn through a Map keeps megabytes (4.7 MB on Node 20), so the
+    // fixture does see retention where there is some.
+    expect(keptKiB('map')).toBeGreaterThan(4 * Math.max(table, 256));
   });
 });
