@@ -46,7 +46,7 @@ function checkAgainstMap(ops: readonly Op[]): void {
 
 describe('InflightTable', () => {
   it('behaves as an insertion-ordered Map on random operation sequences (small and int32-wide keys)', () => {
-    fc.assert(fc.property(fc.array(op, { maxLength: 400 }), checkAgainstMap), { numRuns: 400 });
+    fc.assert(fc.property(fc.array(op, { maxLength: 400 }), checkAgainstMap), { numRuns: 200 });
   });
 
   it('keeps order, lookups and the oldest entry as a pipelined connection uses it: replies mostly in order, some late', () => {
@@ -55,7 +55,9 @@ describe('InflightTable', () => {
     let seq = 0x7fffff00; // wraps to 1 as the client's sequence ids do
     let state = 12345;
     const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    for (let i = 0; i < 50_000; i++) {
+    // Plain comparisons in the loop, one expect at the end: the arm64 runs are emulated.
+    const mismatches: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
       seq = seq >= 0x7fffffff ? 1 : seq + 1;
       const call = { seq };
       table.set(seq, call);
@@ -63,23 +65,27 @@ describe('InflightTable', () => {
       if (model.size > 32 || random() < 0.3) {
         // The oldest usually; now and then one further back, answered out of order.
         const keys = [...model.keys()];
-        const pick = random() < 0.9 ? keys[0] : keys[Math.floor(random() * keys.length)];
-        expect(table.take(pick)).toBe(model.get(pick));
+        const pick = random() < 0.9 ? keys[0]! : keys[Math.floor(random() * keys.length)]!;
+        if (table.take(pick) !== model.get(pick)) mismatches.push(`take ${pick} at ${i}`);
         model.delete(pick);
       }
-      expect(table.first()).toBe(model.values().next().value);
+      if (table.first() !== model.values().next().value) mismatches.push(`first at ${i}`);
+      if (table.size !== model.size) mismatches.push(`size at ${i}`);
     }
+    expect(mismatches.slice(0, 5)).toEqual([]);
     expect(table.values()).toEqual([...model.values()]);
   });
 
   it('does not grow with the traffic that passes one entry that never leaves', () => {
     const table = new InflightTable<number>();
     table.set(0, -1);
+    let largest = 0;
     for (let k = 1; k < 100_000; k++) {
       table.set(k, k);
       table.take(k - 1 === 0 ? k : k - 1);
-      if (k > 1) expect(table.size).toBeLessThanOrEqual(2);
+      largest = Math.max(largest, table.size);
     }
+    expect(largest).toBeLessThanOrEqual(2);
     expect(table.get(0)).toBe(-1);
     expect(table.first()).toBe(-1);
     // The ring is compacted while at most half of it is live, never doubled past a few slots.
@@ -101,7 +107,7 @@ describe('InflightTable', () => {
   it('lets a scavenge collect what it held, where a Map keeps it (child processes with --expose-gc)', () => {
     const root = new URL('../..', import.meta.url).pathname;
     const keptKiB = (kind: 'table' | 'map') => {
-      const result = spawnSync(process.execPath, ['--expose-gc', 'test/rpc/fixtures/inflight-survival.mjs', kind, `${root}dist`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      const result = spawnSync(process.execPath, ['--expose-gc', 'test/rpc/fixtures/inflight-survival.mjs', kind, `${root}dist`], { cwd: root, encoding: 'utf8', timeout: 100_000 });
       expect(result.status, result.stderr).toBe(0);
       return Number(result.stdout.trim());
     };
@@ -111,5 +117,5 @@ describe('InflightTable', () => {
     // The control: the same churn through a Map keeps megabytes (4.7 MB on Node 20), so the
     // fixture does see retention where there is some.
     expect(keptKiB('map')).toBeGreaterThan(4 * Math.max(table, 256));
-  });
+  }, 220_000);
 });
