@@ -40,11 +40,13 @@ describe('keepLoopPolling', () => {
 
   it('extends to the latest deadline asked for and never shortens it', async () => {
     await untilIdle(1000);
-    keepLoopPolling(50_000);
+    // A budget far longer than the sleep, so an emulated machine (qemu arm64, where 20 ms of
+    // sleep took over 50) still wakes inside it; the 1 µs call must not have cut it short.
+    keepLoopPolling(1_000_000);
     keepLoopPolling(1);
     await sleep(20);
     expect(isLoopPolling()).toBe(true);
-    await untilIdle(1000);
+    await untilIdle(3000);
   });
 });
 
