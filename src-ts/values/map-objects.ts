@@ -228,23 +228,6 @@ export function plainConstructor<F extends Function>(constructor: F, prototype: 
   return constructor;
 }
 
-/**
- * A name for a generated constructor: the IDL type's (so heap snapshots and profiles show it),
- * with `_` appended while it is a word of `body`, where the function's own name would shadow it.
- */
-export function constructorName(typeName: string, body: string): string {
-  let name = typeName.replace(/[^A-Za-z0-9_$]/g, '_');
-  if (!/^[A-Za-z_$]/.test(name)) name = `_${name}`;
-  while (new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/\$/g, '\\$')}($|[^A-Za-z0-9_$])`).test(body) || RESERVED.has(name)) name += '_';
-  return name;
-}
-
-const RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if import in ' +
-    'instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface ' +
-    'package private protected public await arguments eval undefined NaN Infinity').split(' '),
-);
-
 /** Makes an empty plain object; {@link newObject}'s constructor. */
 function PlainObject(): void {}
 PlainObject.prototype = Object.prototype;

@@ -1,4 +1,5 @@
-import { constructorName, MapShapes } from '../../values/map-objects.js';
+import { constructorName } from '../../thrift/codegen/identifiers.js';
+import { MapShapes } from '../../values/map-objects.js';
 import { is64Bit, type FieldInfo, type FieldKind, type MessageInfo, type ScalarType } from '../descriptor/type-info.js';
 import type { CodecModule } from './codec-module.js';
 import { HIGH, LOW } from './int64-word.js';

@@ -7,8 +7,7 @@
 import type { FieldDef, StructDef, ThriftType } from '../model.js';
 import { constExpression } from './const-value.js';
 import type { GenerationContext } from './context.js';
-import { constructorName } from '../../values/map-objects.js';
-import { NameTable, propertyAssign } from './identifiers.js';
+import { constructorName, NameTable, propertyAssign } from './identifiers.js';
 import { levelPaths, pathLevels } from './paths.js';
 import type { SourceWriter } from './source-writer.js';
 import { keyForm, typeLabel } from './type-info.js';

@@ -48,6 +48,18 @@ export function sanitize(name: string): string {
   return RESERVED.has(id) ? `${id}_` : id;
 }
 
+/**
+ * A name for a generated constructor (Thrift and Protobuf decoders): the IDL type's, as
+ * {@link sanitize} makes it, so heap snapshots and profiles show it, with `_` appended while it is
+ * a word of `body`, where the function's own name would shadow it.
+ */
+export function constructorName(typeName: string, body: string): string {
+  let name = sanitize(typeName);
+  const word = (candidate: string) => new RegExp(`(^|[^A-Za-z0-9_$])${candidate.replace(/\$/g, '\\$')}($|[^A-Za-z0-9_$])`);
+  while (word(name).test(body)) name += '_';
+  return name;
+}
+
 /** Hands out identifiers that are unique within one generated module. */
 export class NameTable {
   private readonly used = new Set<string>();
